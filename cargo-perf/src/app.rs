@@ -1,0 +1,246 @@
+//! One `cargo perf` run, from flags to exit code.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use perf_record::record::{SCHEMA_VERSION, format_utc};
+use perf_record::{RunRecord, TestOutcome};
+
+use crate::cli::{MessageFormat, PerfArgs};
+use crate::compare::{Comparison, compare};
+use crate::discover::{Selection, discover};
+use crate::error::CliError;
+use crate::report::{self, JsonMessage};
+use crate::runner::{RunOptions, run_tests};
+use crate::workspace::{Workspace, perf_targets};
+use crate::{DEFAULT_THRESHOLD_PCT, baseline, cargo, environment, exit_code};
+
+/// Runs `cargo perf` and returns the exit code; errors that stop the run
+/// early come back as `Err`.
+pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
+    let json = args.message_format == MessageFormat::Json;
+    for (flag, value) in [("--save-baseline", &args.save_baseline), ("--compare", &args.compare)] {
+        if let Some(value) = value {
+            baseline::check_name(flag, value)?;
+        }
+    }
+    let workspace = Workspace::load(&args.cargo)?;
+    let packages = workspace.select(&args.cargo)?;
+    let mut package_configs = BTreeMap::new();
+    for package in &packages {
+        package_configs.insert(package.name.to_string(), workspace.package_config(package)?);
+    }
+    let baseline_dir = args
+        .baseline_dir
+        .clone()
+        .or_else(|| workspace.config.baseline_dir.clone())
+        .or_else(|| {
+            let root = workspace.metadata.root_package()?;
+            package_configs.get(root.name.as_str())?.baseline_dir.clone()
+        })
+        .unwrap_or_else(|| workspace.target_dir.join("perf").join("baselines"));
+    // Read the baseline before building: a typo must not cost a whole run.
+    let baseline = match &args.compare {
+        Some(name) => {
+            let path = baseline::resolve(name, &baseline_dir);
+            Some((baseline::load(&path)?, path))
+        }
+        None => None,
+    };
+    let targets = perf_targets(&packages)?;
+    if targets.is_empty() {
+        let names: Vec<_> = packages.iter().map(|p| p.name.to_string()).collect();
+        return Err(CliError::NoPerfTargets(format!(
+            "no perf targets in {}: add `perf-runtime` to [dev-dependencies] and a \
+             [[bench]] with `harness = false` whose file ends with `perf_runtime::main!();` \
+             (see the README's tour), or pick another package with `-p`",
+            if names.is_empty() { "the selection".to_owned() } else { names.join(", ") }
+        )));
+    }
+    let binaries = cargo::build(&args.cargo, &targets)?;
+    let perf_dir = workspace.target_dir.join("perf");
+    std::fs::create_dir_all(&perf_dir).map_err(|source| CliError::Write {
+        path: perf_dir.clone(),
+        source,
+    })?;
+    let scratch = tempfile::Builder::new()
+        .prefix(".run-")
+        .tempdir_in(&perf_dir)
+        .map_err(|source| CliError::Write {
+            path: perf_dir.clone(),
+            source,
+        })?;
+    let (tests, skipped) = discover(&binaries, scratch.path())?;
+    if args.verbose {
+        for name in skipped {
+            eprintln!("note: {name} does not use perf-runtime's harness; skipped");
+        }
+    }
+    let selection = Selection {
+        filters: args.filters.clone(),
+        exact: args.exact,
+        ignored: args.ignored,
+        include_ignored: args.include_ignored || args.list,
+    };
+    let selected: Vec<_> = tests.iter().filter(|t| selection.selects(t)).collect();
+    if selected.is_empty() {
+        let known: Vec<String> = tests
+            .iter()
+            .map(|t| {
+                let ignored = if t.listed.ignored { " (ignored)" } else { "" };
+                format!("  {}{ignored}", t.id)
+            })
+            .collect();
+        let what = if args.filters.is_empty() {
+            "no perf test to run".to_owned()
+        } else {
+            format!("no perf test matched {}", args.filters.join(", "))
+        };
+        return Err(CliError::NoTestMatched(if known.is_empty() {
+            format!("{what}: the perf targets contain no #[perf_test] functions")
+        } else {
+            format!("{what}; the tests are:\n{}", known.join("\n"))
+        }));
+    }
+    if args.list {
+        if json {
+            JsonMessage::TestList {
+                schema_version: SCHEMA_VERSION,
+                tests: selected
+                    .iter()
+                    .map(|t| report::ListedTestMessage {
+                        id: &t.id,
+                        listed: &t.listed,
+                    })
+                    .collect(),
+            }
+            .print();
+        } else {
+            report::print_list(&selected);
+        }
+        return Ok(exit_code::SUCCESS);
+    }
+    let started = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let selected: Vec<_> = selected.into_iter().cloned().collect();
+    let options = RunOptions {
+        quick: args.quick,
+        warm_up: args.warm_up_time,
+        measurement: args.measurement_time,
+        verbose: args.verbose,
+    };
+    let mut records = run_tests(&selected, &binaries, &options, scratch.path())?;
+    // The most specific threshold wins: the test's own, then the command
+    // line, then the package's (or workspace's) configuration.
+    for record in &mut records {
+        let own = record.config.regression_threshold_pct;
+        let package = package_configs
+            .get(&record.id.package)
+            .and_then(|c| c.regression_threshold_pct);
+        record.config.regression_threshold_pct =
+            Some(own.or(args.threshold).or(package).unwrap_or(DEFAULT_THRESHOLD_PCT));
+    }
+    let record = RunRecord {
+        schema_version: SCHEMA_VERSION,
+        cargo_perf_version: env!("CARGO_PKG_VERSION").to_owned(),
+        created_unix_s: started,
+        created_utc: format_utc(started),
+        environment: environment::fingerprint(workspace.root(), args.cargo.profile_name()),
+        tests: records,
+    };
+    let latest = perf_dir.join("latest.json");
+    baseline::write_atomic(&latest, &record)?;
+    let comparison = baseline
+        .as_ref()
+        .map(|(old, path)| compare(old, path, &record));
+    let saved: Option<PathBuf> = match &args.save_baseline {
+        Some(name) => {
+            let path = baseline::resolve(name, &baseline_dir);
+            baseline::write_atomic(&path, &record)?;
+            Some(path)
+        }
+        None => None,
+    };
+    let code = finish(&record, comparison.as_ref(), saved.as_deref(), &latest, json);
+    Ok(code)
+}
+
+/// Prints the reports and decides the exit code.
+fn finish(
+    record: &RunRecord,
+    comparison: Option<&Comparison>,
+    saved: Option<&std::path::Path>,
+    latest: &std::path::Path,
+    json: bool,
+) -> u8 {
+    let failed: Vec<_> = record
+        .tests
+        .iter()
+        .filter(|t| !matches!(t.outcome, TestOutcome::Passed))
+        .map(|t| &t.id)
+        .collect();
+    let regressed: Vec<_> = comparison
+        .map(|c| c.regressions().map(|t| &t.id).collect())
+        .unwrap_or_default();
+    let code = if !failed.is_empty() {
+        exit_code::TEST_FAILED
+    } else if !regressed.is_empty() {
+        exit_code::REGRESSION
+    } else {
+        exit_code::SUCCESS
+    };
+    if json {
+        JsonMessage::RunFinished {
+            schema_version: SCHEMA_VERSION,
+            path: latest.display().to_string(),
+            record,
+        }
+        .print();
+        if let Some(comparison) = comparison {
+            JsonMessage::Comparison {
+                schema_version: SCHEMA_VERSION,
+                comparison,
+            }
+            .print();
+        }
+        if let Some(path) = saved {
+            JsonMessage::BaselineSaved {
+                schema_version: SCHEMA_VERSION,
+                path: path.display().to_string(),
+            }
+            .print();
+        }
+        JsonMessage::Summary {
+            schema_version: SCHEMA_VERSION,
+            exit_code: code,
+            tests: record.tests.len(),
+            failed: failed.clone(),
+            regressed: regressed.clone(),
+        }
+        .print();
+    } else {
+        report::print_run(record);
+        if let Some(comparison) = comparison {
+            report::print_comparison(comparison);
+        }
+        if let Some(path) = saved {
+            report::print_saved(path);
+        }
+    }
+    let list = |ids: &[&perf_record::TestId]| {
+        ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    };
+    if !failed.is_empty() {
+        eprintln!("error: {} perf test(s) failed: {}", failed.len(), list(&failed));
+    }
+    if !regressed.is_empty() {
+        eprintln!(
+            "error: {} perf test(s) regressed beyond their threshold: {}",
+            regressed.len(),
+            list(&regressed)
+        );
+    }
+    code
+}

@@ -1,0 +1,99 @@
+//! Running cargo: `$CARGO` (set by cargo for its subcommands) or `cargo`,
+//! with the user's flags forwarded as written, and the build of the perf
+//! targets read from cargo's JSON message stream.
+
+use std::collections::BTreeSet;
+use std::io::BufReader;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use cargo_metadata::Message;
+
+use crate::cli::CargoOptions;
+use crate::error::CliError;
+use crate::workspace::PerfTarget;
+
+/// The cargo to run: the one that invoked us, else `cargo` on the PATH.
+pub fn cargo_path() -> PathBuf {
+    std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
+}
+
+/// A built perf binary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PerfBinary {
+    /// The target it was built from.
+    pub target: PerfTarget,
+    /// The executable.
+    pub executable: PathBuf,
+}
+
+/// Builds the perf targets with an optimised profile (`bench` unless
+/// `--profile` says otherwise) and returns their executables. Cargo's
+/// progress and rendered diagnostics go to stderr as cargo prints them.
+pub fn build(options: &CargoOptions, targets: &[PerfTarget]) -> Result<Vec<PerfBinary>, CliError> {
+    let mut args = vec![
+        "bench".to_owned(),
+        "--no-run".to_owned(),
+        "--message-format".to_owned(),
+        "json-render-diagnostics".to_owned(),
+    ];
+    args.extend(options.to_args());
+    let selectors: BTreeSet<(&str, &str)> = targets
+        .iter()
+        .map(|t| (t.kind.flag(), t.name.as_str()))
+        .collect();
+    for (flag, name) in selectors {
+        args.push(flag.to_owned());
+        args.push(name.to_owned());
+    }
+    let cargo = cargo_path();
+    let command_line = format!("{} {}", cargo.display(), args.join(" "));
+    let mut child = Command::new(&cargo)
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|source| CliError::Cargo {
+            command: command_line.clone(),
+            source,
+        })?;
+    let mut binaries = Vec::new();
+    let mut success = false;
+    if let Some(stdout) = child.stdout.take() {
+        for message in Message::parse_stream(BufReader::new(stdout)) {
+            match message {
+                Ok(Message::CompilerArtifact(artifact)) => {
+                    let Some(executable) = artifact.executable else {
+                        continue;
+                    };
+                    if let Some(target) = targets.iter().find(|t| {
+                        t.package_id == artifact.package_id && t.name == artifact.target.name
+                    }) {
+                        binaries.push(PerfBinary {
+                            target: target.clone(),
+                            executable: executable.into_std_path_buf(),
+                        });
+                    }
+                }
+                Ok(Message::BuildFinished(finished)) => success = finished.success,
+                Ok(_) => {}
+                Err(source) => {
+                    return Err(CliError::Cargo {
+                        command: command_line,
+                        source,
+                    });
+                }
+            }
+        }
+    }
+    let status = child.wait().map_err(|source| CliError::Cargo {
+        command: command_line,
+        source,
+    })?;
+    if !status.success() || !success {
+        return Err(CliError::BuildFailed);
+    }
+    binaries.sort_by(|a, b| a.target.cmp(&b.target));
+    binaries.dedup_by(|a, b| a.target == b.target);
+    Ok(binaries)
+}

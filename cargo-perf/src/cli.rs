@@ -1,0 +1,262 @@
+//! The command line, as clap derive types.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, ValueEnum};
+
+/// `cargo perf` as cargo invokes it: `cargo-perf perf [ARGS]`.
+#[derive(Debug, Parser)]
+#[command(name = "cargo", bin_name = "cargo", version, styles = clap::builder::styling::Styles::styled())]
+pub enum CargoCli {
+    /// Run #[perf_test] micro-benchmarks, save baselines, gate regressions.
+    Perf(PerfArgs),
+}
+
+/// The flags of `cargo perf`.
+#[derive(Debug, Args)]
+#[command(
+    version,
+    after_help = "Exit codes: 0 ok, 1 internal error, 2 usage, 3 build failed, 4 no test matched, \
+                  5 server failed, 6 baseline missing or corrupt, 10 a test failed, \
+                  11 an SLA threshold missed, 12 a regression beyond the threshold."
+)]
+pub struct PerfArgs {
+    /// Run only the tests whose name contains one of these strings.
+    #[arg(value_name = "FILTER")]
+    pub filters: Vec<String>,
+
+    /// Match the filters exactly instead of as substrings.
+    #[arg(long, help_heading = "Test selection")]
+    pub exact: bool,
+
+    /// List the tests that would run, then stop.
+    #[arg(long, help_heading = "Test selection")]
+    pub list: bool,
+
+    /// Run only the ignored tests.
+    #[arg(long, conflicts_with = "include_ignored", help_heading = "Test selection")]
+    pub ignored: bool,
+
+    /// Run the ignored tests too.
+    #[arg(long, help_heading = "Test selection")]
+    pub include_ignored: bool,
+
+    /// Short warm-up and measurement (at most 100ms and 500ms per test): a
+    /// smoke run for CI, too short for a trustworthy comparison.
+    #[arg(long, help_heading = "Measurement")]
+    pub quick: bool,
+
+    /// Warm-up time of every test, e.g. 500ms (overrides the tests' own).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Measurement")]
+    pub warm_up_time: Option<Duration>,
+
+    /// Measurement time of every test, e.g. 5s (overrides the tests' own).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Measurement")]
+    pub measurement_time: Option<Duration>,
+
+    /// Save the results as baseline NAME (target/perf/baselines/NAME.json),
+    /// or to a file when NAME is a path.
+    #[arg(long, value_name = "NAME|PATH", help_heading = "Baselines")]
+    pub save_baseline: Option<String>,
+
+    /// Compare with baseline NAME (or the file PATH); exit 12 when a test
+    /// regressed beyond its threshold.
+    #[arg(long, value_name = "NAME|PATH", help_heading = "Baselines")]
+    pub compare: Option<String>,
+
+    /// Where named baselines live [default: `baseline-dir` from
+    /// [workspace.metadata.perf], else target/perf/baselines].
+    #[arg(long, value_name = "DIR", help_heading = "Baselines")]
+    pub baseline_dir: Option<PathBuf>,
+
+    /// Regression threshold for tests that do not set their own, e.g. 5%
+    /// [default: `regression-threshold` from [package.metadata.perf], else 10%].
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, help_heading = "Baselines")]
+    pub threshold: Option<f64>,
+
+    /// How to print results: a table, or JSON lines on stdout.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human, value_name = "FMT")]
+    pub message_format: MessageFormat,
+
+    /// Show cargo's full build output and the perf binaries' output.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Cargo's own flags.
+    #[command(flatten)]
+    pub cargo: CargoOptions,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// Tables for people.
+    Human,
+    /// One JSON object per line on stdout.
+    Json,
+}
+
+/// Cargo's own flags, forwarded to cargo as the user wrote them.
+#[derive(Debug, Default, Args)]
+pub struct CargoOptions {
+    /// Path to Cargo.toml.
+    #[arg(long, value_name = "PATH", help_heading = "Package selection")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Package(s) to run the perf tests of.
+    #[arg(short, long = "package", value_name = "SPEC", help_heading = "Package selection")]
+    pub packages: Vec<String>,
+
+    /// All packages in the workspace.
+    #[arg(long, help_heading = "Package selection")]
+    pub workspace: bool,
+
+    /// Exclude packages from --workspace.
+    #[arg(long, value_name = "SPEC", requires = "workspace", help_heading = "Package selection")]
+    pub exclude: Vec<String>,
+
+    /// Space or comma separated list of features to activate.
+    #[arg(short = 'F', long, value_name = "FEATURES", help_heading = "Feature selection")]
+    pub features: Vec<String>,
+
+    /// Activate all available features.
+    #[arg(long, help_heading = "Feature selection")]
+    pub all_features: bool,
+
+    /// Do not activate the `default` feature.
+    #[arg(long, help_heading = "Feature selection")]
+    pub no_default_features: bool,
+
+    /// Build with this profile [default: bench].
+    #[arg(long, value_name = "NAME", help_heading = "Compilation options")]
+    pub profile: Option<String>,
+
+    /// Directory for all generated artifacts.
+    #[arg(long, value_name = "DIR", help_heading = "Compilation options")]
+    pub target_dir: Option<PathBuf>,
+
+    /// Require Cargo.lock to be up to date.
+    #[arg(long, help_heading = "Manifest options")]
+    pub locked: bool,
+
+    /// Run without accessing the network.
+    #[arg(long, help_heading = "Manifest options")]
+    pub offline: bool,
+
+    /// Require Cargo.lock and cache to be up to date.
+    #[arg(long, help_heading = "Manifest options")]
+    pub frozen: bool,
+}
+
+impl CargoOptions {
+    /// The flags as cargo takes them, in the user's spelling.
+    pub fn to_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        if let Some(path) = &self.manifest_path {
+            args.push("--manifest-path".to_owned());
+            args.push(path.display().to_string());
+        }
+        for package in &self.packages {
+            args.extend(["--package".to_owned(), package.clone()]);
+        }
+        if self.workspace {
+            args.push("--workspace".to_owned());
+        }
+        for exclude in &self.exclude {
+            args.extend(["--exclude".to_owned(), exclude.clone()]);
+        }
+        for features in &self.features {
+            args.extend(["--features".to_owned(), features.clone()]);
+        }
+        if self.all_features {
+            args.push("--all-features".to_owned());
+        }
+        if self.no_default_features {
+            args.push("--no-default-features".to_owned());
+        }
+        if let Some(profile) = &self.profile {
+            args.extend(["--profile".to_owned(), profile.clone()]);
+        }
+        if let Some(dir) = &self.target_dir {
+            args.push("--target-dir".to_owned());
+            args.push(dir.display().to_string());
+        }
+        for (set, flag) in [
+            (self.locked, "--locked"),
+            (self.offline, "--offline"),
+            (self.frozen, "--frozen"),
+        ] {
+            if set {
+                args.push(flag.to_owned());
+            }
+        }
+        args
+    }
+
+    /// The profile the tests are built with.
+    pub fn profile_name(&self) -> &str {
+        self.profile.as_deref().unwrap_or("bench")
+    }
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    perf_record::parse_duration(text).map_err(|e| e.to_string())
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    perf_record::parse_percent(text).map_err(|e| e.to_string())
+}
+
+/// Parses `cargo perf`'s arguments, also when the binary is run directly as
+/// `cargo-perf [ARGS]` rather than through cargo.
+pub fn parse_from(mut args: Vec<std::ffi::OsString>) -> Result<PerfArgs, clap::Error> {
+    if args.get(1).is_none_or(|arg| arg != "perf") {
+        args.insert(1.min(args.len()), "perf".into());
+    }
+    CargoCli::try_parse_from(args).map(|CargoCli::Perf(args)| args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<PerfArgs, clap::Error> {
+        parse_from(line.split_whitespace().map(Into::into).collect())
+    }
+
+    #[test]
+    fn valid_command_lines() {
+        let args = parse("cargo-perf perf checksum --quick -p demo --compare main --threshold 5%").unwrap();
+        assert_eq!(args.filters, ["checksum"]);
+        assert!(args.quick);
+        assert_eq!(args.cargo.packages, ["demo"]);
+        assert_eq!(args.compare.as_deref(), Some("main"));
+        assert_eq!(args.threshold, Some(5.0));
+        let direct = parse("cargo-perf --list --workspace --exclude beta").unwrap();
+        assert!(direct.list && direct.cargo.workspace);
+        assert_eq!(direct.cargo.to_args(), ["--workspace", "--exclude", "beta"]);
+        let args = parse("cargo-perf perf --measurement-time 2s -F a,b --profile release").unwrap();
+        assert_eq!(args.measurement_time, Some(Duration::from_secs(2)));
+        assert_eq!(args.cargo.to_args(), ["--features", "a,b", "--profile", "release"]);
+    }
+
+    #[test]
+    fn invalid_command_lines() {
+        use clap::error::ErrorKind;
+        let cases = [
+            ("cargo-perf perf --threshold 5", ErrorKind::ValueValidation),
+            ("cargo-perf perf --measurement-time fast", ErrorKind::ValueValidation),
+            ("cargo-perf perf --exclude a", ErrorKind::MissingRequiredArgument),
+            ("cargo-perf perf --ignored --include-ignored", ErrorKind::ArgumentConflict),
+            ("cargo-perf perf --message-format xml", ErrorKind::InvalidValue),
+            ("cargo-perf perf --frobnicate", ErrorKind::UnknownArgument),
+        ];
+        for (line, kind) in cases {
+            let error = parse(line).expect_err(line);
+            assert_eq!(error.kind(), kind, "{line}: {error}");
+        }
+        let message = parse("cargo-perf perf --threshold 5").unwrap_err().to_string();
+        assert!(message.contains("--threshold") && message.contains('%'), "{message}");
+    }
+}

@@ -1,0 +1,186 @@
+//! Asking each perf binary for its tests, and selecting the ones to run.
+
+use std::path::Path;
+use std::process::Command;
+
+use perf_record::protocol::{PROTOCOL_VERSION, env};
+use perf_record::{ListedTest, Listing, TestId};
+
+use crate::cargo::PerfBinary;
+use crate::error::CliError;
+
+/// A test and the binary it lives in.
+#[derive(Debug, Clone)]
+pub struct DiscoveredTest {
+    /// Which test.
+    pub id: TestId,
+    /// What the binary says about it.
+    pub listed: ListedTest,
+    /// Index into the binaries.
+    pub binary: usize,
+}
+
+/// Lists every perf binary. A `harness = false` binary that does not
+/// answer with a listing is not built on perf-runtime (a criterion bench,
+/// say) and is skipped; its name is returned so it can be mentioned.
+pub fn discover(
+    binaries: &[PerfBinary],
+    scratch: &Path,
+) -> Result<(Vec<DiscoveredTest>, Vec<String>), CliError> {
+    let mut tests = Vec::new();
+    let mut skipped = Vec::new();
+    for (index, binary) in binaries.iter().enumerate() {
+        let out = scratch.join(format!("list-{index}.json"));
+        let output = Command::new(&binary.executable)
+            .args(["--list", "--format", "terse"])
+            .env(env::LIST_OUT, &out)
+            .current_dir(&binary.target.manifest_dir)
+            .output()
+            .map_err(|e| CliError::Listing {
+                binary: binary.executable.clone(),
+                message: e.to_string(),
+            })?;
+        if !output.status.success() {
+            return Err(CliError::Listing {
+                binary: binary.executable.clone(),
+                message: format!(
+                    "it exited with {}:\n{}",
+                    output.status,
+                    String::from_utf8_lossy(&output.stderr).trim_end()
+                ),
+            });
+        }
+        let Ok(text) = std::fs::read_to_string(&out) else {
+            skipped.push(format!("{}/{}", binary.target.package, binary.target.name));
+            continue;
+        };
+        let listing: Listing = serde_json::from_str(&text).map_err(|e| CliError::Listing {
+            binary: binary.executable.clone(),
+            message: format!("its listing is not valid JSON: {e}"),
+        })?;
+        if listing.protocol != PROTOCOL_VERSION {
+            return Err(CliError::Listing {
+                binary: binary.executable.clone(),
+                message: format!(
+                    "it was built with perf-runtime {} (protocol {}), which this cargo-perf \
+                     (protocol {PROTOCOL_VERSION}) does not speak; use the same version of both",
+                    listing.runtime_version, listing.protocol
+                ),
+            });
+        }
+        for listed in listing.tests {
+            tests.push(DiscoveredTest {
+                id: TestId {
+                    package: binary.target.package.clone(),
+                    target: binary.target.name.clone(),
+                    name: listed.name.clone(),
+                },
+                listed,
+                binary: index,
+            });
+        }
+    }
+    Ok((tests, skipped))
+}
+
+/// Which tests to run, as libtest selects them.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Substrings (or exact names) of test names; none selects all.
+    pub filters: Vec<String>,
+    /// Match filters exactly.
+    pub exact: bool,
+    /// Only ignored tests.
+    pub ignored: bool,
+    /// Ignored tests too.
+    pub include_ignored: bool,
+}
+
+impl Selection {
+    /// Whether the filters select this test (ignoring `ignore`).
+    fn matches_name(&self, id: &TestId) -> bool {
+        if self.filters.is_empty() {
+            return true;
+        }
+        let full = id.to_string();
+        self.filters.iter().any(|filter| {
+            if self.exact {
+                id.name == *filter || full == *filter
+            } else {
+                full.contains(filter.as_str())
+            }
+        })
+    }
+
+    /// Whether the test runs.
+    pub fn selects(&self, test: &DiscoveredTest) -> bool {
+        let ignore_ok = if self.ignored {
+            test.listed.ignored
+        } else {
+            self.include_ignored || !test.listed.ignored
+        };
+        ignore_ok && self.matches_name(&test.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use perf_record::TestKind;
+    use perf_record::protocol::SourceLocation;
+
+    fn test(name: &str, ignored: bool) -> DiscoveredTest {
+        DiscoveredTest {
+            id: TestId {
+                package: "demo".into(),
+                target: "perf".into(),
+                name: name.into(),
+            },
+            listed: ListedTest {
+                name: name.into(),
+                kind: TestKind::Bench,
+                ignored,
+                ignore_reason: None,
+                regression_threshold_pct: None,
+                warm_up_ns: None,
+                measurement_ns: None,
+                source: SourceLocation {
+                    file: "benches/perf.rs".into(),
+                    line: 1,
+                },
+            },
+            binary: 0,
+        }
+    }
+
+    #[test]
+    fn filters_and_ignored_tests() {
+        let plain = Selection::default();
+        assert!(plain.selects(&test("checksum", false)));
+        assert!(!plain.selects(&test("slow", true)));
+        let only_ignored = Selection {
+            ignored: true,
+            ..Selection::default()
+        };
+        assert!(only_ignored.selects(&test("slow", true)));
+        assert!(!only_ignored.selects(&test("checksum", false)));
+        let filtered = Selection {
+            filters: vec!["check".into()],
+            ..Selection::default()
+        };
+        assert!(filtered.selects(&test("checksum", false)));
+        assert!(!filtered.selects(&test("parse", false)));
+        let by_package = Selection {
+            filters: vec!["demo/perf::".into()],
+            ..Selection::default()
+        };
+        assert!(by_package.selects(&test("parse", false)));
+        let exact = Selection {
+            filters: vec!["check".into()],
+            exact: true,
+            ..Selection::default()
+        };
+        assert!(!exact.selects(&test("checksum", false)));
+        assert!(exact.selects(&test("check", false)));
+    }
+}

@@ -1,0 +1,119 @@
+//! The one error type of the subcommand. Each variant names what is at
+//! fault (a flag, a file, a package) and maps to a documented exit code.
+
+use std::path::PathBuf;
+
+use crate::exit_code;
+
+/// Why `cargo perf` stopped before it could report.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// A flag or configuration value is wrong.
+    #[error("{0}")]
+    Usage(String),
+    /// `-p NAME` names no workspace member.
+    #[error(
+        "package `{name}` is not a member of the workspace\n  members: {}\n  pick one of them with `-p NAME`",
+        members.join(", ")
+    )]
+    UnknownPackage {
+        /// The name given.
+        name: String,
+        /// The workspace's members.
+        members: Vec<String>,
+    },
+    /// Running cargo failed.
+    #[error("failed to run `{command}`")]
+    Cargo {
+        /// The command line.
+        command: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `cargo metadata` failed.
+    #[error("failed to read the workspace with `cargo metadata`")]
+    Metadata(#[source] cargo_metadata::Error),
+    /// A manifest could not be read.
+    #[error("failed to read {}", path.display())]
+    Manifest {
+        /// The manifest.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// `[package.metadata.perf]` holds a bad value.
+    #[error("invalid `{key}` in [{table}] of {}: {message}", path.display())]
+    Config {
+        /// The manifest.
+        path: PathBuf,
+        /// `package.metadata.perf` or `workspace.metadata.perf`.
+        table: String,
+        /// The key.
+        key: String,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// The build failed; cargo has shown its diagnostics.
+    #[error("the build failed (cargo's diagnostics are above); fix the errors and run `cargo perf` again")]
+    BuildFailed,
+    /// No package of the selection has a perf target.
+    #[error("{0}")]
+    NoPerfTargets(String),
+    /// No test matched the filters.
+    #[error("{0}")]
+    NoTestMatched(String),
+    /// A perf binary could not be listed.
+    #[error("failed to list the tests of {}: {message}", binary.display())]
+    Listing {
+        /// The binary.
+        binary: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// A baseline is missing, corrupt or too new.
+    #[error("baseline {}: {message}", path.display())]
+    Baseline {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// A file could not be written.
+    #[error("failed to write {}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Something else went wrong in the environment.
+    #[error("{message}")]
+    Io {
+        /// What was being done.
+        message: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl CliError {
+    /// The documented exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Usage(_) | Self::UnknownPackage { .. } | Self::Config { .. } => exit_code::USAGE,
+            Self::BuildFailed => exit_code::BUILD_FAILED,
+            Self::NoPerfTargets(_) | Self::NoTestMatched(_) => exit_code::NO_TESTS,
+            Self::Baseline { .. } => exit_code::BASELINE,
+            Self::Cargo { .. }
+            | Self::Metadata(_)
+            | Self::Manifest { .. }
+            | Self::Listing { .. }
+            | Self::Write { .. }
+            | Self::Io { .. } => exit_code::INTERNAL,
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! `cargo perf`: performance tests the cargo way.
+//!
+//! The library holds the whole subcommand so that its parts can be tested;
+//! the `cargo-perf` binary calls [`main`].
+//!
+//! Builds the `#[perf_test]` targets of the selected packages with an
+//! optimised profile, runs every test one at a time, prints a table, and
+//! saves or compares JSON baselines; the exit code says whether anything
+//! failed or regressed (see README.md).
+
+use std::process::ExitCode;
+
+pub mod app;
+pub mod baseline;
+pub mod cargo;
+pub mod cli;
+pub mod compare;
+pub mod discover;
+pub mod environment;
+pub mod error;
+pub mod exit_code;
+pub mod report;
+pub mod runner;
+pub mod workspace;
+
+/// The regression threshold when nothing else sets one, in percent.
+pub const DEFAULT_THRESHOLD_PCT: f64 = 10.0;
+
+/// Parses the command line, runs, prints errors; the one place that
+/// decides the exit code.
+pub fn main() -> ExitCode {
+    let args = match cli::parse_from(std::env::args_os().collect()) {
+        Ok(args) => args,
+        Err(error) => {
+            // Help and version go to stdout and are not errors.
+            let code = if error.use_stderr() { exit_code::USAGE } else { exit_code::SUCCESS };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    match app::run(&args) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("error: {error}");
+            let mut source = std::error::Error::source(&error);
+            while let Some(cause) = source {
+                eprintln!("  caused by: {cause}");
+                source = cause.source();
+            }
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! `--message-format json`: one JSON object per line on stdout, each with
+//! a `reason` and the schema version (documented in README.md).
+
+use perf_record::{ListedTest, RunRecord, TestId};
+use serde::Serialize;
+
+use crate::compare::Comparison;
+
+/// A line of JSON output.
+#[derive(Debug, Serialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum JsonMessage<'a> {
+    /// `--list`: the tests that would run.
+    TestList {
+        /// Schema version.
+        schema_version: u32,
+        /// The tests.
+        tests: Vec<ListedTestMessage<'a>>,
+    },
+    /// Every test has run.
+    RunFinished {
+        /// Schema version.
+        schema_version: u32,
+        /// Where the record was written.
+        path: String,
+        /// The run record.
+        record: &'a RunRecord,
+    },
+    /// The comparison with `--compare`'s baseline.
+    Comparison {
+        /// Schema version.
+        schema_version: u32,
+        /// The comparison.
+        comparison: &'a Comparison,
+    },
+    /// `--save-baseline` wrote a file.
+    BaselineSaved {
+        /// Schema version.
+        schema_version: u32,
+        /// The file.
+        path: String,
+    },
+    /// The last line: what the exit code means.
+    Summary {
+        /// Schema version.
+        schema_version: u32,
+        /// The process's exit code.
+        exit_code: u8,
+        /// Tests that ran.
+        tests: usize,
+        /// Tests that failed or panicked.
+        failed: Vec<&'a TestId>,
+        /// Tests that regressed beyond their threshold.
+        regressed: Vec<&'a TestId>,
+    },
+}
+
+/// A test in the `test-list` message.
+#[derive(Debug, Serialize)]
+pub struct ListedTestMessage<'a> {
+    /// Which test.
+    pub id: &'a TestId,
+    /// What the binary declares.
+    #[serde(flatten)]
+    pub listed: &'a ListedTest,
+}
+
+impl JsonMessage<'_> {
+    /// Prints the message as one line on stdout.
+    pub fn print(&self) {
+        if let Ok(line) = serde_json::to_string(self) {
+            anstream::println!("{line}");
+        }
+    }
+}
+

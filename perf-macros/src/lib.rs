@@ -1,0 +1,98 @@
+//! `#[perf_test]`: registers a function as a perf test of `perf-runtime`.
+//!
+//! Use it through `perf_runtime::perf_test`; its documentation lives there.
+//! The macro only checks and records options: it emits the function
+//! unchanged (also when the options are wrong, so IDEs keep working) plus
+//! one registration entry that reaches the runtime through
+//! `perf_runtime::__private`.
+
+use proc_macro::TokenStream;
+
+mod options;
+mod signature;
+
+/// Registers a function as a perf test. See `perf_runtime::perf_test`.
+#[proc_macro_attribute]
+pub fn perf_test(attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand(attr.into(), item.into()).into()
+}
+
+fn expand(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    let function: syn::ItemFn = match syn::parse2(item.clone()) {
+        Ok(function) => function,
+        Err(_) => {
+            let error = syn::Error::new_spanned(
+                &item,
+                "#[perf_test] goes on a function: `fn name(b: &mut Bencher)` or `async fn name(b: &mut Bencher)`",
+            );
+            let error = error.into_compile_error();
+            return quote::quote! { #item #error };
+        }
+    };
+    let options = options::PerfTestOptions::parse(attr);
+    let shape = signature::check(&function);
+    match (options, shape) {
+        (Ok(options), Ok(shape)) => emit(&function, &options, shape),
+        (options, shape) => {
+            let mut errors = Vec::new();
+            errors.extend(options.err());
+            errors.extend(shape.err());
+            let errors = errors.into_iter().map(syn::Error::into_compile_error);
+            quote::quote! { #function #(#errors)* }
+        }
+    }
+}
+
+fn emit(
+    function: &syn::ItemFn,
+    options: &options::PerfTestOptions,
+    shape: signature::Shape,
+) -> proc_macro2::TokenStream {
+    let ident = &function.sig.ident;
+    let name = ident.to_string();
+    let private = quote::quote! { ::perf_runtime::__private };
+    let (wrapper, run) = match shape {
+        signature::Shape::SyncBench => (quote::quote! {}, quote::quote! { #ident }),
+        signature::Shape::AsyncBench => (
+            quote::quote! {
+                fn __perf_test_async(bencher: &mut ::perf_runtime::Bencher) {
+                    #private::block_on(#ident(bencher))
+                }
+            },
+            quote::quote! { __perf_test_async },
+        ),
+    };
+    let ignore = options.ignore;
+    let ignore_reason = option_tokens(options.ignore_reason.as_ref());
+    let threshold = option_tokens(options.regression_threshold_pct.as_ref());
+    let warm_up = option_tokens(options.warm_up_ns.as_ref());
+    let measurement = option_tokens(options.measurement_ns.as_ref());
+    quote::quote! {
+        #function
+
+        const _: () = {
+            #wrapper
+            #private::inventory::submit! {
+                #private::PerfTestEntry {
+                    name: #name,
+                    module_path: ::core::module_path!(),
+                    file: ::core::file!(),
+                    line: ::core::line!(),
+                    ignore: #ignore,
+                    ignore_reason: #ignore_reason,
+                    regression_threshold_pct: #threshold,
+                    warm_up_ns: #warm_up,
+                    measurement_ns: #measurement,
+                    run: #private::TestFn::Bench(#run),
+                }
+            }
+        };
+    }
+}
+
+fn option_tokens<T: quote::ToTokens>(value: Option<&T>) -> proc_macro2::TokenStream {
+    match value {
+        Some(value) => quote::quote! { ::core::option::Option::Some(#value) },
+        None => quote::quote! { ::core::option::Option::None },
+    }
+}

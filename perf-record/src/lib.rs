@@ -1,0 +1,17 @@
+//! The data that `cargo perf` and the perf-runtime harness exchange.
+//!
+//! This crate is deliberately light (serde only): the `cargo-perf`
+//! subcommand reads results and baselines through it without compiling the
+//! harness, tokio or an HTTP client, and the `#[perf_test]` macro checks
+//! durations and percentages with the same parser the runtime uses for
+//! `Cargo.toml` and the command line.
+
+pub mod protocol;
+pub mod record;
+pub mod stats;
+pub mod units;
+
+pub use protocol::{ListedTest, Listing, TestConfig, TestKind, TestOutcome, TestResult};
+pub use record::{Environment, RunRecord, TestId, TestRecord};
+pub use stats::{BenchStats, Outliers};
+pub use units::{UnitError, parse_duration, parse_percent};

@@ -1,0 +1,151 @@
+//! What a perf test binary (built on perf-runtime) and `cargo perf` say to
+//! each other.
+//!
+//! `cargo perf` runs the binary as libtest would (`--list --format terse`,
+//! `--exact NAME --bench`) and, through environment variables, asks it to
+//! also write what it found as JSON: [`Listing`] when listing,
+//! [`TestResult`] after running a test. A binary that does not write the
+//! listing is not a perf-runtime binary and is left alone.
+
+use serde::{Deserialize, Serialize};
+
+use crate::stats::BenchStats;
+
+/// Version of this protocol; both sides check it.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Environment variables set by `cargo perf` for the perf binary.
+pub mod env {
+    /// Where `--list` writes a [`super::Listing`].
+    pub const LIST_OUT: &str = "CARGO_PERF_LIST_OUT";
+    /// Where a test run writes its [`super::TestResult`].
+    pub const RESULT_OUT: &str = "CARGO_PERF_RESULT_OUT";
+    /// `1`: short warm-up and measurement, for CI smoke runs.
+    pub const QUICK: &str = "CARGO_PERF_QUICK";
+    /// A duration overriding every test's warm-up time.
+    pub const WARM_UP_TIME: &str = "CARGO_PERF_WARM_UP_TIME";
+    /// A duration overriding every test's measurement time.
+    pub const MEASUREMENT_TIME: &str = "CARGO_PERF_MEASUREMENT_TIME";
+}
+
+/// What kind of perf test an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestKind {
+    /// A micro-benchmark over a `Bencher`.
+    Bench,
+}
+
+impl TestKind {
+    /// The name used in reports and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Bench => "bench",
+        }
+    }
+}
+
+/// Where a test is defined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceLocation {
+    /// Source file, as `file!()` gives it.
+    pub file: String,
+    /// Line of the function.
+    pub line: u32,
+}
+
+/// One test as the binary declares it (before any run-time override).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListedTest {
+    /// The libtest name, e.g. `parse_order` or `json::parse_order`.
+    pub name: String,
+    /// What kind of test.
+    pub kind: TestKind,
+    /// Whether `#[perf_test(ignore)]` was given.
+    pub ignored: bool,
+    /// The reason given with `ignore = "..."`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignore_reason: Option<String>,
+    /// The test's own regression threshold, in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regression_threshold_pct: Option<f64>,
+    /// The test's own warm-up time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warm_up_ns: Option<u64>,
+    /// The test's own measurement time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measurement_ns: Option<u64>,
+    /// Where the test is defined.
+    pub source: SourceLocation,
+}
+
+/// Everything a perf binary contains.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Listing {
+    /// [`PROTOCOL_VERSION`] of the writer.
+    pub protocol: u32,
+    /// perf-runtime's version.
+    pub runtime_version: String,
+    /// The tests, sorted by name.
+    pub tests: Vec<ListedTest>,
+}
+
+/// The settings a test actually ran with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestConfig {
+    /// Warm-up time before sampling.
+    pub warm_up_ns: u64,
+    /// Time budget for sampling.
+    pub measurement_ns: u64,
+    /// Whether `--quick` shortened the run.
+    pub quick: bool,
+    /// The regression threshold that applies, in percent. The binary
+    /// reports the test's own; `cargo perf` fills in the effective one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regression_threshold_pct: Option<f64>,
+}
+
+/// How a test ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum TestOutcome {
+    /// Measured.
+    Passed,
+    /// Panicked or reported a failure.
+    Failed {
+        /// The panic message or failure reason.
+        message: String,
+    },
+}
+
+impl TestOutcome {
+    /// Whether the test passed.
+    pub fn is_passed(&self) -> bool {
+        matches!(self, Self::Passed)
+    }
+}
+
+/// What one run of one test produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestResult {
+    /// [`PROTOCOL_VERSION`] of the writer.
+    pub protocol: u32,
+    /// The libtest name.
+    pub name: String,
+    /// What kind of test.
+    pub kind: TestKind,
+    /// The settings it ran with.
+    pub config: TestConfig,
+    /// How it ended.
+    pub outcome: TestOutcome,
+    /// Statistics of the time per iteration (benchmarks that passed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<BenchStats>,
+    /// Time per iteration of every sample, in nanoseconds, in the order
+    /// they were taken.
+    #[serde(default)]
+    pub samples_ns: Vec<f64>,
+    /// The measured resolution of the clock, in nanoseconds.
+    #[serde(default)]
+    pub timer_resolution_ns: f64,
+}

@@ -1,0 +1,202 @@
+//! The run record: what `cargo perf` writes to `target/perf/latest.json`,
+//! saves as a baseline, and prints with `--message-format json`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::{TestConfig, TestKind, TestOutcome};
+use crate::stats::BenchStats;
+
+/// Version of the run record and baseline schema. Readers refuse newer
+/// versions rather than misreading them.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Identifies a test across runs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TestId {
+    /// The cargo package.
+    pub package: String,
+    /// The perf target (`[[bench]]` or `[[test]]` name).
+    pub target: String,
+    /// The test's libtest name.
+    pub name: String,
+}
+
+impl std::fmt::Display for TestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}::{}", self.package, self.target, self.name)
+    }
+}
+
+/// Where and from what a run was made.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Environment {
+    /// `git rev-parse HEAD` of the workspace, when it is a git repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git_commit: Option<String>,
+    /// Whether the work tree had uncommitted changes.
+    #[serde(default)]
+    pub git_dirty: bool,
+    /// The machine's host name.
+    pub host: String,
+    /// `std::env::consts::OS`.
+    pub os: String,
+    /// `std::env::consts::ARCH`.
+    pub arch: String,
+    /// CPU model, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// Logical CPUs.
+    #[serde(default)]
+    pub cpus: usize,
+    /// `rustc -V`.
+    pub rustc: String,
+    /// The cargo profile the tests were built with.
+    pub profile: String,
+}
+
+/// One test of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestRecord {
+    /// Which test.
+    pub id: TestId,
+    /// What kind of test.
+    pub kind: TestKind,
+    /// The settings it ran with, including the regression threshold that
+    /// applies to it.
+    pub config: TestConfig,
+    /// How it ended.
+    pub outcome: TestOutcome,
+    /// Statistics, for a benchmark that ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<BenchStats>,
+    /// Raw samples: nanoseconds per iteration, in the order taken.
+    #[serde(default)]
+    pub samples_ns: Vec<f64>,
+    /// Clock resolution measured by the harness, in nanoseconds.
+    #[serde(default)]
+    pub timer_resolution_ns: f64,
+}
+
+/// Everything one `cargo perf` run measured. Saved as a baseline as is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// [`SCHEMA_VERSION`] of the writer.
+    pub schema_version: u32,
+    /// Version of cargo-perf that wrote it.
+    pub cargo_perf_version: String,
+    /// Seconds since the Unix epoch when the run started.
+    pub created_unix_s: u64,
+    /// The same instant, RFC 3339 in UTC.
+    pub created_utc: String,
+    /// Where and from what.
+    pub environment: Environment,
+    /// The tests that ran (ignored tests are not included).
+    pub tests: Vec<TestRecord>,
+}
+
+/// Why a run record could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// Not JSON, or not the expected shape.
+    #[error("it is not a valid cargo-perf record: {0}")]
+    Corrupt(#[source] serde_json::Error),
+    /// There is no `schema_version` field.
+    #[error("it has no `schema_version` field, so it was not written by cargo perf")]
+    MissingSchemaVersion,
+    /// Written by a newer cargo-perf.
+    #[error(
+        "it uses schema version {found}, newer than the {supported} this cargo-perf reads; upgrade cargo-perf or save the baseline again"
+    )]
+    NewerSchema {
+        /// The version in the file.
+        found: u64,
+        /// The version this crate reads.
+        supported: u32,
+    },
+}
+
+impl RunRecord {
+    /// Reads a record, checking its schema version first so that a newer
+    /// file gets a clear error rather than a confusing field error.
+    pub fn from_json(text: &str) -> Result<Self, RecordError> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(RecordError::Corrupt)?;
+        let version = value
+            .get("schema_version")
+            .and_then(serde_json::Value::as_u64)
+            .ok_or(RecordError::MissingSchemaVersion)?;
+        if version > u64::from(SCHEMA_VERSION) {
+            return Err(RecordError::NewerSchema {
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        serde_json::from_value(value).map_err(RecordError::Corrupt)
+    }
+
+    /// The test with this id.
+    pub fn test(&self, id: &TestId) -> Option<&TestRecord> {
+        self.tests.iter().find(|t| &t.id == id)
+    }
+}
+
+/// Formats seconds since the Unix epoch as RFC 3339 UTC
+/// (`2026-11-23T10:00:00Z`), without a date-time dependency.
+pub fn format_utc(unix_s: u64) -> String {
+    let days = unix_s / 86_400;
+    let secs = unix_s % 86_400;
+    // Howard Hinnant's civil-from-days algorithm.
+    #[expect(clippy::cast_possible_wrap, reason = "days since 1970 fit in i64")]
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(format_utc(1_795_435_200), "2026-11-23T12:00:00Z");
+    }
+
+    #[test]
+    fn schema_versions_are_checked() {
+        assert!(matches!(
+            RunRecord::from_json("{"),
+            Err(RecordError::Corrupt(_))
+        ));
+        assert!(matches!(
+            RunRecord::from_json("{}"),
+            Err(RecordError::MissingSchemaVersion)
+        ));
+        assert!(matches!(
+            RunRecord::from_json(r#"{"schema_version": 99}"#),
+            Err(RecordError::NewerSchema { found: 99, .. })
+        ));
+        let record = RunRecord {
+            schema_version: SCHEMA_VERSION,
+            cargo_perf_version: "0.1.0".into(),
+            created_unix_s: 0,
+            created_utc: format_utc(0),
+            environment: Environment::default(),
+            tests: vec![],
+        };
+        let text = serde_json::to_string(&record).unwrap();
+        assert_eq!(RunRecord::from_json(&text).unwrap(), record);
+    }
+}

@@ -1,0 +1,261 @@
+//! The measurement loop of a micro-benchmark, as a state machine: it says
+//! how many iterations the next batch should run and takes back how long
+//! the batch took. Keeping it free of the closure being timed lets the
+//! synchronous and the async `Bencher` methods share every decision, and
+//! lets the decisions be unit-tested with a fake clock.
+
+use std::time::{Duration, Instant};
+
+/// How a benchmark is to be run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct EngineConfig {
+    /// Run the routine until this much time has passed before sampling.
+    pub(crate) warm_up: Duration,
+    /// Time budget for the samples.
+    pub(crate) measurement: Duration,
+    /// The clock's resolution; every sample must be far above it.
+    pub(crate) timer_resolution: Duration,
+    /// Samples aimed for within the budget.
+    pub(crate) target_rounds: u64,
+    /// Samples taken even when the budget is spent.
+    pub(crate) min_rounds: u64,
+}
+
+/// A sample must last at least this many timer resolutions, so the clock's
+/// granularity adds at most 0.1% to it.
+const RESOLUTION_FACTOR: u32 = 1000;
+/// And at least this long, so the cost of reading the clock is negligible.
+const MIN_SAMPLE_TIME: Duration = Duration::from_micros(50);
+/// No batch runs more iterations than this.
+const MAX_BATCH: u64 = 1 << 40;
+
+#[derive(Debug)]
+enum Phase {
+    /// Doubling batches until the warm-up time has passed.
+    WarmUp { next: u64 },
+    /// Fixed batches until the budget is spent.
+    Measure { batch: u64 },
+    /// A single iteration, for `cargo test` smoke runs.
+    Smoke { done: bool },
+    Done,
+}
+
+/// Drives warm-up, batch sizing and sampling.
+#[derive(Debug)]
+pub(crate) struct Sampler {
+    config: EngineConfig,
+    phase: Phase,
+    warm_up_spent: Duration,
+    warm_up_iters: u64,
+    measure_spent: Duration,
+    iterations_per_round: u64,
+    samples_ns: Vec<f64>,
+}
+
+impl Sampler {
+    /// A sampler that measures.
+    pub(crate) fn measure(config: EngineConfig) -> Self {
+        Self {
+            config,
+            phase: Phase::WarmUp { next: 1 },
+            warm_up_spent: Duration::ZERO,
+            warm_up_iters: 0,
+            measure_spent: Duration::ZERO,
+            iterations_per_round: 0,
+            samples_ns: Vec::new(),
+        }
+    }
+
+    /// A sampler that runs the routine once and keeps nothing.
+    pub(crate) fn smoke() -> Self {
+        let mut sampler = Self::measure(EngineConfig {
+            warm_up: Duration::ZERO,
+            measurement: Duration::ZERO,
+            timer_resolution: Duration::from_nanos(1),
+            target_rounds: 1,
+            min_rounds: 1,
+        });
+        sampler.phase = Phase::Smoke { done: false };
+        sampler
+    }
+
+    /// Iterations to run in the next batch, or `None` when finished.
+    pub(crate) fn next_batch(&mut self) -> Option<u64> {
+        match self.phase {
+            Phase::WarmUp { next } => Some(next),
+            Phase::Measure { batch } => Some(batch),
+            Phase::Smoke { done: false } => Some(1),
+            Phase::Smoke { done: true } | Phase::Done => None,
+        }
+    }
+
+    /// Takes back how long the batch of `iters` iterations took.
+    pub(crate) fn record(&mut self, iters: u64, elapsed: Duration) {
+        match self.phase {
+            Phase::WarmUp { next } => {
+                self.warm_up_spent += elapsed;
+                self.warm_up_iters += iters;
+                if self.warm_up_spent >= self.config.warm_up {
+                    self.phase = Phase::Measure {
+                        batch: self.batch_size(),
+                    };
+                } else {
+                    // Grow the batch, but never past what the remaining
+                    // warm-up time can hold (a slow routine must not blow
+                    // the budget by doubling).
+                    let per_iter = self.per_iter_estimate();
+                    let remaining = self.config.warm_up.saturating_sub(self.warm_up_spent);
+                    let fits = iters_in(remaining, per_iter).max(1);
+                    self.phase = Phase::WarmUp {
+                        next: (next.saturating_mul(2)).min(fits).min(MAX_BATCH),
+                    };
+                }
+            }
+            Phase::Measure { .. } => {
+                self.iterations_per_round = iters;
+                self.measure_spent += elapsed;
+                self.samples_ns
+                    .push(elapsed.as_nanos() as f64 / iters as f64);
+                let rounds = self.samples_ns.len() as u64;
+                let budget_spent = self.measure_spent >= self.config.measurement;
+                if rounds >= self.config.min_rounds && budget_spent
+                    || rounds >= self.config.target_rounds.saturating_mul(20)
+                {
+                    self.phase = Phase::Done;
+                }
+            }
+            Phase::Smoke { .. } => self.phase = Phase::Smoke { done: true },
+            Phase::Done => {}
+        }
+    }
+
+    /// Nanoseconds per iteration for every sample taken.
+    pub(crate) fn samples_ns(&self) -> &[f64] {
+        &self.samples_ns
+    }
+
+    /// Iterations each sample timed.
+    pub(crate) fn iterations_per_round(&self) -> u64 {
+        self.iterations_per_round
+    }
+
+    fn per_iter_estimate(&self) -> Duration {
+        if self.warm_up_iters == 0 {
+            return Duration::ZERO;
+        }
+        Duration::from_nanos(
+            u64::try_from(self.warm_up_spent.as_nanos() / u128::from(self.warm_up_iters))
+                .unwrap_or(u64::MAX),
+        )
+    }
+
+    /// Iterations per sample: the budget spread over the target number of
+    /// samples, but never a sample short enough for the clock's resolution
+    /// or the cost of reading it to matter.
+    fn batch_size(&self) -> u64 {
+        let per_round = self.config.measurement / u32::try_from(self.config.target_rounds.max(1)).unwrap_or(u32::MAX);
+        let floor = (self.config.timer_resolution * RESOLUTION_FACTOR).max(MIN_SAMPLE_TIME);
+        let sample_time = per_round.max(floor);
+        iters_in(sample_time, self.per_iter_estimate())
+            .clamp(1, MAX_BATCH)
+    }
+}
+
+/// How many iterations of `per_iter` fit in `time`.
+fn iters_in(time: Duration, per_iter: Duration) -> u64 {
+    if per_iter.is_zero() {
+        return MAX_BATCH;
+    }
+    u64::try_from(time.as_nanos() / per_iter.as_nanos().max(1)).unwrap_or(MAX_BATCH)
+}
+
+/// Measures the clock's resolution: the smallest step `Instant` is seen to
+/// take, over a few hundred tries.
+pub(crate) fn timer_resolution() -> Duration {
+    let mut best = Duration::MAX;
+    for _ in 0..200 {
+        let start = Instant::now();
+        let mut now = Instant::now();
+        while now == start {
+            now = Instant::now();
+        }
+        best = best.min(now - start);
+    }
+    best.max(Duration::from_nanos(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> EngineConfig {
+        EngineConfig {
+            warm_up: Duration::from_millis(100),
+            measurement: Duration::from_millis(1000),
+            timer_resolution: Duration::from_nanos(20),
+            target_rounds: 100,
+            min_rounds: 10,
+        }
+    }
+
+    /// Runs the sampler against a routine that always takes `per_iter`.
+    fn simulate(config: EngineConfig, per_iter: Duration) -> (Sampler, Vec<u64>) {
+        let mut sampler = Sampler::measure(config);
+        let mut batches = Vec::new();
+        while let Some(n) = sampler.next_batch() {
+            batches.push(n);
+            sampler.record(n, per_iter * u32::try_from(n).unwrap());
+            assert!(batches.len() < 100_000, "the sampler never finished");
+        }
+        (sampler, batches)
+    }
+
+    #[test]
+    fn fast_routines_are_batched_far_above_the_resolution() {
+        let (sampler, _) = simulate(config(), Duration::from_nanos(10));
+        // 1 s / 100 rounds = 10 ms per sample = 1,000,000 iterations.
+        assert_eq!(sampler.iterations_per_round(), 1_000_000);
+        assert_eq!(sampler.samples_ns().len(), 100);
+        assert!(sampler.samples_ns().iter().all(|&s| (s - 10.0).abs() < 1e-9));
+    }
+
+    #[test]
+    fn the_sample_floor_wins_over_a_tiny_budget() {
+        let mut config = config();
+        config.measurement = Duration::from_micros(100);
+        let (sampler, _) = simulate(config, Duration::from_nanos(10));
+        // 1000 x 20 ns = 20 us < 50 us floor: 5,000 iterations per sample.
+        assert_eq!(sampler.iterations_per_round(), 5_000);
+        assert_eq!(sampler.samples_ns().len(), 10, "min rounds");
+    }
+
+    #[test]
+    fn slow_routines_take_the_minimum_rounds_and_stop() {
+        let (sampler, batches) = simulate(config(), Duration::from_millis(300));
+        assert_eq!(sampler.iterations_per_round(), 1);
+        assert_eq!(sampler.samples_ns().len(), 10);
+        // Warm-up did not double past the time it had left.
+        assert_eq!(&batches[..2], &[1, 1]);
+    }
+
+    #[test]
+    fn warm_up_doubles_the_batch() {
+        let (_, batches) = simulate(config(), Duration::from_micros(1));
+        assert_eq!(&batches[..4], &[1, 2, 4, 8]);
+    }
+
+    #[test]
+    fn smoke_runs_once() {
+        let mut sampler = Sampler::smoke();
+        assert_eq!(sampler.next_batch(), Some(1));
+        sampler.record(1, Duration::from_millis(1));
+        assert_eq!(sampler.next_batch(), None);
+    }
+
+    #[test]
+    fn the_clock_resolution_is_measured() {
+        let resolution = timer_resolution();
+        assert!(resolution >= Duration::from_nanos(1));
+        assert!(resolution < Duration::from_millis(1), "{resolution:?}");
+    }
+}

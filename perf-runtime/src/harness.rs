@@ -1,0 +1,283 @@
+//! The test binary's `main`: libtest's command line through libtest-mimic,
+//! so `cargo test`, `cargo bench`, nextest and `cargo perf` all drive it.
+//!
+//! Without `--bench` every perf test runs once, as a smoke test. With
+//! `--bench` (as `cargo bench` and `cargo perf` pass it) each is measured,
+//! one at a time.
+
+use std::fs::OpenOptions;
+use std::io::Write as _;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use perf_record::protocol::{self, PROTOCOL_VERSION, env};
+use perf_record::units::format_nanos;
+use perf_record::{BenchStats, ListedTest, Listing, TestConfig, TestKind, TestOutcome, TestResult};
+
+use crate::bencher::Bencher;
+use crate::engine::{EngineConfig, Sampler, timer_resolution};
+use crate::registry::{PerfTestEntry, TestFn, entries};
+
+/// Warm-up time when neither the test nor the command line sets one.
+pub const DEFAULT_WARM_UP: Duration = Duration::from_secs(1);
+/// Measurement time when neither the test nor the command line sets one.
+pub const DEFAULT_MEASUREMENT: Duration = Duration::from_secs(3);
+/// Longest warm-up in quick mode.
+pub const QUICK_WARM_UP: Duration = Duration::from_millis(100);
+/// Longest measurement in quick mode.
+pub const QUICK_MEASUREMENT: Duration = Duration::from_millis(500);
+/// Samples aimed for within the measurement time.
+const TARGET_ROUNDS: u64 = 100;
+/// Samples always taken, even past the budget.
+const MIN_ROUNDS: u64 = 10;
+
+/// What the environment asks of this run.
+#[derive(Debug, Clone, Default)]
+struct RunSettings {
+    quick: bool,
+    warm_up: Option<Duration>,
+    measurement: Option<Duration>,
+    result_out: Option<PathBuf>,
+}
+
+impl RunSettings {
+    fn from_env() -> Result<Self, String> {
+        let duration = |name: &str| -> Result<Option<Duration>, String> {
+            match std::env::var(name) {
+                Ok(text) => perf_record::parse_duration(&text)
+                    .map(Some)
+                    .map_err(|e| format!("invalid {name}: {e}")),
+                Err(_) => Ok(None),
+            }
+        };
+        Ok(Self {
+            quick: std::env::var(env::QUICK).is_ok_and(|v| v == "1" || v == "true"),
+            warm_up: duration(env::WARM_UP_TIME)?,
+            measurement: duration(env::MEASUREMENT_TIME)?,
+            result_out: std::env::var_os(env::RESULT_OUT).map(PathBuf::from),
+        })
+    }
+
+    fn config_for(&self, entry: &PerfTestEntry) -> TestConfig {
+        let pick = |over: Option<Duration>, own: Option<u64>, default: Duration, quick: Duration| {
+            over.unwrap_or_else(|| {
+                let own = own.map_or(default, Duration::from_nanos);
+                if self.quick { own.min(quick) } else { own }
+            })
+        };
+        let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        TestConfig {
+            warm_up_ns: nanos(pick(self.warm_up, entry.warm_up_ns, DEFAULT_WARM_UP, QUICK_WARM_UP)),
+            measurement_ns: nanos(pick(
+                self.measurement,
+                entry.measurement_ns,
+                DEFAULT_MEASUREMENT,
+                QUICK_MEASUREMENT,
+            )),
+            quick: self.quick,
+            regression_threshold_pct: entry.regression_threshold_pct,
+        }
+    }
+}
+
+/// Runs the perf tests of this binary as libtest would; the binary's
+/// `main` is this function (see [`crate::main!`]).
+pub fn run_main() -> ExitCode {
+    let mut args = Arguments::from_args();
+    let settings = match RunSettings::from_env() {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let entries = entries();
+    if args.list {
+        if let Some(path) = std::env::var_os(env::LIST_OUT) {
+            if let Err(error) = write_listing(&entries, &PathBuf::from(&path)) {
+                eprintln!(
+                    "error: failed to write the test listing to {}: {error}",
+                    PathBuf::from(path).display()
+                );
+                return ExitCode::from(1);
+            }
+        }
+    }
+    // libtest-mimic would skip every `Trial::test` under `--bench`; perf
+    // tests are listed as tests (nextest understands no other kind) and
+    // `--bench` switches them from a smoke run to a measurement.
+    let measure = std::mem::take(&mut args.bench);
+    if measure {
+        // Benchmarks must not share the CPU.
+        args.test_threads = Some(1);
+    }
+    let resolution = if measure && !args.list {
+        timer_resolution()
+    } else {
+        Duration::from_nanos(1)
+    };
+    let summary: Arc<Mutex<Vec<(String, BenchStats)>>> = Arc::default();
+    let trials = entries
+        .iter()
+        .map(|&entry| {
+            let settings = settings.clone();
+            let summary = Arc::clone(&summary);
+            Trial::test(entry.test_name(), move || {
+                run_entry(entry, measure, resolution, &settings, &summary)
+            })
+            .with_ignored_flag(entry.ignore)
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(&args, trials);
+    if measure {
+        let summary = summary.lock().unwrap_or_else(|poison| poison.into_inner());
+        print_summary(&summary);
+    }
+    conclusion.exit_code()
+}
+
+fn write_listing(entries: &[&PerfTestEntry], path: &PathBuf) -> std::io::Result<()> {
+    let listing = Listing {
+        protocol: PROTOCOL_VERSION,
+        runtime_version: env!("CARGO_PKG_VERSION").to_owned(),
+        tests: entries
+            .iter()
+            .map(|entry| ListedTest {
+                name: entry.test_name(),
+                kind: kind_of(entry),
+                ignored: entry.ignore,
+                ignore_reason: entry.ignore_reason.map(str::to_owned),
+                regression_threshold_pct: entry.regression_threshold_pct,
+                warm_up_ns: entry.warm_up_ns,
+                measurement_ns: entry.measurement_ns,
+                source: protocol::SourceLocation {
+                    file: entry.file.to_owned(),
+                    line: entry.line,
+                },
+            })
+            .collect(),
+    };
+    let json = serde_json::to_vec(&listing).map_err(std::io::Error::other)?;
+    std::fs::write(path, json)
+}
+
+fn kind_of(entry: &PerfTestEntry) -> TestKind {
+    match entry.run {
+        TestFn::Bench(_) => TestKind::Bench,
+    }
+}
+
+fn run_entry(
+    entry: &PerfTestEntry,
+    measure: bool,
+    resolution: Duration,
+    settings: &RunSettings,
+    summary: &Mutex<Vec<(String, BenchStats)>>,
+) -> Result<(), Failed> {
+    let config = settings.config_for(entry);
+    let sampler = if measure {
+        Sampler::measure(EngineConfig {
+            warm_up: Duration::from_nanos(config.warm_up_ns),
+            measurement: Duration::from_nanos(config.measurement_ns),
+            timer_resolution: resolution,
+            target_rounds: TARGET_ROUNDS,
+            min_rounds: MIN_ROUNDS,
+        })
+    } else {
+        Sampler::smoke()
+    };
+    let TestFn::Bench(function) = entry.run;
+    let mut bencher = Bencher::new(sampler);
+    let outcome = match catch_unwind(AssertUnwindSafe(|| function(&mut bencher))) {
+        Err(payload) => TestOutcome::Failed {
+            message: panic_message(payload.as_ref()),
+        },
+        Ok(()) if !bencher.was_used() => TestOutcome::Failed {
+            message: "the perf test never called `Bencher::iter`, `iter_with_setup` or \
+                      `iter_async`, so there was nothing to measure"
+                .to_owned(),
+        },
+        Ok(()) => TestOutcome::Passed,
+    };
+    let sampler = bencher.into_sampler();
+    let stats = if measure && outcome.is_passed() {
+        BenchStats::from_samples(sampler.samples_ns(), sampler.iterations_per_round())
+    } else {
+        None
+    };
+    if let Some(stats) = &stats {
+        summary
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .push((entry.test_name(), stats.clone()));
+    }
+    if let Some(path) = &settings.result_out {
+        let result = TestResult {
+            protocol: PROTOCOL_VERSION,
+            name: entry.test_name(),
+            kind: kind_of(entry),
+            config,
+            outcome: outcome.clone(),
+            stats,
+            samples_ns: if measure {
+                sampler.samples_ns().to_vec()
+            } else {
+                Vec::new()
+            },
+            timer_resolution_ns: resolution.as_nanos() as f64,
+        };
+        if let Err(error) = append_result(path, &result) {
+            return Err(format!(
+                "failed to write the result to {}: {error}",
+                path.display()
+            )
+            .into());
+        }
+    }
+    match outcome {
+        TestOutcome::Passed => Ok(()),
+        TestOutcome::Failed { message } => Err(message.into()),
+    }
+}
+
+/// Results are appended as JSON lines, so a binary asked to run several
+/// tests writes all of them.
+fn append_result(path: &PathBuf, result: &TestResult) -> std::io::Result<()> {
+    let mut line = serde_json::to_vec(result).map_err(std::io::Error::other)?;
+    line.push(b'\n');
+    let mut file = OpenOptions::new().create(true).append(true).open(path)?;
+    file.write_all(&line)
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a non-string panic payload".to_owned());
+    format!("panicked: {text}")
+}
+
+fn print_summary(summary: &[(String, BenchStats)]) {
+    if summary.is_empty() {
+        return;
+    }
+    let width = summary.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    println!();
+    for (name, stats) in summary {
+        println!(
+            "{name:width$}  median {:>11}  [{} .. {}]  mean {}  ± {}  ({} x {} iters)",
+            format_nanos(stats.median_ns),
+            format_nanos(stats.median_ci_low_ns),
+            format_nanos(stats.median_ci_high_ns),
+            format_nanos(stats.mean_ns),
+            format_nanos(stats.stddev_ns),
+            stats.rounds,
+            stats.iterations_per_round,
+        );
+    }
+}

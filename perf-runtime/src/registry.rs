@@ -1,0 +1,57 @@
+//! The tests `#[perf_test]` registers, collected across the binary with
+//! `inventory` so that the user lists nothing by hand.
+
+use crate::Bencher;
+
+/// What the test function is.
+#[derive(Clone, Copy)]
+#[non_exhaustive]
+pub enum TestFn {
+    /// `fn(&mut Bencher)`; async benchmarks are wrapped by the macro into
+    /// a function that blocks on them.
+    Bench(fn(&mut Bencher)),
+}
+
+/// One `#[perf_test]`, as the macro registers it.
+pub struct PerfTestEntry {
+    /// The function's name.
+    pub name: &'static str,
+    /// `module_path!()` where it is defined.
+    pub module_path: &'static str,
+    /// `file!()` where it is defined.
+    pub file: &'static str,
+    /// `line!()` where it is defined.
+    pub line: u32,
+    /// `#[perf_test(ignore)]`.
+    pub ignore: bool,
+    /// `#[perf_test(ignore = "reason")]`.
+    pub ignore_reason: Option<&'static str>,
+    /// `regression_threshold = "5%"`, in percent.
+    pub regression_threshold_pct: Option<f64>,
+    /// `warm_up_time = "..."`, in nanoseconds.
+    pub warm_up_ns: Option<u64>,
+    /// `measurement_time = "..."`, in nanoseconds.
+    pub measurement_ns: Option<u64>,
+    /// The function to run.
+    pub run: TestFn,
+}
+
+inventory::collect!(PerfTestEntry);
+
+impl PerfTestEntry {
+    /// The libtest name: the module path below the crate root, then the
+    /// function, e.g. `parse_order` or `json::parse_order`.
+    pub fn test_name(&self) -> String {
+        match self.module_path.split_once("::") {
+            Some((_crate, rest)) => format!("{rest}::{}", self.name),
+            None => self.name.to_owned(),
+        }
+    }
+}
+
+/// Every registered test, sorted by name.
+pub(crate) fn entries() -> Vec<&'static PerfTestEntry> {
+    let mut entries: Vec<_> = inventory::iter::<PerfTestEntry>.into_iter().collect();
+    entries.sort_by_key(|entry| entry.test_name());
+    entries
+}
