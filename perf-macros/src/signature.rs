@@ -26,7 +26,7 @@ pub(crate) fn check(function: &syn::ItemFn) -> syn::Result<Shape> {
             format!("perf tests cannot be generic; {ALLOWED}, so write one test per concrete type"),
         );
     }
-    if let Some(token) = &sig.unsafety {
+    if let syn::Safety::Unsafe(token) = &sig.safety {
         fail(token.span, format!("perf tests cannot be `unsafe fn`; {ALLOWED}"));
     }
     if let Some(token) = &sig.constness {
