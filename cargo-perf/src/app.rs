@@ -14,13 +14,16 @@ use crate::error::CliError;
 use crate::report::{self, JsonMessage};
 use crate::runner::{RunOptions, run_tests};
 use crate::workspace::{Workspace, perf_targets};
-use crate::{DEFAULT_THRESHOLD_PCT, baseline, cargo, environment, exit_code};
+use crate::{DEFAULT_PROCESSES, DEFAULT_THRESHOLD_PCT, baseline, cargo, environment, exit_code};
 
 /// Runs `cargo perf` and returns the exit code; errors that stop the run
 /// early come back as `Err`.
 pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
     let json = args.message_format == MessageFormat::Json;
-    for (flag, value) in [("--save-baseline", &args.save_baseline), ("--compare", &args.compare)] {
+    for (flag, value) in [
+        ("--save-baseline", &args.save_baseline),
+        ("--compare", &args.compare),
+    ] {
         if let Some(value) = value {
             baseline::check_name(flag, value)?;
         }
@@ -37,7 +40,10 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
         .or_else(|| workspace.config.baseline_dir.clone())
         .or_else(|| {
             let root = workspace.metadata.root_package()?;
-            package_configs.get(root.name.as_str())?.baseline_dir.clone()
+            package_configs
+                .get(root.name.as_str())?
+                .baseline_dir
+                .clone()
         })
         .unwrap_or_else(|| workspace.target_dir.join("perf").join("baselines"));
     // Read the baseline before building: a typo must not cost a whole run.
@@ -55,7 +61,11 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
             "no perf targets in {}: add `perf-runtime` to [dev-dependencies] and a \
              [[bench]] with `harness = false` whose file ends with `perf_runtime::main!();` \
              (see the README's tour), or pick another package with `-p`",
-            if names.is_empty() { "the selection".to_owned() } else { names.join(", ") }
+            if names.is_empty() {
+                "the selection".to_owned()
+            } else {
+                names.join(", ")
+            }
         )));
     }
     let binaries = cargo::build(&args.cargo, &targets)?;
@@ -129,6 +139,9 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
         quick: args.quick,
         warm_up: args.warm_up_time,
         measurement: args.measurement_time,
+        processes: args
+            .processes
+            .unwrap_or(if args.quick { 1 } else { DEFAULT_PROCESSES }),
         verbose: args.verbose,
     };
     let mut records = run_tests(&selected, &binaries, &options, scratch.path())?;
@@ -139,8 +152,11 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
         let package = package_configs
             .get(&record.id.package)
             .and_then(|c| c.regression_threshold_pct);
-        record.config.regression_threshold_pct =
-            Some(own.or(args.threshold).or(package).unwrap_or(DEFAULT_THRESHOLD_PCT));
+        record.config.regression_threshold_pct = Some(
+            own.or(args.threshold)
+                .or(package)
+                .unwrap_or(DEFAULT_THRESHOLD_PCT),
+        );
     }
     let record = RunRecord {
         schema_version: SCHEMA_VERSION,
@@ -163,7 +179,13 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
         }
         None => None,
     };
-    let code = finish(&record, comparison.as_ref(), saved.as_deref(), &latest, json);
+    let code = finish(
+        &record,
+        comparison.as_ref(),
+        saved.as_deref(),
+        &latest,
+        json,
+    );
     Ok(code)
 }
 
@@ -230,10 +252,17 @@ fn finish(
         }
     }
     let list = |ids: &[&perf_record::TestId]| {
-        ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        ids.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     if !failed.is_empty() {
-        eprintln!("error: {} perf test(s) failed: {}", failed.len(), list(&failed));
+        eprintln!(
+            "error: {} perf test(s) failed: {}",
+            failed.len(),
+            list(&failed)
+        );
     }
     if !regressed.is_empty() {
         eprintln!(

@@ -14,7 +14,9 @@ use crate::error::CliError;
 pub fn resolve(name_or_path: &str, baseline_dir: &Path) -> PathBuf {
     let looks_like_path = name_or_path.contains('/')
         || name_or_path.contains(std::path::MAIN_SEPARATOR)
-        || Path::new(name_or_path).extension().is_some_and(|e| e == "json");
+        || Path::new(name_or_path)
+            .extension()
+            .is_some_and(|e| e == "json");
     if looks_like_path {
         PathBuf::from(name_or_path)
     } else {
@@ -124,12 +126,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("other.json"), "{}").unwrap();
         let missing = load(&dir.path().join("main.json")).unwrap_err().to_string();
-        assert!(missing.contains("main.json") && missing.contains("does not exist"), "{missing}");
+        assert!(
+            missing.contains("main.json") && missing.contains("does not exist"),
+            "{missing}"
+        );
         assert!(missing.contains("other"), "{missing}");
         let corrupt = dir.path().join("corrupt.json");
         std::fs::write(&corrupt, "{\"schema_version\": 1, \"tests\": 3").unwrap();
         let message = load(&corrupt).unwrap_err().to_string();
-        assert!(message.contains("corrupt.json") && message.contains("not a valid"), "{message}");
+        assert!(
+            message.contains("corrupt.json") && message.contains("not a valid"),
+            "{message}"
+        );
         let newer = dir.path().join("newer.json");
         std::fs::write(&newer, "{\"schema_version\": 7}").unwrap();
         let message = load(&newer).unwrap_err().to_string();

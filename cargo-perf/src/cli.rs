@@ -35,7 +35,11 @@ pub struct PerfArgs {
     pub list: bool,
 
     /// Run only the ignored tests.
-    #[arg(long, conflicts_with = "include_ignored", help_heading = "Test selection")]
+    #[arg(
+        long,
+        conflicts_with = "include_ignored",
+        help_heading = "Test selection"
+    )]
     pub ignored: bool,
 
     /// Run the ignored tests too.
@@ -54,6 +58,12 @@ pub struct PerfArgs {
     /// Measurement time of every test, e.g. 5s (overrides the tests' own).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Measurement")]
     pub measurement_time: Option<Duration>,
+
+    /// Split each test's measurement over N processes, run in turn with the
+    /// other tests, so that the spread between processes (memory layout,
+    /// hash seeds) is measured rather than hidden [default: 3; 1 with --quick].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100), help_heading = "Measurement")]
+    pub processes: Option<u32>,
 
     /// Save the results as baseline NAME (target/perf/baselines/NAME.json),
     /// or to a file when NAME is a path.
@@ -105,7 +115,12 @@ pub struct CargoOptions {
     pub manifest_path: Option<PathBuf>,
 
     /// Package(s) to run the perf tests of.
-    #[arg(short, long = "package", value_name = "SPEC", help_heading = "Package selection")]
+    #[arg(
+        short,
+        long = "package",
+        value_name = "SPEC",
+        help_heading = "Package selection"
+    )]
     pub packages: Vec<String>,
 
     /// All packages in the workspace.
@@ -113,11 +128,21 @@ pub struct CargoOptions {
     pub workspace: bool,
 
     /// Exclude packages from --workspace.
-    #[arg(long, value_name = "SPEC", requires = "workspace", help_heading = "Package selection")]
+    #[arg(
+        long,
+        value_name = "SPEC",
+        requires = "workspace",
+        help_heading = "Package selection"
+    )]
     pub exclude: Vec<String>,
 
     /// Space or comma separated list of features to activate.
-    #[arg(short = 'F', long, value_name = "FEATURES", help_heading = "Feature selection")]
+    #[arg(
+        short = 'F',
+        long,
+        value_name = "FEATURES",
+        help_heading = "Feature selection"
+    )]
     pub features: Vec<String>,
 
     /// Activate all available features.
@@ -227,7 +252,8 @@ mod tests {
 
     #[test]
     fn valid_command_lines() {
-        let args = parse("cargo-perf perf checksum --quick -p demo --compare main --threshold 5%").unwrap();
+        let args = parse("cargo-perf perf checksum --quick -p demo --compare main --threshold 5%")
+            .unwrap();
         assert_eq!(args.filters, ["checksum"]);
         assert!(args.quick);
         assert_eq!(args.cargo.packages, ["demo"]);
@@ -238,7 +264,10 @@ mod tests {
         assert_eq!(direct.cargo.to_args(), ["--workspace", "--exclude", "beta"]);
         let args = parse("cargo-perf perf --measurement-time 2s -F a,b --profile release").unwrap();
         assert_eq!(args.measurement_time, Some(Duration::from_secs(2)));
-        assert_eq!(args.cargo.to_args(), ["--features", "a,b", "--profile", "release"]);
+        assert_eq!(
+            args.cargo.to_args(),
+            ["--features", "a,b", "--profile", "release"]
+        );
     }
 
     #[test]
@@ -246,17 +275,34 @@ mod tests {
         use clap::error::ErrorKind;
         let cases = [
             ("cargo-perf perf --threshold 5", ErrorKind::ValueValidation),
-            ("cargo-perf perf --measurement-time fast", ErrorKind::ValueValidation),
-            ("cargo-perf perf --exclude a", ErrorKind::MissingRequiredArgument),
-            ("cargo-perf perf --ignored --include-ignored", ErrorKind::ArgumentConflict),
-            ("cargo-perf perf --message-format xml", ErrorKind::InvalidValue),
+            (
+                "cargo-perf perf --measurement-time fast",
+                ErrorKind::ValueValidation,
+            ),
+            (
+                "cargo-perf perf --exclude a",
+                ErrorKind::MissingRequiredArgument,
+            ),
+            (
+                "cargo-perf perf --ignored --include-ignored",
+                ErrorKind::ArgumentConflict,
+            ),
+            (
+                "cargo-perf perf --message-format xml",
+                ErrorKind::InvalidValue,
+            ),
             ("cargo-perf perf --frobnicate", ErrorKind::UnknownArgument),
         ];
         for (line, kind) in cases {
             let error = parse(line).expect_err(line);
             assert_eq!(error.kind(), kind, "{line}: {error}");
         }
-        let message = parse("cargo-perf perf --threshold 5").unwrap_err().to_string();
-        assert!(message.contains("--threshold") && message.contains('%'), "{message}");
+        let message = parse("cargo-perf perf --threshold 5")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("--threshold") && message.contains('%'),
+            "{message}"
+        );
     }
 }

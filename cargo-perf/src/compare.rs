@@ -1,9 +1,10 @@
 //! Comparing a run with a baseline: one verdict per test.
 //!
 //! The rule (README, "How verdicts are made"): a test *regressed* when its
-//! median got slower by more than its threshold **and** the 95% confidence
+//! median got slower by more than its threshold **and** the uncertainty
 //! intervals of the two medians do not overlap; *improved* is the mirror
-//! image. A change beyond the threshold whose intervals overlap is *within
+//! image. A median's interval is its 95% confidence interval widened to
+//! take in the median of every process that measured it. A change beyond the threshold whose intervals overlap is *within
 //! noise* and does not fail the run; a change inside the threshold is
 //! *unchanged*.
 
@@ -59,10 +60,10 @@ pub struct TestComparison {
     pub current_ns: Option<f64>,
     /// `(current - baseline) / baseline`, in percent.
     pub change_pct: Option<f64>,
-    /// The baseline median's 95% confidence interval, ns.
-    pub baseline_ci_ns: Option<[f64; 2]>,
-    /// The current median's 95% confidence interval, ns.
-    pub current_ci_ns: Option<[f64; 2]>,
+    /// The baseline median's uncertainty interval, ns (see [`uncertainty`]).
+    pub baseline_interval_ns: Option<[f64; 2]>,
+    /// The current median's uncertainty interval, ns.
+    pub current_interval_ns: Option<[f64; 2]>,
     /// The threshold that applied, in percent.
     pub threshold_pct: f64,
     /// A unified diff of the test's configuration, when it changed.
@@ -92,14 +93,17 @@ pub struct Comparison {
 impl Comparison {
     /// The tests that regressed.
     pub fn regressions(&self) -> impl Iterator<Item = &TestComparison> {
-        self.tests.iter().filter(|t| t.verdict == Verdict::Regressed)
+        self.tests
+            .iter()
+            .filter(|t| t.verdict == Verdict::Regressed)
     }
 }
 
 /// Compares `current` with `baseline`. Each current test carries the
 /// threshold that applies to it in `config.regression_threshold_pct`.
 pub fn compare(baseline: &RunRecord, baseline_path: &Path, current: &RunRecord) -> Comparison {
-    let before: BTreeMap<&TestId, &TestRecord> = baseline.tests.iter().map(|t| (&t.id, t)).collect();
+    let before: BTreeMap<&TestId, &TestRecord> =
+        baseline.tests.iter().map(|t| (&t.id, t)).collect();
     let now: BTreeMap<&TestId, &TestRecord> = current.tests.iter().map(|t| (&t.id, t)).collect();
     let tests = now
         .iter()
@@ -109,7 +113,10 @@ pub fn compare(baseline: &RunRecord, baseline_path: &Path, current: &RunRecord) 
         baseline_path: baseline_path.display().to_string(),
         baseline_created_utc: baseline.created_utc.clone(),
         baseline_git_commit: baseline.environment.git_commit.clone(),
-        environment_differences: environment::differences(&baseline.environment, &current.environment),
+        environment_differences: environment::differences(
+            &baseline.environment,
+            &current.environment,
+        ),
         tests,
         only_in_baseline: before
             .keys()
@@ -125,8 +132,15 @@ pub fn compare(baseline: &RunRecord, baseline_path: &Path, current: &RunRecord) 
 }
 
 fn compare_test(old: &TestRecord, new: &TestRecord) -> TestComparison {
-    let threshold = new.config.regression_threshold_pct.unwrap_or(crate::DEFAULT_THRESHOLD_PCT);
-    let interval = |t: &TestRecord| t.stats.as_ref().map(|s| [s.median_ci_low_ns, s.median_ci_high_ns]);
+    let threshold = new
+        .config
+        .regression_threshold_pct
+        .unwrap_or(crate::DEFAULT_THRESHOLD_PCT);
+    let interval = |t: &TestRecord| {
+        t.stats
+            .as_ref()
+            .map(|s| uncertainty(s, &t.process_medians_ns))
+    };
     let (baseline_ns, current_ns) = (
         old.stats.as_ref().map(|s| s.median_ns),
         new.stats.as_ref().map(|s| s.median_ns),
@@ -135,7 +149,10 @@ fn compare_test(old: &TestRecord, new: &TestRecord) -> TestComparison {
     let (change_pct, verdict) = match (baseline_ns, current_ns, baseline_ci, current_ci) {
         (Some(before), Some(after), Some(ci_before), Some(ci_after)) if before > 0.0 => {
             let change = (after / before - 1.0) * 100.0;
-            (Some(change), verdict(change, threshold, ci_before, ci_after))
+            (
+                Some(change),
+                verdict(change, threshold, ci_before, ci_after),
+            )
         }
         _ => (None, Verdict::NotComparable),
     };
@@ -146,20 +163,39 @@ fn compare_test(old: &TestRecord, new: &TestRecord) -> TestComparison {
         baseline_ns,
         current_ns,
         change_pct,
-        baseline_ci_ns: baseline_ci,
-        current_ci_ns: current_ci,
+        baseline_interval_ns: baseline_ci,
+        current_interval_ns: current_ci,
         threshold_pct: threshold,
         config_diff: config_diff(&old.config, &new.config),
     }
+}
+
+/// How far a test's median could be from the truth: the 95% interval of
+/// the pooled median, widened to take in every process's own median. The
+/// processes' spread is usually the larger part: it is the variation
+/// between runs that a single process cannot see.
+pub fn uncertainty(stats: &perf_record::BenchStats, process_medians: &[f64]) -> [f64; 2] {
+    process_medians.iter().fold(
+        [stats.median_ci_low_ns, stats.median_ci_high_ns],
+        |[low, high], &m| [low.min(m), high.max(m)],
+    )
 }
 
 /// The verdict rule; see the module documentation.
 pub fn verdict(change_pct: f64, threshold_pct: f64, before: [f64; 2], after: [f64; 2]) -> Verdict {
     let overlap = after[0] <= before[1] && before[0] <= after[1];
     if change_pct > threshold_pct {
-        if overlap { Verdict::WithinNoise } else { Verdict::Regressed }
+        if overlap {
+            Verdict::WithinNoise
+        } else {
+            Verdict::Regressed
+        }
     } else if change_pct < -threshold_pct {
-        if overlap { Verdict::WithinNoise } else { Verdict::Improved }
+        if overlap {
+            Verdict::WithinNoise
+        } else {
+            Verdict::Improved
+        }
     } else {
         Verdict::Unchanged
     }
@@ -196,11 +232,20 @@ mod tests {
     #[test]
     fn the_verdict_needs_both_the_threshold_and_separate_intervals() {
         let base = [99.0, 101.0];
-        assert_eq!(verdict(20.0, 10.0, base, [119.0, 121.0]), Verdict::Regressed);
-        assert_eq!(verdict(20.0, 10.0, base, [100.5, 140.0]), Verdict::WithinNoise);
+        assert_eq!(
+            verdict(20.0, 10.0, base, [119.0, 121.0]),
+            Verdict::Regressed
+        );
+        assert_eq!(
+            verdict(20.0, 10.0, base, [100.5, 140.0]),
+            Verdict::WithinNoise
+        );
         assert_eq!(verdict(5.0, 10.0, base, [104.0, 106.0]), Verdict::Unchanged);
         assert_eq!(verdict(-20.0, 10.0, base, [79.0, 81.0]), Verdict::Improved);
-        assert_eq!(verdict(-20.0, 10.0, base, [60.0, 100.0]), Verdict::WithinNoise);
+        assert_eq!(
+            verdict(-20.0, 10.0, base, [60.0, 100.0]),
+            Verdict::WithinNoise
+        );
     }
 
     #[test]
@@ -209,6 +254,7 @@ mod tests {
             warm_up_ns: 1,
             measurement_ns: 2,
             quick: false,
+            processes: 3,
             regression_threshold_pct: Some(10.0),
         };
         let mut quick = config.clone();
@@ -216,7 +262,10 @@ mod tests {
         quick.regression_threshold_pct = Some(5.0);
         assert_eq!(config_diff(&config, &config), None);
         let diff = config_diff(&config, &quick).unwrap();
-        assert!(diff.contains("-  \"quick\": false") && diff.contains("+  \"quick\": true"), "{diff}");
+        assert!(
+            diff.contains("-  \"quick\": false") && diff.contains("+  \"quick\": true"),
+            "{diff}"
+        );
         assert!(!diff.contains("threshold"), "{diff}");
     }
 }

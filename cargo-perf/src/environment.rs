@@ -64,7 +64,10 @@ fn cpu_model() -> Option<String> {
 }
 
 /// What differs between two environments, in words, for a warning.
-pub fn differences(baseline: &perf_record::Environment, current: &perf_record::Environment) -> Vec<String> {
+pub fn differences(
+    baseline: &perf_record::Environment,
+    current: &perf_record::Environment,
+) -> Vec<String> {
     let mut differences = Vec::new();
     let mut check = |what: &str, a: &str, b: &str| {
         if a != b {

@@ -56,7 +56,9 @@ pub enum CliError {
         message: String,
     },
     /// The build failed; cargo has shown its diagnostics.
-    #[error("the build failed (cargo's diagnostics are above); fix the errors and run `cargo perf` again")]
+    #[error(
+        "the build failed (cargo's diagnostics are above); fix the errors and run `cargo perf` again"
+    )]
     BuildFailed,
     /// No package of the selection has a perf target.
     #[error("{0}")]

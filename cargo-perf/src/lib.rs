@@ -25,6 +25,9 @@ pub mod workspace;
 
 /// The regression threshold when nothing else sets one, in percent.
 pub const DEFAULT_THRESHOLD_PCT: f64 = 10.0;
+/// Processes each test is measured in, unless `--processes` or `--quick`
+/// says otherwise.
+pub const DEFAULT_PROCESSES: u32 = 3;
 
 /// Parses the command line, runs, prints errors; the one place that
 /// decides the exit code.
@@ -33,7 +36,11 @@ pub fn main() -> ExitCode {
         Ok(args) => args,
         Err(error) => {
             // Help and version go to stdout and are not errors.
-            let code = if error.use_stderr() { exit_code::USAGE } else { exit_code::SUCCESS };
+            let code = if error.use_stderr() {
+                exit_code::USAGE
+            } else {
+                exit_code::SUCCESS
+            };
             let _ = error.print();
             return ExitCode::from(code);
         }

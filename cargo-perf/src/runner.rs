@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use perf_record::protocol::env;
 use perf_record::units::format_nanos;
-use perf_record::{TestConfig, TestOutcome, TestRecord, TestResult};
+use perf_record::{BenchStats, TestConfig, TestOutcome, TestRecord, TestResult};
 
 use crate::cargo::PerfBinary;
 use crate::discover::DiscoveredTest;
@@ -24,42 +24,144 @@ pub struct RunOptions {
     pub warm_up: Option<Duration>,
     /// `--measurement-time`.
     pub measurement: Option<Duration>,
+    /// Processes each test's measurement is split over (`--processes`).
+    pub processes: u32,
     /// `--verbose`: show the binaries' output.
     pub verbose: bool,
 }
 
-/// Runs the tests in order and returns one record each.
+/// Runs the tests and returns one record each.
+///
+/// Each test is measured in `processes` separate processes, each spending
+/// its share of the time budget, and the passes go round the tests in turn
+/// (test 1, test 2, ..., test 1, test 2, ...). A fresh process draws a new
+/// address-space layout, new hash seeds and a fresh allocator, which move
+/// a benchmark's median by several percent between runs of the same
+/// binary; measuring several of them shows that spread instead of hiding
+/// it, and interleaving the passes spreads slow drifts of the machine over
+/// every test alike.
 pub fn run_tests(
     tests: &[DiscoveredTest],
     binaries: &[PerfBinary],
     options: &RunOptions,
     scratch: &Path,
 ) -> Result<Vec<TestRecord>, CliError> {
-    let mut progress = Progress::new(tests.len());
-    let mut records = Vec::with_capacity(tests.len());
-    for (index, test) in tests.iter().enumerate() {
-        let binary = &binaries[test.binary];
-        progress.start(index, test);
-        let record = run_one(test, binary, options, &scratch.join(format!("result-{index}.jsonl")))?;
-        progress.finish(index, &record);
-        records.push(record);
+    let passes = options.processes.max(1);
+    let mut progress = Progress::new(tests.len() * passes as usize);
+    let mut results: Vec<Vec<TestResult>> = vec![Vec::new(); tests.len()];
+    let mut failures: Vec<Option<TestRecord>> = vec![None; tests.len()];
+    let mut step = 0;
+    for pass in 0..passes {
+        for (index, test) in tests.iter().enumerate() {
+            step += 1;
+            if failures[index].is_some() {
+                // A failed test is not run again: its failure is the news.
+                continue;
+            }
+            let binary = &binaries[test.binary];
+            progress.start(step, test, pass, passes);
+            let path = scratch.join(format!("result-{index}-{pass}.jsonl"));
+            match run_process(test, binary, options, passes, &path)? {
+                Ok(result) => {
+                    progress.finish(
+                        step,
+                        test,
+                        pass,
+                        passes,
+                        result.stats.as_ref().map(|s| s.median_ns),
+                    );
+                    results[index].push(result);
+                }
+                Err(failed) => {
+                    progress.finish(step, test, pass, passes, None);
+                    failures[index] = Some(failed);
+                }
+            }
+        }
     }
-    Ok(records)
+    Ok(tests
+        .iter()
+        .zip(results)
+        .zip(failures)
+        .map(|((test, results), failure)| failure.unwrap_or_else(|| merge(test, results)))
+        .collect())
 }
 
-fn run_one(
+/// One record from the processes that measured a test: the samples are
+/// pooled, and each process's median is kept to show their spread.
+fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
+    let processes = u32::try_from(results.len()).unwrap_or(u32::MAX);
+    let mut samples = Vec::new();
+    let mut process_medians = Vec::new();
+    let mut iterations = 0;
+    let mut config = None;
+    let mut resolution = 0.0_f64;
+    let mut kind = test.listed.kind;
+    for result in results {
+        if let Some(stats) = &result.stats {
+            process_medians.push(stats.median_ns);
+            iterations += stats.iterations;
+        }
+        samples.extend(result.samples_ns);
+        resolution = resolution.max(result.timer_resolution_ns);
+        kind = result.kind;
+        let config = config.get_or_insert_with(|| TestConfig {
+            warm_up_ns: 0,
+            measurement_ns: 0,
+            ..result.config.clone()
+        });
+        config.warm_up_ns += result.config.warm_up_ns;
+        config.measurement_ns += result.config.measurement_ns;
+    }
+    let mut config = config.unwrap_or(TestConfig {
+        warm_up_ns: 0,
+        measurement_ns: 0,
+        quick: false,
+        processes: 0,
+        regression_threshold_pct: None,
+    });
+    config.processes = processes;
+    let first_batch = samples.len().max(1);
+    let stats =
+        BenchStats::from_samples(&samples, iterations / first_batch as u64).map(|mut stats| {
+            stats.iterations = iterations;
+            stats
+        });
+    TestRecord {
+        id: test.id.clone(),
+        kind,
+        config,
+        outcome: TestOutcome::Passed,
+        stats,
+        samples_ns: samples,
+        process_medians_ns: process_medians,
+        timer_resolution_ns: resolution,
+    }
+}
+
+/// Runs one process measuring one test: its result, or the record of its
+/// failure.
+fn run_process(
     test: &DiscoveredTest,
     binary: &PerfBinary,
     options: &RunOptions,
+    share: u32,
     result_path: &Path,
-) -> Result<TestRecord, CliError> {
+) -> Result<Result<TestResult, TestRecord>, CliError> {
     let mut command = Command::new(&binary.executable);
     command
-        .args(["--exact", &test.listed.name, "--bench", "--test-threads", "1"])
+        .args([
+            "--exact",
+            &test.listed.name,
+            "--bench",
+            "--test-threads",
+            "1",
+        ])
         .current_dir(&binary.target.manifest_dir)
         .env("CARGO_MANIFEST_DIR", &binary.target.manifest_dir)
         .env("CARGO_PKG_NAME", &binary.target.package)
-        .env(env::RESULT_OUT, result_path);
+        .env(env::RESULT_OUT, result_path)
+        .env(env::SHARE, share.to_string());
     if test.listed.ignored {
         command.arg("--include-ignored");
     }
@@ -70,7 +172,10 @@ fn run_one(
         command.env(env::WARM_UP_TIME, format!("{}ns", warm_up.as_nanos()));
     }
     if let Some(measurement) = options.measurement {
-        command.env(env::MEASUREMENT_TIME, format!("{}ns", measurement.as_nanos()));
+        command.env(
+            env::MEASUREMENT_TIME,
+            format!("{}ns", measurement.as_nanos()),
+        );
     }
     let output = command.output().map_err(|source| CliError::Io {
         message: format!("failed to run {}", binary.executable.display()),
@@ -80,55 +185,45 @@ fn run_one(
     if options.verbose {
         eprint!("{}{stderr}", String::from_utf8_lossy(&output.stdout));
     }
-    let result = std::fs::read_to_string(result_path)
-        .ok()
-        .and_then(|text| {
-            text.lines()
-                .filter_map(|line| serde_json::from_str::<TestResult>(line).ok())
-                .find(|r| r.name == test.listed.name)
-        });
-    let record = match result {
-        Some(result) => {
-            let outcome = match result.outcome {
-                TestOutcome::Failed { message } => TestOutcome::Failed {
-                    message: with_panic_location(message, &stderr),
-                },
-                passed @ TestOutcome::Passed => passed,
-            };
-            TestRecord {
-                id: test.id.clone(),
-                kind: result.kind,
-                config: result.config,
-                outcome,
-                stats: result.stats,
-                samples_ns: result.samples_ns,
-                timer_resolution_ns: result.timer_resolution_ns,
+    let result = std::fs::read_to_string(result_path).ok().and_then(|text| {
+        text.lines()
+            .filter_map(|line| serde_json::from_str::<TestResult>(line).ok())
+            .find(|r| r.name == test.listed.name)
+    });
+    let failed = |config: TestConfig, message: String| TestRecord {
+        id: test.id.clone(),
+        kind: test.listed.kind,
+        config,
+        outcome: TestOutcome::Failed { message },
+        stats: None,
+        samples_ns: Vec::new(),
+        process_medians_ns: Vec::new(),
+        timer_resolution_ns: 0.0,
+    };
+    Ok(match result {
+        Some(result) => match result.outcome {
+            TestOutcome::Passed => Ok(result),
+            TestOutcome::Failed { message } => {
+                Err(failed(result.config, with_panic_location(message, &stderr)))
             }
-        }
+        },
         // The process died before it could write a result: a crash, an
         // abort, or a binary that is not what it claimed to be.
-        None => TestRecord {
-            id: test.id.clone(),
-            kind: test.listed.kind,
-            config: TestConfig {
+        None => Err(failed(
+            TestConfig {
                 warm_up_ns: 0,
                 measurement_ns: 0,
                 quick: options.quick,
+                processes: 1,
                 regression_threshold_pct: test.listed.regression_threshold_pct,
             },
-            outcome: TestOutcome::Failed {
-                message: format!(
-                    "the test process exited with {} before reporting a result{}",
-                    output.status,
-                    tail(&stderr, 15)
-                ),
-            },
-            stats: None,
-            samples_ns: Vec::new(),
-            timer_resolution_ns: 0.0,
-        },
-    };
-    Ok(record)
+            format!(
+                "the test process exited with {} before reporting a result{}",
+                output.status,
+                tail(&stderr, 15)
+            ),
+        )),
+    })
 }
 
 /// Adds where the panic happened (`panicked at src/lib.rs:10:5`), which
@@ -155,7 +250,8 @@ fn tail(text: &str, lines: usize) -> String {
     format!(":\n{}", all[start..].join("\n"))
 }
 
-/// Progress on stderr: a line per test, rewritten in place on a terminal.
+/// Progress on stderr: a line per process, rewritten in place on a
+/// terminal.
 struct Progress {
     total: usize,
     tty: bool,
@@ -171,32 +267,48 @@ impl Progress {
         }
     }
 
-    fn start(&mut self, index: usize, test: &DiscoveredTest) {
+    fn label(&self, step: usize, test: &DiscoveredTest, pass: u32, passes: u32) -> String {
+        let run = if passes > 1 {
+            format!(" (run {} of {passes})", pass + 1)
+        } else {
+            String::new()
+        };
+        format!("[{step}/{}] {}{run}", self.total, test.id)
+    }
+
+    fn start(&mut self, step: usize, test: &DiscoveredTest, pass: u32, passes: u32) {
         self.started = Instant::now();
-        let line = format!("{:>12} [{}/{}] {}", "Running", index + 1, self.total, test.id);
+        if !self.tty {
+            return;
+        }
         let mut stderr = std::io::stderr().lock();
         // A failed write to the terminal is not worth stopping the run for.
-        let _ = if self.tty {
-            write!(stderr, "\r\x1b[2K{line} ...")
-        } else {
-            writeln!(stderr, "{line}")
-        };
+        let _ = write!(
+            stderr,
+            "\r\x1b[2K{:>12} {} ...",
+            "Running",
+            self.label(step, test, pass, passes)
+        );
         let _ = stderr.flush();
     }
 
-    fn finish(&mut self, index: usize, record: &TestRecord) {
+    fn finish(
+        &mut self,
+        step: usize,
+        test: &DiscoveredTest,
+        pass: u32,
+        passes: u32,
+        median_ns: Option<f64>,
+    ) {
         let elapsed = self.started.elapsed().as_secs_f64();
-        let what = match (&record.outcome, &record.stats) {
-            (TestOutcome::Failed { .. }, _) => "FAILED".to_owned(),
-            (TestOutcome::Passed, Some(stats)) => format!("median {}", format_nanos(stats.median_ns)),
-            (TestOutcome::Passed, None) => "ok".to_owned(),
-        };
+        let what = median_ns.map_or_else(
+            || "FAILED".to_owned(),
+            |m| format!("median {}", format_nanos(m)),
+        );
         let line = format!(
-            "{:>12} [{}/{}] {} {what} ({elapsed:.1}s)",
-            "Finished",
-            index + 1,
-            self.total,
-            record.id
+            "{:>12} {} {what} ({elapsed:.1}s)",
+            "Measured",
+            self.label(step, test, pass, passes)
         );
         let mut stderr = std::io::stderr().lock();
         let _ = if self.tty {

@@ -97,7 +97,10 @@ impl Workspace {
                 .unwrap_or_else(|_| dir.clone()),
             None => metadata.target_directory.clone().into_std_path_buf(),
         };
-        let root_manifest = metadata.workspace_root.join("Cargo.toml").into_std_path_buf();
+        let root_manifest = metadata
+            .workspace_root
+            .join("Cargo.toml")
+            .into_std_path_buf();
         let config = parse_config(
             &metadata.workspace_metadata,
             &root_manifest,
@@ -150,7 +153,8 @@ impl Workspace {
         if let Some(root) = self.metadata.root_package() {
             return Ok(vec![root]);
         }
-        let defaults: BTreeSet<&PackageId> = self.metadata.workspace_default_members.iter().collect();
+        let defaults: BTreeSet<&PackageId> =
+            self.metadata.workspace_default_members.iter().collect();
         Ok(members
             .into_iter()
             .filter(|p| defaults.contains(&p.id))
@@ -168,7 +172,9 @@ impl Workspace {
             regression_threshold_pct: own
                 .regression_threshold_pct
                 .or(self.config.regression_threshold_pct),
-            baseline_dir: own.baseline_dir.or_else(|| self.config.baseline_dir.clone()),
+            baseline_dir: own
+                .baseline_dir
+                .or_else(|| self.config.baseline_dir.clone()),
         })
     }
 }
@@ -230,7 +236,10 @@ fn harnessless_targets(manifest: &Path) -> Result<BTreeSet<(TargetKindName, Stri
         source: Box::new(e),
     })?;
     let mut found = BTreeSet::new();
-    for (key, kind) in [("bench", TargetKindName::Bench), ("test", TargetKindName::Test)] {
+    for (key, kind) in [
+        ("bench", TargetKindName::Bench),
+        ("test", TargetKindName::Test),
+    ] {
         let Some(entries) = value.get(key).and_then(toml::Value::as_array) else {
             continue;
         };
@@ -275,7 +284,10 @@ fn parse_config(
             }
             "baseline-dir" => {
                 let text = value.as_str().ok_or_else(|| {
-                    error(key, "write it as a path string, e.g. \"perf/baselines\"".to_owned())
+                    error(
+                        key,
+                        "write it as a path string, e.g. \"perf/baselines\"".to_owned(),
+                    )
                 })?;
                 let base = manifest.parent().unwrap_or(Path::new("."));
                 config.baseline_dir = Some(base.join(text));
@@ -298,7 +310,8 @@ mod tests {
     #[test]
     fn config_keys_are_checked() {
         let manifest = Path::new("/ws/Cargo.toml");
-        let ok = serde_json::json!({"perf": {"regression-threshold": "5%", "baseline-dir": "perf"}});
+        let ok =
+            serde_json::json!({"perf": {"regression-threshold": "5%", "baseline-dir": "perf"}});
         let config = parse_config(&ok, manifest, "package.metadata.perf").unwrap();
         assert_eq!(config.regression_threshold_pct, Some(5.0));
         assert_eq!(config.baseline_dir, Some(PathBuf::from("/ws/perf")));
@@ -306,12 +319,18 @@ mod tests {
         let message = parse_config(&bad, manifest, "package.metadata.perf")
             .unwrap_err()
             .to_string();
-        assert!(message.contains("regression-threshold") && message.contains("/ws/Cargo.toml"), "{message}");
+        assert!(
+            message.contains("regression-threshold") && message.contains("/ws/Cargo.toml"),
+            "{message}"
+        );
         let typo = serde_json::json!({"perf": {"regresion-threshold": "5%"}});
         let message = parse_config(&typo, manifest, "package.metadata.perf")
             .unwrap_err()
             .to_string();
-        assert!(message.contains("regresion-threshold") && message.contains("known keys"), "{message}");
+        assert!(
+            message.contains("regresion-threshold") && message.contains("known keys"),
+            "{message}"
+        );
         assert_eq!(
             parse_config(&serde_json::Value::Null, manifest, "x").unwrap(),
             PerfConfig::default()

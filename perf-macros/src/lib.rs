@@ -17,15 +17,14 @@ pub fn perf_test(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand(attr.into(), item.into()).into()
 }
 
-fn expand(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+fn expand(
+    attr: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
     let function: syn::ItemFn = match syn::parse2(item.clone()) {
         Ok(function) => function,
         Err(_) => {
-            let error = syn::Error::new_spanned(
-                &item,
-                "#[perf_test] goes on a function: `fn name(b: &mut Bencher)` or `async fn name(b: &mut Bencher)`",
-            );
-            let error = error.into_compile_error();
+            let error = not_a_function(&item).into_compile_error();
             return quote::quote! { #item #error };
         }
     };
@@ -41,6 +40,35 @@ fn expand(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> pro
             quote::quote! { #function #(#errors)* }
         }
     }
+}
+
+/// The error for an attribute on something other than a function, pointing
+/// at the item's keyword and name rather than its whole body.
+fn not_a_function(item: &proc_macro2::TokenStream) -> syn::Error {
+    use quote::ToTokens as _;
+    let head = |keyword: &dyn quote::ToTokens, ident: &syn::Ident| {
+        let mut tokens = keyword.to_token_stream();
+        ident.to_tokens(&mut tokens);
+        tokens
+    };
+    let (kind, tokens) = match syn::parse2::<syn::Item>(item.clone()) {
+        Ok(syn::Item::Struct(s)) => ("a struct", head(&s.struct_token, &s.ident)),
+        Ok(syn::Item::Enum(e)) => ("an enum", head(&e.enum_token, &e.ident)),
+        Ok(syn::Item::Union(u)) => ("a union", head(&u.union_token, &u.ident)),
+        Ok(syn::Item::Trait(t)) => ("a trait", head(&t.trait_token, &t.ident)),
+        Ok(syn::Item::Mod(m)) => ("a module", head(&m.mod_token, &m.ident)),
+        Ok(syn::Item::Const(c)) => ("a constant", head(&c.const_token, &c.ident)),
+        Ok(syn::Item::Static(s)) => ("a static", head(&s.static_token, &s.ident)),
+        Ok(syn::Item::Type(t)) => ("a type alias", head(&t.type_token, &t.ident)),
+        _ => ("this item", item.clone()),
+    };
+    syn::Error::new_spanned(
+        tokens,
+        format!(
+            "#[perf_test] goes on a function, not on {kind}: \
+             `fn name(b: &mut Bencher)` or `async fn name(b: &mut Bencher)`"
+        ),
+    )
 }
 
 fn emit(

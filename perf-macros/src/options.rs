@@ -42,21 +42,26 @@ impl PerfTestOptions {
                 self.ignore = true;
                 if meta.input.peek(syn::Token![=]) {
                     let reason: syn::LitStr = meta.value()?.parse().map_err(|e| {
-                        syn::Error::new(e.span(), "`ignore` takes a reason as a string: `ignore = \"reason\"`")
+                        syn::Error::new(
+                            e.span(),
+                            "`ignore` takes a reason as a string: `ignore = \"reason\"`",
+                        )
                     })?;
                     self.ignore_reason = Some(reason.value());
                 }
             }
             "regression_threshold" => {
                 let literal = string_value(meta, &key, "\"10%\"")?;
-                let percent = perf_record::parse_percent(&literal.value())
-                    .map_err(|e| syn::Error::new(literal.span(), format!("invalid `{key}`: {e}")))?;
+                let percent = perf_record::parse_percent(&literal.value()).map_err(|e| {
+                    syn::Error::new(literal.span(), format!("invalid `{key}`: {e}"))
+                })?;
                 self.regression_threshold_pct = Some(percent);
             }
             "warm_up_time" | "measurement_time" => {
                 let literal = string_value(meta, &key, "\"2s\"")?;
-                let duration = perf_record::parse_duration(&literal.value())
-                    .map_err(|e| syn::Error::new(literal.span(), format!("invalid `{key}`: {e}")))?;
+                let duration = perf_record::parse_duration(&literal.value()).map_err(|e| {
+                    syn::Error::new(literal.span(), format!("invalid `{key}`: {e}"))
+                })?;
                 if key == "measurement_time" && duration.is_zero() {
                     return Err(syn::Error::new(
                         literal.span(),

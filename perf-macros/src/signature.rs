@@ -1,6 +1,11 @@
 //! Which function signatures `#[perf_test]` accepts.
+//!
+//! Errors are built with `syn::Error::new_spanned` on the offending tokens:
+//! on stable Rust that is the only way to underline a whole type or argument
+//! list rather than its first token.
 
-use syn::spanned::Spanned as _;
+use proc_macro2::TokenStream;
+use quote::ToTokens as _;
 
 /// An accepted signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,63 +16,100 @@ pub(crate) enum Shape {
     AsyncBench,
 }
 
-const ALLOWED: &str = "a perf test is `fn name(b: &mut Bencher)` or `async fn name(b: &mut Bencher)`";
+const ALLOWED: &str =
+    "a perf test is `fn name(b: &mut Bencher)` or `async fn name(b: &mut Bencher)`";
 
 /// Checks the signature; every problem found is one combined error.
 pub(crate) fn check(function: &syn::ItemFn) -> syn::Result<Shape> {
     let sig = &function.sig;
     let mut errors: Vec<syn::Error> = Vec::new();
-    let mut fail = |span: proc_macro2::Span, message: String| {
-        errors.push(syn::Error::new(span, message));
+    let mut fail = |tokens: &dyn quote::ToTokens, message: String| {
+        errors.push(syn::Error::new_spanned(tokens, message));
     };
-    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+    if !sig.generics.params.is_empty() {
         fail(
-            sig.generics.span(),
+            &sig.generics,
             format!("perf tests cannot be generic; {ALLOWED}, so write one test per concrete type"),
+        );
+    } else if let Some(where_clause) = &sig.generics.where_clause {
+        fail(
+            where_clause,
+            format!("perf tests cannot have a `where` clause; {ALLOWED}"),
         );
     }
     if let syn::Safety::Unsafe(token) = &sig.safety {
-        fail(token.span, format!("perf tests cannot be `unsafe fn`; {ALLOWED}"));
+        fail(
+            token,
+            format!("perf tests cannot be `unsafe fn`; {ALLOWED}"),
+        );
     }
     if let Some(token) = &sig.constness {
-        fail(token.span, format!("perf tests cannot be `const fn`; {ALLOWED}"));
+        fail(token, format!("perf tests cannot be `const fn`; {ALLOWED}"));
     }
     if let Some(abi) = &sig.abi {
-        fail(abi.span(), format!("perf tests cannot have an `extern` ABI; {ALLOWED}"));
+        fail(
+            abi,
+            format!("perf tests cannot have an `extern` ABI; {ALLOWED}"),
+        );
     }
     if let Some(variadic) = &sig.variadic {
-        fail(variadic.span(), format!("perf tests cannot be variadic; {ALLOWED}"));
+        fail(
+            variadic,
+            format!("perf tests cannot be variadic; {ALLOWED}"),
+        );
     }
-    match sig.inputs.len() {
-        1 => {}
-        0 => fail(
-            sig.paren_token.span.join(),
-            format!("missing the `&mut Bencher` argument; {ALLOWED}"),
-        ),
-        _ => fail(
-            sig.inputs.span(),
-            format!("too many arguments; {ALLOWED}"),
-        ),
-    }
-    if let Some(input) = sig.inputs.first() {
-        match input {
-            syn::FnArg::Receiver(receiver) => fail(
-                receiver.span(),
-                format!("perf tests are free functions, not methods; {ALLOWED}"),
+    match sig.inputs.first() {
+        None => {
+            let mut parens = TokenStream::new();
+            sig.paren_token.surround(&mut parens, |_| {});
+            fail(
+                &parens,
+                format!("missing the `&mut Bencher` argument; {ALLOWED}"),
+            );
+        }
+        // A method cannot be registered at all, so its other arguments
+        // are not worth a second error.
+        Some(syn::FnArg::Receiver(receiver)) => fail(
+            receiver,
+            format!(
+                "perf tests are free functions, not methods: move it out of the `impl` block; {ALLOWED}"
             ),
-            syn::FnArg::Typed(typed) if !is_mut_ref_to(&typed.ty, "Bencher") => fail(
-                typed.ty.span(),
-                format!("expected `&mut Bencher`; {ALLOWED}"),
-            ),
-            syn::FnArg::Typed(_) => {}
+        ),
+        Some(syn::FnArg::Typed(typed)) => {
+            match bencher_ref(&typed.ty) {
+                BencherRef::Mutable => {}
+                BencherRef::Shared => fail(
+                    &typed.ty,
+                    format!("the bencher must be borrowed mutably: `&mut Bencher`; {ALLOWED}"),
+                ),
+                BencherRef::Other => fail(&typed.ty, format!("expected `&mut Bencher`; {ALLOWED}")),
+            }
+            if sig.inputs.len() > 1 {
+                let extra: TokenStream = sig
+                    .inputs
+                    .pairs()
+                    .skip(1)
+                    .map(|pair| pair.into_value().to_token_stream())
+                    .collect();
+                fail(
+                    &extra,
+                    format!(
+                        "perf tests take one argument, the `&mut Bencher`: build other inputs in the \
+                         body or with `b.iter_with_setup(...)`; {ALLOWED}"
+                    ),
+                );
+            }
         }
     }
     if let syn::ReturnType::Type(_, ty) = &sig.output {
         let unit = matches!(&**ty, syn::Type::Tuple(tuple) if tuple.elems.is_empty());
         if !unit {
             fail(
-                ty.span(),
-                format!("a perf test returns nothing (`()`): it times its routine with `b.iter(...)`; {ALLOWED}"),
+                &sig.output,
+                format!(
+                    "perf tests return nothing: return the value from the closure given to \
+                     `b.iter(...)` instead; {ALLOWED}"
+                ),
             );
         }
     }
@@ -84,16 +126,34 @@ pub(crate) fn check(function: &syn::ItemFn) -> syn::Result<Shape> {
     }
 }
 
-/// Whether `ty` is `&mut Name` or `&mut path::to::Name`.
-fn is_mut_ref_to(ty: &syn::Type, name: &str) -> bool {
+/// How the argument's type relates to `&mut Bencher`.
+enum BencherRef {
+    /// `&mut Bencher` or `&mut path::to::Bencher`.
+    Mutable,
+    /// `&Bencher`: right type, missing `mut`.
+    Shared,
+    /// Anything else.
+    Other,
+}
+
+fn bencher_ref(ty: &syn::Type) -> BencherRef {
     let syn::Type::Reference(reference) = ty else {
-        return false;
+        return BencherRef::Other;
     };
-    if reference.mutability.is_none() {
-        return false;
-    }
-    match &*reference.elem {
-        syn::Type::Path(path) => path.qself.is_none() && path.path.segments.last().is_some_and(|s| s.ident == name && s.arguments.is_empty()),
+    let is_bencher = match &*reference.elem {
+        syn::Type::Path(path) => {
+            path.qself.is_none()
+                && path
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "Bencher" && s.arguments.is_empty())
+        }
         _ => false,
+    };
+    match (is_bencher, reference.mutability.is_some()) {
+        (true, true) => BencherRef::Mutable,
+        (true, false) => BencherRef::Shared,
+        (false, _) => BencherRef::Other,
     }
 }

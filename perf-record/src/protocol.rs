@@ -26,6 +26,9 @@ pub mod env {
     pub const WARM_UP_TIME: &str = "CARGO_PERF_WARM_UP_TIME";
     /// A duration overriding every test's measurement time.
     pub const MEASUREMENT_TIME: &str = "CARGO_PERF_MEASUREMENT_TIME";
+    /// `N`: this process is one of N that measure the test; it spends 1/N
+    /// of the warm-up and measurement time.
+    pub const SHARE: &str = "CARGO_PERF_SHARE";
 }
 
 /// What kind of perf test an entry is.
@@ -99,10 +102,18 @@ pub struct TestConfig {
     pub measurement_ns: u64,
     /// Whether `--quick` shortened the run.
     pub quick: bool,
+    /// Processes the measurement was split over (fresh address-space
+    /// layout, hash seeds and allocator state each time).
+    #[serde(default = "one")]
+    pub processes: u32,
     /// The regression threshold that applies, in percent. The binary
     /// reports the test's own; `cargo perf` fills in the effective one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regression_threshold_pct: Option<f64>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// How a test ended.

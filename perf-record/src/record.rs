@@ -69,9 +69,13 @@ pub struct TestRecord {
     /// Statistics, for a benchmark that ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<BenchStats>,
-    /// Raw samples: nanoseconds per iteration, in the order taken.
+    /// Raw samples: nanoseconds per iteration, in the order taken (the
+    /// processes' samples one after the other).
     #[serde(default)]
     pub samples_ns: Vec<f64>,
+    /// The median of each process that measured the test.
+    #[serde(default)]
+    pub process_medians_ns: Vec<f64>,
     /// Clock resolution measured by the harness, in nanoseconds.
     #[serde(default)]
     pub timer_resolution_ns: f64,

@@ -97,7 +97,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, UnitError> {
     let nanos = number * nanos_per_unit;
     // A year is far beyond any sensible perf budget; it also keeps the
     // conversion to u64 exact enough.
-    if !nanos.is_finite() || nanos < 0.0 || nanos > 365.0 * 24.0 * 3600e9 {
+    if !nanos.is_finite() || !(0.0..=365.0 * 24.0 * 3600e9).contains(&nanos) {
         return Err(UnitError::OutOfRange {
             value: value.to_owned(),
             hint: DURATION_HINT,

@@ -32,11 +32,17 @@ const MAX_BATCH: u64 = 1 << 40;
 #[derive(Debug)]
 enum Phase {
     /// Doubling batches until the warm-up time has passed.
-    WarmUp { next: u64 },
+    WarmUp {
+        next: u64,
+    },
     /// Fixed batches until the budget is spent.
-    Measure { batch: u64 },
+    Measure {
+        batch: u64,
+    },
     /// A single iteration, for `cargo test` smoke runs.
-    Smoke { done: bool },
+    Smoke {
+        done: bool,
+    },
     Done,
 }
 
@@ -153,11 +159,11 @@ impl Sampler {
     /// samples, but never a sample short enough for the clock's resolution
     /// or the cost of reading it to matter.
     fn batch_size(&self) -> u64 {
-        let per_round = self.config.measurement / u32::try_from(self.config.target_rounds.max(1)).unwrap_or(u32::MAX);
+        let per_round = self.config.measurement
+            / u32::try_from(self.config.target_rounds.max(1)).unwrap_or(u32::MAX);
         let floor = (self.config.timer_resolution * RESOLUTION_FACTOR).max(MIN_SAMPLE_TIME);
         let sample_time = per_round.max(floor);
-        iters_in(sample_time, self.per_iter_estimate())
-            .clamp(1, MAX_BATCH)
+        iters_in(sample_time, self.per_iter_estimate()).clamp(1, MAX_BATCH)
     }
 }
 
@@ -216,7 +222,12 @@ mod tests {
         // 1 s / 100 rounds = 10 ms per sample = 1,000,000 iterations.
         assert_eq!(sampler.iterations_per_round(), 1_000_000);
         assert_eq!(sampler.samples_ns().len(), 100);
-        assert!(sampler.samples_ns().iter().all(|&s| (s - 10.0).abs() < 1e-9));
+        assert!(
+            sampler
+                .samples_ns()
+                .iter()
+                .all(|&s| (s - 10.0).abs() < 1e-9)
+        );
     }
 
     #[test]

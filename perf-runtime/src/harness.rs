@@ -39,6 +39,7 @@ const MIN_ROUNDS: u64 = 10;
 #[derive(Debug, Clone, Default)]
 struct RunSettings {
     quick: bool,
+    share: u32,
     warm_up: Option<Duration>,
     measurement: Option<Duration>,
     result_out: Option<PathBuf>,
@@ -56,6 +57,19 @@ impl RunSettings {
         };
         Ok(Self {
             quick: std::env::var(env::QUICK).is_ok_and(|v| v == "1" || v == "true"),
+            share: match std::env::var(env::SHARE) {
+                Ok(text) => text
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|&n| n >= 1)
+                    .ok_or_else(|| {
+                        format!(
+                            "invalid {}: `{text}` is not a whole number of at least 1",
+                            env::SHARE
+                        )
+                    })?,
+                Err(_) => 1,
+            },
             warm_up: duration(env::WARM_UP_TIME)?,
             measurement: duration(env::MEASUREMENT_TIME)?,
             result_out: std::env::var_os(env::RESULT_OUT).map(PathBuf::from),
@@ -63,15 +77,21 @@ impl RunSettings {
     }
 
     fn config_for(&self, entry: &PerfTestEntry) -> TestConfig {
-        let pick = |over: Option<Duration>, own: Option<u64>, default: Duration, quick: Duration| {
-            over.unwrap_or_else(|| {
-                let own = own.map_or(default, Duration::from_nanos);
-                if self.quick { own.min(quick) } else { own }
-            })
-        };
-        let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        let pick =
+            |over: Option<Duration>, own: Option<u64>, default: Duration, quick: Duration| {
+                over.unwrap_or_else(|| {
+                    let own = own.map_or(default, Duration::from_nanos);
+                    if self.quick { own.min(quick) } else { own }
+                })
+            };
+        let nanos = |d: Duration| u64::try_from((d / self.share).as_nanos()).unwrap_or(u64::MAX);
         TestConfig {
-            warm_up_ns: nanos(pick(self.warm_up, entry.warm_up_ns, DEFAULT_WARM_UP, QUICK_WARM_UP)),
+            warm_up_ns: nanos(pick(
+                self.warm_up,
+                entry.warm_up_ns,
+                DEFAULT_WARM_UP,
+                QUICK_WARM_UP,
+            )),
             measurement_ns: nanos(pick(
                 self.measurement,
                 entry.measurement_ns,
@@ -79,6 +99,7 @@ impl RunSettings {
                 QUICK_MEASUREMENT,
             )),
             quick: self.quick,
+            processes: 1,
             regression_threshold_pct: entry.regression_threshold_pct,
         }
     }
@@ -96,16 +117,14 @@ pub fn run_main() -> ExitCode {
         }
     };
     let entries = entries();
-    if args.list {
-        if let Some(path) = std::env::var_os(env::LIST_OUT) {
-            if let Err(error) = write_listing(&entries, &PathBuf::from(&path)) {
-                eprintln!(
-                    "error: failed to write the test listing to {}: {error}",
-                    PathBuf::from(path).display()
-                );
-                return ExitCode::from(1);
-            }
-        }
+    if let Some(path) = std::env::var_os(env::LIST_OUT).filter(|_| args.list)
+        && let Err(error) = write_listing(&entries, &PathBuf::from(&path))
+    {
+        eprintln!(
+            "error: failed to write the test listing to {}: {error}",
+            PathBuf::from(path).display()
+        );
+        return ExitCode::from(1);
     }
     // libtest-mimic would skip every `Trial::test` under `--bench`; perf
     // tests are listed as tests (nextest understands no other kind) and
@@ -231,11 +250,9 @@ fn run_entry(
             timer_resolution_ns: resolution.as_nanos() as f64,
         };
         if let Err(error) = append_result(path, &result) {
-            return Err(format!(
-                "failed to write the result to {}: {error}",
-                path.display()
-            )
-            .into());
+            return Err(
+                format!("failed to write the result to {}: {error}", path.display()).into(),
+            );
         }
     }
     match outcome {
@@ -266,7 +283,11 @@ fn print_summary(summary: &[(String, BenchStats)]) {
     if summary.is_empty() {
         return;
     }
-    let width = summary.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let width = summary
+        .iter()
+        .map(|(name, _)| name.len())
+        .max()
+        .unwrap_or(0);
     println!();
     for (name, stats) in summary {
         println!(

@@ -38,7 +38,9 @@ pub mod __private {
             Ok(runtime) => runtime.block_on(future),
             // Building a current-thread runtime fails only when the OS
             // refuses the timer or I/O driver; the test cannot run then.
-            Err(error) => panic!("failed to build a tokio runtime for the async perf test: {error}"),
+            Err(error) => {
+                panic!("failed to build a tokio runtime for the async perf test: {error}")
+            }
         }
     }
 }

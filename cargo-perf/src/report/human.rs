@@ -49,7 +49,10 @@ impl Table {
                 .map(|(i, cell)| {
                     let pad = widths[i].saturating_sub(cell.chars().count());
                     if i == 0 || i + 1 == columns {
-                        format!("{cell}{}", " ".repeat(if i + 1 == columns { 0 } else { pad }))
+                        format!(
+                            "{cell}{}",
+                            " ".repeat(if i + 1 == columns { 0 } else { pad })
+                        )
                     } else {
                         format!("{}{cell}", " ".repeat(pad))
                     }
@@ -104,7 +107,11 @@ pub fn print_run(record: &perf_record::RunRecord) {
                         format_nanos(stats.median_ci_low_ns),
                         format_nanos(stats.median_ci_high_ns)
                     ),
-                    format!("{} ± {}", format_nanos(stats.mean_ns), format_nanos(stats.stddev_ns)),
+                    format!(
+                        "{} ± {}",
+                        format_nanos(stats.mean_ns),
+                        format_nanos(stats.stddev_ns)
+                    ),
                     format!("{} × {}", stats.rounds, stats.iterations_per_round),
                     stats.outliers.total().to_string(),
                 ],
@@ -155,7 +162,14 @@ pub fn print_comparison(comparison: &Comparison) {
     for difference in &comparison.environment_differences {
         println!("{YELLOW}warning{RESET}: the baseline was made elsewhere: {difference}");
     }
-    let mut table = Table::new(&["test", "baseline", "current", "change", "threshold", "verdict"]);
+    let mut table = Table::new(&[
+        "test",
+        "baseline",
+        "current",
+        "change",
+        "threshold",
+        "verdict",
+    ]);
     for test in &comparison.tests {
         let style = match test.verdict {
             Verdict::Regressed => RED,
@@ -166,9 +180,15 @@ pub fn print_comparison(comparison: &Comparison) {
         table.row(
             vec![
                 name(&test.id),
-                test.baseline_ns.map(format_nanos).unwrap_or_else(|| "-".into()),
-                test.current_ns.map(format_nanos).unwrap_or_else(|| "-".into()),
-                test.change_pct.map(|c| format!("{c:+.1}%")).unwrap_or_else(|| "-".into()),
+                test.baseline_ns
+                    .map(format_nanos)
+                    .unwrap_or_else(|| "-".into()),
+                test.current_ns
+                    .map(format_nanos)
+                    .unwrap_or_else(|| "-".into()),
+                test.change_pct
+                    .map(|c| format!("{c:+.1}%"))
+                    .unwrap_or_else(|| "-".into()),
                 format!("{}%", test.threshold_pct),
                 test.verdict.label().to_owned(),
             ],
@@ -177,13 +197,27 @@ pub fn print_comparison(comparison: &Comparison) {
     }
     for id in &comparison.only_in_baseline {
         table.row(
-            vec![name(id), "-".into(), "-".into(), "-".into(), "-".into(), "only in baseline".into()],
+            vec![
+                name(id),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "only in baseline".into(),
+            ],
             YELLOW,
         );
     }
     for id in &comparison.only_in_current {
         table.row(
-            vec![name(id), "-".into(), "-".into(), "-".into(), "-".into(), "new (not in baseline)".into()],
+            vec![
+                name(id),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "new (not in baseline)".into(),
+            ],
             YELLOW,
         );
     }
@@ -197,8 +231,8 @@ pub fn print_comparison(comparison: &Comparison) {
         }
     }
     println!(
-        "\nnote: a regression fails the run when the median slowed beyond the threshold and the \
-         95% intervals of the two medians do not overlap."
+        "\nnote: a test regresses when its median slowed beyond the threshold and the two medians' \
+         intervals (95% CI widened to every process's median) do not overlap."
     );
 }
 

@@ -1,0 +1,14 @@
+//! End-to-end tests: the real `cargo-perf` binary on temp copies of the
+//! fixture projects, with real cargo builds in one shared target dir.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test that cannot go on should stop with a backtrace"
+)]
+
+mod baselines;
+mod errors;
+mod gate;
+mod harness;
+mod selection;
+mod support;

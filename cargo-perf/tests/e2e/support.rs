@@ -1,0 +1,252 @@
+//! Running the real `cargo-perf` binary on temp copies of the fixtures.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use perf_record::RunRecord;
+use serde_json::Value;
+
+/// The workspace this crate lives in.
+pub(crate) fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("cargo-perf sits in the workspace root")
+        .to_path_buf()
+}
+
+/// One target dir for every e2e test, so the fixtures' dependencies are
+/// built once.
+pub(crate) fn shared_target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-target")
+}
+
+/// Holds the e2e lock: the tests measure time, so they run one at a time
+/// (also under nextest, where each test is its own process).
+pub(crate) struct SerialGuard(#[expect(dead_code, reason = "held for its Drop")] File);
+
+/// Takes the e2e lock.
+pub(crate) fn serial() -> SerialGuard {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(dir).unwrap();
+    let file = File::create(dir.join("e2e.lock")).unwrap();
+    file.lock().unwrap();
+    SerialGuard(file)
+}
+
+/// A temporary copy of a fixture project.
+pub(crate) struct TempProject {
+    dir: tempfile::TempDir,
+    _guard: SerialGuard,
+}
+
+impl TempProject {
+    /// Copies `fixtures/<name>`, pointing its perf-runtime dependency at
+    /// this workspace's copy.
+    pub(crate) fn new(name: &str) -> Self {
+        let guard = serial();
+        let dir = tempfile::Builder::new()
+            .prefix("cargo-perf-e2e-")
+            .tempdir()
+            .unwrap();
+        copy_dir(&repo_root().join("fixtures").join(name), dir.path());
+        Self { dir, _guard: guard }
+    }
+
+    /// The project's root.
+    pub(crate) fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Its Cargo.toml.
+    pub(crate) fn manifest(&self) -> PathBuf {
+        self.root().join("Cargo.toml")
+    }
+
+    /// `cargo perf --manifest-path <this project>`, in a scrubbed
+    /// environment.
+    pub(crate) fn cargo_perf(&self) -> CargoPerf {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-perf"));
+        command
+            .arg("perf")
+            .arg("--manifest-path")
+            .arg(self.manifest());
+        scrub(&mut command);
+        CargoPerf { command }
+    }
+
+    /// Plain cargo in this project, in a scrubbed environment.
+    pub(crate) fn cargo(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        command.args(args).current_dir(self.root());
+        scrub(&mut command);
+        Output::from(command.output().unwrap())
+    }
+
+    /// Makes the project a git repository with one commit; returns it.
+    pub(crate) fn git_init(&self) -> String {
+        let git = |args: &[&str]| {
+            let output = Command::new("git")
+                .args(args)
+                .current_dir(self.root())
+                .env("GIT_AUTHOR_NAME", "e2e")
+                .env("GIT_AUTHOR_EMAIL", "e2e@example.com")
+                .env("GIT_COMMITTER_NAME", "e2e")
+                .env("GIT_COMMITTER_EMAIL", "e2e@example.com")
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "git {args:?}: {output:?}");
+            String::from_utf8(output.stdout).unwrap().trim().to_owned()
+        };
+        git(&["init", "-q"]);
+        git(&["add", "."]);
+        git(&["commit", "-qm", "fixture"]);
+        git(&["rev-parse", "HEAD"])
+    }
+}
+
+fn scrub(command: &mut Command) {
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy().into_owned();
+        if key.starts_with("CARGO_PERF_") || key == "DEMO_SLOWDOWN" || key == "ALPHA_PANIC" {
+            command.env_remove(key);
+        }
+    }
+    command
+        .env("CARGO_TARGET_DIR", shared_target_dir())
+        .env("CARGO_TERM_COLOR", "never")
+        .env("NO_COLOR", "1");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    let runtime = repo_root().join("perf-runtime");
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        let (source, dest) = (entry.path(), to.join(&name));
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&source, &dest);
+        } else if name == "Cargo.toml" {
+            let text = std::fs::read_to_string(&source).unwrap();
+            let text = text
+                .replace(
+                    "\"../../../perf-runtime\"",
+                    &format!("{:?}", runtime.display().to_string()),
+                )
+                .replace(
+                    "\"../../perf-runtime\"",
+                    &format!("{:?}", runtime.display().to_string()),
+                );
+            std::fs::write(dest, text).unwrap();
+        } else {
+            std::fs::copy(&source, &dest).unwrap();
+        }
+    }
+}
+
+/// A `cargo perf` command being put together.
+pub(crate) struct CargoPerf {
+    command: Command,
+}
+
+impl CargoPerf {
+    /// Adds arguments.
+    pub(crate) fn args(mut self, args: &[&str]) -> Self {
+        self.command.args(args);
+        self
+    }
+
+    /// Sets an environment variable.
+    pub(crate) fn env(mut self, key: &str, value: &str) -> Self {
+        self.command.env(key, value);
+        self
+    }
+
+    /// Runs it.
+    pub(crate) fn run(mut self) -> Output {
+        Output::from(self.command.output().unwrap())
+    }
+}
+
+/// What a command did.
+#[derive(Debug)]
+pub(crate) struct Output {
+    /// Exit code.
+    pub(crate) code: i32,
+    /// Standard output.
+    pub(crate) stdout: String,
+    /// Standard error.
+    pub(crate) stderr: String,
+}
+
+impl From<std::process::Output> for Output {
+    fn from(output: std::process::Output) -> Self {
+        Self {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl Output {
+    /// Asserts the exit code, showing everything when it is wrong.
+    #[track_caller]
+    pub(crate) fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "unexpected exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// The JSON lines of `--message-format json`.
+    pub(crate) fn json_lines(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|line| {
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
+            })
+            .collect()
+    }
+
+    /// The JSON message with this `reason`.
+    #[track_caller]
+    pub(crate) fn message(&self, reason: &str) -> Value {
+        self.json_lines()
+            .into_iter()
+            .find(|m| m["reason"] == reason)
+            .unwrap_or_else(|| {
+                panic!(
+                    "no `{reason}` message in:\n{}\n{}",
+                    self.stdout, self.stderr
+                )
+            })
+    }
+
+    /// The run record of a JSON run.
+    #[track_caller]
+    pub(crate) fn record(&self) -> RunRecord {
+        serde_json::from_value(self.message("run-finished")["record"].clone()).unwrap()
+    }
+
+    /// Test names in the `summary` message's `field` (`failed`, `regressed`).
+    pub(crate) fn summary_names(&self, field: &str) -> Vec<String> {
+        self.message("summary")[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|id| id["name"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+/// The names of the tests in a record.
+pub(crate) fn names(record: &RunRecord) -> Vec<&str> {
+    record.tests.iter().map(|t| t.id.name.as_str()).collect()
+}

@@ -1,0 +1,8 @@
+use perf_runtime::perf_test;
+
+#[perf_test]
+struct NotAFunction {
+    field: u32,
+}
+
+perf_runtime::main!();
