@@ -94,6 +94,7 @@ pub fn print_run(record: &perf_record::RunRecord) {
         "mean ± stddev",
         "rounds × iters",
         "outliers",
+        "spread of runs",
     ]);
     let mut failures = Vec::new();
     for test in &record.tests {
@@ -114,6 +115,7 @@ pub fn print_run(record: &perf_record::RunRecord) {
                     ),
                     format!("{} × {}", stats.rounds, stats.iterations_per_round),
                     stats.outliers.total().to_string(),
+                    spread(&test.process_medians_ns, stats.median_ns),
                 ],
                 "",
             ),
@@ -123,6 +125,7 @@ pub fn print_run(record: &perf_record::RunRecord) {
                     vec![
                         name(&test.id),
                         "FAILED".to_owned(),
+                        String::new(),
                         String::new(),
                         String::new(),
                         String::new(),
@@ -139,6 +142,22 @@ pub fn print_run(record: &perf_record::RunRecord) {
     for (name, message) in failures {
         println!("\n{RED}{name} failed{RESET}: {message}");
     }
+}
+
+/// How far apart the processes' medians are, relative to the median: the
+/// run-to-run noise a comparison has to see through.
+fn spread(process_medians: &[f64], median: f64) -> String {
+    if process_medians.len() < 2 || median <= 0.0 {
+        return "-".to_owned();
+    }
+    let (low, high) = process_medians
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(l, h), &m| (l.min(m), h.max(m)));
+    format!(
+        "{:.1}% ({})",
+        (high - low) / median * 100.0,
+        process_medians.len()
+    )
 }
 
 /// The comparison with a baseline.
