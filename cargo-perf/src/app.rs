@@ -13,6 +13,7 @@ use crate::discover::{Selection, discover};
 use crate::error::CliError;
 use crate::report::{self, JsonMessage};
 use crate::runner::{RunOptions, run_tests};
+use crate::server::{Program, ServerManager};
 use crate::workspace::{Workspace, perf_targets};
 use crate::{DEFAULT_PROCESSES, DEFAULT_THRESHOLD_PCT, baseline, cargo, environment, exit_code};
 
@@ -131,6 +132,7 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
         }
         return Ok(exit_code::SUCCESS);
     }
+    let mut servers = prepare_servers(args, &workspace, &package_configs, &selected, &perf_dir)?;
     let started = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -142,9 +144,13 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
         processes: args
             .processes
             .unwrap_or(if args.quick { 1 } else { DEFAULT_PROCESSES }),
+        duration_scale: args.duration_scale,
+        allow_remote: args.allow_remote,
         verbose: args.verbose,
     };
-    let mut records = run_tests(&selected, &binaries, &options, scratch.path())?;
+    let records = run_tests(&selected, &binaries, &options, scratch.path(), &mut servers);
+    servers.stop();
+    let mut records = records?;
     // The most specific threshold wins: the test's own, then the command
     // line, then the package's (or workspace's) configuration.
     for record in &mut records {
@@ -157,6 +163,25 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
                 .or(package)
                 .unwrap_or(DEFAULT_THRESHOLD_PCT),
         );
+        // SLA thresholds: the test's own, then the package's defaults for
+        // the metrics the test does not set.
+        if let Some(load) = &record.load {
+            let mut thresholds = selected
+                .iter()
+                .find(|t| t.id == record.id)
+                .map(|t| t.listed.thresholds.clone())
+                .unwrap_or_default();
+            let defaults = package_configs
+                .get(&record.id.package)
+                .map(|c| c.thresholds.as_slice())
+                .unwrap_or_default();
+            for default in defaults {
+                if !thresholds.iter().any(|t| t.metric == default.metric) {
+                    thresholds.push(default.clone());
+                }
+            }
+            record.thresholds = thresholds.iter().map(|t| t.check(load)).collect();
+        }
     }
     let record = RunRecord {
         schema_version: SCHEMA_VERSION,
@@ -204,10 +229,18 @@ fn finish(
         .map(|t| &t.id)
         .collect();
     let regressed: Vec<_> = comparison
-        .map(|c| c.regressions().map(|t| &t.id).collect())
+        .map(Comparison::regressed_tests)
         .unwrap_or_default();
+    let missed: Vec<_> = record
+        .tests
+        .iter()
+        .filter(|t| t.thresholds.iter().any(|r| !r.passed))
+        .map(|t| &t.id)
+        .collect();
     let code = if !failed.is_empty() {
         exit_code::TEST_FAILED
+    } else if !missed.is_empty() {
+        exit_code::THRESHOLD_MISSED
     } else if !regressed.is_empty() {
         exit_code::REGRESSION
     } else {
@@ -239,6 +272,7 @@ fn finish(
             exit_code: code,
             tests: record.tests.len(),
             failed: failed.clone(),
+            thresholds_missed: missed.clone(),
             regressed: regressed.clone(),
         }
         .print();
@@ -264,6 +298,13 @@ fn finish(
             list(&failed)
         );
     }
+    if !missed.is_empty() {
+        eprintln!(
+            "error: {} load test(s) missed an SLA threshold: {}",
+            missed.len(),
+            list(&missed)
+        );
+    }
     if !regressed.is_empty() {
         eprintln!(
             "error: {} perf test(s) regressed beyond their threshold: {}",
@@ -272,4 +313,129 @@ fn finish(
         );
     }
     code
+}
+
+/// Where load tests send their requests: the user's target, or a server
+/// built and started from `[package.metadata.perf.server]`.
+fn prepare_servers(
+    args: &PerfArgs,
+    workspace: &Workspace,
+    configs: &BTreeMap<String, crate::workspace::PerfConfig>,
+    selected: &[&crate::discover::DiscoveredTest],
+    perf_dir: &std::path::Path,
+) -> Result<ServerManager, CliError> {
+    let Some(first_load) = selected
+        .iter()
+        .find(|t| t.listed.kind == perf_record::TestKind::Load)
+    else {
+        return Ok(ServerManager::none());
+    };
+    let target = args.target_url.clone().or_else(|| {
+        std::env::var(perf_record::protocol::env::TARGET_URL)
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+    });
+    if let Some(url) = target {
+        check_loopback(&url, args.allow_remote)?;
+        return Ok(ServerManager::fixed(url));
+    }
+    let Some(spec) = configs
+        .get(&first_load.id.package)
+        .and_then(|c| c.server.clone())
+    else {
+        return Err(CliError::Server(format!(
+            "{} is a load test, but no server is configured: add [package.metadata.perf.server] to {}'s Cargo.toml \
+             (`bin = \"NAME\"` or `command = [...]`, `args = [\"--port\", \"{{port}}\"]`, `ready = \"/health\"`), \
+             or pass --target-url http://127.0.0.1:PORT",
+            first_load.id, first_load.id.package
+        )));
+    };
+    let (program, spec) = match &spec.program {
+        Program::Bin(name) => {
+            let owner = workspace
+                .metadata
+                .workspace_packages()
+                .into_iter()
+                .find(|p| {
+                    p.targets
+                        .iter()
+                        .any(|t| t.is_kind(cargo_metadata::TargetKind::Bin) && t.name == *name)
+                });
+            let Some(owner) = owner else {
+                let mut bins: Vec<String> = workspace
+                    .metadata
+                    .workspace_packages()
+                    .iter()
+                    .flat_map(|p| {
+                        p.targets
+                            .iter()
+                            .filter(|t| t.is_kind(cargo_metadata::TargetKind::Bin))
+                    })
+                    .map(|t| t.name.clone())
+                    .collect();
+                bins.sort();
+                return Err(CliError::Server(format!(
+                    "the server binary `{name}` (bin in [package.metadata.perf.server] of {}) is not a binary of this \
+                     workspace; its binaries are: {}",
+                    spec.manifest.display(),
+                    if bins.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        bins.join(", ")
+                    }
+                )));
+            };
+            (
+                cargo::build_bin(&args.cargo, owner.name.as_str(), name)?,
+                spec.clone(),
+            )
+        }
+        Program::Command(command) => {
+            let mut spec = spec.clone();
+            let mut args: Vec<String> = command[1..].to_vec();
+            args.extend(spec.args);
+            spec.args = args;
+            (PathBuf::from(&command[0]), spec)
+        }
+    };
+    crate::server::install_signal_handler();
+    Ok(ServerManager::spawned(
+        spec,
+        program,
+        perf_dir.join("server.log"),
+    ))
+}
+
+/// Refuses a target that is not on this machine unless the user opted in.
+fn check_loopback(url: &str, allow_remote: bool) -> Result<(), CliError> {
+    use std::net::ToSocketAddrs as _;
+    let Some(rest) = url.strip_prefix("http://") else {
+        return Err(CliError::Usage(format!(
+            "--target-url `{url}` must start with http:// (load tests speak plain HTTP/1.1)"
+        )));
+    };
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let with_port = if authority
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+    {
+        authority.to_owned()
+    } else {
+        format!("{authority}:80")
+    };
+    let addrs: Vec<_> = with_port
+        .to_socket_addrs()
+        .map_err(|e| {
+            CliError::Usage(format!(
+                "cannot resolve the target `{authority}` of --target-url: {e}"
+            ))
+        })?
+        .collect();
+    if !allow_remote && addrs.iter().any(|a| !a.ip().is_loopback()) {
+        return Err(CliError::Usage(format!(
+            "the target {url} is not a loopback address (127.0.0.0/8 or ::1): a load test must not flood another \
+             host by accident; pass --allow-remote if you mean it"
+        )));
+    }
+    Ok(())
 }

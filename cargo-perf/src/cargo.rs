@@ -97,3 +97,66 @@ pub fn build(options: &CargoOptions, targets: &[PerfTarget]) -> Result<Vec<PerfB
     binaries.dedup_by(|a, b| a.target == b.target);
     Ok(binaries)
 }
+
+/// Builds a binary of the workspace (the server load tests run against)
+/// with the same profile as the perf targets, and returns its path.
+pub fn build_bin(options: &CargoOptions, package: &str, bin: &str) -> Result<PathBuf, CliError> {
+    let mut args = vec![
+        "build".to_owned(),
+        "--message-format".to_owned(),
+        "json-render-diagnostics".to_owned(),
+        "--profile".to_owned(),
+        options.profile_name().to_owned(),
+        "--package".to_owned(),
+        package.to_owned(),
+        "--bin".to_owned(),
+        bin.to_owned(),
+    ];
+    if let Some(path) = &options.manifest_path {
+        args.push("--manifest-path".to_owned());
+        args.push(path.display().to_string());
+    }
+    if let Some(dir) = &options.target_dir {
+        args.push("--target-dir".to_owned());
+        args.push(dir.display().to_string());
+    }
+    for (set, flag) in [
+        (options.locked, "--locked"),
+        (options.offline, "--offline"),
+        (options.frozen, "--frozen"),
+    ] {
+        if set {
+            args.push(flag.to_owned());
+        }
+    }
+    let cargo = cargo_path();
+    let command_line = format!("{} {}", cargo.display(), args.join(" "));
+    let mut child = Command::new(&cargo)
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|source| CliError::Cargo {
+            command: command_line.clone(),
+            source,
+        })?;
+    let mut executable = None;
+    if let Some(stdout) = child.stdout.take() {
+        for message in Message::parse_stream(BufReader::new(stdout)).flatten() {
+            if let Message::CompilerArtifact(artifact) = message
+                && artifact.target.name == bin
+                && let Some(path) = artifact.executable
+            {
+                executable = Some(path.into_std_path_buf());
+            }
+        }
+    }
+    let status = child.wait().map_err(|source| CliError::Cargo {
+        command: command_line,
+        source,
+    })?;
+    match (status.success(), executable) {
+        (true, Some(path)) => Ok(path),
+        _ => Err(CliError::BuildFailed),
+    }
+}

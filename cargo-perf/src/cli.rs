@@ -65,6 +65,20 @@ pub struct PerfArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100), help_heading = "Measurement")]
     pub processes: Option<u32>,
 
+    /// Multiply every load-test duration (stages, hold, think time) by F,
+    /// e.g. 0.1 for a short CI run.
+    #[arg(long, value_name = "F", value_parser = parse_scale, help_heading = "Load tests")]
+    pub duration_scale: Option<f64>,
+
+    /// Send load tests to this server instead of starting the configured
+    /// one [env: PERF_TARGET_URL].
+    #[arg(long, value_name = "URL", help_heading = "Load tests")]
+    pub target_url: Option<String>,
+
+    /// Allow a target that is not a loopback address (127.0.0.0/8, ::1).
+    #[arg(long, help_heading = "Load tests")]
+    pub allow_remote: bool,
+
     /// Save the results as baseline NAME (target/perf/baselines/NAME.json),
     /// or to a file when NAME is a path.
     #[arg(long, value_name = "NAME|PATH", help_heading = "Baselines")]
@@ -227,6 +241,15 @@ impl CargoOptions {
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
     perf_record::parse_duration(text).map_err(|e| e.to_string())
+}
+
+fn parse_scale(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(f) if f.is_finite() && f > 0.0 => Ok(f),
+        _ => Err(format!(
+            "`{text}` is not a number above zero; e.g. 0.1 runs every load test at a tenth of its length"
+        )),
+    }
 }
 
 fn parse_percent(text: &str) -> Result<f64, String> {

@@ -54,11 +54,13 @@ pub struct TestComparison {
     pub metric: &'static str,
     /// The verdict.
     pub verdict: Verdict,
-    /// The baseline's median, ns.
+    /// The baseline's value: ns for `median_ns`, µs for `p95_us` and
+    /// `p99_us`, requests per second for `rps`, percent for `error_rate_pct`.
     pub baseline_ns: Option<f64>,
-    /// The current median, ns.
+    /// The current value, in the same unit.
     pub current_ns: Option<f64>,
-    /// `(current - baseline) / baseline`, in percent.
+    /// `(current - baseline) / baseline`, in percent (for
+    /// `error_rate_pct`: the difference in percentage points).
     pub change_pct: Option<f64>,
     /// The baseline median's uncertainty interval, ns (see [`uncertainty`]).
     pub baseline_interval_ns: Option<[f64; 2]>,
@@ -97,6 +99,13 @@ impl Comparison {
             .iter()
             .filter(|t| t.verdict == Verdict::Regressed)
     }
+
+    /// The tests with at least one regressed metric, each once.
+    pub fn regressed_tests(&self) -> Vec<&TestId> {
+        let mut ids: Vec<&TestId> = self.regressions().map(|t| &t.id).collect();
+        ids.dedup();
+        ids
+    }
 }
 
 /// Compares `current` with `baseline`. Each current test carries the
@@ -107,7 +116,14 @@ pub fn compare(baseline: &RunRecord, baseline_path: &Path, current: &RunRecord) 
     let now: BTreeMap<&TestId, &TestRecord> = current.tests.iter().map(|t| (&t.id, t)).collect();
     let tests = now
         .iter()
-        .filter_map(|(id, test)| before.get(id).map(|old| compare_test(old, test)))
+        .filter_map(|(id, test)| before.get(id).map(|old| (old, test)))
+        .flat_map(|(old, test)| {
+            if test.kind == perf_record::TestKind::Load {
+                compare_load(old, test)
+            } else {
+                vec![compare_test(old, test)]
+            }
+        })
         .collect();
     Comparison {
         baseline_path: baseline_path.display().to_string(),
@@ -168,6 +184,94 @@ fn compare_test(old: &TestRecord, new: &TestRecord) -> TestComparison {
         threshold_pct: threshold,
         config_diff: config_diff(&old.config, &new.config),
     }
+}
+
+/// A load test's metrics, each with its direction: latency percentiles
+/// and the error rate are better lower, throughput higher. There is one
+/// run on each side, so the verdict is the threshold alone.
+fn compare_load(old: &TestRecord, new: &TestRecord) -> Vec<TestComparison> {
+    let threshold = new
+        .config
+        .regression_threshold_pct
+        .unwrap_or(crate::DEFAULT_THRESHOLD_PCT);
+    let (Some(before), Some(after)) = (&old.load, &new.load) else {
+        return vec![TestComparison {
+            id: new.id.clone(),
+            metric: "p95_us",
+            verdict: Verdict::NotComparable,
+            baseline_ns: None,
+            current_ns: None,
+            change_pct: None,
+            baseline_interval_ns: None,
+            current_interval_ns: None,
+            threshold_pct: threshold,
+            config_diff: None,
+        }];
+    };
+    let metrics: [(&'static str, f64, f64, bool); 4] = [
+        (
+            "p95_us",
+            before.latency.p95_us as f64,
+            after.latency.p95_us as f64,
+            false,
+        ),
+        (
+            "p99_us",
+            before.latency.p99_us as f64,
+            after.latency.p99_us as f64,
+            false,
+        ),
+        ("rps", before.rps, after.rps, true),
+        (
+            "error_rate_pct",
+            before.error_rate_pct,
+            after.error_rate_pct,
+            false,
+        ),
+    ];
+    metrics
+        .into_iter()
+        .map(|(metric, base, current, higher_is_better)| {
+            let (change, verdict) = if metric == "error_rate_pct" {
+                // A rate that starts at zero has no relative change: more
+                // than one percentage point up is a regression.
+                let points = current - base;
+                let verdict = if points > 1.0 {
+                    Verdict::Regressed
+                } else if points < -1.0 {
+                    Verdict::Improved
+                } else {
+                    Verdict::Unchanged
+                };
+                (Some(points), verdict)
+            } else if base > 0.0 {
+                let change = (current / base - 1.0) * 100.0;
+                let worse = if higher_is_better { -change } else { change };
+                let verdict = if worse > threshold {
+                    Verdict::Regressed
+                } else if worse < -threshold {
+                    Verdict::Improved
+                } else {
+                    Verdict::Unchanged
+                };
+                (Some(change), verdict)
+            } else {
+                (None, Verdict::NotComparable)
+            };
+            TestComparison {
+                id: new.id.clone(),
+                metric,
+                verdict,
+                baseline_ns: Some(base),
+                current_ns: Some(current),
+                change_pct: change,
+                baseline_interval_ns: None,
+                current_interval_ns: None,
+                threshold_pct: threshold,
+                config_diff: None,
+            }
+        })
+        .collect()
 }
 
 /// How far a test's median could be from the truth: the 95% interval of

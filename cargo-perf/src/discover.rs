@@ -148,6 +148,7 @@ mod tests {
                     file: "benches/perf.rs".into(),
                     line: 1,
                 },
+                thresholds: Vec::new(),
             },
             binary: 0,
         }

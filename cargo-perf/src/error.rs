@@ -82,6 +82,10 @@ pub enum CliError {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// The server for load tests failed to start, never got ready, or
+    /// exited mid-run.
+    #[error("{0}")]
+    Server(String),
     /// A file could not be written.
     #[error("failed to write {}", path.display())]
     Write {
@@ -110,6 +114,7 @@ impl CliError {
             Self::BuildFailed => exit_code::BUILD_FAILED,
             Self::NoPerfTargets(_) | Self::NoTestMatched(_) => exit_code::NO_TESTS,
             Self::Baseline { .. } => exit_code::BASELINE,
+            Self::Server(_) => exit_code::SERVER_FAILED,
             Self::Cargo { .. }
             | Self::Metadata(_)
             | Self::Manifest { .. }

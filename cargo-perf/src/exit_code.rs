@@ -23,5 +23,7 @@ pub const BASELINE: u8 = 6;
 pub const TEST_FAILED: u8 = 10;
 /// An SLA threshold was missed (load tests).
 pub const THRESHOLD_MISSED: u8 = 11;
+/// Interrupted by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+pub const INTERRUPTED: u8 = 130;
 /// A metric regressed beyond its threshold.
 pub const REGRESSION: u8 = 12;

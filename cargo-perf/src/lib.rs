@@ -21,6 +21,7 @@ pub mod error;
 pub mod exit_code;
 pub mod report;
 pub mod runner;
+pub mod server;
 pub mod workspace;
 
 /// The regression threshold when nothing else sets one, in percent.
@@ -45,7 +46,13 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match app::run(&args) {
+    let result = app::run(&args);
+    // After an interrupt, whatever the run made of its killed children is
+    // not news: the interrupt is.
+    if server::interrupted() {
+        return ExitCode::from(exit_code::INTERRUPTED);
+    }
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             eprintln!("error: {error}");

@@ -7,13 +7,15 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use perf_record::load::ServerStats;
 use perf_record::protocol::env;
 use perf_record::units::format_nanos;
-use perf_record::{BenchStats, TestConfig, TestOutcome, TestRecord, TestResult};
+use perf_record::{BenchStats, TestConfig, TestKind, TestOutcome, TestRecord, TestResult};
 
 use crate::cargo::PerfBinary;
 use crate::discover::DiscoveredTest;
 use crate::error::CliError;
+use crate::server::{Sampler, ServerManager};
 
 /// How the tests are to be measured.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +28,10 @@ pub struct RunOptions {
     pub measurement: Option<Duration>,
     /// Processes each test's measurement is split over (`--processes`).
     pub processes: u32,
+    /// `--duration-scale`: multiplies every load-test duration.
+    pub duration_scale: Option<f64>,
+    /// `--allow-remote`: the binaries may load a non-loopback target.
+    pub allow_remote: bool,
     /// `--verbose`: show the binaries' output.
     pub verbose: bool,
 }
@@ -45,35 +51,54 @@ pub fn run_tests(
     binaries: &[PerfBinary],
     options: &RunOptions,
     scratch: &Path,
+    servers: &mut ServerManager,
 ) -> Result<Vec<TestRecord>, CliError> {
     let passes = options.processes.max(1);
-    let mut progress = Progress::new(tests.len() * passes as usize);
+    let is_load = |t: &DiscoveredTest| t.listed.kind == TestKind::Load;
+    let steps = tests
+        .iter()
+        .map(|t| if is_load(t) { 1 } else { passes as usize })
+        .sum();
+    let mut progress = Progress::new(steps);
     let mut results: Vec<Vec<TestResult>> = vec![Vec::new(); tests.len()];
     let mut failures: Vec<Option<TestRecord>> = vec![None; tests.len()];
+    let mut server_stats: Vec<Option<ServerStats>> = vec![None; tests.len()];
     let mut step = 0;
     for pass in 0..passes {
         for (index, test) in tests.iter().enumerate() {
+            // A load test runs once: its length is its workload's.
+            let load = is_load(test);
+            if load && pass > 0 {
+                continue;
+            }
             step += 1;
             if failures[index].is_some() {
                 // A failed test is not run again: its failure is the news.
                 continue;
             }
             let binary = &binaries[test.binary];
-            progress.start(step, test, pass, passes);
+            let (target, sampler) = if load {
+                let url = servers.url_for_test()?;
+                (Some(url), servers.sample())
+            } else {
+                (None, None)
+            };
+            let share = if load { 1 } else { passes };
+            let label_passes = if load { 1 } else { passes };
+            progress.start(step, test, pass, label_passes);
             let path = scratch.join(format!("result-{index}-{pass}.jsonl"));
-            match run_process(test, binary, options, passes, &path)? {
+            let outcome = run_process(test, binary, options, share, target.as_deref(), &path)?;
+            if load {
+                server_stats[index] = sampler.and_then(Sampler::finish);
+                servers.after_test()?;
+            }
+            match outcome {
                 Ok(result) => {
-                    progress.finish(
-                        step,
-                        test,
-                        pass,
-                        passes,
-                        result.stats.as_ref().map(|s| s.median_ns),
-                    );
+                    progress.finish(step, test, pass, label_passes, Some(summary_of(&result)));
                     results[index].push(result);
                 }
                 Err(failed) => {
-                    progress.finish(step, test, pass, passes, None);
+                    progress.finish(step, test, pass, label_passes, None);
                     failures[index] = Some(failed);
                 }
             }
@@ -83,8 +108,27 @@ pub fn run_tests(
         .iter()
         .zip(results)
         .zip(failures)
-        .map(|((test, results), failure)| failure.unwrap_or_else(|| merge(test, results)))
+        .zip(server_stats)
+        .map(|(((test, results), failure), server)| {
+            let mut record = failure.unwrap_or_else(|| merge(test, results));
+            record.server = server;
+            record
+        })
         .collect())
+}
+
+/// A few words on a finished process, for the progress line.
+fn summary_of(result: &TestResult) -> String {
+    match (&result.stats, &result.load) {
+        (_, Some(load)) => format!(
+            "{:.0} req/s, p95 {:.2} ms, errors {:.2}%",
+            load.rps,
+            load.latency.p95_us as f64 / 1e3,
+            load.error_rate_pct
+        ),
+        (Some(stats), None) => format!("median {}", format_nanos(stats.median_ns)),
+        (None, None) => "ok".to_owned(),
+    }
 }
 
 /// One record from the processes that measured a test: the samples are
@@ -97,7 +141,9 @@ fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
     let mut config = None;
     let mut resolution = 0.0_f64;
     let mut kind = test.listed.kind;
+    let mut load = None;
     for result in results {
+        load = load.or(result.load);
         if let Some(stats) = &result.stats {
             process_medians.push(stats.median_ns);
             iterations += stats.iterations;
@@ -136,6 +182,9 @@ fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
         samples_ns: samples,
         process_medians_ns: process_medians,
         timer_resolution_ns: resolution,
+        load,
+        server: None,
+        thresholds: Vec::new(),
     }
 }
 
@@ -146,6 +195,7 @@ fn run_process(
     binary: &PerfBinary,
     options: &RunOptions,
     share: u32,
+    target: Option<&str>,
     result_path: &Path,
 ) -> Result<Result<TestResult, TestRecord>, CliError> {
     let mut command = Command::new(&binary.executable);
@@ -165,6 +215,15 @@ fn run_process(
     if test.listed.ignored {
         command.arg("--include-ignored");
     }
+    if let Some(url) = target {
+        command.env(env::TARGET_URL, url);
+    }
+    if options.allow_remote {
+        command.env("PERF_ALLOW_REMOTE", "1");
+    }
+    if let Some(scale) = options.duration_scale {
+        command.env(env::DURATION_SCALE, scale.to_string());
+    }
     if options.quick {
         command.env(env::QUICK, "1");
     }
@@ -177,10 +236,21 @@ fn run_process(
             format!("{}ns", measurement.as_nanos()),
         );
     }
-    let output = command.output().map_err(|source| CliError::Io {
+    let failed_to_run = |source| CliError::Io {
         message: format!("failed to run {}", binary.executable.display()),
         source,
-    })?;
+    };
+    let child = command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(failed_to_run)?;
+    let pid = child.id();
+    crate::server::track(pid);
+    let output = child.wait_with_output();
+    crate::server::forget(pid);
+    let output = output.map_err(failed_to_run)?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     if options.verbose {
         eprint!("{}{stderr}", String::from_utf8_lossy(&output.stdout));
@@ -199,6 +269,9 @@ fn run_process(
         samples_ns: Vec::new(),
         process_medians_ns: Vec::new(),
         timer_resolution_ns: 0.0,
+        load: None,
+        server: None,
+        thresholds: Vec::new(),
     };
     Ok(match result {
         Some(result) => match result.outcome {
@@ -298,13 +371,10 @@ impl Progress {
         test: &DiscoveredTest,
         pass: u32,
         passes: u32,
-        median_ns: Option<f64>,
+        summary: Option<String>,
     ) {
         let elapsed = self.started.elapsed().as_secs_f64();
-        let what = median_ns.map_or_else(
-            || "FAILED".to_owned(),
-            |m| format!("median {}", format_nanos(m)),
-        );
+        let what = summary.unwrap_or_else(|| "FAILED".to_owned());
         let line = format!(
             "{:>12} {} {what} ({elapsed:.1}s)",
             "Measured",

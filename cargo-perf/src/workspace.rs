@@ -5,16 +5,37 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+use std::time::Duration;
+
 use cargo_metadata::{Metadata, MetadataCommand, Package, PackageId, TargetKind};
 
 use crate::cargo::cargo_path;
 use crate::cli::CargoOptions;
 use crate::error::CliError;
+use crate::server::{Program, Ready, Restart, ServerSpec};
 
 /// The runtime crate whose users have perf targets.
 const RUNTIME_CRATE: &str = "perf-runtime";
 /// The keys of `[package.metadata.perf]` and `[workspace.metadata.perf]`.
-const CONFIG_KEYS: &[&str] = &["regression-threshold", "baseline-dir"];
+const CONFIG_KEYS: &[&str] = &[
+    "regression-threshold",
+    "baseline-dir",
+    "thresholds",
+    "server",
+];
+/// The keys of `[package.metadata.perf.server]`.
+const SERVER_KEYS: &[&str] = &[
+    "bin",
+    "command",
+    "args",
+    "env",
+    "ready",
+    "startup-timeout",
+    "stop-timeout",
+    "restart",
+    "port",
+];
 
 /// A `harness = false` target of a package that depends on perf-runtime.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,6 +79,10 @@ pub struct PerfConfig {
     pub regression_threshold_pct: Option<f64>,
     /// `baseline-dir`, resolved against the manifest's directory.
     pub baseline_dir: Option<PathBuf>,
+    /// `[...perf.thresholds]`: SLA thresholds for every load test.
+    pub thresholds: Vec<perf_record::threshold::Threshold>,
+    /// `[...perf.server]`.
+    pub server: Option<ServerSpec>,
 }
 
 /// The workspace and what the user selected of it.
@@ -175,6 +200,16 @@ impl Workspace {
             baseline_dir: own
                 .baseline_dir
                 .or_else(|| self.config.baseline_dir.clone()),
+            thresholds: {
+                let mut thresholds = own.thresholds;
+                for default in &self.config.thresholds {
+                    if !thresholds.iter().any(|t| t.metric == default.metric) {
+                        thresholds.push(default.clone());
+                    }
+                }
+                thresholds
+            },
+            server: own.server.or_else(|| self.config.server.clone()),
         })
     }
 }
@@ -292,6 +327,27 @@ fn parse_config(
                 let base = manifest.parent().unwrap_or(Path::new("."));
                 config.baseline_dir = Some(base.join(text));
             }
+            "thresholds" => {
+                let table = value.as_object().ok_or_else(|| {
+                    error(
+                        key,
+                        "write it as a table of metric = \"limit\", e.g. p95 = \"200ms\""
+                            .to_owned(),
+                    )
+                })?;
+                for (metric, limit) in table {
+                    let limit = limit.as_str().ok_or_else(|| {
+                        error(
+                            &format!("thresholds.{metric}"),
+                            "write the limit as a string, e.g. \"200ms\"".to_owned(),
+                        )
+                    })?;
+                    let threshold = perf_record::threshold::Threshold::parse(metric, limit)
+                        .map_err(|e| error(&format!("thresholds.{metric}"), e.to_string()))?;
+                    config.thresholds.push(threshold);
+                }
+            }
+            "server" => config.server = Some(parse_server(value, manifest, table)?),
             other => {
                 return Err(error(
                     other,
@@ -301,6 +357,138 @@ fn parse_config(
         }
     }
     Ok(config)
+}
+
+/// Reads `[...perf.server]`.
+fn parse_server(
+    value: &serde_json::Value,
+    manifest: &Path,
+    table: &str,
+) -> Result<ServerSpec, CliError> {
+    let table = format!("{table}.server");
+    let error = |key: &str, message: String| CliError::Config {
+        path: manifest.to_path_buf(),
+        table: table.clone(),
+        key: key.to_owned(),
+        message,
+    };
+    let Some(server) = value.as_object() else {
+        return Err(error("server", "it must be a table".to_owned()));
+    };
+    for key in server.keys() {
+        if !SERVER_KEYS.contains(&key.as_str()) {
+            return Err(error(
+                key,
+                format!("unknown key; the known keys are {}", SERVER_KEYS.join(", ")),
+            ));
+        }
+    }
+    let strings = |key: &str| -> Result<Vec<String>, CliError> {
+        match server.get(key) {
+            None => Ok(Vec::new()),
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .map(|i| {
+                    i.as_str()
+                        .map(str::to_owned)
+                        .ok_or_else(|| error(key, "write a list of strings".to_owned()))
+                })
+                .collect(),
+            Some(_) => Err(error(
+                key,
+                "write a list of strings, e.g. [\"--port\", \"{port}\"]".to_owned(),
+            )),
+        }
+    };
+    let duration = |key: &str, default: Duration| -> Result<Duration, CliError> {
+        match server.get(key) {
+            None => Ok(default),
+            Some(v) => {
+                let text = v.as_str().ok_or_else(|| {
+                    error(key, "write a duration string, e.g. \"30s\"".to_owned())
+                })?;
+                perf_record::parse_duration(text).map_err(|e| error(key, e.to_string()))
+            }
+        }
+    };
+    let program = match (
+        server.get("bin").and_then(serde_json::Value::as_str),
+        strings("command")?,
+    ) {
+        (Some(bin), command) if command.is_empty() => Program::Bin(bin.to_owned()),
+        (None, command) if !command.is_empty() => Program::Command(command),
+        (Some(_), _) => {
+            return Err(error(
+                "command",
+                "give either `bin` or `command`, not both".to_owned(),
+            ));
+        }
+        (None, _) => {
+            return Err(error(
+                "bin",
+                "say what to run: `bin = \"NAME\"` (a binary of this workspace) or `command = [\"PROGRAM\", ...]`".to_owned(),
+            ));
+        }
+    };
+    let ready = match server.get("ready").map(|v| v.as_str()) {
+        None => Ready::Tcp,
+        Some(Some("tcp")) => Ready::Tcp,
+        Some(Some(path)) if path.starts_with('/') => Ready::Http(path.to_owned()),
+        Some(_) => {
+            return Err(error(
+                "ready",
+                "write an HTTP path such as \"/health\", or \"tcp\"".to_owned(),
+            ));
+        }
+    };
+    let restart = match server.get("restart").map(|v| v.as_str()) {
+        None | Some(Some("per-run")) => Restart::PerRun,
+        Some(Some("per-test")) => Restart::PerTest,
+        Some(_) => {
+            return Err(error(
+                "restart",
+                "write \"per-run\" or \"per-test\"".to_owned(),
+            ));
+        }
+    };
+    let env = match server.get("env") {
+        None => BTreeMap::new(),
+        Some(serde_json::Value::Object(vars)) => vars
+            .iter()
+            .map(|(k, v)| {
+                v.as_str()
+                    .map(|v| (k.clone(), v.to_owned()))
+                    .ok_or_else(|| {
+                        error(
+                            &format!("env.{k}"),
+                            "write the value as a string".to_owned(),
+                        )
+                    })
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(error("env", "write a table of NAME = \"value\"".to_owned())),
+    };
+    let port = match server.get("port") {
+        None => None,
+        Some(v) => Some(
+            v.as_u64()
+                .and_then(|p| u16::try_from(p).ok())
+                .filter(|&p| p > 0)
+                .ok_or_else(|| error("port", "write a port number from 1 to 65535".to_owned()))?,
+        ),
+    };
+    Ok(ServerSpec {
+        program,
+        args: strings("args")?,
+        env,
+        ready,
+        startup_timeout: duration("startup-timeout", Duration::from_secs(30))?,
+        stop_timeout: duration("stop-timeout", Duration::from_secs(5))?,
+        restart,
+        port,
+        dir: manifest.parent().unwrap_or(Path::new(".")).to_path_buf(),
+        manifest: manifest.to_path_buf(),
+    })
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 use proc_macro::TokenStream;
 
+mod load;
 mod options;
 mod signature;
 
@@ -28,8 +29,18 @@ fn expand(
             return quote::quote! { #item #error };
         }
     };
+    // Whether this is a load test decides which signature is expected;
+    // when the options do not parse, the `load` keyword still tells.
+    let mentions_load = attr
+        .clone()
+        .into_iter()
+        .any(|token| matches!(&token, proc_macro2::TokenTree::Ident(ident) if ident == "load"));
     let options = options::PerfTestOptions::parse(attr);
-    let shape = signature::check(&function);
+    let is_load = match &options {
+        Ok(options) => options.load.is_some(),
+        Err(_) => mentions_load,
+    };
+    let shape = signature::check(&function, is_load);
     match (options, shape) {
         (Ok(options), Ok(shape)) => emit(&function, &options, shape),
         (options, shape) => {
@@ -80,15 +91,46 @@ fn emit(
     let name = ident.to_string();
     let private = quote::quote! { ::perf_runtime::__private };
     let (wrapper, run) = match shape {
-        signature::Shape::SyncBench => (quote::quote! {}, quote::quote! { #ident }),
+        signature::Shape::SyncBench => (
+            quote::quote! {},
+            quote::quote! { #private::TestFn::Bench(#ident) },
+        ),
         signature::Shape::AsyncBench => (
             quote::quote! {
                 fn __perf_test_async(bencher: &mut ::perf_runtime::Bencher) {
                     #private::block_on(#ident(bencher))
                 }
             },
-            quote::quote! { __perf_test_async },
+            quote::quote! { #private::TestFn::Bench(__perf_test_async) },
         ),
+        signature::Shape::Load => {
+            let load = options.load.as_ref().map(|l| l.to_tokens(&private));
+            let thresholds = options
+                .thresholds
+                .iter()
+                .map(|(m, v)| quote::quote! { (#m, #v) });
+            (
+                quote::quote! {
+                    fn __perf_test_load(
+                        user: &mut ::perf_runtime::User,
+                    ) -> ::core::pin::Pin<
+                        ::std::boxed::Box<
+                            dyn ::core::future::Future<Output = ::perf_runtime::Result<()>> + ::core::marker::Send + '_,
+                        >,
+                    > {
+                        ::std::boxed::Box::pin(#ident(user))
+                    }
+                    static __PERF_TEST_LOAD: #private::LoadOptions = #load;
+                },
+                quote::quote! {
+                    #private::TestFn::Load {
+                        run: __perf_test_load,
+                        options: &__PERF_TEST_LOAD,
+                        thresholds: &[#(#thresholds),*],
+                    }
+                },
+            )
+        }
     };
     let ignore = options.ignore;
     let ignore_reason = option_tokens(options.ignore_reason.as_ref());
@@ -111,7 +153,7 @@ fn emit(
                     regression_threshold_pct: #threshold,
                     warm_up_ns: #warm_up,
                     measurement_ns: #measurement,
-                    run: #private::TestFn::Bench(#run),
+                    run: #run,
                 }
             }
         };

@@ -7,7 +7,8 @@ use syn::parse::Parser as _;
 
 /// Every option, for "expected one of" messages.
 const OPTIONS: &str = "`ignore`, `ignore = \"reason\"`, `regression_threshold = \"10%\"`, \
-                       `warm_up_time = \"1s\"`, `measurement_time = \"3s\"`";
+                       `warm_up_time = \"1s\"`, `measurement_time = \"3s\"` (benchmarks); \
+                       `load = \"normal_load\"` or `load(...)`, `threshold(p95 = \"200ms\")` (load tests)";
 
 /// The checked options.
 #[derive(Default)]
@@ -17,7 +18,14 @@ pub(crate) struct PerfTestOptions {
     pub(crate) regression_threshold_pct: Option<f64>,
     pub(crate) warm_up_ns: Option<u64>,
     pub(crate) measurement_ns: Option<u64>,
+    /// `load = "preset"` or `load(...)`.
+    pub(crate) load: Option<crate::load::LoadSpec>,
+    /// `threshold(p95 = "200ms", ...)`: (metric, value as written).
+    pub(crate) thresholds: Vec<(String, String)>,
     seen: Vec<String>,
+    /// Where a bench-only or load-only option was, for mismatch errors.
+    bench_only: Option<proc_macro2::Span>,
+    load_only: Option<proc_macro2::Span>,
 }
 
 impl PerfTestOptions {
@@ -25,6 +33,21 @@ impl PerfTestOptions {
         let mut options = Self::default();
         let parser = syn::meta::parser(|meta| options.parse_one(&meta));
         parser.parse2(attr)?;
+        if options.load.is_none() {
+            if let Some(span) = options.load_only {
+                return Err(syn::Error::new(
+                    span,
+                    "`threshold(...)` sets SLA limits of load tests; add a workload with `load = \"normal_load\"` \
+                     or `load(users = 10, hold = \"30s\")`, or use `regression_threshold = \"10%\"` for a benchmark",
+                ));
+            }
+        } else if let Some(span) = options.bench_only {
+            return Err(syn::Error::new(
+                span,
+                "`warm_up_time` and `measurement_time` apply to benchmarks; a load test's length is its workload's \
+                 (`hold`, `duration` or `stages`)",
+            ));
+        }
         Ok(options)
     }
 
@@ -57,7 +80,42 @@ impl PerfTestOptions {
                 })?;
                 self.regression_threshold_pct = Some(percent);
             }
+            "load" => {
+                self.load = Some(crate::load::LoadSpec::parse(meta)?);
+            }
+            "threshold" if !meta.input.peek(syn::Token![=]) => {
+                self.load_only.get_or_insert(ident.span());
+                meta.parse_nested_meta(|inner| {
+                    let Some(metric) = inner.path.get_ident() else {
+                        return Err(inner.error("expected a metric such as `p95`"));
+                    };
+                    let name = metric.to_string();
+                    let value = string_value(&inner, &name, "\"200ms\"")?;
+                    perf_record::threshold::Threshold::parse(&name, &value.value()).map_err(
+                        |e| {
+                            let span = if matches!(
+                                e,
+                                perf_record::threshold::ThresholdError::UnknownMetric(_)
+                            ) {
+                                metric.span()
+                            } else {
+                                value.span()
+                            };
+                            syn::Error::new(span, e.to_string())
+                        },
+                    )?;
+                    if self.thresholds.iter().any(|(m, _)| *m == name) {
+                        return Err(syn::Error::new(
+                            metric.span(),
+                            format!("`{name}` is given twice; keep one"),
+                        ));
+                    }
+                    self.thresholds.push((name, value.value()));
+                    Ok(())
+                })?;
+            }
             "warm_up_time" | "measurement_time" => {
+                self.bench_only.get_or_insert(ident.span());
                 let literal = string_value(meta, &key, "\"2s\"")?;
                 let duration = perf_record::parse_duration(&literal.value()).map_err(|e| {
                     syn::Error::new(literal.span(), format!("invalid `{key}`: {e}"))
@@ -77,7 +135,10 @@ impl PerfTestOptions {
             }
             _ => {
                 let hint = match key.as_str() {
-                    "threshold" | "regression" => {
+                    "threshold" => {
+                        " (for the regression gate, write `regression_threshold = \"10%\"`; SLA limits of load tests are `threshold(p95 = \"200ms\")`)"
+                    }
+                    "regression" => {
                         " (for the regression gate, write `regression_threshold = \"10%\"`)"
                     }
                     "warmup" | "warm_up" => " (did you mean `warm_up_time`?)",
@@ -95,7 +156,11 @@ impl PerfTestOptions {
     }
 }
 
-fn string_value(meta: &ParseNestedMeta<'_>, key: &str, example: &str) -> syn::Result<syn::LitStr> {
+pub(crate) fn string_value(
+    meta: &ParseNestedMeta<'_>,
+    key: &str,
+    example: &str,
+) -> syn::Result<syn::LitStr> {
     if !meta.input.peek(syn::Token![=]) {
         return Err(meta.error(format!("`{key}` needs a value: `{key} = {example}`")));
     }

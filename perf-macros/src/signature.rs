@@ -14,13 +14,21 @@ pub(crate) enum Shape {
     SyncBench,
     /// `async fn name(b: &mut Bencher)`
     AsyncBench,
+    /// `async fn name(user: &mut User) -> perf_runtime::Result<()>`
+    Load,
 }
+
+const ALLOWED_LOAD: &str =
+    "a load test is `async fn name(user: &mut User) -> perf_runtime::Result<()>`";
 
 const ALLOWED: &str =
     "a perf test is `fn name(b: &mut Bencher)` or `async fn name(b: &mut Bencher)`";
 
 /// Checks the signature; every problem found is one combined error.
-pub(crate) fn check(function: &syn::ItemFn) -> syn::Result<Shape> {
+pub(crate) fn check(function: &syn::ItemFn, load: bool) -> syn::Result<Shape> {
+    if load {
+        return check_load(function);
+    }
     let sig = &function.sig;
     let mut errors: Vec<syn::Error> = Vec::new();
     let mut fail = |tokens: &dyn quote::ToTokens, message: String| {
@@ -126,6 +134,82 @@ pub(crate) fn check(function: &syn::ItemFn) -> syn::Result<Shape> {
     }
 }
 
+/// Checks a load test's signature.
+fn check_load(function: &syn::ItemFn) -> syn::Result<Shape> {
+    let sig = &function.sig;
+    let mut errors: Vec<syn::Error> = Vec::new();
+    let mut fail = |tokens: &dyn quote::ToTokens, message: String| {
+        errors.push(syn::Error::new_spanned(tokens, message));
+    };
+    if sig.asyncness.is_none() {
+        fail(
+            &sig.fn_token,
+            format!("load tests are async: write `async fn`; {ALLOWED_LOAD}"),
+        );
+    }
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        fail(
+            &sig.generics,
+            format!("load tests cannot be generic; {ALLOWED_LOAD}"),
+        );
+    }
+    if let syn::Safety::Unsafe(token) = &sig.safety {
+        fail(
+            token,
+            format!("load tests cannot be `unsafe fn`; {ALLOWED_LOAD}"),
+        );
+    }
+    match sig.inputs.first() {
+        None => {
+            let mut parens = TokenStream::new();
+            sig.paren_token.surround(&mut parens, |_| {});
+            fail(
+                &parens,
+                format!("missing the `&mut User` argument; {ALLOWED_LOAD}"),
+            );
+        }
+        Some(syn::FnArg::Receiver(receiver)) => fail(
+            receiver,
+            format!("load tests are free functions, not methods; {ALLOWED_LOAD}"),
+        ),
+        Some(syn::FnArg::Typed(typed)) => {
+            if !matches!(type_ref(&typed.ty, "User"), BencherRef::Mutable) {
+                fail(&typed.ty, format!("expected `&mut User`; {ALLOWED_LOAD}"));
+            }
+            if sig.inputs.len() > 1 {
+                let extra: TokenStream = sig
+                    .inputs
+                    .pairs()
+                    .skip(1)
+                    .map(|pair| pair.into_value().to_token_stream())
+                    .collect();
+                fail(
+                    &extra,
+                    format!("load tests take one argument, the `&mut User`; {ALLOWED_LOAD}"),
+                );
+            }
+        }
+    }
+    if matches!(sig.output, syn::ReturnType::Default) {
+        fail(
+            &sig.ident,
+            format!(
+                "a load test returns `perf_runtime::Result<()>`, so failed checks can be counted; {ALLOWED_LOAD}"
+            ),
+        );
+    }
+    let mut errors = errors.into_iter();
+    match errors.next() {
+        None => Ok(Shape::Load),
+        Some(mut first) => {
+            for error in errors {
+                first.combine(error);
+            }
+            Err(first)
+        }
+    }
+}
+
 /// How the argument's type relates to `&mut Bencher`.
 enum BencherRef {
     /// `&mut Bencher` or `&mut path::to::Bencher`.
@@ -137,6 +221,10 @@ enum BencherRef {
 }
 
 fn bencher_ref(ty: &syn::Type) -> BencherRef {
+    type_ref(ty, "Bencher")
+}
+
+fn type_ref(ty: &syn::Type, name: &str) -> BencherRef {
     let syn::Type::Reference(reference) = ty else {
         return BencherRef::Other;
     };
@@ -147,7 +235,7 @@ fn bencher_ref(ty: &syn::Type) -> BencherRef {
                     .path
                     .segments
                     .last()
-                    .is_some_and(|s| s.ident == "Bencher" && s.arguments.is_empty())
+                    .is_some_and(|s| s.ident == name && s.arguments.is_empty())
         }
         _ => false,
     };

@@ -6,9 +6,11 @@
 //! durations and percentages with the same parser the runtime uses for
 //! `Cargo.toml` and the command line.
 
+pub mod load;
 pub mod protocol;
 pub mod record;
 pub mod stats;
+pub mod threshold;
 pub mod units;
 
 pub use protocol::{ListedTest, Listing, TestConfig, TestKind, TestOutcome, TestResult};

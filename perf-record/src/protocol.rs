@@ -9,7 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::load::LoadStats;
 use crate::stats::BenchStats;
+use crate::threshold::Threshold;
 
 /// Version of this protocol; both sides check it.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -26,6 +28,12 @@ pub mod env {
     pub const WARM_UP_TIME: &str = "CARGO_PERF_WARM_UP_TIME";
     /// A duration overriding every test's measurement time.
     pub const MEASUREMENT_TIME: &str = "CARGO_PERF_MEASUREMENT_TIME";
+    /// The base URL load tests send requests to.
+    pub const TARGET_URL: &str = "PERF_TARGET_URL";
+    /// A factor every load-test duration is multiplied by.
+    pub const DURATION_SCALE: &str = "CARGO_PERF_DURATION_SCALE";
+    /// Worker threads of the load generator.
+    pub const GENERATOR_THREADS: &str = "CARGO_PERF_GENERATOR_THREADS";
     /// `N`: this process is one of N that measure the test; it spends 1/N
     /// of the warm-up and measurement time.
     pub const SHARE: &str = "CARGO_PERF_SHARE";
@@ -37,6 +45,8 @@ pub mod env {
 pub enum TestKind {
     /// A micro-benchmark over a `Bencher`.
     Bench,
+    /// An HTTP load test: virtual users against a server.
+    Load,
 }
 
 impl TestKind {
@@ -44,6 +54,7 @@ impl TestKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Bench => "bench",
+            Self::Load => "load",
         }
     }
 }
@@ -80,6 +91,9 @@ pub struct ListedTest {
     pub measurement_ns: Option<u64>,
     /// Where the test is defined.
     pub source: SourceLocation,
+    /// A load test's SLA thresholds, as declared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thresholds: Vec<Threshold>,
 }
 
 /// Everything a perf binary contains.
@@ -159,4 +173,7 @@ pub struct TestResult {
     /// The measured resolution of the clock, in nanoseconds.
     #[serde(default)]
     pub timer_resolution_ns: f64,
+    /// What a load test measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load: Option<LoadStats>,
 }

@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::load::{LoadStats, ServerStats};
 use crate::protocol::{TestConfig, TestKind, TestOutcome};
 use crate::stats::BenchStats;
+use crate::threshold::ThresholdResult;
 
 /// Version of the run record and baseline schema. Readers refuse newer
 /// versions rather than misreading them.
@@ -79,6 +81,15 @@ pub struct TestRecord {
     /// Clock resolution measured by the harness, in nanoseconds.
     #[serde(default)]
     pub timer_resolution_ns: f64,
+    /// What a load test measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load: Option<LoadStats>,
+    /// The server, while a load test ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerStats>,
+    /// A load test's SLA thresholds, checked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thresholds: Vec<ThresholdResult>,
 }
 
 /// Everything one `cargo perf` run measured. Saved as a baseline as is.

@@ -13,8 +13,9 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use perf_record::protocol::{self, PROTOCOL_VERSION, env};
+use perf_record::threshold::Threshold;
 use perf_record::units::format_nanos;
 use perf_record::{BenchStats, ListedTest, Listing, TestConfig, TestKind, TestOutcome, TestResult};
 
@@ -145,8 +146,22 @@ pub fn run_main() -> ExitCode {
         .map(|&entry| {
             let settings = settings.clone();
             let summary = Arc::clone(&summary);
-            Trial::test(entry.test_name(), move || {
-                run_entry(entry, measure, resolution, &settings, &summary)
+            Trial::ignorable_test(entry.test_name(), move || match entry.run {
+                TestFn::Bench(function) => {
+                    run_entry(entry, function, measure, resolution, &settings, &summary)
+                        .map(|()| Completion::Completed)
+                }
+                TestFn::Load {
+                    run,
+                    options,
+                    thresholds: _,
+                } => crate::load::run::run_load_entry(
+                    entry,
+                    run,
+                    options,
+                    measure,
+                    settings.result_out.as_deref(),
+                ),
             })
             .with_ignored_flag(entry.ignore)
         })
@@ -177,6 +192,14 @@ fn write_listing(entries: &[&PerfTestEntry], path: &PathBuf) -> std::io::Result<
                     file: entry.file.to_owned(),
                     line: entry.line,
                 },
+                thresholds: match entry.run {
+                    TestFn::Bench(_) => Vec::new(),
+                    // Checked by the macro at compile time.
+                    TestFn::Load { thresholds, .. } => thresholds
+                        .iter()
+                        .filter_map(|(metric, value)| Threshold::parse(metric, value).ok())
+                        .collect(),
+                },
             })
             .collect(),
     };
@@ -187,11 +210,13 @@ fn write_listing(entries: &[&PerfTestEntry], path: &PathBuf) -> std::io::Result<
 fn kind_of(entry: &PerfTestEntry) -> TestKind {
     match entry.run {
         TestFn::Bench(_) => TestKind::Bench,
+        TestFn::Load { .. } => TestKind::Load,
     }
 }
 
 fn run_entry(
     entry: &PerfTestEntry,
+    function: fn(&mut Bencher),
     measure: bool,
     resolution: Duration,
     settings: &RunSettings,
@@ -209,7 +234,6 @@ fn run_entry(
     } else {
         Sampler::smoke()
     };
-    let TestFn::Bench(function) = entry.run;
     let mut bencher = Bencher::new(sampler);
     let outcome = match catch_unwind(AssertUnwindSafe(|| function(&mut bencher))) {
         Err(payload) => TestOutcome::Failed {
@@ -248,6 +272,7 @@ fn run_entry(
                 Vec::new()
             },
             timer_resolution_ns: resolution.as_nanos() as f64,
+            load: None,
         };
         if let Err(error) = append_result(path, &result) {
             return Err(
@@ -263,14 +288,14 @@ fn run_entry(
 
 /// Results are appended as JSON lines, so a binary asked to run several
 /// tests writes all of them.
-fn append_result(path: &PathBuf, result: &TestResult) -> std::io::Result<()> {
+pub(crate) fn append_result(path: &std::path::Path, result: &TestResult) -> std::io::Result<()> {
     let mut line = serde_json::to_vec(result).map_err(std::io::Error::other)?;
     line.push(b'\n');
     let mut file = OpenOptions::new().create(true).append(true).open(path)?;
     file.write_all(&line)
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     let text = payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())

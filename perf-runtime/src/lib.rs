@@ -3,10 +3,13 @@
 mod bencher;
 mod engine;
 mod harness;
+pub mod load;
 mod registry;
 
 pub use bencher::Bencher;
 pub use harness::{DEFAULT_MEASUREMENT, DEFAULT_WARM_UP, QUICK_MEASUREMENT, QUICK_WARM_UP};
+pub use hyper::Method;
+pub use load::{Error, RequestBuilder, Response, Result, User};
 pub use perf_macros::perf_test;
 
 /// Defines the perf binary's `main`. Put it once at the end of a
@@ -25,6 +28,7 @@ macro_rules! main {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::harness::run_main;
+    pub use crate::load::profile::LoadOptions;
     pub use crate::registry::{PerfTestEntry, TestFn};
     pub use inventory;
 

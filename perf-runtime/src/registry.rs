@@ -2,6 +2,8 @@
 //! `inventory` so that the user lists nothing by hand.
 
 use crate::Bencher;
+use crate::load::LoadFn;
+use crate::load::profile::LoadOptions;
 
 /// What the test function is.
 #[derive(Clone, Copy)]
@@ -10,6 +12,15 @@ pub enum TestFn {
     /// `fn(&mut Bencher)`; async benchmarks are wrapped by the macro into
     /// a function that blocks on them.
     Bench(fn(&mut Bencher)),
+    /// An HTTP load test: one iteration of a virtual user.
+    Load {
+        /// The iteration.
+        run: LoadFn,
+        /// The workload.
+        options: &'static LoadOptions,
+        /// SLA thresholds: (metric, limit as written).
+        thresholds: &'static [(&'static str, &'static str)],
+    },
 }
 
 /// One `#[perf_test]`, as the macro registers it.

@@ -137,10 +137,139 @@ pub fn print_run(record: &perf_record::RunRecord) {
             }
         }
     }
-    println!();
-    table.print();
+    if table.rows.iter().any(|(cells, _)| !cells.is_empty()) {
+        println!();
+        table.print();
+    }
+    print_load(record, &name);
     for (name, message) in failures {
         println!("\n{RED}{name} failed{RESET}: {message}");
+    }
+}
+
+fn ms(us: u64) -> String {
+    format!("{:.2} ms", us as f64 / 1e3)
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// The load tests of a run: totals, endpoints, thresholds, warnings.
+fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestId) -> String) {
+    let loads: Vec<_> = record
+        .tests
+        .iter()
+        .filter_map(|t| t.load.as_ref().map(|l| (t, l)))
+        .collect();
+    if loads.is_empty() {
+        return;
+    }
+    let mut table = Table::new(&[
+        "load test",
+        "requests",
+        "req/s",
+        "errors",
+        "p50",
+        "p95",
+        "p99",
+        "max",
+        "server cpu",
+        "server rss",
+    ]);
+    for (test, load) in &loads {
+        let server = test.server.as_ref();
+        table.row(
+            vec![
+                name(&test.id),
+                load.requests.to_string(),
+                format!("{:.1}", load.rps),
+                format!("{:.2}%", load.error_rate_pct),
+                ms(load.latency.p50_us),
+                ms(load.latency.p95_us),
+                ms(load.latency.p99_us),
+                ms(load.latency.max_us),
+                server.map_or_else(
+                    || "-".to_owned(),
+                    |s| format!("{:.0}% (max {:.0}%)", s.cpu_pct_mean, s.cpu_pct_max),
+                ),
+                server.map_or_else(
+                    || "-".to_owned(),
+                    |s| format!("{} peak", mib(s.rss_peak_bytes)),
+                ),
+            ],
+            "",
+        );
+        for endpoint in &load.endpoints {
+            table.row(
+                vec![
+                    format!("  {}", endpoint.name),
+                    endpoint.latency.count.to_string(),
+                    format!("{:.1}", endpoint.rps),
+                    endpoint.errors.to_string(),
+                    ms(endpoint.latency.p50_us),
+                    ms(endpoint.latency.p95_us),
+                    ms(endpoint.latency.p99_us),
+                    ms(endpoint.latency.max_us),
+                    String::new(),
+                    String::new(),
+                ],
+                "",
+            );
+        }
+    }
+    println!();
+    table.print();
+    for (test, load) in &loads {
+        if let Some(raw) = &load.raw_latency {
+            println!(
+                "{}: latency is timed from each iteration's scheduled start (open model); from the actual send \
+                 it was p50 {}, p95 {}, p99 {}",
+                name(&test.id),
+                ms(raw.p50_us),
+                ms(raw.p95_us),
+                ms(raw.p99_us)
+            );
+        }
+        if !load.status_codes.is_empty() {
+            let codes: Vec<String> = load
+                .status_codes
+                .iter()
+                .map(|(c, n)| format!("{c}: {n}"))
+                .collect();
+            println!("{}: status codes {}", name(&test.id), codes.join(", "));
+        }
+        for (kind, errors) in &load.errors {
+            println!(
+                "{}: {} {kind} error(s), e.g. {}",
+                name(&test.id),
+                errors.count,
+                errors.first_messages.first().map_or("", String::as_str)
+            );
+        }
+        for result in &test.thresholds {
+            let t = &result.threshold;
+            let shown = |v: f64| match t.metric.as_str() {
+                "error_rate" => format!("{v:.2}%"),
+                "rps" => format!("{v:.1} req/s"),
+                _ => format!("{:.2} ms", v / 1e3),
+            };
+            let (style, verdict) = if result.passed {
+                (GREEN, "met")
+            } else {
+                (RED, "MISSED")
+            };
+            println!(
+                "{style}{}: threshold {} {verdict}{RESET}: measured {}, limit {}",
+                name(&test.id),
+                t.text,
+                shown(result.value),
+                shown(t.limit)
+            );
+        }
+        for warning in &load.warnings {
+            println!("{YELLOW}warning{RESET}: {}: {warning}", name(&test.id));
+        }
     }
 }
 
@@ -183,6 +312,7 @@ pub fn print_comparison(comparison: &Comparison) {
     }
     let mut table = Table::new(&[
         "test",
+        "metric",
         "baseline",
         "current",
         "change",
@@ -196,49 +326,53 @@ pub fn print_comparison(comparison: &Comparison) {
             Verdict::WithinNoise | Verdict::NotComparable => YELLOW,
             Verdict::Unchanged => "",
         };
+        let value = |v: f64| match test.metric {
+            "median_ns" => format_nanos(v),
+            "rps" => format!("{v:.1}/s"),
+            "error_rate_pct" => format!("{v:.2}%"),
+            _ => format!("{:.2} ms", v / 1e3),
+        };
+        let percent = test.change_pct.map(|c| format!("{c:+.1}%"));
+        let (metric, change, threshold) = match test.metric {
+            "median_ns" => ("median", percent, format!("{}%", test.threshold_pct)),
+            "error_rate_pct" => (
+                "errors",
+                test.change_pct.map(|c| format!("{c:+.2} pt")),
+                "1 pt".to_owned(),
+            ),
+            other => (
+                other.trim_end_matches("_us"),
+                percent,
+                format!("{}%", test.threshold_pct),
+            ),
+        };
         table.row(
             vec![
                 name(&test.id),
-                test.baseline_ns
-                    .map(format_nanos)
-                    .unwrap_or_else(|| "-".into()),
-                test.current_ns
-                    .map(format_nanos)
-                    .unwrap_or_else(|| "-".into()),
-                test.change_pct
-                    .map(|c| format!("{c:+.1}%"))
-                    .unwrap_or_else(|| "-".into()),
-                format!("{}%", test.threshold_pct),
+                metric.to_owned(),
+                test.baseline_ns.map_or_else(|| "-".into(), value),
+                test.current_ns.map_or_else(|| "-".into(), value),
+                change.unwrap_or_else(|| "-".into()),
+                threshold,
                 test.verdict.label().to_owned(),
             ],
             style,
         );
     }
+    let dashes = |label: &str| {
+        let mut cells = vec!["-".to_owned(); 5];
+        cells.push(label.to_owned());
+        cells
+    };
     for id in &comparison.only_in_baseline {
-        table.row(
-            vec![
-                name(id),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "only in baseline".into(),
-            ],
-            YELLOW,
-        );
+        let mut cells = vec![name(id)];
+        cells.extend(dashes("only in baseline"));
+        table.row(cells, YELLOW);
     }
     for id in &comparison.only_in_current {
-        table.row(
-            vec![
-                name(id),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "new (not in baseline)".into(),
-            ],
-            YELLOW,
-        );
+        let mut cells = vec![name(id)];
+        cells.extend(dashes("new (not in baseline)"));
+        table.row(cells, YELLOW);
     }
     table.print();
     for test in &comparison.tests {

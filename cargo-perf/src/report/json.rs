@@ -50,6 +50,8 @@ pub enum JsonMessage<'a> {
         tests: usize,
         /// Tests that failed or panicked.
         failed: Vec<&'a TestId>,
+        /// Load tests that missed an SLA threshold.
+        thresholds_missed: Vec<&'a TestId>,
         /// Tests that regressed beyond their threshold.
         regressed: Vec<&'a TestId>,
     },

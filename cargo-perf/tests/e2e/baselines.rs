@@ -5,6 +5,8 @@ use perf_record::record::SCHEMA_VERSION;
 use crate::support::{TempProject, names};
 
 const QUICK_JSON: &[&str] = &["--quick", "--message-format", "json"];
+/// The demo's micro-benchmarks (its load tests live in `demo/load`).
+const BENCHES: &str = "demo/perf::";
 
 #[test]
 fn a_saved_baseline_holds_everything_needed_to_compare_later() {
@@ -14,7 +16,7 @@ fn a_saved_baseline_holds_everything_needed_to_compare_later() {
     let output = project
         .cargo_perf()
         .args(QUICK_JSON)
-        .args(&["--save-baseline", &name])
+        .args(&[BENCHES, "--save-baseline", &name])
         .run();
     output.assert_code(0);
     let path = crate::support::shared_target_dir().join(format!("perf/baselines/{name}.json"));
@@ -76,7 +78,13 @@ fn baselines_live_in_a_dir_or_at_a_path_and_compare_and_save_in_one_run() {
     project
         .cargo_perf()
         .args(QUICK_JSON)
-        .args(&["--baseline-dir", dir_arg, "--save-baseline", "main"])
+        .args(&[
+            BENCHES,
+            "--baseline-dir",
+            dir_arg,
+            "--save-baseline",
+            "main",
+        ])
         .run()
         .assert_code(0);
     assert!(dir.join("main.json").is_file());
@@ -85,6 +93,7 @@ fn baselines_live_in_a_dir_or_at_a_path_and_compare_and_save_in_one_run() {
         .cargo_perf()
         .args(QUICK_JSON)
         .args(&[
+            BENCHES,
             "--baseline-dir",
             dir_arg,
             "--compare",
@@ -109,7 +118,7 @@ fn baselines_live_in_a_dir_or_at_a_path_and_compare_and_save_in_one_run() {
     let output = project
         .cargo_perf()
         .args(QUICK_JSON)
-        .args(&["--compare", file.to_str().unwrap()])
+        .args(&[BENCHES, "--compare", file.to_str().unwrap()])
         .run();
     assert!(output.code == 0 || output.code == 12, "{output:?}");
     assert_eq!(

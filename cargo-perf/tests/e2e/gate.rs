@@ -9,6 +9,7 @@ fn a_slowed_function_fails_the_gate_and_only_it() {
     let base = project.root().join("main.json");
     let base = base.to_str().unwrap();
     let measure = [
+        "demo/perf::",
         "--warm-up-time",
         "300ms",
         "--measurement-time",

@@ -10,5 +10,6 @@ mod baselines;
 mod errors;
 mod gate;
 mod harness;
+mod load;
 mod selection;
 mod support;

@@ -166,6 +166,15 @@ impl CargoPerf {
         self
     }
 
+    /// Starts it without waiting.
+    pub(crate) fn spawn(mut self) -> std::process::Child {
+        self.command
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
     /// Runs it.
     pub(crate) fn run(mut self) -> Output {
         Output::from(self.command.output().unwrap())

@@ -1,0 +1,510 @@
+//! The server load tests run against: started on a free loopback port,
+//! waited for, watched, sampled from /proc, and always stopped (SIGTERM,
+//! then SIGKILL after a grace period), also when cargo perf is interrupted.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{Read as _, Write as _};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use perf_record::load::ServerStats;
+
+use crate::error::CliError;
+
+/// How readiness is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ready {
+    /// `GET path` answers 2xx.
+    Http(String),
+    /// A TCP connection is accepted.
+    Tcp,
+}
+
+/// When a fresh server is started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restart {
+    /// One server for the whole run.
+    PerRun,
+    /// A fresh server for each load test.
+    PerTest,
+}
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Program {
+    /// A binary of the workspace, built by cargo perf.
+    Bin(String),
+    /// Any command (program and arguments).
+    Command(Vec<String>),
+}
+
+/// `[package.metadata.perf.server]`, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerSpec {
+    /// What to run.
+    pub program: Program,
+    /// Arguments; `{port}` is replaced by the port.
+    pub args: Vec<String>,
+    /// Extra environment.
+    pub env: BTreeMap<String, String>,
+    /// How readiness is checked.
+    pub ready: Ready,
+    /// How long to wait for readiness.
+    pub startup_timeout: Duration,
+    /// SIGTERM to SIGKILL.
+    pub stop_timeout: Duration,
+    /// One server per run or per test.
+    pub restart: Restart,
+    /// A fixed port instead of a free one.
+    pub port: Option<u16>,
+    /// The directory it runs in (the package's).
+    pub dir: PathBuf,
+    /// The manifest it was configured in, for messages.
+    pub manifest: PathBuf,
+}
+
+/// Processes to stop if cargo perf is interrupted: servers and the perf
+/// binary running at the moment.
+static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+static HANDLER: AtomicBool = AtomicBool::new(false);
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static CLEANED_UP: AtomicBool = AtomicBool::new(false);
+
+/// Whether cargo perf was interrupted; if so, waits (a few seconds at
+/// most) until the interrupt handler has stopped every child.
+pub fn interrupted() -> bool {
+    if !INTERRUPTED.load(Ordering::SeqCst) {
+        return false;
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !CLEANED_UP.load(Ordering::SeqCst) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    true
+}
+
+/// Makes Ctrl-C and SIGTERM stop every running server before cargo perf
+/// exits (with 130, as a shell reports an interrupted command).
+pub fn install_signal_handler() {
+    if HANDLER.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let _ = ctrlc::set_handler(|| {
+        INTERRUPTED.store(true, Ordering::SeqCst);
+        let pids: Vec<u32> = RUNNING
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        for pid in &pids {
+            signal(*pid, rustix::process::Signal::TERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline
+            && pids
+                .iter()
+                .any(|pid| Path::new(&format!("/proc/{pid}")).exists())
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        for pid in &pids {
+            signal(*pid, rustix::process::Signal::KILL);
+        }
+        eprintln!("\ninterrupted: stopped the server; no baseline was written");
+        CLEANED_UP.store(true, Ordering::SeqCst);
+        #[expect(
+            clippy::exit,
+            reason = "the interrupt path: servers are stopped, nothing else is pending"
+        )]
+        std::process::exit(130);
+    });
+}
+
+fn signal(pid: u32, signal: rustix::process::Signal) {
+    if let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        let _ = rustix::process::kill_process(pid, signal);
+    }
+}
+
+/// A running server.
+pub struct ServerHandle {
+    child: Child,
+    /// Its base URL, `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// Where its output goes.
+    pub log: PathBuf,
+    stop_timeout: Duration,
+}
+
+impl ServerHandle {
+    /// Starts the server and waits until it is ready.
+    pub fn start(spec: &ServerSpec, program: &Path, log: &Path) -> Result<Self, CliError> {
+        let port = match spec.port {
+            Some(port) => {
+                if TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_err() {
+                    return Err(server_error(
+                        format!(
+                            "port {port} on 127.0.0.1 is taken by another process; stop it, or remove `port` from \
+                             [package.metadata.perf.server] in {} to let cargo perf pick a free one",
+                            spec.manifest.display()
+                        ),
+                        None,
+                    ));
+                }
+                port
+            }
+            None => free_port()?,
+        };
+        if let Some(dir) = log.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| CliError::Write {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let log_file = File::create(log).map_err(|source| CliError::Write {
+            path: log.to_path_buf(),
+            source,
+        })?;
+        let log_err = log_file.try_clone().map_err(|source| CliError::Write {
+            path: log.to_path_buf(),
+            source,
+        })?;
+        let port_text = port.to_string();
+        let mut command = Command::new(program);
+        command
+            .args(spec.args.iter().map(|a| a.replace("{port}", &port_text)))
+            .envs(&spec.env)
+            .env("PORT", &port_text)
+            .current_dir(&spec.dir)
+            .stdin(Stdio::null())
+            .stdout(log_file)
+            .stderr(log_err);
+        let child = command.spawn().map_err(|e| {
+            server_error(
+                format!("failed to start the server `{}`: {e}", program.display()),
+                None,
+            )
+        })?;
+        RUNNING
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(child.id());
+        let mut handle = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            log: log.to_path_buf(),
+            stop_timeout: spec.stop_timeout,
+        };
+        handle.wait_ready(spec, port)?;
+        Ok(handle)
+    }
+
+    fn wait_ready(&mut self, spec: &ServerSpec, port: u16) -> Result<(), CliError> {
+        let deadline = Instant::now() + spec.startup_timeout;
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        loop {
+            self.check_alive()?;
+            let ready = match &spec.ready {
+                Ready::Tcp => TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok(),
+                Ready::Http(path) => http_ok(addr, path),
+            };
+            if ready {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                let what = match &spec.ready {
+                    Ready::Tcp => format!("accept a connection on {addr}"),
+                    Ready::Http(path) => format!("answer GET {path} on {addr} with a 2xx status"),
+                };
+                self.stop();
+                return Err(server_error(
+                    format!(
+                        "the server did not {what} within {:?} (startup-timeout in {}); its log is {}",
+                        spec.startup_timeout,
+                        spec.manifest.display(),
+                        self.log.display()
+                    ),
+                    Some(&self.log),
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Fails when the server has exited.
+    pub fn check_alive(&mut self) -> Result<(), CliError> {
+        match self.child.try_wait() {
+            Ok(Some(status)) => {
+                forget(self.child.id());
+                Err(server_error(
+                    format!(
+                        "the server exited ({status}); its log is {}",
+                        self.log.display()
+                    ),
+                    Some(&self.log),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Samples the server's CPU and memory until the returned sampler is
+    /// finished.
+    pub fn sample(&self) -> Sampler {
+        Sampler::start(self.child.id())
+    }
+
+    /// Stops the server: SIGTERM, then SIGKILL after the grace period.
+    pub fn stop(&mut self) {
+        let pid = self.child.id();
+        if matches!(self.child.try_wait(), Ok(None)) {
+            signal(pid, rustix::process::Signal::TERM);
+            let deadline = Instant::now() + self.stop_timeout;
+            while Instant::now() < deadline {
+                if !matches!(self.child.try_wait(), Ok(None)) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if matches!(self.child.try_wait(), Ok(None)) {
+                let _ = self.child.kill();
+            }
+        }
+        let _ = self.child.wait();
+        forget(pid);
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Registers a child process to be stopped if cargo perf is interrupted.
+pub fn track(pid: u32) {
+    RUNNING
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(pid);
+}
+
+/// The child has ended: no need to stop it any more.
+pub fn forget(pid: u32) {
+    RUNNING
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .retain(|p| *p != pid);
+}
+
+fn free_port() -> Result<u16, CliError> {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|source| CliError::Io {
+            message: "failed to find a free port on 127.0.0.1".to_owned(),
+            source,
+        })
+}
+
+/// `GET path` over a fresh connection, answered 2xx.
+fn http_ok(addr: SocketAddr, path: &str) -> bool {
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.") && head[9] == b'2'
+}
+
+/// The error for a server that failed, with the tail of its log.
+pub fn server_error(message: String, log: Option<&Path>) -> CliError {
+    let tail = log
+        .and_then(|log| std::fs::read_to_string(log).ok())
+        .map(|text| {
+            let lines: Vec<&str> = text.lines().collect();
+            let start = lines.len().saturating_sub(20);
+            lines[start..].join("\n")
+        })
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| format!("\n--- the end of the server's log\n{t}"))
+        .unwrap_or_default();
+    CliError::Server(format!("{message}{tail}"))
+}
+
+/// Samples a process's CPU and resident memory from /proc, four times a
+/// second, on a thread of its own.
+pub struct Sampler {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<Vec<(f64, f64, u64)>>>,
+}
+
+impl Sampler {
+    fn start(pid: u32) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let start = Instant::now();
+            let mut samples = Vec::new();
+            let mut last = (Instant::now(), cpu_ticks(pid));
+            loop {
+                std::thread::sleep(Duration::from_millis(250));
+                let now = Instant::now();
+                let (Some(ticks), Some(rss)) = (cpu_ticks(pid), rss_bytes(pid)) else {
+                    break;
+                };
+                let cpu = match last.1 {
+                    // USER_HZ is 100 on Linux: a tick per second is 1% of a core.
+                    Some(before) => {
+                        ticks.saturating_sub(before) as f64 / (now - last.0).as_secs_f64().max(1e-3)
+                    }
+                    None => 0.0,
+                };
+                samples.push(((now - start).as_secs_f64(), cpu, rss));
+                last = (now, Some(ticks));
+                if flag.load(Ordering::Relaxed) {
+                    break;
+                }
+            }
+            samples
+        });
+        Self {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops sampling and summarises.
+    pub fn finish(mut self) -> Option<ServerStats> {
+        self.stop.store(true, Ordering::Relaxed);
+        let samples = self.thread.take()?.join().ok()?;
+        let first = samples.first()?;
+        let last = samples.last()?;
+        Some(ServerStats {
+            cpu_pct_mean: samples.iter().map(|s| s.1).sum::<f64>() / samples.len() as f64,
+            cpu_pct_max: samples.iter().map(|s| s.1).fold(0.0, f64::max),
+            rss_start_bytes: first.2,
+            rss_end_bytes: last.2,
+            rss_peak_bytes: samples.iter().map(|s| s.2).max().unwrap_or(0),
+            samples,
+        })
+    }
+}
+
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
+
+fn rss_bytes(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Provides the server URL to each load test: a user-given target, or a
+/// server started from the configuration (once, or fresh for each test).
+pub struct ServerManager {
+    target: Option<String>,
+    spec: Option<ServerSpec>,
+    program: Option<PathBuf>,
+    log: PathBuf,
+    current: Option<ServerHandle>,
+}
+
+impl ServerManager {
+    /// Load tests go to `target`, which nobody starts or stops.
+    pub fn fixed(target: String) -> Self {
+        Self {
+            target: Some(target),
+            spec: None,
+            program: None,
+            log: PathBuf::new(),
+            current: None,
+        }
+    }
+
+    /// Load tests go to a server started from `spec`, running `program`,
+    /// logging to `log`.
+    pub fn spawned(spec: ServerSpec, program: PathBuf, log: PathBuf) -> Self {
+        Self {
+            target: None,
+            spec: Some(spec),
+            program: Some(program),
+            log,
+            current: None,
+        }
+    }
+
+    /// There are no load tests: nothing to provide.
+    pub fn none() -> Self {
+        Self {
+            target: None,
+            spec: None,
+            program: None,
+            log: PathBuf::new(),
+            current: None,
+        }
+    }
+
+    /// The URL for the next load test, starting a server if needed.
+    pub fn url_for_test(&mut self) -> Result<String, CliError> {
+        if let Some(target) = &self.target {
+            return Ok(target.clone());
+        }
+        let (Some(spec), Some(program)) = (&self.spec, &self.program) else {
+            return Err(CliError::Server(
+                "a load test needs a server: add [package.metadata.perf.server] (see the README), \
+                 or give one with --target-url or PERF_TARGET_URL"
+                    .to_owned(),
+            ));
+        };
+        if spec.restart == Restart::PerTest
+            && let Some(mut old) = self.current.take()
+        {
+            old.stop();
+        }
+        if self.current.is_none() {
+            self.current = Some(ServerHandle::start(spec, program, &self.log)?);
+        }
+        let current = self
+            .current
+            .as_mut()
+            .ok_or_else(|| CliError::Server("no server".to_owned()))?;
+        current.check_alive()?;
+        Ok(current.url.clone())
+    }
+
+    /// Starts sampling the server (when cargo perf started it).
+    pub fn sample(&self) -> Option<Sampler> {
+        self.current.as_ref().map(ServerHandle::sample)
+    }
+
+    /// Fails when the server died during the test.
+    pub fn after_test(&mut self) -> Result<(), CliError> {
+        match &mut self.current {
+            Some(server) => server.check_alive(),
+            None => Ok(()),
+        }
+    }
+
+    /// Stops the server.
+    pub fn stop(&mut self) {
+        if let Some(mut server) = self.current.take() {
+            server.stop();
+        }
+    }
+}

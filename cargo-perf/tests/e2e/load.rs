@@ -1,0 +1,358 @@
+//! Load tests against the demo server that cargo perf builds and spawns.
+
+use std::time::{Duration, Instant};
+
+use crate::support::TempProject;
+
+/// A short CI-sized run of the demo's load tests.
+const LOAD_JSON: &[&str] = &[
+    "demo/load::",
+    "--duration-scale",
+    "0.3",
+    "--message-format",
+    "json",
+];
+
+/// Demo servers running now (by their command line).
+fn demo_servers() -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| {
+            let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            let cmdline = String::from_utf8_lossy(&cmdline);
+            (cmdline.contains("demo-server") && cmdline.contains("--port")).then_some(pid)
+        })
+        .collect()
+}
+
+fn edit(project: &TempProject, file: &str, edit: impl FnOnce(String) -> String) {
+    let path = project.root().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, edit(text)).unwrap();
+}
+
+#[test]
+fn load_tests_run_against_the_spawned_server_which_is_stopped_afterwards() {
+    let project = TempProject::new("demo");
+    let output = project.cargo_perf().args(LOAD_JSON).run();
+    output.assert_code(0);
+    let record = output.record();
+    let names: Vec<&str> = record.tests.iter().map(|t| t.id.name.as_str()).collect();
+    assert_eq!(names, ["browse_items", "echo_64k", "fast_endpoint"]);
+    for test in &record.tests {
+        let load = test
+            .load
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has no load stats", test.id));
+        assert!(load.requests > 0, "{}", test.id);
+        assert_eq!(load.error_rate_pct, 0.0, "{}: {:?}", test.id, load.errors);
+        assert!(
+            load.latency.p50_us <= load.latency.p99_us
+                && load.latency.p99_us <= load.latency.max_us
+        );
+        assert!(
+            !load.latency.histogram.is_empty(),
+            "the HDR histogram is kept"
+        );
+        assert!(!load.timeline.is_empty());
+        let server = test
+            .server
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has no server stats", test.id));
+        assert!(server.rss_peak_bytes > 0);
+        assert!(load.generator_cpu_s > 0.0);
+    }
+    let browse = record.tests[0].load.as_ref().unwrap();
+    let endpoints: Vec<&str> = browse.endpoints.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(
+        endpoints,
+        ["GET /fast", "GET /items?page={n}"],
+        "named requests aggregate"
+    );
+    assert_eq!(
+        browse.status_codes.get(&200).copied(),
+        Some(browse.requests)
+    );
+    assert_eq!(browse.workload.model, "closed");
+    // Its own thresholds and the package's default error_rate were checked.
+    let checked: Vec<&str> = record.tests[0]
+        .thresholds
+        .iter()
+        .map(|t| t.threshold.metric.as_str())
+        .collect();
+    assert_eq!(checked, ["p95", "error_rate"]);
+    let fast = record.tests[2].load.as_ref().unwrap();
+    assert_eq!(fast.workload.model, "open");
+    assert!(
+        fast.raw_latency.is_some(),
+        "the open model reports the uncorrected latency too"
+    );
+    // 200 a second for 4 s x 0.3.
+    assert!((200..=260).contains(&fast.requests), "{}", fast.requests);
+    let log = crate::support::shared_target_dir().join("perf/server.log");
+    assert!(
+        std::fs::read_to_string(log)
+            .unwrap()
+            .contains("listening on")
+    );
+    assert!(
+        demo_servers().is_empty(),
+        "no server is left running: {:?}",
+        demo_servers()
+    );
+}
+
+#[test]
+fn a_missed_threshold_exits_11_and_shows_value_and_limit() {
+    let project = TempProject::new("demo");
+    edit(&project, "Cargo.toml", |t| {
+        t.replace("error_rate = \"1%\"", "error_rate = \"1%\"\np95 = \"1us\"")
+    });
+    let output = project
+        .cargo_perf()
+        .args(&["demo/load::echo", "--duration-scale", "0.3"])
+        .run();
+    output.assert_code(11);
+    let line = output
+        .stdout
+        .lines()
+        .find(|l| l.contains("threshold p95 <= 1us MISSED"))
+        .unwrap_or_else(|| panic!("{}", output.stdout));
+    assert!(
+        line.contains("measured") && line.contains("limit 0.00 ms"),
+        "{line}"
+    );
+    assert!(
+        output
+            .stderr
+            .contains("missed an SLA threshold: demo/load::echo_64k"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn a_server_binary_that_does_not_exist_lists_the_real_ones() {
+    let project = TempProject::new("demo");
+    edit(&project, "Cargo.toml", |t| {
+        t.replace("bin = \"demo-server\"", "bin = \"no-such-server\"")
+    });
+    let output = project.cargo_perf().args(LOAD_JSON).run();
+    output.assert_code(5);
+    assert!(
+        output.stderr.contains("`no-such-server`"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("its binaries are: demo-server"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn a_server_that_never_gets_ready_exits_5_with_its_log() {
+    let project = TempProject::new("demo");
+    edit(&project, "Cargo.toml", |t| {
+        t.replace("ready = \"/health\"", "ready = \"/never\"")
+            .replace("startup-timeout = \"30s\"", "startup-timeout = \"1s\"")
+    });
+    let started = Instant::now();
+    let output = project.cargo_perf().args(LOAD_JSON).run();
+    output.assert_code(5);
+    assert!(
+        output.stderr.contains("did not answer GET /never"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("the end of the server's log"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("listening on"), "{}", output.stderr);
+    assert!(started.elapsed() < Duration::from_secs(120));
+    assert!(demo_servers().is_empty());
+}
+
+#[test]
+fn a_server_that_crashes_mid_test_exits_5() {
+    let project = TempProject::new("demo");
+    edit(&project, "benches/load.rs", |t| {
+        t + r#"
+#[perf_test(load(users = 1, hold = "2s"))]
+async fn crash(user: &mut User) -> perf_runtime::Result<()> {
+    let _ = user.get("/crash").await;
+    Ok(())
+}
+"#
+    });
+    let output = project.cargo_perf().args(&["demo/load::crash"]).run();
+    output.assert_code(5);
+    assert!(
+        output.stderr.contains("the server exited"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("/crash requested"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn a_taken_port_is_named() {
+    let project = TempProject::new("demo");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    edit(&project, "Cargo.toml", |t| {
+        t.replace(
+            "ready = \"/health\"",
+            &format!("ready = \"/health\"\nport = {port}"),
+        )
+    });
+    let output = project.cargo_perf().args(LOAD_JSON).run();
+    output.assert_code(5);
+    assert!(
+        output
+            .stderr
+            .contains(&format!("port {port} on 127.0.0.1 is taken")),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn a_think_time_longer_than_the_test_is_refused() {
+    let project = TempProject::new("demo");
+    edit(&project, "benches/load.rs", |t| {
+        t + r#"
+#[perf_test(load(users = 1, hold = "1s", think = "5s"))]
+async fn dawdle(user: &mut User) -> perf_runtime::Result<()> {
+    user.think().await;
+    Ok(())
+}
+"#
+    });
+    let output = project
+        .cargo_perf()
+        .args(&["demo/load::dawdle", "--message-format", "json"])
+        .run();
+    output.assert_code(10);
+    let record = output.record();
+    let perf_record::TestOutcome::Failed { message } = &record.tests[0].outcome else {
+        panic!("{:?}", record.tests[0]);
+    };
+    assert!(message.contains("think time"), "{message}");
+}
+
+#[test]
+fn a_remote_target_is_refused_without_the_opt_in() {
+    let project = TempProject::new("demo");
+    let output = project
+        .cargo_perf()
+        .args(&["demo/load::", "--target-url", "http://192.0.2.1:8080"])
+        .run();
+    output.assert_code(2);
+    assert!(
+        output.stderr.contains("not a loopback address"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("--allow-remote"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn cargo_test_reports_load_tests_ignored_without_a_target() {
+    let project = TempProject::new("demo");
+    let output = project.cargo(&["test", "--bench", "load"]);
+    output.assert_code(0);
+    assert!(
+        output.stdout.contains("0 passed; 0 failed; 3 ignored"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("PERF_TARGET_URL"),
+        "the reason is shown: {}",
+        output.stdout
+    );
+}
+
+#[test]
+fn interrupting_cargo_perf_stops_the_server() {
+    let project = TempProject::new("demo");
+    // Build first, so the interrupt lands while the load runs.
+    project.cargo_perf().args(&["--list"]).run().assert_code(0);
+    let log = crate::support::shared_target_dir().join("perf/server.log");
+    let _ = std::fs::remove_file(&log);
+    let mut child = project.cargo_perf().args(&["demo/load::browse"]).spawn();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !std::fs::read_to_string(&log).is_ok_and(|l| l.contains("listening on")) {
+        assert!(Instant::now() < deadline, "the server never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        !demo_servers().is_empty(),
+        "the server runs during the test"
+    );
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let code = child.wait().unwrap().code();
+    assert_eq!(code, Some(130));
+    assert!(
+        demo_servers().is_empty(),
+        "no server is left: {:?}",
+        demo_servers()
+    );
+}
+
+#[test]
+fn load_metrics_take_part_in_baselines() {
+    let project = TempProject::new("demo");
+    let base = project.root().join("load.json");
+    let base = base.to_str().unwrap();
+    project
+        .cargo_perf()
+        .args(&[
+            "demo/load::echo",
+            "--duration-scale",
+            "0.3",
+            "--save-baseline",
+            base,
+        ])
+        .run()
+        .assert_code(0);
+    let output = project
+        .cargo_perf()
+        .args(&[
+            "demo/load::echo",
+            "--duration-scale",
+            "0.3",
+            "--compare",
+            base,
+            "--threshold",
+            "1000%",
+        ])
+        .args(&["--message-format", "json"])
+        .run();
+    output.assert_code(0);
+    let metrics: Vec<String> = output.message("comparison")["comparison"]["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["metric"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(metrics, ["p95_us", "p99_us", "rps", "error_rate_pct"]);
+}

@@ -1,0 +1,265 @@
+//! `load = "preset"` and `load(...)`: a load test's workload, checked at
+//! compile time as far as it can be (the runtime checks the rest, such as
+//! a think time longer than the test).
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned as _;
+
+const PRESETS: &[&str] = &[
+    "baseline",
+    "light_load",
+    "normal_load",
+    "heavy_load",
+    "stress_test",
+    "spike_test",
+    "endurance_test",
+];
+
+const KEYS: &str = "`preset`, `users`, `ramp_up`, `hold`, `rate`, `duration`, `max_in_flight`, \
+                    `think`, `stages = [(\"10s\", 20), ...]`, `rate_stages = [(\"10s\", 100.0), ...]`";
+
+/// A checked workload.
+#[derive(Default)]
+pub(crate) struct LoadSpec {
+    preset: Option<String>,
+    users: Option<u32>,
+    ramp_up_ns: Option<u64>,
+    hold_ns: Option<u64>,
+    rate: Option<f64>,
+    duration_ns: Option<u64>,
+    max_in_flight: Option<u64>,
+    think_ns: Option<(u64, u64)>,
+    stages: Vec<(u64, f64)>,
+    rate_stages: Vec<(u64, f64)>,
+}
+
+fn preset(literal: &syn::LitStr) -> syn::Result<String> {
+    let name = literal.value();
+    if PRESETS.contains(&name.as_str()) {
+        Ok(name)
+    } else {
+        Err(syn::Error::new(
+            literal.span(),
+            format!(
+                "unknown load preset `{name}`; the presets are {}",
+                PRESETS.join(", ")
+            ),
+        ))
+    }
+}
+
+fn duration(literal: &syn::LitStr, key: &str) -> syn::Result<u64> {
+    let duration = perf_record::parse_duration(&literal.value())
+        .map_err(|e| syn::Error::new(literal.span(), format!("invalid `{key}`: {e}")))?;
+    Ok(u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX))
+}
+
+fn number(expr: &syn::Expr, key: &str) -> syn::Result<f64> {
+    let (negative, inner) = match expr {
+        syn::Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => (true, &**expr),
+        other => (false, other),
+    };
+    let value = match inner {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(int),
+            ..
+        }) => int.base10_parse::<f64>()?,
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Float(float),
+            ..
+        }) => float.base10_parse::<f64>()?,
+        other => {
+            return Err(syn::Error::new_spanned(
+                other,
+                format!("`{key}` takes a number"),
+            ));
+        }
+    };
+    Ok(if negative { -value } else { value })
+}
+
+impl LoadSpec {
+    pub(crate) fn parse(meta: &ParseNestedMeta<'_>) -> syn::Result<Self> {
+        let mut spec = Self::default();
+        if meta.input.peek(syn::Token![=]) {
+            let literal: syn::LitStr = meta.value()?.parse().map_err(|e| {
+                syn::Error::new(e.span(), format!("`load` takes a preset name (`load = \"normal_load\"`) or a list: `load({KEYS})`"))
+            })?;
+            spec.preset = Some(preset(&literal)?);
+            return Ok(spec);
+        }
+        let mut seen: Vec<String> = Vec::new();
+        let mut first_closed: Option<Span> = None;
+        let mut first_open: Option<Span> = None;
+        meta.parse_nested_meta(|inner| {
+            let Some(ident) = inner.path.get_ident() else {
+                return Err(inner.error(format!("unknown workload option; expected one of {KEYS}")));
+            };
+            let key = ident.to_string();
+            if seen.contains(&key) {
+                return Err(syn::Error::new(ident.span(), format!("`{key}` is given twice; keep one")));
+            }
+            seen.push(key.clone());
+            let value: syn::Expr = inner.value()?.parse()?;
+            let string = || match &value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Ok(s.clone()),
+                other => Err(syn::Error::new_spanned(other, format!("`{key}` takes a string such as \"30s\""))),
+            };
+            match key.as_str() {
+                "preset" => spec.preset = Some(preset(&string()?)?),
+                "users" => {
+                    first_closed.get_or_insert(ident.span());
+                    let users = number(&value, &key)?;
+                    if users < 1.0 || users.fract() != 0.0 || users > f64::from(u32::MAX) {
+                        return Err(syn::Error::new_spanned(&value, "`users` must be a whole number of at least 1"));
+                    }
+                    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "checked just above")]
+                    let users = users as u32;
+                    spec.users = Some(users);
+                }
+                "ramp_up" => spec.ramp_up_ns = Some(duration(&string()?, &key)?),
+                "hold" => spec.hold_ns = Some(duration(&string()?, &key)?),
+                "duration" => spec.duration_ns = Some(duration(&string()?, &key)?),
+                "rate" => {
+                    first_open.get_or_insert(ident.span());
+                    let rate = number(&value, &key)?;
+                    if rate <= 0.0 {
+                        return Err(syn::Error::new_spanned(
+                            &value,
+                            "a `rate` of zero or less would start no iteration; give iterations per second above zero, e.g. `rate = 100`",
+                        ));
+                    }
+                    spec.rate = Some(rate);
+                }
+                "max_in_flight" => {
+                    let cap = number(&value, &key)?;
+                    if cap < 1.0 || cap.fract() != 0.0 {
+                        return Err(syn::Error::new_spanned(&value, "`max_in_flight` must be a whole number of at least 1"));
+                    }
+                    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "checked just above")]
+                    let cap = cap as u64;
+                    spec.max_in_flight = Some(cap);
+                }
+                "think" => {
+                    let literal = string()?;
+                    let text = literal.value();
+                    let (low, high) = text.split_once("..").unwrap_or((&text, &text));
+                    let parse = |t: &str| {
+                        perf_record::parse_duration(t)
+                            .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+                            .map_err(|e| syn::Error::new(literal.span(), format!("invalid `think`: {e}; a range is \"0.5s..1.5s\"")))
+                    };
+                    let (low, high) = (parse(low)?, parse(high)?);
+                    if low > high {
+                        return Err(syn::Error::new(literal.span(), "invalid `think`: the range's start is after its end"));
+                    }
+                    spec.think_ns = Some((low, high));
+                }
+                "stages" | "rate_stages" => {
+                    if key == "stages" {
+                        first_closed.get_or_insert(ident.span());
+                    } else {
+                        first_open.get_or_insert(ident.span());
+                    }
+                    let stages = parse_stages(&value, &key)?;
+                    if key == "stages" {
+                        spec.stages = stages;
+                    } else {
+                        spec.rate_stages = stages;
+                    }
+                }
+                _ => {
+                    return Err(syn::Error::new(
+                        ident.span(),
+                        format!("unknown workload option `{key}`; expected one of {KEYS}"),
+                    ));
+                }
+            }
+            Ok(())
+        })?;
+        if let (Some(_), Some(open)) = (first_closed, first_open) {
+            return Err(syn::Error::new(
+                open,
+                "a workload is either closed (`users`, `stages`) or open (`rate`, `rate_stages`), not both",
+            ));
+        }
+        Ok(spec)
+    }
+
+    pub(crate) fn to_tokens(&self, private: &TokenStream) -> TokenStream {
+        let opt = |value: Option<TokenStream>| match value {
+            Some(v) => quote! { ::core::option::Option::Some(#v) },
+            None => quote! { ::core::option::Option::None },
+        };
+        let preset = opt(self.preset.as_ref().map(|p| quote! { #p }));
+        let users = opt(self.users.map(|u| quote! { #u }));
+        let ramp_up = opt(self.ramp_up_ns.map(|v| quote! { #v }));
+        let hold = opt(self.hold_ns.map(|v| quote! { #v }));
+        let rate = opt(self.rate.map(|v| quote! { #v }));
+        let duration = opt(self.duration_ns.map(|v| quote! { #v }));
+        let cap = opt(self.max_in_flight.map(|v| quote! { #v }));
+        let think = opt(self.think_ns.map(|(l, h)| quote! { (#l, #h) }));
+        let stages = self.stages.iter().map(|(d, t)| quote! { (#d, #t) });
+        let rate_stages = self.rate_stages.iter().map(|(d, t)| quote! { (#d, #t) });
+        quote! {
+            #private::LoadOptions {
+                preset: #preset,
+                users: #users,
+                ramp_up_ns: #ramp_up,
+                hold_ns: #hold,
+                rate: #rate,
+                duration_ns: #duration,
+                stages: &[#(#stages),*],
+                rate_stages: &[#(#rate_stages),*],
+                think_ns: #think,
+                max_in_flight: #cap,
+            }
+        }
+    }
+}
+
+/// `[("10s", 20), ("30s", 50)]`
+fn parse_stages(value: &syn::Expr, key: &str) -> syn::Result<Vec<(u64, f64)>> {
+    let example = format!("`{key} = [(\"10s\", 20), (\"30s\", 50)]`");
+    let syn::Expr::Array(array) = value else {
+        return Err(syn::Error::new_spanned(
+            value,
+            format!("`{key}` takes a list of (duration, target): {example}"),
+        ));
+    };
+    if array.elems.is_empty() {
+        return Err(syn::Error::new(
+            array.span(),
+            format!("the stage list is empty; give at least one (duration, target): {example}"),
+        ));
+    }
+    array
+        .elems
+        .iter()
+        .map(|elem| {
+            let syn::Expr::Tuple(tuple) = elem else {
+                return Err(syn::Error::new_spanned(elem, format!("a stage is (duration, target): {example}")));
+            };
+            let (Some(first), Some(second), 2) = (tuple.elems.first(), tuple.elems.get(1), tuple.elems.len()) else {
+                return Err(syn::Error::new_spanned(elem, format!("a stage is (duration, target): {example}")));
+            };
+            let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(d), .. }) = first else {
+                return Err(syn::Error::new_spanned(first, "a stage's duration is a string such as \"30s\""));
+            };
+            let target = number(second, "a stage's target")?;
+            if target < 0.0 {
+                return Err(syn::Error::new_spanned(
+                    second,
+                    "a stage's target cannot be negative: it is users (or iterations per second), 0 or more",
+                ));
+            }
+            Ok((duration(d, "stage duration")?, target))
+        })
+        .collect()
+}

@@ -1,0 +1,153 @@
+//! What a load test measured: latency from HDR histograms, throughput,
+//! errors, status codes, a per-second time series, and the generator's
+//! own health.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Latency percentiles of a set of requests, in microseconds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LatencySummary {
+    /// Requests recorded.
+    pub count: u64,
+    /// Fastest.
+    pub min_us: u64,
+    /// Mean.
+    pub mean_us: f64,
+    /// Median.
+    pub p50_us: u64,
+    /// 90th percentile.
+    pub p90_us: u64,
+    /// 95th percentile.
+    pub p95_us: u64,
+    /// 99th percentile.
+    pub p99_us: u64,
+    /// 99.9th percentile.
+    pub p999_us: u64,
+    /// Slowest.
+    pub max_us: u64,
+    /// The HDR histogram itself (V2 + deflate, base64), from which any
+    /// percentile can be recomputed and runs can be merged.
+    pub histogram: String,
+}
+
+/// One named request (`/items/{id}`) or an unnamed path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointStats {
+    /// The request's name (its method and path unless named).
+    pub name: String,
+    /// Requests per second over the test.
+    pub rps: f64,
+    /// Failed requests (any error kind).
+    pub errors: u64,
+    /// Latency of its requests.
+    pub latency: LatencySummary,
+}
+
+/// The errors of one kind.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ErrorKindStats {
+    /// How many.
+    pub count: u64,
+    /// The first few distinct messages.
+    pub first_messages: Vec<String>,
+}
+
+/// One second of the test.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Second {
+    /// Seconds since the start.
+    pub t: u32,
+    /// Requests completed in this second.
+    pub requests: u64,
+    /// Of which failed.
+    pub errors: u64,
+    /// Median latency, µs.
+    pub p50_us: u64,
+    /// 95th percentile, µs.
+    pub p95_us: u64,
+    /// 99th percentile, µs.
+    pub p99_us: u64,
+    /// Virtual users running (closed model) or iterations in flight (open).
+    pub active: u64,
+}
+
+/// The workload that ran, as resolved from the test's options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkloadSummary {
+    /// `closed` (virtual users) or `open` (arrival rate).
+    pub model: String,
+    /// The preset it came from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// `(seconds, target)` per stage: users (closed) or iterations per
+    /// second (open), after `--duration-scale`.
+    pub stages: Vec<(f64, f64)>,
+    /// Think time between iterations, `[min, max]` in milliseconds.
+    pub think_ms: [f64; 2],
+    /// Cap on iterations in flight (open model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_in_flight: Option<u64>,
+}
+
+/// Everything one load test measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadStats {
+    /// The workload.
+    pub workload: WorkloadSummary,
+    /// Wall time of the test, seconds.
+    pub duration_s: f64,
+    /// Iterations of the user function completed.
+    pub iterations: u64,
+    /// Requests sent.
+    pub requests: u64,
+    /// Requests per second.
+    pub rps: f64,
+    /// Failed requests and failed checks over requests, in percent.
+    pub error_rate_pct: f64,
+    /// Latency of every request. Under the open model it is measured
+    /// from each iteration's scheduled start, so a stalled server shows up
+    /// (no coordinated omission).
+    pub latency: LatencySummary,
+    /// Under the open model: latency from the actual send, for comparison.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_latency: Option<LatencySummary>,
+    /// Per named request.
+    pub endpoints: Vec<EndpointStats>,
+    /// Errors by kind: `status`, `timeout`, `connect`, `check`, `io`, `user`.
+    pub errors: BTreeMap<String, ErrorKindStats>,
+    /// Responses by status code.
+    pub status_codes: BTreeMap<u16, u64>,
+    /// One entry per second.
+    pub timeline: Vec<Second>,
+    /// Open model: iterations that started late because the cap on
+    /// iterations in flight was reached.
+    pub late_iterations: u64,
+    /// Open model: iterations not started at all before the end.
+    pub dropped_iterations: u64,
+    /// CPU time the generator used (user + system), seconds.
+    pub generator_cpu_s: f64,
+    /// Generator CPU as a share of its threads' capacity, percent.
+    pub generator_cpu_pct: f64,
+    /// Why the result may be unreliable (a saturated generator, iterations
+    /// behind schedule).
+    pub warnings: Vec<String>,
+}
+
+/// The server process, sampled from /proc while a test ran.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServerStats {
+    /// Mean CPU use, percent of one core.
+    pub cpu_pct_mean: f64,
+    /// Highest CPU use over a sampling interval.
+    pub cpu_pct_max: f64,
+    /// Resident memory at the start, bytes.
+    pub rss_start_bytes: u64,
+    /// Resident memory at the end, bytes.
+    pub rss_end_bytes: u64,
+    /// Highest resident memory seen, bytes.
+    pub rss_peak_bytes: u64,
+    /// `(seconds, cpu %, rss bytes)` samples.
+    pub samples: Vec<(f64, f64, u64)>,
+}

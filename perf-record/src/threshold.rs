@@ -1,0 +1,202 @@
+//! SLA thresholds of load tests: `p95 = "200ms"`, `error_rate = "1%"`,
+//! `rps = ">= 100"`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::load::LoadStats;
+use crate::units::{UnitError, parse_duration, parse_percent};
+
+/// The metrics a threshold can be put on.
+pub const METRICS: &[&str] = &[
+    "p50",
+    "p90",
+    "p95",
+    "p99",
+    "p999",
+    "mean",
+    "max",
+    "error_rate",
+    "rps",
+];
+
+/// A checked threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Threshold {
+    /// One of [`METRICS`].
+    pub metric: String,
+    /// The limit: microseconds for latencies, percent for `error_rate`,
+    /// requests per second for `rps`.
+    pub limit: f64,
+    /// `true`: the value must be at least the limit (`rps`); else at most.
+    pub at_least: bool,
+    /// The threshold as written, for reports.
+    pub text: String,
+}
+
+/// Why a threshold could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ThresholdError {
+    /// Not a metric.
+    #[error(
+        "unknown metric `{0}`; the metrics are p50, p90, p95, p99, p999, mean, max, error_rate and rps"
+    )]
+    UnknownMetric(String),
+    /// A bad value.
+    #[error("invalid `{metric}` threshold: {source}")]
+    Value {
+        /// The metric.
+        metric: String,
+        /// What is wrong.
+        source: UnitError,
+    },
+    /// A bound in the wrong direction.
+    #[error("`{metric}` can only have an upper bound (`<=`); remove `>=`")]
+    WrongDirection {
+        /// The metric.
+        metric: String,
+    },
+    /// `rps` needs a number.
+    #[error(
+        "invalid `rps` threshold `{0}`: write a number of requests per second, e.g. \">= 100\""
+    )]
+    Rate(String),
+}
+
+impl Threshold {
+    /// Parses `metric = "value"`.
+    pub fn parse(metric: &str, value: &str) -> Result<Self, ThresholdError> {
+        let text = value.trim();
+        let (at_least, rest) = if let Some(rest) = text.strip_prefix(">=") {
+            (Some(true), rest)
+        } else if let Some(rest) = text.strip_prefix("<=") {
+            (Some(false), rest)
+        } else if let Some(rest) = text.strip_prefix('<') {
+            (Some(false), rest)
+        } else {
+            (None, text)
+        };
+        let rest = rest.trim();
+        let limit = match metric {
+            "p50" | "p90" | "p95" | "p99" | "p999" | "mean" | "max" | "error_rate" => {
+                if at_least == Some(true) {
+                    return Err(ThresholdError::WrongDirection {
+                        metric: metric.to_owned(),
+                    });
+                }
+                if metric == "error_rate" {
+                    parse_percent(rest)
+                } else {
+                    parse_duration(rest).map(|d| d.as_nanos() as f64 / 1e3)
+                }
+                .map_err(|source| ThresholdError::Value {
+                    metric: metric.to_owned(),
+                    source,
+                })?
+            }
+            "rps" => rest
+                .parse::<f64>()
+                .ok()
+                .filter(|r| r.is_finite() && *r >= 0.0)
+                .ok_or_else(|| ThresholdError::Rate(text.to_owned()))?,
+            other => return Err(ThresholdError::UnknownMetric(other.to_owned())),
+        };
+        Ok(Self {
+            metric: metric.to_owned(),
+            limit,
+            at_least: metric == "rps" && at_least != Some(false),
+            text: format!(
+                "{metric} {} {rest}",
+                if metric == "rps" && at_least != Some(false) {
+                    ">="
+                } else {
+                    "<="
+                }
+            ),
+        })
+    }
+
+    /// The measured value of this threshold's metric.
+    pub fn value_of(&self, stats: &LoadStats) -> f64 {
+        let l = &stats.latency;
+        match self.metric.as_str() {
+            "p50" => l.p50_us as f64,
+            "p90" => l.p90_us as f64,
+            "p95" => l.p95_us as f64,
+            "p99" => l.p99_us as f64,
+            "p999" => l.p999_us as f64,
+            "mean" => l.mean_us,
+            "max" => l.max_us as f64,
+            "error_rate" => stats.error_rate_pct,
+            "rps" => stats.rps,
+            _ => f64::NAN,
+        }
+    }
+
+    /// Checks the threshold against a result.
+    pub fn check(&self, stats: &LoadStats) -> ThresholdResult {
+        let value = self.value_of(stats);
+        let passed = if self.at_least {
+            value >= self.limit
+        } else {
+            value <= self.limit
+        };
+        ThresholdResult {
+            threshold: self.clone(),
+            value,
+            passed,
+        }
+    }
+}
+
+/// A threshold checked against a result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThresholdResult {
+    /// The threshold.
+    pub threshold: Threshold,
+    /// The measured value, in the threshold's unit.
+    pub value: f64,
+    /// Whether it was met.
+    pub passed: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_parse_with_their_units() {
+        let p95 = Threshold::parse("p95", "200ms").unwrap();
+        assert_eq!((p95.limit, p95.at_least), (200_000.0, false));
+        let p99 = Threshold::parse("p99", "<= 1s").unwrap();
+        assert_eq!(p99.limit, 1e6);
+        let errors = Threshold::parse("error_rate", "1%").unwrap();
+        assert_eq!(errors.limit, 1.0);
+        let rps = Threshold::parse("rps", ">= 100").unwrap();
+        assert_eq!((rps.limit, rps.at_least), (100.0, true));
+        assert!(Threshold::parse("rps", "50").unwrap().at_least);
+    }
+
+    #[test]
+    fn bad_thresholds_say_why() {
+        assert!(matches!(
+            Threshold::parse("p42", "1s"),
+            Err(ThresholdError::UnknownMetric(_))
+        ));
+        assert!(matches!(
+            Threshold::parse("p95", "200"),
+            Err(ThresholdError::Value { .. })
+        ));
+        assert!(matches!(
+            Threshold::parse("p95", ">= 1s"),
+            Err(ThresholdError::WrongDirection { .. })
+        ));
+        assert!(matches!(
+            Threshold::parse("rps", "many"),
+            Err(ThresholdError::Rate(_))
+        ));
+        assert!(matches!(
+            Threshold::parse("error_rate", "1"),
+            Err(ThresholdError::Value { .. })
+        ));
+    }
+}

@@ -1,0 +1,431 @@
+//! Running a workload: the closed model (virtual users looping with think
+//! time) and the open model (iterations started on a schedule, timed from
+//! that schedule). Every loop is bounded by the workload's end plus a
+//! grace period.
+
+use std::future::Future;
+use std::net::{SocketAddr, ToSocketAddrs as _};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use hyper::header::HeaderValue;
+use perf_record::load::LoadStats;
+use tokio::sync::Semaphore;
+
+use crate::load::profile::{LoadProfile, Model};
+use crate::load::recorder::Session;
+use crate::load::user::{Target, User};
+
+/// One iteration of a virtual user, as the macro wraps the test function.
+pub type LoadFn =
+    for<'u> fn(&'u mut User) -> Pin<Box<dyn Future<Output = crate::load::Result<()>> + Send + 'u>>;
+
+/// How long iterations still running at the end may take to finish.
+const GRACE: Duration = Duration::from_secs(5);
+/// An iteration starting this much after its scheduled time is late.
+const LATE: Duration = Duration::from_millis(10);
+/// Lateness below this is the generator's scheduling noise, not queueing.
+const TIMER_SLACK: Duration = Duration::from_micros(500);
+
+/// Where the requests go, checked: loopback only, unless the user opted
+/// in to another host.
+pub(crate) fn resolve_target(url: &str, allow_remote: bool) -> Result<Target, String> {
+    let rest = url.strip_prefix("http://").ok_or_else(|| {
+        format!("the target URL `{url}` must start with http:// (the load generator speaks plain HTTP/1.1)")
+    })?;
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let with_port = if authority
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+    {
+        authority.to_owned()
+    } else {
+        format!("{authority}:80")
+    };
+    let addr: SocketAddr = with_port
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve the target `{authority}`: {e}"))?
+        .next()
+        .ok_or_else(|| format!("the target `{authority}` resolves to no address"))?;
+    if !addr.ip().is_loopback() && !allow_remote {
+        return Err(format!(
+            "the target {url} ({}) is not a loopback address; a load test must not flood another host by accident. \
+             Set PERF_ALLOW_REMOTE=1 (or pass --allow-remote to cargo perf) if you mean it",
+            addr.ip()
+        ));
+    }
+    let authority =
+        HeaderValue::try_from(authority).map_err(|_| format!("invalid host in `{url}`"))?;
+    Ok(Target { addr, authority })
+}
+
+/// CPU time this process has used, user + system, from /proc (Linux).
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // Linux reports in USER_HZ, 100 per second on every architecture.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// Runs a workload to its end and returns what it measured.
+pub(crate) fn run(
+    load_fn: LoadFn,
+    profile: &LoadProfile,
+    target: Target,
+    threads: usize,
+) -> std::io::Result<LoadStats> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads.max(1))
+        .enable_all()
+        .build()?;
+    let session = Session::new();
+    let cpu_before = process_cpu();
+    let target = Arc::new(target);
+    let counters = Arc::new(Counters::default());
+    let series: Arc<Mutex<Vec<u64>>> = Arc::default();
+    let elapsed = runtime.block_on(async {
+        let sampler = tokio::spawn(sample_active(
+            Arc::clone(&counters),
+            session.start(),
+            Arc::clone(&series),
+        ));
+        match profile.model {
+            Model::Closed => closed(load_fn, profile, &target, &session, &counters).await,
+            Model::Open => open(load_fn, profile, &target, &session, &counters).await,
+        }
+        let elapsed = session.start().elapsed();
+        sampler.abort();
+        elapsed
+    });
+    let active_series = series
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    let cpu = match (cpu_before, process_cpu()) {
+        (Some(before), Some(after)) => after.saturating_sub(before),
+        _ => Duration::ZERO,
+    };
+    let totals = session.finish(elapsed, &active_series);
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    let iterations = counters.iterations.load(Ordering::Relaxed);
+    let late = counters.late.load(Ordering::Relaxed);
+    let dropped = counters.dropped.load(Ordering::Relaxed);
+    let cpu_pct = cpu.as_secs_f64() / (secs * threads.max(1) as f64) * 100.0;
+    let mut warnings = Vec::new();
+    if cpu_pct > 90.0 {
+        warnings.push(format!(
+            "the load generator used {cpu_pct:.0}% of its {threads} thread(s): it may have been the bottleneck, \
+             so the figures may describe the generator rather than the server"
+        ));
+    }
+    let scheduled = iterations + dropped;
+    if profile.model == Model::Open && scheduled > 0 && (late + dropped) * 100 > scheduled {
+        warnings.push(format!(
+            "{late} iteration(s) started late and {dropped} never started: the generator fell behind the schedule \
+             (raise max_in_flight, or the server is saturated)"
+        ));
+    }
+    let error_rate_pct = if totals.requests > 0 {
+        totals.failed as f64 / totals.requests as f64 * 100.0
+    } else if totals.failed > 0 {
+        100.0
+    } else {
+        0.0
+    };
+    Ok(LoadStats {
+        workload: profile.summary(),
+        duration_s: secs,
+        iterations,
+        requests: totals.requests,
+        rps: totals.requests as f64 / secs,
+        error_rate_pct,
+        latency: totals.latency,
+        raw_latency: (profile.model == Model::Open).then_some(totals.raw_latency),
+        endpoints: totals.endpoints,
+        errors: totals.errors,
+        status_codes: totals.status_codes,
+        timeline: totals.timeline,
+        late_iterations: late,
+        dropped_iterations: dropped,
+        generator_cpu_s: cpu.as_secs_f64(),
+        generator_cpu_pct: cpu_pct,
+        warnings,
+    })
+}
+
+#[derive(Default)]
+struct Counters {
+    iterations: AtomicU64,
+    active: AtomicU64,
+    late: AtomicU64,
+    dropped: AtomicU64,
+}
+
+/// The number of active users or in-flight iterations, once a second,
+/// until aborted.
+async fn sample_active(counters: Arc<Counters>, start: Instant, series: Arc<Mutex<Vec<u64>>>) {
+    let mut tick = tokio::time::interval_at(
+        tokio::time::Instant::from_std(start + Duration::from_secs(1)),
+        Duration::from_secs(1),
+    );
+    loop {
+        tick.tick().await;
+        let active = counters.active.load(Ordering::Relaxed);
+        series
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(active);
+    }
+}
+
+async fn iterate(
+    load_fn: LoadFn,
+    user: &mut User,
+    session: &Session,
+    counters: &Counters,
+    deadline: Instant,
+) {
+    let outcome = tokio::time::timeout_at(
+        tokio::time::Instant::from_std(deadline + GRACE),
+        load_fn(user),
+    )
+    .await;
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) if error.is_recorded() => {}
+        Ok(Err(error)) => session.record_failure(None, error.kind(), error.to_string()),
+        Err(_) => session.record_failure(
+            None,
+            "timeout",
+            "the iteration was still running after the test's end".into(),
+        ),
+    }
+    user.set_up = true;
+    counters.iterations.fetch_add(1, Ordering::Relaxed);
+}
+
+async fn closed(
+    load_fn: LoadFn,
+    profile: &LoadProfile,
+    target: &Arc<Target>,
+    session: &Arc<Session>,
+    counters: &Arc<Counters>,
+) {
+    let start = session.start();
+    let end = start + profile.total();
+    let desired = Arc::new(AtomicU64::new(0));
+    let mut users = Vec::new();
+    let mut spawned: u64 = 0;
+    loop {
+        let now = Instant::now();
+        if now >= end {
+            break;
+        }
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a checked, non-negative user count"
+        )]
+        let want = profile.target_at(now - start).round() as u64;
+        desired.store(want, Ordering::Relaxed);
+        counters
+            .active
+            .store(want.min(spawned.max(want)), Ordering::Relaxed);
+        while spawned < want {
+            let mut user = User::new(
+                spawned,
+                Arc::clone(target),
+                Arc::clone(session),
+                profile.think,
+            );
+            let (session, counters, desired, index) = (
+                Arc::clone(session),
+                Arc::clone(counters),
+                Arc::clone(&desired),
+                spawned,
+            );
+            users.push(tokio::spawn(async move {
+                loop {
+                    if Instant::now() >= end {
+                        break;
+                    }
+                    if index >= desired.load(Ordering::Relaxed) {
+                        // Ramped down: wait to be needed again, or the end.
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                    user.begin_iteration(None);
+                    iterate(load_fn, &mut user, &session, &counters, end).await;
+                    tokio::select! {
+                        () = user.think() => {}
+                        () = tokio::time::sleep_until(tokio::time::Instant::from_std(end)) => {}
+                    }
+                }
+            }));
+            spawned += 1;
+        }
+        let next = (Instant::now() + Duration::from_millis(50)).min(end);
+        tokio::time::sleep_until(tokio::time::Instant::from_std(next)).await;
+    }
+    counters.active.store(0, Ordering::Relaxed);
+    for handle in users {
+        let _ = tokio::time::timeout(GRACE + Duration::from_secs(1), handle).await;
+    }
+}
+
+async fn open(
+    load_fn: LoadFn,
+    profile: &LoadProfile,
+    target: &Arc<Target>,
+    session: &Arc<Session>,
+    counters: &Arc<Counters>,
+) {
+    let start = session.start();
+    let end = start + profile.total();
+    let cap = usize::try_from(profile.max_in_flight)
+        .unwrap_or(usize::MAX)
+        .min(Semaphore::MAX_PERMITS);
+    let permits = Arc::new(Semaphore::new(cap));
+    let idle: Arc<Mutex<Vec<User>>> = Arc::default();
+    let mut next_id = 0;
+    let (clock, mut arrivals) = tokio::sync::mpsc::unbounded_channel();
+    // The schedule is kept by a thread of its own with the OS's sleep,
+    // precise to tens of microseconds, where the runtime's timer wheel
+    // wakes up to a couple of milliseconds late.
+    let schedule = profile.clone();
+    let clock_thread = std::thread::spawn(move || {
+        let total = schedule.total();
+        let mut t = Duration::ZERO;
+        while t < total {
+            let rate = schedule.target_at(t);
+            if rate <= 0.0 {
+                t += Duration::from_millis(10);
+                continue;
+            }
+            let at = start + t;
+            let now = Instant::now();
+            if at > now {
+                std::thread::sleep(at - now);
+            }
+            if clock.send(at).is_err() {
+                return;
+            }
+            t += Duration::from_secs_f64(1.0 / rate);
+        }
+    });
+    while let Some(scheduled) = arrivals.recv().await {
+        if Instant::now() >= end {
+            // Queued behind a full cap until the end: never started.
+            counters.dropped.fetch_add(1, Ordering::Relaxed);
+            continue;
+        }
+        let permit = match Arc::clone(&permits).try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                let waited = tokio::time::timeout_at(
+                    tokio::time::Instant::from_std(end),
+                    Arc::clone(&permits).acquire_owned(),
+                )
+                .await;
+                match waited {
+                    Ok(Ok(permit)) => permit,
+                    _ => {
+                        counters.dropped.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
+                }
+            }
+        };
+        let lateness = Instant::now().saturating_duration_since(scheduled);
+        if lateness > LATE {
+            counters.late.fetch_add(1, Ordering::Relaxed);
+        }
+        // A delay under the slack is the generator's own scheduling noise,
+        // not a queue behind the server, and is not charged to the request.
+        let scheduled = (lateness > TIMER_SLACK).then_some(scheduled);
+        let user = idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let mut user = user.unwrap_or_else(|| {
+            next_id += 1;
+            User::new(
+                next_id - 1,
+                Arc::clone(target),
+                Arc::clone(session),
+                profile.think,
+            )
+        });
+        let (session, counters, idle) =
+            (Arc::clone(session), Arc::clone(counters), Arc::clone(&idle));
+        counters.active.fetch_add(1, Ordering::Relaxed);
+        tokio::spawn(async move {
+            user.begin_iteration(scheduled);
+            iterate(load_fn, &mut user, &session, &counters, end).await;
+            counters.active.fetch_sub(1, Ordering::Relaxed);
+            idle.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(user);
+            drop(permit);
+        });
+    }
+    let _ = clock_thread.join();
+    let all = u32::try_from(cap).unwrap_or(u32::MAX);
+    let _ = tokio::time::timeout_at(
+        tokio::time::Instant::from_std(end + GRACE + Duration::from_secs(1)),
+        permits.acquire_many(all),
+    )
+    .await;
+}
+
+/// Runs a few iterations with one user, for `cargo test`: whether the
+/// test works at all against the target.
+pub(crate) fn smoke(load_fn: LoadFn, target: Target, iterations: u32) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("failed to build a tokio runtime: {e}"))?;
+    let session = Session::new();
+    runtime.block_on(async {
+        let mut user = User::new(
+            0,
+            Arc::new(target),
+            Arc::clone(&session),
+            (Duration::ZERO, Duration::ZERO),
+        );
+        user.set_timeout(Duration::from_secs(10));
+        for _ in 0..iterations {
+            user.begin_iteration(None);
+            if let Err(error) = load_fn(&mut user).await {
+                return Err(error.to_string());
+            }
+            user.set_up = true;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_must_be_loopback_http() {
+        assert!(resolve_target("http://127.0.0.1:8080", false).is_ok());
+        assert!(resolve_target("http://[::1]:8080/api", false).is_ok());
+        assert!(resolve_target("http://localhost:9", false).is_ok());
+        let remote = resolve_target("http://192.0.2.1:80", false).unwrap_err();
+        assert!(
+            remote.contains("not a loopback address") && remote.contains("PERF_ALLOW_REMOTE"),
+            "{remote}"
+        );
+        assert!(resolve_target("http://192.0.2.1:80", true).is_ok());
+        assert!(
+            resolve_target("https://127.0.0.1", false)
+                .unwrap_err()
+                .contains("http://")
+        );
+    }
+}

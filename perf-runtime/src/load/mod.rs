@@ -1,0 +1,11 @@
+//! HTTP load tests: virtual users against a server, with HDR latency.
+
+pub(crate) mod client;
+pub(crate) mod engine;
+pub mod profile;
+pub(crate) mod recorder;
+pub(crate) mod run;
+pub(crate) mod user;
+
+pub use engine::LoadFn;
+pub use user::{Error, RequestBuilder, Response, Result, User};

@@ -1,0 +1,385 @@
+//! Recording requests into HDR histograms. Each worker thread records into
+//! its own recorder (an uncontended lock), and the recorders are merged
+//! when the test ends.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use hdrhistogram::Histogram;
+use hdrhistogram::serialization::{Serializer as _, V2DeflateSerializer};
+use perf_record::load::{EndpointStats, ErrorKindStats, LatencySummary, Second};
+
+/// Latencies are recorded in microseconds, from 1 µs to an hour.
+const MAX_US: u64 = 3_600_000_000;
+/// Distinct messages kept per error kind.
+const MESSAGES_KEPT: usize = 5;
+
+fn histogram(sigfig: u8) -> Histogram<u64> {
+    Histogram::new_with_bounds(1, MAX_US, sigfig)
+        .expect("1 µs to 1 h with 2 or 3 significant figures are valid bounds")
+}
+
+/// What the requests of one test, in one thread, looked like.
+pub(crate) struct Recorder {
+    start: Instant,
+    latency: Histogram<u64>,
+    raw_latency: Histogram<u64>,
+    endpoints: HashMap<String, (Histogram<u64>, u64)>,
+    errors: BTreeMap<String, ErrorKindStats>,
+    status_codes: BTreeMap<u16, u64>,
+    seconds: Vec<(u64, u64, Histogram<u64>)>,
+    requests: u64,
+    failed: u64,
+}
+
+impl Recorder {
+    fn new(start: Instant) -> Self {
+        Self {
+            start,
+            latency: histogram(3),
+            raw_latency: histogram(3),
+            endpoints: HashMap::new(),
+            errors: BTreeMap::new(),
+            status_codes: BTreeMap::new(),
+            seconds: Vec::new(),
+            requests: 0,
+            failed: 0,
+        }
+    }
+
+    fn second(&mut self, at: Instant) -> &mut (u64, u64, Histogram<u64>) {
+        let index = usize::try_from(at.saturating_duration_since(self.start).as_secs())
+            .unwrap_or(usize::MAX)
+            .min(100_000);
+        while self.seconds.len() <= index {
+            self.seconds.push((0, 0, histogram(2)));
+        }
+        &mut self.seconds[index]
+    }
+
+    fn merge(&mut self, other: &Self) {
+        let _ = self.latency.add(&other.latency);
+        let _ = self.raw_latency.add(&other.raw_latency);
+        for (name, (hist, errors)) in &other.endpoints {
+            let entry = self
+                .endpoints
+                .entry(name.clone())
+                .or_insert_with(|| (histogram(3), 0));
+            let _ = entry.0.add(hist);
+            entry.1 += errors;
+        }
+        for (kind, stats) in &other.errors {
+            let entry = self.errors.entry(kind.clone()).or_default();
+            entry.count += stats.count;
+            for message in &stats.first_messages {
+                if entry.first_messages.len() < MESSAGES_KEPT
+                    && !entry.first_messages.contains(message)
+                {
+                    entry.first_messages.push(message.clone());
+                }
+            }
+        }
+        for (code, count) in &other.status_codes {
+            *self.status_codes.entry(*code).or_insert(0) += count;
+        }
+        for (i, (requests, errors, hist)) in other.seconds.iter().enumerate() {
+            while self.seconds.len() <= i {
+                self.seconds.push((0, 0, histogram(2)));
+            }
+            self.seconds[i].0 += requests;
+            self.seconds[i].1 += errors;
+            let _ = self.seconds[i].2.add(hist);
+        }
+        self.requests += other.requests;
+        self.failed += other.failed;
+    }
+}
+
+/// One request, as the user saw it.
+pub(crate) struct RequestRecord<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) latency: Duration,
+    /// Latency from the iteration's scheduled start (open model), when
+    /// later than the actual send.
+    pub(crate) corrected: Option<Duration>,
+    pub(crate) status: Option<u16>,
+    pub(crate) error: Option<(&'static str, String)>,
+    pub(crate) at: Instant,
+}
+
+/// The recorders of one test.
+pub(crate) struct Session {
+    id: u64,
+    start: Instant,
+    recorders: Mutex<Vec<Arc<Mutex<Recorder>>>>,
+}
+
+static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    static LOCAL: RefCell<Option<(u64, Arc<Mutex<Recorder>>)>> = const { RefCell::new(None) };
+}
+
+impl Session {
+    pub(crate) fn new() -> Arc<Self> {
+        Arc::new(Self {
+            id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
+            start: Instant::now(),
+            recorders: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub(crate) fn start(&self) -> Instant {
+        self.start
+    }
+
+    fn with_local<R>(&self, f: impl FnOnce(&mut Recorder) -> R) -> R {
+        LOCAL.with(|local| {
+            let mut local = local.borrow_mut();
+            let recorder = match &*local {
+                Some((id, recorder)) if *id == self.id => Arc::clone(recorder),
+                _ => {
+                    let recorder = Arc::new(Mutex::new(Recorder::new(self.start)));
+                    self.recorders
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(Arc::clone(&recorder));
+                    *local = Some((self.id, Arc::clone(&recorder)));
+                    recorder
+                }
+            };
+            let mut guard = recorder.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut guard)
+        })
+    }
+
+    /// Records one request.
+    pub(crate) fn record(&self, request: RequestRecord<'_>) {
+        let raw = micros(request.latency);
+        let corrected = request.corrected.map_or(raw, |c| micros(c).max(raw));
+        self.with_local(|r| {
+            r.requests += 1;
+            let _ = r.latency.record(corrected);
+            let _ = r.raw_latency.record(raw);
+            let endpoint = match r.endpoints.get_mut(request.name) {
+                Some(endpoint) => endpoint,
+                None => r
+                    .endpoints
+                    .entry(request.name.to_owned())
+                    .or_insert_with(|| (histogram(3), 0)),
+            };
+            let _ = endpoint.0.record(corrected);
+            if request.error.is_some() {
+                endpoint.1 += 1;
+            }
+            if let Some(status) = request.status {
+                *r.status_codes.entry(status).or_insert(0) += 1;
+            }
+            let failed = request.error.is_some();
+            if let Some((kind, message)) = request.error {
+                r.failed += 1;
+                note_error(&mut r.errors, kind, message);
+            }
+            let second = r.second(request.at);
+            second.0 += 1;
+            second.1 += u64::from(failed);
+            let _ = second.2.record(corrected);
+        });
+    }
+
+    /// Records a failure that is not a request of its own: a failed check
+    /// on a response already counted as a success, or an error returned
+    /// by the user's function.
+    pub(crate) fn record_failure(
+        &self,
+        endpoint: Option<&str>,
+        kind: &'static str,
+        message: String,
+    ) {
+        let now = Instant::now();
+        self.with_local(|r| {
+            r.failed += 1;
+            if let Some((_, errors)) = endpoint.and_then(|name| r.endpoints.get_mut(name)) {
+                *errors += 1;
+            }
+            note_error(&mut r.errors, kind, message);
+            r.second(now).1 += 1;
+        });
+    }
+
+    /// Merges every thread's recorder.
+    pub(crate) fn finish(&self, elapsed: Duration, active: &[u64]) -> Totals {
+        let mut total = Recorder::new(self.start);
+        for recorder in self
+            .recorders
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
+            total.merge(&recorder.lock().unwrap_or_else(PoisonError::into_inner));
+        }
+        let secs = elapsed.as_secs_f64().max(1e-9);
+        let mut endpoints: Vec<EndpointStats> = total
+            .endpoints
+            .iter()
+            .map(|(name, (hist, errors))| EndpointStats {
+                name: name.clone(),
+                rps: hist.len() as f64 / secs,
+                errors: *errors,
+                latency: summarize(hist),
+            })
+            .collect();
+        endpoints.sort_by(|a, b| a.name.cmp(&b.name));
+        let timeline = total
+            .seconds
+            .iter()
+            .enumerate()
+            .map(|(t, (requests, errors, hist))| Second {
+                t: u32::try_from(t).unwrap_or(u32::MAX),
+                requests: *requests,
+                errors: *errors,
+                p50_us: hist.value_at_quantile(0.5),
+                p95_us: hist.value_at_quantile(0.95),
+                p99_us: hist.value_at_quantile(0.99),
+                active: active.get(t).copied().unwrap_or(0),
+            })
+            .collect();
+        Totals {
+            requests: total.requests,
+            failed: total.failed,
+            latency: summarize(&total.latency),
+            raw_latency: summarize(&total.raw_latency),
+            endpoints,
+            errors: total.errors,
+            status_codes: total.status_codes,
+            timeline,
+        }
+    }
+}
+
+fn note_error(errors: &mut BTreeMap<String, ErrorKindStats>, kind: &str, message: String) {
+    let entry = errors.entry(kind.to_owned()).or_default();
+    entry.count += 1;
+    if entry.first_messages.len() < MESSAGES_KEPT && !entry.first_messages.contains(&message) {
+        entry.first_messages.push(message);
+    }
+}
+
+/// Merged results of a test.
+pub(crate) struct Totals {
+    pub(crate) requests: u64,
+    pub(crate) failed: u64,
+    pub(crate) latency: LatencySummary,
+    pub(crate) raw_latency: LatencySummary,
+    pub(crate) endpoints: Vec<EndpointStats>,
+    pub(crate) errors: BTreeMap<String, ErrorKindStats>,
+    pub(crate) status_codes: BTreeMap<u16, u64>,
+    pub(crate) timeline: Vec<Second>,
+}
+
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros())
+        .unwrap_or(MAX_US)
+        .clamp(1, MAX_US)
+}
+
+/// Percentiles and the serialized histogram.
+pub(crate) fn summarize(hist: &Histogram<u64>) -> LatencySummary {
+    if hist.is_empty() {
+        return LatencySummary::default();
+    }
+    let mut bytes = Vec::new();
+    let serialized = V2DeflateSerializer::new()
+        .serialize(hist, &mut bytes)
+        .is_ok();
+    LatencySummary {
+        count: hist.len(),
+        min_us: hist.min(),
+        mean_us: hist.mean(),
+        p50_us: hist.value_at_quantile(0.5),
+        p90_us: hist.value_at_quantile(0.9),
+        p95_us: hist.value_at_quantile(0.95),
+        p99_us: hist.value_at_quantile(0.99),
+        p999_us: hist.value_at_quantile(0.999),
+        max_us: hist.max(),
+        histogram: if serialized {
+            base64_encode(&bytes)
+        } else {
+            String::new()
+        },
+    }
+}
+
+/// Standard base64 (RFC 4648, padded).
+fn base64_encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64_encode(b""), "");
+        assert_eq!(base64_encode(b"f"), "Zg==");
+        assert_eq!(base64_encode(b"fo"), "Zm8=");
+        assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn threads_are_merged() {
+        let session = Session::new();
+        let now = Instant::now();
+        let request = |ms: u64, error: Option<(&'static str, String)>| RequestRecord {
+            name: "GET /items",
+            latency: Duration::from_millis(ms),
+            corrected: None,
+            status: Some(if error.is_some() { 500 } else { 200 }),
+            error,
+            at: now,
+        };
+        session.record(request(10, None));
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                session.record(request(
+                    30,
+                    Some(("status", "500 Internal Server Error".into())),
+                ))
+            });
+        });
+        session.record_failure(Some("GET /items"), "check", "expected 200".into());
+        let totals = session.finish(Duration::from_secs(1), &[1]);
+        assert_eq!(totals.requests, 2);
+        assert_eq!(totals.failed, 2);
+        assert_eq!(totals.status_codes[&200], 1);
+        assert_eq!(totals.status_codes[&500], 1);
+        assert_eq!(totals.errors["status"].count, 1);
+        assert_eq!(totals.errors["check"].first_messages, ["expected 200"]);
+        assert_eq!(totals.endpoints[0].errors, 2);
+        assert_eq!(totals.latency.count, 2);
+        assert!((29_000..=31_000).contains(&totals.latency.max_us));
+        assert!(!totals.latency.histogram.is_empty());
+        assert_eq!(totals.timeline[0].requests, 2);
+    }
+}

@@ -1,0 +1,147 @@
+//! A load test inside the harness: under `cargo perf` (`--bench`) it runs
+//! its workload against `PERF_TARGET_URL`; under `cargo test` it runs a few
+//! iterations when a target is set, and is ignored (with the reason) when
+//! not.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::time::Duration;
+
+use libtest_mimic::{Completion, Failed};
+use perf_record::load::LoadStats;
+use perf_record::protocol::{PROTOCOL_VERSION, env};
+use perf_record::{TestConfig, TestKind, TestOutcome, TestResult};
+
+use crate::load::engine::{self, LoadFn};
+use crate::load::profile::{LoadOptions, LoadProfile};
+use crate::registry::PerfTestEntry;
+
+/// Iterations of a smoke run under `cargo test`.
+const SMOKE_ITERATIONS: u32 = 3;
+
+fn target_url() -> Option<String> {
+    std::env::var(env::TARGET_URL)
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
+fn allow_remote() -> bool {
+    std::env::var("PERF_ALLOW_REMOTE").is_ok_and(|v| v == "1" || v == "true")
+}
+
+/// Runs one load test entry.
+pub(crate) fn run_load_entry(
+    entry: &PerfTestEntry,
+    run: LoadFn,
+    options: &LoadOptions,
+    measure: bool,
+    result_out: Option<&Path>,
+) -> Result<Completion, Failed> {
+    if !measure {
+        let Some(url) = target_url() else {
+            return Ok(Completion::ignored_with(
+                "a load test: set PERF_TARGET_URL=http://127.0.0.1:PORT to smoke-test it against a running server, \
+                 or run `cargo perf`, which starts the server",
+            ));
+        };
+        let target = engine::resolve_target(&url, allow_remote())?;
+        return engine::smoke(run, target, SMOKE_ITERATIONS)
+            .map(|()| Completion::Completed)
+            .map_err(Failed::from);
+    }
+    let outcome = catch_unwind(AssertUnwindSafe(|| measure_load(run, options)));
+    let (outcome, stats, total) = match outcome {
+        Ok(Ok((stats, total))) => (TestOutcome::Passed, Some(stats), total),
+        Ok(Err(message)) => (TestOutcome::Failed { message }, None, Duration::ZERO),
+        Err(payload) => (
+            TestOutcome::Failed {
+                message: crate::harness::panic_message(payload.as_ref()),
+            },
+            None,
+            Duration::ZERO,
+        ),
+    };
+    if let Some(stats) = &stats {
+        print_load_summary(&entry.test_name(), stats);
+    }
+    if let Some(path) = result_out {
+        let result = TestResult {
+            protocol: PROTOCOL_VERSION,
+            name: entry.test_name(),
+            kind: TestKind::Load,
+            config: TestConfig {
+                warm_up_ns: 0,
+                measurement_ns: u64::try_from(total.as_nanos()).unwrap_or(u64::MAX),
+                quick: false,
+                processes: 1,
+                regression_threshold_pct: entry.regression_threshold_pct,
+            },
+            outcome: outcome.clone(),
+            stats: None,
+            samples_ns: Vec::new(),
+            timer_resolution_ns: 0.0,
+            load: stats,
+        };
+        crate::harness::append_result(path, &result).map_err(|e| {
+            Failed::from(format!(
+                "failed to write the result to {}: {e}",
+                path.display()
+            ))
+        })?;
+    }
+    match outcome {
+        TestOutcome::Passed => Ok(Completion::Completed),
+        TestOutcome::Failed { message } => Err(message.into()),
+    }
+}
+
+fn measure_load(run: LoadFn, options: &LoadOptions) -> Result<(LoadStats, Duration), String> {
+    let url = target_url().ok_or_else(|| {
+        "no server to load: `cargo perf` starts one from [package.metadata.perf.server], \
+         or set PERF_TARGET_URL=http://127.0.0.1:PORT"
+            .to_owned()
+    })?;
+    let target = engine::resolve_target(&url, allow_remote())?;
+    let scale = match std::env::var(env::DURATION_SCALE) {
+        Ok(text) => text
+            .parse::<f64>()
+            .map_err(|_| format!("invalid {}: `{text}` is not a number", env::DURATION_SCALE))?,
+        Err(_) => 1.0,
+    };
+    let profile =
+        LoadProfile::resolve(options, scale).map_err(|e| format!("invalid workload: {e}"))?;
+    let threads = match std::env::var(env::GENERATOR_THREADS) {
+        Ok(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n >= 1)
+            .ok_or_else(|| {
+                format!(
+                    "invalid {}: `{text}` is not a whole number of at least 1",
+                    env::GENERATOR_THREADS
+                )
+            })?,
+        // Leave half the cores to the server under test.
+        Err(_) => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
+    };
+    let stats = engine::run(run, &profile, target, threads)
+        .map_err(|e| format!("failed to start the load generator: {e}"))?;
+    Ok((stats, profile.total()))
+}
+
+fn print_load_summary(name: &str, stats: &LoadStats) {
+    let ms = |us: u64| us as f64 / 1e3;
+    println!(
+        "\n{name}: {} requests, {:.1} req/s, errors {:.2}%, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        stats.requests,
+        stats.rps,
+        stats.error_rate_pct,
+        ms(stats.latency.p50_us),
+        ms(stats.latency.p95_us),
+        ms(stats.latency.p99_us),
+        ms(stats.latency.max_us),
+    );
+    for warning in &stats.warnings {
+        println!("warning: {warning}");
+    }
+}

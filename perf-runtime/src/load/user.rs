@@ -1,0 +1,446 @@
+//! A virtual user: one HTTP connection, reused as a browser or API client
+//! would, plus per-user state and think time.
+
+use std::any::Any;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http_body_util::Full;
+use hyper::body::Bytes;
+use hyper::header::{HeaderName, HeaderValue};
+
+use crate::load::client::{Connection, SendError};
+use crate::load::recorder::{RequestRecord, Session};
+
+/// A load test's result: `Err` counts as a failed iteration with its reason.
+pub type Result<T = (), E = Error> = std::result::Result<T, E>;
+
+/// Why an iteration failed. Failures are counted by kind in the report;
+/// they never panic the test.
+#[derive(Debug)]
+pub struct Error {
+    kind: &'static str,
+    message: String,
+    /// Already counted where it happened (a request or a check).
+    recorded: bool,
+}
+
+impl Error {
+    /// A failure of the user's own making, counted as kind `user`.
+    pub fn msg(message: impl Into<String>) -> Self {
+        Self {
+            kind: "user",
+            message: message.into(),
+            recorded: false,
+        }
+    }
+
+    /// The kind: `status`, `timeout`, `connect`, `io`, `check` or `user`.
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    pub(crate) fn is_recorded(&self) -> bool {
+        self.recorded
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} error: {}", self.kind, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Where requests go.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    pub(crate) addr: SocketAddr,
+    pub(crate) authority: HeaderValue,
+}
+
+/// A virtual user. Load-test functions get `&mut User` and run one
+/// iteration with it.
+pub struct User {
+    id: u64,
+    target: Arc<Target>,
+    connection: Connection,
+    session: Arc<Session>,
+    think: (Duration, Duration),
+    rng: u64,
+    timeout: Duration,
+    scheduled: Option<Instant>,
+    state: Option<Box<dyn Any + Send>>,
+    pub(crate) set_up: bool,
+}
+
+impl User {
+    pub(crate) fn new(
+        id: u64,
+        target: Arc<Target>,
+        session: Arc<Session>,
+        think: (Duration, Duration),
+    ) -> Self {
+        Self {
+            id,
+            connection: Connection::new(target.addr),
+            target,
+            session,
+            think,
+            rng: 0x9e37_79b9_7f4a_7c15 ^ id.wrapping_mul(0xbf58_476d_1ce4_e5b9),
+            timeout: Duration::from_secs(30),
+            scheduled: None,
+            state: None,
+            set_up: false,
+        }
+    }
+
+    /// This user's number, from 0.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Sets the timeout of each request (default 30 s); a request that
+    /// takes longer fails as a `timeout`.
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+    }
+
+    /// This user's own state, created with `Default` on first use: a
+    /// session token from a login, a cart, a counter.
+    pub fn state<T: Default + Send + 'static>(&mut self) -> &mut T {
+        let fresh = !self.state.as_ref().is_some_and(|s| s.is::<T>());
+        if fresh {
+            self.state = Some(Box::new(T::default()));
+        }
+        self.state
+            .as_mut()
+            .and_then(|s| s.downcast_mut::<T>())
+            .expect("the state was just set to this type")
+    }
+
+    /// Whether this is the user's first iteration (for a setup such as
+    /// logging in once).
+    pub fn first_iteration(&self) -> bool {
+        !self.set_up
+    }
+
+    pub(crate) fn begin_iteration(&mut self, scheduled: Option<Instant>) {
+        self.scheduled = scheduled;
+    }
+
+    /// Waits the think time: fixed, or uniform between its bounds.
+    pub async fn think(&mut self) {
+        let (low, high) = self.think;
+        let wait = if high > low {
+            // xorshift64*: cheap, and each user has its own sequence.
+            self.rng ^= self.rng >> 12;
+            self.rng ^= self.rng << 25;
+            self.rng ^= self.rng >> 27;
+            let unit =
+                (self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64;
+            low + (high - low).mul_f64(unit)
+        } else {
+            low
+        };
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// `GET path`.
+    pub async fn get(&mut self, path: &str) -> Result<Response> {
+        self.request(hyper::Method::GET, path).send().await
+    }
+
+    /// `POST path` with a body.
+    pub async fn post(&mut self, path: &str, body: impl Into<Bytes>) -> Result<Response> {
+        self.request(hyper::Method::POST, path)
+            .body(body)
+            .send()
+            .await
+    }
+
+    /// `PUT path` with a body.
+    pub async fn put(&mut self, path: &str, body: impl Into<Bytes>) -> Result<Response> {
+        self.request(hyper::Method::PUT, path)
+            .body(body)
+            .send()
+            .await
+    }
+
+    /// `PATCH path` with a body.
+    pub async fn patch(&mut self, path: &str, body: impl Into<Bytes>) -> Result<Response> {
+        self.request(hyper::Method::PATCH, path)
+            .body(body)
+            .send()
+            .await
+    }
+
+    /// `DELETE path`.
+    pub async fn delete(&mut self, path: &str) -> Result<Response> {
+        self.request(hyper::Method::DELETE, path).send().await
+    }
+
+    /// Any request, built step by step: `.name()`, `.header()`, `.body()`,
+    /// `.json()`, then `.send().await`.
+    pub fn request(&mut self, method: hyper::Method, path: &str) -> RequestBuilder<'_> {
+        RequestBuilder {
+            user: self,
+            method,
+            path: path.to_owned(),
+            name: None,
+            headers: Vec::new(),
+            body: Bytes::new(),
+            error: None,
+        }
+    }
+}
+
+/// A request being put together; see [`User::request`].
+pub struct RequestBuilder<'a> {
+    user: &'a mut User,
+    method: hyper::Method,
+    path: String,
+    name: Option<String>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    body: Bytes,
+    error: Option<String>,
+}
+
+impl RequestBuilder<'_> {
+    /// The name this request is aggregated under, so `/items/17` and
+    /// `/items/42` count as one endpoint (`GET /items/{id}`).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            (Ok(name), Ok(value)) => self.headers.push((name, value)),
+            _ => self.error = Some(format!("invalid header `{name}: {value}`")),
+        }
+        self
+    }
+
+    /// Sets the body.
+    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// Sets a JSON body and its content type.
+    pub fn json<T: serde::Serialize + ?Sized>(mut self, value: &T) -> Self {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => {
+                self.body = bytes.into();
+                self.headers.push((
+                    hyper::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                ));
+            }
+            Err(e) => self.error = Some(format!("cannot serialize the JSON body: {e}")),
+        }
+        self
+    }
+
+    /// Sends the request and reads the response. A response with status
+    /// 400 or more, a timeout or a connection failure is recorded as a
+    /// failed request and returned as `Err`.
+    pub async fn send(self) -> Result<Response> {
+        let Self {
+            user,
+            method,
+            path,
+            name,
+            headers,
+            body,
+            error,
+        } = self;
+        let name =
+            name.unwrap_or_else(|| format!("{method} {}", path.split('?').next().unwrap_or(&path)));
+        if let Some(message) = error {
+            return Err(Error {
+                kind: "user",
+                message,
+                recorded: false,
+            });
+        }
+        let mut request = hyper::Request::new(Full::new(body));
+        *request.method_mut() = method;
+        *request.uri_mut() = match path.parse() {
+            Ok(uri) => uri,
+            Err(e) => {
+                return Err(Error {
+                    kind: "user",
+                    message: format!("invalid path `{path}`: {e}"),
+                    recorded: false,
+                });
+            }
+        };
+        let request_headers = request.headers_mut();
+        request_headers.insert(hyper::header::HOST, user.target.authority.clone());
+        for (key, value) in headers {
+            request_headers.insert(key, value);
+        }
+        let scheduled = user.scheduled.take();
+        let sent = Instant::now();
+        let result = user.connection.send(request, user.timeout).await;
+        let done = Instant::now();
+        let latency = done - sent;
+        let corrected = scheduled.filter(|s| *s < sent).map(|s| done - s);
+        let (status, error) = match &result {
+            Ok(response) if response.status >= 400 => (
+                Some(response.status),
+                Some(("status", format!("{name} returned {}", response.status))),
+            ),
+            Ok(response) => (Some(response.status), None),
+            Err(SendError::Timeout) => (
+                None,
+                Some((
+                    "timeout",
+                    format!("{name} timed out after {:?}", user.timeout),
+                )),
+            ),
+            Err(SendError::Connect(m)) => (None, Some(("connect", m.clone()))),
+            Err(SendError::Io(m)) => (None, Some(("io", format!("{name}: {m}")))),
+        };
+        user.session.record(RequestRecord {
+            name: &name,
+            latency,
+            corrected,
+            status,
+            error: error.clone(),
+            at: done,
+        });
+        match (result, error) {
+            (_, Some((kind, message))) => Err(Error {
+                kind,
+                message,
+                recorded: true,
+            }),
+            (Ok(raw), None) => Ok(Response {
+                name,
+                status: raw.status,
+                headers: raw.headers,
+                body: raw.body,
+                latency,
+                session: Arc::clone(&user.session),
+            }),
+            (Err(_), None) => Err(Error {
+                kind: "io",
+                message: "no response".into(),
+                recorded: true,
+            }),
+        }
+    }
+}
+
+/// A response, with checks that count as failures instead of panicking.
+pub struct Response {
+    name: String,
+    status: u16,
+    headers: hyper::HeaderMap,
+    body: Bytes,
+    latency: Duration,
+    session: Arc<Session>,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("name", &self.name)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Response {
+    /// The status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body as text (lossy).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// How long the request took.
+    pub fn latency(&self) -> Duration {
+        self.latency
+    }
+
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body as JSON.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            self.fail(format!(
+                "{}: the body is not the expected JSON: {e}",
+                self.name
+            ))
+        })
+    }
+
+    fn fail(&self, message: String) -> Error {
+        self.session
+            .record_failure(Some(&self.name), "check", message.clone());
+        Error {
+            kind: "check",
+            message,
+            recorded: true,
+        }
+    }
+
+    /// Fails (as a `check` error) unless the status is `status`.
+    pub fn expect_status(self, status: u16) -> Result<Self> {
+        if self.status == status {
+            Ok(self)
+        } else {
+            Err(self.fail(format!(
+                "{}: expected status {status}, got {}",
+                self.name, self.status
+            )))
+        }
+    }
+
+    /// Fails unless the header is present (and equal to `value`, if given).
+    pub fn expect_header(self, name: &str, value: Option<&str>) -> Result<Self> {
+        match (self.header(name), value) {
+            (Some(_), None) => Ok(self),
+            (Some(actual), Some(expected)) if actual == expected => Ok(self),
+            (Some(actual), Some(expected)) => Err(self.fail(format!(
+                "{}: header {name} is `{actual}`, expected `{expected}`",
+                self.name
+            ))),
+            (None, _) => Err(self.fail(format!("{}: header {name} is missing", self.name))),
+        }
+    }
+
+    /// Fails unless the JSON body has `expected` at `pointer`
+    /// (RFC 6901, e.g. `/items/0/id`).
+    pub fn expect_json(self, pointer: &str, expected: serde_json::Value) -> Result<Self> {
+        let value: serde_json::Value = self.json()?;
+        match value.pointer(pointer) {
+            Some(actual) if *actual == expected => Ok(self),
+            Some(actual) => Err(self.fail(format!(
+                "{}: {pointer} is {actual}, expected {expected}",
+                self.name
+            ))),
+            None => Err(self.fail(format!("{}: the JSON body has no {pointer}", self.name))),
+        }
+    }
+}
