@@ -87,7 +87,15 @@ pub fn run_tests(
             let label_passes = if load { 1 } else { passes };
             progress.start(step, test, pass, label_passes);
             let path = scratch.join(format!("result-{index}-{pass}.jsonl"));
-            let outcome = run_process(test, binary, options, share, target.as_deref(), &path)?;
+            let outcome = run_process(
+                test,
+                binary,
+                options,
+                share,
+                target.as_deref(),
+                &path,
+                &mut progress,
+            )?;
             if load {
                 server_stats[index] = sampler.and_then(Sampler::finish);
                 servers.after_test()?;
@@ -197,6 +205,7 @@ fn run_process(
     share: u32,
     target: Option<&str>,
     result_path: &Path,
+    progress: &mut Progress,
 ) -> Result<Result<TestResult, TestRecord>, CliError> {
     let mut command = Command::new(&binary.executable);
     command
@@ -240,7 +249,10 @@ fn run_process(
         message: format!("failed to run {}", binary.executable.display()),
         source,
     };
-    let child = command
+    if target.is_some() {
+        command.env(env::PROGRESS, "1");
+    }
+    let mut child = command
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -248,10 +260,36 @@ fn run_process(
         .map_err(failed_to_run)?;
     let pid = child.id();
     crate::server::track(pid);
-    let output = child.wait_with_output();
+    // stdout is drained on a thread while stderr is read here, line by
+    // line, for the load generator's progress.
+    let stdout = child.stdout.take().map(|mut out| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut out, &mut text);
+            text
+        })
+    });
+    let mut stderr = String::new();
+    if let Some(err) = child.stderr.take() {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(err)).map_while(Result::ok) {
+            match line.strip_prefix(PROGRESS_PREFIX) {
+                Some(json) => progress.live(json),
+                None => {
+                    stderr.push_str(&line);
+                    stderr.push('\n');
+                }
+            }
+        }
+    }
+    let status = child.wait();
     crate::server::forget(pid);
-    let output = output.map_err(failed_to_run)?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let status = status.map_err(failed_to_run)?;
+    let stdout = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
+    let output = std::process::Output {
+        status,
+        stdout,
+        stderr: Vec::new(),
+    };
     if options.verbose {
         eprint!("{}{stderr}", String::from_utf8_lossy(&output.stdout));
     }
@@ -329,7 +367,14 @@ struct Progress {
     total: usize,
     tty: bool,
     started: Instant,
+    label: String,
+    last_plain: Option<Instant>,
 }
+
+/// The load generator's progress lines on stderr start with this.
+const PROGRESS_PREFIX: &str = "cargo-perf-progress ";
+/// Without a terminal, a progress line this often.
+const PLAIN_EVERY: Duration = Duration::from_secs(5);
 
 impl Progress {
     fn new(total: usize) -> Self {
@@ -337,6 +382,35 @@ impl Progress {
             total,
             tty: std::io::stderr().is_terminal(),
             started: Instant::now(),
+            label: String::new(),
+            last_plain: None,
+        }
+    }
+
+    /// A load test's live state, from its progress line.
+    fn live(&mut self, json: &str) {
+        let Ok(state) = serde_json::from_str::<serde_json::Value>(json) else {
+            return;
+        };
+        let number = |key: &str| state[key].as_f64().unwrap_or(0.0);
+        let line = format!(
+            "{:>12} {} {:.0}s/{:.0}s, active {}, {:.0} req/s, p95 {:.2} ms, errors {}",
+            "Loading",
+            self.label,
+            number("elapsed_s"),
+            number("total_s"),
+            number("active"),
+            number("rps"),
+            number("p95_us") / 1e3,
+            number("errors"),
+        );
+        let mut stderr = std::io::stderr().lock();
+        if self.tty {
+            let _ = write!(stderr, "\r\x1b[2K{line}");
+            let _ = stderr.flush();
+        } else if self.last_plain.is_none_or(|t| t.elapsed() >= PLAIN_EVERY) {
+            self.last_plain = Some(Instant::now());
+            let _ = writeln!(stderr, "{line}");
         }
     }
 
@@ -351,6 +425,8 @@ impl Progress {
 
     fn start(&mut self, step: usize, test: &DiscoveredTest, pass: u32, passes: u32) {
         self.started = Instant::now();
+        self.label = self.label(step, test, pass, passes);
+        self.last_plain = None;
         if !self.tty {
             return;
         }

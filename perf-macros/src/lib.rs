@@ -105,6 +105,27 @@ fn emit(
         ),
         signature::Shape::Load => {
             let load = options.load.as_ref().map(|l| l.to_tokens(&private));
+            let body = if options.tasks.is_empty() {
+                quote::quote! { ::std::boxed::Box::pin(#ident(user)) }
+            } else {
+                // Locust-style: the annotated function sets the user up
+                // once, then each iteration runs one task picked by weight.
+                let weights = options.tasks.iter().map(|(_, w)| *w);
+                let arms = options.tasks.iter().enumerate().map(|(i, (task, _))| {
+                    quote::quote! { #i => #task(user).await, }
+                });
+                quote::quote! {
+                    ::std::boxed::Box::pin(async move {
+                        if user.first_iteration() {
+                            #ident(user).await?;
+                        }
+                        match #private::pick_task(user, &[#(#weights),*]) {
+                            #(#arms)*
+                            _ => ::core::result::Result::Ok(()),
+                        }
+                    })
+                }
+            };
             let thresholds = options
                 .thresholds
                 .iter()
@@ -118,7 +139,7 @@ fn emit(
                             dyn ::core::future::Future<Output = ::perf_runtime::Result<()>> + ::core::marker::Send + '_,
                         >,
                     > {
-                        ::std::boxed::Box::pin(#ident(user))
+                        #body
                     }
                     static __PERF_TEST_LOAD: #private::LoadOptions = #load;
                 },

@@ -22,6 +22,9 @@ pub(crate) struct PerfTestOptions {
     pub(crate) load: Option<crate::load::LoadSpec>,
     /// `threshold(p95 = "200ms", ...)`: (metric, value as written).
     pub(crate) thresholds: Vec<(String, String)>,
+    /// `tasks(browse = 3, buy = 1)`: the functions a user picks from, by
+    /// weight; the annotated function is then the user's setup.
+    pub(crate) tasks: Vec<(syn::Ident, u32)>,
     seen: Vec<String>,
     /// Where a bench-only or load-only option was, for mismatch errors.
     bench_only: Option<proc_macro2::Span>,
@@ -37,8 +40,9 @@ impl PerfTestOptions {
             if let Some(span) = options.load_only {
                 return Err(syn::Error::new(
                     span,
-                    "`threshold(...)` sets SLA limits of load tests; add a workload with `load = \"normal_load\"` \
-                     or `load(users = 10, hold = \"30s\")`, or use `regression_threshold = \"10%\"` for a benchmark",
+                    "`threshold(...)` and `tasks(...)` belong to load tests; add a workload with \
+                     `load = \"normal_load\"` or `load(users = 10, hold = \"30s\")` (for a benchmark's regression \
+                     gate, use `regression_threshold = \"10%\"`)",
                 ));
             }
         } else if let Some(span) = options.bench_only {
@@ -82,6 +86,40 @@ impl PerfTestOptions {
             }
             "load" => {
                 self.load = Some(crate::load::LoadSpec::parse(meta)?);
+            }
+            "tasks" => {
+                self.load_only.get_or_insert(ident.span());
+                meta.parse_nested_meta(|inner| {
+                    let Some(task) = inner.path.get_ident() else {
+                        return Err(
+                            inner.error("expected the name of an async fn, e.g. `browse = 3`")
+                        );
+                    };
+                    let weight: syn::LitInt = inner.value()?.parse().map_err(|e| {
+                        syn::Error::new(e.span(), "a task's weight is a whole number: `browse = 3`")
+                    })?;
+                    let weight: u32 = weight.base10_parse()?;
+                    if weight == 0 {
+                        return Err(syn::Error::new(
+                            task.span(),
+                            "a task's weight must be at least 1",
+                        ));
+                    }
+                    if self.tasks.iter().any(|(t, _)| t == task) {
+                        return Err(syn::Error::new(
+                            task.span(),
+                            format!("`{task}` is given twice; keep one"),
+                        ));
+                    }
+                    self.tasks.push((task.clone(), weight));
+                    Ok(())
+                })?;
+                if self.tasks.is_empty() {
+                    return Err(syn::Error::new(
+                        ident.span(),
+                        "`tasks(...)` needs at least one `name = weight`",
+                    ));
+                }
             }
             "threshold" if !meta.input.peek(syn::Token![=]) => {
                 self.load_only.get_or_insert(ident.span());

@@ -32,6 +32,10 @@ pub mod env {
     pub const TARGET_URL: &str = "PERF_TARGET_URL";
     /// A factor every load-test duration is multiplied by.
     pub const DURATION_SCALE: &str = "CARGO_PERF_DURATION_SCALE";
+    /// `1`: a load test prints a progress line on stderr every second,
+    /// `cargo-perf-progress {"elapsed_s", "total_s", "active", "rps",
+    /// "p95_us", "errors"}`.
+    pub const PROGRESS: &str = "CARGO_PERF_PROGRESS";
     /// Worker threads of the load generator.
     pub const GENERATOR_THREADS: &str = "CARGO_PERF_GENERATOR_THREADS";
     /// `N`: this process is one of N that measure the test; it spends 1/N

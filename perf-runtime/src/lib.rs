@@ -29,6 +29,11 @@ macro_rules! main {
 pub mod __private {
     pub use crate::harness::run_main;
     pub use crate::load::profile::LoadOptions;
+
+    /// Picks a task index by weight with the user's own random sequence.
+    pub fn pick_task(user: &mut crate::User, weights: &[u32]) -> usize {
+        user.pick(weights)
+    }
     pub use crate::registry::{PerfTestEntry, TestFn};
     pub use inventory;
 

@@ -39,7 +39,7 @@ fn load_tests_run_against_the_spawned_server_which_is_stopped_afterwards() {
     output.assert_code(0);
     let record = output.record();
     let names: Vec<&str> = record.tests.iter().map(|t| t.id.name.as_str()).collect();
-    assert_eq!(names, ["browse_items", "echo_64k", "fast_endpoint"]);
+    assert_eq!(names, ["browse_items", "echo_64k", "fast_endpoint", "shop"]);
     for test in &record.tests {
         let load = test
             .load

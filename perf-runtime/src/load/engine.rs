@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use hyper::header::HeaderValue;
 use perf_record::load::LoadStats;
+use perf_record::protocol::env;
 use tokio::sync::Semaphore;
 
 use crate::load::profile::{LoadProfile, Model};
@@ -93,12 +94,24 @@ pub(crate) fn run(
             session.start(),
             Arc::clone(&series),
         ));
+        let progress = std::env::var(env::PROGRESS)
+            .is_ok_and(|v| v == "1")
+            .then(|| {
+                tokio::spawn(report_progress(
+                    Arc::clone(&session),
+                    Arc::clone(&counters),
+                    profile.total(),
+                ))
+            });
         match profile.model {
             Model::Closed => closed(load_fn, profile, &target, &session, &counters).await,
             Model::Open => open(load_fn, profile, &target, &session, &counters).await,
         }
         let elapsed = session.start().elapsed();
         sampler.abort();
+        if let Some(progress) = progress {
+            progress.abort();
+        }
         elapsed
     });
     let active_series = series
@@ -182,6 +195,34 @@ async fn sample_active(counters: Arc<Counters>, start: Instant, series: Arc<Mute
             .push(active);
     }
 }
+
+/// Once a second, a progress line on stderr for cargo perf to show:
+/// `cargo-perf-progress {json}`.
+async fn report_progress(session: Arc<Session>, counters: Arc<Counters>, total: Duration) {
+    let start = session.start();
+    let mut tick = tokio::time::interval_at(
+        tokio::time::Instant::from_std(start + Duration::from_secs(1)),
+        Duration::from_secs(1),
+    );
+    loop {
+        tick.tick().await;
+        let elapsed = start.elapsed();
+        let second = usize::try_from(elapsed.as_secs().saturating_sub(1)).unwrap_or(0);
+        let (requests, errors, p95_us) = session.second_snapshot(second);
+        let line = serde_json::json!({
+            "elapsed_s": elapsed.as_secs_f64(),
+            "total_s": total.as_secs_f64(),
+            "active": counters.active.load(Ordering::Relaxed),
+            "rps": requests,
+            "p95_us": p95_us,
+            "errors": errors,
+        });
+        eprintln!("{PROGRESS_PREFIX}{line}");
+    }
+}
+
+/// What a progress line on stderr starts with.
+pub(crate) const PROGRESS_PREFIX: &str = "cargo-perf-progress ";
 
 async fn iterate(
     load_fn: LoadFn,

@@ -210,6 +210,27 @@ impl Session {
         });
     }
 
+    /// Requests, failures and the 95th percentile (µs) of one second of
+    /// the test so far, across threads: for the live progress line.
+    pub(crate) fn second_snapshot(&self, second: usize) -> (u64, u64, u64) {
+        let mut merged = histogram(2);
+        let (mut requests, mut errors) = (0, 0);
+        for recorder in self
+            .recorders
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
+            let recorder = recorder.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some((r, e, hist)) = recorder.seconds.get(second) {
+                requests += r;
+                errors += e;
+                let _ = merged.add(hist);
+            }
+        }
+        (requests, errors, merged.value_at_quantile(0.95))
+    }
+
     /// Merges every thread's recorder.
     pub(crate) fn finish(&self, elapsed: Duration, active: &[u64]) -> Totals {
         let mut total = Recorder::new(self.start);

@@ -131,16 +131,41 @@ impl User {
         self.scheduled = scheduled;
     }
 
+    /// A uniform number in `[0, 1)` from this user's own sequence
+    /// (xorshift64*: cheap, and reproducible per user).
+    pub fn random(&mut self) -> f64 {
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        (self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// An index into `weights`, picked in proportion to the weights.
+    pub(crate) fn pick(&mut self, weights: &[u32]) -> usize {
+        let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+        if total == 0 {
+            return 0;
+        }
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a fraction of the total"
+        )]
+        let mut point = (self.random() * total as f64) as u64;
+        for (i, &w) in weights.iter().enumerate() {
+            if point < u64::from(w) {
+                return i;
+            }
+            point -= u64::from(w);
+        }
+        weights.len() - 1
+    }
+
     /// Waits the think time: fixed, or uniform between its bounds.
     pub async fn think(&mut self) {
         let (low, high) = self.think;
         let wait = if high > low {
-            // xorshift64*: cheap, and each user has its own sequence.
-            self.rng ^= self.rng >> 12;
-            self.rng ^= self.rng << 25;
-            self.rng ^= self.rng >> 27;
-            let unit =
-                (self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64;
+            let unit = self.random();
             low + (high - low).mul_f64(unit)
         } else {
             low
