@@ -409,21 +409,11 @@ fn prepare_servers(
 /// Refuses a target that is not on this machine unless the user opted in.
 fn check_loopback(url: &str, allow_remote: bool) -> Result<(), CliError> {
     use std::net::ToSocketAddrs as _;
-    let Some(rest) = url.strip_prefix("http://") else {
-        return Err(CliError::Usage(format!(
-            "--target-url `{url}` must start with http:// (load tests speak plain HTTP/1.1)"
-        )));
-    };
-    let authority = rest.split('/').next().unwrap_or(rest);
-    let with_port = if authority
-        .rsplit_once(':')
-        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
-    {
-        authority.to_owned()
-    } else {
-        format!("{authority}:80")
-    };
-    let addrs: Vec<_> = with_port
+    let parsed = perf_record::target::TargetUrl::parse(url)
+        .map_err(|e| CliError::Usage(format!("--target-url: {e}")))?;
+    let authority = &parsed.authority;
+    let addrs: Vec<_> = parsed
+        .host_port
         .to_socket_addrs()
         .map_err(|e| {
             CliError::Usage(format!(

@@ -7,7 +7,7 @@ use std::io::BufReader;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use cargo_metadata::Message;
+use cargo_metadata::{Artifact, Message};
 
 use crate::cli::CargoOptions;
 use crate::error::CliError;
@@ -46,53 +46,21 @@ pub fn build(options: &CargoOptions, targets: &[PerfTarget]) -> Result<Vec<PerfB
         args.push(flag.to_owned());
         args.push(name.to_owned());
     }
-    let cargo = cargo_path();
-    let command_line = format!("{} {}", cargo.display(), args.join(" "));
-    let mut child = Command::new(&cargo)
-        .args(&args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|source| CliError::Cargo {
-            command: command_line.clone(),
-            source,
-        })?;
     let mut binaries = Vec::new();
-    let mut success = false;
-    if let Some(stdout) = child.stdout.take() {
-        for message in Message::parse_stream(BufReader::new(stdout)) {
-            match message {
-                Ok(Message::CompilerArtifact(artifact)) => {
-                    let Some(executable) = artifact.executable else {
-                        continue;
-                    };
-                    if let Some(target) = targets.iter().find(|t| {
-                        t.package_id == artifact.package_id && t.name == artifact.target.name
-                    }) {
-                        binaries.push(PerfBinary {
-                            target: target.clone(),
-                            executable: executable.into_std_path_buf(),
-                        });
-                    }
-                }
-                Ok(Message::BuildFinished(finished)) => success = finished.success,
-                Ok(_) => {}
-                Err(source) => {
-                    return Err(CliError::Cargo {
-                        command: command_line,
-                        source,
-                    });
-                }
-            }
+    run_cargo(&args, |artifact| {
+        let Some(executable) = &artifact.executable else {
+            return;
+        };
+        if let Some(target) = targets
+            .iter()
+            .find(|t| t.package_id == artifact.package_id && t.name == artifact.target.name)
+        {
+            binaries.push(PerfBinary {
+                target: target.clone(),
+                executable: executable.clone().into_std_path_buf(),
+            });
         }
-    }
-    let status = child.wait().map_err(|source| CliError::Cargo {
-        command: command_line,
-        source,
     })?;
-    if !status.success() || !success {
-        return Err(CliError::BuildFailed);
-    }
     binaries.sort_by(|a, b| a.target.cmp(&b.target));
     binaries.dedup_by(|a, b| a.target == b.target);
     Ok(binaries)
@@ -120,19 +88,26 @@ pub fn build_bin(options: &CargoOptions, package: &str, bin: &str) -> Result<Pat
         args.push("--target-dir".to_owned());
         args.push(dir.display().to_string());
     }
-    for (set, flag) in [
-        (options.locked, "--locked"),
-        (options.offline, "--offline"),
-        (options.frozen, "--frozen"),
-    ] {
-        if set {
-            args.push(flag.to_owned());
+    args.extend(options.manifest_flags());
+    let mut executable = None;
+    run_cargo(&args, |artifact| {
+        if artifact.target.name == bin
+            && let Some(path) = &artifact.executable
+        {
+            executable = Some(path.clone().into_std_path_buf());
         }
-    }
+    })?;
+    executable.ok_or(CliError::BuildFailed)
+}
+
+/// Runs cargo with `--message-format json-render-diagnostics` in `args`:
+/// its progress and rendered diagnostics go to stderr as cargo prints them,
+/// each compiler artifact goes to `on_artifact`. Fails when the build does.
+fn run_cargo(args: &[String], mut on_artifact: impl FnMut(&Artifact)) -> Result<(), CliError> {
     let cargo = cargo_path();
     let command_line = format!("{} {}", cargo.display(), args.join(" "));
     let mut child = Command::new(&cargo)
-        .args(&args)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -140,14 +115,19 @@ pub fn build_bin(options: &CargoOptions, package: &str, bin: &str) -> Result<Pat
             command: command_line.clone(),
             source,
         })?;
-    let mut executable = None;
+    let mut success = false;
     if let Some(stdout) = child.stdout.take() {
-        for message in Message::parse_stream(BufReader::new(stdout)).flatten() {
-            if let Message::CompilerArtifact(artifact) = message
-                && artifact.target.name == bin
-                && let Some(path) = artifact.executable
-            {
-                executable = Some(path.into_std_path_buf());
+        for message in Message::parse_stream(BufReader::new(stdout)) {
+            match message {
+                Ok(Message::CompilerArtifact(artifact)) => on_artifact(&artifact),
+                Ok(Message::BuildFinished(finished)) => success = finished.success,
+                Ok(_) => {}
+                Err(source) => {
+                    return Err(CliError::Cargo {
+                        command: command_line,
+                        source,
+                    });
+                }
             }
         }
     }
@@ -155,8 +135,9 @@ pub fn build_bin(options: &CargoOptions, package: &str, bin: &str) -> Result<Pat
         command: command_line,
         source,
     })?;
-    match (status.success(), executable) {
-        (true, Some(path)) => Ok(path),
-        _ => Err(CliError::BuildFailed),
+    if status.success() && success {
+        Ok(())
+    } else {
+        Err(CliError::BuildFailed)
     }
 }

@@ -221,16 +221,22 @@ impl CargoOptions {
             args.push("--target-dir".to_owned());
             args.push(dir.display().to_string());
         }
-        for (set, flag) in [
+        args.extend(self.manifest_flags());
+        args
+    }
+
+    /// `--locked`, `--offline`, `--frozen`: the flags every cargo command
+    /// takes, `cargo metadata` included.
+    pub fn manifest_flags(&self) -> Vec<String> {
+        [
             (self.locked, "--locked"),
             (self.offline, "--offline"),
             (self.frozen, "--frozen"),
-        ] {
-            if set {
-                args.push(flag.to_owned());
-            }
-        }
-        args
+        ]
+        .into_iter()
+        .filter(|(set, _)| *set)
+        .map(|(_, flag)| flag.to_owned())
+        .collect()
     }
 
     /// The profile the tests are built with.

@@ -104,17 +104,7 @@ impl Workspace {
         if let Some(path) = &options.manifest_path {
             command.manifest_path(path);
         }
-        let mut other = Vec::new();
-        for (set, flag) in [
-            (options.locked, "--locked"),
-            (options.offline, "--offline"),
-            (options.frozen, "--frozen"),
-        ] {
-            if set {
-                other.push(flag.to_owned());
-            }
-        }
-        command.other_options(other);
+        command.other_options(options.manifest_flags());
         let metadata = command.exec().map_err(CliError::Metadata)?;
         let target_dir = match &options.target_dir {
             Some(dir) => std::env::current_dir()

@@ -10,6 +10,7 @@ pub mod load;
 pub mod protocol;
 pub mod record;
 pub mod stats;
+pub mod target;
 pub mod threshold;
 pub mod units;
 

@@ -33,32 +33,22 @@ const TIMER_SLACK: Duration = Duration::from_micros(500);
 /// Where the requests go, checked: loopback only, unless the user opted
 /// in to another host.
 pub(crate) fn resolve_target(url: &str, allow_remote: bool) -> Result<Target, String> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| {
-        format!("the target URL `{url}` must start with http:// (the load generator speaks plain HTTP/1.1)")
-    })?;
-    let authority = rest.split('/').next().unwrap_or(rest);
-    let with_port = if authority
-        .rsplit_once(':')
-        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
-    {
-        authority.to_owned()
-    } else {
-        format!("{authority}:80")
-    };
-    let addr: SocketAddr = with_port
+    let parsed = perf_record::target::TargetUrl::parse(url)?;
+    let addr: SocketAddr = parsed
+        .host_port
         .to_socket_addrs()
-        .map_err(|e| format!("cannot resolve the target `{authority}`: {e}"))?
+        .map_err(|e| format!("cannot resolve the target `{}`: {e}", parsed.authority))?
         .next()
-        .ok_or_else(|| format!("the target `{authority}` resolves to no address"))?;
+        .ok_or_else(|| format!("the target `{}` resolves to no address", parsed.authority))?;
     if !addr.ip().is_loopback() && !allow_remote {
         return Err(format!(
-            "the target {url} ({}) is not a loopback address; a load test must not flood another host by accident. \
-             Set PERF_ALLOW_REMOTE=1 (or pass --allow-remote to cargo perf) if you mean it",
+            "the target {url} ({}) is not a loopback address; a load test must not flood another host by \
+             accident. Set PERF_ALLOW_REMOTE=1 (or pass --allow-remote to cargo perf) if you mean it",
             addr.ip()
         ));
     }
     let authority =
-        HeaderValue::try_from(authority).map_err(|_| format!("invalid host in `{url}`"))?;
+        HeaderValue::try_from(parsed.authority).map_err(|_| format!("invalid host in `{url}`"))?;
     Ok(Target { addr, authority })
 }
 
