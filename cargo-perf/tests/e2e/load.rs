@@ -356,3 +356,37 @@ fn load_metrics_take_part_in_baselines() {
         .collect();
     assert_eq!(metrics, ["p95_us", "p99_us", "rps", "error_rate_pct"]);
 }
+
+#[test]
+fn cargo_test_smoke_runs_load_tests_against_perf_target_url() {
+    let project = TempProject::new("demo");
+    project
+        .cargo(&["build", "-q", "-p", "demo-server"])
+        .assert_code(0);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let binary = crate::support::shared_target_dir().join("debug/demo-server");
+    let mut server = std::process::Command::new(binary)
+        .args(["--port", &port.to_string()])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "the demo server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = project.cargo_with_env(&["test", "--bench", "load"], &[("PERF_TARGET_URL", &url)]);
+    let _ = server.kill();
+    let _ = server.wait();
+    output.assert_code(0);
+    assert!(
+        output.stdout.contains("4 passed; 0 failed; 0 ignored"),
+        "{}",
+        output.stdout
+    );
+}

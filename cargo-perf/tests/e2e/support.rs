@@ -83,6 +83,15 @@ impl TempProject {
         Output::from(command.output().unwrap())
     }
 
+    /// Plain cargo with extra environment variables.
+    pub(crate) fn cargo_with_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        command.args(args).current_dir(self.root());
+        scrub(&mut command);
+        command.envs(vars.iter().copied());
+        Output::from(command.output().unwrap())
+    }
+
     /// Makes the project a git repository with one commit; returns it.
     pub(crate) fn git_init(&self) -> String {
         let git = |args: &[&str]| {
