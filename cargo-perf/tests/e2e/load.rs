@@ -275,7 +275,7 @@ fn cargo_test_reports_load_tests_ignored_without_a_target() {
     let output = project.cargo(&["test", "--bench", "load"]);
     output.assert_code(0);
     assert!(
-        output.stdout.contains("0 passed; 0 failed; 3 ignored"),
+        output.stdout.contains("0 passed; 0 failed; 4 ignored"),
         "{}",
         output.stdout
     );
