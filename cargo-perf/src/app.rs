@@ -20,7 +20,14 @@ use crate::{DEFAULT_PROCESSES, DEFAULT_THRESHOLD_PCT, baseline, cargo, environme
 /// Runs `cargo perf` and returns the exit code; errors that stop the run
 /// early come back as `Err`.
 pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
+    // Ctrl-C and SIGTERM stop the perf binary running at the moment and
+    // any server, whatever the run is doing.
+    crate::server::install_signal_handler();
     let json = args.message_format == MessageFormat::Json;
+    // A bad target must not cost a build.
+    if let Some(url) = &args.target_url {
+        check_loopback(url, args.allow_remote)?;
+    }
     for (flag, value) in [
         ("--save-baseline", &args.save_baseline),
         ("--compare", &args.compare),
@@ -35,17 +42,18 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
     for package in &packages {
         package_configs.insert(package.name.to_string(), workspace.package_config(package)?);
     }
+    // The most specific wins: the flag, then the selected package's own
+    // setting (over the workspace's) when one package is selected, then the
+    // workspace's, then target/perf/baselines.
+    let single_package = match packages.as_slice() {
+        [only] => package_configs.get(only.name.as_str()),
+        _ => None,
+    };
     let baseline_dir = args
         .baseline_dir
         .clone()
+        .or_else(|| single_package.and_then(|c| c.baseline_dir.clone()))
         .or_else(|| workspace.config.baseline_dir.clone())
-        .or_else(|| {
-            let root = workspace.metadata.root_package()?;
-            package_configs
-                .get(root.name.as_str())?
-                .baseline_dir
-                .clone()
-        })
         .unwrap_or_else(|| workspace.target_dir.join("perf").join("baselines"));
     // Read the baseline before building: a typo must not cost a whole run.
     let baseline = match &args.compare {
@@ -107,6 +115,13 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
             "no perf test to run".to_owned()
         } else {
             format!("no perf test matched {}", args.filters.join(", "))
+        };
+        let what = if args.ignored {
+            format!(
+                "{what} among the ignored tests (--ignored runs only those; --include-ignored runs all)"
+            )
+        } else {
+            what
         };
         return Err(CliError::NoTestMatched(if known.is_empty() {
             format!("{what}: the perf targets contain no #[perf_test] functions")
@@ -398,7 +413,6 @@ fn prepare_servers(
             (PathBuf::from(&command[0]), spec)
         }
     };
-    crate::server::install_signal_handler();
     Ok(ServerManager::spawned(
         spec,
         program,

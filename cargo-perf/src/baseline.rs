@@ -60,9 +60,15 @@ pub fn load(path: &Path) -> Result<RunRecord, CliError> {
             });
         }
     };
-    RunRecord::from_json(&text).map_err(|error| CliError::Baseline {
-        path: path.to_path_buf(),
-        message: format!("{error}; save it again with `cargo perf --save-baseline NAME`"),
+    RunRecord::from_json(&text).map_err(|error| {
+        let fix = match error {
+            perf_record::record::RecordError::NewerSchema { .. } => "",
+            _ => "; save it again with `cargo perf --save-baseline NAME`",
+        };
+        CliError::Baseline {
+            path: path.to_path_buf(),
+            message: format!("{error}{fix}"),
+        }
     })
 }
 

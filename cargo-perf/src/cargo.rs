@@ -123,6 +123,8 @@ fn run_cargo(args: &[String], mut on_artifact: impl FnMut(&Artifact)) -> Result<
                 Ok(Message::BuildFinished(finished)) => success = finished.success,
                 Ok(_) => {}
                 Err(source) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
                     return Err(CliError::Cargo {
                         command: command_line,
                         source,

@@ -9,7 +9,7 @@ use clap::{Args, Parser, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "cargo", bin_name = "cargo", version, styles = clap::builder::styling::Styles::styled())]
 pub enum CargoCli {
-    /// Run #[perf_test] micro-benchmarks, save baselines, gate regressions.
+    /// Run #[perf_test] micro-benchmarks and load tests, save baselines, gate regressions.
     Perf(PerfArgs),
 }
 
@@ -19,7 +19,7 @@ pub enum CargoCli {
     version,
     after_help = "Exit codes: 0 ok, 1 internal error, 2 usage, 3 build failed, 4 no test matched, \
                   5 server failed, 6 baseline missing or corrupt, 10 a test failed, \
-                  11 an SLA threshold missed, 12 a regression beyond the threshold."
+                  11 an SLA threshold missed, 12 a regression beyond the threshold, 130 interrupted."
 )]
 pub struct PerfArgs {
     /// Run only the tests whose name contains one of these strings.
@@ -67,7 +67,7 @@ pub struct PerfArgs {
 
     /// Multiply every load-test duration (stages, hold, think time) by F,
     /// e.g. 0.1 for a short CI run.
-    #[arg(long, value_name = "F", value_parser = parse_scale, help_heading = "Load tests")]
+    #[arg(long, value_name = "F", value_parser = parse_scale, allow_hyphen_values = true, help_heading = "Load tests")]
     pub duration_scale: Option<f64>,
 
     /// Send load tests to this server instead of starting the configured
@@ -96,7 +96,7 @@ pub struct PerfArgs {
 
     /// Regression threshold for tests that do not set their own, e.g. 5%
     /// [default: `regression-threshold` from [package.metadata.perf], else 10%].
-    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, help_heading = "Baselines")]
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, allow_hyphen_values = true, help_heading = "Baselines")]
     pub threshold: Option<f64>,
 
     /// How to print results: a table, or JSON lines on stdout.

@@ -110,13 +110,17 @@ impl CliError {
     /// The documented exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Usage(_) | Self::UnknownPackage { .. } | Self::Config { .. } => exit_code::USAGE,
+            // cargo metadata fails on what the user gave: a manifest path
+            // that does not exist, a Cargo.toml that does not parse.
+            Self::Usage(_)
+            | Self::UnknownPackage { .. }
+            | Self::Config { .. }
+            | Self::Metadata(_) => exit_code::USAGE,
             Self::BuildFailed => exit_code::BUILD_FAILED,
             Self::NoPerfTargets(_) | Self::NoTestMatched(_) => exit_code::NO_TESTS,
             Self::Baseline { .. } => exit_code::BASELINE,
             Self::Server(_) => exit_code::SERVER_FAILED,
             Self::Cargo { .. }
-            | Self::Metadata(_)
             | Self::Manifest { .. }
             | Self::Listing { .. }
             | Self::Write { .. }

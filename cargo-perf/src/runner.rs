@@ -63,6 +63,7 @@ pub fn run_tests(
     let mut results: Vec<Vec<TestResult>> = vec![Vec::new(); tests.len()];
     let mut failures: Vec<Option<TestRecord>> = vec![None; tests.len()];
     let mut server_stats: Vec<Option<ServerStats>> = vec![None; tests.len()];
+    let last_load = tests.iter().rposition(is_load);
     let mut step = 0;
     for pass in 0..passes {
         for (index, test) in tests.iter().enumerate() {
@@ -99,6 +100,11 @@ pub fn run_tests(
             if load {
                 server_stats[index] = sampler.and_then(Sampler::finish);
                 servers.after_test()?;
+                if Some(index) == last_load {
+                    // The benchmarks that follow must not share the machine
+                    // with an idle server.
+                    servers.stop();
+                }
             }
             match outcome {
                 Ok(result) => {

@@ -186,6 +186,9 @@ impl ServerHandle {
             .stdin(Stdio::null())
             .stdout(log_file)
             .stderr(log_err);
+        // Its own process group, so that stopping it stops what it started
+        // too (a `command = ["./run.sh"]` wrapper and the server behind it).
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let child = command.spawn().map_err(|e| {
             server_error(
                 format!("failed to start the server `{}`: {e}", program.display()),

@@ -133,6 +133,12 @@ pub(crate) fn run(
              (raise max_in_flight, or the server is saturated)"
         ));
     }
+    if totals.requests > 0 && totals.failed * 2 > totals.requests {
+        warnings.push(format!(
+            "{} of {} requests failed: the latency and throughput figures describe only the answered ones",
+            totals.failed, totals.requests
+        ));
+    }
     let error_rate_pct = if totals.requests > 0 {
         totals.failed as f64 / totals.requests as f64 * 100.0
     } else if totals.failed > 0 {
@@ -145,7 +151,9 @@ pub(crate) fn run(
         duration_s: secs,
         iterations,
         requests: totals.requests,
-        rps: totals.requests as f64 / secs,
+        // Throughput counts answered requests (any status): refused
+        // connections are not work the server did.
+        rps: totals.latency.count as f64 / secs,
         error_rate_pct,
         latency: totals.latency,
         raw_latency: (profile.model == Model::Open).then_some(totals.raw_latency),
@@ -304,8 +312,13 @@ async fn closed(
         tokio::time::sleep_until(tokio::time::Instant::from_std(next)).await;
     }
     counters.active.store(0, Ordering::Relaxed);
+    // One deadline for all: iterations still running get the grace period,
+    // not a grace period each.
+    let deadline = tokio::time::Instant::from_std(end + GRACE + Duration::from_secs(1));
     for handle in users {
-        let _ = tokio::time::timeout(GRACE + Duration::from_secs(1), handle).await;
+        if tokio::time::timeout_at(deadline, handle).await.is_err() {
+            break;
+        }
     }
 }
 
@@ -330,15 +343,8 @@ async fn open(
     // wakes up to a couple of milliseconds late.
     let schedule = profile.clone();
     let clock_thread = std::thread::spawn(move || {
-        let total = schedule.total();
-        let mut t = Duration::ZERO;
-        while t < total {
-            let rate = schedule.target_at(t);
-            if rate <= 0.0 {
-                t += Duration::from_millis(10);
-                continue;
-            }
-            let at = start + t;
+        for at in arrival_offsets(&schedule) {
+            let at = start + at;
             let now = Instant::now();
             if at > now {
                 std::thread::sleep(at - now);
@@ -346,7 +352,6 @@ async fn open(
             if clock.send(at).is_err() {
                 return;
             }
-            t += Duration::from_secs_f64(1.0 / rate);
         }
     });
     while let Some(scheduled) = arrivals.recv().await {
@@ -411,6 +416,32 @@ async fn open(
     .await;
 }
 
+/// When each iteration of an open workload is due, from the start: the
+/// n-th arrival comes when the integral of the rate reaches n. Stepping by
+/// `1 / rate` instead would skip nearly all of a ramp that starts from zero
+/// (the first gap would be taken at a rate of almost nothing).
+fn arrival_offsets(profile: &LoadProfile) -> impl Iterator<Item = Duration> + '_ {
+    const STEP: f64 = 0.001;
+    let total = profile.total().as_secs_f64();
+    let mut t = 0.0_f64;
+    let mut owed = 0.0_f64;
+    std::iter::from_fn(move || {
+        while t < total {
+            let step = STEP.min(total - t);
+            let rate = profile.target_at(Duration::from_secs_f64(t + step / 2.0));
+            if rate > 0.0 && owed + rate * step >= 1.0 {
+                // The next arrival falls inside this step.
+                t += (1.0 - owed) / rate;
+                owed = 0.0;
+                return Some(Duration::from_secs_f64(t));
+            }
+            owed += rate * step;
+            t += step;
+        }
+        None
+    })
+}
+
 /// Runs a few iterations with one user, for `cargo test`: whether the
 /// test works at all against the target.
 pub(crate) fn smoke(load_fn: LoadFn, target: Target, iterations: u32) -> Result<(), String> {
@@ -441,6 +472,42 @@ pub(crate) fn smoke(load_fn: LoadFn, target: Target, iterations: u32) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::profile::LoadOptions;
+
+    #[test]
+    fn arrivals_follow_the_rate_also_on_a_ramp_from_zero() {
+        const S: u64 = 1_000_000_000;
+        static RAMP: [(u64, f64); 2] = [(10 * S, 100.0), (10 * S, 500.0)];
+        let options = LoadOptions {
+            rate_stages: &RAMP,
+            ..LoadOptions::default()
+        };
+        let profile = LoadProfile::resolve(&options, 1.0).unwrap();
+        let arrivals: Vec<Duration> = arrival_offsets(&profile).collect();
+        // 0 -> 100/s over 10 s is 500 arrivals; 100 -> 500/s over 10 s, 3000.
+        let first = arrivals.iter().filter(|t| t.as_secs_f64() < 10.0).count();
+        assert!((495..=505).contains(&first), "{first}");
+        assert!(
+            (3490..=3510).contains(&arrivals.len()),
+            "{}",
+            arrivals.len()
+        );
+        assert!(arrivals.windows(2).all(|w| w[0] <= w[1]));
+        let constant = LoadOptions {
+            rate: Some(1000.0),
+            duration_ns: Some(2 * S),
+            ..LoadOptions::default()
+        };
+        let profile = LoadProfile::resolve(&constant, 1.0).unwrap();
+        let arrivals: Vec<Duration> = arrival_offsets(&profile).collect();
+        assert!(
+            (1999..=2000).contains(&arrivals.len()),
+            "{}",
+            arrivals.len()
+        );
+        let gap = arrivals[1] - arrivals[0];
+        assert!((gap.as_secs_f64() - 0.001).abs() < 1e-6, "{gap:?}");
+    }
 
     #[test]
     fn targets_must_be_loopback_http() {

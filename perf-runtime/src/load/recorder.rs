@@ -160,10 +160,15 @@ impl Session {
     pub(crate) fn record(&self, request: RequestRecord<'_>) {
         let raw = micros(request.latency);
         let corrected = request.corrected.map_or(raw, |c| micros(c).max(raw));
+        // Only answered requests have a latency: a refused connection
+        // "answers" in microseconds and would flatter the percentiles.
+        let answered = request.status.is_some();
         self.with_local(|r| {
             r.requests += 1;
-            let _ = r.latency.record(corrected);
-            let _ = r.raw_latency.record(raw);
+            if answered {
+                let _ = r.latency.record(corrected);
+                let _ = r.raw_latency.record(raw);
+            }
             let endpoint = match r.endpoints.get_mut(request.name) {
                 Some(endpoint) => endpoint,
                 None => r
@@ -171,7 +176,9 @@ impl Session {
                     .entry(request.name.to_owned())
                     .or_insert_with(|| (histogram(3), 0)),
             };
-            let _ = endpoint.0.record(corrected);
+            if answered {
+                let _ = endpoint.0.record(corrected);
+            }
             if request.error.is_some() {
                 endpoint.1 += 1;
             }
@@ -186,7 +193,9 @@ impl Session {
             let second = r.second(request.at);
             second.0 += 1;
             second.1 += u64::from(failed);
-            let _ = second.2.record(corrected);
+            if answered {
+                let _ = second.2.record(corrected);
+            }
         });
     }
 
