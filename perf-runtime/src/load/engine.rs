@@ -69,10 +69,18 @@ pub(crate) fn run(
     target: Target,
     threads: usize,
 ) -> std::io::Result<LoadStats> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(threads.max(1))
-        .enable_all()
-        .build()?;
+    // One generator thread: a current-thread runtime, with no work
+    // stealing or cross-thread wake-ups to pay for on every request.
+    let runtime = if threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()?
+    };
     let session = Session::new();
     let cpu_before = process_cpu();
     let target = Arc::new(target);
@@ -222,27 +230,13 @@ async fn report_progress(session: Arc<Session>, counters: Arc<Counters>, total: 
 /// What a progress line on stderr starts with.
 pub(crate) const PROGRESS_PREFIX: &str = "cargo-perf-progress ";
 
-async fn iterate(
-    load_fn: LoadFn,
-    user: &mut User,
-    session: &Session,
-    counters: &Counters,
-    deadline: Instant,
-) {
-    let outcome = tokio::time::timeout_at(
-        tokio::time::Instant::from_std(deadline + GRACE),
-        load_fn(user),
-    )
-    .await;
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) if error.is_recorded() => {}
-        Ok(Err(error)) => session.record_failure(None, error.kind(), error.to_string()),
-        Err(_) => session.record_failure(
-            None,
-            "timeout",
-            "the iteration was still running after the test's end".into(),
-        ),
+async fn iterate(load_fn: LoadFn, user: &mut User, session: &Session, counters: &Counters) {
+    // No timer per iteration: each request has its own timeout, and tasks
+    // still running after the grace period are dropped with the runtime.
+    match load_fn(user).await {
+        Ok(()) => {}
+        Err(error) if error.is_recorded() => {}
+        Err(error) => session.record_failure(None, error.kind(), error.to_string()),
     }
     user.set_up = true;
     counters.iterations.fetch_add(1, Ordering::Relaxed);
@@ -299,7 +293,7 @@ async fn closed(
                         continue;
                     }
                     user.begin_iteration(None);
-                    iterate(load_fn, &mut user, &session, &counters, end).await;
+                    iterate(load_fn, &mut user, &session, &counters).await;
                     tokio::select! {
                         () = user.think() => {}
                         () = tokio::time::sleep_until(tokio::time::Instant::from_std(end)) => {}
@@ -399,7 +393,7 @@ async fn open(
         counters.active.fetch_add(1, Ordering::Relaxed);
         tokio::spawn(async move {
             user.begin_iteration(scheduled);
-            iterate(load_fn, &mut user, &session, &counters, end).await;
+            iterate(load_fn, &mut user, &session, &counters).await;
             counters.active.fetch_sub(1, Ordering::Relaxed);
             idle.lock()
                 .unwrap_or_else(PoisonError::into_inner)

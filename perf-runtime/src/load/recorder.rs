@@ -139,18 +139,18 @@ impl Session {
     fn with_local<R>(&self, f: impl FnOnce(&mut Recorder) -> R) -> R {
         LOCAL.with(|local| {
             let mut local = local.borrow_mut();
-            let recorder = match &*local {
-                Some((id, recorder)) if *id == self.id => Arc::clone(recorder),
-                _ => {
-                    let recorder = Arc::new(Mutex::new(Recorder::new(self.start)));
-                    self.recorders
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .push(Arc::clone(&recorder));
-                    *local = Some((self.id, Arc::clone(&recorder)));
-                    recorder
-                }
+            if !matches!(&*local, Some((id, _)) if *id == self.id) {
+                let recorder = Arc::new(Mutex::new(Recorder::new(self.start)));
+                self.recorders
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(Arc::clone(&recorder));
+                *local = Some((self.id, recorder));
+            }
+            let Some((_, recorder)) = &*local else {
+                unreachable!("set just above")
             };
+            // Uncontended: only this thread records into it until the end.
             let mut guard = recorder.lock().unwrap_or_else(PoisonError::into_inner);
             f(&mut guard)
         })

@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::header::{HeaderName, HeaderValue};
 
@@ -73,6 +72,7 @@ pub struct User {
     timeout: Duration,
     scheduled: Option<Instant>,
     state: Option<Box<dyn Any + Send>>,
+    last_name: Option<(hyper::Method, String, String)>,
     pub(crate) set_up: bool,
 }
 
@@ -93,8 +93,24 @@ impl User {
             timeout: Duration::from_secs(30),
             scheduled: None,
             state: None,
+            last_name: None,
             set_up: false,
         }
+    }
+
+    /// `GET /items` for `GET /items?page=2`: the last one is kept, since a
+    /// user usually repeats its requests.
+    fn default_name(&mut self, method: &hyper::Method, path: &str) -> String {
+        let bare = path.split('?').next().unwrap_or(path);
+        if let Some((m, p, name)) = &self.last_name
+            && m == method
+            && p == bare
+        {
+            return name.clone();
+        }
+        let name = format!("{method} {bare}");
+        self.last_name = Some((method.clone(), bare.to_owned(), name.clone()));
+        name
     }
 
     /// This user's number, from 0.
@@ -286,8 +302,10 @@ impl RequestBuilder<'_> {
             body,
             error,
         } = self;
-        let name =
-            name.unwrap_or_else(|| format!("{method} {}", path.split('?').next().unwrap_or(&path)));
+        let name = match name {
+            Some(name) => name,
+            None => user.default_name(&method, &path),
+        };
         if let Some(message) = error {
             return Err(Error {
                 kind: "user",
@@ -295,26 +313,32 @@ impl RequestBuilder<'_> {
                 recorded: false,
             });
         }
-        let mut request = hyper::Request::new(Full::new(body));
-        *request.method_mut() = method;
-        *request.uri_mut() = match path.parse() {
-            Ok(uri) => uri,
-            Err(e) => {
-                return Err(Error {
-                    kind: "user",
-                    message: format!("invalid path `{path}`: {e}"),
-                    recorded: false,
-                });
-            }
-        };
-        let request_headers = request.headers_mut();
-        request_headers.insert(hyper::header::HOST, user.target.authority.clone());
-        for (key, value) in headers {
-            request_headers.insert(key, value);
+        if !path.starts_with('/')
+            || path
+                .bytes()
+                .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+        {
+            return Err(Error {
+                kind: "user",
+                message: format!(
+                    "invalid path `{path}`: write an absolute path such as \"/items?page=1\""
+                ),
+                recorded: false,
+            });
         }
         let scheduled = user.scheduled.take();
         let sent = Instant::now();
-        let result = user.connection.send(request, user.timeout).await;
+        let result = user
+            .connection
+            .send(
+                &method,
+                &path,
+                &user.target.authority,
+                &headers,
+                &body,
+                user.timeout,
+            )
+            .await;
         let done = Instant::now();
         let latency = done - sent;
         let corrected = scheduled.filter(|s| *s < sent).map(|s| done - s);
