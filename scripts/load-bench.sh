@@ -3,14 +3,15 @@
 # the demo server's endpoints (one server worker). The server and the
 # generators are pinned to different cores with taskset.
 #
-#   scripts/load-bench.sh                 # 10 s per run
-#   SECS=5 scripts/load-bench.sh
+#   scripts/load-bench.sh                 # 10 s per run, the median of 3 runs
+#   SECS=5 ROUNDS=1 scripts/load-bench.sh
 #
 # Needs: wrk (Debian: apt-get install wrk), oha (cargo install oha),
 # taskset and GNU time (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${SECS:-10}
+ROUNDS=${ROUNDS:-3}
 SERVER_CORE=${SERVER_CORE:-0}
 GEN_CORE=${GEN_CORE:-1}
 for tool in wrk oha taskset /usr/bin/time python3; do
@@ -76,6 +77,15 @@ print(f"{d['summary']['requestsPerSec']:.0f} {p['p50']*1000:.2f} {p['p99']*1000:
 PY
 }
 
+median_of() { # command... -> the column-wise median of ROUNDS runs
+  local runs=()
+  for _ in $(seq 1 "$ROUNDS"); do runs+=("$("$@")"); done
+  printf '%s\n' "${runs[@]}" | python3 -c "
+import sys, statistics
+rows = [list(map(float, l.split())) for l in sys.stdin if l.strip()]
+print(' '.join(f'{statistics.median(c):.2f}' for c in zip(*rows)))"
+}
+
 row() { # label "rps p50 p99 cpu ..."
   read -r rps p50 p99 cpu _ <<<"$2"
   python3 -c "
@@ -83,14 +93,14 @@ rps, cpu = float('$rps'), float('$cpu')
 print(f\"{'$1':<34} {rps:>9.0f} {float('$p50'):>8.2f} {float('$p99'):>8.2f} {cpu:>8.2f} {rps*$SECS/cpu if cpu > 0 else float('nan'):>12.0f}\")"
 }
 
-echo "Each run ${SECS}s; server on core $SERVER_CORE (1 worker), generator on core $GEN_CORE."
+echo "Each run ${SECS}s, median of $ROUNDS; server on core $SERVER_CORE (1 worker), generator on core $GEN_CORE."
 printf '%-34s %9s %8s %8s %8s %12s\n' "run" "req/s" "p50 ms" "p99 ms" "cpu s" "req/cpu-s"
-row "saturated /fast, 50 conns: wrk" "$(wrk_run 50 /fast)"
-row "saturated /fast, 50 conns: oha" "$(oha_run 50 /fast)"
-row "saturated /fast, 50 conns: perf" "$(perf_run saturate_fast)"
-row "10ms delay, 200 conns: wrk" "$(wrk_run 200 '/delay?ms=10')"
-row "10ms delay, 200 conns: oha" "$(oha_run 200 '/delay?ms=10')"
-row "10ms delay, 200 conns: perf" "$(perf_run delay_10ms)"
+row "saturated /fast, 50 conns: wrk" "$(median_of wrk_run 50 /fast)"
+row "saturated /fast, 50 conns: oha" "$(median_of oha_run 50 /fast)"
+row "saturated /fast, 50 conns: perf" "$(median_of perf_run saturate_fast)"
+row "10ms delay, 200 conns: wrk" "$(median_of wrk_run 200 '/delay?ms=10')"
+row "10ms delay, 200 conns: oha" "$(median_of oha_run 200 '/delay?ms=10')"
+row "10ms delay, 200 conns: perf" "$(median_of perf_run delay_10ms)"
 
 echo
 echo "Coordinated omission: 1000 req/s on one connection, every 500th request stalls 200 ms."
