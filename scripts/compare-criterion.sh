@@ -70,8 +70,8 @@ bench_criterion() (
 )
 
 for ((round = 1; round <= rounds; round++)); do
-    run perf "$round" "$perf_bin" perf --manifest-path "$demo_manifest" --message-format json
-    run perf-quick "$round" "$perf_bin" perf --manifest-path "$demo_manifest" --quick --message-format json
+    run perf "$round" "$perf_bin" perf --manifest-path "$demo_manifest" demo/perf:: --message-format json
+    run perf-quick "$round" "$perf_bin" perf --manifest-path "$demo_manifest" demo/perf:: --quick --message-format json
     run criterion "$round" bench_criterion
     # criterion keeps only the latest run's estimates; copy them per round.
     mkdir -p "$out/criterion-$round"

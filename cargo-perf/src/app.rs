@@ -159,7 +159,11 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
         processes: args
             .processes
             .unwrap_or(if args.quick { 1 } else { DEFAULT_PROCESSES }),
-        duration_scale: args.duration_scale,
+        // --quick is a smoke run: load tests too run at a tenth of their
+        // length unless --duration-scale says otherwise.
+        duration_scale: args
+            .duration_scale
+            .or(args.quick.then_some(QUICK_DURATION_SCALE)),
         allow_remote: args.allow_remote,
         verbose: args.verbose,
     };
@@ -329,6 +333,9 @@ fn finish(
     }
     code
 }
+
+/// The duration scale of load tests under `--quick`.
+const QUICK_DURATION_SCALE: f64 = 0.1;
 
 /// Where load tests send their requests: the user's target, or a server
 /// built and started from `[package.metadata.perf.server]`.

@@ -46,8 +46,9 @@ pub struct PerfArgs {
     #[arg(long, help_heading = "Test selection")]
     pub include_ignored: bool,
 
-    /// Short warm-up and measurement (at most 100ms and 500ms per test): a
-    /// smoke run for CI, too short for a trustworthy comparison.
+    /// Short warm-up and measurement (at most 100ms and 500ms per test, in
+    /// one process) and load tests at a tenth of their length: a smoke run
+    /// for CI, too short for a trustworthy comparison.
     #[arg(long, help_heading = "Measurement")]
     pub quick: bool,
 
