@@ -3,7 +3,6 @@
 //! then SIGKILL after a grace period), also when cargo perf is interrupted.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{Read as _, Write as _};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -168,10 +167,16 @@ impl ServerHandle {
                 source,
             })?;
         }
-        let log_file = File::create(log).map_err(|source| CliError::Write {
-            path: log.to_path_buf(),
-            source,
-        })?;
+        // Appended to: with `restart = "per-test"` the log holds every
+        // server of the run (the manager empties it when the run starts).
+        let log_file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .map_err(|source| CliError::Write {
+                path: log.to_path_buf(),
+                source,
+            })?;
         let log_err = log_file.try_clone().map_err(|source| CliError::Write {
             path: log.to_path_buf(),
             source,
@@ -443,6 +448,8 @@ impl ServerManager {
     /// Load tests go to a server started from `spec`, running `program`,
     /// logging to `log`.
     pub fn spawned(spec: ServerSpec, program: PathBuf, log: PathBuf) -> Self {
+        // A fresh log for each run.
+        let _ = std::fs::remove_file(&log);
         Self {
             target: None,
             spec: Some(spec),

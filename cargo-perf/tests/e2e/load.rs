@@ -286,10 +286,11 @@ fn cargo_test_reports_load_tests_ignored_without_a_target() {
     );
 }
 
-#[test]
-fn interrupting_cargo_perf_stops_the_server() {
+/// Runs a load test, sends cargo perf `signal` while the server runs, and
+/// checks that cargo perf exits 130 and leaves no server.
+fn interrupt_with(signal: &str) {
     let project = TempProject::new("demo");
-    // Build first, so the interrupt lands while the load runs.
+    // Build first, so the signal lands while the load runs.
     project.cargo_perf().args(&["--list"]).run().assert_code(0);
     let log = crate::support::shared_target_dir().join("perf/server.log");
     let _ = std::fs::remove_file(&log);
@@ -305,17 +306,26 @@ fn interrupting_cargo_perf_stops_the_server() {
         "the server runs during the test"
     );
     let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    let code = child.wait().unwrap().code();
-    assert_eq!(code, Some(130));
+    assert_eq!(child.wait().unwrap().code(), Some(130));
     assert!(
         demo_servers().is_empty(),
         "no server is left: {:?}",
         demo_servers()
     );
+}
+
+#[test]
+fn ctrl_c_to_cargo_perf_stops_the_server() {
+    interrupt_with("-INT");
+}
+
+#[test]
+fn sigterm_to_cargo_perf_stops_the_server() {
+    interrupt_with("-TERM");
 }
 
 #[test]
@@ -389,4 +399,32 @@ fn cargo_test_smoke_runs_load_tests_against_perf_target_url() {
         "{}",
         output.stdout
     );
+}
+
+#[test]
+fn a_fresh_server_per_test_on_request() {
+    let project = TempProject::new("demo");
+    let log = crate::support::shared_target_dir().join("perf/server.log");
+    let started = |args: &[&str]| {
+        project.cargo_perf().args(args).run().assert_code(0);
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .matches("listening on")
+            .count()
+    };
+    let two_tests = [
+        "demo/load::echo",
+        "demo/load::fast",
+        "--duration-scale",
+        "0.2",
+    ];
+    assert_eq!(started(&two_tests), 1, "one server per run by default");
+    edit(&project, "Cargo.toml", |t| {
+        t.replace(
+            "ready = \"/health\"",
+            "ready = \"/health\"\nrestart = \"per-test\"",
+        )
+    });
+    assert_eq!(started(&two_tests), 2, "restart = \"per-test\"");
+    assert!(demo_servers().is_empty());
 }
