@@ -39,8 +39,10 @@ enum Phase {
     Measure {
         batch: u64,
     },
-    /// A single iteration, for `cargo test` smoke runs.
-    Smoke {
+    /// One batch of a fixed size, untimed: a single iteration for `cargo
+    /// test` smoke runs, N for counting instructions.
+    Fixed {
+        iterations: u64,
         done: bool,
     },
     Done,
@@ -74,6 +76,12 @@ impl Sampler {
 
     /// A sampler that runs the routine once and keeps nothing.
     pub(crate) fn smoke() -> Self {
+        Self::fixed(1)
+    }
+
+    /// A sampler that runs the routine `iterations` times in one batch,
+    /// without warm-up, and keeps nothing.
+    pub(crate) fn fixed(iterations: u64) -> Self {
         let mut sampler = Self::measure(EngineConfig {
             warm_up: Duration::ZERO,
             measurement: Duration::ZERO,
@@ -81,7 +89,10 @@ impl Sampler {
             target_rounds: 1,
             min_rounds: 1,
         });
-        sampler.phase = Phase::Smoke { done: false };
+        sampler.phase = Phase::Fixed {
+            iterations: iterations.max(1),
+            done: false,
+        };
         sampler
     }
 
@@ -90,8 +101,11 @@ impl Sampler {
         match self.phase {
             Phase::WarmUp { next } => Some(next),
             Phase::Measure { batch } => Some(batch),
-            Phase::Smoke { done: false } => Some(1),
-            Phase::Smoke { done: true } | Phase::Done => None,
+            Phase::Fixed {
+                iterations,
+                done: false,
+            } => Some(iterations),
+            Phase::Fixed { done: true, .. } | Phase::Done => None,
         }
     }
 
@@ -130,7 +144,12 @@ impl Sampler {
                     self.phase = Phase::Done;
                 }
             }
-            Phase::Smoke { .. } => self.phase = Phase::Smoke { done: true },
+            Phase::Fixed { iterations, .. } => {
+                self.phase = Phase::Fixed {
+                    iterations,
+                    done: true,
+                };
+            }
             Phase::Done => {}
         }
     }
@@ -145,14 +164,14 @@ impl Sampler {
         self.iterations_per_round
     }
 
-    fn per_iter_estimate(&self) -> Duration {
+    /// Nanoseconds per iteration so far, as a fraction: a routine faster
+    /// than a nanosecond must not round down to zero (and its batch up to
+    /// `MAX_BATCH`, which would run for minutes).
+    fn per_iter_estimate(&self) -> f64 {
         if self.warm_up_iters == 0 {
-            return Duration::ZERO;
+            return 0.0;
         }
-        Duration::from_nanos(
-            u64::try_from(self.warm_up_spent.as_nanos() / u128::from(self.warm_up_iters))
-                .unwrap_or(u64::MAX),
-        )
+        self.warm_up_spent.as_nanos() as f64 / self.warm_up_iters as f64
     }
 
     /// Iterations per sample: the budget spread over the target number of
@@ -167,12 +186,17 @@ impl Sampler {
     }
 }
 
-/// How many iterations of `per_iter` fit in `time`.
-fn iters_in(time: Duration, per_iter: Duration) -> u64 {
-    if per_iter.is_zero() {
+/// How many iterations of `per_iter_ns` fit in `time`.
+fn iters_in(time: Duration, per_iter_ns: f64) -> u64 {
+    if per_iter_ns <= 0.0 {
         return MAX_BATCH;
     }
-    u64::try_from(time.as_nanos() / per_iter.as_nanos().max(1)).unwrap_or(MAX_BATCH)
+    let fits = time.as_nanos() as f64 / per_iter_ns;
+    if fits >= MAX_BATCH as f64 {
+        MAX_BATCH
+    } else {
+        fits as u64
+    }
 }
 
 /// Measures the clock's resolution: the smallest step `Instant` is seen to
@@ -228,6 +252,23 @@ mod tests {
                 .iter()
                 .all(|&s| (s - 10.0).abs() < 1e-9)
         );
+    }
+
+    #[test]
+    fn a_sub_nanosecond_routine_gets_a_sane_batch() {
+        // 0.25 ns per iteration: the estimate once rounded down to 0 ns
+        // and the batch up to 2^40 iterations, minutes per sample.
+        let mut sampler = Sampler::measure(config());
+        while let Some(n) = sampler.next_batch() {
+            let elapsed = Duration::from_nanos(n / 4);
+            sampler.record(n, elapsed);
+            if sampler.samples_ns().len() == 1 {
+                break;
+            }
+        }
+        // 10 ms per sample at 0.25 ns: 40 million iterations.
+        let batch = sampler.iterations_per_round();
+        assert!((30_000_000..50_000_000).contains(&batch), "{batch}");
     }
 
     #[test]
