@@ -1,7 +1,7 @@
 //! One `cargo perf` run, from flags to exit code.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use perf_record::record::{SCHEMA_VERSION, format_utc};
@@ -9,7 +9,7 @@ use perf_record::{RunRecord, TestOutcome};
 
 use crate::cli::{MessageFormat, PerfArgs};
 use crate::compare::{Comparison, compare};
-use crate::discover::{Selection, discover};
+use crate::discover::{DiscoveredTest, Selection, discover};
 use crate::error::CliError;
 use crate::report::{self, JsonMessage};
 use crate::runner::{RunOptions, run_tests};
@@ -36,6 +36,19 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
             baseline::check_name(flag, value)?;
         }
     }
+    if args.compare_ref.is_some() && args.target_url.is_some() {
+        return Err(CliError::Usage(
+            "--compare-ref starts a server for each side; it cannot be combined with --target-url, \
+             where both sides would load the same server"
+                .to_owned(),
+        ));
+    }
+    if args.instructions && crate::instructions::Counter::detect().is_none() {
+        return Err(CliError::Usage(format!(
+            "--instructions: {}",
+            crate::instructions::Counter::UNAVAILABLE
+        )));
+    }
     let workspace = Workspace::load(&args.cargo)?;
     let packages = workspace.select(&args.cargo)?;
     let mut package_configs = BTreeMap::new();
@@ -61,6 +74,11 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
             let path = baseline::resolve(name, &baseline_dir);
             Some((baseline::load(&path)?, path))
         }
+        None => None,
+    };
+    // And resolve the base revision before building, for the same reason.
+    let base_commit = match &args.compare_ref {
+        Some(rev) => Some(crate::worktree::resolve(workspace.root(), rev)?),
         None => None,
     };
     let targets = perf_targets(&packages)?;
@@ -96,38 +114,10 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
             eprintln!("note: {name} does not use perf-runtime's harness; skipped");
         }
     }
-    let selection = Selection {
-        filters: args.filters.clone(),
-        exact: args.exact,
-        ignored: args.ignored,
-        include_ignored: args.include_ignored || args.list,
-    };
+    let selection = selection(args);
     let selected: Vec<_> = tests.iter().filter(|t| selection.selects(t)).collect();
     if selected.is_empty() {
-        let known: Vec<String> = tests
-            .iter()
-            .map(|t| {
-                let ignored = if t.listed.ignored { " (ignored)" } else { "" };
-                format!("  {}{ignored}", t.id)
-            })
-            .collect();
-        let what = if args.filters.is_empty() {
-            "no perf test to run".to_owned()
-        } else {
-            format!("no perf test matched {}", args.filters.join(", "))
-        };
-        let what = if args.ignored {
-            format!(
-                "{what} among the ignored tests (--ignored runs only those; --include-ignored runs all)"
-            )
-        } else {
-            what
-        };
-        return Err(CliError::NoTestMatched(if known.is_empty() {
-            format!("{what}: the perf targets contain no #[perf_test] functions")
-        } else {
-            format!("{what}; the tests are:\n{}", known.join("\n"))
-        }));
+        return Err(no_test_matched(args, &tests));
     }
     if args.list {
         if json {
@@ -147,12 +137,97 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
         }
         return Ok(exit_code::SUCCESS);
     }
-    let mut servers = prepare_servers(args, &workspace, &package_configs, &selected, &perf_dir)?;
-    let started = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
     let selected: Vec<_> = selected.into_iter().cloned().collect();
-    let options = RunOptions {
+    let run = Prepared {
+        args,
+        workspace: &workspace,
+        package_configs: &package_configs,
+        perf_dir: &perf_dir,
+        scratch: scratch.path(),
+        binaries: &binaries,
+        selected: &selected,
+        baseline_dir: &baseline_dir,
+        options: run_options(args),
+    };
+    match (base_commit, baseline) {
+        (Some(commit), _) => crate::paired::run(&run, &commit),
+        (None, baseline) => run_against_baseline(&run, baseline),
+    }
+}
+
+/// Everything a run needs once the candidate is built and its tests are
+/// selected.
+pub(crate) struct Prepared<'a> {
+    pub(crate) args: &'a PerfArgs,
+    pub(crate) workspace: &'a Workspace,
+    pub(crate) package_configs: &'a BTreeMap<String, crate::workspace::PerfConfig>,
+    pub(crate) perf_dir: &'a Path,
+    pub(crate) scratch: &'a Path,
+    pub(crate) binaries: &'a [cargo::PerfBinary],
+    pub(crate) selected: &'a [DiscoveredTest],
+    pub(crate) baseline_dir: &'a Path,
+    pub(crate) options: RunOptions,
+}
+
+impl Prepared<'_> {
+    /// The run record around the tests' records.
+    pub(crate) fn record(&self, started: u64, tests: Vec<perf_record::TestRecord>) -> RunRecord {
+        RunRecord {
+            schema_version: SCHEMA_VERSION,
+            cargo_perf_version: env!("CARGO_PKG_VERSION").to_owned(),
+            created_unix_s: started,
+            created_utc: format_utc(started),
+            environment: environment::fingerprint(self.workspace.root(), &self.args.cargo),
+            tests,
+        }
+    }
+
+    /// Writes `latest.json`, and the baseline when `--save-baseline` asks.
+    pub(crate) fn save(&self, record: &RunRecord) -> Result<(PathBuf, Option<PathBuf>), CliError> {
+        let latest = self.perf_dir.join("latest.json");
+        baseline::write_atomic(&latest, record)?;
+        let saved = match &self.args.save_baseline {
+            Some(name) => {
+                let path = baseline::resolve(name, self.baseline_dir);
+                baseline::write_atomic(&path, record)?;
+                Some(path)
+            }
+            None => None,
+        };
+        Ok((latest, saved))
+    }
+
+    /// Fills in each record's effective regression threshold and checks
+    /// its SLA thresholds.
+    pub(crate) fn apply_thresholds(&self, records: &mut [perf_record::TestRecord]) {
+        apply_thresholds(
+            records,
+            self.selected,
+            self.package_configs,
+            self.args.threshold,
+        );
+    }
+}
+
+/// The tests the flags select.
+pub(crate) fn selection(args: &PerfArgs) -> Selection {
+    Selection {
+        filters: args.filters.clone(),
+        exact: args.exact,
+        ignored: args.ignored,
+        include_ignored: args.include_ignored || args.list,
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now_unix_s() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn run_options(args: &PerfArgs) -> RunOptions {
+    RunOptions {
         quick: args.quick,
         warm_up: args.warm_up_time,
         measurement: args.measurement_time,
@@ -166,22 +241,139 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
             .or(args.quick.then_some(QUICK_DURATION_SCALE)),
         allow_remote: args.allow_remote,
         verbose: args.verbose,
+        instructions: args.instructions,
+    }
+}
+
+fn no_test_matched(args: &PerfArgs, tests: &[DiscoveredTest]) -> CliError {
+    let known: Vec<String> = tests
+        .iter()
+        .map(|t| {
+            let ignored = if t.listed.ignored { " (ignored)" } else { "" };
+            format!("  {}{ignored}", t.id)
+        })
+        .collect();
+    let what = if args.filters.is_empty() {
+        "no perf test to run".to_owned()
+    } else {
+        format!("no perf test matched {}", args.filters.join(", "))
     };
-    let records = run_tests(&selected, &binaries, &options, scratch.path(), &mut servers);
+    let what = if args.ignored {
+        format!(
+            "{what} among the ignored tests (--ignored runs only those; --include-ignored runs all)"
+        )
+    } else {
+        what
+    };
+    CliError::NoTestMatched(if known.is_empty() {
+        format!("{what}: the perf targets contain no #[perf_test] functions")
+    } else {
+        format!("{what}; the tests are:\n{}", known.join("\n"))
+    })
+}
+
+/// A plain run, compared with a saved baseline when `--compare` asks.
+fn run_against_baseline(
+    run: &Prepared<'_>,
+    baseline: Option<(RunRecord, PathBuf)>,
+) -> Result<u8, CliError> {
+    let args = run.args;
+    let mut servers = prepare_servers(
+        &args.cargo,
+        args.target_url.clone(),
+        args.allow_remote,
+        run.workspace,
+        run.package_configs,
+        run.selected,
+        &run.perf_dir.join("server.log"),
+    )?;
+    let started = now_unix_s();
+    let records = run_tests(
+        run.selected,
+        run.binaries,
+        &run.options,
+        run.scratch,
+        &mut servers,
+    );
     servers.stop();
     let mut records = records?;
-    // The most specific threshold wins: the test's own, then the command
-    // line, then the package's (or workspace's) configuration.
-    for record in &mut records {
+    run.apply_thresholds(&mut records);
+    let record = run.record(started, records);
+    let mut comparison = baseline
+        .as_ref()
+        .map(|(old, path)| compare(old, path, &record));
+    if let (Some(comparison), Some((old, _))) = (&mut comparison, &baseline) {
+        confirm_against_baseline(run, comparison, old, &mut servers)?;
+    }
+    let (latest, saved) = run.save(&record)?;
+    Ok(finish(
+        &record,
+        comparison.as_ref(),
+        saved.as_deref(),
+        &latest,
+        args.message_format == MessageFormat::Json,
+    ))
+}
+
+/// Runs the tests flagged as regressed once more and keeps the verdict
+/// only where the re-run finds the regression again.
+fn confirm_against_baseline(
+    run: &Prepared<'_>,
+    comparison: &mut Comparison,
+    baseline: &RunRecord,
+    servers: &mut ServerManager,
+) -> Result<(), CliError> {
+    let flagged = comparison.unconfirmed_tests();
+    if flagged.is_empty() {
+        return Ok(());
+    }
+    eprintln!(
+        "{:>12} {} flagged test(s) with a re-run: {}",
+        "Confirming",
+        flagged.len(),
+        flagged
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let tests: Vec<DiscoveredTest> = run
+        .selected
+        .iter()
+        .filter(|t| flagged.contains(&t.id))
+        .cloned()
+        .collect();
+    let records = run_tests(&tests, run.binaries, &run.options, run.scratch, servers);
+    servers.stop();
+    let mut records = records?;
+    run.apply_thresholds(&mut records);
+    let rerun: Vec<_> = records
+        .iter()
+        .filter_map(|new| {
+            let old = baseline.tests.iter().find(|t| t.id == new.id)?;
+            Some(crate::compare::compare_records(old, new))
+        })
+        .flatten()
+        .collect();
+    comparison.confirm(&rerun);
+    Ok(())
+}
+
+/// The most specific threshold wins: the test's own, then the command
+/// line, then the package's (or workspace's) configuration.
+fn apply_thresholds(
+    records: &mut [perf_record::TestRecord],
+    selected: &[DiscoveredTest],
+    package_configs: &BTreeMap<String, crate::workspace::PerfConfig>,
+    flag: Option<f64>,
+) {
+    for record in records {
         let own = record.config.regression_threshold_pct;
         let package = package_configs
             .get(&record.id.package)
             .and_then(|c| c.regression_threshold_pct);
-        record.config.regression_threshold_pct = Some(
-            own.or(args.threshold)
-                .or(package)
-                .unwrap_or(DEFAULT_THRESHOLD_PCT),
-        );
+        record.config.regression_threshold_pct =
+            Some(own.or(flag).or(package).unwrap_or(DEFAULT_THRESHOLD_PCT));
         // SLA thresholds: the test's own, then the package's defaults for
         // the metrics the test does not set.
         if let Some(load) = &record.load {
@@ -202,39 +394,10 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
             record.thresholds = thresholds.iter().map(|t| t.check(load)).collect();
         }
     }
-    let record = RunRecord {
-        schema_version: SCHEMA_VERSION,
-        cargo_perf_version: env!("CARGO_PKG_VERSION").to_owned(),
-        created_unix_s: started,
-        created_utc: format_utc(started),
-        environment: environment::fingerprint(workspace.root(), args.cargo.profile_name()),
-        tests: records,
-    };
-    let latest = perf_dir.join("latest.json");
-    baseline::write_atomic(&latest, &record)?;
-    let comparison = baseline
-        .as_ref()
-        .map(|(old, path)| compare(old, path, &record));
-    let saved: Option<PathBuf> = match &args.save_baseline {
-        Some(name) => {
-            let path = baseline::resolve(name, &baseline_dir);
-            baseline::write_atomic(&path, &record)?;
-            Some(path)
-        }
-        None => None,
-    };
-    let code = finish(
-        &record,
-        comparison.as_ref(),
-        saved.as_deref(),
-        &latest,
-        json,
-    );
-    Ok(code)
 }
 
 /// Prints the reports and decides the exit code.
-fn finish(
+pub(crate) fn finish(
     record: &RunRecord,
     comparison: Option<&Comparison>,
     saved: Option<&std::path::Path>,
@@ -339,12 +502,14 @@ const QUICK_DURATION_SCALE: f64 = 0.1;
 
 /// Where load tests send their requests: the user's target, or a server
 /// built and started from `[package.metadata.perf.server]`.
-fn prepare_servers(
-    args: &PerfArgs,
+pub(crate) fn prepare_servers(
+    cargo_options: &crate::cli::CargoOptions,
+    target_url: Option<String>,
+    allow_remote: bool,
     workspace: &Workspace,
     configs: &BTreeMap<String, crate::workspace::PerfConfig>,
-    selected: &[&crate::discover::DiscoveredTest],
-    perf_dir: &std::path::Path,
+    selected: &[DiscoveredTest],
+    log: &Path,
 ) -> Result<ServerManager, CliError> {
     let Some(first_load) = selected
         .iter()
@@ -352,13 +517,13 @@ fn prepare_servers(
     else {
         return Ok(ServerManager::none());
     };
-    let target = args.target_url.clone().or_else(|| {
+    let target = target_url.or_else(|| {
         std::env::var(perf_record::protocol::env::TARGET_URL)
             .ok()
             .filter(|u| !u.trim().is_empty())
     });
     if let Some(url) = target {
-        check_loopback(&url, args.allow_remote)?;
+        check_loopback(&url, allow_remote)?;
         return Ok(ServerManager::fixed(url));
     }
     let Some(spec) = configs
@@ -408,23 +573,19 @@ fn prepare_servers(
                 )));
             };
             (
-                cargo::build_bin(&args.cargo, owner.name.as_str(), name)?,
+                cargo::build_bin(cargo_options, owner.name.as_str(), name)?,
                 spec.clone(),
             )
         }
         Program::Command(command) => {
             let mut spec = spec.clone();
-            let mut args: Vec<String> = command[1..].to_vec();
-            args.extend(spec.args);
-            spec.args = args;
+            let mut arguments: Vec<String> = command[1..].to_vec();
+            arguments.extend(spec.args);
+            spec.args = arguments;
             (PathBuf::from(&command[0]), spec)
         }
     };
-    Ok(ServerManager::spawned(
-        spec,
-        program,
-        perf_dir.join("server.log"),
-    ))
+    Ok(ServerManager::spawned(spec, program, log.to_path_buf()))
 }
 
 /// Refuses a target that is not on this machine unless the user opted in.

@@ -90,6 +90,29 @@ pub struct PerfArgs {
     #[arg(long, value_name = "NAME|PATH", help_heading = "Baselines")]
     pub compare: Option<String>,
 
+    /// Build the git revision REV (a branch, tag or commit) in a worktree
+    /// and run it and the working tree in alternating rounds: the robust
+    /// comparison for CI. Exit 12 when a test regressed beyond its threshold.
+    #[arg(
+        long,
+        value_name = "REV",
+        conflicts_with = "compare",
+        help_heading = "Baselines"
+    )]
+    pub compare_ref: Option<String>,
+
+    /// Alternating rounds of base and candidate per test with --compare-ref;
+    /// each side spends 1/N of a test's time budget per round [default: 20;
+    /// 6 with --quick].
+    #[arg(long, value_name = "N", requires = "compare_ref", value_parser = clap::value_parser!(u32).range(2..=1000), help_heading = "Baselines")]
+    pub rounds: Option<u32>,
+
+    /// Also count the instructions each benchmark iteration retires (Linux
+    /// perf events where the kernel allows them, else valgrind): repeatable
+    /// on a noisy machine, and compared with the plain threshold.
+    #[arg(long, help_heading = "Measurement")]
+    pub instructions: bool,
+
     /// Where named baselines live [default: `baseline-dir` from
     /// [workspace.metadata.perf], else target/perf/baselines].
     #[arg(long, value_name = "DIR", help_heading = "Baselines")]
@@ -123,7 +146,7 @@ pub enum MessageFormat {
 }
 
 /// Cargo's own flags, forwarded to cargo as the user wrote them.
-#[derive(Debug, Default, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct CargoOptions {
     /// Path to Cargo.toml.
     #[arg(long, value_name = "PATH", help_heading = "Package selection")]

@@ -1,32 +1,43 @@
-//! Comparing a run with a baseline: one verdict per test.
+//! Comparing a candidate with a base: one verdict per metric of each test.
 //!
-//! The rule (README, "How verdicts are made"): a test *regressed* when its
-//! median got slower by more than its threshold **and** the uncertainty
-//! intervals of the two medians do not overlap; *improved* is the mirror
-//! image. A median's interval is its 95% confidence interval widened to
-//! take in the median of every process that measured it. A change beyond the threshold whose intervals overlap is *within
-//! noise* and does not fail the run; a change inside the threshold is
-//! *unchanged*.
+//! The rule (README, "How verdicts are made"):
+//! 1. Each metric's change is estimated with a 95% confidence interval:
+//!    from the per-round ratios when base and candidate ran in alternating
+//!    rounds (`--compare-ref`), from the two runs' process medians when
+//!    comparing with a saved baseline.
+//! 2. A change is *real* when its one-sided p-value passes Holm's
+//!    correction over every metric compared (5% family-wise), i.e. the
+//!    interval excludes zero even after allowing for the number of tests.
+//! 3. A metric *regressed* when its change is real and the estimate is
+//!    beyond the threshold, and a re-run of the test confirms both (see
+//!    [`Comparison::confirm`]); beyond the threshold but not real, or not
+//!    confirmed, is *within noise*; inside the threshold is *unchanged*.
+//!
+//! Instruction counts and a load test's metrics against a saved baseline
+//! have no interval (they are one number a side): there the threshold
+//! alone decides, still subject to the confirming re-run.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use perf_record::{RunRecord, TestConfig, TestId, TestRecord};
+use perf_record::{RunRecord, TestConfig, TestId, TestKind, TestRecord};
 use serde::Serialize;
 
 use crate::environment;
+use crate::estimate::{ALPHA, ChangeEstimate, Side, holm};
 
-/// The verdict on one test.
+/// The verdict on one metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Faster beyond the threshold, and the intervals are apart.
+    /// Better beyond the threshold, and the change is real.
     Improved,
-    /// Slower beyond the threshold, and the intervals are apart: fails the run.
+    /// Worse beyond the threshold, real, and confirmed: fails the run.
     Regressed,
     /// The change is inside the threshold.
     Unchanged,
-    /// Beyond the threshold, but the intervals overlap: could be noise.
+    /// Beyond the threshold, but not distinguishable from noise (or not
+    /// confirmed by a re-run).
     WithinNoise,
     /// A side has no measurement (the test failed).
     NotComparable,
@@ -45,38 +56,116 @@ impl Verdict {
     }
 }
 
-/// One test in both runs.
+/// How the two sides were measured.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CompareMode {
+    /// Against a saved baseline: two separate runs.
+    Baseline,
+    /// `--compare-ref`: base and candidate built from two commits and run
+    /// in alternating rounds in this run.
+    Paired {
+        /// The revision as the user gave it.
+        base_ref: String,
+        /// Rounds per test.
+        rounds: u32,
+    },
+}
+
+/// What a confirming re-run of a flagged metric found.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Confirmation {
+    /// The change the re-run measured, in percent.
+    pub change_pct: Option<f64>,
+    /// Its interval, when it has one.
+    pub ci_pct: Option<[f64; 2]>,
+    /// Whether it was again real and beyond the threshold.
+    pub confirmed: bool,
+}
+
+/// One metric of one test on both sides.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TestComparison {
     /// Which test.
     pub id: TestId,
-    /// The metric compared.
+    /// The metric compared: `median_ns`, `instructions`, `p95_us`,
+    /// `p99_us`, `rps` or `error_rate_pct`.
     pub metric: &'static str,
     /// The verdict.
     pub verdict: Verdict,
-    /// The baseline's value: ns for `median_ns`, µs for `p95_us` and
-    /// `p99_us`, requests per second for `rps`, percent for `error_rate_pct`.
+    /// Whether a higher value is better (throughput).
+    pub higher_is_better: bool,
+    /// The base's value: ns for `median_ns`, instructions per iteration
+    /// for `instructions`, µs for `p95_us` and `p99_us`, requests per
+    /// second for `rps`, percent for `error_rate_pct`.
     pub baseline_ns: Option<f64>,
-    /// The current value, in the same unit.
+    /// The candidate's value, in the same unit.
     pub current_ns: Option<f64>,
-    /// `(current - baseline) / baseline`, in percent (for
-    /// `error_rate_pct`: the difference in percentage points).
+    /// The change in percent (the estimate of the change when there is
+    /// one; for `error_rate_pct`, the difference in percentage points).
     pub change_pct: Option<f64>,
-    /// The baseline median's uncertainty interval, ns (see [`uncertainty`]).
+    /// The change's 95% interval, in percent, and its p-values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<ChangeEstimate>,
+    /// The base median's 95% confidence interval, ns.
     pub baseline_interval_ns: Option<[f64; 2]>,
-    /// The current median's uncertainty interval, ns.
+    /// The candidate median's 95% confidence interval, ns.
     pub current_interval_ns: Option<[f64; 2]>,
     /// The threshold that applied, in percent.
     pub threshold_pct: f64,
+    /// What the confirming re-run found, when the metric was flagged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<Confirmation>,
     /// A unified diff of the test's configuration, when it changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_diff: Option<String>,
 }
 
+impl TestComparison {
+    /// How much worse the candidate is, in percent (negative: better).
+    pub fn worse_pct(&self) -> Option<f64> {
+        self.change_pct
+            .map(|c| if self.higher_is_better { -c } else { c })
+    }
+
+    /// The p-value of "the candidate is worse".
+    fn p_worse(&self) -> Option<f64> {
+        self.estimate.map(|e| {
+            if self.higher_is_better {
+                e.p_lower
+            } else {
+                e.p_higher
+            }
+        })
+    }
+
+    fn p_better(&self) -> Option<f64> {
+        self.estimate.map(|e| {
+            if self.higher_is_better {
+                e.p_higher
+            } else {
+                e.p_lower
+            }
+        })
+    }
+
+    /// The limit `worse_pct` is held to: the threshold, or one percentage
+    /// point for the error rate.
+    fn limit(&self) -> f64 {
+        if self.metric == "error_rate_pct" {
+            1.0
+        } else {
+            self.threshold_pct
+        }
+    }
+}
+
 /// A whole comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
-    /// The baseline file.
+    /// How the sides were measured.
+    pub mode: CompareMode,
+    /// The baseline file, or the base revision and its commit.
     pub baseline_path: String,
     /// When the baseline was made.
     pub baseline_created_utc: String,
@@ -84,16 +173,21 @@ pub struct Comparison {
     pub baseline_git_commit: Option<String>,
     /// How the baseline's environment differs from this one.
     pub environment_differences: Vec<String>,
-    /// Tests in both.
+    /// Every metric of the tests on both sides.
     pub tests: Vec<TestComparison>,
     /// Tests in the baseline that did not run now.
     pub only_in_baseline: Vec<TestId>,
     /// Tests that ran now but are not in the baseline.
     pub only_in_current: Vec<TestId>,
+    /// The median of the metrics' interval half-widths, in percent: the
+    /// smallest change this run could tell from noise.
+    pub noise_floor_pct: Option<f64>,
+    /// Metrics whose noise is larger than their threshold, in words.
+    pub noise_warnings: Vec<String>,
 }
 
 impl Comparison {
-    /// The tests that regressed.
+    /// The metrics that regressed.
     pub fn regressions(&self) -> impl Iterator<Item = &TestComparison> {
         self.tests
             .iter()
@@ -106,10 +200,105 @@ impl Comparison {
         ids.dedup();
         ids
     }
+
+    /// The tests with a metric that is flagged and not yet confirmed.
+    pub fn unconfirmed_tests(&self) -> Vec<TestId> {
+        let mut ids: Vec<TestId> = self
+            .tests
+            .iter()
+            .filter(|t| t.verdict == Verdict::Regressed && t.confirmation.is_none())
+            .map(|t| t.id.clone())
+            .collect();
+        ids.dedup();
+        ids
+    }
+
+    /// Applies the verdict rule (see the module docs) to every metric,
+    /// before confirmation, and works out the noise floor.
+    pub fn judge(&mut self) {
+        let worse: Vec<f64> = self
+            .tests
+            .iter()
+            .filter_map(TestComparison::p_worse)
+            .collect();
+        let better: Vec<f64> = self
+            .tests
+            .iter()
+            .filter_map(TestComparison::p_better)
+            .collect();
+        let (worse, better) = (holm(&worse, ALPHA), holm(&better, ALPHA));
+        let (mut worse, mut better) = (worse.into_iter(), better.into_iter());
+        for test in &mut self.tests {
+            let (real_worse, real_better) = if test.estimate.is_some() {
+                (
+                    worse.next().unwrap_or(false),
+                    better.next().unwrap_or(false),
+                )
+            } else {
+                (true, true)
+            };
+            test.verdict = match test.worse_pct() {
+                None => Verdict::NotComparable,
+                Some(w) if w > test.limit() && real_worse => Verdict::Regressed,
+                Some(w) if w < -test.limit() && real_better => Verdict::Improved,
+                Some(w) if w.abs() > test.limit() => Verdict::WithinNoise,
+                Some(_) => Verdict::Unchanged,
+            };
+        }
+        let mut noise: Vec<f64> = self
+            .tests
+            .iter()
+            .filter_map(|t| t.estimate.map(|e| e.noise_pct()))
+            .collect();
+        noise.sort_by(f64::total_cmp);
+        self.noise_floor_pct = noise.get(noise.len() / 2).copied();
+        self.noise_warnings = self
+            .tests
+            .iter()
+            .filter_map(|t| {
+                let noise = t.estimate?.noise_pct();
+                (noise >= t.threshold_pct).then(|| {
+                    format!(
+                        "{} {}: noise ±{noise:.1}%: a {}% threshold cannot be checked here; raise it, \
+                         measure longer, or count instructions (--instructions)",
+                        t.id, t.metric, t.threshold_pct
+                    )
+                })
+            })
+            .collect();
+    }
+
+    /// Takes a confirming re-run's comparison of the tests that
+    /// [`Self::unconfirmed_tests`] named: a flagged metric stays
+    /// regressed only when the re-run finds it again beyond the threshold
+    /// and real (at 5%, uncorrected: it is one planned test).
+    pub fn confirm(&mut self, rerun: &[TestComparison]) {
+        for test in &mut self.tests {
+            if test.verdict != Verdict::Regressed || test.confirmation.is_some() {
+                continue;
+            }
+            let again = rerun
+                .iter()
+                .find(|r| r.id == test.id && r.metric == test.metric);
+            let confirmed = again.is_some_and(|r| {
+                r.worse_pct().is_some_and(|w| w > r.limit())
+                    && r.p_worse().is_none_or(|p| p <= ALPHA)
+            });
+            test.confirmation = Some(Confirmation {
+                change_pct: again.and_then(|r| r.change_pct),
+                ci_pct: again.and_then(|r| r.estimate.map(|e| e.ci_pct)),
+                confirmed,
+            });
+            if !confirmed {
+                test.verdict = Verdict::WithinNoise;
+            }
+        }
+    }
 }
 
-/// Compares `current` with `baseline`. Each current test carries the
-/// threshold that applies to it in `config.regression_threshold_pct`.
+/// Compares `current` with a saved `baseline`. Each current test carries
+/// the threshold that applies to it in `config.regression_threshold_pct`.
+/// The verdicts are preliminary until [`Comparison::judge`] runs.
 pub fn compare(baseline: &RunRecord, baseline_path: &Path, current: &RunRecord) -> Comparison {
     let before: BTreeMap<&TestId, &TestRecord> =
         baseline.tests.iter().map(|t| (&t.id, t)).collect();
@@ -117,15 +306,10 @@ pub fn compare(baseline: &RunRecord, baseline_path: &Path, current: &RunRecord) 
     let tests = now
         .iter()
         .filter_map(|(id, test)| before.get(id).map(|old| (old, test)))
-        .flat_map(|(old, test)| {
-            if test.kind == perf_record::TestKind::Load {
-                compare_load(old, test)
-            } else {
-                vec![compare_test(old, test)]
-            }
-        })
+        .flat_map(|(old, test)| compare_records(old, test))
         .collect();
-    Comparison {
+    let mut comparison = Comparison {
+        mode: CompareMode::Baseline,
         baseline_path: baseline_path.display().to_string(),
         baseline_created_utc: baseline.created_utc.clone(),
         baseline_git_commit: baseline.environment.git_commit.clone(),
@@ -144,165 +328,178 @@ pub fn compare(baseline: &RunRecord, baseline_path: &Path, current: &RunRecord) 
             .filter(|id| !before.contains_key(*id))
             .map(|id| (*id).clone())
             .collect(),
-    }
+        noise_floor_pct: None,
+        noise_warnings: Vec::new(),
+    };
+    comparison.judge();
+    comparison
 }
 
-fn compare_test(old: &TestRecord, new: &TestRecord) -> TestComparison {
-    let threshold = new
+/// The metrics of one test measured in two separate runs.
+pub fn compare_records(old: &TestRecord, new: &TestRecord) -> Vec<TestComparison> {
+    let mut metrics = if new.kind == TestKind::Load {
+        load_metrics(old, new, None)
+    } else {
+        vec![bench_median(old, new, None)]
+    };
+    metrics.extend(instructions(old, new));
+    metrics
+}
+
+/// The threshold that applies to a test.
+fn threshold_of(record: &TestRecord) -> f64 {
+    record
         .config
         .regression_threshold_pct
-        .unwrap_or(crate::DEFAULT_THRESHOLD_PCT);
-    let interval = |t: &TestRecord| {
-        t.stats
-            .as_ref()
-            .map(|s| uncertainty(s, &t.process_medians_ns))
-    };
-    let (baseline_ns, current_ns) = (
-        old.stats.as_ref().map(|s| s.median_ns),
-        new.stats.as_ref().map(|s| s.median_ns),
-    );
-    let (baseline_ci, current_ci) = (interval(old), interval(new));
-    let (change_pct, verdict) = match (baseline_ns, current_ns, baseline_ci, current_ci) {
-        (Some(before), Some(after), Some(ci_before), Some(ci_after)) if before > 0.0 => {
-            let change = (after / before - 1.0) * 100.0;
-            (
-                Some(change),
-                verdict(change, threshold, ci_before, ci_after),
-            )
-        }
-        _ => (None, Verdict::NotComparable),
+        .unwrap_or(crate::DEFAULT_THRESHOLD_PCT)
+}
+
+/// A comparison of one metric, before the verdict rule.
+fn metric(
+    new: &TestRecord,
+    metric: &'static str,
+    values: (Option<f64>, Option<f64>),
+    estimate: Option<ChangeEstimate>,
+    higher_is_better: bool,
+) -> TestComparison {
+    let (base, current) = values;
+    let change_pct = match (base, current, estimate) {
+        (_, _, Some(e)) => Some(e.change_pct),
+        (Some(b), Some(c), None) if metric == "error_rate_pct" => Some(c - b),
+        (Some(b), Some(c), None) if b > 0.0 => Some((c / b - 1.0) * 100.0),
+        _ => None,
     };
     TestComparison {
         id: new.id.clone(),
-        metric: "median_ns",
-        verdict,
-        baseline_ns,
-        current_ns,
+        metric,
+        verdict: Verdict::NotComparable,
+        higher_is_better,
+        baseline_ns: base,
+        current_ns: current,
         change_pct,
-        baseline_interval_ns: baseline_ci,
-        current_interval_ns: current_ci,
-        threshold_pct: threshold,
-        config_diff: config_diff(&old.config, &new.config),
+        estimate,
+        baseline_interval_ns: None,
+        current_interval_ns: None,
+        threshold_pct: threshold_of(new),
+        confirmation: None,
+        config_diff: None,
     }
+}
+
+/// A benchmark's median. `paired_ratios`: the per-round ratios when both
+/// sides ran in alternating rounds.
+pub fn bench_median(
+    old: &TestRecord,
+    new: &TestRecord,
+    paired_ratios: Option<&[f64]>,
+) -> TestComparison {
+    let side = |t: &TestRecord| {
+        t.stats.as_ref().and_then(|s| {
+            Side::from_medians(
+                &t.process_medians_ns,
+                s.median_ns,
+                [s.median_ci_low_ns, s.median_ci_high_ns],
+            )
+        })
+    };
+    let estimate = match paired_ratios {
+        Some(ratios) => ChangeEstimate::paired(ratios),
+        None => side(old)
+            .zip(side(new))
+            .and_then(|(a, b)| ChangeEstimate::unpaired(a, b)),
+    };
+    let median = |t: &TestRecord| t.stats.as_ref().map(|s| s.median_ns);
+    let interval = |t: &TestRecord| {
+        t.stats
+            .as_ref()
+            .map(|s| [s.median_ci_low_ns, s.median_ci_high_ns])
+    };
+    let mut comparison = metric(
+        new,
+        "median_ns",
+        (median(old), median(new)),
+        estimate.filter(|_| median(old).is_some() && median(new).is_some()),
+        false,
+    );
+    comparison.baseline_interval_ns = interval(old);
+    comparison.current_interval_ns = interval(new);
+    comparison.config_diff = config_diff(&old.config, &new.config);
+    comparison
+}
+
+/// Instructions per iteration, when both sides counted them.
+fn instructions(old: &TestRecord, new: &TestRecord) -> Option<TestComparison> {
+    let (Some(before), Some(after)) = (&old.instructions, &new.instructions) else {
+        return None;
+    };
+    Some(metric(
+        new,
+        "instructions",
+        (Some(before.per_iteration), Some(after.per_iteration)),
+        None,
+        false,
+    ))
+}
+
+/// Per-round ratios of a load test's metrics, when both sides ran in
+/// alternating rounds.
+#[derive(Debug, Clone, Default)]
+pub struct LoadRatios {
+    /// p95 latency, candidate over base, per round.
+    pub p95: Vec<f64>,
+    /// p99 latency.
+    pub p99: Vec<f64>,
+    /// Throughput.
+    pub rps: Vec<f64>,
 }
 
 /// A load test's metrics, each with its direction: latency percentiles
-/// and the error rate are better lower, throughput higher. There is one
-/// run on each side, so the verdict is the threshold alone.
-fn compare_load(old: &TestRecord, new: &TestRecord) -> Vec<TestComparison> {
-    let threshold = new
-        .config
-        .regression_threshold_pct
-        .unwrap_or(crate::DEFAULT_THRESHOLD_PCT);
+/// and the error rate are better lower, throughput higher.
+pub fn load_metrics(
+    old: &TestRecord,
+    new: &TestRecord,
+    paired: Option<&LoadRatios>,
+) -> Vec<TestComparison> {
     let (Some(before), Some(after)) = (&old.load, &new.load) else {
-        return vec![TestComparison {
-            id: new.id.clone(),
-            metric: "p95_us",
-            verdict: Verdict::NotComparable,
-            baseline_ns: None,
-            current_ns: None,
-            change_pct: None,
-            baseline_interval_ns: None,
-            current_interval_ns: None,
-            threshold_pct: threshold,
-            config_diff: None,
-        }];
+        return vec![metric(new, "p95_us", (None, None), None, false)];
     };
-    let metrics: [(&'static str, f64, f64, bool); 4] = [
-        (
+    let estimate = |ratios: Option<&Vec<f64>>| ratios.and_then(|r| ChangeEstimate::paired(r));
+    vec![
+        metric(
+            new,
             "p95_us",
-            before.latency.p95_us as f64,
-            after.latency.p95_us as f64,
+            (
+                Some(before.latency.p95_us as f64),
+                Some(after.latency.p95_us as f64),
+            ),
+            estimate(paired.map(|p| &p.p95)),
             false,
         ),
-        (
+        metric(
+            new,
             "p99_us",
-            before.latency.p99_us as f64,
-            after.latency.p99_us as f64,
+            (
+                Some(before.latency.p99_us as f64),
+                Some(after.latency.p99_us as f64),
+            ),
+            estimate(paired.map(|p| &p.p99)),
             false,
         ),
-        ("rps", before.rps, after.rps, true),
-        (
+        metric(
+            new,
+            "rps",
+            (Some(before.rps), Some(after.rps)),
+            estimate(paired.map(|p| &p.rps)),
+            true,
+        ),
+        metric(
+            new,
             "error_rate_pct",
-            before.error_rate_pct,
-            after.error_rate_pct,
+            (Some(before.error_rate_pct), Some(after.error_rate_pct)),
+            None,
             false,
         ),
-    ];
-    metrics
-        .into_iter()
-        .map(|(metric, base, current, higher_is_better)| {
-            let (change, verdict) = if metric == "error_rate_pct" {
-                // A rate that starts at zero has no relative change: more
-                // than one percentage point up is a regression.
-                let points = current - base;
-                let verdict = if points > 1.0 {
-                    Verdict::Regressed
-                } else if points < -1.0 {
-                    Verdict::Improved
-                } else {
-                    Verdict::Unchanged
-                };
-                (Some(points), verdict)
-            } else if base > 0.0 {
-                let change = (current / base - 1.0) * 100.0;
-                let worse = if higher_is_better { -change } else { change };
-                let verdict = if worse > threshold {
-                    Verdict::Regressed
-                } else if worse < -threshold {
-                    Verdict::Improved
-                } else {
-                    Verdict::Unchanged
-                };
-                (Some(change), verdict)
-            } else {
-                (None, Verdict::NotComparable)
-            };
-            TestComparison {
-                id: new.id.clone(),
-                metric,
-                verdict,
-                baseline_ns: Some(base),
-                current_ns: Some(current),
-                change_pct: change,
-                baseline_interval_ns: None,
-                current_interval_ns: None,
-                threshold_pct: threshold,
-                config_diff: None,
-            }
-        })
-        .collect()
-}
-
-/// How far a test's median could be from the truth: the 95% interval of
-/// the pooled median, widened to take in every process's own median. The
-/// processes' spread is usually the larger part: it is the variation
-/// between runs that a single process cannot see.
-pub fn uncertainty(stats: &perf_record::BenchStats, process_medians: &[f64]) -> [f64; 2] {
-    process_medians.iter().fold(
-        [stats.median_ci_low_ns, stats.median_ci_high_ns],
-        |[low, high], &m| [low.min(m), high.max(m)],
-    )
-}
-
-/// The verdict rule; see the module documentation.
-pub fn verdict(change_pct: f64, threshold_pct: f64, before: [f64; 2], after: [f64; 2]) -> Verdict {
-    let overlap = after[0] <= before[1] && before[0] <= after[1];
-    if change_pct > threshold_pct {
-        if overlap {
-            Verdict::WithinNoise
-        } else {
-            Verdict::Regressed
-        }
-    } else if change_pct < -threshold_pct {
-        if overlap {
-            Verdict::WithinNoise
-        } else {
-            Verdict::Improved
-        }
-    } else {
-        Verdict::Unchanged
-    }
+    ]
 }
 
 /// A readable diff of what was configured differently, ignoring the
@@ -333,23 +530,128 @@ fn config_diff(old: &TestConfig, new: &TestConfig) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn record(name: &str, process_medians: &[f64]) -> TestRecord {
+        let mut samples = Vec::new();
+        for m in process_medians {
+            samples.extend([m * 0.99, *m, m * 1.01]);
+        }
+        TestRecord {
+            id: TestId {
+                package: "demo".into(),
+                target: "perf".into(),
+                name: name.into(),
+            },
+            kind: TestKind::Bench,
+            config: TestConfig {
+                warm_up_ns: 1,
+                measurement_ns: 2,
+                quick: false,
+                processes: 3,
+                regression_threshold_pct: Some(10.0),
+            },
+            outcome: perf_record::TestOutcome::Passed,
+            stats: perf_record::BenchStats::from_samples(&samples, 1),
+            samples_ns: samples,
+            process_medians_ns: process_medians.to_vec(),
+            timer_resolution_ns: 1.0,
+            load: None,
+            server: None,
+            thresholds: Vec::new(),
+            instructions: None,
+        }
+    }
+
+    fn judged(tests: Vec<TestComparison>) -> Comparison {
+        let mut comparison = Comparison {
+            mode: CompareMode::Baseline,
+            baseline_path: String::new(),
+            baseline_created_utc: String::new(),
+            baseline_git_commit: None,
+            environment_differences: Vec::new(),
+            tests,
+            only_in_baseline: Vec::new(),
+            only_in_current: Vec::new(),
+            noise_floor_pct: None,
+            noise_warnings: Vec::new(),
+        };
+        comparison.judge();
+        comparison
+    }
+
     #[test]
-    fn the_verdict_needs_both_the_threshold_and_separate_intervals() {
-        let base = [99.0, 101.0];
-        assert_eq!(
-            verdict(20.0, 10.0, base, [119.0, 121.0]),
-            Verdict::Regressed
+    fn a_real_slowdown_beyond_the_threshold_regresses() {
+        let base = record("a", &[100.0, 101.0, 99.0]);
+        let slow = record("a", &[150.0, 151.0, 149.0]);
+        let comparison = judged(vec![bench_median(&base, &slow, None)]);
+        assert_eq!(comparison.tests[0].verdict, Verdict::Regressed);
+        assert_eq!(comparison.unconfirmed_tests().len(), 1);
+    }
+
+    #[test]
+    fn a_change_inside_the_threshold_or_inside_the_noise_does_not() {
+        let base = record("a", &[100.0, 101.0, 99.0]);
+        let near = record("a", &[104.0, 105.0, 103.0]);
+        let noisy = record("a", &[100.0, 160.0, 110.0]);
+        let comparison = judged(vec![
+            bench_median(&base, &near, None),
+            bench_median(&base, &noisy, None),
+        ]);
+        assert_eq!(comparison.tests[0].verdict, Verdict::Unchanged);
+        assert_eq!(comparison.tests[1].verdict, Verdict::WithinNoise);
+        assert!(
+            comparison
+                .noise_warnings
+                .iter()
+                .any(|w| w.contains("cannot be checked")),
+            "{:?}",
+            comparison.noise_warnings
         );
-        assert_eq!(
-            verdict(20.0, 10.0, base, [100.5, 140.0]),
-            Verdict::WithinNoise
-        );
-        assert_eq!(verdict(5.0, 10.0, base, [104.0, 106.0]), Verdict::Unchanged);
-        assert_eq!(verdict(-20.0, 10.0, base, [79.0, 81.0]), Verdict::Improved);
-        assert_eq!(
-            verdict(-20.0, 10.0, base, [60.0, 100.0]),
-            Verdict::WithinNoise
-        );
+    }
+
+    #[test]
+    fn paired_rounds_decide_on_their_ratios() {
+        let base = record("a", &[100.0]);
+        let slow = record("a", &[112.0]);
+        let ratios = [1.12, 1.11, 1.13, 1.12, 1.12, 1.10, 1.12, 1.13];
+        let flat = [1.0, 1.01, 0.99, 1.0, 1.02, 0.98, 1.0, 1.0];
+        let comparison = judged(vec![
+            bench_median(&base, &slow, Some(&ratios)),
+            bench_median(&base, &base, Some(&flat)),
+        ]);
+        assert_eq!(comparison.tests[0].verdict, Verdict::Regressed);
+        assert_eq!(comparison.tests[1].verdict, Verdict::Unchanged);
+        assert!(comparison.noise_floor_pct.unwrap() < 2.0);
+    }
+
+    #[test]
+    fn a_regression_the_rerun_does_not_find_is_within_noise() {
+        let base = record("a", &[100.0, 101.0, 99.0]);
+        let slow = record("a", &[150.0, 151.0, 149.0]);
+        let mut comparison = judged(vec![bench_median(&base, &slow, None)]);
+        let rerun = judged(vec![bench_median(&base, &base, None)]);
+        comparison.confirm(&rerun.tests);
+        assert_eq!(comparison.tests[0].verdict, Verdict::WithinNoise);
+        assert!(!comparison.tests[0].confirmation.unwrap().confirmed);
+        let mut comparison = judged(vec![bench_median(&base, &slow, None)]);
+        let rerun = judged(vec![bench_median(&base, &slow, None)]);
+        comparison.confirm(&rerun.tests);
+        assert_eq!(comparison.tests[0].verdict, Verdict::Regressed);
+        assert!(comparison.unconfirmed_tests().is_empty());
+    }
+
+    #[test]
+    fn many_tests_raise_the_bar() {
+        // One borderline change among twenty: Holm asks for more.
+        let base = record("a", &[100.0, 101.0, 99.0]);
+        let borderline = record("a", &[110.5, 113.0, 108.0]);
+        let alone = judged(vec![bench_median(&base, &borderline, None)]);
+        let mut many = vec![bench_median(&base, &borderline, None)];
+        for _ in 0..19 {
+            many.push(bench_median(&base, &base, None));
+        }
+        let many = judged(many);
+        assert_eq!(alone.tests[0].verdict, Verdict::Regressed);
+        assert_eq!(many.tests[0].verdict, Verdict::WithinNoise);
     }
 
     #[test]

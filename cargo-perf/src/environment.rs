@@ -1,4 +1,6 @@
-//! Where and from what a run was made: git commit, host, rustc, profile.
+//! Where and from what a run was made: git commit, host, CPU, rustc and
+//! its target, profile, features, and the dependency versions (a hash of
+//! Cargo.lock).
 
 use std::path::Path;
 use std::process::Command;
@@ -6,7 +8,7 @@ use std::process::Command;
 use perf_record::Environment;
 
 /// Describes this machine and the workspace's state.
-pub fn fingerprint(workspace_root: &Path, profile: &str) -> Environment {
+pub fn fingerprint(workspace_root: &Path, cargo: &crate::cli::CargoOptions) -> Environment {
     let git = |args: &[&str]| -> Option<String> {
         let output = Command::new("git")
             .arg("-C")
@@ -22,16 +24,38 @@ pub fn fingerprint(workspace_root: &Path, profile: &str) -> Environment {
     let git_commit = git(&["rev-parse", "HEAD"]);
     let git_dirty = git_commit.is_some()
         && git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
-    let rustc = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
-        .arg("-V")
+    let verbose = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+        .arg("-vV")
         .current_dir(workspace_root)
         .output()
         .ok()
         .filter(|o| o.status.success())
-        .map_or_else(
-            || "unknown".to_owned(),
-            |o| String::from_utf8_lossy(&o.stdout).trim().to_owned(),
-        );
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let rustc = verbose
+        .lines()
+        .next()
+        .filter(|l| !l.is_empty())
+        .unwrap_or("unknown")
+        .to_owned();
+    let target = verbose
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(str::to_owned);
+    let mut features: Vec<String> = cargo
+        .features
+        .iter()
+        .flat_map(|f| f.split([' ', ',']))
+        .filter(|f| !f.is_empty())
+        .map(str::to_owned)
+        .collect();
+    features.sort();
+    if cargo.all_features {
+        features.insert(0, "--all-features".to_owned());
+    }
+    if cargo.no_default_features {
+        features.insert(0, "--no-default-features".to_owned());
+    }
     Environment {
         git_commit,
         git_dirty,
@@ -41,8 +65,20 @@ pub fn fingerprint(workspace_root: &Path, profile: &str) -> Environment {
         cpu: cpu_model(),
         cpus: std::thread::available_parallelism().map_or(1, usize::from),
         rustc,
-        profile: profile.to_owned(),
+        profile: cargo.profile_name().to_owned(),
+        target,
+        features,
+        cargo_lock_hash: std::fs::read(workspace_root.join("Cargo.lock"))
+            .ok()
+            .map(|bytes| format!("{:016x}", fnv1a(&bytes))),
     }
+}
+
+/// FNV-1a, 64 bits: stable across Rust versions, unlike std's hasher.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 fn host_name() -> String {
@@ -77,10 +113,29 @@ pub fn differences(
     check("host", &baseline.host, &current.host);
     check("rustc", &baseline.rustc, &current.rustc);
     check("profile", &baseline.profile, &current.profile);
+    let unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".to_owned());
+    check(
+        "target",
+        &unknown(&baseline.target),
+        &unknown(&current.target),
+    );
+    check(
+        "features",
+        &baseline.features.join(" "),
+        &current.features.join(" "),
+    );
     check(
         "cpu",
         baseline.cpu.as_deref().unwrap_or("unknown"),
         current.cpu.as_deref().unwrap_or("unknown"),
     );
+    // Old baselines have no hash: only a known difference is news.
+    if let (Some(a), Some(b)) = (&baseline.cargo_lock_hash, &current.cargo_lock_hash)
+        && a != b
+    {
+        differences.push(format!(
+            "Cargo.lock: hash {a} (baseline) vs {b} (now): dependency versions changed"
+        ));
+    }
     differences
 }

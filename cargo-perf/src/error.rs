@@ -86,6 +86,9 @@ pub enum CliError {
     /// exited mid-run.
     #[error("{0}")]
     Server(String),
+    /// `--compare-ref`: the revision cannot be found or checked out.
+    #[error("{0}")]
+    Git(String),
     /// A file could not be written.
     #[error("failed to write {}", path.display())]
     Write {
@@ -113,6 +116,7 @@ impl CliError {
             // cargo metadata fails on what the user gave: a manifest path
             // that does not exist, a Cargo.toml that does not parse.
             Self::Usage(_)
+            | Self::Git(_)
             | Self::UnknownPackage { .. }
             | Self::Config { .. }
             | Self::Metadata(_) => exit_code::USAGE,

@@ -18,17 +18,26 @@ pub mod compare;
 pub mod discover;
 pub mod environment;
 pub mod error;
+pub mod estimate;
 pub mod exit_code;
+pub mod instructions;
+pub mod paired;
 pub mod report;
 pub mod runner;
 pub mod server;
 pub mod workspace;
+pub mod worktree;
 
 /// The regression threshold when nothing else sets one, in percent.
 pub const DEFAULT_THRESHOLD_PCT: f64 = 10.0;
 /// Processes each test is measured in, unless `--processes` or `--quick`
 /// says otherwise.
 pub const DEFAULT_PROCESSES: u32 = 3;
+/// Alternating rounds per test with `--compare-ref`, unless `--rounds`
+/// says otherwise.
+pub const DEFAULT_ROUNDS: u32 = 20;
+/// Rounds with `--compare-ref --quick`.
+pub const QUICK_ROUNDS: u32 = 6;
 
 /// Parses the command line, runs, prints errors; the one place that
 /// decides the exit code.

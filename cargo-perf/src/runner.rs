@@ -34,6 +34,8 @@ pub struct RunOptions {
     pub allow_remote: bool,
     /// `--verbose`: show the binaries' output.
     pub verbose: bool,
+    /// `--instructions`: count instructions for every benchmark.
+    pub instructions: bool,
 }
 
 /// Runs the tests and returns one record each.
@@ -126,13 +128,47 @@ pub fn run_tests(
         .map(|(((test, results), failure), server)| {
             let mut record = failure.unwrap_or_else(|| merge(test, results));
             record.server = server;
+            count_instructions(&mut record, test, &binaries[test.binary], options);
             record
         })
         .collect())
 }
 
+/// Adds the instruction count to a benchmark's record when `--instructions`
+/// or the test asks for it; a count that fails is a warning, not a failed
+/// test (the time was measured).
+pub(crate) fn count_instructions(
+    record: &mut TestRecord,
+    test: &DiscoveredTest,
+    binary: &PerfBinary,
+    options: &RunOptions,
+) {
+    let wanted = options.instructions || test.listed.instructions;
+    let Some(stats) = record.stats.as_ref().filter(|_| wanted) else {
+        return;
+    };
+    let Some(counter) = crate::instructions::Counter::detect() else {
+        eprintln!(
+            "warning: {}: {}",
+            test.id,
+            crate::instructions::Counter::UNAVAILABLE
+        );
+        return;
+    };
+    match crate::instructions::count(
+        counter,
+        test,
+        &binary.executable,
+        &binary.target.manifest_dir,
+        stats.median_ns,
+    ) {
+        Ok(count) => record.instructions = Some(count),
+        Err(message) => eprintln!("warning: {}: {message}", test.id),
+    }
+}
+
 /// A few words on a finished process, for the progress line.
-fn summary_of(result: &TestResult) -> String {
+pub(crate) fn summary_of(result: &TestResult) -> String {
     match (&result.stats, &result.load) {
         (_, Some(load)) => format!(
             "{:.0} req/s, p95 {:.2} ms, errors {:.2}%",
@@ -147,7 +183,7 @@ fn summary_of(result: &TestResult) -> String {
 
 /// One record from the processes that measured a test: the samples are
 /// pooled, and each process's median is kept to show their spread.
-fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
+pub(crate) fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
     let processes = u32::try_from(results.len()).unwrap_or(u32::MAX);
     let mut samples = Vec::new();
     let mut process_medians = Vec::new();
@@ -199,12 +235,13 @@ fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
         load,
         server: None,
         thresholds: Vec::new(),
+        instructions: None,
     }
 }
 
 /// Runs one process measuring one test: its result, or the record of its
 /// failure.
-fn run_process(
+pub(crate) fn run_process(
     test: &DiscoveredTest,
     binary: &PerfBinary,
     options: &RunOptions,
@@ -316,6 +353,7 @@ fn run_process(
         load: None,
         server: None,
         thresholds: Vec::new(),
+        instructions: None,
     };
     Ok(match result {
         Some(result) => match result.outcome {
@@ -369,7 +407,7 @@ fn tail(text: &str, lines: usize) -> String {
 
 /// Progress on stderr: a line per process, rewritten in place on a
 /// terminal.
-struct Progress {
+pub(crate) struct Progress {
     total: usize,
     tty: bool,
     started: Instant,
@@ -383,7 +421,7 @@ const PROGRESS_PREFIX: &str = "cargo-perf-progress ";
 const PLAIN_EVERY: Duration = Duration::from_secs(5);
 
 impl Progress {
-    fn new(total: usize) -> Self {
+    pub(crate) fn new(total: usize) -> Self {
         Self {
             total,
             tty: std::io::stderr().is_terminal(),
@@ -430,20 +468,20 @@ impl Progress {
     }
 
     fn start(&mut self, step: usize, test: &DiscoveredTest, pass: u32, passes: u32) {
+        self.begin(self.label(step, test, pass, passes));
+    }
+
+    /// A process starts; `label` names it.
+    pub(crate) fn begin(&mut self, label: String) {
         self.started = Instant::now();
-        self.label = self.label(step, test, pass, passes);
+        self.label = label;
         self.last_plain = None;
         if !self.tty {
             return;
         }
         let mut stderr = std::io::stderr().lock();
         // A failed write to the terminal is not worth stopping the run for.
-        let _ = write!(
-            stderr,
-            "\r\x1b[2K{:>12} {} ...",
-            "Running",
-            self.label(step, test, pass, passes)
-        );
+        let _ = write!(stderr, "\r\x1b[2K{:>12} {} ...", "Running", self.label);
         let _ = stderr.flush();
     }
 
@@ -455,13 +493,15 @@ impl Progress {
         passes: u32,
         summary: Option<String>,
     ) {
+        self.label = self.label(step, test, pass, passes);
+        self.end(summary);
+    }
+
+    /// The process started by [`Self::begin`] ended.
+    pub(crate) fn end(&mut self, summary: Option<String>) {
         let elapsed = self.started.elapsed().as_secs_f64();
         let what = summary.unwrap_or_else(|| "FAILED".to_owned());
-        let line = format!(
-            "{:>12} {} {what} ({elapsed:.1}s)",
-            "Measured",
-            self.label(step, test, pass, passes)
-        );
+        let line = format!("{:>12} {} {what} ({elapsed:.1}s)", "Measured", self.label);
         let mut stderr = std::io::stderr().lock();
         let _ = if self.tty {
             writeln!(stderr, "\r\x1b[2K{line}")

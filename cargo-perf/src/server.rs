@@ -113,6 +113,7 @@ pub fn install_signal_handler() {
         for pid in &pids {
             signal(*pid, rustix::process::Signal::KILL);
         }
+        crate::worktree::remove_all();
         eprintln!("\ninterrupted: stopped the server; no baseline was written");
         CLEANED_UP.store(true, Ordering::SeqCst);
         #[expect(

@@ -158,6 +158,7 @@ fn emit(
     let threshold = option_tokens(options.regression_threshold_pct.as_ref());
     let warm_up = option_tokens(options.warm_up_ns.as_ref());
     let measurement = option_tokens(options.measurement_ns.as_ref());
+    let instructions = options.instructions;
     quote::quote! {
         #function
 
@@ -174,6 +175,7 @@ fn emit(
                     regression_threshold_pct: #threshold,
                     warm_up_ns: #warm_up,
                     measurement_ns: #measurement,
+                    count_instructions: #instructions,
                     run: #run,
                 }
             }

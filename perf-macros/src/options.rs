@@ -7,7 +7,7 @@ use syn::parse::Parser as _;
 
 /// Every option, for "expected one of" messages.
 const OPTIONS: &str = "`ignore`, `ignore = \"reason\"`, `regression_threshold = \"10%\"`, \
-                       `warm_up_time = \"1s\"`, `measurement_time = \"3s\"` (benchmarks); \
+                       `warm_up_time = \"1s\"`, `measurement_time = \"3s\"`, `instructions` (benchmarks); \
                        `load = \"normal_load\"` or `load(...)`, `threshold(p95 = \"200ms\")` (load tests)";
 
 /// The checked options.
@@ -18,6 +18,8 @@ pub(crate) struct PerfTestOptions {
     pub(crate) regression_threshold_pct: Option<f64>,
     pub(crate) warm_up_ns: Option<u64>,
     pub(crate) measurement_ns: Option<u64>,
+    /// `instructions`: count retired instructions too.
+    pub(crate) instructions: bool,
     /// `load = "preset"` or `load(...)`.
     pub(crate) load: Option<crate::load::LoadSpec>,
     /// `threshold(p95 = "200ms", ...)`: (metric, value as written).
@@ -48,8 +50,8 @@ impl PerfTestOptions {
         } else if let Some(span) = options.bench_only {
             return Err(syn::Error::new(
                 span,
-                "`warm_up_time` and `measurement_time` apply to benchmarks; a load test's length is its workload's \
-                 (`hold`, `duration` or `stages`)",
+                "`warm_up_time`, `measurement_time` and `instructions` apply to benchmarks; a load test's length \
+                 is its workload's (`hold`, `duration` or `stages`)",
             ));
         }
         Ok(options)
@@ -86,6 +88,15 @@ impl PerfTestOptions {
             }
             "load" => {
                 self.load = Some(crate::load::LoadSpec::parse(meta)?);
+            }
+            "instructions" => {
+                if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                    return Err(meta.error(
+                        "`instructions` takes no value: write `#[perf_test(instructions)]`",
+                    ));
+                }
+                self.bench_only.get_or_insert(ident.span());
+                self.instructions = true;
             }
             "tasks" => {
                 self.load_only.get_or_insert(ident.span());

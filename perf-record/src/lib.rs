@@ -15,6 +15,6 @@ pub mod threshold;
 pub mod units;
 
 pub use protocol::{ListedTest, Listing, TestConfig, TestKind, TestOutcome, TestResult};
-pub use record::{Environment, RunRecord, TestId, TestRecord};
+pub use record::{Environment, InstructionCount, RunRecord, TestId, TestRecord};
 pub use stats::{BenchStats, Outliers};
 pub use units::{UnitError, parse_duration, parse_percent};

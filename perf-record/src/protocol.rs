@@ -13,6 +13,14 @@ use crate::load::LoadStats;
 use crate::stats::BenchStats;
 use crate::threshold::Threshold;
 
+/// A benchmark's warm-up when neither the test nor the command line sets
+/// one, in nanoseconds.
+pub const DEFAULT_WARM_UP_NS: u64 = 1_000_000_000;
+/// Its measurement time, likewise.
+pub const DEFAULT_MEASUREMENT_NS: u64 = 3_000_000_000;
+/// The longest warm-up under `--quick`.
+pub const QUICK_WARM_UP_NS: u64 = 100_000_000;
+
 /// Version of this protocol; both sides check it.
 pub const PROTOCOL_VERSION: u32 = 1;
 
@@ -38,6 +46,10 @@ pub mod env {
     pub const PROGRESS: &str = "CARGO_PERF_PROGRESS";
     /// Worker threads of the load generator.
     pub const GENERATOR_THREADS: &str = "CARGO_PERF_GENERATOR_THREADS";
+    /// `N`: run the routine exactly N times, untimed (no warm-up), and
+    /// exit: `cargo perf` counts the instructions of two such runs under
+    /// a counter and takes the difference.
+    pub const COUNT_ITERATIONS: &str = "CARGO_PERF_COUNT_ITERATIONS";
     /// `N`: this process is one of N that measure the test; it spends 1/N
     /// of the warm-up and measurement time.
     pub const SHARE: &str = "CARGO_PERF_SHARE";
@@ -95,6 +107,9 @@ pub struct ListedTest {
     pub measurement_ns: Option<u64>,
     /// Where the test is defined.
     pub source: SourceLocation,
+    /// `#[perf_test(instructions)]`: count retired instructions too.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub instructions: bool,
     /// A load test's SLA thresholds, as declared.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thresholds: Vec<Threshold>,

@@ -54,6 +54,16 @@ pub struct Environment {
     pub rustc: String,
     /// The cargo profile the tests were built with.
     pub profile: String,
+    /// The target triple rustc builds for (`host` of `rustc -vV`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// The feature flags the tests were built with, as given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
+    /// FNV-1a hash of the workspace's Cargo.lock, in hex: the same hash
+    /// means the same dependency versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cargo_lock_hash: Option<String>,
 }
 
 /// One test of a run.
@@ -90,6 +100,21 @@ pub struct TestRecord {
     /// A load test's SLA thresholds, checked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thresholds: Vec<ThresholdResult>,
+    /// Instructions retired per iteration, when counted (`--instructions`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<InstructionCount>,
+}
+
+/// A micro-benchmark's cost in retired instructions: repeatable on a busy
+/// machine, where time is not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstructionCount {
+    /// Instructions per iteration of the routine, setup excluded.
+    pub per_iteration: f64,
+    /// Iterations the count was taken over.
+    pub iterations: u64,
+    /// What counted them: `perf` (hardware counters) or `valgrind`.
+    pub counter: String,
 }
 
 /// Everything one `cargo perf` run measured. Saved as a baseline as is.

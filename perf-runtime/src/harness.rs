@@ -24,11 +24,11 @@ use crate::engine::{EngineConfig, Sampler, timer_resolution};
 use crate::registry::{PerfTestEntry, TestFn, entries};
 
 /// Warm-up time when neither the test nor the command line sets one.
-pub const DEFAULT_WARM_UP: Duration = Duration::from_secs(1);
+pub const DEFAULT_WARM_UP: Duration = Duration::from_nanos(protocol::DEFAULT_WARM_UP_NS);
 /// Measurement time when neither the test nor the command line sets one.
-pub const DEFAULT_MEASUREMENT: Duration = Duration::from_secs(3);
+pub const DEFAULT_MEASUREMENT: Duration = Duration::from_nanos(protocol::DEFAULT_MEASUREMENT_NS);
 /// Longest warm-up in quick mode.
-pub const QUICK_WARM_UP: Duration = Duration::from_millis(100);
+pub const QUICK_WARM_UP: Duration = Duration::from_nanos(protocol::QUICK_WARM_UP_NS);
 /// Longest measurement in quick mode.
 pub const QUICK_MEASUREMENT: Duration = Duration::from_millis(500);
 /// Samples aimed for within the measurement time.
@@ -44,6 +44,7 @@ struct RunSettings {
     warm_up: Option<Duration>,
     measurement: Option<Duration>,
     result_out: Option<PathBuf>,
+    count_iterations: Option<u64>,
 }
 
 impl RunSettings {
@@ -74,6 +75,17 @@ impl RunSettings {
             warm_up: duration(env::WARM_UP_TIME)?,
             measurement: duration(env::MEASUREMENT_TIME)?,
             result_out: std::env::var_os(env::RESULT_OUT).map(PathBuf::from),
+            count_iterations: match std::env::var(env::COUNT_ITERATIONS) {
+                Ok(text) => Some(text.parse::<u64>().ok().filter(|&n| n >= 1).ok_or_else(
+                    || {
+                        format!(
+                            "invalid {}: `{text}` is not a whole number of at least 1",
+                            env::COUNT_ITERATIONS
+                        )
+                    },
+                )?),
+                Err(_) => None,
+            },
         })
     }
 
@@ -192,6 +204,7 @@ fn write_listing(entries: &[&PerfTestEntry], path: &PathBuf) -> std::io::Result<
                     file: entry.file.to_owned(),
                     line: entry.line,
                 },
+                instructions: entry.count_instructions,
                 thresholds: match entry.run {
                     TestFn::Bench(_) => Vec::new(),
                     // Checked by the macro at compile time.
@@ -223,7 +236,12 @@ fn run_entry(
     summary: &Mutex<Vec<(String, BenchStats)>>,
 ) -> Result<(), Failed> {
     let config = settings.config_for(entry);
-    let sampler = if measure {
+    // Counting instructions: the routine runs N times, untimed, and the
+    // count of the whole process is the measurement (taken outside).
+    let measure = measure && settings.count_iterations.is_none();
+    let sampler = if let Some(iterations) = settings.count_iterations {
+        Sampler::fixed(iterations)
+    } else if measure {
         Sampler::measure(EngineConfig {
             warm_up: Duration::from_nanos(config.warm_up_ns),
             measurement: Duration::from_nanos(config.measurement_ns),

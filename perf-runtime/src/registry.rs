@@ -43,6 +43,8 @@ pub struct PerfTestEntry {
     pub warm_up_ns: Option<u64>,
     /// `measurement_time = "..."`, in nanoseconds.
     pub measurement_ns: Option<u64>,
+    /// `#[perf_test(instructions)]`: count retired instructions too.
+    pub count_instructions: bool,
     /// The function to run.
     pub run: TestFn,
 }

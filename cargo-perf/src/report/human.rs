@@ -6,7 +6,7 @@ use anstream::println;
 use perf_record::TestOutcome;
 use perf_record::units::format_nanos;
 
-use crate::compare::{Comparison, Verdict};
+use crate::compare::{CompareMode, Comparison, Verdict};
 use crate::discover::DiscoveredTest;
 use crate::report::display_names;
 
@@ -303,12 +303,15 @@ pub fn print_comparison(comparison: &Comparison) {
         .as_deref()
         .map(|c| format!(", commit {}", &c[..c.len().min(10)]))
         .unwrap_or_default();
-    println!(
-        "\n{BOLD}Compared with {}{RESET} (saved {}{commit})",
-        comparison.baseline_path, comparison.baseline_created_utc
-    );
-    for difference in &comparison.environment_differences {
-        println!("{YELLOW}warning{RESET}: the baseline was made elsewhere: {difference}");
+    match &comparison.mode {
+        CompareMode::Baseline => println!(
+            "\n{BOLD}Compared with {}{RESET} (saved {}{commit})",
+            comparison.baseline_path, comparison.baseline_created_utc
+        ),
+        CompareMode::Paired { base_ref, rounds } => println!(
+            "\n{BOLD}Compared with {base_ref}{RESET} ({}): base and candidate in {rounds} alternating rounds per test",
+            comparison.baseline_path
+        ),
     }
     let mut table = Table::new(&[
         "test",
@@ -316,6 +319,7 @@ pub fn print_comparison(comparison: &Comparison) {
         "baseline",
         "current",
         "change",
+        "95% CI",
         "threshold",
         "verdict",
     ]);
@@ -328,11 +332,26 @@ pub fn print_comparison(comparison: &Comparison) {
         };
         let value = |v: f64| match test.metric {
             "median_ns" => format_nanos(v),
+            "instructions" => format!("{v:.0}"),
             "rps" => format!("{v:.1}/s"),
             "error_rate_pct" => format!("{v:.2}%"),
             _ => format!("{:.2} ms", v / 1e3),
         };
         let percent = test.change_pct.map(|c| format!("{c:+.1}%"));
+        let interval = test.estimate.map_or_else(
+            || "-".to_owned(),
+            |e| format!("{:+.1}% .. {:+.1}%", e.ci_pct[0], e.ci_pct[1]),
+        );
+        let verdict = match test.confirmation {
+            Some(c) if !c.confirmed => format!(
+                "{} (re-run: {})",
+                test.verdict.label(),
+                c.change_pct
+                    .map_or_else(|| "-".to_owned(), |c| format!("{c:+.1}%"))
+            ),
+            Some(_) => format!("{} (confirmed)", test.verdict.label()),
+            None => test.verdict.label().to_owned(),
+        };
         let (metric, change, threshold) = match test.metric {
             "median_ns" => ("median", percent, format!("{}%", test.threshold_pct)),
             "error_rate_pct" => (
@@ -353,14 +372,15 @@ pub fn print_comparison(comparison: &Comparison) {
                 test.baseline_ns.map_or_else(|| "-".into(), value),
                 test.current_ns.map_or_else(|| "-".into(), value),
                 change.unwrap_or_else(|| "-".into()),
+                interval,
                 threshold,
-                test.verdict.label().to_owned(),
+                verdict,
             ],
             style,
         );
     }
     let dashes = |label: &str| {
-        let mut cells = vec!["-".to_owned(); 5];
+        let mut cells = vec!["-".to_owned(); 6];
         cells.push(label.to_owned());
         cells
     };
@@ -383,10 +403,22 @@ pub fn print_comparison(comparison: &Comparison) {
             );
         }
     }
+    if let Some(noise) = comparison.noise_floor_pct {
+        println!("\nnoise floor: ±{noise:.1}% (the median half-width of the 95% intervals)");
+    }
+    for warning in &comparison.noise_warnings {
+        println!("{YELLOW}warning{RESET}: {warning}");
+    }
     println!(
-        "\nnote: a test regresses when its median slowed beyond the threshold and the two medians' \
-         intervals (95% CI widened to every process's median) do not overlap."
+        "\nnote: a test regresses when its change is beyond the threshold, the change is real (its 95% \
+         interval excludes zero after Holm's correction for the number of tests), and a re-run confirms both."
     );
+    if comparison.mode == CompareMode::Baseline {
+        println!(
+            "note: a saved baseline is a separate run, and machines drift between runs; \
+             `cargo perf --compare-ref REV` runs base and candidate in alternating rounds, the robust choice for CI."
+        );
+    }
 }
 
 /// `--save-baseline`.

@@ -14,7 +14,7 @@ const LOAD_JSON: &[&str] = &[
 ];
 
 /// Demo servers running now (by their command line).
-fn demo_servers() -> Vec<u32> {
+pub(crate) fn demo_servers() -> Vec<u32> {
     std::fs::read_dir("/proc")
         .unwrap()
         .filter_map(|entry| {

@@ -11,5 +11,6 @@ mod errors;
 mod gate;
 mod harness;
 mod load;
+mod paired;
 mod selection;
 mod support;

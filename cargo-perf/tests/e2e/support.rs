@@ -92,25 +92,35 @@ impl TempProject {
         Output::from(command.output().unwrap())
     }
 
+    /// Runs git in the project; returns its trimmed stdout.
+    pub(crate) fn git(&self, args: &[&str]) -> String {
+        let output = Command::new("git")
+            .args(args)
+            .current_dir(self.root())
+            .env("GIT_AUTHOR_NAME", "e2e")
+            .env("GIT_AUTHOR_EMAIL", "e2e@example.com")
+            .env("GIT_COMMITTER_NAME", "e2e")
+            .env("GIT_COMMITTER_EMAIL", "e2e@example.com")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}: {output:?}");
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    }
+
     /// Makes the project a git repository with one commit; returns it.
     pub(crate) fn git_init(&self) -> String {
-        let git = |args: &[&str]| {
-            let output = Command::new("git")
-                .args(args)
-                .current_dir(self.root())
-                .env("GIT_AUTHOR_NAME", "e2e")
-                .env("GIT_AUTHOR_EMAIL", "e2e@example.com")
-                .env("GIT_COMMITTER_NAME", "e2e")
-                .env("GIT_COMMITTER_EMAIL", "e2e@example.com")
-                .output()
-                .unwrap();
-            assert!(output.status.success(), "git {args:?}: {output:?}");
-            String::from_utf8(output.stdout).unwrap().trim().to_owned()
-        };
-        git(&["init", "-q"]);
-        git(&["add", "."]);
-        git(&["commit", "-qm", "fixture"]);
-        git(&["rev-parse", "HEAD"])
+        self.git(&["init", "-q"]);
+        self.git(&["add", "."]);
+        self.git(&["commit", "-qm", "fixture"]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// Replaces `from` by `to` in the project's file `path`.
+    pub(crate) fn edit(&self, path: &str, from: &str, to: &str) {
+        let path = self.root().join(path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{} has no {from:?}", path.display());
+        std::fs::write(&path, text.replace(from, to)).unwrap();
     }
 }
 

@@ -4,7 +4,8 @@ use perf_runtime::{Bencher, perf_test};
     ignore = "slow on CI",
     regression_threshold = "10%",
     warm_up_time = "1s",
-    measurement_time = "3s"
+    measurement_time = "3s",
+    instructions
 )]
 fn every_option(b: &mut Bencher) {
     b.iter(|| 1 + 1);

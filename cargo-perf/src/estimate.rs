@@ -1,0 +1,343 @@
+//! How much a metric changed, with a confidence interval and a p-value,
+//! from paired rounds (base and candidate measured alternately) or from two
+//! separate runs; and Holm's correction for testing many metrics at once.
+//!
+//! Changes are estimated on the log scale, where a ratio of two timings
+//! is a difference and a slowdown of x% and a speed-up of the same factor
+//! are symmetric; they are reported back as percentages.
+
+use serde::Serialize;
+
+/// The confidence level of every interval, and the family-wise false
+/// alarm rate that Holm's correction holds.
+pub const ALPHA: f64 = 0.05;
+
+/// The change of one metric from a base to a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ChangeEstimate {
+    /// `candidate / base - 1`, in percent.
+    pub change_pct: f64,
+    /// The 95% confidence interval of the change, in percent.
+    pub ci_pct: [f64; 2],
+    /// One-sided p-value of "the candidate is higher" (slower, for a time).
+    pub p_higher: f64,
+    /// One-sided p-value of "the candidate is lower".
+    pub p_lower: f64,
+    /// Independent measurements behind it: rounds when paired, processes
+    /// when not.
+    pub n: usize,
+}
+
+impl ChangeEstimate {
+    /// From the per-round ratios `candidate / base` of paired rounds: the
+    /// 20%-trimmed mean of the log ratios with Yuen's interval, so that a
+    /// round where a burst of other work hit one side only cannot sway the
+    /// verdict either way.
+    pub fn paired(ratios: &[f64]) -> Option<Self> {
+        let mut logs: Vec<f64> = ratios
+            .iter()
+            .filter(|r| r.is_finite() && **r > 0.0)
+            .map(|r| r.ln())
+            .collect();
+        if logs.len() < 2 {
+            return None;
+        }
+        logs.sort_by(f64::total_cmp);
+        let n = logs.len();
+        // Trim 20% from each end once there are enough rounds to spare.
+        let g = if n >= 5 { n / 5 } else { 0 };
+        let kept = &logs[g..n - g];
+        let h = kept.len() as f64;
+        let mean = kept.iter().sum::<f64>() / h;
+        // Winsorised variance: the trimmed values replaced by the nearest
+        // kept ones.
+        let (low, high) = (kept[0], kept[kept.len() - 1]);
+        let winsorised: Vec<f64> = logs.iter().map(|l| l.clamp(low, high)).collect();
+        let w_mean = winsorised.iter().sum::<f64>() / n as f64;
+        let w_var = winsorised.iter().map(|l| (l - w_mean).powi(2)).sum::<f64>() / (n as f64 - 1.0);
+        let se = w_var.sqrt() / (h / n as f64) / (n as f64).sqrt();
+        Some(Self::from_log(mean, se, h - 1.0, n))
+    }
+
+    /// From two separate runs, each summarised as a [`Side`]: Welch's
+    /// interval on the difference of their log means.
+    pub fn unpaired(base: Side, candidate: Side) -> Option<Self> {
+        let (vb, vc) = (base.se.powi(2), candidate.se.powi(2));
+        let se = (vb + vc).sqrt();
+        if !se.is_finite() {
+            return None;
+        }
+        // Welch–Satterthwaite degrees of freedom.
+        let df = if se > 0.0 {
+            (vb + vc).powi(2) / (vb.powi(2) / base.df + vc.powi(2) / candidate.df)
+        } else {
+            f64::INFINITY
+        };
+        Some(Self::from_log(
+            candidate.mean_log - base.mean_log,
+            se,
+            if df.is_finite() { df.max(1.0) } else { 1e6 },
+            base.n.min(candidate.n),
+        ))
+    }
+
+    fn from_log(diff: f64, se: f64, df: f64, n: usize) -> Self {
+        let pct = |l: f64| (l.exp() - 1.0) * 100.0;
+        let (p_higher, p_lower, half) = if se > 0.0 {
+            let t = diff / se;
+            let below = student_t_cdf(t, df);
+            (1.0 - below, below, t_quantile(1.0 - ALPHA / 2.0, df) * se)
+        } else if diff > 0.0 {
+            (0.0, 1.0, 0.0)
+        } else if diff < 0.0 {
+            (1.0, 0.0, 0.0)
+        } else {
+            (0.5, 0.5, 0.0)
+        };
+        Self {
+            change_pct: pct(diff),
+            ci_pct: [pct(diff - half), pct(diff + half)],
+            p_higher,
+            p_lower,
+            n,
+        }
+    }
+
+    /// Half the interval's width, in percent: the smallest change this
+    /// measurement can tell from noise.
+    pub fn noise_pct(&self) -> f64 {
+        (self.ci_pct[1] - self.ci_pct[0]) / 2.0
+    }
+}
+
+/// One side of an unpaired comparison, on the log scale.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Side {
+    /// Mean of the log values.
+    pub mean_log: f64,
+    /// Its standard error.
+    pub se: f64,
+    /// Degrees of freedom of `se`.
+    pub df: f64,
+    /// Values behind it.
+    pub n: usize,
+}
+
+impl Side {
+    /// From the medians of the processes that measured a test; with a
+    /// single process, from its median's confidence interval instead.
+    pub fn from_medians(medians: &[f64], median: f64, ci: [f64; 2]) -> Option<Self> {
+        let logs: Vec<f64> = medians
+            .iter()
+            .filter(|m| **m > 0.0)
+            .map(|m| m.ln())
+            .collect();
+        if logs.len() >= 2 {
+            let n = logs.len() as f64;
+            let mean = logs.iter().sum::<f64>() / n;
+            let var = logs.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / (n - 1.0);
+            // The processes' spread, but never less than one median's own
+            // sampling error.
+            let own = ci_se(ci);
+            Some(Self {
+                mean_log: mean,
+                se: (var / n).sqrt().max(own / n.sqrt()),
+                df: n - 1.0,
+                n: logs.len(),
+            })
+        } else if median > 0.0 {
+            Some(Self {
+                mean_log: median.ln(),
+                se: ci_se(ci),
+                df: 1e6,
+                n: 1,
+            })
+        } else {
+            None
+        }
+    }
+}
+
+/// The standard error on the log scale that a 95% interval implies.
+fn ci_se([low, high]: [f64; 2]) -> f64 {
+    if low > 0.0 && high >= low {
+        (high.ln() - low.ln()) / (2.0 * 1.96)
+    } else {
+        0.0
+    }
+}
+
+/// Holm's step-down procedure: which of `p_values` are significant with a
+/// family-wise error rate of `alpha`.
+pub fn holm(p_values: &[f64], alpha: f64) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..p_values.len()).collect();
+    order.sort_by(|&a, &b| p_values[a].total_cmp(&p_values[b]));
+    let m = p_values.len();
+    let mut significant = vec![false; m];
+    for (rank, &index) in order.iter().enumerate() {
+        if p_values[index] <= alpha / (m - rank) as f64 {
+            significant[index] = true;
+        } else {
+            break;
+        }
+    }
+    significant
+}
+
+/// P(T <= t) for Student's t with `df` degrees of freedom.
+pub fn student_t_cdf(t: f64, df: f64) -> f64 {
+    if t.is_nan() {
+        return f64::NAN;
+    }
+    let x = df / (df + t * t);
+    let tail = 0.5 * incomplete_beta(df / 2.0, 0.5, x);
+    if t > 0.0 { 1.0 - tail } else { tail }
+}
+
+/// The `p` quantile of Student's t, by bisection on the distribution.
+pub fn t_quantile(p: f64, df: f64) -> f64 {
+    let (mut low, mut high) = (-1e4, 1e4);
+    for _ in 0..200 {
+        let mid = f64::midpoint(low, high);
+        if student_t_cdf(mid, df) < p {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    f64::midpoint(low, high)
+}
+
+/// The regularised incomplete beta function I_x(a, b), by its continued
+/// fraction (modified Lentz).
+fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let front =
+        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * beta_fraction(a, b, x) / a
+    } else {
+        1.0 - front * beta_fraction(b, a, 1.0 - x) / b
+    }
+}
+
+fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
+    const TINY: f64 = 1e-300;
+    let guard = |v: f64| if v.abs() < TINY { TINY } else { v };
+    let mut c = 1.0;
+    let mut d = 1.0 / guard(1.0 - (a + b) * x / (a + 1.0));
+    let mut h = d;
+    for m in 1..500 {
+        let m = f64::from(m);
+        let even = m * (b - m) * x / ((a + 2.0 * m - 1.0) * (a + 2.0 * m));
+        d = 1.0 / guard(1.0 + even * d);
+        c = guard(1.0 + even / c);
+        h *= d * c;
+        let odd = -(a + m) * (a + b + m) * x / ((a + 2.0 * m) * (a + 2.0 * m + 1.0));
+        d = 1.0 / guard(1.0 + odd * d);
+        c = guard(1.0 + odd / c);
+        let step = d * c;
+        h *= step;
+        if (step - 1.0).abs() < 1e-14 {
+            break;
+        }
+    }
+    h
+}
+
+/// ln Γ(x) for x > 0 (Lanczos, g = 7).
+fn ln_gamma(x: f64) -> f64 {
+    const G: f64 = 7.0;
+    const COEFFICIENTS: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        // Reflection.
+        let pi = std::f64::consts::PI;
+        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let mut sum = COEFFICIENTS[0];
+    for (i, c) in COEFFICIENTS.iter().enumerate().skip(1) {
+        sum += c / (x + i as f64);
+    }
+    let t = x + G + 0.5;
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, tolerance: f64) -> bool {
+        (a - b).abs() <= tolerance
+    }
+
+    #[test]
+    fn the_t_distribution_matches_its_tables() {
+        assert!(close(t_quantile(0.975, 9.0), 2.262, 0.001));
+        assert!(close(t_quantile(0.975, 1.0), 12.706, 0.01));
+        assert!(close(t_quantile(0.975, 1e6), 1.960, 0.001));
+        assert!(close(student_t_cdf(0.0, 5.0), 0.5, 1e-12));
+        assert!(close(student_t_cdf(2.015, 5.0), 0.95, 0.001));
+        assert!(close(student_t_cdf(-2.015, 5.0), 0.05, 0.001));
+        assert!(close(ln_gamma(5.0), 24f64.ln(), 1e-10));
+    }
+
+    #[test]
+    fn paired_ratios_give_a_change_and_its_interval() {
+        let slower = [1.10, 1.12, 1.09, 1.11, 1.10, 1.08, 1.11, 1.10];
+        let estimate = ChangeEstimate::paired(&slower).unwrap();
+        assert!(close(estimate.change_pct, 10.1, 0.3), "{estimate:?}");
+        assert!(
+            estimate.ci_pct[0] > 8.0 && estimate.ci_pct[1] < 12.0,
+            "{estimate:?}"
+        );
+        assert!(estimate.p_higher < 1e-6, "{estimate:?}");
+        // One round where the base was hit by other work does not hide a
+        // real slowdown.
+        let burst = [1.10, 1.12, 1.09, 1.11, 0.70, 1.08, 1.11, 1.10, 1.09, 1.10];
+        let estimate = ChangeEstimate::paired(&burst).unwrap();
+        assert!(estimate.ci_pct[0] > 7.0, "{estimate:?}");
+        let noise = [1.03, 0.97, 1.01, 0.99, 1.02, 0.98];
+        let estimate = ChangeEstimate::paired(&noise).unwrap();
+        assert!(estimate.ci_pct[0] < 0.0 && estimate.ci_pct[1] > 0.0);
+        assert!(estimate.p_higher > 0.2 && estimate.p_lower > 0.2);
+        assert!(ChangeEstimate::paired(&[1.0]).is_none());
+    }
+
+    #[test]
+    fn separate_runs_compare_their_process_medians() {
+        let base = Side::from_medians(&[100.0, 102.0, 98.0], 100.0, [99.0, 101.0]).unwrap();
+        let same = Side::from_medians(&[101.0, 99.0, 100.0], 100.0, [99.0, 101.0]).unwrap();
+        let slow = Side::from_medians(&[150.0, 151.0, 149.0], 150.0, [149.0, 151.0]).unwrap();
+        let unchanged = ChangeEstimate::unpaired(base, same).unwrap();
+        assert!(unchanged.p_higher > 0.1, "{unchanged:?}");
+        let slower = ChangeEstimate::unpaired(base, slow).unwrap();
+        assert!(close(slower.change_pct, 50.0, 1.0), "{slower:?}");
+        assert!(slower.p_higher < 0.01, "{slower:?}");
+        let one = Side::from_medians(&[100.0], 100.0, [99.0, 101.0]).unwrap();
+        assert!(one.se > 0.0);
+    }
+
+    #[test]
+    fn holm_steps_down() {
+        assert_eq!(holm(&[0.01, 0.04, 0.03], 0.05), [true, false, false]);
+        assert_eq!(holm(&[0.001, 0.02, 0.04], 0.05), [true, true, true]);
+        assert_eq!(holm(&[0.2], 0.05), [false]);
+        assert!(holm(&[], 0.05).is_empty());
+    }
+}
