@@ -36,10 +36,12 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
             baseline::check_name(flag, value)?;
         }
     }
-    if args.compare_ref.is_some() && args.target_url.is_some() {
+    let env_target =
+        std::env::var(perf_record::protocol::env::TARGET_URL).is_ok_and(|u| !u.trim().is_empty());
+    if args.compare_ref.is_some() && (args.target_url.is_some() || env_target) {
         return Err(CliError::Usage(
-            "--compare-ref starts a server for each side; it cannot be combined with --target-url, \
-             where both sides would load the same server"
+            "--compare-ref starts a server for each side; it cannot be combined with --target-url or \
+             PERF_TARGET_URL, where both sides would load the same server"
                 .to_owned(),
         ));
     }

@@ -115,6 +115,8 @@ fn run_cargo(args: &[String], mut on_artifact: impl FnMut(&Artifact)) -> Result<
             command: command_line.clone(),
             source,
         })?;
+    // Ctrl-C stops the build too, not only cargo perf.
+    crate::server::track(child.id());
     let mut success = false;
     if let Some(stdout) = child.stdout.take() {
         for message in Message::parse_stream(BufReader::new(stdout)) {
@@ -125,6 +127,7 @@ fn run_cargo(args: &[String], mut on_artifact: impl FnMut(&Artifact)) -> Result<
                 Err(source) => {
                     let _ = child.kill();
                     let _ = child.wait();
+                    crate::server::forget(child.id());
                     return Err(CliError::Cargo {
                         command: command_line,
                         source,
@@ -133,7 +136,9 @@ fn run_cargo(args: &[String], mut on_artifact: impl FnMut(&Artifact)) -> Result<
             }
         }
     }
-    let status = child.wait().map_err(|source| CliError::Cargo {
+    let status = child.wait();
+    crate::server::forget(child.id());
+    let status = status.map_err(|source| CliError::Cargo {
         command: command_line,
         source,
     })?;

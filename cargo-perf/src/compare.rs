@@ -226,7 +226,9 @@ impl Comparison {
             .iter()
             .filter_map(TestComparison::p_better)
             .collect();
-        let (worse, better) = (holm(&worse, ALPHA), holm(&better, ALPHA));
+        // One-sided at 2.5%: a change is real exactly when the two-sided
+        // 95% interval shown in the report excludes zero.
+        let (worse, better) = (holm(&worse, ALPHA / 2.0), holm(&better, ALPHA / 2.0));
         let (mut worse, mut better) = (worse.into_iter(), better.into_iter());
         for test in &mut self.tests {
             let (real_worse, real_better) = if test.estimate.is_some() {
@@ -271,7 +273,9 @@ impl Comparison {
     /// Takes a confirming re-run's comparison of the tests that
     /// [`Self::unconfirmed_tests`] named: a flagged metric stays
     /// regressed only when the re-run finds it again beyond the threshold
-    /// and real (at 5%, uncorrected: it is one planned test).
+    /// and real (its 95% interval excludes zero, uncorrected: it is one
+    /// planned test). A re-run that measured nothing (the test failed this
+    /// time) cannot clear it.
     pub fn confirm(&mut self, rerun: &[TestComparison]) {
         for test in &mut self.tests {
             if test.verdict != Verdict::Regressed || test.confirmation.is_some() {
@@ -280,9 +284,9 @@ impl Comparison {
             let again = rerun
                 .iter()
                 .find(|r| r.id == test.id && r.metric == test.metric);
-            let confirmed = again.is_some_and(|r| {
-                r.worse_pct().is_some_and(|w| w > r.limit())
-                    && r.p_worse().is_none_or(|p| p <= ALPHA)
+            let confirmed = again.is_none_or(|r| match r.worse_pct() {
+                None => true,
+                Some(w) => w > r.limit() && r.p_worse().is_none_or(|p| p <= ALPHA / 2.0),
             });
             test.confirmation = Some(Confirmation {
                 change_pct: again.and_then(|r| r.change_pct),
@@ -397,7 +401,6 @@ pub fn bench_median(
         t.stats.as_ref().and_then(|s| {
             Side::from_medians(
                 &t.process_medians_ns,
-                s.median_ns,
                 [s.median_ci_low_ns, s.median_ci_high_ns],
             )
         })

@@ -113,17 +113,20 @@ pub fn differences(
     check("host", &baseline.host, &current.host);
     check("rustc", &baseline.rustc, &current.rustc);
     check("profile", &baseline.profile, &current.profile);
-    let unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".to_owned());
-    check(
-        "target",
-        &unknown(&baseline.target),
-        &unknown(&current.target),
-    );
-    check(
-        "features",
-        &baseline.features.join(" "),
-        &current.features.join(" "),
-    );
+    // Baselines from before these were recorded have no target: only a
+    // known difference is news.
+    if let Some(target) = &baseline.target {
+        check(
+            "target",
+            target,
+            current.target.as_deref().unwrap_or("unknown"),
+        );
+        check(
+            "features",
+            &baseline.features.join(" "),
+            &current.features.join(" "),
+        );
+    }
     check(
         "cpu",
         baseline.cpu.as_deref().unwrap_or("unknown"),

@@ -124,9 +124,11 @@ pub struct Side {
 }
 
 impl Side {
-    /// From the medians of the processes that measured a test; with a
-    /// single process, from its median's confidence interval instead.
-    pub fn from_medians(medians: &[f64], median: f64, ci: [f64; 2]) -> Option<Self> {
+    /// From the medians of the processes that measured a test, never
+    /// tighter than the pooled median's own interval `ci`. A single process
+    /// says nothing of the spread between processes, the larger part of
+    /// the noise: it gives no side (the threshold alone then decides).
+    pub fn from_medians(medians: &[f64], ci: [f64; 2]) -> Option<Self> {
         let logs: Vec<f64> = medians
             .iter()
             .filter(|m| **m > 0.0)
@@ -136,21 +138,13 @@ impl Side {
             let n = logs.len() as f64;
             let mean = logs.iter().sum::<f64>() / n;
             let var = logs.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / (n - 1.0);
-            // The processes' spread, but never less than one median's own
-            // sampling error.
-            let own = ci_se(ci);
+            // The processes' spread, but never less than the pooled
+            // median's own sampling error.
             Some(Self {
                 mean_log: mean,
-                se: (var / n).sqrt().max(own / n.sqrt()),
+                se: (var / n).sqrt().max(ci_se(ci)),
                 df: n - 1.0,
                 n: logs.len(),
-            })
-        } else if median > 0.0 {
-            Some(Self {
-                mean_log: median.ln(),
-                se: ci_se(ci),
-                df: 1e6,
-                n: 1,
             })
         } else {
             None
@@ -321,16 +315,15 @@ mod tests {
 
     #[test]
     fn separate_runs_compare_their_process_medians() {
-        let base = Side::from_medians(&[100.0, 102.0, 98.0], 100.0, [99.0, 101.0]).unwrap();
-        let same = Side::from_medians(&[101.0, 99.0, 100.0], 100.0, [99.0, 101.0]).unwrap();
-        let slow = Side::from_medians(&[150.0, 151.0, 149.0], 150.0, [149.0, 151.0]).unwrap();
+        let base = Side::from_medians(&[100.0, 102.0, 98.0], [99.0, 101.0]).unwrap();
+        let same = Side::from_medians(&[101.0, 99.0, 100.0], [99.0, 101.0]).unwrap();
+        let slow = Side::from_medians(&[150.0, 151.0, 149.0], [149.0, 151.0]).unwrap();
         let unchanged = ChangeEstimate::unpaired(base, same).unwrap();
         assert!(unchanged.p_higher > 0.1, "{unchanged:?}");
         let slower = ChangeEstimate::unpaired(base, slow).unwrap();
         assert!(close(slower.change_pct, 50.0, 1.0), "{slower:?}");
         assert!(slower.p_higher < 0.01, "{slower:?}");
-        let one = Side::from_medians(&[100.0], 100.0, [99.0, 101.0]).unwrap();
-        assert!(one.se > 0.0);
+        assert!(Side::from_medians(&[100.0], [99.0, 101.0]).is_none());
     }
 
     #[test]

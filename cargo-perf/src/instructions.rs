@@ -84,7 +84,9 @@ pub fn count(
     median_ns: f64,
 ) -> Result<InstructionCount, String> {
     let per_iter = median_ns.max(1.0);
-    let iterations = ((counter.budget().as_nanos() as f64 / per_iter) as u64).clamp(1, 1_000_000);
+    // Capped: under `iter_with_setup` every iteration's input is made (and
+    // held) before the batch, and the setup is not in the median.
+    let iterations = ((counter.budget().as_nanos() as f64 / per_iter) as u64).clamp(1, 20_000);
     let once = run_counted(counter, test, executable, manifest_dir, iterations)?;
     let twice = run_counted(counter, test, executable, manifest_dir, iterations * 2)?;
     let difference = twice.saturating_sub(once);
@@ -152,13 +154,23 @@ fn run_counted(
     .ok_or_else(|| format!("{} printed no instruction count: {stderr}", counter.name()))
 }
 
-/// `perf stat -x,` prints `COUNT,,instructions:u,...`.
+/// `perf stat -x,` prints `COUNT,,instructions:u,...`; hybrid CPUs print
+/// one such line per core type (`cpu_core/instructions:u/`,
+/// `cpu_atom/...`), which are summed. Lines that are not counts (the
+/// test's own output on stderr, `<not supported>`) are skipped.
 fn parse_perf(stderr: &str) -> Option<u64> {
-    stderr
+    let counts: Vec<u64> = stderr
         .lines()
-        .find(|l| l.contains("instructions"))
-        .and_then(|l| l.split(',').next())
-        .and_then(|n| n.trim().parse().ok())
+        .filter_map(|line| {
+            let mut fields = line.split(',');
+            let count = fields.next()?.trim().parse::<u64>().ok()?;
+            fields
+                .nth(1)
+                .is_some_and(|event| event.contains("instructions"))
+                .then_some(count)
+        })
+        .collect();
+    (!counts.is_empty()).then(|| counts.iter().sum())
 }
 
 /// cachegrind ends with `==PID== I   refs:      1,234,567` (`I refs` in
@@ -184,6 +196,12 @@ mod tests {
         assert_eq!(
             parse_perf("<not supported>,,instructions:u,0,100.00,,"),
             None
+        );
+        assert_eq!(
+            parse_perf(
+                "output, instructions\n10,,cpu_core/instructions:u/,1,100,,\n5,,cpu_atom/instructions:u/,1,100,,\n"
+            ),
+            Some(15)
         );
         assert_eq!(
             parse_cachegrind("==12== \n==12== I   refs:      6,226,356\n"),

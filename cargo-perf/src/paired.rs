@@ -57,6 +57,19 @@ pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<u8, CliError>
             base.toplevel.display()
         ))
     })?);
+    // A library's Cargo.lock is often untracked: the base then builds
+    // with the candidate's dependency versions rather than fresh ones.
+    let lock = run.workspace.root().join("Cargo.lock");
+    if let Some(base_lock) = worktree.map(&lock).filter(|l| !l.exists())
+        && lock.is_file()
+        && std::fs::copy(&lock, &base_lock).is_ok()
+    {
+        eprintln!(
+            "note: {} has no Cargo.lock at {}; the base builds with the working tree's",
+            base.rev,
+            base.short()
+        );
+    }
     // The base keeps a target dir of its own (its dependencies are built
     // once and reused by later runs); the candidate's stays untouched.
     base_cargo.target_dir = Some(run.perf_dir.join("base-target"));
@@ -323,17 +336,21 @@ fn measure_pairs(
                 if failed[side_index].is_some() {
                     continue;
                 }
-                let side = &mut sides[side_index];
                 let test = if side_index == 0 {
                     pair.base
                 } else {
                     pair.candidate
                 };
                 let (target, sampler) = if load {
+                    // One server at a time: the idle one would share the
+                    // machine (and a fixed `port`) with the one measured.
+                    sides[1 - side_index].servers.stop();
+                    let side = &mut sides[side_index];
                     (Some(side.servers.url_for_test()?), side.servers.sample())
                 } else {
                     (None, None)
                 };
+                let side = &mut sides[side_index];
                 progress.begin(format!(
                     "[{step}/{total}] {} ({}, round {} of {rounds})",
                     test.id,
@@ -387,10 +404,18 @@ fn measure_pairs(
         let [base_results, candidate_results] = results;
         let [base_failed, candidate_failed] = failed;
         let [base_server, candidate_server] = server_stats;
-        measured.base = base_failed.unwrap_or_else(|| merge(pair.base, base_results));
+        let rounds_merged = |test: &DiscoveredTest, results: Vec<TestResult>| {
+            let loads: Vec<_> = results.iter().filter_map(|r| r.load.clone()).collect();
+            let mut record = merge(test, results);
+            if let Some(load) = aggregate_load(loads) {
+                record.load = Some(load);
+            }
+            record
+        };
+        measured.base = base_failed.unwrap_or_else(|| rounds_merged(pair.base, base_results));
         measured.base.server = base_server;
         measured.candidate =
-            candidate_failed.unwrap_or_else(|| merge(pair.candidate, candidate_results));
+            candidate_failed.unwrap_or_else(|| rounds_merged(pair.candidate, candidate_results));
         measured.candidate.server = candidate_server;
         crate::runner::count_instructions(
             &mut measured.base,
@@ -407,6 +432,59 @@ fn measure_pairs(
         out.push(measured);
     }
     Ok(out)
+}
+
+/// One load test's rounds as one: requests, errors and time summed, rps
+/// and every percentile the median over the rounds. The serialized
+/// histograms stay the first round's (a warning says so).
+fn aggregate_load(
+    rounds: Vec<perf_record::load::LoadStats>,
+) -> Option<perf_record::load::LoadStats> {
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values.get(values.len() / 2).copied().unwrap_or(0.0)
+    };
+    let median_u64 = |pick: &dyn Fn(&perf_record::load::LoadStats) -> u64| {
+        median(rounds.iter().map(|r| pick(r) as f64).collect()) as u64
+    };
+    let first = rounds.first()?.clone();
+    if rounds.len() == 1 {
+        return Some(first);
+    }
+    let requests: u64 = rounds.iter().map(|r| r.requests).sum();
+    let errors: f64 = rounds
+        .iter()
+        .map(|r| r.error_rate_pct / 100.0 * r.requests as f64)
+        .sum();
+    let mut load = first;
+    load.requests = requests;
+    load.iterations = rounds.iter().map(|r| r.iterations).sum();
+    load.duration_s = rounds.iter().map(|r| r.duration_s).sum();
+    load.error_rate_pct = if requests > 0 {
+        errors / requests as f64 * 100.0
+    } else {
+        0.0
+    };
+    load.rps = median(rounds.iter().map(|r| r.rps).collect());
+    let latency = &mut load.latency;
+    latency.count = rounds.iter().map(|r| r.latency.count).sum();
+    latency.min_us = rounds.iter().map(|r| r.latency.min_us).min().unwrap_or(0);
+    latency.max_us = rounds.iter().map(|r| r.latency.max_us).max().unwrap_or(0);
+    latency.mean_us = median(rounds.iter().map(|r| r.latency.mean_us).collect());
+    latency.p50_us = median_u64(&|r| r.latency.p50_us);
+    latency.p90_us = median_u64(&|r| r.latency.p90_us);
+    latency.p95_us = median_u64(&|r| r.latency.p95_us);
+    latency.p99_us = median_u64(&|r| r.latency.p99_us);
+    latency.p999_us = median_u64(&|r| r.latency.p999_us);
+    load.late_iterations = rounds.iter().map(|r| r.late_iterations).sum();
+    load.dropped_iterations = rounds.iter().map(|r| r.dropped_iterations).sum();
+    load.generator_cpu_s = rounds.iter().map(|r| r.generator_cpu_s).sum();
+    load.warnings.push(format!(
+        "{} paired rounds: rps and percentiles are the median over the rounds, requests and errors their sum; \
+         the serialized histograms and the time series are the first round's",
+        rounds.len()
+    ));
+    Some(load)
 }
 
 /// A record to be replaced by the measurement.

@@ -109,7 +109,8 @@ pub struct TestRecord {
 /// machine, where time is not.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InstructionCount {
-    /// Instructions per iteration of the routine, setup excluded.
+    /// Instructions per iteration of the routine (the one-time setup
+    /// excluded; `iter_with_setup`'s per-iteration setup included).
     pub per_iteration: f64,
     /// Iterations the count was taken over.
     pub iterations: u64,

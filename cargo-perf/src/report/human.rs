@@ -303,6 +303,9 @@ pub fn print_comparison(comparison: &Comparison) {
         .as_deref()
         .map(|c| format!(", commit {}", &c[..c.len().min(10)]))
         .unwrap_or_default();
+    for difference in &comparison.environment_differences {
+        println!("{YELLOW}warning{RESET}: the baseline was made elsewhere: {difference}");
+    }
     match &comparison.mode {
         CompareMode::Baseline => println!(
             "\n{BOLD}Compared with {}{RESET} (saved {}{commit})",

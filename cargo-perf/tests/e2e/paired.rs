@@ -194,3 +194,36 @@ fn a_revision_that_does_not_exist_is_a_usage_error_before_any_build() {
     );
     assert!(!missing.stderr.contains("Compiling"), "{}", missing.stderr);
 }
+
+#[test]
+fn ctrl_c_during_a_paired_run_removes_the_worktree() {
+    use std::time::{Duration, Instant};
+    let project = TempProject::new("demo");
+    project.git_init();
+    let worktrees = || project.git(&["worktree", "list"]).lines().count();
+    let mut child = project
+        .cargo_perf()
+        .args(&[
+            "checksum_64k",
+            "--compare-ref",
+            "HEAD",
+            "--measurement-time",
+            "60s",
+        ])
+        .spawn();
+    let deadline = Instant::now() + Duration::from_secs(300);
+    // The worktree appears before the base is built; wait until the
+    // rounds run (its target dir holds the built perf binary by then).
+    while worktrees() < 2 {
+        assert!(Instant::now() < deadline, "the worktree never appeared");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert_eq!(worktrees(), 1, "{}", project.git(&["worktree", "list"]));
+}
