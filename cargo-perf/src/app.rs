@@ -221,6 +221,14 @@ pub(crate) fn selection(args: &PerfArgs) -> Selection {
     }
 }
 
+/// Test ids as a comma-separated list, for messages.
+pub(crate) fn join_ids<T: std::fmt::Display>(ids: &[T]) -> String {
+    ids.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Seconds since the Unix epoch.
 pub(crate) fn now_unix_s() -> u64 {
     SystemTime::now()
@@ -333,11 +341,7 @@ fn confirm_against_baseline(
         "{:>12} {} flagged test(s) with a re-run: {}",
         "Confirming",
         flagged.len(),
-        flagged
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
+        join_ids(&flagged)
     );
     let tests: Vec<DiscoveredTest> = run
         .selected
@@ -469,31 +473,25 @@ pub(crate) fn finish(
             report::print_saved(path);
         }
     }
-    let list = |ids: &[&perf_record::TestId]| {
-        ids.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     if !failed.is_empty() {
         eprintln!(
             "error: {} perf test(s) failed: {}",
             failed.len(),
-            list(&failed)
+            join_ids(&failed)
         );
     }
     if !missed.is_empty() {
         eprintln!(
             "error: {} load test(s) missed an SLA threshold: {}",
             missed.len(),
-            list(&missed)
+            join_ids(&missed)
         );
     }
     if !regressed.is_empty() {
         eprintln!(
             "error: {} perf test(s) regressed beyond their threshold: {}",
             regressed.len(),
-            list(&regressed)
+            join_ids(&regressed)
         );
     }
     code

@@ -197,11 +197,7 @@ pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<u8, CliError>
             "{:>12} {} flagged test(s) with {rounds} more rounds: {}",
             "Confirming",
             flagged.len(),
-            flagged
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::app::join_ids(&flagged)
         );
         let again: Vec<Pair<'_>> = pairs
             .iter()

@@ -252,13 +252,7 @@ pub(crate) fn run_process(
 ) -> Result<Result<TestResult, TestRecord>, CliError> {
     let mut command = Command::new(&binary.executable);
     command
-        .args([
-            "--exact",
-            &test.listed.name,
-            "--bench",
-            "--test-threads",
-            "1",
-        ])
+        .args(one_test_args(test))
         .current_dir(&binary.target.manifest_dir)
         .env("CARGO_MANIFEST_DIR", &binary.target.manifest_dir)
         .env("CARGO_PKG_NAME", &binary.target.package)
@@ -379,6 +373,17 @@ pub(crate) fn run_process(
             ),
         )),
     })
+}
+
+/// The libtest arguments that run `test` alone, measured.
+pub(crate) fn one_test_args(test: &DiscoveredTest) -> [&str; 5] {
+    [
+        "--exact",
+        &test.listed.name,
+        "--bench",
+        "--test-threads",
+        "1",
+    ]
 }
 
 /// Adds where the panic happened (`panicked at src/lib.rs:10:5`), which
