@@ -11,11 +11,13 @@
 #   instr A/B  NINSTR x  the same with --instructions             (the instruction-count verdict)
 #   load  A/A  NLOAD x  cargo perf gate_delay --compare-ref HEAD   (p95 and rps)
 #   load  A/B  NLOAD x  the same against a /delay 20% slower
-#   criterion  N x  cargo bench -- checksum_64k --baseline base, A/A and each slowdown (DEMO_SLOWDOWN)
+#   criterion  NCRIT x  cargo bench -- checksum_64k --baseline base, A/A and each slowdown (DEMO_SLOWDOWN)
 # and prints false-alarm and detection counts and the wall time per comparison.
 #
 #   scripts/gate-accuracy.sh                # N=20, NLOAD=10, NINSTR=5
 #   N=5 NLOAD=3 scripts/gate-accuracy.sh    # a quicker look
+#   NSIDE=10 NCRIT=10 scripts/gate-accuracy.sh  # fewer runs of the 5% and 20%
+#                                             # slowdowns and of criterion (default N)
 # (instruction counts are repeatable: a few runs show it.)
 # Needs cargo, git, python3 (and valgrind or perf for the instruction counts).
 set -euo pipefail
@@ -23,6 +25,8 @@ set -euo pipefail
 N=${N:-20}
 NLOAD=${NLOAD:-10}
 NINSTR=${NINSTR:-5}
+NSIDE=${NSIDE:-$N}
+NCRIT=${NCRIT:-$N}
 THRESHOLD=${THRESHOLD:-5%}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d -t gate-accuracy-XXXX)"
@@ -33,6 +37,18 @@ say() { printf '%s\n' "$*" >&2; }
 now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
 
 say "work dir: $work"
+# Measure a snapshot of the tree (the last commit, in a git checkout), so
+# that edits made while the benchmark runs (about an hour) neither change
+# nor break what it measures.
+if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+    say "measuring commit $(git -C "$root" rev-parse --short HEAD)"
+    git -C "$root" worktree add --quiet --detach "$work/src" HEAD
+    trap 'git -C "$root" worktree remove --force "$work/src" 2>/dev/null || true' EXIT
+else
+    mkdir "$work/src"
+    (cd "$root" && tar --exclude=./target -cf - .) | (cd "$work/src" && tar -xf -)
+fi
+root="$work/src"
 cargo build --quiet --release --manifest-path "$root/Cargo.toml" -p cargo-perf
 perf="$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release/cargo-perf"
@@ -116,7 +132,9 @@ done
 for ((k = 1; k <= N; k++)); do compare micro-aa HEAD demo/perf::; done
 for s in 5 10 20; do
     git_ checkout -q "slow-$s"
-    for ((k = 1; k <= N; k++)); do compare "micro-ab-$s" base checksum_64k; done
+    runs=$N
+    [[ $s == 10 ]] || runs=$NSIDE
+    for ((k = 1; k <= runs; k++)); do compare "micro-ab-$s" base checksum_64k; done
     for ((k = 1; k <= NINSTR; k++)); do compare "instr-ab-$s" base checksum_64k --instructions; done
 done
 git_ checkout -q base
@@ -133,7 +151,7 @@ sed -i "s#path = \"../demo\"#path = \"$demo\"#" "$crit/Cargo.toml"
 crit_bench() { (cd "$crit" && cargo bench --quiet --bench criterion -- checksum_64k "$@" 2>&1); }
 crit_bench --save-baseline base >"$log/criterion-base.txt"
 for s in 0 5 10 20; do
-    for ((k = 1; k <= N; k++)); do
+    for ((k = 1; k <= NCRIT; k++)); do
         start="$(now)"
         DEMO_SLOWDOWN=$s crit_bench --baseline base >"$log/criterion-$s-$k.txt"
         end="$(now)"
