@@ -393,7 +393,11 @@ fn apply_thresholds(
                 .map(|c| c.thresholds.as_slice())
                 .unwrap_or_default();
             for default in defaults {
-                if !thresholds.iter().any(|t| t.metric == default.metric) {
+                // A sweep's metric (`growth`, ...) as a package default
+                // applies to the tests that measure it.
+                if default.applies_to(load)
+                    && !thresholds.iter().any(|t| t.metric == default.metric)
+                {
                     thresholds.push(default.clone());
                 }
             }

@@ -89,7 +89,8 @@ pub struct TestComparison {
     /// Which test.
     pub id: TestId,
     /// The metric compared: `median_ns`, `instructions`, `p95_us`,
-    /// `p99_us`, `rps` or `error_rate_pct`.
+    /// `p99_us`, `rps`, `error_rate_pct`, or a sweep's `breaking_point`,
+    /// `efficiency_pct` or `growth`.
     pub metric: &'static str,
     /// The verdict.
     pub verdict: Verdict,
@@ -149,16 +150,21 @@ impl TestComparison {
         })
     }
 
-    /// The limit `worse_pct` is held to: the threshold, or one percentage
-    /// point for the error rate.
+    /// The limit `worse_pct` is held to: the threshold, one percentage
+    /// point for the error rate, or a growth exponent higher by
+    /// [`GROWTH_LIMIT`].
     fn limit(&self) -> f64 {
-        if self.metric == "error_rate_pct" {
-            1.0
-        } else {
-            self.threshold_pct
+        match self.metric {
+            "error_rate_pct" => 1.0,
+            "growth" => GROWTH_LIMIT,
+            _ => self.threshold_pct,
         }
     }
 }
+
+/// How much a sweep's growth exponent (latency ~ level^k) may rise before
+/// it is a regression: from linear (1.0) to about level^1.3.
+pub const GROWTH_LIMIT: f64 = 0.3;
 
 /// A whole comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -369,7 +375,7 @@ fn metric(
     let (base, current) = values;
     let change_pct = match (base, current, estimate) {
         (_, _, Some(e)) => Some(e.change_pct),
-        (Some(b), Some(c), None) if metric == "error_rate_pct" => Some(c - b),
+        (Some(b), Some(c), None) if metric == "error_rate_pct" || metric == "growth" => Some(c - b),
         (Some(b), Some(c), None) if b > 0.0 => Some((c / b - 1.0) * 100.0),
         _ => None,
     };
@@ -467,7 +473,27 @@ pub fn load_metrics(
         return vec![metric(new, "p95_us", (None, None), None, false)];
     };
     let estimate = |ratios: Option<&Vec<f64>>| ratios.and_then(|r| ChangeEstimate::paired(r));
-    vec![
+    // A sweep's own figures, where both sides measured them.
+    let sweep_metric = |key: &str| {
+        let get = |stats: &perf_record::load::LoadStats| {
+            stats
+                .sweep
+                .as_ref()
+                .and_then(|s| s.metrics.get(key).copied())
+        };
+        get(before).zip(get(after))
+    };
+    let sweeps = [
+        ("breaking_point", true),
+        ("efficiency_pct", true),
+        ("growth", false),
+        ("recovery_us", false),
+    ]
+    .into_iter()
+    .filter_map(|(key, higher_is_better)| {
+        sweep_metric(key).map(|(b, a)| metric(new, key, (Some(b), Some(a)), None, higher_is_better))
+    });
+    let mut metrics = vec![
         metric(
             new,
             "p95_us",
@@ -502,7 +528,9 @@ pub fn load_metrics(
             None,
             false,
         ),
-    ]
+    ];
+    metrics.extend(sweeps);
+    metrics
 }
 
 /// A readable diff of what was configured differently, ignoring the

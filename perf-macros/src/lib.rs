@@ -31,10 +31,10 @@ fn expand(
     };
     // Whether this is a load test decides which signature is expected;
     // when the options do not parse, the `load` keyword still tells.
-    let mentions_load = attr
-        .clone()
-        .into_iter()
-        .any(|token| matches!(&token, proc_macro2::TokenTree::Ident(ident) if ident == "load"));
+    let mentions_load = attr.clone().into_iter().any(|token| {
+        matches!(&token, proc_macro2::TokenTree::Ident(ident)
+                if ident == "load" || load::SWEEPS.iter().any(|kind| ident == kind))
+    });
     let options = options::PerfTestOptions::parse(attr);
     let is_load = match &options {
         Ok(options) => options.load.is_some(),

@@ -33,6 +33,68 @@ pub(crate) struct LoadSpec {
     think_ns: Option<(u64, u64)>,
     stages: Vec<(u64, f64)>,
     rate_stages: Vec<(u64, f64)>,
+    pub(crate) sweep: Option<SweepSpec>,
+}
+
+/// The sweep kinds, as written.
+pub(crate) const SWEEPS: &[&str] = &["stress", "scalability", "volume", "pagination", "spike"];
+
+/// `stress(users = [1, 2, 4], step = "2s")` and its siblings.
+pub(crate) struct SweepSpec {
+    /// `stress`, `scalability`, `volume` or `pagination`, with its span.
+    pub(crate) kind: syn::Ident,
+    levels: Vec<u64>,
+    step_ns: u64,
+    users: u32,
+    /// Spike: before, during and after the spike, ns.
+    phases_ns: [u64; 3],
+    /// Spike: the windows the recovery is read in, ns.
+    window_ns: u64,
+    /// Spike: how far above the pre-spike p95 counts as recovered, %.
+    tolerance_pct: f64,
+}
+
+/// The key that lists a kind's levels, and an example of the whole option.
+fn sweep_keys(kind: &str) -> (&'static str, &'static str) {
+    match kind {
+        "stress" => (
+            "users",
+            "`stress(users = [1, 2, 4, 8, 16], step = \"2s\")` with `threshold(p95 = \"200ms\")`",
+        ),
+        "scalability" => (
+            "users",
+            "`scalability(users = [1, 2, 4, 8], step = \"2s\")`",
+        ),
+        "spike" => (
+            "spike_users",
+            "`spike(users = 2, spike_users = 20, before = \"5s\", spike = \"3s\", after = \"10s\")`",
+        ),
+        "volume" => (
+            "sizes",
+            "`volume(sizes = [\"1KB\", \"64KB\", \"1MB\"], users = 1, step = \"2s\")`",
+        ),
+        _ => (
+            "pages",
+            "`pagination(pages = [1, 10, 100], users = 1, step = \"2s\")`",
+        ),
+    }
+}
+
+/// A whole number of at least 1 (`users = 2`, a page, a user count).
+fn whole(expr: &syn::Expr, key: &str) -> syn::Result<u64> {
+    let value = number(expr, key)?;
+    if value < 1.0 || value.fract() != 0.0 || value > f64::from(u32::MAX) {
+        return Err(syn::Error::new_spanned(
+            expr,
+            format!("`{key}` takes whole numbers of at least 1"),
+        ));
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "checked just above"
+    )]
+    Ok(value as u64)
 }
 
 fn preset(literal: &syn::LitStr) -> syn::Result<String> {
@@ -54,6 +116,30 @@ fn duration(literal: &syn::LitStr, key: &str) -> syn::Result<u64> {
     let duration = perf_record::parse_duration(&literal.value())
         .map_err(|e| syn::Error::new(literal.span(), format!("invalid `{key}`: {e}")))?;
     Ok(u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// `think = "1s"` or `think = "0.5s..1.5s"`: (min ns, max ns).
+fn think(literal: &syn::LitStr) -> syn::Result<(u64, u64)> {
+    let text = literal.value();
+    let (low, high) = text.split_once("..").unwrap_or((&text, &text));
+    let parse = |t: &str| {
+        perf_record::parse_duration(t)
+            .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+            .map_err(|e| {
+                syn::Error::new(
+                    literal.span(),
+                    format!("invalid `think`: {e}; a range is \"0.5s..1.5s\""),
+                )
+            })
+    };
+    let (low, high) = (parse(low)?, parse(high)?);
+    if low > high {
+        return Err(syn::Error::new(
+            literal.span(),
+            "invalid `think`: the range's start is after its end",
+        ));
+    }
+    Ok((low, high))
 }
 
 fn number(expr: &syn::Expr, key: &str) -> syn::Result<f64> {
@@ -85,6 +171,158 @@ fn number(expr: &syn::Expr, key: &str) -> syn::Result<f64> {
 }
 
 impl LoadSpec {
+    /// `stress(...)`, `scalability(...)`, `volume(...)`, `pagination(...)`.
+    pub(crate) fn parse_sweep(meta: &ParseNestedMeta<'_>, kind: &syn::Ident) -> syn::Result<Self> {
+        let name = kind.to_string();
+        let (levels_key, example) = sweep_keys(&name);
+        let mut levels: Option<Vec<u64>> = None;
+        let mut step_ns: u64 = 2_000_000_000;
+        let mut users: Option<u32> = None;
+        let mut think_ns = None;
+        let mut phases_ns: [u64; 3] = [5_000_000_000, 3_000_000_000, 10_000_000_000];
+        let mut window_ns: u64 = 500_000_000;
+        let mut tolerance_pct = 50.0;
+        let spike = name == "spike";
+        let mut seen: Vec<String> = Vec::new();
+        if !meta.input.peek(syn::token::Paren) {
+            return Err(syn::Error::new(
+                kind.span(),
+                format!("`{name}` takes its levels in parentheses: {example}"),
+            ));
+        }
+        meta.parse_nested_meta(|inner| {
+            let key = inner.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            let unknown = || {
+                if spike {
+                    return inner.error(format!(
+                        "unknown `spike` option `{key}`; expected `users`, `spike_users`, `before`, `spike`, `after`, \
+                         `window`, `tolerance`, `think`: {example}"
+                    ));
+                }
+                let users_too = if levels_key == "users" { "" } else { ", `users`" };
+                inner.error(format!(
+                    "unknown `{name}` option `{key}`; expected `{levels_key}`{users_too}, `step`, `think`: {example}"
+                ))
+            };
+            if seen.contains(&key) {
+                return Err(inner.error(format!("`{key}` is given twice; keep one")));
+            }
+            seen.push(key.clone());
+            let value: syn::Expr = inner.value()?.parse()?;
+            let string = || match &value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Ok(s.clone()),
+                other => Err(syn::Error::new_spanned(other, format!("`{key}` takes a string such as \"2s\""))),
+            };
+            match key.as_str() {
+                "spike_users" if spike => {
+                    levels = Some(vec![whole(&value, "spike_users")?]);
+                }
+                "before" | "spike" | "after" | "window" if spike => {
+                    let ns = duration(&string()?, &key)?;
+                    if ns == 0 {
+                        return Err(syn::Error::new_spanned(&value, format!("`{key}` must be above zero, e.g. \"2s\"")));
+                    }
+                    match key.as_str() {
+                        "before" => phases_ns[0] = ns,
+                        "spike" => phases_ns[1] = ns,
+                        "after" => phases_ns[2] = ns,
+                        _ => window_ns = ns,
+                    }
+                }
+                "tolerance" if spike => {
+                    let literal = string()?;
+                    tolerance_pct = perf_record::parse_percent(&literal.value())
+                        .map_err(|e| syn::Error::new(literal.span(), format!("invalid `tolerance`: {e}")))?;
+                }
+                k if k == levels_key => {
+                    let syn::Expr::Array(array) = &value else {
+                        return Err(syn::Error::new_spanned(&value, format!("`{key}` takes a list of levels: {example}")));
+                    };
+                    if array.elems.is_empty() {
+                        return Err(syn::Error::new_spanned(&value, format!("the list of levels is empty: {example}")));
+                    }
+                    let mut list: Vec<u64> = Vec::new();
+                    for elem in &array.elems {
+                        let level = if key == "sizes" {
+                            let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(size), .. }) = elem else {
+                                return Err(syn::Error::new_spanned(elem, "a size is a string such as \"64KB\""));
+                            };
+                            let bytes = perf_record::parse_bytes(&size.value())
+                                .map_err(|e| syn::Error::new(size.span(), format!("invalid size: {e}")))?;
+                            if bytes == 0 {
+                                return Err(syn::Error::new(size.span(), "a size must be above zero"));
+                            }
+                            bytes
+                        } else {
+                            whole(elem, &key)?
+                        };
+                        if list.last().is_some_and(|&last| level <= last) {
+                            return Err(syn::Error::new_spanned(elem, "the levels must go up, each above the one before"));
+                        }
+                        list.push(level);
+                    }
+                    levels = Some(list);
+                }
+                "users" if levels_key != "users" || spike => {
+                    users = Some(u32::try_from(whole(&value, "users")?).unwrap_or(u32::MAX));
+                }
+                "step" => {
+                    step_ns = duration(&string()?, "step")?;
+                    if step_ns == 0 {
+                        return Err(syn::Error::new_spanned(&value, "`step` must be above zero, e.g. \"2s\""));
+                    }
+                }
+                "think" => think_ns = Some(think(&string()?)?),
+                _ => return Err(unknown()),
+            }
+            Ok(())
+        })?;
+        let Some(mut levels) = levels else {
+            let wanted = if spike {
+                "`spike_users = N`".to_owned()
+            } else {
+                format!("its levels, `{levels_key} = [...]`")
+            };
+            return Err(syn::Error::new(
+                kind.span(),
+                format!("`{name}` needs {wanted}: {example}"),
+            ));
+        };
+        let users = users.unwrap_or(1);
+        if spike {
+            // The levels of a spike: the users before and after, then at the top.
+            if levels[0] <= u64::from(users) {
+                return Err(syn::Error::new(
+                    kind.span(),
+                    format!(
+                        "`spike_users` ({}) must be above `users` ({users}): the spike is more load",
+                        levels[0]
+                    ),
+                ));
+            }
+            if window_ns > phases_ns[2] {
+                return Err(syn::Error::new(
+                    kind.span(),
+                    "`window` must not be longer than `after`",
+                ));
+            }
+            levels.insert(0, u64::from(users));
+        }
+        Ok(Self {
+            think_ns,
+            sweep: Some(SweepSpec {
+                kind: kind.clone(),
+                levels,
+                step_ns,
+                users,
+                phases_ns,
+                window_ns,
+                tolerance_pct,
+            }),
+            ..Self::default()
+        })
+    }
+
     pub(crate) fn parse(meta: &ParseNestedMeta<'_>) -> syn::Result<Self> {
         let mut spec = Self::default();
         if meta.input.peek(syn::Token![=]) {
@@ -146,21 +384,7 @@ impl LoadSpec {
                     let cap = cap as u64;
                     spec.max_in_flight = Some(cap);
                 }
-                "think" => {
-                    let literal = string()?;
-                    let text = literal.value();
-                    let (low, high) = text.split_once("..").unwrap_or((&text, &text));
-                    let parse = |t: &str| {
-                        perf_record::parse_duration(t)
-                            .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
-                            .map_err(|e| syn::Error::new(literal.span(), format!("invalid `think`: {e}; a range is \"0.5s..1.5s\"")))
-                    };
-                    let (low, high) = (parse(low)?, parse(high)?);
-                    if low > high {
-                        return Err(syn::Error::new(literal.span(), "invalid `think`: the range's start is after its end"));
-                    }
-                    spec.think_ns = Some((low, high));
-                }
+                "think" => spec.think_ns = Some(think(&string()?)?),
                 "stages" | "rate_stages" => {
                     if key == "stages" {
                         first_closed.get_or_insert(ident.span());
@@ -205,6 +429,30 @@ impl LoadSpec {
         let duration = opt(self.duration_ns.map(|v| quote! { #v }));
         let cap = opt(self.max_in_flight.map(|v| quote! { #v }));
         let think = opt(self.think_ns.map(|(l, h)| quote! { (#l, #h) }));
+        let sweep = opt(self.sweep.as_ref().map(|sweep| {
+            let kind = match sweep.kind.to_string().as_str() {
+                "stress" => quote! { Stress },
+                "scalability" => quote! { Scalability },
+                "volume" => quote! { Volume },
+                "spike" => quote! { Spike },
+                _ => quote! { Pagination },
+            };
+            let levels = &sweep.levels;
+            let (step, users) = (sweep.step_ns, sweep.users);
+            let [before, during, after] = sweep.phases_ns;
+            let (window, tolerance) = (sweep.window_ns, sweep.tolerance_pct);
+            quote! {
+                #private::SweepOptions {
+                    kind: #private::SweepKind::#kind,
+                    levels: &[#(#levels),*],
+                    step_ns: #step,
+                    users: #users,
+                    phases_ns: [#before, #during, #after],
+                    window_ns: #window,
+                    tolerance_pct: #tolerance,
+                }
+            }
+        }));
         let stages = self.stages.iter().map(|(d, t)| quote! { (#d, #t) });
         let rate_stages = self.rate_stages.iter().map(|(d, t)| quote! { (#d, #t) });
         quote! {
@@ -219,6 +467,7 @@ impl LoadSpec {
                 rate_stages: &[#(#rate_stages),*],
                 think_ns: #think,
                 max_in_flight: #cap,
+                sweep: #sweep,
             }
         }
     }

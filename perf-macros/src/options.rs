@@ -8,7 +8,8 @@ use syn::parse::Parser as _;
 /// Every option, for "expected one of" messages.
 const OPTIONS: &str = "`ignore`, `ignore = \"reason\"`, `regression_threshold = \"10%\"`, \
                        `warm_up_time = \"1s\"`, `measurement_time = \"3s\"`, `instructions` (benchmarks); \
-                       `load = \"normal_load\"` or `load(...)`, `threshold(p95 = \"200ms\")` (load tests)";
+                       `load = \"normal_load\"` or `load(...)`, `stress(...)`, `scalability(...)`, `volume(...)`, \
+                       `pagination(...)`, `spike(...)`, `threshold(p95 = \"200ms\")`, `tasks(...)` (load tests)";
 
 /// The checked options.
 #[derive(Default)]
@@ -24,6 +25,8 @@ pub(crate) struct PerfTestOptions {
     pub(crate) load: Option<crate::load::LoadSpec>,
     /// `threshold(p95 = "200ms", ...)`: (metric, value as written).
     pub(crate) thresholds: Vec<(String, String)>,
+    /// Where each threshold's metric is written.
+    threshold_spans: Vec<proc_macro2::Span>,
     /// `tasks(browse = 3, buy = 1)`: the functions a user picks from, by
     /// weight; the annotated function is then the user's setup.
     pub(crate) tasks: Vec<(syn::Ident, u32)>,
@@ -54,7 +57,65 @@ impl PerfTestOptions {
                  is its workload's (`hold`, `duration` or `stages`)",
             ));
         }
+        options.check_sweep()?;
         Ok(options)
+    }
+
+    /// A sweep's metrics belong to its kind; a stress test needs a
+    /// threshold to break; scalability, volume and pagination get the
+    /// threshold their analysis is for unless the test sets its own.
+    fn check_sweep(&mut self) -> syn::Result<()> {
+        let sweep = self.load.as_ref().and_then(|l| l.sweep.as_ref());
+        let kind = sweep.map(|s| s.kind.to_string());
+        for ((metric, _), span) in self.thresholds.iter().zip(&self.threshold_spans) {
+            let belongs: &[&str] = match metric.as_str() {
+                "breaking_point" => &["stress"],
+                "efficiency" => &["scalability"],
+                "growth" => &["volume", "pagination"],
+                "recovery" => &["spike"],
+                _ => continue,
+            };
+            if !kind.as_deref().is_some_and(|k| belongs.contains(&k)) {
+                return Err(syn::Error::new(
+                    *span,
+                    format!(
+                        "`{metric}` is measured by {} tests only: add `{}(...)`, or remove this threshold",
+                        belongs.join(" and "),
+                        belongs[0]
+                    ),
+                ));
+            }
+        }
+        let Some(sweep) = sweep else { return Ok(()) };
+        let has = |metric: &str| self.thresholds.iter().any(|(m, _)| m == metric);
+        let default = match kind.as_deref() {
+            Some("stress") => {
+                let breaks = self.thresholds.iter().any(|(m, _)| {
+                    !matches!(
+                        m.as_str(),
+                        "breaking_point" | "efficiency" | "growth" | "recovery"
+                    )
+                });
+                if !breaks {
+                    return Err(syn::Error::new(
+                        sweep.kind.span(),
+                        "a stress test steps the load up until a threshold breaks: give one, e.g. \
+                         `threshold(p95 = \"200ms\", error_rate = \"1%\")`",
+                    ));
+                }
+                None
+            }
+            Some("scalability") => (!has("efficiency")).then_some(("efficiency", ">= 50%")),
+            Some("volume") => (!has("growth")).then_some(("growth", "<= 1.2")),
+            Some("spike") => (!has("recovery")).then_some(("recovery", "<= 1s")),
+            _ => (!has("growth")).then_some(("growth", "<= 0.5")),
+        };
+        if let Some((metric, value)) = default {
+            let span = sweep.kind.span();
+            self.thresholds.push((metric.to_owned(), value.to_owned()));
+            self.threshold_spans.push(span);
+        }
+        Ok(())
     }
 
     fn parse_one(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
@@ -86,8 +147,23 @@ impl PerfTestOptions {
                 })?;
                 self.regression_threshold_pct = Some(percent);
             }
-            "load" => {
-                self.load = Some(crate::load::LoadSpec::parse(meta)?);
+            "load" | "stress" | "scalability" | "volume" | "pagination" | "spike" => {
+                if let Some(other) = self.seen.iter().find(|k| {
+                    *k != &key && (*k == "load" || crate::load::SWEEPS.contains(&k.as_str()))
+                }) {
+                    return Err(syn::Error::new(
+                        ident.span(),
+                        format!(
+                            "`{other}` already gives this test its workload; a load test has one: `load(...)`, \
+                             `stress(...)`, `scalability(...)`, `volume(...)`, `pagination(...)` or `spike(...)`"
+                        ),
+                    ));
+                }
+                self.load = Some(if key == "load" {
+                    crate::load::LoadSpec::parse(meta)?
+                } else {
+                    crate::load::LoadSpec::parse_sweep(meta, ident)?
+                });
             }
             "instructions" => {
                 if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
@@ -160,6 +236,7 @@ impl PerfTestOptions {
                         ));
                     }
                     self.thresholds.push((name, value.value()));
+                    self.threshold_spans.push(metric.span());
                     Ok(())
                 })?;
             }

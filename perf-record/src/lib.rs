@@ -17,4 +17,4 @@ pub mod units;
 pub use protocol::{ListedTest, Listing, TestConfig, TestKind, TestOutcome, TestResult};
 pub use record::{Environment, InstructionCount, RunRecord, TestId, TestRecord};
 pub use stats::{BenchStats, Outliers};
-pub use units::{UnitError, parse_duration, parse_percent};
+pub use units::{UnitError, parse_bytes, parse_duration, parse_percent};

@@ -133,6 +133,66 @@ pub struct LoadStats {
     /// Why the result may be unreliable (a saturated generator, iterations
     /// behind schedule).
     pub warnings: Vec<String>,
+    /// A sweep test (stress, scalability, volume, pagination): each level
+    /// and what the analysis found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepStats>,
+}
+
+/// One level of a sweep: a short load run at one number of users, one
+/// payload size or one page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LevelStats {
+    /// The level: users (stress, scalability), bytes (volume) or page
+    /// (pagination).
+    pub level: u64,
+    /// Virtual users at this level.
+    pub users: u32,
+    /// Requests sent.
+    pub requests: u64,
+    /// Answered requests per second.
+    pub rps: f64,
+    /// Failed requests and checks, percent.
+    pub error_rate_pct: f64,
+    /// Mean latency, µs.
+    pub mean_us: f64,
+    /// Median latency, µs.
+    pub p50_us: u64,
+    /// 95th percentile, µs.
+    pub p95_us: u64,
+    /// 99th percentile, µs.
+    pub p99_us: u64,
+    /// Spike: `before`, `spike`, or `after +1.50s` (a window of the
+    /// recovery, from the spike's end).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    /// Stress: the thresholds this level missed, as written (empty: it
+    /// held).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missed: Vec<String>,
+}
+
+/// What a sweep measured and concluded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SweepStats {
+    /// `stress`, `scalability`, `volume`, `pagination` or `spike`.
+    pub kind: String,
+    /// What the level counts: `users`, `bytes`, `page`, or `phase` (spike:
+    /// each level is a phase, or a window of the recovery).
+    pub parameter: String,
+    /// The levels that ran, in order (a stress sweep stops at the first
+    /// level that breaks a threshold).
+    pub levels: Vec<LevelStats>,
+    /// The kind's figures: `breaking_point` (stress: the highest level that
+    /// met every threshold, 0 when none did), `efficiency_pct` and
+    /// `peak_rps` (scalability), `growth` (volume, pagination: the exponent
+    /// k of latency ~ level^k over the upper half of the sweep);
+    /// `recovery_us`, `baseline_p95_us` and `spike_p95_us` (spike: from the
+    /// spike's end to the end of the first window whose p95 is back within
+    /// the tolerance of the pre-spike p95, and stays back).
+    pub metrics: BTreeMap<String, f64>,
+    /// What the analysis concluded, in words.
+    pub findings: Vec<String>,
 }
 
 /// The server process, sampled from /proc while a test ran.

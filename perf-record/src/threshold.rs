@@ -17,6 +17,10 @@ pub const METRICS: &[&str] = &[
     "max",
     "error_rate",
     "rps",
+    "breaking_point",
+    "efficiency",
+    "growth",
+    "recovery",
 ];
 
 /// A checked threshold.
@@ -38,7 +42,8 @@ pub struct Threshold {
 pub enum ThresholdError {
     /// Not a metric.
     #[error(
-        "unknown metric `{0}`; the metrics are p50, p90, p95, p99, p999, mean, max, error_rate and rps"
+        "unknown metric `{0}`; the metrics are p50, p90, p95, p99, p999, mean, max, error_rate, rps, \
+         breaking_point (stress), efficiency (scalability), growth (volume, pagination) and recovery (spike)"
     )]
     UnknownMetric(String),
     /// A bad value.
@@ -60,6 +65,16 @@ pub enum ThresholdError {
         "invalid `rps` threshold `{0}`: write a number of requests per second, e.g. \">= 100\""
     )]
     Rate(String),
+    /// `breaking_point` and `growth` need a number.
+    #[error("invalid `{metric}` threshold `{text}`: write a number, e.g. \"{example}\"")]
+    Number {
+        /// The metric.
+        metric: String,
+        /// As written.
+        text: String,
+        /// What would do.
+        example: &'static str,
+    },
 }
 
 impl Threshold {
@@ -77,7 +92,7 @@ impl Threshold {
         };
         let rest = rest.trim();
         let limit = match metric {
-            "p50" | "p90" | "p95" | "p99" | "p999" | "mean" | "max" | "error_rate" => {
+            "p50" | "p90" | "p95" | "p99" | "p999" | "mean" | "max" | "error_rate" | "recovery" => {
                 if at_least == Some(true) {
                     return Err(ThresholdError::WrongDirection {
                         metric: metric.to_owned(),
@@ -98,21 +113,62 @@ impl Threshold {
                 .ok()
                 .filter(|r| r.is_finite() && *r >= 0.0)
                 .ok_or_else(|| ThresholdError::Rate(text.to_owned()))?,
+            "efficiency" => parse_percent(rest).map_err(|source| ThresholdError::Value {
+                metric: metric.to_owned(),
+                source,
+            })?,
+            "breaking_point" | "growth" => rest
+                .parse::<f64>()
+                .ok()
+                .filter(|r| r.is_finite() && *r >= 0.0)
+                .ok_or_else(|| ThresholdError::Number {
+                    metric: metric.to_owned(),
+                    text: text.to_owned(),
+                    example: if metric == "growth" {
+                        "<= 1.2"
+                    } else {
+                        ">= 16"
+                    },
+                })?,
             other => return Err(ThresholdError::UnknownMetric(other.to_owned())),
         };
+        if metric == "growth" && at_least == Some(true) {
+            return Err(ThresholdError::WrongDirection {
+                metric: metric.to_owned(),
+            });
+        }
+        // Throughput-like metrics are floors unless written with `<=`.
+        let at_least =
+            matches!(metric, "rps" | "breaking_point" | "efficiency") && at_least != Some(false);
         Ok(Self {
             metric: metric.to_owned(),
             limit,
-            at_least: metric == "rps" && at_least != Some(false),
-            text: format!(
-                "{metric} {} {rest}",
-                if metric == "rps" && at_least != Some(false) {
-                    ">="
-                } else {
-                    "<="
-                }
-            ),
+            at_least,
+            text: format!("{metric} {} {rest}", if at_least { ">=" } else { "<=" }),
         })
+    }
+
+    /// Whether the metric is measured by a sweep only, and by which kinds.
+    pub fn sweep_kinds(&self) -> Option<&'static [&'static str]> {
+        match self.metric.as_str() {
+            "breaking_point" => Some(&["stress"]),
+            "efficiency" => Some(&["scalability"]),
+            "growth" => Some(&["volume", "pagination"]),
+            "recovery" => Some(&["spike"]),
+            _ => None,
+        }
+    }
+
+    /// Whether `stats` measure this threshold's metric at all (a sweep
+    /// metric on a plain load test does not).
+    pub fn applies_to(&self, stats: &LoadStats) -> bool {
+        match self.sweep_kinds() {
+            None => true,
+            Some(kinds) => stats
+                .sweep
+                .as_ref()
+                .is_some_and(|s| kinds.contains(&s.kind.as_str())),
+        }
     }
 
     /// The measured value of this threshold's metric.
@@ -128,6 +184,9 @@ impl Threshold {
             "max" => l.max_us as f64,
             "error_rate" => stats.error_rate_pct,
             "rps" => stats.rps,
+            "breaking_point" | "growth" => sweep_metric(stats, &self.metric),
+            "efficiency" => sweep_metric(stats, "efficiency_pct"),
+            "recovery" => sweep_metric(stats, "recovery_us"),
             _ => f64::NAN,
         }
     }
@@ -146,6 +205,14 @@ impl Threshold {
             passed,
         }
     }
+}
+
+fn sweep_metric(stats: &LoadStats, key: &str) -> f64 {
+    stats
+        .sweep
+        .as_ref()
+        .and_then(|s| s.metrics.get(key).copied())
+        .unwrap_or(f64::NAN)
 }
 
 /// A threshold checked against a result.
@@ -198,5 +265,24 @@ mod tests {
             Threshold::parse("error_rate", "1"),
             Err(ThresholdError::Value { .. })
         ));
+        assert!(matches!(
+            Threshold::parse("growth", ">= 1"),
+            Err(ThresholdError::WrongDirection { .. })
+        ));
+        assert!(matches!(
+            Threshold::parse("breaking_point", "lots"),
+            Err(ThresholdError::Number { .. })
+        ));
+    }
+
+    #[test]
+    fn sweep_metrics_have_their_directions() {
+        let point = Threshold::parse("breaking_point", "16").unwrap();
+        assert_eq!((point.limit, point.at_least), (16.0, true));
+        let efficiency = Threshold::parse("efficiency", ">= 50%").unwrap();
+        assert_eq!((efficiency.limit, efficiency.at_least), (50.0, true));
+        let growth = Threshold::parse("growth", "1.2").unwrap();
+        assert_eq!((growth.limit, growth.at_least), (1.2, false));
+        assert_eq!(growth.text, "growth <= 1.2");
     }
 }

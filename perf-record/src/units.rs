@@ -111,6 +111,54 @@ pub fn parse_duration(text: &str) -> Result<Duration, UnitError> {
     Ok(Duration::from_nanos(nanos.round() as u64))
 }
 
+/// What a valid size looks like, for error messages.
+pub const BYTES_HINT: &str =
+    "write a whole number followed by B, KB, MB or GB (1 KB = 1024 B), e.g. \"64KB\"";
+
+/// Parses a size such as `"512B"`, `"64KB"` or `"1MB"`; KB, MB and GB are
+/// powers of 1024 (KiB, MiB and GiB are accepted too).
+pub fn parse_bytes(text: &str) -> Result<u64, UnitError> {
+    let value = text.trim();
+    if value.is_empty() {
+        return Err(UnitError::Empty { hint: BYTES_HINT });
+    }
+    let split = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    let (number, unit) = value.split_at(split);
+    let unit = unit.trim();
+    let scale: u64 = match unit {
+        "" => {
+            return Err(UnitError::MissingUnit {
+                value: value.to_owned(),
+                hint: BYTES_HINT,
+            });
+        }
+        "B" => 1,
+        "KB" | "KiB" => 1 << 10,
+        "MB" | "MiB" => 1 << 20,
+        "GB" | "GiB" => 1 << 30,
+        _ => {
+            return Err(UnitError::UnknownUnit {
+                value: value.to_owned(),
+                unit: unit.to_owned(),
+                hint: BYTES_HINT,
+            });
+        }
+    };
+    let number: u64 = number.parse().map_err(|_| UnitError::InvalidNumber {
+        value: value.to_owned(),
+        hint: BYTES_HINT,
+    })?;
+    number
+        .checked_mul(scale)
+        .filter(|&bytes| bytes <= 4 << 30)
+        .ok_or_else(|| UnitError::OutOfRange {
+            value: value.to_owned(),
+            hint: BYTES_HINT,
+        })
+}
+
 /// Parses a percentage such as `"10%"` or `"2.5%"` into the number before
 /// the `%` sign.
 pub fn parse_percent(text: &str) -> Result<f64, UnitError> {
@@ -173,6 +221,25 @@ pub fn format_nanos(nanos: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_parse_in_powers_of_1024() {
+        assert_eq!(parse_bytes("512B"), Ok(512));
+        assert_eq!(parse_bytes("64KB"), Ok(65_536));
+        assert_eq!(parse_bytes("1 MiB"), Ok(1 << 20));
+        assert!(matches!(
+            parse_bytes("64"),
+            Err(UnitError::MissingUnit { .. })
+        ));
+        assert!(matches!(
+            parse_bytes("1.5MB"),
+            Err(UnitError::UnknownUnit { .. })
+        ));
+        assert!(matches!(
+            parse_bytes("9GB"),
+            Err(UnitError::OutOfRange { .. })
+        ));
+    }
 
     #[test]
     fn durations_in_every_unit() {

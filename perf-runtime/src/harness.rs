@@ -166,11 +166,12 @@ pub fn run_main() -> ExitCode {
                 TestFn::Load {
                     run,
                     options,
-                    thresholds: _,
+                    thresholds,
                 } => crate::load::run::run_load_entry(
                     entry,
                     run,
                     options,
+                    thresholds,
                     measure,
                     settings.result_out.as_deref(),
                 ),

@@ -221,6 +221,9 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
     println!();
     table.print();
     for (test, load) in &loads {
+        if let Some(sweep) = &load.sweep {
+            print_sweep(&name(&test.id), sweep);
+        }
         if let Some(raw) = &load.raw_latency {
             println!(
                 "{}: latency is timed from each iteration's scheduled start (open model); from the actual send \
@@ -252,6 +255,10 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
             let shown = |v: f64| match t.metric.as_str() {
                 "error_rate" => format!("{v:.2}%"),
                 "rps" => format!("{v:.1} req/s"),
+                "breaking_point" => format!("{v:.0}"),
+                "efficiency" => format!("{v:.0}%"),
+                "growth" => format!("{v:.2}"),
+                "recovery" => format!("{:.2} s", v / 1e6),
                 _ => format!("{:.2} ms", v / 1e3),
             };
             let (style, verdict) = if result.passed {
@@ -270,6 +277,66 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
         for warning in &load.warnings {
             println!("{YELLOW}warning{RESET}: {}: {warning}", name(&test.id));
         }
+    }
+}
+
+/// A sweep's levels and findings.
+fn print_sweep(name: &str, sweep: &perf_record::load::SweepStats) {
+    let level_header = format!("{name} ({})", sweep.kind);
+    let mut table = Table::new(&[
+        &level_header,
+        "users",
+        "requests",
+        "req/s",
+        "errors",
+        "p50",
+        "p95",
+        "p99",
+        "",
+    ]);
+    for level in &sweep.levels {
+        let shown = match sweep.parameter.as_str() {
+            "bytes" => format!("  {}", bytes(level.level)),
+            "page" => format!("  page {}", level.level),
+            "phase" => format!("  {}", level.phase.as_deref().unwrap_or("-")),
+            _ => format!(
+                "  {} user{}",
+                level.level,
+                if level.level == 1 { "" } else { "s" }
+            ),
+        };
+        let broke = !level.missed.is_empty();
+        table.row(
+            vec![
+                shown,
+                level.users.to_string(),
+                level.requests.to_string(),
+                format!("{:.1}", level.rps),
+                format!("{:.2}%", level.error_rate_pct),
+                ms(level.p50_us),
+                ms(level.p95_us),
+                ms(level.p99_us),
+                if broke {
+                    format!("broke: {}", level.missed.join(", "))
+                } else {
+                    String::new()
+                },
+            ],
+            if broke { RED } else { "" },
+        );
+    }
+    println!();
+    table.print();
+    for finding in &sweep.findings {
+        println!("{name}: {finding}");
+    }
+}
+
+fn bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MB", n >> 20),
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KB", n >> 10),
+        n => format!("{n} B"),
     }
 }
 
@@ -337,7 +404,9 @@ pub fn print_comparison(comparison: &Comparison) {
             "median_ns" => format_nanos(v),
             "instructions" => format!("{v:.0}"),
             "rps" => format!("{v:.1}/s"),
-            "error_rate_pct" => format!("{v:.2}%"),
+            "error_rate_pct" | "efficiency_pct" => format!("{v:.2}%"),
+            "breaking_point" => format!("{v:.0}"),
+            "growth" => format!("{v:.2}"),
             _ => format!("{:.2} ms", v / 1e3),
         };
         let percent = test.change_pct.map(|c| format!("{c:+.1}%"));
@@ -362,6 +431,12 @@ pub fn print_comparison(comparison: &Comparison) {
                 test.change_pct.map(|c| format!("{c:+.2} pt")),
                 "1 pt".to_owned(),
             ),
+            "growth" => (
+                "growth",
+                test.change_pct.map(|c| format!("{c:+.2}")),
+                format!("+{}", crate::compare::GROWTH_LIMIT),
+            ),
+            "efficiency_pct" => ("efficiency", percent, format!("{}%", test.threshold_pct)),
             other => (
                 other.trim_end_matches("_us"),
                 percent,

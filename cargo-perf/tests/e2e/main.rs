@@ -7,6 +7,7 @@
 )]
 
 mod baselines;
+mod catalog;
 mod errors;
 mod gate;
 mod harness;

@@ -174,6 +174,7 @@ pub(crate) fn run(
         generator_cpu_s: cpu.as_secs_f64(),
         generator_cpu_pct: cpu_pct,
         warnings,
+        sweep: None,
     })
 }
 
@@ -275,6 +276,7 @@ async fn closed(
                 Arc::clone(target),
                 Arc::clone(session),
                 profile.think,
+                profile.level,
             );
             let (session, counters, desired, index) = (
                 Arc::clone(session),
@@ -386,6 +388,7 @@ async fn open(
                 Arc::clone(target),
                 Arc::clone(session),
                 profile.think,
+                profile.level,
             )
         });
         let (session, counters, idle) =
@@ -438,7 +441,12 @@ fn arrival_offsets(profile: &LoadProfile) -> impl Iterator<Item = Duration> + '_
 
 /// Runs a few iterations with one user, for `cargo test`: whether the
 /// test works at all against the target.
-pub(crate) fn smoke(load_fn: LoadFn, target: Target, iterations: u32) -> Result<(), String> {
+pub(crate) fn smoke(
+    load_fn: LoadFn,
+    target: Target,
+    iterations: u32,
+    level: u64,
+) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -450,6 +458,7 @@ pub(crate) fn smoke(load_fn: LoadFn, target: Target, iterations: u32) -> Result<
             Arc::new(target),
             Arc::clone(&session),
             (Duration::ZERO, Duration::ZERO),
+            level,
         );
         user.set_timeout(Duration::from_secs(10));
         for _ in 0..iterations {

@@ -5,6 +5,7 @@ pub(crate) mod engine;
 pub mod profile;
 pub(crate) mod recorder;
 pub(crate) mod run;
+pub(crate) mod sweep;
 pub(crate) mod user;
 
 pub use engine::LoadFn;

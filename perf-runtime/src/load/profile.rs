@@ -39,6 +39,10 @@ pub struct LoadProfile {
     pub think: (Duration, Duration),
     /// Open model: the most iterations in flight at once.
     pub max_in_flight: u64,
+    /// A sweep's current level (users, bytes or page), which the test
+    /// function reads with [`User::level`](crate::User::level); 0 outside
+    /// a sweep.
+    pub level: u64,
 }
 
 /// A named load pattern (the seeds' load-pattern table).
@@ -100,6 +104,70 @@ pub struct LoadOptions {
     pub think_ns: Option<(u64, u64)>,
     /// `max_in_flight = 500`.
     pub max_in_flight: Option<u64>,
+    /// `stress(...)`, `scalability(...)`, `volume(...)` or
+    /// `pagination(...)` instead of `load(...)`.
+    pub sweep: Option<SweepOptions>,
+}
+
+/// The kinds of sweep: a short load run per level, then an analysis of
+/// how the figures change from level to level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepKind {
+    /// More users per level until a threshold breaks: the breaking point.
+    Stress,
+    /// More users per level: the throughput curve and scaling efficiency.
+    Scalability,
+    /// A larger payload per level: latency growth with size.
+    Volume,
+    /// A deeper page per level: latency growth with the offset.
+    Pagination,
+    /// Base load, a burst, base load again: how long until latency is back.
+    Spike,
+}
+
+impl SweepKind {
+    /// The name the result records.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Stress => "stress",
+            Self::Scalability => "scalability",
+            Self::Volume => "volume",
+            Self::Pagination => "pagination",
+            Self::Spike => "spike",
+        }
+    }
+
+    /// What a level counts.
+    pub fn parameter(self) -> &'static str {
+        match self {
+            Self::Stress | Self::Scalability => "users",
+            Self::Volume => "bytes",
+            Self::Pagination => "page",
+            Self::Spike => "phase",
+        }
+    }
+}
+
+/// `stress(users = [1, 2, 4], step = "2s")` and the like, as the macro
+/// passes them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepOptions {
+    /// Which analysis.
+    pub kind: SweepKind,
+    /// The levels, ascending: users, bytes or pages.
+    pub levels: &'static [u64],
+    /// How long each level runs, ns (before `--duration-scale`).
+    pub step_ns: u64,
+    /// Volume and pagination: users at every level.
+    pub users: u32,
+    /// Spike: how long before, during and after the spike, ns (the levels
+    /// are the users before and after, and during).
+    pub phases_ns: [u64; 3],
+    /// Spike: the length of the windows the recovery is read in, ns.
+    pub window_ns: u64,
+    /// Spike: a window whose p95 is within this much of the pre-spike p95
+    /// has recovered, percent.
+    pub tolerance_pct: f64,
 }
 
 /// Why a workload is not valid.
@@ -272,6 +340,7 @@ impl LoadProfile {
             stages,
             think,
             max_in_flight: options.max_in_flight.unwrap_or(1000).max(1),
+            level: 0,
         })
     }
 

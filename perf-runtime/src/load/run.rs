@@ -10,6 +10,7 @@ use std::time::Duration;
 use libtest_mimic::{Completion, Failed};
 use perf_record::load::LoadStats;
 use perf_record::protocol::{PROTOCOL_VERSION, env};
+use perf_record::threshold::Threshold;
 use perf_record::{TestConfig, TestKind, TestOutcome, TestResult};
 
 use crate::load::engine::{self, LoadFn};
@@ -34,6 +35,7 @@ pub(crate) fn run_load_entry(
     entry: &PerfTestEntry,
     run: LoadFn,
     options: &LoadOptions,
+    thresholds: &[(&str, &str)],
     measure: bool,
     result_out: Option<&Path>,
 ) -> Result<Completion, Failed> {
@@ -45,11 +47,20 @@ pub(crate) fn run_load_entry(
             ));
         };
         let target = engine::resolve_target(&url, allow_remote())?;
-        return engine::smoke(run, target, SMOKE_ITERATIONS)
+        let level = options
+            .sweep
+            .and_then(|s| s.levels.first().copied())
+            .unwrap_or(0);
+        return engine::smoke(run, target, SMOKE_ITERATIONS, level)
             .map(|()| Completion::Completed)
             .map_err(Failed::from);
     }
-    let outcome = catch_unwind(AssertUnwindSafe(|| measure_load(run, options)));
+    // Checked by the macro at compile time.
+    let thresholds: Vec<Threshold> = thresholds
+        .iter()
+        .filter_map(|(metric, value)| Threshold::parse(metric, value).ok())
+        .collect();
+    let outcome = catch_unwind(AssertUnwindSafe(|| measure_load(run, options, &thresholds)));
     let (outcome, stats, total) = match outcome {
         Ok(Ok((stats, total))) => (TestOutcome::Passed, Some(stats), total),
         Ok(Err(message)) => (TestOutcome::Failed { message }, None, Duration::ZERO),
@@ -95,7 +106,11 @@ pub(crate) fn run_load_entry(
     }
 }
 
-fn measure_load(run: LoadFn, options: &LoadOptions) -> Result<(LoadStats, Duration), String> {
+fn measure_load(
+    run: LoadFn,
+    options: &LoadOptions,
+    thresholds: &[Threshold],
+) -> Result<(LoadStats, Duration), String> {
     let url = target_url().ok_or_else(|| {
         "no server to load: `cargo perf` starts one from [package.metadata.perf.server], \
          or set PERF_TARGET_URL=http://127.0.0.1:PORT"
@@ -108,8 +123,6 @@ fn measure_load(run: LoadFn, options: &LoadOptions) -> Result<(LoadStats, Durati
             .map_err(|_| format!("invalid {}: `{text}` is not a number", env::DURATION_SCALE))?,
         Err(_) => 1.0,
     };
-    let profile =
-        LoadProfile::resolve(options, scale).map_err(|e| format!("invalid workload: {e}"))?;
     let threads = match std::env::var(env::GENERATOR_THREADS) {
         Ok(text) => text
             .parse::<usize>()
@@ -124,6 +137,11 @@ fn measure_load(run: LoadFn, options: &LoadOptions) -> Result<(LoadStats, Durati
         // Leave half the cores to the server under test.
         Err(_) => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
     };
+    if let Some(sweep) = &options.sweep {
+        return crate::load::sweep::run(run, options, sweep, scale, &target, threads, thresholds);
+    }
+    let profile =
+        LoadProfile::resolve(options, scale).map_err(|e| format!("invalid workload: {e}"))?;
     let stats = engine::run(run, &profile, target, threads)
         .map_err(|e| format!("failed to start the load generator: {e}"))?;
     Ok((stats, profile.total()))
@@ -141,6 +159,11 @@ fn print_load_summary(name: &str, stats: &LoadStats) {
         ms(stats.latency.p99_us),
         ms(stats.latency.max_us),
     );
+    if let Some(sweep) = &stats.sweep {
+        for finding in &sweep.findings {
+            println!("{}: {finding}", sweep.kind);
+        }
+    }
     for warning in &stats.warnings {
         println!("warning: {warning}");
     }

@@ -73,6 +73,7 @@ pub struct User {
     scheduled: Option<Instant>,
     state: Option<Box<dyn Any + Send>>,
     last_name: Option<(hyper::Method, String, String)>,
+    level: u64,
     pub(crate) set_up: bool,
 }
 
@@ -82,6 +83,7 @@ impl User {
         target: Arc<Target>,
         session: Arc<Session>,
         think: (Duration, Duration),
+        level: u64,
     ) -> Self {
         Self {
             id,
@@ -94,6 +96,7 @@ impl User {
             scheduled: None,
             state: None,
             last_name: None,
+            level,
             set_up: false,
         }
     }
@@ -111,6 +114,24 @@ impl User {
         let name = format!("{method} {bare}");
         self.last_name = Some((method.clone(), bare.to_owned(), name.clone()));
         name
+    }
+
+    /// The current level of a sweep: the payload size in bytes of a
+    /// `volume(...)` test, the page of a `pagination(...)` test, the users of
+    /// a `stress(...)` or `scalability(...)` step; 0 in other load tests.
+    ///
+    /// ```no_run
+    /// # use perf_runtime::{perf_test, User};
+    /// #[perf_test(volume(sizes = ["1KB", "64KB", "1MB"], step = "2s"))]
+    /// async fn upload(user: &mut User) -> perf_runtime::Result<()> {
+    ///     let body = vec![b'x'; user.level() as usize];
+    ///     user.post("/upload", body).await?.expect_status(200)?;
+    ///     Ok(())
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn level(&self) -> u64 {
+        self.level
     }
 
     /// This user's number, from 0.
