@@ -157,6 +157,7 @@ impl TestComparison {
         match self.metric {
             "error_rate_pct" => 1.0,
             "growth" => GROWTH_LIMIT,
+            "rss_growth_bytes_per_s" => RSS_GROWTH_LIMIT,
             _ => self.threshold_pct,
         }
     }
@@ -165,6 +166,11 @@ impl TestComparison {
 /// How much a sweep's growth exponent (latency ~ level^k) may rise before
 /// it is a regression: from linear (1.0) to about level^1.3.
 pub const GROWTH_LIMIT: f64 = 0.3;
+
+/// How much faster (bytes per second) a soak test's server memory may
+/// grow than in the baseline before it is a regression: 16 KiB/s, about
+/// 56 MiB an hour. A difference, since a steady server's slope is near 0.
+pub const RSS_GROWTH_LIMIT: f64 = 16_384.0;
 
 /// A whole comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -375,7 +381,14 @@ fn metric(
     let (base, current) = values;
     let change_pct = match (base, current, estimate) {
         (_, _, Some(e)) => Some(e.change_pct),
-        (Some(b), Some(c), None) if metric == "error_rate_pct" || metric == "growth" => Some(c - b),
+        (Some(b), Some(c), None)
+            if matches!(
+                metric,
+                "error_rate_pct" | "growth" | "rss_growth_bytes_per_s"
+            ) =>
+        {
+            Some(c - b)
+        }
         (Some(b), Some(c), None) if b > 0.0 => Some((c / b - 1.0) * 100.0),
         _ => None,
     };
@@ -488,6 +501,7 @@ pub fn load_metrics(
         ("efficiency_pct", true),
         ("growth", false),
         ("recovery_us", false),
+        ("rss_growth_bytes_per_s", false),
     ]
     .into_iter()
     .filter_map(|(key, higher_is_better)| {

@@ -25,6 +25,7 @@ pub mod paired;
 pub mod report;
 pub mod runner;
 pub mod server;
+pub mod soak;
 pub mod workspace;
 pub mod worktree;
 

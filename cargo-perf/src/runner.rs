@@ -128,6 +128,7 @@ pub fn run_tests(
         .map(|(((test, results), failure), server)| {
             let mut record = failure.unwrap_or_else(|| merge(test, results));
             record.server = server;
+            crate::soak::analyse(&mut record);
             count_instructions(&mut record, test, &binaries[test.binary], options);
             record
         })

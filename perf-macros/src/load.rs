@@ -37,7 +37,15 @@ pub(crate) struct LoadSpec {
 }
 
 /// The sweep kinds, as written.
-pub(crate) const SWEEPS: &[&str] = &["stress", "scalability", "volume", "pagination", "spike"];
+pub(crate) const SWEEPS: &[&str] = &[
+    "stress",
+    "scalability",
+    "volume",
+    "pagination",
+    "spike",
+    "response_time",
+    "soak",
+];
 
 /// `stress(users = [1, 2, 4], step = "2s")` and its siblings.
 pub(crate) struct SweepSpec {
@@ -171,6 +179,112 @@ fn number(expr: &syn::Expr, key: &str) -> syn::Result<f64> {
 }
 
 impl LoadSpec {
+    /// `response_time(requests = 100)` and `soak(users = 4, hold = "10m",
+    /// warm_up = "1m")`: one run each.
+    pub(crate) fn parse_single(meta: &ParseNestedMeta<'_>, kind: &syn::Ident) -> syn::Result<Self> {
+        let name = kind.to_string();
+        let response_time = name == "response_time";
+        let example = if response_time {
+            "`response_time(requests = 100)`"
+        } else {
+            "`soak(users = 4, hold = \"10m\", warm_up = \"1m\")`"
+        };
+        let mut requests: Option<u64> = None;
+        let mut users: u32 = 1;
+        let mut hold_ns: Option<u64> = None;
+        let mut warm_up_ns: u64 = 0;
+        let mut think_ns = None;
+        let mut seen: Vec<String> = Vec::new();
+        if !meta.input.peek(syn::token::Paren) {
+            return Err(syn::Error::new(
+                kind.span(),
+                format!("`{name}` takes its options in parentheses: {example}"),
+            ));
+        }
+        meta.parse_nested_meta(|inner| {
+            let key = inner
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            if seen.contains(&key) {
+                return Err(inner.error(format!("`{key}` is given twice; keep one")));
+            }
+            seen.push(key.clone());
+            let value: syn::Expr = inner.value()?.parse()?;
+            let string = || match &value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Ok(s.clone()),
+                other => Err(syn::Error::new_spanned(
+                    other,
+                    format!("`{key}` takes a string such as \"2s\""),
+                )),
+            };
+            match key.as_str() {
+                "requests" if response_time => requests = Some(whole(&value, "requests")?),
+                "users" if !response_time => {
+                    users = u32::try_from(whole(&value, "users")?).unwrap_or(u32::MAX)
+                }
+                "hold" if !response_time => {
+                    let ns = duration(&string()?, "hold")?;
+                    if ns == 0 {
+                        return Err(syn::Error::new_spanned(
+                            &value,
+                            "`hold` must be above zero, e.g. \"10m\"",
+                        ));
+                    }
+                    hold_ns = Some(ns);
+                }
+                "warm_up" if !response_time => warm_up_ns = duration(&string()?, "warm_up")?,
+                "think" => think_ns = Some(think(&string()?)?),
+                _ => {
+                    let keys = if response_time {
+                        "`requests`, `think`"
+                    } else {
+                        "`users`, `hold`, `warm_up`, `think`"
+                    };
+                    return Err(syn::Error::new_spanned(
+                        &inner.path,
+                        format!("unknown `{name}` option `{key}`; expected {keys}: {example}"),
+                    ));
+                }
+            }
+            Ok(())
+        })?;
+        let (levels, hold) = if response_time {
+            let Some(requests) = requests else {
+                return Err(syn::Error::new(
+                    kind.span(),
+                    format!("`response_time` needs `requests = N`: {example}"),
+                ));
+            };
+            (vec![requests], 0)
+        } else {
+            let Some(hold) = hold_ns else {
+                return Err(syn::Error::new(
+                    kind.span(),
+                    format!("`soak` needs a `hold` time: {example}"),
+                ));
+            };
+            (vec![u64::from(users)], hold)
+        };
+        Ok(Self {
+            think_ns,
+            sweep: Some(SweepSpec {
+                kind: kind.clone(),
+                levels,
+                step_ns: hold,
+                users,
+                phases_ns: [warm_up_ns, hold, 0],
+                window_ns: 0,
+                tolerance_pct: 0.0,
+            }),
+            ..Self::default()
+        })
+    }
+
     /// `stress(...)`, `scalability(...)`, `volume(...)`, `pagination(...)`.
     pub(crate) fn parse_sweep(meta: &ParseNestedMeta<'_>, kind: &syn::Ident) -> syn::Result<Self> {
         let name = kind.to_string();
@@ -435,6 +549,8 @@ impl LoadSpec {
                 "scalability" => quote! { Scalability },
                 "volume" => quote! { Volume },
                 "spike" => quote! { Spike },
+                "response_time" => quote! { ResponseTime },
+                "soak" => quote! { Soak },
                 _ => quote! { Pagination },
             };
             let levels = &sweep.levels;

@@ -9,7 +9,8 @@ use syn::parse::Parser as _;
 const OPTIONS: &str = "`ignore`, `ignore = \"reason\"`, `regression_threshold = \"10%\"`, \
                        `warm_up_time = \"1s\"`, `measurement_time = \"3s\"`, `instructions` (benchmarks); \
                        `load = \"normal_load\"` or `load(...)`, `stress(...)`, `scalability(...)`, `volume(...)`, \
-                       `pagination(...)`, `spike(...)`, `threshold(p95 = \"200ms\")`, `tasks(...)` (load tests)";
+                       `pagination(...)`, `spike(...)`, `response_time(...)`, `soak(...)`, \
+                       `threshold(p95 = \"200ms\")`, `tasks(...)` (load tests)";
 
 /// The checked options.
 #[derive(Default)]
@@ -73,6 +74,7 @@ impl PerfTestOptions {
                 "efficiency" => &["scalability"],
                 "growth" => &["volume", "pagination"],
                 "recovery" => &["spike"],
+                "rss_growth" => &["soak"],
                 _ => continue,
             };
             if !kind.as_deref().is_some_and(|k| belongs.contains(&k)) {
@@ -108,6 +110,8 @@ impl PerfTestOptions {
             Some("scalability") => (!has("efficiency")).then_some(("efficiency", ">= 50%")),
             Some("volume") => (!has("growth")).then_some(("growth", "<= 1.2")),
             Some("spike") => (!has("recovery")).then_some(("recovery", "<= 1s")),
+            Some("soak") => (!has("rss_growth")).then_some(("rss_growth", "<= 16KB/s")),
+            Some("response_time") => None,
             _ => (!has("growth")).then_some(("growth", "<= 0.5")),
         };
         if let Some((metric, value)) = default {
@@ -147,7 +151,8 @@ impl PerfTestOptions {
                 })?;
                 self.regression_threshold_pct = Some(percent);
             }
-            "load" | "stress" | "scalability" | "volume" | "pagination" | "spike" => {
+            "load" | "stress" | "scalability" | "volume" | "pagination" | "spike"
+            | "response_time" | "soak" => {
                 if let Some(other) = self.seen.iter().find(|k| {
                     *k != &key && (*k == "load" || crate::load::SWEEPS.contains(&k.as_str()))
                 }) {
@@ -155,14 +160,15 @@ impl PerfTestOptions {
                         ident.span(),
                         format!(
                             "`{other}` already gives this test its workload; a load test has one: `load(...)`, \
-                             `stress(...)`, `scalability(...)`, `volume(...)`, `pagination(...)` or `spike(...)`"
+                             `stress(...)`, `scalability(...)`, `volume(...)`, `pagination(...)`, `spike(...)`, \
+                             `response_time(...)` or `soak(...)`"
                         ),
                     ));
                 }
-                self.load = Some(if key == "load" {
-                    crate::load::LoadSpec::parse(meta)?
-                } else {
-                    crate::load::LoadSpec::parse_sweep(meta, ident)?
+                self.load = Some(match key.as_str() {
+                    "load" => crate::load::LoadSpec::parse(meta)?,
+                    "response_time" | "soak" => crate::load::LoadSpec::parse_single(meta, ident)?,
+                    _ => crate::load::LoadSpec::parse_sweep(meta, ident)?,
                 });
             }
             "instructions" => {

@@ -21,6 +21,7 @@ pub const METRICS: &[&str] = &[
     "efficiency",
     "growth",
     "recovery",
+    "rss_growth",
 ];
 
 /// A checked threshold.
@@ -43,7 +44,7 @@ pub enum ThresholdError {
     /// Not a metric.
     #[error(
         "unknown metric `{0}`; the metrics are p50, p90, p95, p99, p999, mean, max, error_rate, rps, \
-         breaking_point (stress), efficiency (scalability), growth (volume, pagination) and recovery (spike)"
+         breaking_point (stress), efficiency (scalability), growth (volume, pagination), recovery (spike) and rss_growth (soak)"
     )]
     UnknownMetric(String),
     /// A bad value.
@@ -113,6 +114,24 @@ impl Threshold {
                 .ok()
                 .filter(|r| r.is_finite() && *r >= 0.0)
                 .ok_or_else(|| ThresholdError::Rate(text.to_owned()))?,
+            "rss_growth" => {
+                if at_least == Some(true) {
+                    return Err(ThresholdError::WrongDirection {
+                        metric: metric.to_owned(),
+                    });
+                }
+                let per_second = rest
+                    .strip_suffix("/s")
+                    .ok_or_else(|| ThresholdError::Number {
+                        metric: metric.to_owned(),
+                        text: text.to_owned(),
+                        example: "<= 16KB/s",
+                    })?;
+                crate::units::parse_bytes(per_second).map_err(|source| ThresholdError::Value {
+                    metric: metric.to_owned(),
+                    source,
+                })? as f64
+            }
             "efficiency" => parse_percent(rest).map_err(|source| ThresholdError::Value {
                 metric: metric.to_owned(),
                 source,
@@ -155,6 +174,7 @@ impl Threshold {
             "efficiency" => Some(&["scalability"]),
             "growth" => Some(&["volume", "pagination"]),
             "recovery" => Some(&["spike"]),
+            "rss_growth" => Some(&["soak"]),
             _ => None,
         }
     }
@@ -187,6 +207,7 @@ impl Threshold {
             "breaking_point" | "growth" => sweep_metric(stats, &self.metric),
             "efficiency" => sweep_metric(stats, "efficiency_pct"),
             "recovery" => sweep_metric(stats, "recovery_us"),
+            "rss_growth" => sweep_metric(stats, "rss_growth_bytes_per_s"),
             _ => f64::NAN,
         }
     }
@@ -284,5 +305,8 @@ mod tests {
         let growth = Threshold::parse("growth", "1.2").unwrap();
         assert_eq!((growth.limit, growth.at_least), (1.2, false));
         assert_eq!(growth.text, "growth <= 1.2");
+        let leak = Threshold::parse("rss_growth", "<= 16KB/s").unwrap();
+        assert_eq!((leak.limit, leak.at_least), (16_384.0, false));
+        assert!(Threshold::parse("rss_growth", "16KB").is_err());
     }
 }

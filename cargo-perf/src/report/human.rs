@@ -259,6 +259,7 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
                 "efficiency" => format!("{v:.0}%"),
                 "growth" => format!("{v:.2}"),
                 "recovery" => format!("{:.2} s", v / 1e6),
+                "rss_growth" => format!("{:.1} KiB/s", v / 1024.0),
                 _ => format!("{:.2} ms", v / 1e3),
             };
             let (style, verdict) = if result.passed {
@@ -282,6 +283,12 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
 
 /// A sweep's levels and findings.
 fn print_sweep(name: &str, sweep: &perf_record::load::SweepStats) {
+    if sweep.levels.is_empty() {
+        for finding in &sweep.findings {
+            println!("{name}: {finding}");
+        }
+        return;
+    }
     let level_header = format!("{name} ({})", sweep.kind);
     let mut table = Table::new(&[
         &level_header,
@@ -407,6 +414,7 @@ pub fn print_comparison(comparison: &Comparison) {
             "error_rate_pct" | "efficiency_pct" => format!("{v:.2}%"),
             "breaking_point" => format!("{v:.0}"),
             "growth" => format!("{v:.2}"),
+            "rss_growth_bytes_per_s" => format!("{:.1} KiB/s", v / 1024.0),
             _ => format!("{:.2} ms", v / 1e3),
         };
         let percent = test.change_pct.map(|c| format!("{c:+.1}%"));

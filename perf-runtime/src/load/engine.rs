@@ -181,6 +181,8 @@ pub(crate) fn run(
 #[derive(Default)]
 struct Counters {
     iterations: AtomicU64,
+    /// Iterations begun (closed model), for `max_iterations`.
+    started: AtomicU64,
     active: AtomicU64,
     late: AtomicU64,
     dropped: AtomicU64,
@@ -255,9 +257,10 @@ async fn closed(
     let desired = Arc::new(AtomicU64::new(0));
     let mut users = Vec::new();
     let mut spawned: u64 = 0;
+    let cap = profile.max_iterations;
     loop {
         let now = Instant::now();
-        if now >= end {
+        if now >= end || cap.is_some_and(|cap| counters.iterations.load(Ordering::Relaxed) >= cap) {
             break;
         }
         #[expect(
@@ -293,6 +296,11 @@ async fn closed(
                         // Ramped down: wait to be needed again, or the end.
                         tokio::time::sleep(Duration::from_millis(50)).await;
                         continue;
+                    }
+                    if cap
+                        .is_some_and(|cap| counters.started.fetch_add(1, Ordering::Relaxed) >= cap)
+                    {
+                        break;
                     }
                     user.begin_iteration(None);
                     iterate(load_fn, &mut user, &session, &counters).await;

@@ -43,6 +43,9 @@ pub struct LoadProfile {
     /// function reads with [`User::level`](crate::User::level); 0 outside
     /// a sweep.
     pub level: u64,
+    /// Stop after this many iterations (a response-time test), or at the
+    /// end of the stages, whichever comes first.
+    pub max_iterations: Option<u64>,
 }
 
 /// A named load pattern (the seeds' load-pattern table).
@@ -123,6 +126,10 @@ pub enum SweepKind {
     Pagination,
     /// Base load, a burst, base load again: how long until latency is back.
     Spike,
+    /// One user, a fixed number of requests one after the other.
+    ResponseTime,
+    /// A long hold: the server's memory growth and the latency drift.
+    Soak,
 }
 
 impl SweepKind {
@@ -134,6 +141,8 @@ impl SweepKind {
             Self::Volume => "volume",
             Self::Pagination => "pagination",
             Self::Spike => "spike",
+            Self::ResponseTime => "response_time",
+            Self::Soak => "soak",
         }
     }
 
@@ -144,6 +153,8 @@ impl SweepKind {
             Self::Volume => "bytes",
             Self::Pagination => "page",
             Self::Spike => "phase",
+            Self::ResponseTime => "requests",
+            Self::Soak => "users",
         }
     }
 }
@@ -341,6 +352,7 @@ impl LoadProfile {
             think,
             max_in_flight: options.max_in_flight.unwrap_or(1000).max(1),
             level: 0,
+            max_iterations: None,
         })
     }
 

@@ -29,4 +29,22 @@ async fn pagination(user: &mut User) -> perf_runtime::Result<()> {
     Ok(())
 }
 
+#[perf_test(spike(users = 2, spike_users = 20, after = "4s", window = "250ms", tolerance = "30%"))]
+async fn spike(user: &mut User) -> perf_runtime::Result<()> {
+    user.get("/").await?;
+    Ok(())
+}
+
+#[perf_test(response_time(requests = 50), threshold(p95 = "20ms"))]
+async fn response_time(user: &mut User) -> perf_runtime::Result<()> {
+    user.get("/").await?;
+    Ok(())
+}
+
+#[perf_test(soak(users = 4, hold = "10m", warm_up = "1m"), threshold(rss_growth = "<= 4KB/s"))]
+async fn soak(user: &mut User) -> perf_runtime::Result<()> {
+    user.get("/").await?;
+    Ok(())
+}
+
 perf_runtime::main!();

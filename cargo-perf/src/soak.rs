@@ -1,0 +1,187 @@
+//! Endurance (soak) tests: the server's resident memory over the hold, and
+//! the latency drift from its start to its end, read from what cargo perf
+//! sampled while the test ran (the perf binary cannot see the server).
+
+use perf_record::TestRecord;
+use perf_record::load::{LoadStats, ServerStats};
+
+/// Below this growth (bytes per second) memory is steady whatever the
+/// interval says: allocator and page-cache noise.
+const STEADY_BYTES_PER_S: f64 = 1024.0;
+
+/// Adds the soak analysis to a soak test's record; other records are left
+/// alone.
+pub fn analyse(record: &mut TestRecord) {
+    let server = record.server.clone();
+    let Some(load) = record.load.as_mut() else {
+        return;
+    };
+    if load.sweep.as_ref().is_none_or(|s| s.kind != "soak") {
+        return;
+    }
+    let drift = latency_drift(load);
+    let Some(sweep) = load.sweep.as_mut() else {
+        return;
+    };
+    let warm_up_s = sweep.metrics.get("warm_up_s").copied().unwrap_or(0.0);
+    if let Some((first, last, drift_pct)) = drift {
+        sweep
+            .metrics
+            .insert("latency_drift_pct".to_owned(), drift_pct);
+        sweep.findings.push(format!(
+            "p95 {:.2} ms in the first third of the hold, {:.2} ms in the last: {drift_pct:+.1}%",
+            first / 1e3,
+            last / 1e3
+        ));
+    }
+    let Some(server) = server else {
+        sweep.findings.push(
+            "no memory figures: a soak test watches the server cargo perf starts (not one given with --target-url)"
+                .to_owned(),
+        );
+        return;
+    };
+    match rss_slope(&server, warm_up_s) {
+        None => sweep.findings.push(format!(
+            "too few memory samples after the {warm_up_s:.1} s warm-up to fit a trend; hold longer"
+        )),
+        Some(trend) => {
+            let kib = |b: f64| b / 1024.0;
+            sweep
+                .metrics
+                .insert("rss_growth_bytes_per_s".to_owned(), trend.slope);
+            sweep
+                .metrics
+                .insert("rss_growth_ci_low".to_owned(), trend.low);
+            sweep
+                .metrics
+                .insert("rss_growth_ci_high".to_owned(), trend.high);
+            sweep.findings.push(format!(
+                "server memory {:.1} -> {:.1} MiB over {:.1} s after a {warm_up_s:.1} s warm-up: {:+.1} KiB/s \
+                 (95% interval {:+.1} .. {:+.1})",
+                trend.first / 1048576.0,
+                trend.last / 1048576.0,
+                trend.seconds,
+                kib(trend.slope),
+                kib(trend.low),
+                kib(trend.high)
+            ));
+            sweep.findings.push(if trend.low > STEADY_BYTES_PER_S {
+                format!(
+                    "LEAK: the server's memory keeps growing, {:.1} MiB an hour at this rate",
+                    trend.slope * 3600.0 / 1048576.0
+                )
+            } else {
+                "no leak: the server's memory is steady after the warm-up".to_owned()
+            });
+        }
+    }
+}
+
+/// A least-squares line through the memory samples, with a 95% interval
+/// for its slope.
+struct Trend {
+    slope: f64,
+    low: f64,
+    high: f64,
+    first: f64,
+    last: f64,
+    seconds: f64,
+}
+
+fn rss_slope(server: &ServerStats, warm_up_s: f64) -> Option<Trend> {
+    let points: Vec<(f64, f64)> = server
+        .samples
+        .iter()
+        .filter(|(t, _, _)| *t >= warm_up_s)
+        .map(|&(t, _, rss)| (t, rss as f64))
+        .collect();
+    if points.len() < 4 {
+        return None;
+    }
+    let n = points.len() as f64;
+    let mean_t = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let mean_r = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let stt: f64 = points.iter().map(|p| (p.0 - mean_t).powi(2)).sum();
+    if stt <= 0.0 {
+        return None;
+    }
+    let slope = points
+        .iter()
+        .map(|p| (p.0 - mean_t) * (p.1 - mean_r))
+        .sum::<f64>()
+        / stt;
+    let residual: f64 = points
+        .iter()
+        .map(|p| (p.1 - mean_r - slope * (p.0 - mean_t)).powi(2))
+        .sum();
+    let se = (residual / (n - 2.0) / stt).sqrt();
+    let half = crate::estimate::t_quantile(0.975, n - 2.0) * se;
+    let (first, last) = (points.first()?, points.last()?);
+    Some(Trend {
+        slope,
+        low: slope - half,
+        high: slope + half,
+        first: first.1,
+        last: last.1,
+        seconds: last.0 - first.0,
+    })
+}
+
+/// Mean p95 of the first and last thirds of the seconds after the
+/// warm-up, and the change between them in percent.
+fn latency_drift(load: &LoadStats) -> Option<(f64, f64, f64)> {
+    let warm_up_s = load
+        .sweep
+        .as_ref()
+        .and_then(|s| s.metrics.get("warm_up_s").copied())
+        .unwrap_or(0.0);
+    let seconds: Vec<f64> = load
+        .timeline
+        .iter()
+        .filter(|s| f64::from(s.t) >= warm_up_s && s.requests > 0)
+        .map(|s| s.p95_us as f64)
+        .collect();
+    let third = seconds.len() / 3;
+    if third == 0 {
+        return None;
+    }
+    let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
+    let first = mean(&seconds[..third]);
+    let last = mean(&seconds[seconds.len() - third..]);
+    (first > 0.0).then(|| (first, last, (last / first - 1.0) * 100.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(rss: impl Fn(f64) -> u64) -> ServerStats {
+        ServerStats {
+            samples: (0..40)
+                .map(|i| {
+                    let t = f64::from(i) * 0.25;
+                    (t, 10.0, rss(t))
+                })
+                .collect(),
+            ..ServerStats::default()
+        }
+    }
+
+    #[test]
+    fn a_steady_growth_is_a_slope_with_an_interval_above_zero() {
+        // 1 MiB a second, with page-sized jitter.
+        let leaky = server(|t| (8 << 20) + (t * 1048576.0) as u64 + ((t * 7.0) as u64 % 3) * 4096);
+        let trend = rss_slope(&leaky, 2.0).unwrap();
+        assert!(
+            (trend.slope - 1048576.0).abs() < 20_000.0,
+            "{}",
+            trend.slope
+        );
+        assert!(trend.low > STEADY_BYTES_PER_S);
+        let steady = server(|t| (8 << 20) + ((t * 7.0) as u64 % 3) * 4096);
+        let trend = rss_slope(&steady, 2.0).unwrap();
+        assert!(trend.low <= STEADY_BYTES_PER_S, "{}", trend.low);
+        assert!(rss_slope(&steady, 9.5).is_none(), "too few samples");
+    }
+}
