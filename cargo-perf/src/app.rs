@@ -83,7 +83,7 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
         Some(rev) => Some(crate::worktree::resolve(workspace.root(), rev)?),
         None => None,
     };
-    let targets = perf_targets(&packages)?;
+    let targets = perf_targets(&packages, &args.cargo)?;
     if targets.is_empty() {
         let names: Vec<_> = packages.iter().map(|p| p.name.to_string()).collect();
         return Err(CliError::NoPerfTargets(format!(

@@ -87,7 +87,7 @@ pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<u8, CliError>
             base.rev
         ))
     })?;
-    let base_targets = perf_targets(&base_packages)?;
+    let base_targets = perf_targets(&base_packages, &base_cargo)?;
     let base_binaries = if base_targets.is_empty() {
         Vec::new()
     } else {

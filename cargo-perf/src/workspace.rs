@@ -214,9 +214,45 @@ fn matches_spec(package: &Package, spec: &str) -> bool {
     }
 }
 
+/// The features `options` turn on in `package`: `-F` (bare, or as
+/// `package/feature`), `default` unless `--no-default-features`, and what
+/// those enable in turn; every feature with `--all-features`.
+fn enabled_features(package: &Package, options: &CargoOptions) -> BTreeSet<String> {
+    if options.all_features {
+        return package.features.keys().cloned().collect();
+    }
+    let mut wanted: Vec<String> = options
+        .features
+        .iter()
+        .flat_map(|list| list.split([',', ' ']))
+        .filter(|f| !f.is_empty())
+        .filter_map(|f| match f.split_once('/') {
+            Some((owner, feature)) => (owner == package.name.as_str()).then(|| feature.to_owned()),
+            None => Some(f.to_owned()),
+        })
+        .collect();
+    if !options.no_default_features {
+        wanted.push("default".to_owned());
+    }
+    let mut enabled = BTreeSet::new();
+    while let Some(feature) = wanted.pop() {
+        if let Some(implied) = package.features.get(&feature)
+            && enabled.insert(feature)
+        {
+            wanted.extend(implied.iter().filter(|f| !f.contains(['/', ':'])).cloned());
+        }
+    }
+    enabled
+}
+
 /// The perf targets of the selected packages: `harness = false` bench and
-/// test targets of packages that depend on perf-runtime.
-pub fn perf_targets(packages: &[&Package]) -> Result<Vec<PerfTarget>, CliError> {
+/// test targets of packages that depend on perf-runtime, whose
+/// `required-features` the selected features turn on (cargo refuses to
+/// build the others by name, as `cargo bench` skips them).
+pub fn perf_targets(
+    packages: &[&Package],
+    options: &CargoOptions,
+) -> Result<Vec<PerfTarget>, CliError> {
     let mut targets = Vec::new();
     for package in packages {
         if !package.dependencies.iter().any(|d| d.name == RUNTIME_CRATE) {
@@ -224,7 +260,15 @@ pub fn perf_targets(packages: &[&Package]) -> Result<Vec<PerfTarget>, CliError> 
         }
         let manifest_path = package.manifest_path.as_std_path();
         let no_harness = harnessless_targets(manifest_path)?;
+        let features = enabled_features(package, options);
         for target in &package.targets {
+            if !target
+                .required_features
+                .iter()
+                .all(|f| features.contains(f))
+            {
+                continue;
+            }
             let kind = if target.kind.contains(&TargetKind::Bench) {
                 TargetKindName::Bench
             } else if target.kind.contains(&TargetKind::Test) {

@@ -210,3 +210,25 @@ fn a_panicking_test_fails_the_run_and_the_others_still_run() {
         human.stderr
     );
 }
+
+#[test]
+fn targets_whose_required_features_are_off_are_skipped_as_cargo_bench_skips_them() {
+    let project = TempProject::new("demo");
+    let catalog = |tests: &[String]| {
+        tests
+            .iter()
+            .filter(|t| t.contains("::stress_") || t.contains("::soak_"))
+            .count()
+    };
+    let plain = listed(&project, &[]);
+    assert!(!plain.is_empty());
+    assert_eq!(catalog(&plain), 0, "{plain:?}");
+    let with_feature = listed(&project, &["-F", "catalog"]);
+    assert_eq!(with_feature.len(), plain.len() + 14, "{with_feature:?}");
+    assert_eq!(catalog(&with_feature), 4);
+    assert_eq!(
+        catalog(&listed(&project, &["--features", "demo/catalog"])),
+        4
+    );
+    assert_eq!(catalog(&listed(&project, &["--all-features"])), 4);
+}
