@@ -150,6 +150,13 @@ impl TestComparison {
         })
     }
 
+    /// A load test's latency or throughput from one run a side (against a
+    /// saved baseline): a single number each, whose drift between runs
+    /// nothing in either run measures.
+    fn is_one_load_run_a_side(&self) -> bool {
+        self.estimate.is_none() && matches!(self.metric, "p95_us" | "p99_us" | "rps")
+    }
+
     /// The limit `worse_pct` is held to: the threshold, one percentage
     /// point for the error rate, or a growth exponent higher by
     /// [`GROWTH_LIMIT`].
@@ -248,6 +255,9 @@ impl Comparison {
                     worse.next().unwrap_or(false),
                     better.next().unwrap_or(false),
                 )
+            } else if test.is_one_load_run_a_side() {
+                // Nothing says how far separate runs drift: not real.
+                (false, false)
             } else {
                 (true, true)
             };
@@ -280,6 +290,21 @@ impl Comparison {
                 })
             })
             .collect();
+        let drifting: Vec<String> = self
+            .tests
+            .iter()
+            .filter(|t| t.is_one_load_run_a_side() && t.verdict == Verdict::WithinNoise)
+            .map(|t| format!("{} {}", t.id, t.metric))
+            .collect();
+        if !drifting.is_empty() {
+            self.noise_warnings.push(format!(
+                "{}: a load test's latency and throughput, one run a side, cannot be told from the drift between \
+                 separate runs (p95 moved by up to ±60% between unchanged runs on a shared 2-core machine); the \
+                 change is shown, not gated. Gate load tests with --compare-ref REV (paired rounds), or with SLA \
+                 thresholds",
+                drifting.join(", ")
+            ));
+        }
     }
 
     /// Takes a confirming re-run's comparison of the tests that
@@ -648,6 +673,29 @@ mod tests {
                 .noise_warnings
                 .iter()
                 .any(|w| w.contains("cannot be checked")),
+            "{:?}",
+            comparison.noise_warnings
+        );
+    }
+
+    #[test]
+    fn unpaired_load_latency_is_shown_not_gated_but_errors_are() {
+        let base = record("browse", &[100.0]);
+        let at = |name: &'static str, before: f64, after: f64| {
+            metric(&base, name, (Some(before), Some(after)), None, false)
+        };
+        let comparison = judged(vec![
+            at("p95_us", 100.0, 160.0),
+            at("error_rate_pct", 0.0, 3.0),
+            at("p99_us", 100.0, 95.0),
+        ]);
+        let verdicts: Vec<Verdict> = comparison.tests.iter().map(|t| t.verdict).collect();
+        assert_eq!(
+            verdicts,
+            [Verdict::WithinNoise, Verdict::Regressed, Verdict::Unchanged]
+        );
+        assert!(
+            comparison.noise_warnings[0].contains("--compare-ref"),
             "{:?}",
             comparison.noise_warnings
         );
