@@ -99,24 +99,9 @@ fn rss_slope(server: &ServerStats, warm_up_s: f64) -> Option<Trend> {
     if points.len() < 4 {
         return None;
     }
-    let n = points.len() as f64;
-    let mean_t = points.iter().map(|p| p.0).sum::<f64>() / n;
-    let mean_r = points.iter().map(|p| p.1).sum::<f64>() / n;
-    let stt: f64 = points.iter().map(|p| (p.0 - mean_t).powi(2)).sum();
-    if stt <= 0.0 {
-        return None;
-    }
-    let slope = points
-        .iter()
-        .map(|p| (p.0 - mean_t) * (p.1 - mean_r))
-        .sum::<f64>()
-        / stt;
-    let residual: f64 = points
-        .iter()
-        .map(|p| (p.1 - mean_r - slope * (p.0 - mean_t)).powi(2))
-        .sum();
-    let se = (residual / (n - 2.0) / stt).sqrt();
-    let half = crate::estimate::t_quantile(0.975, n - 2.0) * se;
+    let line = perf_record::stats::fit_line(&points)?;
+    let slope = line.slope;
+    let half = crate::estimate::t_quantile(0.975, points.len() as f64 - 2.0) * line.slope_se;
     let (first, last) = (points.first()?, points.last()?);
     Some(Trend {
         slope,

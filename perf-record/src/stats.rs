@@ -110,6 +110,46 @@ impl BenchStats {
     }
 }
 
+/// A least-squares line through `(x, y)` points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Line {
+    /// dy/dx.
+    pub slope: f64,
+    /// The standard error of the slope (NaN with fewer than 3 points).
+    pub slope_se: f64,
+    /// How many points it was fitted to.
+    pub points: usize,
+}
+
+/// Fits `y = a + b x`; `None` with fewer than two points or when every x
+/// is the same.
+pub fn fit_line(points: &[(f64, f64)]) -> Option<Line> {
+    if points.len() < 2 {
+        return None;
+    }
+    let n = points.len() as f64;
+    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+    if sxx <= 0.0 {
+        return None;
+    }
+    let slope = points
+        .iter()
+        .map(|p| (p.0 - mean_x) * (p.1 - mean_y))
+        .sum::<f64>()
+        / sxx;
+    let residual: f64 = points
+        .iter()
+        .map(|p| (p.1 - mean_y - slope * (p.0 - mean_x)).powi(2))
+        .sum();
+    Some(Line {
+        slope,
+        slope_se: (residual / (n - 2.0) / sxx).sqrt(),
+        points: points.len(),
+    })
+}
+
 /// The `p` quantile (0..=1) of sorted data, linearly interpolated between
 /// the closest ranks (Hyndman and Fan's type 7, as R and NumPy default to).
 pub fn quantile(sorted: &[f64], p: f64) -> f64 {

@@ -497,15 +497,7 @@ fn growth_exponent(levels: &[LevelStats]) -> Option<f64> {
         .map(|l| ((l.level as f64).ln(), (l.p50_us as f64).ln()))
         .collect();
     let upper = &usable[(usable.len().saturating_sub(1)) / 2..];
-    if upper.len() < 2 {
-        return None;
-    }
-    let n = upper.len() as f64;
-    let mean_x = upper.iter().map(|p| p.0).sum::<f64>() / n;
-    let mean_y = upper.iter().map(|p| p.1).sum::<f64>() / n;
-    let sxx: f64 = upper.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
-    let sxy: f64 = upper.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
-    (sxx > 0.0).then(|| (sxy / sxx).max(0.0))
+    perf_record::stats::fit_line(upper).map(|line| line.slope.max(0.0))
 }
 
 /// One result for several runs: sums, the union of the histograms, and
