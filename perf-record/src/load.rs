@@ -188,7 +188,7 @@ pub struct SweepStats {
     /// `peak_rps` (scalability), `growth` (volume, pagination: the exponent
     /// k of latency ~ level^k over the upper half of the sweep);
     /// `recovery_us`, `baseline_p95_us` and `spike_p95_us` (spike: from the
-    /// spike's end to the end of the first window whose p95 is back within
+    /// spike's end to the start of the first window whose p95 is back within
     /// the tolerance of the pre-spike p95, and stays back).
     pub metrics: BTreeMap<String, f64>,
     /// What the analysis concluded, in words.

@@ -445,6 +445,11 @@ pub fn print_comparison(comparison: &Comparison) {
                 format!("+{}", crate::compare::GROWTH_LIMIT),
             ),
             "efficiency_pct" => ("efficiency", percent, format!("{}%", test.threshold_pct)),
+            "rss_growth_bytes_per_s" => (
+                "rss growth",
+                test.change_pct.map(|c| format!("{:+.1} KiB/s", c / 1024.0)),
+                format!("+{} KiB/s", crate::compare::RSS_GROWTH_LIMIT / 1024.0),
+            ),
             other => (
                 other.trim_end_matches("_us"),
                 percent,

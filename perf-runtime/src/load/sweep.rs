@@ -438,10 +438,12 @@ fn spike_recovery(
     let after = &levels[2.min(levels.len())..];
     let limit = before.p95_us as f64 * (1.0 + tolerance_pct / 100.0);
     let back = |l: &LevelStats| l.requests > 0 && l.p95_us as f64 <= limit;
-    // The first window from which every later one is back.
+    // The start of the first window from which every later one is back
+    // (0: back at once). Real time: --duration-scale shortens the windows,
+    // not the server's recovery.
     let recovered = (0..after.len())
         .find(|&i| after[i..].iter().all(back))
-        .map(|i| (i + 1) as f64 * window_us);
+        .map(|i| i as f64 * window_us);
     let ms = |us: f64| us / 1e3;
     metrics.insert("baseline_p95_us".to_owned(), before.p95_us as f64);
     metrics.insert("spike_p95_us".to_owned(), during.p95_us as f64);
@@ -618,7 +620,7 @@ mod tests {
     }
 
     #[test]
-    fn recovery_is_the_end_of_the_first_window_that_stays_back() {
+    fn recovery_is_the_start_of_the_first_window_that_stays_back() {
         let p95 = |phase: &str, p95_us: u64| LevelStats {
             phase: Some(phase.to_owned()),
             requests: 10,
@@ -638,8 +640,8 @@ mod tests {
         let (metrics, _) = analyse(&sweep(SweepKind::Spike), &sticky, 1.0);
         assert_eq!(
             metrics["recovery_us"],
-            4.0 * 500_000.0,
-            "a dip that does not last is no recovery"
+            3.0 * 500_000.0,
+            "a dip that does not last is no recovery: back from the start of the fourth window"
         );
         let (metrics, findings) = analyse(&sweep(SweepKind::Spike), &sticky[..5], 1.0);
         assert_eq!(metrics["recovery_us"], 3.0 * 500_000.0);
