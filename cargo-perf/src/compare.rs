@@ -20,6 +20,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use perf_record::kinds::Change;
 use perf_record::{RunRecord, TestConfig, TestId, TestKind, TestRecord};
 use serde::Serialize;
 
@@ -89,8 +90,8 @@ pub struct TestComparison {
     /// Which test.
     pub id: TestId,
     /// The metric compared: `median_ns`, `instructions`, `p95_us`,
-    /// `p99_us`, `rps`, `error_rate_pct`, or a sweep's `breaking_point`,
-    /// `efficiency_pct` or `growth`.
+    /// `p99_us`, `rps`, `error_rate_pct`, or a key of a kind's figure
+    /// ([`perf_record::kinds::KIND_METRICS`]).
     pub metric: &'static str,
     /// The verdict.
     pub verdict: Verdict,
@@ -158,26 +159,27 @@ impl TestComparison {
     }
 
     /// The limit `worse_pct` is held to: the threshold, one percentage
-    /// point for the error rate, or a growth exponent higher by
-    /// [`GROWTH_LIMIT`].
-    fn limit(&self) -> f64 {
-        match self.metric {
-            "error_rate_pct" => 1.0,
-            "growth" => GROWTH_LIMIT,
-            "rss_growth_bytes_per_s" => RSS_GROWTH_LIMIT,
-            _ => self.threshold_pct,
+    /// point for the error rate, or a kind's fixed limit on a difference
+    /// (a growth exponent higher by 0.3: from linear to about level^1.3).
+    pub fn limit(&self) -> f64 {
+        match absolute_limit(self.metric) {
+            Some(limit) => limit,
+            None => self.threshold_pct,
         }
     }
 }
 
-/// How much a sweep's growth exponent (latency ~ level^k) may rise before
-/// it is a regression: from linear (1.0) to about level^1.3.
-pub const GROWTH_LIMIT: f64 = 0.3;
-
-/// How much faster (bytes per second) a soak test's server memory may
-/// grow than in the baseline before it is a regression: 16 KiB/s, about
-/// 56 MiB an hour. A difference, since a steady server's slope is near 0.
-pub const RSS_GROWTH_LIMIT: f64 = 16_384.0;
+/// The limit on a metric compared as a difference rather than in percent
+/// (figures whose healthy value is near zero, and the error rate).
+fn absolute_limit(metric: &str) -> Option<f64> {
+    if metric == "error_rate_pct" {
+        return Some(1.0);
+    }
+    match perf_record::kinds::by_key(metric)?.change {
+        Change::Absolute(limit) => Some(limit),
+        Change::Relative => None,
+    }
+}
 
 /// A whole comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -406,14 +408,7 @@ fn metric(
     let (base, current) = values;
     let change_pct = match (base, current, estimate) {
         (_, _, Some(e)) => Some(e.change_pct),
-        (Some(b), Some(c), None)
-            if matches!(
-                metric,
-                "error_rate_pct" | "growth" | "rss_growth_bytes_per_s"
-            ) =>
-        {
-            Some(c - b)
-        }
+        (Some(b), Some(c), None) if absolute_limit(metric).is_some() => Some(c - b),
         (Some(b), Some(c), None) if b > 0.0 => Some((c / b - 1.0) * 100.0),
         _ => None,
     };
@@ -521,17 +516,19 @@ pub fn load_metrics(
         };
         get(before).zip(get(after))
     };
-    let sweeps = [
-        ("breaking_point", true),
-        ("efficiency_pct", true),
-        ("growth", false),
-        ("recovery_us", false),
-        ("rss_growth_bytes_per_s", false),
-    ]
-    .into_iter()
-    .filter_map(|(key, higher_is_better)| {
-        sweep_metric(key).map(|(b, a)| metric(new, key, (Some(b), Some(a)), None, higher_is_better))
-    });
+    let sweeps = perf_record::kinds::KIND_METRICS
+        .iter()
+        .filter_map(|figure| {
+            sweep_metric(figure.key).map(|(b, a)| {
+                metric(
+                    new,
+                    figure.key,
+                    (Some(b), Some(a)),
+                    None,
+                    figure.higher_is_better,
+                )
+            })
+        });
     let mut metrics = vec![
         metric(
             new,

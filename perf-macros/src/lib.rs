@@ -8,6 +8,7 @@
 
 use proc_macro::TokenStream;
 
+mod catalog;
 mod load;
 mod options;
 mod signature;

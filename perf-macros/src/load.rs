@@ -30,7 +30,7 @@ pub(crate) struct LoadSpec {
     rate: Option<f64>,
     duration_ns: Option<u64>,
     max_in_flight: Option<u64>,
-    think_ns: Option<(u64, u64)>,
+    pub(crate) think_ns: Option<(u64, u64)>,
     stages: Vec<(u64, f64)>,
     rate_stages: Vec<(u64, f64)>,
     pub(crate) sweep: Option<SweepSpec>,
@@ -45,21 +45,67 @@ pub(crate) const SWEEPS: &[&str] = &[
     "spike",
     "response_time",
     "soak",
+    "rate_limit",
+    "caching",
+    "n_plus_one",
+    "pool",
+    "timeout",
+    "search",
 ];
 
 /// `stress(users = [1, 2, 4], step = "2s")` and its siblings.
 pub(crate) struct SweepSpec {
-    /// `stress`, `scalability`, `volume` or `pagination`, with its span.
+    /// One of [`SWEEPS`], with its span.
     pub(crate) kind: syn::Ident,
-    levels: Vec<u64>,
-    step_ns: u64,
-    users: u32,
+    pub(crate) levels: Vec<u64>,
+    pub(crate) step_ns: u64,
+    pub(crate) users: u32,
     /// Spike: before, during and after the spike, ns.
     phases_ns: [u64; 3],
     /// Spike: the windows the recovery is read in, ns.
     window_ns: u64,
     /// Spike: how far above the pre-spike p95 counts as recovered, %.
     tolerance_pct: f64,
+    /// Search: the queries.
+    pub(crate) labels: Vec<String>,
+    /// N+1: the header, or the Prometheus counter, that counts queries.
+    pub(crate) counter_header: Option<String>,
+    pub(crate) counter_metric: Option<String>,
+    pub(crate) metrics_path: String,
+    /// Rate limit: requests per second; pool: its size (0: not given).
+    pub(crate) limit: f64,
+    /// Rate limit: how far above the limit to drive.
+    pub(crate) factor: f64,
+    /// Timeout: the client's timeout, ns.
+    pub(crate) timeout_ns: u64,
+    /// Timeout: the path probed afterwards.
+    pub(crate) probe: String,
+    /// Caching: the keys the warm phase cycles over.
+    pub(crate) keys: u64,
+}
+
+impl SweepSpec {
+    /// A kind with every option at its default.
+    pub(crate) fn new(kind: syn::Ident) -> Self {
+        Self {
+            kind,
+            levels: Vec::new(),
+            step_ns: 2_000_000_000,
+            users: 1,
+            phases_ns: [0; 3],
+            window_ns: 0,
+            tolerance_pct: 0.0,
+            labels: Vec::new(),
+            counter_header: None,
+            counter_metric: None,
+            metrics_path: "/metrics".to_owned(),
+            limit: 0.0,
+            factor: 2.0,
+            timeout_ns: 0,
+            probe: "/".to_owned(),
+            keys: 20,
+        }
+    }
 }
 
 /// The key that lists a kind's levels, and an example of the whole option.
@@ -89,7 +135,7 @@ fn sweep_keys(kind: &str) -> (&'static str, &'static str) {
 }
 
 /// A whole number of at least 1 (`users = 2`, a page, a user count).
-fn whole(expr: &syn::Expr, key: &str) -> syn::Result<u64> {
+pub(crate) fn whole(expr: &syn::Expr, key: &str) -> syn::Result<u64> {
     let value = number(expr, key)?;
     if value < 1.0 || value.fract() != 0.0 || value > f64::from(u32::MAX) {
         return Err(syn::Error::new_spanned(
@@ -120,14 +166,14 @@ fn preset(literal: &syn::LitStr) -> syn::Result<String> {
     }
 }
 
-fn duration(literal: &syn::LitStr, key: &str) -> syn::Result<u64> {
+pub(crate) fn duration(literal: &syn::LitStr, key: &str) -> syn::Result<u64> {
     let duration = perf_record::parse_duration(&literal.value())
         .map_err(|e| syn::Error::new(literal.span(), format!("invalid `{key}`: {e}")))?;
     Ok(u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX))
 }
 
 /// `think = "1s"` or `think = "0.5s..1.5s"`: (min ns, max ns).
-fn think(literal: &syn::LitStr) -> syn::Result<(u64, u64)> {
+pub(crate) fn think(literal: &syn::LitStr) -> syn::Result<(u64, u64)> {
     let text = literal.value();
     let (low, high) = text.split_once("..").unwrap_or((&text, &text));
     let parse = |t: &str| {
@@ -150,7 +196,7 @@ fn think(literal: &syn::LitStr) -> syn::Result<(u64, u64)> {
     Ok((low, high))
 }
 
-fn number(expr: &syn::Expr, key: &str) -> syn::Result<f64> {
+pub(crate) fn number(expr: &syn::Expr, key: &str) -> syn::Result<f64> {
     let (negative, inner) = match expr {
         syn::Expr::Unary(syn::ExprUnary {
             op: syn::UnOp::Neg(_),
@@ -278,8 +324,7 @@ impl LoadSpec {
                 step_ns: hold,
                 users,
                 phases_ns: [warm_up_ns, hold, 0],
-                window_ns: 0,
-                tolerance_pct: 0.0,
+                ..SweepSpec::new(kind.clone())
             }),
             ..Self::default()
         })
@@ -432,6 +477,7 @@ impl LoadSpec {
                 phases_ns,
                 window_ns,
                 tolerance_pct,
+                ..SweepSpec::new(kind.clone())
             }),
             ..Self::default()
         })
@@ -551,8 +597,24 @@ impl LoadSpec {
                 "spike" => quote! { Spike },
                 "response_time" => quote! { ResponseTime },
                 "soak" => quote! { Soak },
+                "rate_limit" => quote! { RateLimit },
+                "caching" => quote! { Caching },
+                "n_plus_one" => quote! { NPlusOne },
+                "pool" => quote! { Pool },
+                "timeout" => quote! { Timeout },
+                "search" => quote! { Search },
                 _ => quote! { Pagination },
             };
+            let labels = &sweep.labels;
+            let header = opt(sweep.counter_header.as_ref().map(|h| quote! { #h }));
+            let metrics_path = &sweep.metrics_path;
+            let metric = opt(sweep
+                .counter_metric
+                .as_ref()
+                .map(|m| quote! { (#m, #metrics_path) }));
+            let (limit, factor, timeout, keys) =
+                (sweep.limit, sweep.factor, sweep.timeout_ns, sweep.keys);
+            let probe = &sweep.probe;
             let levels = &sweep.levels;
             let (step, users) = (sweep.step_ns, sweep.users);
             let [before, during, after] = sweep.phases_ns;
@@ -566,6 +628,14 @@ impl LoadSpec {
                     phases_ns: [#before, #during, #after],
                     window_ns: #window,
                     tolerance_pct: #tolerance,
+                    labels: &[#(#labels),*],
+                    counter_header: #header,
+                    counter_metric: #metric,
+                    limit: #limit,
+                    factor: #factor,
+                    timeout_ns: #timeout,
+                    probe: #probe,
+                    keys: #keys,
                 }
             }
         }));

@@ -9,7 +9,8 @@ use syn::parse::Parser as _;
 const OPTIONS: &str = "`ignore`, `ignore = \"reason\"`, `regression_threshold = \"10%\"`, \
                        `warm_up_time = \"1s\"`, `measurement_time = \"3s\"`, `instructions` (benchmarks); \
                        `load = \"normal_load\"` or `load(...)`, `stress(...)`, `scalability(...)`, `volume(...)`, \
-                       `pagination(...)`, `spike(...)`, `response_time(...)`, `soak(...)`, \
+                       `pagination(...)`, `spike(...)`, `response_time(...)`, `soak(...)`, `rate_limit(...)`, \
+                       `caching(...)`, `n_plus_one(...)`, `pool(...)`, `timeout(...)`, `search(...)`, \
                        `threshold(p95 = \"200ms\")`, `tasks(...)` (load tests)";
 
 /// The checked options.
@@ -69,14 +70,10 @@ impl PerfTestOptions {
         let sweep = self.load.as_ref().and_then(|l| l.sweep.as_ref());
         let kind = sweep.map(|s| s.kind.to_string());
         for ((metric, _), span) in self.thresholds.iter().zip(&self.threshold_spans) {
-            let belongs: &[&str] = match metric.as_str() {
-                "breaking_point" => &["stress"],
-                "efficiency" => &["scalability"],
-                "growth" => &["volume", "pagination"],
-                "recovery" => &["spike"],
-                "rss_growth" => &["soak"],
-                _ => continue,
+            let Some(figure) = perf_record::kinds::by_threshold(metric) else {
+                continue;
             };
+            let belongs = figure.kinds;
             if !kind.as_deref().is_some_and(|k| belongs.contains(&k)) {
                 return Err(syn::Error::new(
                     *span,
@@ -89,35 +86,27 @@ impl PerfTestOptions {
             }
         }
         let Some(sweep) = sweep else { return Ok(()) };
-        let has = |metric: &str| self.thresholds.iter().any(|(m, _)| m == metric);
-        let default = match kind.as_deref() {
-            Some("stress") => {
-                let breaks = self.thresholds.iter().any(|(m, _)| {
-                    !matches!(
-                        m.as_str(),
-                        "breaking_point" | "efficiency" | "growth" | "recovery"
-                    )
-                });
-                if !breaks {
-                    return Err(syn::Error::new(
-                        sweep.kind.span(),
-                        "a stress test steps the load up until a threshold breaks: give one, e.g. \
-                         `threshold(p95 = \"200ms\", error_rate = \"1%\")`",
-                    ));
-                }
-                None
+        if kind.as_deref() == Some("stress") {
+            let breaks = self
+                .thresholds
+                .iter()
+                .any(|(m, _)| perf_record::kinds::by_threshold(m).is_none());
+            if !breaks {
+                return Err(syn::Error::new(
+                    sweep.kind.span(),
+                    "a stress test steps the load up until a threshold breaks: give one, e.g. \
+                     `threshold(p95 = \"200ms\", error_rate = \"1%\")`",
+                ));
             }
-            Some("scalability") => (!has("efficiency")).then_some(("efficiency", ">= 50%")),
-            Some("volume") => (!has("growth")).then_some(("growth", "<= 1.2")),
-            Some("spike") => (!has("recovery")).then_some(("recovery", "<= 1s")),
-            Some("soak") => (!has("rss_growth")).then_some(("rss_growth", "<= 16KB/s")),
-            Some("response_time") => None,
-            _ => (!has("growth")).then_some(("growth", "<= 0.5")),
-        };
-        if let Some((metric, value)) = default {
-            let span = sweep.kind.span();
-            self.thresholds.push((metric.to_owned(), value.to_owned()));
-            self.threshold_spans.push(span);
+        }
+        let span = sweep.kind.span();
+        for (metric, value) in perf_record::kinds::default_thresholds(kind.as_deref().unwrap_or(""))
+        {
+            if !self.thresholds.iter().any(|(m, _)| m == metric) {
+                self.thresholds
+                    .push(((*metric).to_owned(), (*value).to_owned()));
+                self.threshold_spans.push(span);
+            }
         }
         Ok(())
     }
@@ -152,22 +141,30 @@ impl PerfTestOptions {
                 self.regression_threshold_pct = Some(percent);
             }
             "load" | "stress" | "scalability" | "volume" | "pagination" | "spike"
-            | "response_time" | "soak" => {
+            | "response_time" | "soak" | "rate_limit" | "caching" | "n_plus_one" | "pool"
+            | "timeout" | "search" => {
                 if let Some(other) = self.seen.iter().find(|k| {
                     *k != &key && (*k == "load" || crate::load::SWEEPS.contains(&k.as_str()))
                 }) {
                     return Err(syn::Error::new(
                         ident.span(),
                         format!(
-                            "`{other}` already gives this test its workload; a load test has one: `load(...)`, \
-                             `stress(...)`, `scalability(...)`, `volume(...)`, `pagination(...)`, `spike(...)`, \
-                             `response_time(...)` or `soak(...)`"
+                            "`{other}` already gives this test its workload; a load test has one: `load(...)` \
+                             or one kind of the catalogue ({})",
+                            crate::load::SWEEPS
+                                .iter()
+                                .map(|k| format!("`{k}(...)`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     ));
                 }
                 self.load = Some(match key.as_str() {
                     "load" => crate::load::LoadSpec::parse(meta)?,
                     "response_time" | "soak" => crate::load::LoadSpec::parse_single(meta, ident)?,
+                    "rate_limit" | "caching" | "n_plus_one" | "pool" | "timeout" | "search" => {
+                        crate::load::LoadSpec::parse_catalog(meta, ident)?
+                    }
                     _ => crate::load::LoadSpec::parse_sweep(meta, ident)?,
                 });
             }

@@ -162,10 +162,15 @@ pub struct LevelStats {
     pub p95_us: u64,
     /// 99th percentile, µs.
     pub p99_us: u64,
-    /// Spike: `before`, `spike`, or `after +1.50s` (a window of the
-    /// recovery, from the spike's end).
+    /// The level's name, where it has one: a spike's `before`, `spike` or
+    /// `after +1.50s` (a window of the recovery, from the spike's end); a
+    /// rate-limit test's `below` or `above`; a caching test's `cold` or
+    /// `warm`; a search test's query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
+    /// N+1: the server-side queries per request at this level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_request: Option<f64>,
     /// Stress: the thresholds this level missed, as written (empty: it
     /// held).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -177,8 +182,9 @@ pub struct LevelStats {
 pub struct SweepStats {
     /// `stress`, `scalability`, `volume`, `pagination` or `spike`.
     pub kind: String,
-    /// What the level counts: `users`, `bytes`, `page`, or `phase` (spike:
-    /// each level is a phase, or a window of the recovery).
+    /// What the level counts: `users`, `bytes`, `page`, `items`, `query`,
+    /// or `phase` (spike: each level is a phase, or a window of the
+    /// recovery; rate limit, caching and timeout: a step).
     pub parameter: String,
     /// The levels that ran, in order (a stress sweep stops at the first
     /// level that breaks a threshold).
@@ -191,6 +197,8 @@ pub struct SweepStats {
     /// spike's end to the start of the first window whose p95 is back within
     /// the tolerance of the pre-spike p95, and stays back).
     pub metrics: BTreeMap<String, f64>,
+    /// The other kinds' figures are listed in
+    /// `perf_record::kinds::KIND_METRICS`.
     /// What the analysis concluded, in words.
     pub findings: Vec<String>,
 }

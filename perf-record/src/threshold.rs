@@ -3,10 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::kinds::Unit;
 use crate::load::LoadStats;
 use crate::units::{UnitError, parse_duration, parse_percent};
 
-/// The metrics a threshold can be put on.
+/// The metrics a threshold can be put on, besides the kinds' own figures
+/// ([`crate::kinds::KIND_METRICS`]).
 pub const METRICS: &[&str] = &[
     "p50",
     "p90",
@@ -17,12 +19,20 @@ pub const METRICS: &[&str] = &[
     "max",
     "error_rate",
     "rps",
-    "breaking_point",
-    "efficiency",
-    "growth",
-    "recovery",
-    "rss_growth",
 ];
+
+/// Every metric name, the kinds' figures with the kinds that measure them.
+fn all_metrics() -> String {
+    let kinds = crate::kinds::KIND_METRICS
+        .iter()
+        .map(|m| format!("{} ({})", m.threshold, m.kinds.join(", ")));
+    METRICS
+        .iter()
+        .map(|m| (*m).to_owned())
+        .chain(kinds)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// A checked threshold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,10 +52,7 @@ pub struct Threshold {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ThresholdError {
     /// Not a metric.
-    #[error(
-        "unknown metric `{0}`; the metrics are p50, p90, p95, p99, p999, mean, max, error_rate, rps, \
-         breaking_point (stress), efficiency (scalability), growth (volume, pagination), recovery (spike) and rss_growth (soak)"
-    )]
+    #[error("unknown metric `{0}`; the metrics are {all}", all = all_metrics())]
     UnknownMetric(String),
     /// A bad value.
     #[error("invalid `{metric}` threshold: {source}")]
@@ -93,7 +100,7 @@ impl Threshold {
         };
         let rest = rest.trim();
         let limit = match metric {
-            "p50" | "p90" | "p95" | "p99" | "p999" | "mean" | "max" | "error_rate" | "recovery" => {
+            "p50" | "p90" | "p95" | "p99" | "p999" | "mean" | "max" | "error_rate" => {
                 if at_least == Some(true) {
                     return Err(ThresholdError::WrongDirection {
                         metric: metric.to_owned(),
@@ -114,51 +121,54 @@ impl Threshold {
                 .ok()
                 .filter(|r| r.is_finite() && *r >= 0.0)
                 .ok_or_else(|| ThresholdError::Rate(text.to_owned()))?,
-            "rss_growth" => {
-                if at_least == Some(true) {
+            other => {
+                let Some(figure) = crate::kinds::by_threshold(other) else {
+                    return Err(ThresholdError::UnknownMetric(other.to_owned()));
+                };
+                if at_least == Some(true) && !figure.higher_is_better {
                     return Err(ThresholdError::WrongDirection {
                         metric: metric.to_owned(),
                     });
                 }
-                let per_second = rest
-                    .strip_suffix("/s")
-                    .ok_or_else(|| ThresholdError::Number {
-                        metric: metric.to_owned(),
-                        text: text.to_owned(),
-                        example: "<= 16KB/s",
-                    })?;
-                crate::units::parse_bytes(per_second).map_err(|source| ThresholdError::Value {
+                let value_error = |source| ThresholdError::Value {
                     metric: metric.to_owned(),
                     source,
-                })? as f64
+                };
+                match figure.unit {
+                    Unit::Percent => parse_percent(rest).map_err(value_error)?,
+                    Unit::Duration => parse_duration(rest)
+                        .map(|d| d.as_nanos() as f64 / 1e3)
+                        .map_err(value_error)?,
+                    Unit::BytesPerSecond => {
+                        let per_second =
+                            rest.strip_suffix("/s")
+                                .ok_or_else(|| ThresholdError::Number {
+                                    metric: metric.to_owned(),
+                                    text: text.to_owned(),
+                                    example: "<= 16KB/s",
+                                })?;
+                        crate::units::parse_bytes(per_second).map_err(value_error)? as f64
+                    }
+                    Unit::Number => rest
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|r| r.is_finite() && *r >= 0.0)
+                        .ok_or_else(|| ThresholdError::Number {
+                            metric: metric.to_owned(),
+                            text: text.to_owned(),
+                            example: if figure.higher_is_better {
+                                ">= 16"
+                            } else {
+                                "<= 1.2"
+                            },
+                        })?,
+                }
             }
-            "efficiency" => parse_percent(rest).map_err(|source| ThresholdError::Value {
-                metric: metric.to_owned(),
-                source,
-            })?,
-            "breaking_point" | "growth" => rest
-                .parse::<f64>()
-                .ok()
-                .filter(|r| r.is_finite() && *r >= 0.0)
-                .ok_or_else(|| ThresholdError::Number {
-                    metric: metric.to_owned(),
-                    text: text.to_owned(),
-                    example: if metric == "growth" {
-                        "<= 1.2"
-                    } else {
-                        ">= 16"
-                    },
-                })?,
-            other => return Err(ThresholdError::UnknownMetric(other.to_owned())),
         };
-        if metric == "growth" && at_least == Some(true) {
-            return Err(ThresholdError::WrongDirection {
-                metric: metric.to_owned(),
-            });
-        }
         // Throughput-like metrics are floors unless written with `<=`.
-        let at_least =
-            matches!(metric, "rps" | "breaking_point" | "efficiency") && at_least != Some(false);
+        let floor = metric == "rps"
+            || crate::kinds::by_threshold(metric).is_some_and(|m| m.higher_is_better);
+        let at_least = floor && at_least != Some(false);
         Ok(Self {
             metric: metric.to_owned(),
             limit,
@@ -169,14 +179,7 @@ impl Threshold {
 
     /// Whether the metric is measured by a sweep only, and by which kinds.
     pub fn sweep_kinds(&self) -> Option<&'static [&'static str]> {
-        match self.metric.as_str() {
-            "breaking_point" => Some(&["stress"]),
-            "efficiency" => Some(&["scalability"]),
-            "growth" => Some(&["volume", "pagination"]),
-            "recovery" => Some(&["spike"]),
-            "rss_growth" => Some(&["soak"]),
-            _ => None,
-        }
+        crate::kinds::by_threshold(&self.metric).map(|m| m.kinds)
     }
 
     /// Whether `stats` measure this threshold's metric at all (a sweep
@@ -204,11 +207,9 @@ impl Threshold {
             "max" => l.max_us as f64,
             "error_rate" => stats.error_rate_pct,
             "rps" => stats.rps,
-            "breaking_point" | "growth" => sweep_metric(stats, &self.metric),
-            "efficiency" => sweep_metric(stats, "efficiency_pct"),
-            "recovery" => sweep_metric(stats, "recovery_us"),
-            "rss_growth" => sweep_metric(stats, "rss_growth_bytes_per_s"),
-            _ => f64::NAN,
+            other => {
+                crate::kinds::by_threshold(other).map_or(f64::NAN, |m| sweep_metric(stats, m.key))
+            }
         }
     }
 

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use anstream::println;
 use perf_record::TestOutcome;
+use perf_record::kinds::{Change, Unit};
 use perf_record::units::format_nanos;
 
 use crate::compare::{CompareMode, Comparison, Verdict};
@@ -255,12 +256,11 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
             let shown = |v: f64| match t.metric.as_str() {
                 "error_rate" => format!("{v:.2}%"),
                 "rps" => format!("{v:.1} req/s"),
-                "breaking_point" => format!("{v:.0}"),
-                "efficiency" => format!("{v:.0}%"),
-                "growth" => format!("{v:.2}"),
                 "recovery" => format!("{:.2} s", v / 1e6),
-                "rss_growth" => format!("{:.1} KiB/s", v / 1024.0),
-                _ => format!("{:.2} ms", v / 1e3),
+                other => match perf_record::kinds::by_threshold(other) {
+                    Some(figure) => kind_value(figure.key, v),
+                    None => format!("{:.2} ms", v / 1e3),
+                },
             };
             let (style, verdict) = if result.passed {
                 (GREEN, "met")
@@ -306,6 +306,8 @@ fn print_sweep(name: &str, sweep: &perf_record::load::SweepStats) {
             "bytes" => format!("  {}", bytes(level.level)),
             "page" => format!("  page {}", level.level),
             "phase" => format!("  {}", level.phase.as_deref().unwrap_or("-")),
+            "query" => format!("  \"{}\"", level.phase.as_deref().unwrap_or("")),
+            "items" => format!("  {} items", level.level),
             _ => format!(
                 "  {} user{}",
                 level.level,
@@ -323,10 +325,10 @@ fn print_sweep(name: &str, sweep: &perf_record::load::SweepStats) {
                 ms(level.p50_us),
                 ms(level.p95_us),
                 ms(level.p99_us),
-                if broke {
-                    format!("broke: {}", level.missed.join(", "))
-                } else {
-                    String::new()
+                match (broke, level.per_request) {
+                    (true, _) => format!("broke: {}", level.missed.join(", ")),
+                    (false, Some(queries)) => format!("{queries:.1} queries/request"),
+                    (false, None) => String::new(),
                 },
             ],
             if broke { RED } else { "" },
@@ -336,6 +338,30 @@ fn print_sweep(name: &str, sweep: &perf_record::load::SweepStats) {
     table.print();
     for finding in &sweep.findings {
         println!("{name}: {finding}");
+    }
+}
+
+/// A kind's figure, in its unit.
+fn kind_value(key: &str, v: f64) -> String {
+    let Some(figure) = perf_record::kinds::by_key(key) else {
+        return format!("{v:.2}");
+    };
+    match figure.unit {
+        Unit::Percent => format!("{v:.2}%"),
+        Unit::Duration => format!("{:.2} ms", v / 1e3),
+        Unit::BytesPerSecond => format!("{:.1} KiB/s", v / 1024.0),
+        Unit::Number if v.fract() == 0.0 && v.abs() >= 1.0 => format!("{v:.0}"),
+        Unit::Number => format!("{v:.2}"),
+    }
+}
+
+/// A difference of a kind's figure (or a limit on one), signed.
+fn kind_difference(figure: &perf_record::kinds::KindMetric, d: f64) -> String {
+    match figure.unit {
+        Unit::Percent => format!("{d:+.1} pt"),
+        Unit::Duration => format!("{:+.2} ms", d / 1e3),
+        Unit::BytesPerSecond => format!("{:+.1} KiB/s", d / 1024.0),
+        Unit::Number => format!("{d:+.2}"),
     }
 }
 
@@ -411,11 +437,9 @@ pub fn print_comparison(comparison: &Comparison) {
             "median_ns" => format_nanos(v),
             "instructions" => format!("{v:.0}"),
             "rps" => format!("{v:.1}/s"),
-            "error_rate_pct" | "efficiency_pct" => format!("{v:.2}%"),
-            "breaking_point" => format!("{v:.0}"),
-            "growth" => format!("{v:.2}"),
-            "rss_growth_bytes_per_s" => format!("{:.1} KiB/s", v / 1024.0),
-            _ => format!("{:.2} ms", v / 1e3),
+            "error_rate_pct" => format!("{v:.2}%"),
+            "p95_us" | "p99_us" => format!("{:.2} ms", v / 1e3),
+            other => kind_value(other, v),
         };
         let percent = test.change_pct.map(|c| format!("{c:+.1}%"));
         let interval = test.estimate.map_or_else(
@@ -439,22 +463,21 @@ pub fn print_comparison(comparison: &Comparison) {
                 test.change_pct.map(|c| format!("{c:+.2} pt")),
                 "1 pt".to_owned(),
             ),
-            "growth" => (
-                "growth",
-                test.change_pct.map(|c| format!("{c:+.2}")),
-                format!("+{}", crate::compare::GROWTH_LIMIT),
-            ),
-            "efficiency_pct" => ("efficiency", percent, format!("{}%", test.threshold_pct)),
-            "rss_growth_bytes_per_s" => (
-                "rss growth",
-                test.change_pct.map(|c| format!("{:+.1} KiB/s", c / 1024.0)),
-                format!("+{} KiB/s", crate::compare::RSS_GROWTH_LIMIT / 1024.0),
-            ),
-            other => (
-                other.trim_end_matches("_us"),
-                percent,
-                format!("{}%", test.threshold_pct),
-            ),
+            other => match perf_record::kinds::by_key(other) {
+                Some(figure) => match figure.change {
+                    Change::Absolute(limit) => (
+                        figure.label,
+                        test.change_pct.map(|c| kind_difference(figure, c)),
+                        kind_difference(figure, limit),
+                    ),
+                    Change::Relative => (figure.label, percent, format!("{}%", test.threshold_pct)),
+                },
+                None => (
+                    other.trim_end_matches("_us"),
+                    percent,
+                    format!("{}%", test.threshold_pct),
+                ),
+            },
         };
         table.row(
             vec![

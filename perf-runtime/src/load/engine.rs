@@ -81,7 +81,7 @@ pub(crate) fn run(
             .enable_all()
             .build()?
     };
-    let session = Session::new();
+    let session = Session::observed_by(profile.observer.as_ref().map(|o| Arc::clone(&o.0)));
     let cpu_before = process_cpu();
     let target = Arc::new(target);
     let counters = Arc::new(Counters::default());
@@ -280,7 +280,8 @@ async fn closed(
                 Arc::clone(session),
                 profile.think,
                 profile.level,
-            );
+            )
+            .configured(profile);
             let (session, counters, desired, index) = (
                 Arc::clone(session),
                 Arc::clone(counters),
@@ -360,8 +361,12 @@ async fn open(
     });
     while let Some(scheduled) = arrivals.recv().await {
         if Instant::now() >= end {
-            // Queued behind a full cap until the end: never started.
-            counters.dropped.fetch_add(1, Ordering::Relaxed);
+            // Queued behind a full cap until the end: never started. (An
+            // arrival due at the very end, received just after it, is
+            // the clock's own jitter, not the generator falling behind.)
+            if end.saturating_duration_since(scheduled) > LATE {
+                counters.dropped.fetch_add(1, Ordering::Relaxed);
+            }
             continue;
         }
         let permit = match Arc::clone(&permits).try_acquire_owned() {
@@ -398,6 +403,7 @@ async fn open(
                 profile.think,
                 profile.level,
             )
+            .configured(profile)
         });
         let (session, counters, idle) =
             (Arc::clone(session), Arc::clone(counters), Arc::clone(&idle));
@@ -454,6 +460,8 @@ pub(crate) fn smoke(
     target: Target,
     iterations: u32,
     level: u64,
+    label: Option<&'static str>,
+    timeout: Option<Duration>,
 ) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -468,7 +476,8 @@ pub(crate) fn smoke(
             (Duration::ZERO, Duration::ZERO),
             level,
         );
-        user.set_timeout(Duration::from_secs(10));
+        user.set_timeout(timeout.unwrap_or(Duration::from_secs(10)));
+        user.set_label(label);
         for _ in 0..iterations {
             user.begin_iteration(None);
             if let Err(error) = load_fn(&mut user).await {

@@ -1,7 +1,9 @@
 //! HTTP load tests: virtual users against a server, with HDR latency.
 
+pub(crate) mod catalog;
 pub(crate) mod client;
 pub(crate) mod engine;
+pub(crate) mod observe;
 pub mod profile;
 pub(crate) mod recorder;
 pub(crate) mod run;

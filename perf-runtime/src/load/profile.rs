@@ -46,6 +46,13 @@ pub struct LoadProfile {
     /// Stop after this many iterations (a response-time test), or at the
     /// end of the stages, whichever comes first.
     pub max_iterations: Option<u64>,
+    /// Each request's timeout (a `timeout(...)` test), else 30 s.
+    pub request_timeout: Option<Duration>,
+    /// A search test's current query, which the test function reads with
+    /// [`User::query`](crate::User::query).
+    pub label: Option<&'static str>,
+    /// What the catalogue's kinds read from the responses.
+    pub(crate) observer: Option<crate::load::observe::Observe>,
 }
 
 /// A named load pattern (the seeds' load-pattern table).
@@ -130,6 +137,21 @@ pub enum SweepKind {
     ResponseTime,
     /// A long hold: the server's memory growth and the latency drift.
     Soak,
+    /// Below and above a declared rate limit: 429s, what gets through,
+    /// and the limit headers.
+    RateLimit,
+    /// Cold keys, then warm ones: the cache's speedup, its headers, and
+    /// conditional requests.
+    Caching,
+    /// Larger pages per level: a server-side query counter per request.
+    NPlusOne,
+    /// More users per level than a pool holds: errors and the latency knee.
+    Pool,
+    /// A client timeout against a slow endpoint, then a probe that the
+    /// server still answers.
+    Timeout,
+    /// One level per query: per-query statistics, the slowest named.
+    Search,
 }
 
 impl SweepKind {
@@ -143,6 +165,12 @@ impl SweepKind {
             Self::Spike => "spike",
             Self::ResponseTime => "response_time",
             Self::Soak => "soak",
+            Self::RateLimit => "rate_limit",
+            Self::Caching => "caching",
+            Self::NPlusOne => "n_plus_one",
+            Self::Pool => "pool",
+            Self::Timeout => "timeout",
+            Self::Search => "search",
         }
     }
 
@@ -154,7 +182,10 @@ impl SweepKind {
             Self::Pagination => "page",
             Self::Spike => "phase",
             Self::ResponseTime => "requests",
-            Self::Soak => "users",
+            Self::Soak | Self::Pool => "users",
+            Self::RateLimit | Self::Caching | Self::Timeout => "phase",
+            Self::NPlusOne => "items",
+            Self::Search => "query",
         }
     }
 }
@@ -179,6 +210,44 @@ pub struct SweepOptions {
     /// Spike: a window whose p95 is within this much of the pre-spike p95
     /// has recovered, percent.
     pub tolerance_pct: f64,
+    /// Search: the queries, one level each.
+    pub labels: &'static [&'static str],
+    /// N+1: the response header that counts the request's queries.
+    pub counter_header: Option<&'static str>,
+    /// N+1: or the Prometheus counter that counts them, and where it is.
+    pub counter_metric: Option<(&'static str, &'static str)>,
+    /// Rate limit: the declared limit, requests per second; pool: the
+    /// declared pool size (0: not given).
+    pub limit: f64,
+    /// Rate limit: how far above the limit to drive (2: twice the limit).
+    pub factor: f64,
+    /// Timeout: each request's timeout, ns.
+    pub timeout_ns: u64,
+    /// Timeout: the path probed afterwards.
+    pub probe: &'static str,
+    /// Caching: how many keys the warm phase cycles over.
+    pub keys: u64,
+}
+
+impl SweepOptions {
+    /// The options every kind leaves as they are unless it has them.
+    pub const DEFAULT: Self = Self {
+        kind: SweepKind::Scalability,
+        levels: &[],
+        step_ns: 2_000_000_000,
+        users: 1,
+        phases_ns: [0; 3],
+        window_ns: 0,
+        tolerance_pct: 0.0,
+        labels: &[],
+        counter_header: None,
+        counter_metric: None,
+        limit: 0.0,
+        factor: 2.0,
+        timeout_ns: 0,
+        probe: "/",
+        keys: 20,
+    };
 }
 
 /// Why a workload is not valid.
@@ -353,6 +422,9 @@ impl LoadProfile {
             max_in_flight: options.max_in_flight.unwrap_or(1000).max(1),
             level: 0,
             max_iterations: None,
+            request_timeout: None,
+            label: None,
+            observer: None,
         })
     }
 

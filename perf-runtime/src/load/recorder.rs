@@ -115,6 +115,7 @@ pub(crate) struct Session {
     id: u64,
     start: Instant,
     recorders: Mutex<Vec<Arc<Mutex<Recorder>>>>,
+    observer: Option<Arc<crate::load::observe::Observer>>,
 }
 
 static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
@@ -125,11 +126,21 @@ thread_local! {
 
 impl Session {
     pub(crate) fn new() -> Arc<Self> {
+        Self::observed_by(None)
+    }
+
+    /// A session whose responses `observer` reads as well.
+    pub(crate) fn observed_by(observer: Option<Arc<crate::load::observe::Observer>>) -> Arc<Self> {
         Arc::new(Self {
             id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
             start: Instant::now(),
             recorders: Mutex::new(Vec::new()),
+            observer,
         })
+    }
+
+    pub(crate) fn observer(&self) -> Option<&crate::load::observe::Observer> {
+        self.observer.as_deref()
     }
 
     pub(crate) fn start(&self) -> Instant {

@@ -51,7 +51,12 @@ pub(crate) fn run_load_entry(
             .sweep
             .and_then(|s| s.levels.first().copied())
             .unwrap_or(0);
-        return engine::smoke(run, target, SMOKE_ITERATIONS, level)
+        let label = options.sweep.and_then(|s| s.labels.first().copied());
+        let timeout = options
+            .sweep
+            .filter(|s| s.timeout_ns > 0)
+            .map(|s| std::time::Duration::from_nanos(s.timeout_ns));
+        return engine::smoke(run, target, SMOKE_ITERATIONS, level, label, timeout)
             .map(|()| Completion::Completed)
             .map_err(Failed::from);
     }

@@ -37,8 +37,23 @@ pub(crate) fn run(
     threads: usize,
     thresholds: &[Threshold],
 ) -> Result<(LoadStats, Duration), String> {
-    if matches!(sweep.kind, SweepKind::ResponseTime | SweepKind::Soak) {
-        return run_single(load_fn, options, sweep, scale, target, threads);
+    match sweep.kind {
+        SweepKind::ResponseTime | SweepKind::Soak => {
+            return run_single(load_fn, options, sweep, scale, target, threads);
+        }
+        SweepKind::RateLimit
+        | SweepKind::Caching
+        | SweepKind::NPlusOne
+        | SweepKind::Pool
+        | SweepKind::Timeout
+        | SweepKind::Search => {
+            return crate::load::catalog::run(load_fn, options, sweep, scale, target, threads);
+        }
+        SweepKind::Stress
+        | SweepKind::Scalability
+        | SweepKind::Volume
+        | SweepKind::Pagination
+        | SweepKind::Spike => {}
     }
     let mut runs: Vec<LoadStats> = Vec::new();
     let mut levels: Vec<LevelStats> = Vec::new();
@@ -90,7 +105,13 @@ pub(crate) fn run(
         | SweepKind::Pagination
         | SweepKind::Spike
         | SweepKind::ResponseTime
-        | SweepKind::Soak => merge(&runs),
+        | SweepKind::Soak
+        | SweepKind::RateLimit
+        | SweepKind::Caching
+        | SweepKind::NPlusOne
+        | SweepKind::Pool
+        | SweepKind::Timeout
+        | SweepKind::Search => merge(&runs),
     };
     overall.workload = WorkloadSummary {
         model: "closed".to_owned(),
@@ -262,18 +283,25 @@ fn plan(sweep: &SweepOptions, scale: f64) -> Vec<Step> {
                 phase: None,
             })
             .collect(),
-        SweepKind::Volume | SweepKind::Pagination | SweepKind::ResponseTime | SweepKind::Soak => {
-            sweep
-                .levels
-                .iter()
-                .map(|&level| Step {
-                    level,
-                    users: sweep.users,
-                    ns: sweep.step_ns,
-                    phase: None,
-                })
-                .collect()
-        }
+        SweepKind::Volume
+        | SweepKind::Pagination
+        | SweepKind::ResponseTime
+        | SweepKind::Soak
+        | SweepKind::RateLimit
+        | SweepKind::Caching
+        | SweepKind::NPlusOne
+        | SweepKind::Pool
+        | SweepKind::Timeout
+        | SweepKind::Search => sweep
+            .levels
+            .iter()
+            .map(|&level| Step {
+                level,
+                users: sweep.users,
+                ns: sweep.step_ns,
+                phase: None,
+            })
+            .collect(),
     }
 }
 
@@ -296,7 +324,12 @@ fn missed_thresholds(thresholds: &[Threshold], stats: &LoadStats) -> Vec<String>
         .collect()
 }
 
-fn level_stats(level: u64, users: u32, stats: &LoadStats, missed: Vec<String>) -> LevelStats {
+pub(crate) fn level_stats(
+    level: u64,
+    users: u32,
+    stats: &LoadStats,
+    missed: Vec<String>,
+) -> LevelStats {
     LevelStats {
         level,
         users,
@@ -308,6 +341,7 @@ fn level_stats(level: u64, users: u32, stats: &LoadStats, missed: Vec<String>) -
         p95_us: stats.latency.p95_us,
         p99_us: stats.latency.p99_us,
         phase: None,
+        per_request: None,
         missed,
     }
 }
@@ -370,8 +404,16 @@ fn analyse(
                 ));
             }
         }
-        // Analysed where they run (run_single) and, for soak, by cargo perf.
-        SweepKind::ResponseTime | SweepKind::Soak => {}
+        // Analysed where they run (run_single, catalog::run) and, for
+        // soak, by cargo perf.
+        SweepKind::ResponseTime
+        | SweepKind::Soak
+        | SweepKind::RateLimit
+        | SweepKind::Caching
+        | SweepKind::NPlusOne
+        | SweepKind::Pool
+        | SweepKind::Timeout
+        | SweepKind::Search => {}
         SweepKind::Spike => {
             let window_us = sweep.window_ns as f64 / 1e3 * scale;
             spike_recovery(
@@ -504,7 +546,7 @@ fn growth_exponent(levels: &[LevelStats]) -> Option<f64> {
 
 /// One result for several runs: sums, the union of the histograms, and
 /// the timelines one after the other.
-fn merge(runs: &[LoadStats]) -> LoadStats {
+pub(crate) fn merge(runs: &[LoadStats]) -> LoadStats {
     let Some(first) = runs.first() else {
         unreachable!("a sweep has at least one level: the macro checks it")
     };
@@ -616,6 +658,7 @@ mod tests {
             phases_ns: [0; 3],
             window_ns: 500_000_000,
             tolerance_pct: 50.0,
+            ..SweepOptions::DEFAULT
         }
     }
 

@@ -74,6 +74,7 @@ pub struct User {
     state: Option<Box<dyn Any + Send>>,
     last_name: Option<(hyper::Method, String, String)>,
     level: u64,
+    label: Option<&'static str>,
     pub(crate) set_up: bool,
 }
 
@@ -97,8 +98,22 @@ impl User {
             state: None,
             last_name: None,
             level,
+            label: None,
             set_up: false,
         }
+    }
+
+    /// Takes a profile's request timeout and search query.
+    pub(crate) fn configured(mut self, profile: &crate::load::profile::LoadProfile) -> Self {
+        if let Some(timeout) = profile.request_timeout {
+            self.timeout = timeout;
+        }
+        self.label = profile.label;
+        self
+    }
+
+    pub(crate) fn set_label(&mut self, label: Option<&'static str>) {
+        self.label = label;
     }
 
     /// `GET /items` for `GET /items?page=2`: the last one is kept, since a
@@ -132,6 +147,45 @@ impl User {
     /// ```
     pub fn level(&self) -> u64 {
         self.level
+    }
+
+    /// The current query of a `search(...)` test; empty in other tests.
+    ///
+    /// ```no_run
+    /// # use perf_runtime::{perf_test, User};
+    /// #[perf_test(search(queries = ["red chair", "*oak"]))]
+    /// async fn search(user: &mut User) -> perf_runtime::Result<()> {
+    ///     let path = format!("/search?q={}", user.query().replace(' ', "%20"));
+    ///     user.get(&path).await?.expect_status(200)?;
+    ///     Ok(())
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn query(&self) -> &'static str {
+        self.label.unwrap_or("")
+    }
+
+    /// A cache key for this iteration. In a `caching(...)` test's cold
+    /// phase every call gives a key never used before (in this run); in its
+    /// warm phase, one of the keys the cold phase already asked for. In
+    /// other tests, a new number per call.
+    ///
+    /// ```no_run
+    /// # use perf_runtime::{perf_test, User};
+    /// #[perf_test(caching(keys = 20))]
+    /// async fn product(user: &mut User) -> perf_runtime::Result<()> {
+    ///     let key = user.key();
+    ///     user.get(&format!("/products/{key}")).await?.expect_status(200)?;
+    ///     Ok(())
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn key(&mut self) -> u64 {
+        static FALLBACK: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        self.session
+            .observer()
+            .and_then(crate::load::observe::Observer::key)
+            .unwrap_or_else(|| FALLBACK.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
     }
 
     /// This user's number, from 0.
@@ -379,6 +433,15 @@ impl RequestBuilder<'_> {
             Err(SendError::Connect(m)) => (None, Some(("connect", m.clone()))),
             Err(SendError::Io(m)) => (None, Some(("io", format!("{name}: {m}")))),
         };
+        if let (Some(observer), Ok(raw)) = (user.session.observer(), &result) {
+            observer.observe(
+                &name,
+                method == hyper::Method::GET,
+                &path,
+                raw.status,
+                &raw.headers,
+            );
+        }
         user.session.record(RequestRecord {
             name: &name,
             latency,

@@ -47,4 +47,43 @@ async fn soak(user: &mut User) -> perf_runtime::Result<()> {
     Ok(())
 }
 
+#[perf_test(rate_limit(limit = 100, over = 1.5, step = "2s"), threshold(admitted = "<= 110%"))]
+async fn rate_limit(user: &mut User) -> perf_runtime::Result<()> {
+    user.get("/").await?;
+    Ok(())
+}
+
+#[perf_test(caching(keys = 10, users = 2), threshold(speedup = ">= 5", revalidated = ">= 100%"))]
+async fn caching(user: &mut User) -> perf_runtime::Result<()> {
+    let key = user.key();
+    user.get(&format!("/items/{key}")).await?;
+    Ok(())
+}
+
+#[perf_test(n_plus_one(sizes = [10, 100], metric = "db_queries_total", metrics_path = "/admin/metrics"))]
+async fn n_plus_one(user: &mut User) -> perf_runtime::Result<()> {
+    let size = user.level();
+    user.get(&format!("/orders?size={size}")).await?;
+    Ok(())
+}
+
+#[perf_test(pool(users = [4, 8, 16]), threshold(knee = ">= 8"))]
+async fn pool(user: &mut User) -> perf_runtime::Result<()> {
+    user.get("/").await?;
+    Ok(())
+}
+
+#[perf_test(timeout(after = "250ms", probe = "/health"))]
+async fn timeout(user: &mut User) -> perf_runtime::Result<()> {
+    user.get("/").await?;
+    Ok(())
+}
+
+#[perf_test(search(queries = ["a", "b c"], think = "10ms"), threshold(slowest = "50ms"))]
+async fn search(user: &mut User) -> perf_runtime::Result<()> {
+    let path = format!("/search?q={}", user.query());
+    user.get(&path).await?;
+    Ok(())
+}
+
 perf_runtime::main!();

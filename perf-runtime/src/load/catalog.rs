@@ -1,0 +1,835 @@
+//! The catalogue's kinds that read more than timing: rate limits, caches,
+//! N+1 queries, connection pools, timeouts and search. Each runs a few
+//! short steps (like a sweep), watches the responses with an
+//! [`Observer`], and then says what it found.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use hyper::body::Bytes;
+use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
+
+use crate::load::client::{Connection, SendError};
+use crate::load::engine::{self, LoadFn};
+use crate::load::observe::{Keys, Observe, Observed, Observer};
+use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
+use crate::load::sweep::{level_stats, merge};
+use crate::load::user::Target;
+
+/// Below the limit, a rate-limit test drives this share of it.
+const BELOW_LIMIT: f64 = 0.8;
+/// A pool level whose p95 is more than this many times the first level's
+/// is past the latency knee.
+const KNEE_FACTOR: f64 = 1.5;
+/// Requests the timeout test's probe sends once the load is over.
+const PROBES: u32 = 5;
+
+/// One step of a catalogue test.
+struct Step {
+    /// Its name in the report (`below`, `cold`, a query), if not a level.
+    phase: Option<String>,
+    level: u64,
+    users: u32,
+    /// Open model: iterations per second, instead of users.
+    rate: Option<f64>,
+    label: Option<&'static str>,
+    ns: u64,
+}
+
+fn plan(sweep: &SweepOptions) -> Vec<Step> {
+    let step = |phase: Option<&str>, level: u64, users: u32| Step {
+        phase: phase.map(ToOwned::to_owned),
+        level,
+        users,
+        rate: None,
+        label: None,
+        ns: sweep.step_ns,
+    };
+    match sweep.kind {
+        SweepKind::RateLimit => [("below", BELOW_LIMIT), ("above", sweep.factor)]
+            .into_iter()
+            .map(|(phase, factor)| Step {
+                rate: Some(sweep.limit * factor),
+                ..step(Some(phase), 0, 1)
+            })
+            .collect(),
+        SweepKind::Caching => ["cold", "warm"]
+            .into_iter()
+            .map(|phase| step(Some(phase), 0, sweep.users))
+            .collect(),
+        SweepKind::Timeout => vec![step(Some("load"), 0, sweep.users)],
+        SweepKind::Search => sweep
+            .labels
+            .iter()
+            .zip(0..)
+            .map(|(&query, i)| Step {
+                label: Some(query),
+                ..step(Some(query), i, sweep.users)
+            })
+            .collect(),
+        SweepKind::Pool => sweep
+            .levels
+            .iter()
+            .map(|&users| step(None, users, u32::try_from(users).unwrap_or(u32::MAX)))
+            .collect(),
+        _ => sweep
+            .levels
+            .iter()
+            .map(|&level| step(None, level, sweep.users))
+            .collect(),
+    }
+}
+
+/// The first cache key of this run: different in every run, so that a
+/// server kept from an earlier run has none of them cached.
+fn key_base() -> u64 {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    (now.as_secs() % 1_000_000) * 1_000_000 + u64::from(std::process::id() % 1000) * 1000
+}
+
+/// Runs a catalogue test and returns its figures with the analysis, and
+/// how long the workload was meant to take.
+pub(crate) fn run(
+    load_fn: LoadFn,
+    options: &LoadOptions,
+    sweep: &SweepOptions,
+    scale: f64,
+    target: &Target,
+    threads: usize,
+) -> Result<(LoadStats, Duration), String> {
+    let kind = sweep.kind.name();
+    let mut runs: Vec<LoadStats> = Vec::new();
+    let mut levels: Vec<LevelStats> = Vec::new();
+    let mut seen: Vec<Observed> = Vec::new();
+    let mut total = Duration::ZERO;
+    let base = key_base();
+    let steps = plan(sweep);
+    for step in &steps {
+        let keys = (sweep.kind == SweepKind::Caching).then(|| match &seen.first() {
+            // Warm: round the keys the cold phase asked for.
+            Some(cold) => Keys::new(base, Some(sweep.keys.min(cold.keys_issued.max(1)))),
+            None => Keys::new(base, None),
+        });
+        let observer = Observer::new(sweep.counter_header, keys);
+        let step_options = match step.rate {
+            Some(rate) => LoadOptions {
+                rate: Some(rate),
+                duration_ns: Some(step.ns),
+                ..LoadOptions::default()
+            },
+            None => LoadOptions {
+                users: Some(step.users),
+                ramp_up_ns: Some(0),
+                hold_ns: Some(step.ns),
+                think_ns: options.think_ns,
+                ..LoadOptions::default()
+            },
+        };
+        let describe = step.phase.clone().unwrap_or_else(|| match sweep.kind {
+            SweepKind::NPlusOne => format!("{} items", step.level),
+            _ => format!("{} users", step.users),
+        });
+        let mut profile = LoadProfile::resolve(&step_options, scale)
+            .map_err(|e| format!("invalid {kind} step ({describe}): {e}"))?;
+        profile.level = step.level;
+        profile.label = step.label;
+        profile.request_timeout =
+            (sweep.timeout_ns > 0).then(|| Duration::from_nanos(sweep.timeout_ns));
+        profile.observer = Some(Observe(std::sync::Arc::clone(&observer)));
+        total += profile.total();
+        eprintln!("{kind}: {describe}");
+        let before = scrape(sweep, target)?;
+        let stats = engine::run(load_fn, &profile, target.clone(), threads)
+            .map_err(|e| format!("failed to start the load generator: {e}"))?;
+        let after = scrape(sweep, target)?;
+        let mut observed = observer.observed();
+        observed.keys_issued = observer.keys.as_ref().map_or(0, Keys::issued);
+        let mut level = level_stats(step.level, step.users, &stats, Vec::new());
+        level.phase.clone_from(&step.phase);
+        if sweep.kind == SweepKind::NPlusOne {
+            level.per_request = Some(per_request(sweep, &observed, before, after, &stats)?);
+        }
+        levels.push(level);
+        seen.push(observed);
+        runs.push(stats);
+    }
+    let mut metrics = BTreeMap::new();
+    let mut findings = Vec::new();
+    match sweep.kind {
+        SweepKind::RateLimit => {
+            rate_limit(sweep, &levels, &seen, &runs, &mut metrics, &mut findings)
+        }
+        SweepKind::Caching => caching(&levels, &seen, target, &mut metrics, &mut findings),
+        SweepKind::NPlusOne => n_plus_one(&levels, &mut metrics, &mut findings),
+        SweepKind::Pool => pool(sweep, &levels, &mut metrics, &mut findings),
+        SweepKind::Timeout => timeout(sweep, &runs, target, &mut metrics, &mut findings),
+        SweepKind::Search => search(&levels, &mut metrics, &mut findings),
+        _ => {}
+    }
+    let mut overall = merge(&runs);
+    if sweep.kind == SweepKind::RateLimit {
+        // The 429s are what the test provokes: counted above, not as errors.
+        discount_limited(&mut overall, &seen);
+        for (level, observed) in levels.iter_mut().zip(&seen) {
+            if level.requests > 0 {
+                level.error_rate_pct = (level.error_rate_pct
+                    - observed.limited as f64 / level.requests as f64 * 100.0)
+                    .max(0.0);
+            }
+        }
+    }
+    overall.workload = WorkloadSummary {
+        model: if sweep.kind == SweepKind::RateLimit {
+            "open"
+        } else {
+            "closed"
+        }
+        .to_owned(),
+        preset: None,
+        stages: steps
+            .iter()
+            .map(|s| {
+                (
+                    s.ns as f64 / 1e9 * scale,
+                    s.rate.unwrap_or(f64::from(s.users)),
+                )
+            })
+            .collect(),
+        think_ms: [
+            options.think_ns.map_or(0.0, |t| t.0 as f64 / 1e6 * scale),
+            options.think_ns.map_or(0.0, |t| t.1 as f64 / 1e6 * scale),
+        ],
+        max_in_flight: None,
+    };
+    overall.sweep = Some(SweepStats {
+        kind: kind.to_owned(),
+        parameter: sweep.kind.parameter().to_owned(),
+        levels,
+        metrics,
+        findings,
+    });
+    Ok((overall, total))
+}
+
+/// Takes the 429s out of a result's errors.
+fn discount_limited(stats: &mut LoadStats, seen: &[Observed]) {
+    let limited: u64 = seen.iter().map(|o| o.limited).sum();
+    if stats.requests == 0 || limited == 0 {
+        return;
+    }
+    for endpoint in &mut stats.endpoints {
+        let of_it: u64 = seen
+            .iter()
+            .flat_map(|o| &o.limited_by_name)
+            .filter(|(name, _)| *name == endpoint.name)
+            .map(|(_, n)| n)
+            .sum();
+        endpoint.errors = endpoint.errors.saturating_sub(of_it);
+    }
+    let failed = stats.error_rate_pct / 100.0 * stats.requests as f64;
+    stats.error_rate_pct = ((failed - limited as f64) / stats.requests as f64 * 100.0).max(0.0);
+    if let Some(status) = stats.errors.get_mut("status") {
+        status.count = status.count.saturating_sub(limited);
+        status.first_messages.retain(|m| !m.ends_with(" 429"));
+        if status.count == 0 {
+            stats.errors.remove("status");
+        }
+    }
+}
+
+/// A blocking GET of `path` on a fresh connection: its status and body,
+/// or why it failed.
+fn get(
+    target: &Target,
+    path: &str,
+    headers: &[(hyper::header::HeaderName, hyper::header::HeaderValue)],
+    timeout: Duration,
+) -> Result<(u16, Bytes), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("failed to build a tokio runtime: {e}"))?;
+    runtime.block_on(async {
+        let mut connection = Connection::new(target.addr);
+        connection
+            .send(
+                &hyper::Method::GET,
+                path,
+                &target.authority,
+                headers,
+                &Bytes::new(),
+                timeout,
+            )
+            .await
+            .map(|r| (r.status, r.body))
+            .map_err(|e| match e {
+                SendError::Timeout => format!("no answer within {timeout:?}"),
+                SendError::Connect(m) | SendError::Io(m) => m,
+            })
+    })
+}
+
+/// N+1 with `metric = "..."`: the counter's value on the server, read from
+/// its Prometheus text (the sum over its label sets).
+fn scrape(sweep: &SweepOptions, target: &Target) -> Result<Option<f64>, String> {
+    let Some((name, path)) = sweep.counter_metric else {
+        return Ok(None);
+    };
+    let (status, body) = get(target, path, &[], Duration::from_secs(5))
+        .map_err(|e| format!("cannot read the counter `{name}` from {path}: {e}"))?;
+    if status != 200 {
+        return Err(format!(
+            "cannot read the counter `{name}`: GET {path} returned {status}; give the path of the Prometheus \
+             text with `metrics_path = \"/metrics\"`"
+        ));
+    }
+    let text = String::from_utf8_lossy(&body);
+    let mut found = None;
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let (series, value) = line.rsplit_once(' ').unwrap_or((line, ""));
+        let bare = series.split('{').next().unwrap_or(series).trim();
+        if bare == name
+            && let Ok(v) = value.trim().parse::<f64>()
+        {
+            *found.get_or_insert(0.0) += v;
+        }
+    }
+    found.map(Some).ok_or_else(|| {
+        format!("the server's {path} has no counter `{name}`; check the name (it is matched without labels)")
+    })
+}
+
+/// Queries per request in one N+1 step.
+fn per_request(
+    sweep: &SweepOptions,
+    observed: &Observed,
+    before: Option<f64>,
+    after: Option<f64>,
+    stats: &LoadStats,
+) -> Result<f64, String> {
+    if let (Some(before), Some(after)) = (before, after) {
+        return Ok((after - before) / stats.requests.max(1) as f64);
+    }
+    let header = sweep.counter_header.unwrap_or("");
+    if observed.counter_seen == 0 {
+        return Err(format!(
+            "no response carried a number in the `{header}` header ({} responses): check the header's name, \
+             or read a Prometheus counter with `metric = \"...\"` instead",
+            observed.responses
+        ));
+    }
+    Ok(observed.counter_sum / observed.counter_seen as f64)
+}
+
+fn rate_limit(
+    sweep: &SweepOptions,
+    levels: &[LevelStats],
+    seen: &[Observed],
+    runs: &[LoadStats],
+    metrics: &mut BTreeMap<String, f64>,
+    findings: &mut Vec<String>,
+) {
+    let (Some(below), Some(above), Some(run)) = (seen.first(), seen.get(1), runs.get(1)) else {
+        return;
+    };
+    let share = |part: u64, whole: u64| {
+        if whole == 0 {
+            0.0
+        } else {
+            part as f64 / whole as f64 * 100.0
+        }
+    };
+    let limit = sweep.limit;
+    let early = share(below.limited, below.responses);
+    metrics.insert("limited_below_pct".to_owned(), early);
+    let through = above.responses.saturating_sub(above.limited) as f64 / run.duration_s.max(1e-9);
+    let admitted = through / limit * 100.0;
+    metrics.insert("admitted_pct".to_owned(), admitted);
+    let offered = levels
+        .get(1)
+        .map_or(0.0, |l| l.requests as f64 / run.duration_s.max(1e-9));
+    findings.push(format!(
+        "at {:.0} req/s ({:.0}% of the declared {limit} req/s): {:.1}% answered 429",
+        limit * BELOW_LIMIT,
+        BELOW_LIMIT * 100.0,
+        early
+    ));
+    findings.push(format!(
+        "at {offered:.0} req/s ({:.0}x the limit): {through:.1} req/s got through ({admitted:.0}% of the limit), \
+         {:.1}% answered 429",
+        sweep.factor,
+        share(above.limited, above.responses)
+    ));
+    if early > 5.0 {
+        findings.push(
+            "429s start below the declared limit: the limiter is stricter than documented"
+                .to_owned(),
+        );
+    }
+    if admitted > 120.0 {
+        findings.push(format!(
+            "{admitted:.0}% of the declared limit got through: the limiter lets more in than it promises"
+        ));
+    }
+    if above.limited == 0 {
+        findings.push("no 429 at all above the limit: the limit is not enforced".to_owned());
+        return;
+    }
+    let with_headers = share(above.limited_with_headers, above.limited);
+    metrics.insert("limit_headers_pct".to_owned(), with_headers);
+    if above.limit_header_names.is_empty() {
+        findings.push(
+            "its 429s carry no Retry-After or RateLimit headers: clients cannot tell when to retry"
+                .to_owned(),
+        );
+    } else {
+        findings.push(format!(
+            "{with_headers:.0}% of its 429s carry limit headers ({})",
+            above.limit_header_names.join(", ")
+        ));
+    }
+}
+
+fn caching(
+    levels: &[LevelStats],
+    seen: &[Observed],
+    target: &Target,
+    metrics: &mut BTreeMap<String, f64>,
+    findings: &mut Vec<String>,
+) {
+    let (Some(cold), Some(warm), Some(observed)) = (levels.first(), levels.get(1), seen.get(1))
+    else {
+        return;
+    };
+    let ms = |us: u64| us as f64 / 1e3;
+    if cold.p50_us > 0 && warm.p50_us > 0 {
+        let speedup = cold.p50_us as f64 / warm.p50_us as f64;
+        metrics.insert("warm_speedup".to_owned(), speedup);
+        findings.push(format!(
+            "p50 {:.2} ms cold (a new key each request) -> {:.2} ms warm (keys asked for before): {speedup:.1}x",
+            ms(cold.p50_us),
+            ms(warm.p50_us)
+        ));
+        if speedup < 1.5 {
+            findings.push(
+                "warm requests are no faster than cold ones: the cache is never hit".to_owned(),
+            );
+        }
+    }
+    let share = |part: u64, whole: u64| {
+        if whole == 0 {
+            0.0
+        } else {
+            part as f64 / whole as f64 * 100.0
+        }
+    };
+    let headers = share(observed.cacheable, observed.answered);
+    metrics.insert("cache_headers_pct".to_owned(), headers);
+    if observed.cache_header_names.is_empty() {
+        findings
+            .push("no cache headers (Cache-Control, ETag, Last-Modified, Age, Expires)".to_owned());
+    } else {
+        findings.push(format!(
+            "{headers:.0}% of the warm responses carry cache headers ({})",
+            observed.cache_header_names.join(", ")
+        ));
+    }
+    let validators: Vec<_> = seen
+        .iter()
+        .flat_map(|o| &o.validators)
+        .take(crate::load::observe::MAX_VALIDATORS)
+        .collect();
+    if validators.is_empty() {
+        findings.push("no ETag or Last-Modified: conditional requests cannot be made".to_owned());
+        return;
+    }
+    let mut not_modified = 0u64;
+    for (path, name, value) in &validators {
+        if let Ok((304, _)) = get(
+            target,
+            path,
+            &[(name.clone(), value.clone())],
+            Duration::from_secs(5),
+        ) {
+            not_modified += 1;
+        }
+    }
+    let revalidated = share(not_modified, validators.len() as u64);
+    metrics.insert("revalidated_pct".to_owned(), revalidated);
+    findings.push(format!(
+        "{not_modified} of {} conditional requests (If-None-Match / If-Modified-Since) answered 304 Not Modified",
+        validators.len()
+    ));
+}
+
+fn n_plus_one(
+    levels: &[LevelStats],
+    metrics: &mut BTreeMap<String, f64>,
+    findings: &mut Vec<String>,
+) {
+    let points: Vec<(f64, f64)> = levels
+        .iter()
+        .filter_map(|l| {
+            l.per_request
+                .filter(|q| *q > 0.0 && l.level > 0)
+                .map(|q| ((l.level as f64).ln(), q.ln()))
+        })
+        .collect();
+    let (Some(first), Some(last)) = (levels.first(), levels.last()) else {
+        return;
+    };
+    let queries = |l: &LevelStats| l.per_request.unwrap_or(0.0);
+    metrics.insert("queries_per_request".to_owned(), queries(last));
+    findings.push(format!(
+        "{:.1} queries per request at {} items -> {:.1} at {} items",
+        queries(first),
+        first.level,
+        queries(last),
+        last.level
+    ));
+    let Some(line) = perf_record::stats::fit_line(&points) else {
+        findings.push(
+            "too few levels to see how the queries grow (give at least two sizes)".to_owned(),
+        );
+        return;
+    };
+    let growth = line.slope.max(0.0);
+    metrics.insert("query_growth".to_owned(), growth);
+    if growth > 0.5 {
+        findings.push(format!(
+            "the queries grow with the page (as items^{growth:.2}): one query per item, an N+1; load the items \
+             in one query (a join, or WHERE id IN (...))"
+        ));
+    } else {
+        findings.push(format!(
+            "the queries per request stay flat as the page grows (items^{growth:.2})"
+        ));
+    }
+}
+
+fn pool(
+    sweep: &SweepOptions,
+    levels: &[LevelStats],
+    metrics: &mut BTreeMap<String, f64>,
+    findings: &mut Vec<String>,
+) {
+    let Some(first) = levels.first() else { return };
+    let worst = levels.iter().map(|l| l.error_rate_pct).fold(0.0, f64::max);
+    metrics.insert("pool_error_pct".to_owned(), worst);
+    let fine = |l: &LevelStats| {
+        l.error_rate_pct <= 1.0 && l.p95_us as f64 <= first.p95_us as f64 * KNEE_FACTOR
+    };
+    let knee = levels
+        .iter()
+        .take_while(|l| fine(l))
+        .last()
+        .map_or(0, |l| l.level);
+    metrics.insert("knee_users".to_owned(), knee as f64);
+    let size = if sweep.limit > 0.0 {
+        format!(" (a pool of {})", sweep.limit)
+    } else {
+        String::new()
+    };
+    match levels.iter().find(|l| l.error_rate_pct > 1.0) {
+        Some(failing) => findings.push(format!(
+            "errors from {} users{size}: {:.1}% failed there, {worst:.1}% at worst: requests that wait for a \
+             connection time out instead of queueing",
+            failing.level, failing.error_rate_pct
+        )),
+        None => findings.push(format!("no errors up to {} users{size}", levels.last().map_or(0, |l| l.level))),
+    }
+    match levels.iter().find(|l| !fine(l)) {
+        Some(past) => findings.push(format!(
+            "latency knee after {knee} users: p95 {:.2} ms at {} users against {:.2} ms at {}",
+            past.p95_us as f64 / 1e3,
+            past.level,
+            first.p95_us as f64 / 1e3,
+            first.level
+        )),
+        None => findings.push(
+            "no latency knee in the sweep: p95 stays within 1.5x of the first level".to_owned(),
+        ),
+    }
+}
+
+fn timeout(
+    sweep: &SweepOptions,
+    runs: &[LoadStats],
+    target: &Target,
+    metrics: &mut BTreeMap<String, f64>,
+    findings: &mut Vec<String>,
+) {
+    let Some(run) = runs.first() else { return };
+    let count = |kind: &str| run.errors.get(kind).map_or(0, |e| e.count);
+    let timed_out = count("timeout");
+    let share = |part: u64| {
+        if run.requests == 0 {
+            0.0
+        } else {
+            part as f64 / run.requests as f64 * 100.0
+        }
+    };
+    metrics.insert("timeout_pct".to_owned(), share(timed_out));
+    let server_errors: u64 = run
+        .status_codes
+        .iter()
+        .filter(|(c, _)| **c >= 500)
+        .map(|(_, n)| n)
+        .sum();
+    let answered = run
+        .requests
+        .saturating_sub(timed_out + count("connect") + count("io"));
+    findings.push(format!(
+        "{} requests with a {:.0} ms timeout: {timed_out} timed out ({:.1}%), {answered} answered ({server_errors} \
+         with a 5xx), {} connection and {} I/O errors",
+        run.requests,
+        sweep.timeout_ns as f64 / 1e6,
+        share(timed_out),
+        count("connect"),
+        count("io")
+    ));
+    let mut served = 0u32;
+    let mut last_error = String::new();
+    for _ in 0..PROBES {
+        match get(target, sweep.probe, &[], Duration::from_secs(2)) {
+            Ok(_) => served += 1,
+            Err(e) => last_error = e,
+        }
+    }
+    metrics.insert(
+        "served_after_pct".to_owned(),
+        f64::from(served) / f64::from(PROBES) * 100.0,
+    );
+    if served == PROBES {
+        findings.push(format!(
+            "afterwards the server still answers: {PROBES} of {PROBES} GET {} within 2 s",
+            sweep.probe
+        ));
+    } else {
+        findings.push(format!(
+            "afterwards the server answered {served} of {PROBES} GET {} within 2 s ({last_error}): the timed-out \
+             requests left it unable to serve",
+            sweep.probe
+        ));
+    }
+    if timed_out > 0 {
+        findings.push(
+            "requests that outlive the client's timeout: the endpoint hangs; give it a deadline of its own (and \
+             a fallback or an error) shorter than its callers'"
+                .to_owned(),
+        );
+    }
+}
+
+fn search(levels: &[LevelStats], metrics: &mut BTreeMap<String, f64>, findings: &mut Vec<String>) {
+    let mut p95s: Vec<u64> = levels
+        .iter()
+        .filter(|l| l.requests > 0)
+        .map(|l| l.p95_us)
+        .collect();
+    if p95s.is_empty() {
+        return;
+    }
+    p95s.sort_unstable();
+    let median = p95s[p95s.len() / 2].max(1) as f64;
+    let mut ranked: Vec<&LevelStats> = levels.iter().filter(|l| l.requests > 0).collect();
+    ranked.sort_by_key(|l| std::cmp::Reverse(l.p95_us));
+    let slowest = ranked[0];
+    let spread = slowest.p95_us as f64 / median;
+    metrics.insert("slowest_p95_us".to_owned(), slowest.p95_us as f64);
+    metrics.insert("query_spread".to_owned(), spread);
+    let named: Vec<String> = ranked
+        .iter()
+        .take(3)
+        .map(|l| {
+            format!(
+                "\"{}\" {:.2} ms",
+                l.phase.as_deref().unwrap_or(""),
+                l.p95_us as f64 / 1e3
+            )
+        })
+        .collect();
+    findings.push(format!("slowest queries by p95: {}", named.join(", ")));
+    findings.push(format!(
+        "the slowest query's p95 is {spread:.1}x the median query's ({:.2} ms)",
+        median / 1e3
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(level: u64, p95_us: u64, error_rate_pct: f64) -> LevelStats {
+        LevelStats {
+            level,
+            users: u32::try_from(level).unwrap(),
+            requests: 100,
+            p95_us,
+            error_rate_pct,
+            ..LevelStats::default()
+        }
+    }
+
+    fn options(kind: SweepKind) -> SweepOptions {
+        SweepOptions {
+            kind,
+            ..SweepOptions::DEFAULT
+        }
+    }
+
+    #[test]
+    fn a_pool_that_times_out_has_errors_and_an_early_knee() {
+        let small = [
+            level(2, 11_000, 0.0),
+            level(4, 11_500, 0.0),
+            level(8, 23_000, 0.0),
+            level(16, 35_000, 28.0),
+        ];
+        let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+        pool(
+            &SweepOptions {
+                limit: 4.0,
+                ..options(SweepKind::Pool)
+            },
+            &small,
+            &mut metrics,
+            &mut findings,
+        );
+        assert_eq!(
+            (metrics["pool_error_pct"], metrics["knee_users"]),
+            (28.0, 4.0)
+        );
+        assert!(
+            findings[0].starts_with("errors from 16 users (a pool of 4)"),
+            "{findings:?}"
+        );
+        let sized = [level(2, 11_000, 0.0), level(16, 12_000, 0.0)];
+        let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+        pool(
+            &options(SweepKind::Pool),
+            &sized,
+            &mut metrics,
+            &mut findings,
+        );
+        assert_eq!(
+            (metrics["pool_error_pct"], metrics["knee_users"]),
+            (0.0, 16.0)
+        );
+    }
+
+    #[test]
+    fn the_slowest_query_is_named_and_measured_against_the_median() {
+        let mut levels: Vec<LevelStats> = [("a", 200), ("b", 250), ("c", 220), ("*z", 4000)]
+            .iter()
+            .map(|(q, p95)| LevelStats {
+                phase: Some((*q).to_owned()),
+                ..level(1, *p95, 0.0)
+            })
+            .collect();
+        let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+        search(&levels, &mut metrics, &mut findings);
+        assert_eq!(metrics["slowest_p95_us"], 4000.0);
+        assert_eq!(metrics["query_spread"], 4000.0 / 250.0);
+        assert!(
+            findings[0].starts_with("slowest queries by p95: \"*z\" 4.00 ms"),
+            "{findings:?}"
+        );
+        levels.truncate(3);
+        let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+        search(&levels, &mut metrics, &mut findings);
+        assert!(metrics["query_spread"] < 1.2);
+    }
+
+    #[test]
+    fn queries_that_grow_with_the_page_are_an_n_plus_one() {
+        let with = |per: &[(u64, f64)]| -> Vec<LevelStats> {
+            per.iter()
+                .map(|&(items, q)| LevelStats {
+                    per_request: Some(q),
+                    ..level(items, 1000, 0.0)
+                })
+                .collect()
+        };
+        let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+        n_plus_one(
+            &with(&[(10, 11.0), (30, 31.0), (100, 101.0)]),
+            &mut metrics,
+            &mut findings,
+        );
+        assert!(metrics["query_growth"] > 0.9, "{metrics:?}");
+        assert_eq!(metrics["queries_per_request"], 101.0);
+        assert!(findings[1].contains("N+1"), "{findings:?}");
+        let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+        n_plus_one(&with(&[(10, 2.0), (100, 2.0)]), &mut metrics, &mut findings);
+        assert!(metrics["query_growth"] < 0.01);
+    }
+
+    #[test]
+    fn a_limiter_is_judged_on_what_gets_through_and_its_headers() {
+        let sweep = SweepOptions {
+            limit: 50.0,
+            ..options(SweepKind::RateLimit)
+        };
+        let observed = |responses: u64, limited: u64, with_headers: u64| Observed {
+            responses,
+            limited,
+            limited_with_headers: with_headers,
+            ..Observed::default()
+        };
+        let run = |requests: u64| LoadStats {
+            workload: WorkloadSummary {
+                model: "open".to_owned(),
+                preset: None,
+                stages: Vec::new(),
+                think_ms: [0.0; 2],
+                max_in_flight: None,
+            },
+            duration_s: 2.0,
+            iterations: requests,
+            requests,
+            rps: 0.0,
+            error_rate_pct: 0.0,
+            latency: perf_record::load::LatencySummary::default(),
+            raw_latency: None,
+            endpoints: Vec::new(),
+            errors: BTreeMap::new(),
+            status_codes: BTreeMap::new(),
+            timeline: Vec::new(),
+            late_iterations: 0,
+            dropped_iterations: 0,
+            generator_cpu_s: 0.0,
+            generator_cpu_pct: 0.0,
+            warnings: Vec::new(),
+            sweep: None,
+        };
+        let levels = [level(0, 100, 0.0), level(0, 100, 0.0)];
+        let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+        let loose = [observed(80, 0, 0), observed(200, 40, 0)];
+        rate_limit(
+            &sweep,
+            &levels,
+            &loose,
+            &[run(80), run(200)],
+            &mut metrics,
+            &mut findings,
+        );
+        assert_eq!(metrics["admitted_pct"], 160.0);
+        assert_eq!(metrics["limit_headers_pct"], 0.0);
+        assert_eq!(metrics["limited_below_pct"], 0.0);
+        let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+        let strict = [observed(80, 0, 0), observed(200, 96, 96)];
+        rate_limit(
+            &sweep,
+            &levels,
+            &strict,
+            &[run(80), run(200)],
+            &mut metrics,
+            &mut findings,
+        );
+        assert_eq!(metrics["admitted_pct"], 104.0);
+        assert_eq!(metrics["limit_headers_pct"], 100.0);
+    }
+}
