@@ -1,5 +1,5 @@
 //! `rate_limit(...)`, `caching(...)`, `n_plus_one(...)`, `pool(...)`,
-//! `timeout(...)` and `search(...)`: the catalogue's kinds that read more
+//! `timeout(...)`, `search(...)` and `websocket(...)`: the catalogue's kinds that read more
 //! than timing, checked at compile time.
 
 use syn::meta::ParseNestedMeta;
@@ -33,6 +33,10 @@ fn syntax(kind: &str) -> (&'static [&'static str], &'static str) {
         "pool" => (
             &["users", "size", "step", "think"],
             "`pool(users = [2, 4, 8, 16], size = 4, step = \"1s\")`",
+        ),
+        "websocket" => (
+            &["connections", "step", "think"],
+            "`websocket(connections = [1, 8, 32], step = \"2s\", think = \"10ms..30ms\")`",
         ),
         "timeout" => (
             &["after", "users", "step", "probe", "think"],
@@ -144,6 +148,7 @@ impl LoadSpec {
                 "users" if name == "pool" => spec.levels = levels(&value, "users", example)?,
                 "users" => spec.users = u32::try_from(whole(&value, "users")?).unwrap_or(u32::MAX),
                 "sizes" => spec.levels = levels(&value, "sizes", example)?,
+                "connections" => spec.levels = levels(&value, "connections", example)?,
                 "step" | "after" => {
                     let ns = duration(&string()?, &key)?;
                     if ns == 0 {
@@ -222,6 +227,9 @@ impl LoadSpec {
                 return missing("one query counter: `header = \"...\"` or `metric = \"...\"`");
             }
             "pool" if spec.levels.is_empty() => return missing("its levels, `users = [...]`"),
+            "websocket" if spec.levels.is_empty() => {
+                return missing("its levels, `connections = [...]`");
+            }
             "timeout" if spec.timeout_ns == 0 => {
                 return missing("the client's timeout, `after = \"500ms\"`");
             }

@@ -51,6 +51,7 @@ pub(crate) const SWEEPS: &[&str] = &[
     "pool",
     "timeout",
     "search",
+    "websocket",
 ];
 
 /// `stress(users = [1, 2, 4], step = "2s")` and its siblings.
@@ -603,6 +604,7 @@ impl LoadSpec {
                 "pool" => quote! { Pool },
                 "timeout" => quote! { Timeout },
                 "search" => quote! { Search },
+                "websocket" => quote! { WebSocket },
                 _ => quote! { Pagination },
             };
             let labels = &sweep.labels;

@@ -10,7 +10,7 @@ const OPTIONS: &str = "`ignore`, `ignore = \"reason\"`, `regression_threshold = 
                        `warm_up_time = \"1s\"`, `measurement_time = \"3s\"`, `instructions` (benchmarks); \
                        `load = \"normal_load\"` or `load(...)`, `stress(...)`, `scalability(...)`, `volume(...)`, \
                        `pagination(...)`, `spike(...)`, `response_time(...)`, `soak(...)`, `rate_limit(...)`, \
-                       `caching(...)`, `n_plus_one(...)`, `pool(...)`, `timeout(...)`, `search(...)`, \
+                       `caching(...)`, `n_plus_one(...)`, `pool(...)`, `timeout(...)`, `search(...)`, `websocket(...)`, \
                        `threshold(p95 = \"200ms\")`, `tasks(...)` (load tests)";
 
 /// The checked options.
@@ -142,7 +142,7 @@ impl PerfTestOptions {
             }
             "load" | "stress" | "scalability" | "volume" | "pagination" | "spike"
             | "response_time" | "soak" | "rate_limit" | "caching" | "n_plus_one" | "pool"
-            | "timeout" | "search" => {
+            | "timeout" | "search" | "websocket" => {
                 if let Some(other) = self.seen.iter().find(|k| {
                     *k != &key && (*k == "load" || crate::load::SWEEPS.contains(&k.as_str()))
                 }) {
@@ -162,9 +162,8 @@ impl PerfTestOptions {
                 self.load = Some(match key.as_str() {
                     "load" => crate::load::LoadSpec::parse(meta)?,
                     "response_time" | "soak" => crate::load::LoadSpec::parse_single(meta, ident)?,
-                    "rate_limit" | "caching" | "n_plus_one" | "pool" | "timeout" | "search" => {
-                        crate::load::LoadSpec::parse_catalog(meta, ident)?
-                    }
+                    "rate_limit" | "caching" | "n_plus_one" | "pool" | "timeout" | "search"
+                    | "websocket" => crate::load::LoadSpec::parse_catalog(meta, ident)?,
                     _ => crate::load::LoadSpec::parse_sweep(meta, ident)?,
                 });
             }

@@ -88,6 +88,8 @@ pub const KIND_METRICS: &[KindMetric] = &[
     m("served_after", "served_after_pct", &["timeout"], Unit::Percent, true, Change::Absolute(1.0), "served after"),
     m("spread", "query_spread", &["search"], Unit::Number, false, Change::Relative, "query spread"),
     m("slowest", "slowest_p95_us", &["search"], Unit::Duration, false, Change::Relative, "slowest p95"),
+    m("rtt_growth", "rtt_growth", &["websocket"], Unit::Number, false, Change::Absolute(0.3), "rtt growth"),
+    m("connected", "connected_pct", &["websocket"], Unit::Percent, true, Change::Absolute(1.0), "connected"),
 ];
 
 /// The figure a threshold name stands for.
@@ -119,6 +121,7 @@ pub fn default_thresholds(kind: &str) -> &'static [(&'static str, &'static str)]
         "pool" => &[("pool_errors", "<= 1%")],
         "timeout" => &[("timeouts", "<= 1%"), ("served_after", ">= 100%")],
         "search" => &[("spread", "<= 5")],
+        "websocket" => &[("rtt_growth", "<= 0.5"), ("connected", ">= 99%")],
         _ => &[],
     }
 }

@@ -9,6 +9,8 @@ mod registry;
 pub use bencher::Bencher;
 pub use harness::{DEFAULT_MEASUREMENT, DEFAULT_WARM_UP, QUICK_MEASUREMENT, QUICK_WARM_UP};
 pub use hyper::Method;
+#[cfg(feature = "websocket")]
+pub use load::WebSocket;
 pub use load::{Error, RequestBuilder, Response, Result, User};
 pub use perf_macros::perf_test;
 

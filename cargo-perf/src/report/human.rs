@@ -308,6 +308,11 @@ fn print_sweep(name: &str, sweep: &perf_record::load::SweepStats) {
             "phase" => format!("  {}", level.phase.as_deref().unwrap_or("-")),
             "query" => format!("  \"{}\"", level.phase.as_deref().unwrap_or("")),
             "items" => format!("  {} items", level.level),
+            "connections" => format!(
+                "  {} connection{}",
+                level.level,
+                if level.level == 1 { "" } else { "s" }
+            ),
             _ => format!(
                 "  {} user{}",
                 level.level,

@@ -67,7 +67,8 @@ fn each_kind_catches_its_planted_defect_and_passes_the_healthy_twin() {
             "spike_sticky",
             "stress_fragile",
             "timeout_hang",
-            "volume_quadratic"
+            "volume_quadratic",
+            "websocket_crowded"
         ],
         "the defective half, and only it, fails"
     );
@@ -224,6 +225,22 @@ fn each_kind_catches_its_planted_defect_and_passes_the_healthy_twin() {
         sweep(&record, "search_naive").findings
     );
 
+    // WebSocket: round trips slow down with the sockets open on the
+    // crowded endpoint; the plain echo's do not. Every handshake succeeds.
+    let crowded = figure(&record, "websocket_crowded", "rtt_growth");
+    let echo = figure(&record, "websocket_echo", "rtt_growth");
+    assert!(crowded > 1.0, "crowded: {crowded}");
+    assert!(echo <= 0.5, "echo: {echo}");
+    for name in ["websocket_crowded", "websocket_echo"] {
+        assert_eq!(figure(&record, name, "connected_pct"), 100.0, "{name}");
+        let connections: Vec<u64> = sweep(&record, name)
+            .levels
+            .iter()
+            .map(|l| l.level)
+            .collect();
+        assert_eq!(connections, [1, 4, 16, 32], "{name}");
+    }
+
     // Each failed test names the kind's threshold with its value.
     for (name, metric) in [
         ("stress_fragile", "breaking_point"),
@@ -240,6 +257,7 @@ fn each_kind_catches_its_planted_defect_and_passes_the_healthy_twin() {
         ("pool_small", "pool_errors"),
         ("timeout_hang", "timeouts"),
         ("search_naive", "spread"),
+        ("websocket_crowded", "rtt_growth"),
     ] {
         let result = test(&record, name)
             .thresholds

@@ -67,7 +67,7 @@ fn plan(sweep: &SweepOptions) -> Vec<Step> {
                 ..step(Some(query), i, sweep.users)
             })
             .collect(),
-        SweepKind::Pool => sweep
+        SweepKind::Pool | SweepKind::WebSocket => sweep
             .levels
             .iter()
             .map(|&users| step(None, users, u32::try_from(users).unwrap_or(u32::MAX)))
@@ -129,6 +129,7 @@ pub(crate) fn run(
         };
         let describe = step.phase.clone().unwrap_or_else(|| match sweep.kind {
             SweepKind::NPlusOne => format!("{} items", step.level),
+            SweepKind::WebSocket => format!("{} connections", step.users),
             _ => format!("{} users", step.users),
         });
         let mut profile = LoadProfile::resolve(&step_options, scale)
@@ -151,6 +152,9 @@ pub(crate) fn run(
         if sweep.kind == SweepKind::NPlusOne {
             level.per_request = Some(per_request(sweep, &observed, before, after, &stats)?);
         }
+        if sweep.kind == SweepKind::WebSocket {
+            round_trips_only(&mut level, &stats);
+        }
         levels.push(level);
         seen.push(observed);
         runs.push(stats);
@@ -166,6 +170,7 @@ pub(crate) fn run(
         SweepKind::Pool => pool(sweep, &levels, &mut metrics, &mut findings),
         SweepKind::Timeout => timeout(sweep, &runs, target, &mut metrics, &mut findings),
         SweepKind::Search => search(&levels, &mut metrics, &mut findings),
+        SweepKind::WebSocket => websocket(&levels, &seen, &mut metrics, &mut findings),
         _ => {}
     }
     let mut overall = merge(&runs);
@@ -211,6 +216,64 @@ pub(crate) fn run(
         findings,
     });
     Ok((overall, total))
+}
+
+/// A WebSocket level's latency: its round trips', without the handshakes.
+fn round_trips_only(level: &mut LevelStats, stats: &LoadStats) {
+    let trips = stats
+        .endpoints
+        .iter()
+        .filter(|e| e.name.starts_with("WS ") && !e.name.starts_with("WS connect "))
+        .max_by_key(|e| e.latency.count);
+    if let Some(trips) = trips {
+        level.mean_us = trips.latency.mean_us;
+        level.p50_us = trips.latency.p50_us;
+        level.p95_us = trips.latency.p95_us;
+        level.p99_us = trips.latency.p99_us;
+    }
+}
+
+fn websocket(
+    levels: &[LevelStats],
+    seen: &[Observed],
+    metrics: &mut BTreeMap<String, f64>,
+    findings: &mut Vec<String>,
+) {
+    let attempted: u64 = seen.iter().map(|o| o.sockets_attempted).sum();
+    let opened: u64 = seen.iter().map(|o| o.sockets_opened).sum();
+    if attempted == 0 {
+        findings.push(
+            "no WebSocket was opened: call `user.websocket(\"/path\")` in the test (perf-runtime's `websocket` \
+             feature)"
+                .to_owned(),
+        );
+        return;
+    }
+    let connected = opened as f64 / attempted as f64 * 100.0;
+    metrics.insert("connected_pct".to_owned(), connected);
+    findings.push(format!(
+        "{opened} of {attempted} WebSocket handshakes succeeded ({connected:.1}%)"
+    ));
+    let (Some(first), Some(last)) = (levels.first(), levels.last()) else {
+        return;
+    };
+    let ms = |us: u64| us as f64 / 1e3;
+    findings.push(format!(
+        "round trip p50 {:.2} ms with {} connection(s) -> {:.2} ms with {}",
+        ms(first.p50_us),
+        first.level,
+        ms(last.p50_us),
+        last.level
+    ));
+    if let Some(growth) = crate::load::sweep::growth_exponent(levels) {
+        metrics.insert("rtt_growth".to_owned(), growth);
+        if growth > 0.5 {
+            findings.push(format!(
+                "the round trip slows as connections are added (as connections^{growth:.2}): per-message work \
+                 grows with the number of open sockets (a broadcast loop, a shared lock, a scan of all sessions)"
+            ));
+        }
+    }
 }
 
 /// Takes the 429s out of a result's errors.

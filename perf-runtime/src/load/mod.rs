@@ -9,6 +9,10 @@ pub(crate) mod recorder;
 pub(crate) mod run;
 pub(crate) mod sweep;
 pub(crate) mod user;
+#[cfg(feature = "websocket")]
+pub(crate) mod websocket;
 
 pub use engine::LoadFn;
 pub use user::{Error, RequestBuilder, Response, Result, User};
+#[cfg(feature = "websocket")]
+pub use websocket::WebSocket;

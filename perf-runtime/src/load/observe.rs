@@ -41,6 +41,9 @@ pub(crate) struct Observed {
     pub(crate) counter_seen: u64,
     /// Caching: the keys handed out in the step.
     pub(crate) keys_issued: u64,
+    /// WebSocket handshakes begun, and succeeded.
+    pub(crate) sockets_attempted: u64,
+    pub(crate) sockets_opened: u64,
 }
 
 /// Cache keys: fresh ones, or a cycle over the first `cycle` keys.
@@ -77,6 +80,8 @@ impl Keys {
 #[derive(Debug)]
 pub(crate) struct Observer {
     counter_header: Option<HeaderName>,
+    sockets_attempted: AtomicU64,
+    sockets_opened: AtomicU64,
     pub(crate) keys: Option<Keys>,
     state: Mutex<Observed>,
 }
@@ -85,6 +90,8 @@ impl Observer {
     pub(crate) fn new(counter_header: Option<&str>, keys: Option<Keys>) -> Arc<Self> {
         Arc::new(Self {
             counter_header: counter_header.and_then(|h| HeaderName::try_from(h).ok()),
+            sockets_attempted: AtomicU64::new(0),
+            sockets_opened: AtomicU64::new(0),
             keys,
             state: Mutex::new(Observed::default()),
         })
@@ -97,10 +104,32 @@ impl Observer {
 
     /// What was seen so far.
     pub(crate) fn observed(&self) -> Observed {
-        self.state
+        let mut observed = self
+            .state
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+            .clone();
+        observed.sockets_attempted = self.sockets_attempted.load(Ordering::Relaxed);
+        observed.sockets_opened = self.sockets_opened.load(Ordering::Relaxed);
+        observed
+    }
+
+    /// A WebSocket handshake begins.
+    #[cfg_attr(
+        not(feature = "websocket"),
+        expect(dead_code, reason = "used by the websocket feature")
+    )]
+    pub(crate) fn socket_attempted(&self) {
+        self.sockets_attempted.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A WebSocket handshake succeeded.
+    #[cfg_attr(
+        not(feature = "websocket"),
+        expect(dead_code, reason = "used by the websocket feature")
+    )]
+    pub(crate) fn socket_opened(&self) {
+        self.sockets_opened.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Reads one response.

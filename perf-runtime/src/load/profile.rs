@@ -152,6 +152,9 @@ pub enum SweepKind {
     Timeout,
     /// One level per query: per-query statistics, the slowest named.
     Search,
+    /// More open WebSockets per level: round-trip latency and how it grows
+    /// with the connections, and the handshakes that succeeded.
+    WebSocket,
 }
 
 impl SweepKind {
@@ -171,6 +174,7 @@ impl SweepKind {
             Self::Pool => "pool",
             Self::Timeout => "timeout",
             Self::Search => "search",
+            Self::WebSocket => "websocket",
         }
     }
 
@@ -185,6 +189,7 @@ impl SweepKind {
             Self::Soak | Self::Pool => "users",
             Self::RateLimit | Self::Caching | Self::Timeout => "phase",
             Self::NPlusOne => "items",
+            Self::WebSocket => "connections",
             Self::Search => "query",
         }
     }

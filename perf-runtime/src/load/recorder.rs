@@ -172,8 +172,10 @@ impl Session {
         let raw = micros(request.latency);
         let corrected = request.corrected.map_or(raw, |c| micros(c).max(raw));
         // Only answered requests have a latency: a refused connection
-        // "answers" in microseconds and would flatter the percentiles.
-        let answered = request.status.is_some();
+        // "answers" in microseconds and would flatter the percentiles. (A
+        // WebSocket round trip has no status, and is answered unless it
+        // failed.)
+        let answered = request.status.is_some() || request.error.is_none();
         self.with_local(|r| {
             r.requests += 1;
             if answered {

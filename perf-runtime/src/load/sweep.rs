@@ -46,7 +46,8 @@ pub(crate) fn run(
         | SweepKind::NPlusOne
         | SweepKind::Pool
         | SweepKind::Timeout
-        | SweepKind::Search => {
+        | SweepKind::Search
+        | SweepKind::WebSocket => {
             return crate::load::catalog::run(load_fn, options, sweep, scale, target, threads);
         }
         SweepKind::Stress
@@ -111,7 +112,8 @@ pub(crate) fn run(
         | SweepKind::NPlusOne
         | SweepKind::Pool
         | SweepKind::Timeout
-        | SweepKind::Search => merge(&runs),
+        | SweepKind::Search
+        | SweepKind::WebSocket => merge(&runs),
     };
     overall.workload = WorkloadSummary {
         model: "closed".to_owned(),
@@ -292,7 +294,8 @@ fn plan(sweep: &SweepOptions, scale: f64) -> Vec<Step> {
         | SweepKind::NPlusOne
         | SweepKind::Pool
         | SweepKind::Timeout
-        | SweepKind::Search => sweep
+        | SweepKind::Search
+        | SweepKind::WebSocket => sweep
             .levels
             .iter()
             .map(|&level| Step {
@@ -413,7 +416,8 @@ fn analyse(
         | SweepKind::NPlusOne
         | SweepKind::Pool
         | SweepKind::Timeout
-        | SweepKind::Search => {}
+        | SweepKind::Search
+        | SweepKind::WebSocket => {}
         SweepKind::Spike => {
             let window_us = sweep.window_ns as f64 / 1e3 * scale;
             spike_recovery(
@@ -534,7 +538,7 @@ fn scaling(a: &LevelStats, b: &LevelStats) -> f64 {
 /// The exponent k of `p50 ~ level^k`, a least-squares fit in log-log
 /// space over the upper half of the levels, where a fixed per-request
 /// cost no longer hides how the level's own cost grows.
-fn growth_exponent(levels: &[LevelStats]) -> Option<f64> {
+pub(crate) fn growth_exponent(levels: &[LevelStats]) -> Option<f64> {
     let usable: Vec<(f64, f64)> = levels
         .iter()
         .filter(|l| l.level > 0 && l.p50_us > 0)

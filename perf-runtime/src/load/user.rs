@@ -43,6 +43,32 @@ impl Error {
     pub(crate) fn is_recorded(&self) -> bool {
         self.recorded
     }
+
+    /// A failure already counted where it happened.
+    #[cfg_attr(
+        not(feature = "websocket"),
+        expect(dead_code, reason = "used by the websocket feature")
+    )]
+    pub(crate) fn recorded(kind: &'static str, message: String) -> Self {
+        Self {
+            kind,
+            message,
+            recorded: true,
+        }
+    }
+
+    /// A failure still to be counted.
+    #[cfg_attr(
+        not(feature = "websocket"),
+        expect(dead_code, reason = "used by the websocket feature")
+    )]
+    pub(crate) fn unrecorded(kind: &'static str, message: String) -> Self {
+        Self {
+            kind,
+            message,
+            recorded: false,
+        }
+    }
 }
 
 impl std::fmt::Display for Error {
@@ -75,6 +101,9 @@ pub struct User {
     last_name: Option<(hyper::Method, String, String)>,
     level: u64,
     label: Option<&'static str>,
+    /// The user's WebSocket, kept across iterations.
+    #[cfg(feature = "websocket")]
+    pub(crate) socket: Option<crate::load::websocket::WebSocket>,
     pub(crate) set_up: bool,
 }
 
@@ -99,8 +128,25 @@ impl User {
             last_name: None,
             level,
             label: None,
+            #[cfg(feature = "websocket")]
+            socket: None,
             set_up: false,
         }
+    }
+
+    #[cfg(feature = "websocket")]
+    pub(crate) fn session(&self) -> &Arc<Session> {
+        &self.session
+    }
+
+    #[cfg(feature = "websocket")]
+    pub(crate) fn target(&self) -> &Target {
+        &self.target
+    }
+
+    #[cfg(feature = "websocket")]
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// Takes a profile's request timeout and search query.

@@ -86,4 +86,10 @@ async fn search(user: &mut User) -> perf_runtime::Result<()> {
     Ok(())
 }
 
+#[perf_test(websocket(connections = [1, 8, 32], think = "10ms..30ms"), threshold(connected = ">= 100%"))]
+async fn websocket(user: &mut User) -> perf_runtime::Result<()> {
+    user.get("/").await?;
+    Ok(())
+}
+
 perf_runtime::main!();
