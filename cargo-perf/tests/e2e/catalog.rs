@@ -229,7 +229,7 @@ fn each_kind_catches_its_planted_defect_and_passes_the_healthy_twin() {
     // crowded endpoint; the plain echo's do not. Every handshake succeeds.
     let crowded = figure(&record, "websocket_crowded", "rtt_growth");
     let echo = figure(&record, "websocket_echo", "rtt_growth");
-    assert!(crowded > 1.0, "crowded: {crowded}");
+    assert!(crowded > 0.8, "crowded: {crowded}");
     assert!(echo <= 0.5, "echo: {echo}");
     for name in ["websocket_crowded", "websocket_echo"] {
         assert_eq!(figure(&record, name, "connected_pct"), 100.0, "{name}");

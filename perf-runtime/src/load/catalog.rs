@@ -265,7 +265,16 @@ fn websocket(
         ms(last.p50_us),
         last.level
     ));
-    if let Some(growth) = crate::load::sweep::growth_exponent(levels) {
+    // Over every level: the round trip has no fixed cost large enough to
+    // hide its growth, and sub-millisecond p50s are too noisy to fit on
+    // the upper half alone.
+    let points: Vec<(f64, f64)> = levels
+        .iter()
+        .filter(|l| l.level > 0 && l.p50_us > 0)
+        .map(|l| ((l.level as f64).ln(), (l.p50_us as f64).ln()))
+        .collect();
+    if let Some(line) = perf_record::stats::fit_line(&points) {
+        let growth = line.slope.max(0.0);
         metrics.insert("rtt_growth".to_owned(), growth);
         if growth > 0.5 {
             findings.push(format!(

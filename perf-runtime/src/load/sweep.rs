@@ -538,7 +538,7 @@ fn scaling(a: &LevelStats, b: &LevelStats) -> f64 {
 /// The exponent k of `p50 ~ level^k`, a least-squares fit in log-log
 /// space over the upper half of the levels, where a fixed per-request
 /// cost no longer hides how the level's own cost grows.
-pub(crate) fn growth_exponent(levels: &[LevelStats]) -> Option<f64> {
+fn growth_exponent(levels: &[LevelStats]) -> Option<f64> {
     let usable: Vec<(f64, f64)> = levels
         .iter()
         .filter(|l| l.level > 0 && l.p50_us > 0)
