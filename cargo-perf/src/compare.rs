@@ -155,7 +155,10 @@ impl TestComparison {
     /// saved baseline): a single number each, whose drift between runs
     /// nothing in either run measures.
     fn is_one_load_run_a_side(&self) -> bool {
-        self.estimate.is_none() && matches!(self.metric, "p95_us" | "p99_us" | "rps")
+        self.estimate.is_none()
+            && (matches!(self.metric, "p95_us" | "p99_us" | "rps")
+                || perf_record::kinds::by_key(self.metric)
+                    .is_some_and(|m| m.change == Change::Shown))
     }
 
     /// The limit `worse_pct` is held to: the threshold, one percentage
@@ -177,7 +180,7 @@ fn absolute_limit(metric: &str) -> Option<f64> {
     }
     match perf_record::kinds::by_key(metric)?.change {
         Change::Absolute(limit) => Some(limit),
-        Change::Relative => None,
+        Change::Relative | Change::Shown => None,
     }
 }
 
@@ -300,7 +303,7 @@ impl Comparison {
             .collect();
         if !drifting.is_empty() {
             self.noise_warnings.push(format!(
-                "{}: a load test's latency and throughput, one run a side, cannot be told from the drift between \
+                "{}: a load test's latency and throughput (and latency ratios such as a cache's speedup), one run a side, cannot be told from the drift between \
                  separate runs (p95 moved by up to ±60% between unchanged runs on a shared 2-core machine); the \
                  change is shown, not gated. Gate load tests with --compare-ref REV (paired rounds), or with SLA \
                  thresholds",
@@ -695,6 +698,33 @@ mod tests {
             comparison.noise_warnings[0].contains("--compare-ref"),
             "{:?}",
             comparison.noise_warnings
+        );
+    }
+
+    #[test]
+    fn kind_figures_follow_their_change_rule() {
+        let base = record("catalog", &[100.0]);
+        let at = |name: &'static str, before: f64, after: f64, higher: bool| {
+            metric(&base, name, (Some(before), Some(after)), None, higher)
+        };
+        let comparison = judged(vec![
+            // A ratio of latencies, one run a side: shown, not gated.
+            at("warm_speedup", 180.0, 90.0, true),
+            // A share compared as a difference: 20 points is the limit.
+            at("admitted_pct", 104.0, 160.0, false),
+            at("admitted_pct", 104.0, 115.0, false),
+            // Relative against the threshold.
+            at("knee_users", 16.0, 8.0, true),
+        ]);
+        let verdicts: Vec<Verdict> = comparison.tests.iter().map(|t| t.verdict).collect();
+        assert_eq!(
+            verdicts,
+            [
+                Verdict::WithinNoise,
+                Verdict::Regressed,
+                Verdict::Unchanged,
+                Verdict::Regressed
+            ]
         );
     }
 

@@ -25,6 +25,10 @@ pub enum Change {
     /// As a difference, against this fixed limit (for figures whose healthy
     /// value is near zero, where a percentage means nothing).
     Absolute(f64),
+    /// In percent, shown but not gated against a saved baseline: a ratio of
+    /// latencies from one run a side, which drifts between runs as much as
+    /// the latencies do (`--compare-ref` and thresholds gate it).
+    Shown,
 }
 
 /// One figure of a kind.
@@ -77,7 +81,7 @@ pub const KIND_METRICS: &[KindMetric] = &[
     m("admitted", "admitted_pct", &["rate_limit"], Unit::Percent, false, Change::Absolute(20.0), "admitted"),
     m("limited_below", "limited_below_pct", &["rate_limit"], Unit::Percent, false, Change::Absolute(5.0), "429s below limit"),
     m("limit_headers", "limit_headers_pct", &["rate_limit"], Unit::Percent, true, Change::Absolute(5.0), "limit headers"),
-    m("speedup", "warm_speedup", &["caching"], Unit::Number, true, Change::Relative, "warm speedup"),
+    m("speedup", "warm_speedup", &["caching"], Unit::Number, true, Change::Shown, "warm speedup"),
     m("cache_headers", "cache_headers_pct", &["caching"], Unit::Percent, true, Change::Absolute(5.0), "cache headers"),
     m("revalidated", "revalidated_pct", &["caching"], Unit::Percent, true, Change::Absolute(5.0), "304s"),
     m("query_growth", "query_growth", &["n_plus_one"], Unit::Number, false, Change::Absolute(0.3), "query growth"),
@@ -86,8 +90,8 @@ pub const KIND_METRICS: &[KindMetric] = &[
     m("knee", "knee_users", &["pool"], Unit::Number, true, Change::Relative, "latency knee"),
     m("timeouts", "timeout_pct", &["timeout"], Unit::Percent, false, Change::Absolute(1.0), "timeouts"),
     m("served_after", "served_after_pct", &["timeout"], Unit::Percent, true, Change::Absolute(1.0), "served after"),
-    m("spread", "query_spread", &["search"], Unit::Number, false, Change::Relative, "query spread"),
-    m("slowest", "slowest_p95_us", &["search"], Unit::Duration, false, Change::Relative, "slowest p95"),
+    m("spread", "query_spread", &["search"], Unit::Number, false, Change::Shown, "query spread"),
+    m("slowest", "slowest_p95_us", &["search"], Unit::Duration, false, Change::Shown, "slowest p95"),
     m("rtt_growth", "rtt_growth", &["websocket"], Unit::Number, false, Change::Absolute(0.3), "rtt growth"),
     m("connected", "connected_pct", &["websocket"], Unit::Percent, true, Change::Absolute(1.0), "connected"),
 ];

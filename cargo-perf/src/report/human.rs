@@ -475,7 +475,9 @@ pub fn print_comparison(comparison: &Comparison) {
                         test.change_pct.map(|c| kind_difference(figure, c)),
                         kind_difference(figure, limit),
                     ),
-                    Change::Relative => (figure.label, percent, format!("{}%", test.threshold_pct)),
+                    Change::Relative | Change::Shown => {
+                        (figure.label, percent, format!("{}%", test.threshold_pct))
+                    }
                 },
                 None => (
                     other.trim_end_matches("_us"),
