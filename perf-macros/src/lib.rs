@@ -34,7 +34,9 @@ fn expand(
     // when the options do not parse, the `load` keyword still tells.
     let mentions_load = attr.clone().into_iter().any(|token| {
         matches!(&token, proc_macro2::TokenTree::Ident(ident)
-                if ident == "load" || load::SWEEPS.iter().any(|kind| ident == kind))
+                if ident == "load"
+                    || load::SWEEPS.iter().any(|kind| ident == kind)
+                    || options::catalogue_kind_like(&ident.to_string()).is_some())
     });
     let options = options::PerfTestOptions::parse(attr);
     let is_load = match &options {

@@ -274,14 +274,47 @@ impl PerfTestOptions {
                     "ignored" | "skip" => " (did you mean `ignore`?)",
                     _ => "",
                 };
+                let kind = catalogue_kind_like(&key)
+                    .map(|kind| format!(" (did you mean the catalogue kind `{kind}(...)`?)"))
+                    .unwrap_or_default();
                 return Err(syn::Error::new(
                     ident.span(),
-                    format!("unknown option `{key}`{hint}; expected one of {OPTIONS}"),
+                    format!("unknown option `{key}`{hint}{kind}; expected one of {OPTIONS}"),
                 ));
             }
         }
         Ok(())
     }
+}
+
+/// The catalogue kind a misspelt or differently named option most likely
+/// means: `ratelimit`, `rate_limiting`, `cache`, `endurance`, `ws`...
+pub(crate) fn catalogue_kind_like(key: &str) -> Option<&'static str> {
+    let bare: String = key
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let alias = match bare.as_str() {
+        "ratelimiting" | "ratelimiter" | "throttle" | "throttling" => Some("rate_limit"),
+        "cache" | "cached" => Some("caching"),
+        "nplus1" | "n1" | "queries" | "database" | "db" => Some("n_plus_one"),
+        "connectionpool" | "connections" | "pooling" => Some("pool"),
+        "timeouts" => Some("timeout"),
+        "ws" | "websockets" => Some("websocket"),
+        "endurance" => Some("soak"),
+        "breakingpoint" => Some("stress"),
+        "paging" | "pages" => Some("pagination"),
+        "payload" | "payloads" => Some("volume"),
+        "responsetimes" | "latency" => Some("response_time"),
+        _ => None,
+    };
+    alias.or_else(|| {
+        crate::load::SWEEPS
+            .iter()
+            .find(|kind| kind.replace('_', "") == bare && **kind != key)
+            .copied()
+    })
 }
 
 pub(crate) fn string_value(
