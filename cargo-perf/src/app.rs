@@ -14,7 +14,7 @@ use crate::error::CliError;
 use crate::report::{self, JsonMessage};
 use crate::runner::{RunOptions, run_tests};
 use crate::server::{Program, ServerManager};
-use crate::workspace::{Workspace, perf_targets};
+use crate::workspace::{Workspace, feature_gated_targets, perf_targets};
 use crate::{DEFAULT_PROCESSES, DEFAULT_THRESHOLD_PCT, baseline, cargo, environment, exit_code};
 
 /// Runs `cargo perf` and returns the exit code; errors that stop the run
@@ -84,6 +84,14 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
         None => None,
     };
     let targets = perf_targets(&packages, &args.cargo)?;
+    let gated = feature_gated_targets(&packages, &args.cargo);
+    if targets.is_empty() && !gated.is_empty() {
+        return Err(CliError::NoPerfTargets(format!(
+            "no perf targets with the features selected: {} left out by its required-features; \
+             turn them on with the -F shown",
+            gated.join(", ")
+        )));
+    }
     if targets.is_empty() {
         let names: Vec<_> = packages.iter().map(|p| p.name.to_string()).collect();
         return Err(CliError::NoPerfTargets(format!(
@@ -119,7 +127,7 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
     let selection = selection(args);
     let selected: Vec<_> = tests.iter().filter(|t| selection.selects(t)).collect();
     if selected.is_empty() {
-        return Err(no_test_matched(args, &tests));
+        return Err(no_test_matched(args, &tests, &gated));
     }
     if args.list {
         if json {
@@ -255,7 +263,7 @@ fn run_options(args: &PerfArgs) -> RunOptions {
     }
 }
 
-fn no_test_matched(args: &PerfArgs, tests: &[DiscoveredTest]) -> CliError {
+fn no_test_matched(args: &PerfArgs, tests: &[DiscoveredTest], gated: &[String]) -> CliError {
     let known: Vec<String> = tests
         .iter()
         .map(|t| {
@@ -275,10 +283,18 @@ fn no_test_matched(args: &PerfArgs, tests: &[DiscoveredTest]) -> CliError {
     } else {
         what
     };
-    CliError::NoTestMatched(if known.is_empty() {
-        format!("{what}: the perf targets contain no #[perf_test] functions")
+    let gated = if gated.is_empty() {
+        String::new()
     } else {
-        format!("{what}; the tests are:\n{}", known.join("\n"))
+        format!(
+            "\n(not built, for their required-features: {})",
+            gated.join(", ")
+        )
+    };
+    CliError::NoTestMatched(if known.is_empty() {
+        format!("{what}: the perf targets contain no #[perf_test] functions{gated}")
+    } else {
+        format!("{what}; the tests are:\n{}{gated}", known.join("\n"))
     })
 }
 

@@ -239,10 +239,70 @@ fn enabled_features(package: &Package, options: &CargoOptions) -> BTreeSet<Strin
         if let Some(implied) = package.features.get(&feature)
             && enabled.insert(feature)
         {
-            wanted.extend(implied.iter().filter(|f| !f.contains(['/', ':'])).cloned());
+            // `feature`, and `dep/feature`, which turns on the optional
+            // dependency `dep` (its implicit feature) too; `dep?/feature`
+            // and `dep:dep` do not name a feature of this package.
+            wanted.extend(implied.iter().filter_map(|f| match f.split_once('/') {
+                Some((dep, _)) if !dep.ends_with('?') => Some(dep.to_owned()),
+                Some(_) => None,
+                None => (!f.starts_with("dep:")).then(|| f.clone()),
+            }));
         }
     }
     enabled
+}
+
+/// The `required-features` of `target` that `features` leave off. A
+/// `dep/feature` entry needs `dep` on when `dep` is an optional
+/// dependency (a feature of the package); a required dependency is
+/// always on.
+fn missing_features(
+    package: &Package,
+    target: &cargo_metadata::Target,
+    features: &BTreeSet<String>,
+) -> Vec<String> {
+    target
+        .required_features
+        .iter()
+        .filter(|f| {
+            let own = f.split_once('/').map_or(f.as_str(), |(dep, _)| dep);
+            let is_feature = package.features.contains_key(own);
+            !features.contains(own) && (is_feature || !f.contains('/'))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The harness-less targets of the selected packages that are left out
+/// because of their `required-features`, each with the flag that would
+/// build it: `demo's bench `catalog` (-F catalog)`.
+pub fn feature_gated_targets(packages: &[&Package], options: &CargoOptions) -> Vec<String> {
+    let mut gated = Vec::new();
+    for package in packages {
+        if !package.dependencies.iter().any(|d| d.name == RUNTIME_CRATE) {
+            continue;
+        }
+        let features = enabled_features(package, options);
+        for target in &package.targets {
+            let is_perf_kind =
+                target.kind.contains(&TargetKind::Bench) || target.kind.contains(&TargetKind::Test);
+            let missing = missing_features(package, target, &features);
+            if is_perf_kind && !missing.is_empty() {
+                gated.push(format!(
+                    "{}'s {} `{}` (-F {})",
+                    package.name,
+                    if target.kind.contains(&TargetKind::Bench) {
+                        "bench"
+                    } else {
+                        "test"
+                    },
+                    target.name,
+                    missing.join(",")
+                ));
+            }
+        }
+    }
+    gated
 }
 
 /// The perf targets of the selected packages: `harness = false` bench and
@@ -262,11 +322,7 @@ pub fn perf_targets(
         let no_harness = harnessless_targets(manifest_path)?;
         let features = enabled_features(package, options);
         for target in &package.targets {
-            if !target
-                .required_features
-                .iter()
-                .all(|f| features.contains(f))
-            {
+            if !missing_features(package, target, &features).is_empty() {
                 continue;
             }
             let kind = if target.kind.contains(&TargetKind::Bench) {

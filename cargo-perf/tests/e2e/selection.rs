@@ -224,11 +224,26 @@ fn targets_whose_required_features_are_off_are_skipped_as_cargo_bench_skips_them
     assert!(!plain.is_empty());
     assert_eq!(catalog(&plain), 0, "{plain:?}");
     let with_feature = listed(&project, &["-F", "catalog"]);
-    assert_eq!(with_feature.len(), plain.len() + 14, "{with_feature:?}");
+    // The 28 tests of benches/catalog.rs (two per kind).
+    assert_eq!(with_feature.len() - plain.len(), 28, "{with_feature:?}");
     assert_eq!(catalog(&with_feature), 4);
     assert_eq!(
         catalog(&listed(&project, &["--features", "demo/catalog"])),
         4
     );
     assert_eq!(catalog(&listed(&project, &["--all-features"])), 4);
+
+    // Asked for by name without its feature: the error says which flag.
+    let output = project
+        .cargo_perf()
+        .args(&["--list", "demo/catalog::"])
+        .run();
+    output.assert_code(4);
+    assert!(
+        output
+            .stderr
+            .contains("demo's bench `catalog` (-F catalog)"),
+        "{}",
+        output.stderr
+    );
 }
