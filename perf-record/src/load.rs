@@ -115,7 +115,8 @@ pub struct LoadStats {
     pub raw_latency: Option<LatencySummary>,
     /// Per named request.
     pub endpoints: Vec<EndpointStats>,
-    /// Errors by kind: `status`, `timeout`, `connect`, `check`, `io`, `user`.
+    /// Errors by kind: `status`, `timeout`, `connect`, `check`, `io`, `user`,
+    /// `panic`.
     pub errors: BTreeMap<String, ErrorKindStats>,
     /// Responses by status code.
     pub status_codes: BTreeMap<u16, u64>,

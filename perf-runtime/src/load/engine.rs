@@ -263,6 +263,13 @@ async fn closed(
         if now >= end || cap.is_some_and(|cap| counters.iterations.load(Ordering::Relaxed) >= cap) {
             break;
         }
+        // Every user stopped before the end: a capped test whose last
+        // iterations panicked (the count never reaches the cap), or users
+        // whose task died. Nothing will run any more; do not wait out the
+        // time limit.
+        if spawned > 0 && users.iter().all(tokio::task::JoinHandle::is_finished) {
+            break;
+        }
         #[expect(
             clippy::cast_possible_truncation,
             clippy::cast_sign_loss,
@@ -321,8 +328,22 @@ async fn closed(
     // not a grace period each.
     let deadline = tokio::time::Instant::from_std(end + GRACE + Duration::from_secs(1));
     for handle in users {
-        if tokio::time::timeout_at(deadline, handle).await.is_err() {
-            break;
+        match tokio::time::timeout_at(deadline, handle).await {
+            Err(_) => break,
+            Ok(Err(error)) if error.is_panic() => {
+                let panic = error.into_panic();
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(ToString::to_string)
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic".to_owned());
+                session.record_failure(
+                    None,
+                    "panic",
+                    format!("a virtual user panicked: {message}"),
+                );
+            }
+            Ok(_) => {}
         }
     }
 }
@@ -527,6 +548,34 @@ mod tests {
         );
         let gap = arrivals[1] - arrivals[0];
         assert!((gap.as_secs_f64() - 0.001).abs() < 1e-6, "{gap:?}");
+    }
+
+    #[test]
+    fn a_capped_test_whose_users_panic_stops_at_once_and_says_so() {
+        fn boom(
+            _: &mut User,
+        ) -> Pin<Box<dyn Future<Output = crate::load::Result<()>> + Send + '_>> {
+            Box::pin(async { panic!("boom") })
+        }
+        let options = LoadOptions {
+            users: Some(2),
+            ramp_up_ns: Some(0),
+            hold_ns: Some(120_000_000_000),
+            ..LoadOptions::default()
+        };
+        let mut profile = LoadProfile::resolve(&options, 1.0).unwrap();
+        profile.max_iterations = Some(10);
+        let target = resolve_target("http://127.0.0.1:9", false).unwrap();
+        let started = Instant::now();
+        let stats = run(boom, &profile, target, 1).unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "waited {:?} for users that had died",
+            started.elapsed()
+        );
+        let panics = &stats.errors["panic"];
+        assert_eq!(panics.count, 2, "{panics:?}");
+        assert!(panics.first_messages[0].contains("boom"), "{panics:?}");
     }
 
     #[test]
