@@ -57,6 +57,12 @@ impl Bencher {
     /// Times `routine` on a fresh input from `setup` each iteration; the
     /// setup, and dropping the outputs, are not timed. Inputs for a whole
     /// batch are made before the batch starts, so keep them small.
+    ///
+    /// An input the routine drops is freed inside the timing, and freeing
+    /// the last of a batch can return the batch's memory to the OS (glibc
+    /// trims the heap): measured at +9% on a 65 µs routine over 80 KB
+    /// inputs. Hand the input back (`|mut v| { work(&mut v); v }`) to
+    /// keep that out, as a caller that reuses its buffer would.
     pub fn iter_with_setup<I, O, S, R>(&mut self, mut setup: S, mut routine: R)
     where
         S: FnMut() -> I,
