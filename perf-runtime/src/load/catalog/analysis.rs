@@ -1,239 +1,24 @@
-//! The catalogue's kinds that read more than timing: rate limits, caches,
-//! N+1 queries, connection pools, timeouts and search. Each runs a few
-//! short steps (like a sweep), watches the responses with an
-//! [`Observer`], and then says what it found.
+//! What each catalogue kind's steps say: the figures and the findings in
+//! words. (Caching and timeout also send a few requests of their own: the
+//! conditional requests, and the probe.)
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use hyper::body::Bytes;
-use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
+use perf_record::load::{LevelStats, LoadStats};
 
-use crate::load::client::{Connection, SendError};
-use crate::load::engine::{self, LoadFn};
-use crate::load::observe::{Keys, Observe, Observed, Observer};
-use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
-use crate::load::sweep::{level_stats, merge};
+use super::{BELOW_LIMIT, get};
+use crate::load::observe::Observed;
+use crate::load::profile::SweepOptions;
 use crate::load::user::Target;
 
-/// Below the limit, a rate-limit test drives this share of it.
-const BELOW_LIMIT: f64 = 0.8;
 /// A pool level whose p95 is more than this many times the first level's
 /// is past the latency knee.
 const KNEE_FACTOR: f64 = 1.5;
 /// Requests the timeout test's probe sends once the load is over.
 const PROBES: u32 = 5;
 
-/// One step of a catalogue test.
-struct Step {
-    /// Its name in the report (`below`, `cold`, a query), if not a level.
-    phase: Option<String>,
-    level: u64,
-    users: u32,
-    /// Open model: iterations per second, instead of users.
-    rate: Option<f64>,
-    label: Option<&'static str>,
-    ns: u64,
-}
-
-fn plan(sweep: &SweepOptions) -> Vec<Step> {
-    let step = |phase: Option<&str>, level: u64, users: u32| Step {
-        phase: phase.map(ToOwned::to_owned),
-        level,
-        users,
-        rate: None,
-        label: None,
-        ns: sweep.step_ns,
-    };
-    match sweep.kind {
-        SweepKind::RateLimit => [("below", BELOW_LIMIT), ("above", sweep.factor)]
-            .into_iter()
-            .map(|(phase, factor)| Step {
-                rate: Some(sweep.limit * factor),
-                ..step(Some(phase), 0, 1)
-            })
-            .collect(),
-        SweepKind::Caching => ["cold", "warm"]
-            .into_iter()
-            .map(|phase| step(Some(phase), 0, sweep.users))
-            .collect(),
-        SweepKind::Timeout => vec![step(Some("load"), 0, sweep.users)],
-        SweepKind::Search => sweep
-            .labels
-            .iter()
-            .zip(0..)
-            .map(|(&query, i)| Step {
-                label: Some(query),
-                ..step(Some(query), i, sweep.users)
-            })
-            .collect(),
-        SweepKind::Pool | SweepKind::WebSocket => sweep
-            .levels
-            .iter()
-            .map(|&users| step(None, users, u32::try_from(users).unwrap_or(u32::MAX)))
-            .collect(),
-        _ => sweep
-            .levels
-            .iter()
-            .map(|&level| step(None, level, sweep.users))
-            .collect(),
-    }
-}
-
-/// The first cache key of this run: different in every run, so that a
-/// server kept from an earlier run has none of them cached.
-fn key_base() -> u64 {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    (now.as_secs() % 1_000_000) * 1_000_000 + u64::from(std::process::id() % 1000) * 1000
-}
-
-/// Runs a catalogue test and returns its figures with the analysis, and
-/// how long the workload was meant to take.
-pub(crate) fn run(
-    load_fn: LoadFn,
-    options: &LoadOptions,
-    sweep: &SweepOptions,
-    scale: f64,
-    target: &Target,
-    threads: usize,
-) -> Result<(LoadStats, Duration), String> {
-    let kind = sweep.kind.name();
-    let mut runs: Vec<LoadStats> = Vec::new();
-    let mut levels: Vec<LevelStats> = Vec::new();
-    let mut seen: Vec<Observed> = Vec::new();
-    let mut total = Duration::ZERO;
-    let base = key_base();
-    let steps = plan(sweep);
-    for step in &steps {
-        let keys = (sweep.kind == SweepKind::Caching).then(|| match &seen.first() {
-            // Warm: round the keys the cold phase asked for.
-            Some(cold) => Keys::new(base, Some(sweep.keys.min(cold.keys_issued.max(1)))),
-            None => Keys::new(base, None),
-        });
-        let observer = Observer::new(sweep.counter_header, keys);
-        let step_options = match step.rate {
-            Some(rate) => LoadOptions {
-                rate: Some(rate),
-                duration_ns: Some(step.ns),
-                ..LoadOptions::default()
-            },
-            None => LoadOptions {
-                users: Some(step.users),
-                ramp_up_ns: Some(0),
-                hold_ns: Some(step.ns),
-                think_ns: options.think_ns,
-                ..LoadOptions::default()
-            },
-        };
-        let describe = step.phase.clone().unwrap_or_else(|| match sweep.kind {
-            SweepKind::NPlusOne => format!("{} items", step.level),
-            SweepKind::WebSocket => format!("{} connections", step.users),
-            _ => format!("{} users", step.users),
-        });
-        let mut profile = LoadProfile::resolve(&step_options, scale)
-            .map_err(|e| format!("invalid {kind} step ({describe}): {e}"))?;
-        profile.level = step.level;
-        profile.label = step.label;
-        profile.request_timeout =
-            (sweep.timeout_ns > 0).then(|| Duration::from_nanos(sweep.timeout_ns));
-        profile.observer = Some(Observe(std::sync::Arc::clone(&observer)));
-        total += profile.total();
-        eprintln!("{kind}: {describe}");
-        let before = scrape(sweep, target)?;
-        let stats = engine::run(load_fn, &profile, target.clone(), threads)
-            .map_err(|e| format!("failed to start the load generator: {e}"))?;
-        let after = scrape(sweep, target)?;
-        let mut observed = observer.observed();
-        observed.keys_issued = observer.keys.as_ref().map_or(0, Keys::issued);
-        let mut level = level_stats(step.level, step.users, &stats, Vec::new());
-        level.phase.clone_from(&step.phase);
-        if sweep.kind == SweepKind::NPlusOne {
-            level.per_request = Some(per_request(sweep, &observed, before, after, &stats)?);
-        }
-        if sweep.kind == SweepKind::WebSocket {
-            round_trips_only(&mut level, &stats);
-        }
-        levels.push(level);
-        seen.push(observed);
-        runs.push(stats);
-    }
-    let mut metrics = BTreeMap::new();
-    let mut findings = Vec::new();
-    match sweep.kind {
-        SweepKind::RateLimit => {
-            rate_limit(sweep, &levels, &seen, &runs, &mut metrics, &mut findings)
-        }
-        SweepKind::Caching => caching(&levels, &seen, target, &mut metrics, &mut findings),
-        SweepKind::NPlusOne => n_plus_one(&levels, &mut metrics, &mut findings),
-        SweepKind::Pool => pool(sweep, &levels, &mut metrics, &mut findings),
-        SweepKind::Timeout => timeout(sweep, &runs, target, &mut metrics, &mut findings),
-        SweepKind::Search => search(&levels, &mut metrics, &mut findings),
-        SweepKind::WebSocket => websocket(&levels, &seen, &mut metrics, &mut findings),
-        _ => {}
-    }
-    let mut overall = merge(&runs);
-    if sweep.kind == SweepKind::RateLimit {
-        // The 429s are what the test provokes: counted above, not as errors.
-        discount_limited(&mut overall, &seen);
-        for (level, observed) in levels.iter_mut().zip(&seen) {
-            if level.requests > 0 {
-                level.error_rate_pct = (level.error_rate_pct
-                    - observed.limited as f64 / level.requests as f64 * 100.0)
-                    .max(0.0);
-            }
-        }
-    }
-    overall.workload = WorkloadSummary {
-        model: if sweep.kind == SweepKind::RateLimit {
-            "open"
-        } else {
-            "closed"
-        }
-        .to_owned(),
-        preset: None,
-        stages: steps
-            .iter()
-            .map(|s| {
-                (
-                    s.ns as f64 / 1e9 * scale,
-                    s.rate.unwrap_or(f64::from(s.users)),
-                )
-            })
-            .collect(),
-        think_ms: [
-            options.think_ns.map_or(0.0, |t| t.0 as f64 / 1e6 * scale),
-            options.think_ns.map_or(0.0, |t| t.1 as f64 / 1e6 * scale),
-        ],
-        max_in_flight: None,
-    };
-    overall.sweep = Some(SweepStats {
-        kind: kind.to_owned(),
-        parameter: sweep.kind.parameter().to_owned(),
-        levels,
-        metrics,
-        findings,
-    });
-    Ok((overall, total))
-}
-
-/// A WebSocket level's latency: its round trips', without the handshakes.
-fn round_trips_only(level: &mut LevelStats, stats: &LoadStats) {
-    let trips = stats
-        .endpoints
-        .iter()
-        .filter(|e| e.name.starts_with("WS ") && !e.name.starts_with("WS connect "))
-        .max_by_key(|e| e.latency.count);
-    if let Some(trips) = trips {
-        level.mean_us = trips.latency.mean_us;
-        level.p50_us = trips.latency.p50_us;
-        level.p95_us = trips.latency.p95_us;
-        level.p99_us = trips.latency.p99_us;
-    }
-}
-
-fn websocket(
+pub(super) fn websocket(
     levels: &[LevelStats],
     seen: &[Observed],
     metrics: &mut BTreeMap<String, f64>,
@@ -285,117 +70,7 @@ fn websocket(
     }
 }
 
-/// Takes the 429s out of a result's errors.
-fn discount_limited(stats: &mut LoadStats, seen: &[Observed]) {
-    let limited: u64 = seen.iter().map(|o| o.limited).sum();
-    if stats.requests == 0 || limited == 0 {
-        return;
-    }
-    for endpoint in &mut stats.endpoints {
-        let of_it: u64 = seen
-            .iter()
-            .flat_map(|o| &o.limited_by_name)
-            .filter(|(name, _)| *name == endpoint.name)
-            .map(|(_, n)| n)
-            .sum();
-        endpoint.errors = endpoint.errors.saturating_sub(of_it);
-    }
-    let failed = stats.error_rate_pct / 100.0 * stats.requests as f64;
-    stats.error_rate_pct = ((failed - limited as f64) / stats.requests as f64 * 100.0).max(0.0);
-    if let Some(status) = stats.errors.get_mut("status") {
-        status.count = status.count.saturating_sub(limited);
-        status.first_messages.retain(|m| !m.ends_with(" 429"));
-        if status.count == 0 {
-            stats.errors.remove("status");
-        }
-    }
-}
-
-/// A blocking GET of `path` on a fresh connection: its status and body,
-/// or why it failed.
-fn get(
-    target: &Target,
-    path: &str,
-    headers: &[(hyper::header::HeaderName, hyper::header::HeaderValue)],
-    timeout: Duration,
-) -> Result<(u16, Bytes), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("failed to build a tokio runtime: {e}"))?;
-    runtime.block_on(async {
-        let mut connection = Connection::new(target.addr);
-        connection
-            .send(
-                &hyper::Method::GET,
-                path,
-                &target.authority,
-                headers,
-                &Bytes::new(),
-                timeout,
-            )
-            .await
-            .map(|r| (r.status, r.body))
-            .map_err(|e| match e {
-                SendError::Timeout => format!("no answer within {timeout:?}"),
-                SendError::Connect(m) | SendError::Io(m) => m,
-            })
-    })
-}
-
-/// N+1 with `metric = "..."`: the counter's value on the server, read from
-/// its Prometheus text (the sum over its label sets).
-fn scrape(sweep: &SweepOptions, target: &Target) -> Result<Option<f64>, String> {
-    let Some((name, path)) = sweep.counter_metric else {
-        return Ok(None);
-    };
-    let (status, body) = get(target, path, &[], Duration::from_secs(5))
-        .map_err(|e| format!("cannot read the counter `{name}` from {path}: {e}"))?;
-    if status != 200 {
-        return Err(format!(
-            "cannot read the counter `{name}`: GET {path} returned {status}; give the path of the Prometheus \
-             text with `metrics_path = \"/metrics\"`"
-        ));
-    }
-    let text = String::from_utf8_lossy(&body);
-    let mut found = None;
-    for line in text.lines().filter(|l| !l.starts_with('#')) {
-        let (series, value) = line.rsplit_once(' ').unwrap_or((line, ""));
-        let bare = series.split('{').next().unwrap_or(series).trim();
-        if bare == name
-            && let Ok(v) = value.trim().parse::<f64>()
-        {
-            *found.get_or_insert(0.0) += v;
-        }
-    }
-    found.map(Some).ok_or_else(|| {
-        format!("the server's {path} has no counter `{name}`; check the name (it is matched without labels)")
-    })
-}
-
-/// Queries per request in one N+1 step.
-fn per_request(
-    sweep: &SweepOptions,
-    observed: &Observed,
-    before: Option<f64>,
-    after: Option<f64>,
-    stats: &LoadStats,
-) -> Result<f64, String> {
-    if let (Some(before), Some(after)) = (before, after) {
-        return Ok((after - before) / stats.requests.max(1) as f64);
-    }
-    let header = sweep.counter_header.unwrap_or("");
-    if observed.counter_seen == 0 {
-        return Err(format!(
-            "no response carried a number in the `{header}` header ({} responses): check the header's name, \
-             or read a Prometheus counter with `metric = \"...\"` instead",
-            observed.responses
-        ));
-    }
-    Ok(observed.counter_sum / observed.counter_seen as f64)
-}
-
-fn rate_limit(
+pub(super) fn rate_limit(
     sweep: &SweepOptions,
     levels: &[LevelStats],
     seen: &[Observed],
@@ -464,7 +139,7 @@ fn rate_limit(
     }
 }
 
-fn caching(
+pub(super) fn caching(
     levels: &[LevelStats],
     seen: &[Observed],
     target: &Target,
@@ -536,7 +211,7 @@ fn caching(
     ));
 }
 
-fn n_plus_one(
+pub(super) fn n_plus_one(
     levels: &[LevelStats],
     metrics: &mut BTreeMap<String, f64>,
     findings: &mut Vec<String>,
@@ -581,7 +256,7 @@ fn n_plus_one(
     }
 }
 
-fn pool(
+pub(super) fn pool(
     sweep: &SweepOptions,
     levels: &[LevelStats],
     metrics: &mut BTreeMap<String, f64>,
@@ -626,7 +301,7 @@ fn pool(
     }
 }
 
-fn timeout(
+pub(super) fn timeout(
     sweep: &SweepOptions,
     runs: &[LoadStats],
     target: &Target,
@@ -695,7 +370,11 @@ fn timeout(
     }
 }
 
-fn search(levels: &[LevelStats], metrics: &mut BTreeMap<String, f64>, findings: &mut Vec<String>) {
+pub(super) fn search(
+    levels: &[LevelStats],
+    metrics: &mut BTreeMap<String, f64>,
+    findings: &mut Vec<String>,
+) {
     let mut p95s: Vec<u64> = levels
         .iter()
         .filter(|l| l.requests > 0)
@@ -732,7 +411,10 @@ fn search(levels: &[LevelStats], metrics: &mut BTreeMap<String, f64>, findings: 
 
 #[cfg(test)]
 mod tests {
+    use perf_record::load::WorkloadSummary;
+
     use super::*;
+    use crate::load::profile::SweepKind;
 
     fn level(level: u64, p95_us: u64, error_rate_pct: f64) -> LevelStats {
         LevelStats {
