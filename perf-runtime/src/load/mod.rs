@@ -3,6 +3,7 @@
 pub(crate) mod catalog;
 pub(crate) mod client;
 pub(crate) mod engine;
+pub(crate) mod merge;
 pub(crate) mod observe;
 pub mod profile;
 pub(crate) mod recorder;

@@ -11,9 +11,10 @@ use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
 
 use crate::load::client::{Connection, SendError};
 use crate::load::engine::{self, LoadFn};
+use crate::load::merge::merge;
 use crate::load::observe::{Keys, Observe, Observed, Observer};
 use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
-use crate::load::sweep::{level_stats, merge};
+use crate::load::sweep::level_stats;
 use crate::load::user::Target;
 
 mod analysis;

@@ -1,0 +1,99 @@
+//! One result for several load runs: a sweep's levels, or a catalogue
+//! test's steps, merged into the test's overall figures.
+
+use std::collections::BTreeMap;
+
+use perf_record::load::{EndpointStats, LoadStats};
+
+use crate::load::recorder::merge_summaries;
+
+/// One result for several runs: sums, the union of the histograms, and
+/// the timelines one after the other.
+pub(crate) fn merge(runs: &[LoadStats]) -> LoadStats {
+    let Some(first) = runs.first() else {
+        unreachable!("a sweep has at least one level: the macro checks it")
+    };
+    let mut total = first.clone();
+    if runs.len() == 1 {
+        return total;
+    }
+    let duration_s: f64 = runs.iter().map(|r| r.duration_s).sum();
+    let secs = duration_s.max(1e-9);
+    total.duration_s = duration_s;
+    total.iterations = runs.iter().map(|r| r.iterations).sum();
+    total.requests = runs.iter().map(|r| r.requests).sum();
+    total.latency = merge_summaries(runs.iter().map(|r| &r.latency));
+    total.raw_latency = None;
+    total.rps = total.latency.count as f64 / secs;
+    let failed: f64 = runs
+        .iter()
+        .map(|r| r.error_rate_pct / 100.0 * r.requests as f64)
+        .sum();
+    total.error_rate_pct = if total.requests > 0 {
+        failed / total.requests as f64 * 100.0
+    } else {
+        0.0
+    };
+    let mut names: Vec<&str> = runs
+        .iter()
+        .flat_map(|r| r.endpoints.iter().map(|e| e.name.as_str()))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    total.endpoints = names
+        .into_iter()
+        .map(|name| {
+            let parts: Vec<&EndpointStats> = runs
+                .iter()
+                .filter_map(|r| r.endpoints.iter().find(|e| e.name == name))
+                .collect();
+            let latency = merge_summaries(parts.iter().map(|e| &e.latency));
+            EndpointStats {
+                name: name.to_owned(),
+                rps: latency.count as f64 / secs,
+                errors: parts.iter().map(|e| e.errors).sum(),
+                latency,
+            }
+        })
+        .collect();
+    total.errors = BTreeMap::new();
+    total.status_codes = BTreeMap::new();
+    total.timeline = Vec::new();
+    total.warnings = Vec::new();
+    let mut offset = 0u32;
+    for run in runs {
+        for (kind, errors) in &run.errors {
+            let entry = total.errors.entry(kind.clone()).or_default();
+            entry.count += errors.count;
+            for message in &errors.first_messages {
+                if entry.first_messages.len() < 5 && !entry.first_messages.contains(message) {
+                    entry.first_messages.push(message.clone());
+                }
+            }
+        }
+        for (code, count) in &run.status_codes {
+            *total.status_codes.entry(*code).or_default() += count;
+        }
+        let len = u32::try_from(run.timeline.len()).unwrap_or(u32::MAX);
+        total.timeline.extend(run.timeline.iter().map(|s| {
+            let mut s = s.clone();
+            s.t += offset;
+            s
+        }));
+        offset = offset.saturating_add(len);
+        for warning in &run.warnings {
+            if !total.warnings.contains(warning) {
+                total.warnings.push(warning.clone());
+            }
+        }
+    }
+    total.late_iterations = runs.iter().map(|r| r.late_iterations).sum();
+    total.dropped_iterations = runs.iter().map(|r| r.dropped_iterations).sum();
+    total.generator_cpu_s = runs.iter().map(|r| r.generator_cpu_s).sum();
+    total.generator_cpu_pct = runs
+        .iter()
+        .map(|r| r.generator_cpu_pct * r.duration_s)
+        .sum::<f64>()
+        / secs;
+    total
+}
