@@ -4,7 +4,8 @@
 
 use syn::meta::ParseNestedMeta;
 
-use crate::load::{LoadSpec, SweepSpec, duration, think, whole};
+use crate::load::{LoadSpec, duration, think, whole};
+use crate::sweep::SweepSpec;
 
 /// A kind's options, and an example of the whole option.
 fn syntax(kind: &str) -> (&'static [&'static str], &'static str) {
@@ -242,9 +243,6 @@ impl LoadSpec {
                 "`after` must be shorter than `step`, or no request could time out before the step ends",
             ));
         }
-        let mut load = Self::default();
-        load.think_ns = think_ns;
-        load.sweep = Some(spec);
-        Ok(load)
+        Ok(Self::of_kind(think_ns, spec))
     }
 }

@@ -12,6 +12,7 @@ mod catalog;
 mod load;
 mod options;
 mod signature;
+mod sweep;
 
 /// Registers a function as a perf test. See `perf_runtime::perf_test`.
 #[proc_macro_attribute]
@@ -35,7 +36,7 @@ fn expand(
     let mentions_load = attr.clone().into_iter().any(|token| {
         matches!(&token, proc_macro2::TokenTree::Ident(ident)
                 if ident == "load"
-                    || load::SWEEPS.iter().any(|kind| ident == kind)
+                    || sweep::SWEEPS.iter().any(|kind| ident == kind)
                     || options::catalogue_kind_like(&ident.to_string()).is_some())
     });
     let options = options::PerfTestOptions::parse(attr);

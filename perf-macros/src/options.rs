@@ -144,14 +144,14 @@ impl PerfTestOptions {
             | "response_time" | "soak" | "rate_limit" | "caching" | "n_plus_one" | "pool"
             | "timeout" | "search" | "websocket" => {
                 if let Some(other) = self.seen.iter().find(|k| {
-                    *k != &key && (*k == "load" || crate::load::SWEEPS.contains(&k.as_str()))
+                    *k != &key && (*k == "load" || crate::sweep::SWEEPS.contains(&k.as_str()))
                 }) {
                     return Err(syn::Error::new(
                         ident.span(),
                         format!(
                             "`{other}` already gives this test its workload; a load test has one: `load(...)` \
                              or one kind of the catalogue ({})",
-                            crate::load::SWEEPS
+                            crate::sweep::SWEEPS
                                 .iter()
                                 .map(|k| format!("`{k}(...)`"))
                                 .collect::<Vec<_>>()
@@ -310,7 +310,7 @@ pub(crate) fn catalogue_kind_like(key: &str) -> Option<&'static str> {
         _ => None,
     };
     alias.or_else(|| {
-        crate::load::SWEEPS
+        crate::sweep::SWEEPS
             .iter()
             .find(|kind| kind.replace('_', "") == bare && **kind != key)
             .copied()
