@@ -21,6 +21,7 @@ pub mod error;
 pub mod estimate;
 pub mod exit_code;
 pub mod instructions;
+pub mod load_target;
 pub mod paired;
 pub mod report;
 pub mod runner;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use perf_record::{TestId, TestKind, TestRecord, TestResult};
 
-use crate::app::{Prepared, finish, now_unix_s, prepare_servers};
+use crate::app::{Prepared, finish, now_unix_s};
 use crate::cargo::{self, PerfBinary};
 use crate::cli::MessageFormat;
 use crate::compare::{
@@ -16,6 +16,7 @@ use crate::compare::{
 };
 use crate::discover::{DiscoveredTest, discover};
 use crate::error::CliError;
+use crate::load_target::prepare_servers;
 use crate::runner::{Progress, RunOptions, merge, run_process, summary_of};
 use crate::server::{Sampler, ServerManager};
 use crate::workspace::{Workspace, perf_targets};
