@@ -4,7 +4,7 @@
 
 use syn::meta::ParseNestedMeta;
 
-use crate::load::{LoadSpec, duration, think, whole};
+use crate::load::{LoadSpec, duration, option_value, string_of, think, whole};
 use crate::sweep::SweepSpec;
 
 /// A kind's options, and an example of the whole option.
@@ -132,15 +132,8 @@ impl LoadSpec {
                     expected.join(", ")
                 )));
             }
-            if seen.contains(&key) {
-                return Err(inner.error(format!("`{key}` is given twice; keep one")));
-            }
-            seen.push(key.clone());
-            let value: syn::Expr = inner.value()?.parse()?;
-            let string = || match &value {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Ok(s.clone()),
-                other => Err(syn::Error::new_spanned(other, format!("`{key}` takes a string: {example}"))),
-            };
+            let value = option_value(&inner, &key, &mut seen)?;
+            let string = || string_of(&value, &key, &format!(": {example}"));
             match key.as_str() {
                 "limit" => spec.limit = positive(&value, "limit", 0.0)?,
                 "over" => spec.factor = positive(&value, "over", 1.0)?,

@@ -38,6 +38,35 @@ pub(crate) struct LoadSpec {
     pub(crate) sweep: Option<SweepSpec>,
 }
 
+/// The value of one `key = value` of a workload's options, refusing a key
+/// given twice.
+pub(crate) fn option_value(
+    inner: &ParseNestedMeta<'_>,
+    key: &str,
+    seen: &mut Vec<String>,
+) -> syn::Result<syn::Expr> {
+    if seen.iter().any(|k| k == key) {
+        return Err(inner.error(format!("`{key}` is given twice; keep one")));
+    }
+    seen.push(key.to_owned());
+    inner.value()?.parse()
+}
+
+/// `value` as a string literal, or an error that says what `key` takes
+/// (`hint`: " such as \"2s\"").
+pub(crate) fn string_of(value: &syn::Expr, key: &str, hint: &str) -> syn::Result<syn::LitStr> {
+    match value {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Ok(s.clone()),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("`{key}` takes a string{hint}"),
+        )),
+    }
+}
+
 /// A whole number of at least 1 (`users = 2`, a page, a user count).
 pub(crate) fn whole(expr: &syn::Expr, key: &str) -> syn::Result<u64> {
     let value = number(expr, key)?;
@@ -155,15 +184,8 @@ impl LoadSpec {
                 return Err(inner.error(format!("unknown workload option; expected one of {KEYS}")));
             };
             let key = ident.to_string();
-            if seen.contains(&key) {
-                return Err(syn::Error::new(ident.span(), format!("`{key}` is given twice; keep one")));
-            }
-            seen.push(key.clone());
-            let value: syn::Expr = inner.value()?.parse()?;
-            let string = || match &value {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Ok(s.clone()),
-                other => Err(syn::Error::new_spanned(other, format!("`{key}` takes a string such as \"30s\""))),
-            };
+            let value = option_value(&inner, &key, &mut seen)?;
+            let string = || string_of(&value, &key, " such as \"30s\"");
             match key.as_str() {
                 "preset" => spec.preset = Some(preset(&string()?)?),
                 "users" => {

@@ -4,7 +4,7 @@
 
 use syn::meta::ParseNestedMeta;
 
-use crate::load::{LoadSpec, duration, think, whole};
+use crate::load::{LoadSpec, duration, option_value, string_of, think, whole};
 
 /// The sweep kinds, as written.
 pub(crate) const SWEEPS: &[&str] = &[
@@ -134,21 +134,8 @@ impl LoadSpec {
                 .get_ident()
                 .map(ToString::to_string)
                 .unwrap_or_default();
-            if seen.contains(&key) {
-                return Err(inner.error(format!("`{key}` is given twice; keep one")));
-            }
-            seen.push(key.clone());
-            let value: syn::Expr = inner.value()?.parse()?;
-            let string = || match &value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Ok(s.clone()),
-                other => Err(syn::Error::new_spanned(
-                    other,
-                    format!("`{key}` takes a string such as \"2s\""),
-                )),
-            };
+            let value = option_value(&inner, &key, &mut seen)?;
+            let string = || string_of(&value, &key, " such as \"2s\"");
             match key.as_str() {
                 "requests" if response_time => requests = Some(whole(&value, "requests")?),
                 "users" if !response_time => {
@@ -243,15 +230,8 @@ impl LoadSpec {
                     "unknown `{name}` option `{key}`; expected `{levels_key}`{users_too}, `step`, `think`: {example}"
                 ))
             };
-            if seen.contains(&key) {
-                return Err(inner.error(format!("`{key}` is given twice; keep one")));
-            }
-            seen.push(key.clone());
-            let value: syn::Expr = inner.value()?.parse()?;
-            let string = || match &value {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Ok(s.clone()),
-                other => Err(syn::Error::new_spanned(other, format!("`{key}` takes a string such as \"2s\""))),
-            };
+            let value = option_value(&inner, &key, &mut seen)?;
+            let string = || string_of(&value, &key, " such as \"2s\"");
             match key.as_str() {
                 "spike_users" if spike => {
                     levels = Some(vec![whole(&value, "spike_users")?]);

@@ -14,7 +14,7 @@ use crate::load::engine::{self, LoadFn};
 use crate::load::merge::merge;
 use crate::load::observe::{Keys, Observe, Observed, Observer};
 use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
-use crate::load::sweep::level_stats;
+use crate::load::sweep::{level_stats, think_ms};
 use crate::load::user::Target;
 
 mod analysis;
@@ -202,10 +202,7 @@ pub(crate) fn run(
                 )
             })
             .collect(),
-        think_ms: [
-            options.think_ns.map_or(0.0, |t| t.0 as f64 / 1e6 * scale),
-            options.think_ns.map_or(0.0, |t| t.1 as f64 / 1e6 * scale),
-        ],
+        think_ms: think_ms(options, scale),
         max_in_flight: None,
     };
     overall.sweep = Some(SweepStats {

@@ -116,10 +116,7 @@ pub(crate) fn run(
             .take(levels.len())
             .map(|s| (s.ns as f64 / 1e9 * scale, f64::from(s.users)))
             .collect(),
-        think_ms: [
-            options.think_ns.map_or(0.0, |t| t.0 as f64 / 1e6 * scale),
-            options.think_ns.map_or(0.0, |t| t.1 as f64 / 1e6 * scale),
-        ],
+        think_ms: think_ms(options, scale),
         max_in_flight: None,
     };
     overall.sweep = Some(SweepStats {
@@ -130,6 +127,15 @@ pub(crate) fn run(
         findings,
     });
     Ok((overall, total))
+}
+
+/// A test's think time, `[min, max]` in milliseconds after
+/// `--duration-scale`, for its workload summary.
+pub(crate) fn think_ms(options: &LoadOptions, scale: f64) -> [f64; 2] {
+    let ms = |ns: u64| ns as f64 / 1e6 * scale;
+    options
+        .think_ns
+        .map_or([0.0, 0.0], |(low, high)| [ms(low), ms(high)])
 }
 
 /// The longest a response-time test may take, before `--duration-scale`.
