@@ -203,9 +203,10 @@ fn each_kind_catches_its_planted_defect_and_passes_the_healthy_twin() {
     // Connection pool: 503s once 16 users wait on 4 connections; the
     // twin's 32 hold.
     assert!(figure(&record, "pool_small", "pool_error_pct") > 5.0);
-    assert_eq!(figure(&record, "pool_small", "knee_users"), 4.0);
+    let small_knee = figure(&record, "pool_small", "knee_users");
+    assert!((4.0..=8.0).contains(&small_knee), "knee at {small_knee}");
     assert_eq!(figure(&record, "pool_sized", "pool_error_pct"), 0.0);
-    assert_eq!(figure(&record, "pool_sized", "knee_users"), 16.0);
+    assert!(figure(&record, "pool_sized", "knee_users") >= 8.0);
 
     // Timeout: every request to the hanging endpoint times out at the
     // client, and the server still answers afterwards; the twin answers

@@ -151,6 +151,13 @@ pub(super) fn caching(
         return;
     };
     let ms = |us: u64| us as f64 / 1e3;
+    if seen.first().is_some_and(|o| o.keys_issued == 0) {
+        findings.push(
+            "the test never called `user.key()`: the cold and warm phases asked for the same thing, so the \
+             speedup says nothing about the cache"
+                .to_owned(),
+        );
+    }
     if cold.p50_us > 0 && warm.p50_us > 0 {
         let speedup = cold.p50_us as f64 / warm.p50_us as f64;
         metrics.insert("warm_speedup".to_owned(), speedup);
