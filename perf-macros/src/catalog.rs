@@ -45,7 +45,7 @@ fn syntax(kind: &str) -> (&'static [&'static str], &'static str) {
         ),
         _ => (
             &["queries", "users", "step", "think"],
-            "`search(queries = [\"red chair\", \"*oak\"], users = 1, step = \"1s\")`",
+            "`search(queries = [\"red chair\", \"oak table\", \"*oak\"], users = 1, step = \"1s\")`",
         ),
     }
 }
@@ -136,7 +136,17 @@ impl LoadSpec {
             let string = || string_of(&value, &key, &format!(": {example}"));
             match key.as_str() {
                 "limit" => spec.limit = positive(&value, "limit", 0.0)?,
-                "over" => spec.factor = positive(&value, "over", 1.0)?,
+                "over" => {
+                    let over = positive(&value, "over", 0.0)?;
+                    if over < 1.5 {
+                        return Err(syn::Error::new_spanned(
+                            &value,
+                            "`over` must be at least 1.5: closer to the limit, a limiter that lets too much through \
+                             could not be told from one that works (the default is 2)",
+                        ));
+                    }
+                    spec.factor = over;
+                }
                 "size" => spec.limit = whole(&value, "size")? as f64,
                 "keys" => spec.keys = whole(&value, "keys")?,
                 "users" if name == "pool" => spec.levels = levels(&value, "users", example)?,
@@ -229,6 +239,27 @@ impl LoadSpec {
             }
             "search" if spec.labels.is_empty() => return missing("its queries, `queries = [...]`"),
             _ => {}
+        }
+        let few = match name.as_str() {
+            "n_plus_one" | "websocket" | "pool" if spec.levels.len() < 2 => {
+                Some("two levels, to see how it grows")
+            }
+            "search" if spec.labels.len() < 3 => {
+                Some("three queries, to have others to hold the slowest against")
+            }
+            _ => None,
+        };
+        if let Some(few) = few {
+            return Err(syn::Error::new(
+                kind.span(),
+                format!("`{name}` needs at least {few}: {example}"),
+            ));
+        }
+        if name == "websocket" && think_ns.is_none() {
+            // Without think time every user sends again the moment its reply
+            // comes: the round trip then grows with the connections on any
+            // server that is busy, and the growth says nothing of the server.
+            think_ns = Some((10_000_000, 30_000_000));
         }
         if name == "timeout" && spec.timeout_ns >= spec.step_ns {
             return Err(syn::Error::new(

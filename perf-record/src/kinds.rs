@@ -87,7 +87,7 @@ pub const KIND_METRICS: &[KindMetric] = &[
     m("query_growth", "query_growth", &["n_plus_one"], Unit::Number, false, Change::Absolute(0.3), "query growth"),
     m("queries", "queries_per_request", &["n_plus_one"], Unit::Number, false, Change::Relative, "queries/request"),
     m("pool_errors", "pool_error_pct", &["pool"], Unit::Percent, false, Change::Absolute(1.0), "pool errors"),
-    m("knee", "knee_users", &["pool"], Unit::Number, true, Change::Relative, "latency knee"),
+    m("knee", "knee_users", &["pool"], Unit::Number, true, Change::Shown, "latency knee"),
     m("timeouts", "timeout_pct", &["timeout"], Unit::Percent, false, Change::Absolute(1.0), "timeouts"),
     m("served_after", "served_after_pct", &["timeout"], Unit::Percent, true, Change::Absolute(1.0), "served after"),
     m("spread", "query_spread", &["search"], Unit::Number, false, Change::Shown, "query spread"),

@@ -6,6 +6,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 
@@ -21,6 +22,14 @@ pub(crate) struct Observed {
     pub(crate) limited: u64,
     /// Of which carried `Retry-After` or rate-limit headers.
     pub(crate) limited_with_headers: u64,
+    /// Responses under 400 (let through by a limiter).
+    pub(crate) passed: u64,
+    /// When the first 429 came: a limiter's burst is spent by then.
+    pub(crate) first_limited_at: Option<Instant>,
+    /// Responses under 400 after the first 429, and when the last
+    /// response came: the limiter's steady rate.
+    pub(crate) passed_after_limit: u64,
+    pub(crate) last_at: Option<Instant>,
     /// 429s by request name.
     pub(crate) limited_by_name: Vec<(String, u64)>,
     /// The rate-limit headers seen on 429s, by name.
@@ -147,14 +156,23 @@ impl Observer {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<f64>().ok())
         });
+        let now = Instant::now();
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         state.responses += 1;
+        state.last_at = Some(now);
+        if status < 400 {
+            state.passed += 1;
+            if state.first_limited_at.is_some() {
+                state.passed_after_limit += 1;
+            }
+        }
         if let Some(value) = counter {
             state.counter_sum += value;
             state.counter_seen += 1;
         }
         if status == 429 {
             state.limited += 1;
+            state.first_limited_at.get_or_insert(now);
             match state.limited_by_name.iter_mut().find(|(n, _)| n == name) {
                 Some((_, count)) => *count += 1,
                 None => state.limited_by_name.push((name.to_owned(), 1)),

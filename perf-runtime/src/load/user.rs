@@ -199,7 +199,7 @@ impl User {
     ///
     /// ```no_run
     /// # use perf_runtime::{perf_test, User};
-    /// #[perf_test(search(queries = ["red chair", "*oak"]))]
+    /// #[perf_test(search(queries = ["red chair", "oak table", "*oak"]))]
     /// async fn search(user: &mut User) -> perf_runtime::Result<()> {
     ///     let path = format!("/search?q={}", user.query().replace(' ', "%20"));
     ///     user.get(&path).await?.expect_status(200)?;

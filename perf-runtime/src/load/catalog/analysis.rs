@@ -12,6 +12,15 @@ use crate::load::observe::Observed;
 use crate::load::profile::SweepOptions;
 use crate::load::user::Target;
 
+/// `part` in percent of `whole` (0 when there is none).
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64 * 100.0
+    }
+}
+
 /// A pool level whose p95 is more than this many times the first level's
 /// is past the latency knee.
 const KNEE_FACTOR: f64 = 1.5;
@@ -81,17 +90,22 @@ pub(super) fn rate_limit(
     let (Some(below), Some(above), Some(run)) = (seen.first(), seen.get(1), runs.get(1)) else {
         return;
     };
-    let share = |part: u64, whole: u64| {
-        if whole == 0 {
-            0.0
-        } else {
-            part as f64 / whole as f64 * 100.0
-        }
-    };
     let limit = sweep.limit;
     let early = share(below.limited, below.responses);
     metrics.insert("limited_below_pct".to_owned(), early);
-    let through = above.responses.saturating_sub(above.limited) as f64 / run.duration_s.max(1e-9);
+    // What gets through once the limiter says no: from the first 429 on, a
+    // token bucket's burst is spent and only its rate is left. (Without any
+    // 429, everything that passed over the whole step.) 5xx are not let
+    // through: they are failures.
+    let steady = above
+        .first_limited_at
+        .zip(above.last_at)
+        .map(|(first, last)| (last - first).as_secs_f64())
+        .filter(|secs| *secs >= 0.2);
+    let through = match steady {
+        Some(secs) => above.passed_after_limit as f64 / secs,
+        None => above.passed as f64 / run.duration_s.max(1e-9),
+    };
     let admitted = through / limit * 100.0;
     metrics.insert("admitted_pct".to_owned(), admitted);
     let offered = levels
@@ -104,8 +118,8 @@ pub(super) fn rate_limit(
         early
     ));
     findings.push(format!(
-        "at {offered:.0} req/s ({:.0}x the limit): {through:.1} req/s got through ({admitted:.0}% of the limit), \
-         {:.1}% answered 429",
+        "at {offered:.0} req/s ({:.0}x the limit): {through:.1} req/s got through once the limiter started \
+         answering 429 ({admitted:.0}% of the limit), {:.1}% answered 429",
         sweep.factor,
         share(above.limited, above.responses)
     ));
@@ -121,6 +135,9 @@ pub(super) fn rate_limit(
         ));
     }
     if above.limited == 0 {
+        // No 429 carried a header because there was none: the limit is not
+        // enforced, and the header check fails with it.
+        metrics.insert("limit_headers_pct".to_owned(), 0.0);
         findings.push("no 429 at all above the limit: the limit is not enforced".to_owned());
         return;
     }
@@ -166,19 +183,12 @@ pub(super) fn caching(
             ms(cold.p50_us),
             ms(warm.p50_us)
         ));
-        if speedup < 1.5 {
+        if speedup < 2.0 {
             findings.push(
-                "warm requests are no faster than cold ones: the cache is never hit".to_owned(),
+                "warm requests are not much faster than cold ones (under 2x): the cache is not hit, or saves little".to_owned(),
             );
         }
     }
-    let share = |part: u64, whole: u64| {
-        if whole == 0 {
-            0.0
-        } else {
-            part as f64 / whole as f64 * 100.0
-        }
-    };
     let headers = share(observed.cacheable, observed.answered);
     metrics.insert("cache_headers_pct".to_owned(), headers);
     if observed.cache_header_names.is_empty() {
@@ -288,13 +298,17 @@ pub(super) fn pool(
     };
     match levels.iter().find(|l| l.error_rate_pct > 1.0) {
         Some(failing) => findings.push(format!(
-            "errors from {} users{size}: {:.1}% failed there, {worst:.1}% at worst: requests that wait for a \
-             connection time out instead of queueing",
+            "errors from {} users{size}: {:.1}% failed there, {worst:.1}% at worst (a pool that times \
+             requests out instead of queueing them fails this way; the errors above say what failed)",
             failing.level, failing.error_rate_pct
         )),
         None => findings.push(format!("no errors up to {} users{size}", levels.last().map_or(0, |l| l.level))),
     }
     match levels.iter().find(|l| !fine(l)) {
+        Some(past) if knee == 0 => findings.push(format!(
+            "no knee to find: the first level, {} users, already failed {:.1}% of its requests",
+            past.level, past.error_rate_pct
+        )),
         Some(past) => findings.push(format!(
             "latency knee after {knee} users: p95 {:.2} ms at {} users against {:.2} ms at {}",
             past.p95_us as f64 / 1e3,
@@ -318,14 +332,8 @@ pub(super) fn timeout(
     let Some(run) = runs.first() else { return };
     let count = |kind: &str| run.errors.get(kind).map_or(0, |e| e.count);
     let timed_out = count("timeout");
-    let share = |part: u64| {
-        if run.requests == 0 {
-            0.0
-        } else {
-            part as f64 / run.requests as f64 * 100.0
-        }
-    };
-    metrics.insert("timeout_pct".to_owned(), share(timed_out));
+    let of_requests = |part: u64| share(part, run.requests);
+    metrics.insert("timeout_pct".to_owned(), of_requests(timed_out));
     let server_errors: u64 = run
         .status_codes
         .iter()
@@ -340,7 +348,7 @@ pub(super) fn timeout(
          with a 5xx), {} connection and {} I/O errors",
         run.requests,
         sweep.timeout_ns as f64 / 1e6,
-        share(timed_out),
+        of_requests(timed_out),
         count("connect"),
         count("io")
     ));
@@ -391,7 +399,14 @@ pub(super) fn search(
         return;
     }
     p95s.sort_unstable();
-    let median = p95s[p95s.len() / 2].max(1) as f64;
+    // The median of the other queries: with the slowest among them, a
+    // short list would measure the slowest against itself.
+    let others = &p95s[..p95s.len() - 1];
+    let median = others
+        .get(others.len() / 2)
+        .copied()
+        .unwrap_or(p95s[0])
+        .max(1) as f64;
     let mut ranked: Vec<&LevelStats> = levels.iter().filter(|l| l.requests > 0).collect();
     ranked.sort_by_key(|l| std::cmp::Reverse(l.p95_us));
     let slowest = ranked[0];
@@ -411,7 +426,7 @@ pub(super) fn search(
         .collect();
     findings.push(format!("slowest queries by p95: {}", named.join(", ")));
     findings.push(format!(
-        "the slowest query's p95 is {spread:.1}x the median query's ({:.2} ms)",
+        "the slowest query's p95 is {spread:.1}x the median of the others' ({:.2} ms)",
         median / 1e3
     ));
 }
@@ -493,7 +508,11 @@ mod tests {
         let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
         search(&levels, &mut metrics, &mut findings);
         assert_eq!(metrics["slowest_p95_us"], 4000.0);
-        assert_eq!(metrics["query_spread"], 4000.0 / 250.0);
+        assert_eq!(
+            metrics["query_spread"],
+            4000.0 / 220.0,
+            "against the median of the others"
+        );
         assert!(
             findings[0].starts_with("slowest queries by p95: \"*z\" 4.00 ms"),
             "{findings:?}"
@@ -534,11 +553,19 @@ mod tests {
             limit: 50.0,
             ..options(SweepKind::RateLimit)
         };
-        let observed = |responses: u64, limited: u64, with_headers: u64| Observed {
-            responses,
-            limited,
-            limited_with_headers: with_headers,
-            ..Observed::default()
+        // `after`: responses under 400 in the 2 s after the first 429.
+        let observed = |responses: u64, limited: u64, with_headers: u64, after: u64| {
+            let start = std::time::Instant::now();
+            Observed {
+                responses,
+                limited,
+                limited_with_headers: with_headers,
+                passed: responses - limited,
+                first_limited_at: (limited > 0).then_some(start),
+                passed_after_limit: after,
+                last_at: Some(start + Duration::from_secs(2)),
+                ..Observed::default()
+            }
         };
         let run = |requests: u64| LoadStats {
             workload: WorkloadSummary {
@@ -568,7 +595,7 @@ mod tests {
         };
         let levels = [level(0, 100, 0.0), level(0, 100, 0.0)];
         let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
-        let loose = [observed(80, 0, 0), observed(200, 40, 0)];
+        let loose = [observed(80, 0, 0, 0), observed(200, 40, 0, 160)];
         rate_limit(
             &sweep,
             &levels,
@@ -581,7 +608,9 @@ mod tests {
         assert_eq!(metrics["limit_headers_pct"], 0.0);
         assert_eq!(metrics["limited_below_pct"], 0.0);
         let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
-        let strict = [observed(80, 0, 0), observed(200, 96, 96)];
+        // A burst of 50 before the first 429, then the limit: the burst
+        // does not count.
+        let strict = [observed(80, 0, 0, 0), observed(200, 48, 48, 104)];
         rate_limit(
             &sweep,
             &levels,
@@ -592,5 +621,18 @@ mod tests {
         );
         assert_eq!(metrics["admitted_pct"], 104.0);
         assert_eq!(metrics["limit_headers_pct"], 100.0);
+        // No 429 at all: everything got through, and the header check fails.
+        let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+        let open = [observed(80, 0, 0, 0), observed(200, 0, 0, 0)];
+        rate_limit(
+            &sweep,
+            &levels,
+            &open,
+            &[run(80), run(200)],
+            &mut metrics,
+            &mut findings,
+        );
+        assert_eq!(metrics["admitted_pct"], 200.0);
+        assert_eq!(metrics["limit_headers_pct"], 0.0);
     }
 }

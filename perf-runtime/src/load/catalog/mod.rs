@@ -105,7 +105,15 @@ pub(crate) fn run(
     let mut seen: Vec<Observed> = Vec::new();
     let mut total = Duration::ZERO;
     let base = key_base();
-    let steps = plan(sweep);
+    let mut steps = plan(sweep);
+    if sweep.kind == SweepKind::RateLimit {
+        // A limiter's rate needs a second or so to read, whatever
+        // --duration-scale asks: at least 1 s after scaling.
+        let floor = (1e9 / scale).ceil() as u64;
+        for step in &mut steps {
+            step.ns = step.ns.max(floor);
+        }
+    }
     for step in &steps {
         let keys = (sweep.kind == SweepKind::Caching).then(|| match &seen.first() {
             // Warm: round the keys the cold phase asked for.
@@ -173,6 +181,13 @@ pub(crate) fn run(
         SweepKind::WebSocket => websocket(&levels, &seen, &mut metrics, &mut findings),
         _ => {}
     }
+    if sweep.kind == SweepKind::WebSocket && seen.iter().all(|o| o.sockets_attempted == 0) {
+        return Err(
+            "a websocket(...) test opened no WebSocket: call `user.websocket(\"/path\")` in it (perf-runtime's \
+             `websocket` feature)"
+                .to_owned(),
+        );
+    }
     let mut overall = merge(&runs);
     if sweep.kind == SweepKind::RateLimit {
         // The 429s are what the test provokes: counted above, not as errors.
@@ -236,6 +251,11 @@ fn discount_limited(stats: &mut LoadStats, seen: &[Observed]) {
     if stats.requests == 0 || limited == 0 {
         return;
     }
+    // The engine's "most requests failed" warning counted the 429s, which
+    // were answered and are in the latencies.
+    stats
+        .warnings
+        .retain(|w| !w.contains("requests failed: the latency and throughput"));
     for endpoint in &mut stats.endpoints {
         let of_it: u64 = seen
             .iter()
@@ -303,19 +323,33 @@ fn scrape(sweep: &SweepOptions, target: &Target) -> Result<Option<f64>, String> 
         ));
     }
     let text = String::from_utf8_lossy(&body);
+    let found = counter_value(&text, name);
+    found.map(Some).ok_or_else(|| {
+        format!("the server's {path} has no counter `{name}`; check the name (it is matched without labels)")
+    })
+}
+
+/// The sum of a counter's samples (over its label sets) in Prometheus
+/// text: `name{labels} value [timestamp]`, labels may hold spaces.
+fn counter_value(text: &str, name: &str) -> Option<f64> {
     let mut found = None;
-    for line in text.lines().filter(|l| !l.starts_with('#')) {
-        let (series, value) = line.rsplit_once(' ').unwrap_or((line, ""));
+    for line in text.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
+        let (series, rest) = match line.find('{') {
+            Some(open) => match line[open..].find('}') {
+                Some(close) => line.split_at(open + close + 1),
+                None => continue,
+            },
+            None => line.split_once(char::is_whitespace).unwrap_or((line, "")),
+        };
         let bare = series.split('{').next().unwrap_or(series).trim();
+        let value = rest.split_whitespace().next().unwrap_or("");
         if bare == name
-            && let Ok(v) = value.trim().parse::<f64>()
+            && let Ok(v) = value.parse::<f64>()
         {
             *found.get_or_insert(0.0) += v;
         }
     }
-    found.map(Some).ok_or_else(|| {
-        format!("the server's {path} has no counter `{name}`; check the name (it is matched without labels)")
-    })
+    found
 }
 
 /// Queries per request in one N+1 step.
@@ -338,4 +372,24 @@ fn per_request(
         ));
     }
     Ok(observed.counter_sum / observed.counter_seen as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counter_value;
+
+    #[test]
+    fn counters_are_read_with_labels_and_timestamps() {
+        let text = "# TYPE db_queries_total counter\n\
+                    db_queries_total{table=\"a b\"} 40 1700000000000\n\
+                    db_queries_total{table=\"c\"} 2\n\
+                    db_queries_total_created 1.7e9\n\
+                    other_total 5\n";
+        assert_eq!(counter_value(text, "db_queries_total"), Some(42.0));
+        assert_eq!(
+            counter_value("db_queries_total 7 1700000000000", "db_queries_total"),
+            Some(7.0)
+        );
+        assert_eq!(counter_value(text, "missing_total"), None);
+    }
 }

@@ -79,7 +79,7 @@ async fn timeout(user: &mut User) -> perf_runtime::Result<()> {
     Ok(())
 }
 
-#[perf_test(search(queries = ["a", "b c"], think = "10ms"), threshold(slowest = "50ms"))]
+#[perf_test(search(queries = ["a", "b c", "d*"], think = "10ms"), threshold(slowest = "50ms"))]
 async fn search(user: &mut User) -> perf_runtime::Result<()> {
     let path = format!("/search?q={}", user.query());
     user.get(&path).await?;
