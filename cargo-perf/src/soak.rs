@@ -66,13 +66,17 @@ pub fn analyse(record: &mut TestRecord) {
                 kib(trend.low),
                 kib(trend.high)
             ));
-            sweep.findings.push(if trend.low > STEADY_BYTES_PER_S {
-                format!(
+            sweep.findings.push(match (trend.low > STEADY_BYTES_PER_S, trend.sustained) {
+                (true, true) => format!(
                     "LEAK: the server's memory keeps growing, {:.1} MiB an hour at this rate",
                     trend.slope * 3600.0 / 1048576.0
-                )
-            } else {
-                "no leak: the server's memory is steady after the warm-up".to_owned()
+                ),
+                (true, false) => format!(
+                    "no leak: the server's memory rose by {:.0} KiB in one half of the hold only, a step rather \
+                     than a climb (hold longer to be sure)",
+                    kib(trend.last - trend.first)
+                ),
+                (false, _) => "no leak: the server's memory is steady after the warm-up".to_owned(),
             });
         }
     }
@@ -81,6 +85,10 @@ pub fn analyse(record: &mut TestRecord) {
 /// A least-squares line through the memory samples, with a 95% interval
 /// for its slope.
 struct Trend {
+    /// Whether the memory grows in both halves of the hold: a leak climbs
+    /// all along, where one step (an arena, a buffer pool growing once)
+    /// sits in one half and fits a line just as well over a short hold.
+    sustained: bool,
     slope: f64,
     low: f64,
     high: f64,
@@ -103,7 +111,13 @@ fn rss_slope(server: &ServerStats, warm_up_s: f64) -> Option<Trend> {
     let slope = line.slope;
     let half = crate::estimate::t_quantile(0.975, points.len() as f64 - 2.0) * line.slope_se;
     let (first, last) = (points.first()?, points.last()?);
+    let (early, late) = points.split_at(points.len() / 2);
+    let grows = |half: &[(f64, f64)]| {
+        half.len() < 3
+            || perf_record::stats::fit_line(half).is_none_or(|l| l.slope > STEADY_BYTES_PER_S)
+    };
     Some(Trend {
+        sustained: grows(early) && grows(late),
         slope,
         low: slope - half,
         high: slope + half,
@@ -168,5 +182,11 @@ mod tests {
         let trend = rss_slope(&steady, 2.0).unwrap();
         assert!(trend.low <= STEADY_BYTES_PER_S, "{}", trend.low);
         assert!(rss_slope(&steady, 9.5).is_none(), "too few samples");
+        assert!(rss_slope(&leaky, 2.0).unwrap().sustained);
+        // One step of 64 KiB half-way: a line fits, but it is no climb.
+        let step = server(|t| (8 << 20) + if t < 6.0 { 0 } else { 65_536 });
+        let trend = rss_slope(&step, 2.0).unwrap();
+        assert!(trend.low > STEADY_BYTES_PER_S, "{}", trend.low);
+        assert!(!trend.sustained);
     }
 }
