@@ -256,7 +256,6 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
             let shown = |v: f64| match t.metric.as_str() {
                 "error_rate" => format!("{v:.2}%"),
                 "rps" => format!("{v:.1} req/s"),
-                "recovery" => format!("{:.2} s", v / 1e6),
                 other => match perf_record::kinds::by_threshold(other) {
                     Some(figure) => kind_value(figure.key, v),
                     None => format!("{:.2} ms", v / 1e3),
@@ -353,6 +352,7 @@ fn kind_value(key: &str, v: f64) -> String {
     };
     match figure.unit {
         Unit::Percent => format!("{v:.2}%"),
+        Unit::Duration if v.abs() >= 1e6 => format!("{:.2} s", v / 1e6),
         Unit::Duration => format!("{:.2} ms", v / 1e3),
         Unit::BytesPerSecond => format!("{:.1} KiB/s", v / 1024.0),
         Unit::Number if v.fract() == 0.0 && v.abs() >= 1.0 => format!("{v:.0}"),
