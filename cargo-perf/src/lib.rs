@@ -20,6 +20,7 @@ pub mod environment;
 pub mod error;
 pub mod estimate;
 pub mod exit_code;
+pub mod features;
 pub mod instructions;
 pub mod load_target;
 pub mod paired;

@@ -13,10 +13,12 @@ use cargo_metadata::{Metadata, MetadataCommand, Package, PackageId, TargetKind};
 use crate::cargo::cargo_path;
 use crate::cli::CargoOptions;
 use crate::error::CliError;
+pub use crate::features::feature_gated_targets;
+use crate::features::{enabled_features, missing_features};
 use crate::server::{Program, Ready, Restart, ServerSpec};
 
 /// The runtime crate whose users have perf targets.
-const RUNTIME_CRATE: &str = "perf-runtime";
+pub(crate) const RUNTIME_CRATE: &str = "perf-runtime";
 /// The keys of `[package.metadata.perf]` and `[workspace.metadata.perf]`.
 const CONFIG_KEYS: &[&str] = &[
     "regression-threshold",
@@ -212,97 +214,6 @@ fn matches_spec(package: &Package, spec: &str) -> bool {
         }
         None => package.name.as_str() == spec,
     }
-}
-
-/// The features `options` turn on in `package`: `-F` (bare, or as
-/// `package/feature`), `default` unless `--no-default-features`, and what
-/// those enable in turn; every feature with `--all-features`.
-fn enabled_features(package: &Package, options: &CargoOptions) -> BTreeSet<String> {
-    if options.all_features {
-        return package.features.keys().cloned().collect();
-    }
-    let mut wanted: Vec<String> = options
-        .features
-        .iter()
-        .flat_map(|list| list.split([',', ' ']))
-        .filter(|f| !f.is_empty())
-        .filter_map(|f| match f.split_once('/') {
-            Some((owner, feature)) => (owner == package.name.as_str()).then(|| feature.to_owned()),
-            None => Some(f.to_owned()),
-        })
-        .collect();
-    if !options.no_default_features {
-        wanted.push("default".to_owned());
-    }
-    let mut enabled = BTreeSet::new();
-    while let Some(feature) = wanted.pop() {
-        if let Some(implied) = package.features.get(&feature)
-            && enabled.insert(feature)
-        {
-            // `feature`, and `dep/feature`, which turns on the optional
-            // dependency `dep` (its implicit feature) too; `dep?/feature`
-            // and `dep:dep` do not name a feature of this package.
-            wanted.extend(implied.iter().filter_map(|f| match f.split_once('/') {
-                Some((dep, _)) if !dep.ends_with('?') => Some(dep.to_owned()),
-                Some(_) => None,
-                None => (!f.starts_with("dep:")).then(|| f.clone()),
-            }));
-        }
-    }
-    enabled
-}
-
-/// The `required-features` of `target` that `features` leave off. A
-/// `dep/feature` entry needs `dep` on when `dep` is an optional
-/// dependency (a feature of the package); a required dependency is
-/// always on.
-fn missing_features(
-    package: &Package,
-    target: &cargo_metadata::Target,
-    features: &BTreeSet<String>,
-) -> Vec<String> {
-    target
-        .required_features
-        .iter()
-        .filter(|f| {
-            let own = f.split_once('/').map_or(f.as_str(), |(dep, _)| dep);
-            let is_feature = package.features.contains_key(own);
-            !features.contains(own) && (is_feature || !f.contains('/'))
-        })
-        .cloned()
-        .collect()
-}
-
-/// The harness-less targets of the selected packages that are left out
-/// because of their `required-features`, each with the flag that would
-/// build it: `demo's bench `catalog` (-F catalog)`.
-pub fn feature_gated_targets(packages: &[&Package], options: &CargoOptions) -> Vec<String> {
-    let mut gated = Vec::new();
-    for package in packages {
-        if !package.dependencies.iter().any(|d| d.name == RUNTIME_CRATE) {
-            continue;
-        }
-        let features = enabled_features(package, options);
-        for target in &package.targets {
-            let is_perf_kind =
-                target.kind.contains(&TargetKind::Bench) || target.kind.contains(&TargetKind::Test);
-            let missing = missing_features(package, target, &features);
-            if is_perf_kind && !missing.is_empty() {
-                gated.push(format!(
-                    "{}'s {} `{}` (-F {})",
-                    package.name,
-                    if target.kind.contains(&TargetKind::Bench) {
-                        "bench"
-                    } else {
-                        "test"
-                    },
-                    target.name,
-                    missing.join(",")
-                ));
-            }
-        }
-    }
-    gated
 }
 
 /// The perf targets of the selected packages: `harness = false` bench and

@@ -7,6 +7,7 @@ pub(crate) mod merge;
 pub(crate) mod observe;
 pub mod profile;
 pub(crate) mod recorder;
+pub(crate) mod response;
 pub(crate) mod run;
 pub(crate) mod sweep;
 pub(crate) mod user;

@@ -1,0 +1,204 @@
+//! Each kind's analysis, on made-up levels and observations.
+
+use perf_record::load::WorkloadSummary;
+
+use super::*;
+use crate::load::profile::SweepKind;
+
+fn level(level: u64, p95_us: u64, error_rate_pct: f64) -> LevelStats {
+    LevelStats {
+        level,
+        users: u32::try_from(level).unwrap(),
+        requests: 100,
+        p95_us,
+        error_rate_pct,
+        ..LevelStats::default()
+    }
+}
+
+fn options(kind: SweepKind) -> SweepOptions {
+    SweepOptions {
+        kind,
+        ..SweepOptions::DEFAULT
+    }
+}
+
+#[test]
+fn a_pool_that_times_out_has_errors_and_an_early_knee() {
+    let small = [
+        level(2, 11_000, 0.0),
+        level(4, 11_500, 0.0),
+        level(8, 23_000, 0.0),
+        level(16, 35_000, 28.0),
+    ];
+    let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+    pool(
+        &SweepOptions {
+            limit: 4.0,
+            ..options(SweepKind::Pool)
+        },
+        &small,
+        &mut metrics,
+        &mut findings,
+    );
+    assert_eq!(
+        (metrics["pool_error_pct"], metrics["knee_users"]),
+        (28.0, 4.0)
+    );
+    assert!(
+        findings[0].starts_with("errors from 16 users (a pool of 4)"),
+        "{findings:?}"
+    );
+    let sized = [level(2, 11_000, 0.0), level(16, 12_000, 0.0)];
+    let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+    pool(
+        &options(SweepKind::Pool),
+        &sized,
+        &mut metrics,
+        &mut findings,
+    );
+    assert_eq!(
+        (metrics["pool_error_pct"], metrics["knee_users"]),
+        (0.0, 16.0)
+    );
+}
+
+#[test]
+fn the_slowest_query_is_named_and_measured_against_the_median() {
+    let mut levels: Vec<LevelStats> = [("a", 200), ("b", 250), ("c", 220), ("*z", 4000)]
+        .iter()
+        .map(|(q, p95)| LevelStats {
+            phase: Some((*q).to_owned()),
+            ..level(1, *p95, 0.0)
+        })
+        .collect();
+    let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+    search(&levels, &mut metrics, &mut findings);
+    assert_eq!(metrics["slowest_p95_us"], 4000.0);
+    assert_eq!(
+        metrics["query_spread"],
+        4000.0 / 220.0,
+        "against the median of the others"
+    );
+    assert!(
+        findings[0].starts_with("slowest queries by p95: \"*z\" 4.00 ms"),
+        "{findings:?}"
+    );
+    levels.truncate(3);
+    let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+    search(&levels, &mut metrics, &mut findings);
+    assert!(metrics["query_spread"] < 1.2);
+}
+
+#[test]
+fn queries_that_grow_with_the_page_are_an_n_plus_one() {
+    let with = |per: &[(u64, f64)]| -> Vec<LevelStats> {
+        per.iter()
+            .map(|&(items, q)| LevelStats {
+                per_request: Some(q),
+                ..level(items, 1000, 0.0)
+            })
+            .collect()
+    };
+    let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+    n_plus_one(
+        &with(&[(10, 11.0), (30, 31.0), (100, 101.0)]),
+        &mut metrics,
+        &mut findings,
+    );
+    assert!(metrics["query_growth"] > 0.9, "{metrics:?}");
+    assert_eq!(metrics["queries_per_request"], 101.0);
+    assert!(findings[1].contains("N+1"), "{findings:?}");
+    let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+    n_plus_one(&with(&[(10, 2.0), (100, 2.0)]), &mut metrics, &mut findings);
+    assert!(metrics["query_growth"] < 0.01);
+}
+
+#[test]
+fn a_limiter_is_judged_on_what_gets_through_and_its_headers() {
+    let sweep = SweepOptions {
+        limit: 50.0,
+        ..options(SweepKind::RateLimit)
+    };
+    // `after`: responses under 400 in the 2 s after the first 429.
+    let observed = |responses: u64, limited: u64, with_headers: u64, after: u64| {
+        let start = std::time::Instant::now();
+        Observed {
+            responses,
+            limited,
+            limited_with_headers: with_headers,
+            passed: responses - limited,
+            first_limited_at: (limited > 0).then_some(start),
+            passed_after_limit: after,
+            last_at: Some(start + Duration::from_secs(2)),
+            ..Observed::default()
+        }
+    };
+    let run = |requests: u64| LoadStats {
+        workload: WorkloadSummary {
+            model: "open".to_owned(),
+            preset: None,
+            stages: Vec::new(),
+            think_ms: [0.0; 2],
+            max_in_flight: None,
+        },
+        duration_s: 2.0,
+        iterations: requests,
+        requests,
+        rps: 0.0,
+        error_rate_pct: 0.0,
+        latency: perf_record::load::LatencySummary::default(),
+        raw_latency: None,
+        endpoints: Vec::new(),
+        errors: BTreeMap::new(),
+        status_codes: BTreeMap::new(),
+        timeline: Vec::new(),
+        late_iterations: 0,
+        dropped_iterations: 0,
+        generator_cpu_s: 0.0,
+        generator_cpu_pct: 0.0,
+        warnings: Vec::new(),
+        sweep: None,
+    };
+    let levels = [level(0, 100, 0.0), level(0, 100, 0.0)];
+    let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+    let loose = [observed(80, 0, 0, 0), observed(200, 40, 0, 160)];
+    rate_limit(
+        &sweep,
+        &levels,
+        &loose,
+        &[run(80), run(200)],
+        &mut metrics,
+        &mut findings,
+    );
+    assert_eq!(metrics["admitted_pct"], 160.0);
+    assert_eq!(metrics["limit_headers_pct"], 0.0);
+    assert_eq!(metrics["limited_below_pct"], 0.0);
+    let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+    // A burst of 50 before the first 429, then the limit: the burst
+    // does not count.
+    let strict = [observed(80, 0, 0, 0), observed(200, 48, 48, 104)];
+    rate_limit(
+        &sweep,
+        &levels,
+        &strict,
+        &[run(80), run(200)],
+        &mut metrics,
+        &mut findings,
+    );
+    assert_eq!(metrics["admitted_pct"], 104.0);
+    assert_eq!(metrics["limit_headers_pct"], 100.0);
+    // No 429 at all: everything got through, and the header check fails.
+    let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
+    let open = [observed(80, 0, 0, 0), observed(200, 0, 0, 0)];
+    rate_limit(
+        &sweep,
+        &levels,
+        &open,
+        &[run(80), run(200)],
+        &mut metrics,
+        &mut findings,
+    );
+    assert_eq!(metrics["admitted_pct"], 200.0);
+    assert_eq!(metrics["limit_headers_pct"], 0.0);
+}
