@@ -4,7 +4,7 @@
 
 use syn::meta::ParseNestedMeta;
 
-use crate::load::{LoadSpec, duration, option_value, string_of, think, whole};
+use crate::load::{LoadSpec, duration, in_parentheses, option_value, string_of, think, whole};
 use crate::sweep::SweepSpec;
 
 /// A kind's options, and an example of the whole option.
@@ -117,12 +117,7 @@ impl LoadSpec {
         spec.users = if name == "timeout" { 4 } else { 1 };
         let mut think_ns = None;
         let mut seen: Vec<String> = Vec::new();
-        if !meta.input.peek(syn::token::Paren) {
-            return Err(syn::Error::new(
-                kind.span(),
-                format!("`{name}` takes its options in parentheses: {example}"),
-            ));
-        }
+        in_parentheses(meta, kind, "options", example)?;
         meta.parse_nested_meta(|inner| {
             let key = inner.path.get_ident().map(ToString::to_string).unwrap_or_default();
             if !keys.contains(&key.as_str()) {

@@ -38,6 +38,23 @@ pub(crate) struct LoadSpec {
     pub(crate) sweep: Option<SweepSpec>,
 }
 
+/// Refuses a kind written without its parenthesised options
+/// (`stress` alone): `what` they are, and an example.
+pub(crate) fn in_parentheses(
+    meta: &ParseNestedMeta<'_>,
+    kind: &syn::Ident,
+    what: &str,
+    example: &str,
+) -> syn::Result<()> {
+    if meta.input.peek(syn::token::Paren) {
+        return Ok(());
+    }
+    Err(syn::Error::new(
+        kind.span(),
+        format!("`{kind}` takes its {what} in parentheses: {example}"),
+    ))
+}
+
 /// The value of one `key = value` of a workload's options, refusing a key
 /// given twice.
 pub(crate) fn option_value(

@@ -4,7 +4,7 @@
 
 use syn::meta::ParseNestedMeta;
 
-use crate::load::{LoadSpec, duration, option_value, string_of, think, whole};
+use crate::load::{LoadSpec, duration, in_parentheses, option_value, string_of, think, whole};
 
 /// The sweep kinds, as written.
 pub(crate) const SWEEPS: &[&str] = &[
@@ -122,12 +122,7 @@ impl LoadSpec {
         let mut warm_up_ns: u64 = 0;
         let mut think_ns = None;
         let mut seen: Vec<String> = Vec::new();
-        if !meta.input.peek(syn::token::Paren) {
-            return Err(syn::Error::new(
-                kind.span(),
-                format!("`{name}` takes its options in parentheses: {example}"),
-            ));
-        }
+        in_parentheses(meta, kind, "options", example)?;
         meta.parse_nested_meta(|inner| {
             let key = inner
                 .path
@@ -210,12 +205,7 @@ impl LoadSpec {
         let mut tolerance_pct = 50.0;
         let spike = name == "spike";
         let mut seen: Vec<String> = Vec::new();
-        if !meta.input.peek(syn::token::Paren) {
-            return Err(syn::Error::new(
-                kind.span(),
-                format!("`{name}` takes its levels in parentheses: {example}"),
-            ));
-        }
+        in_parentheses(meta, kind, "levels", example)?;
         meta.parse_nested_meta(|inner| {
             let key = inner.path.get_ident().map(ToString::to_string).unwrap_or_default();
             let unknown = || {

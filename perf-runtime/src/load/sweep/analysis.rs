@@ -76,17 +76,6 @@ pub(super) fn analyse(
                 ));
             }
         }
-        // Analysed where they run (run_single, catalog::run) and, for
-        // soak, by cargo perf.
-        SweepKind::ResponseTime
-        | SweepKind::Soak
-        | SweepKind::RateLimit
-        | SweepKind::Caching
-        | SweepKind::NPlusOne
-        | SweepKind::Pool
-        | SweepKind::Timeout
-        | SweepKind::Search
-        | SweepKind::WebSocket => {}
         SweepKind::Spike => {
             let window_us = sweep.window_ns as f64 / 1e3 * scale;
             spike_recovery(
@@ -134,6 +123,9 @@ pub(super) fn analyse(
                 );
             }
         }
+        // Analysed where they run (run_single, catalog::run) and, for
+        // soak, by cargo perf.
+        _ => {}
     }
     (metrics, findings)
 }

@@ -94,19 +94,8 @@ pub(crate) fn run(
             let held = levels.iter().take_while(|l| l.missed.is_empty()).count();
             runs.swap_remove(held.saturating_sub(1))
         }
-        SweepKind::Scalability
-        | SweepKind::Volume
-        | SweepKind::Pagination
-        | SweepKind::Spike
-        | SweepKind::ResponseTime
-        | SweepKind::Soak
-        | SweepKind::RateLimit
-        | SweepKind::Caching
-        | SweepKind::NPlusOne
-        | SweepKind::Pool
-        | SweepKind::Timeout
-        | SweepKind::Search
-        | SweepKind::WebSocket => merge(&runs),
+        // The others: every level together.
+        _ => merge(&runs),
     };
     overall.workload = WorkloadSummary {
         model: "closed".to_owned(),
@@ -284,17 +273,9 @@ fn plan(sweep: &SweepOptions, scale: f64) -> Vec<Step> {
                 phase: None,
             })
             .collect(),
-        SweepKind::Volume
-        | SweepKind::Pagination
-        | SweepKind::ResponseTime
-        | SweepKind::Soak
-        | SweepKind::RateLimit
-        | SweepKind::Caching
-        | SweepKind::NPlusOne
-        | SweepKind::Pool
-        | SweepKind::Timeout
-        | SweepKind::Search
-        | SweepKind::WebSocket => sweep
+        // Volume and pagination: the same users at every level (the other
+        // kinds run elsewhere: run_single, catalog::run).
+        _ => sweep
             .levels
             .iter()
             .map(|&level| Step {
