@@ -7,15 +7,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use perf_record::record::{SCHEMA_VERSION, format_utc};
 use perf_record::{RunRecord, TestOutcome};
 
+use crate::cargo::{Workspace, feature_gated_targets, perf_targets};
 use crate::cli::{MessageFormat, PerfArgs};
-use crate::compare::{Comparison, compare};
 use crate::discover::{DiscoveredTest, Selection, discover};
 use crate::error::CliError;
-use crate::load_target::{check_loopback, prepare_servers};
 use crate::report::{self, JsonMessage};
-use crate::runner::{RunOptions, run_tests};
+use crate::run::process::{RunOptions, run_tests};
 use crate::server::ServerManager;
-use crate::workspace::{Workspace, feature_gated_targets, perf_targets};
+use crate::server::{check_loopback, prepare_servers};
+use crate::verdict::compare::{Comparison, compare};
 use crate::{DEFAULT_PROCESSES, DEFAULT_THRESHOLD_PCT, baseline, cargo, environment, exit_code};
 
 /// Runs `cargo perf` and returns the exit code; errors that stop the run
@@ -23,7 +23,7 @@ use crate::{DEFAULT_PROCESSES, DEFAULT_THRESHOLD_PCT, baseline, cargo, environme
 pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
     // Ctrl-C and SIGTERM stop the perf binary running at the moment and
     // any server, whatever the run is doing.
-    crate::server::install_signal_handler();
+    crate::interrupt::install_signal_handler();
     let json = args.message_format == MessageFormat::Json;
     // A bad target must not cost a build.
     if let Some(url) = &args.target_url {
@@ -46,10 +46,10 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
                 .to_owned(),
         ));
     }
-    if args.instructions && crate::instructions::Counter::detect().is_none() {
+    if args.instructions && crate::run::instructions::Counter::detect().is_none() {
         return Err(CliError::Usage(format!(
             "--instructions: {}",
-            crate::instructions::Counter::UNAVAILABLE
+            crate::run::instructions::Counter::UNAVAILABLE
         )));
     }
     let workspace = Workspace::load(&args.cargo)?;
@@ -81,7 +81,7 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
     };
     // And resolve the base revision before building, for the same reason.
     let base_commit = match &args.compare_ref {
-        Some(rev) => Some(crate::worktree::resolve(workspace.root(), rev)?),
+        Some(rev) => Some(crate::run::worktree::resolve(workspace.root(), rev)?),
         None => None,
     };
     let targets = perf_targets(&packages, &args.cargo)?;
@@ -161,7 +161,7 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
         options: run_options(args),
     };
     match (base_commit, baseline) {
-        (Some(commit), _) => crate::paired::run(&run, &commit),
+        (Some(commit), _) => crate::run::paired::run(&run, &commit),
         (None, baseline) => run_against_baseline(&run, baseline),
     }
 }
@@ -171,7 +171,7 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
 pub(crate) struct Prepared<'a> {
     pub(crate) args: &'a PerfArgs,
     pub(crate) workspace: &'a Workspace,
-    pub(crate) package_configs: &'a BTreeMap<String, crate::workspace::PerfConfig>,
+    pub(crate) package_configs: &'a BTreeMap<String, crate::cargo::PerfConfig>,
     pub(crate) perf_dir: &'a Path,
     pub(crate) scratch: &'a Path,
     pub(crate) binaries: &'a [cargo::PerfBinary],
@@ -374,7 +374,7 @@ fn confirm_against_baseline(
         .iter()
         .filter_map(|new| {
             let old = baseline.tests.iter().find(|t| t.id == new.id)?;
-            Some(crate::compare::compare_records(old, new))
+            Some(crate::verdict::compare::compare_records(old, new))
         })
         .flatten()
         .collect();
@@ -387,7 +387,7 @@ fn confirm_against_baseline(
 fn apply_thresholds(
     records: &mut [perf_record::TestRecord],
     selected: &[DiscoveredTest],
-    package_configs: &BTreeMap<String, crate::workspace::PerfConfig>,
+    package_configs: &BTreeMap<String, crate::cargo::PerfConfig>,
     flag: Option<f64>,
 ) {
     for record in records {

@@ -14,22 +14,15 @@ pub mod app;
 pub mod baseline;
 pub mod cargo;
 pub mod cli;
-pub mod compare;
 pub mod discover;
 pub mod environment;
 pub mod error;
-pub mod estimate;
 pub mod exit_code;
-pub mod features;
-pub mod instructions;
-pub mod load_target;
-pub mod paired;
+pub mod interrupt;
 pub mod report;
-pub mod runner;
+pub mod run;
 pub mod server;
-pub mod soak;
-pub mod workspace;
-pub mod worktree;
+pub mod verdict;
 
 /// The regression threshold when nothing else sets one, in percent.
 pub const DEFAULT_THRESHOLD_PCT: f64 = 10.0;
@@ -61,7 +54,7 @@ pub fn main() -> ExitCode {
     let result = app::run(&args);
     // After an interrupt, whatever the run made of its killed children is
     // not news: the interrupt is.
-    if server::interrupted() {
+    if interrupt::interrupted() {
         return ExitCode::from(exit_code::INTERRUPTED);
     }
     match result {

@@ -7,9 +7,9 @@ use perf_record::TestOutcome;
 use perf_record::kinds::{Change, Unit};
 use perf_record::units::format_nanos;
 
-use crate::compare::{CompareMode, Comparison, Verdict};
 use crate::discover::DiscoveredTest;
 use crate::report::display_names;
+use crate::verdict::compare::{CompareMode, Comparison, Verdict};
 
 const BOLD: &str = "\x1b[1m";
 const RED: &str = "\x1b[31;1m";

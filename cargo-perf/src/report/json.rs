@@ -4,7 +4,7 @@
 use perf_record::{ListedTest, RunRecord, TestId};
 use serde::Serialize;
 
-use crate::compare::Comparison;
+use crate::verdict::compare::Comparison;
 
 /// A line of JSON output.
 #[derive(Debug, Serialize)]

@@ -2,136 +2,16 @@
 //! waited for, watched, sampled from /proc, and always stopped (SIGTERM,
 //! then SIGKILL after a grace period), also when cargo perf is interrupted.
 
-use std::collections::BTreeMap;
 use std::io::{Read as _, Write as _};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use perf_record::load::ServerStats;
-
+use super::sampler::Sampler;
+use super::spec::{Ready, Restart, ServerSpec};
 use crate::error::CliError;
-
-/// How readiness is checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ready {
-    /// `GET path` answers 2xx.
-    Http(String),
-    /// A TCP connection is accepted.
-    Tcp,
-}
-
-/// When a fresh server is started.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Restart {
-    /// One server for the whole run.
-    PerRun,
-    /// A fresh server for each load test.
-    PerTest,
-}
-
-/// What to run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Program {
-    /// A binary of the workspace, built by cargo perf.
-    Bin(String),
-    /// Any command (program and arguments).
-    Command(Vec<String>),
-}
-
-/// `[package.metadata.perf.server]`, checked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ServerSpec {
-    /// What to run.
-    pub program: Program,
-    /// Arguments; `{port}` is replaced by the port.
-    pub args: Vec<String>,
-    /// Extra environment.
-    pub env: BTreeMap<String, String>,
-    /// How readiness is checked.
-    pub ready: Ready,
-    /// How long to wait for readiness.
-    pub startup_timeout: Duration,
-    /// SIGTERM to SIGKILL.
-    pub stop_timeout: Duration,
-    /// One server per run or per test.
-    pub restart: Restart,
-    /// A fixed port instead of a free one.
-    pub port: Option<u16>,
-    /// The directory it runs in (the package's).
-    pub dir: PathBuf,
-    /// The manifest it was configured in, for messages.
-    pub manifest: PathBuf,
-}
-
-/// Processes to stop if cargo perf is interrupted: servers and the perf
-/// binary running at the moment.
-static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
-static HANDLER: AtomicBool = AtomicBool::new(false);
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-static CLEANED_UP: AtomicBool = AtomicBool::new(false);
-
-/// Whether cargo perf was interrupted; if so, waits (a few seconds at
-/// most) until the interrupt handler has stopped every child.
-pub fn interrupted() -> bool {
-    if !INTERRUPTED.load(Ordering::SeqCst) {
-        return false;
-    }
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !CLEANED_UP.load(Ordering::SeqCst) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    true
-}
-
-/// Makes Ctrl-C and SIGTERM stop every running server before cargo perf
-/// exits (with 130, as a shell reports an interrupted command).
-pub fn install_signal_handler() {
-    if HANDLER.swap(true, Ordering::SeqCst) {
-        return;
-    }
-    let _ = ctrlc::set_handler(|| {
-        INTERRUPTED.store(true, Ordering::SeqCst);
-        let pids: Vec<u32> = RUNNING
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        for pid in &pids {
-            signal(*pid, rustix::process::Signal::TERM);
-        }
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while Instant::now() < deadline
-            && pids
-                .iter()
-                .any(|pid| Path::new(&format!("/proc/{pid}")).exists())
-        {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        for pid in &pids {
-            signal(*pid, rustix::process::Signal::KILL);
-        }
-        crate::worktree::remove_all();
-        eprintln!("\ninterrupted: stopped the server; no baseline was written");
-        CLEANED_UP.store(true, Ordering::SeqCst);
-        #[expect(
-            clippy::exit,
-            reason = "the interrupt path: servers are stopped, nothing else is pending"
-        )]
-        std::process::exit(130);
-    });
-}
-
-fn signal(pid: u32, signal: rustix::process::Signal) {
-    if let Some(pid) = i32::try_from(pid)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw)
-    {
-        let _ = rustix::process::kill_process(pid, signal);
-    }
-}
+use crate::interrupt::{forget, signal, track};
 
 /// A running server.
 pub struct ServerHandle {
@@ -201,10 +81,7 @@ impl ServerHandle {
                 None,
             )
         })?;
-        RUNNING
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(child.id());
+        track(child.id());
         let mut handle = Self {
             child,
             url: format!("http://127.0.0.1:{port}"),
@@ -297,22 +174,6 @@ impl Drop for ServerHandle {
     }
 }
 
-/// Registers a child process to be stopped if cargo perf is interrupted.
-pub fn track(pid: u32) {
-    RUNNING
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push(pid);
-}
-
-/// The child has ended: no need to stop it any more.
-pub fn forget(pid: u32) {
-    RUNNING
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .retain(|p| *p != pid);
-}
-
 fn free_port() -> Result<u16, CliError> {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .and_then(|l| l.local_addr())
@@ -350,78 +211,6 @@ pub fn server_error(message: String, log: Option<&Path>) -> CliError {
         .map(|t| format!("\n--- the end of the server's log\n{t}"))
         .unwrap_or_default();
     CliError::Server(format!("{message}{tail}"))
-}
-
-/// Samples a process's CPU and resident memory from /proc, four times a
-/// second, on a thread of its own.
-pub struct Sampler {
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<Vec<(f64, f64, u64)>>>,
-}
-
-impl Sampler {
-    fn start(pid: u32) -> Self {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        let thread = std::thread::spawn(move || {
-            let start = Instant::now();
-            let mut samples = Vec::new();
-            let mut last = (Instant::now(), cpu_ticks(pid));
-            loop {
-                std::thread::sleep(Duration::from_millis(250));
-                let now = Instant::now();
-                let (Some(ticks), Some(rss)) = (cpu_ticks(pid), rss_bytes(pid)) else {
-                    break;
-                };
-                let cpu = match last.1 {
-                    // USER_HZ is 100 on Linux: a tick per second is 1% of a core.
-                    Some(before) => {
-                        ticks.saturating_sub(before) as f64 / (now - last.0).as_secs_f64().max(1e-3)
-                    }
-                    None => 0.0,
-                };
-                samples.push(((now - start).as_secs_f64(), cpu, rss));
-                last = (now, Some(ticks));
-                if flag.load(Ordering::Relaxed) {
-                    break;
-                }
-            }
-            samples
-        });
-        Self {
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    /// Stops sampling and summarises.
-    pub fn finish(mut self) -> Option<ServerStats> {
-        self.stop.store(true, Ordering::Relaxed);
-        let samples = self.thread.take()?.join().ok()?;
-        let first = samples.first()?;
-        let last = samples.last()?;
-        Some(ServerStats {
-            cpu_pct_mean: samples.iter().map(|s| s.1).sum::<f64>() / samples.len() as f64,
-            cpu_pct_max: samples.iter().map(|s| s.1).fold(0.0, f64::max),
-            rss_start_bytes: first.2,
-            rss_end_bytes: last.2,
-            rss_peak_bytes: samples.iter().map(|s| s.2).max().unwrap_or(0),
-            samples,
-        })
-    }
-}
-
-fn cpu_ticks(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-}
-
-fn rss_bytes(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
 }
 
 /// Provides the server URL to each load test: a user-given target, or a

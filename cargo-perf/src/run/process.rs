@@ -128,7 +128,7 @@ pub fn run_tests(
         .map(|(((test, results), failure), server)| {
             let mut record = failure.unwrap_or_else(|| merge(test, results));
             record.server = server;
-            crate::soak::analyse(&mut record);
+            crate::run::soak::analyse(&mut record);
             count_instructions(&mut record, test, &binaries[test.binary], options);
             record
         })
@@ -148,15 +148,15 @@ pub(crate) fn count_instructions(
     let Some(stats) = record.stats.as_ref().filter(|_| wanted) else {
         return;
     };
-    let Some(counter) = crate::instructions::Counter::detect() else {
+    let Some(counter) = crate::run::instructions::Counter::detect() else {
         eprintln!(
             "warning: {}: {}",
             test.id,
-            crate::instructions::Counter::UNAVAILABLE
+            crate::run::instructions::Counter::UNAVAILABLE
         );
         return;
     };
-    match crate::instructions::count(
+    match crate::run::instructions::count(
         counter,
         test,
         &binary.executable,
@@ -297,7 +297,7 @@ pub(crate) fn run_process(
         .spawn()
         .map_err(failed_to_run)?;
     let pid = child.id();
-    crate::server::track(pid);
+    crate::interrupt::track(pid);
     // stdout is drained on a thread while stderr is read here, line by
     // line, for the load generator's progress.
     let stdout = child.stdout.take().map(|mut out| {
@@ -320,7 +320,7 @@ pub(crate) fn run_process(
         }
     }
     let status = child.wait();
-    crate::server::forget(pid);
+    crate::interrupt::forget(pid);
     let status = status.map_err(failed_to_run)?;
     let stdout = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
     let output = std::process::Output {

@@ -109,7 +109,8 @@ fn rss_slope(server: &ServerStats, warm_up_s: f64) -> Option<Trend> {
     }
     let line = perf_record::stats::fit_line(&points)?;
     let slope = line.slope;
-    let half = crate::estimate::t_quantile(0.975, points.len() as f64 - 2.0) * line.slope_se;
+    let half =
+        crate::verdict::estimate::t_quantile(0.975, points.len() as f64 - 2.0) * line.slope_se;
     let (first, last) = (points.first()?, points.last()?);
     let (early, late) = points.split_at(points.len() / 2);
     let grows = |half: &[(f64, f64)]| {

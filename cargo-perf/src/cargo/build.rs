@@ -9,9 +9,9 @@ use std::process::{Command, Stdio};
 
 use cargo_metadata::{Artifact, Message};
 
+use super::targets::PerfTarget;
 use crate::cli::CargoOptions;
 use crate::error::CliError;
-use crate::workspace::PerfTarget;
 
 /// The cargo to run: the one that invoked us, else `cargo` on the PATH.
 pub fn cargo_path() -> PathBuf {
@@ -116,7 +116,7 @@ fn run_cargo(args: &[String], mut on_artifact: impl FnMut(&Artifact)) -> Result<
             source,
         })?;
     // Ctrl-C stops the build too, not only cargo perf.
-    crate::server::track(child.id());
+    crate::interrupt::track(child.id());
     let mut success = false;
     if let Some(stdout) = child.stdout.take() {
         for message in Message::parse_stream(BufReader::new(stdout)) {
@@ -127,7 +127,7 @@ fn run_cargo(args: &[String], mut on_artifact: impl FnMut(&Artifact)) -> Result<
                 Err(source) => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    crate::server::forget(child.id());
+                    crate::interrupt::forget(child.id());
                     return Err(CliError::Cargo {
                         command: command_line,
                         source,
@@ -137,7 +137,7 @@ fn run_cargo(args: &[String], mut on_artifact: impl FnMut(&Artifact)) -> Result<
         }
     }
     let status = child.wait();
-    crate::server::forget(child.id());
+    crate::interrupt::forget(child.id());
     let status = status.map_err(|source| CliError::Cargo {
         command: command_line,
         source,

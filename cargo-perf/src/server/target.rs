@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::cargo;
+use crate::cargo::Workspace;
 use crate::discover::DiscoveredTest;
 use crate::error::CliError;
 use crate::server::{Program, ServerManager};
-use crate::workspace::Workspace;
 
 /// Where load tests send their requests: the user's target, or a server
 /// built and started from `[package.metadata.perf.server]`.
@@ -18,7 +18,7 @@ pub(crate) fn prepare_servers(
     target_url: Option<String>,
     allow_remote: bool,
     workspace: &Workspace,
-    configs: &BTreeMap<String, crate::workspace::PerfConfig>,
+    configs: &BTreeMap<String, crate::cargo::PerfConfig>,
     selected: &[DiscoveredTest],
     log: &Path,
 ) -> Result<ServerManager, CliError> {

@@ -1,24 +1,13 @@
-//! The workspace as `cargo metadata` describes it: which packages the
-//! user selected (as cargo would select them), their perf targets, and the
-//! `[package.metadata.perf]` configuration.
-
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+//! `[package.metadata.perf]` and `[workspace.metadata.perf]`: thresholds,
+//! the baseline directory and the server, read and checked.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use cargo_metadata::{Metadata, MetadataCommand, Package, PackageId, TargetKind};
-
-use crate::cargo::cargo_path;
-use crate::cli::CargoOptions;
 use crate::error::CliError;
-pub use crate::features::feature_gated_targets;
-use crate::features::{enabled_features, missing_features};
 use crate::server::{Program, Ready, Restart, ServerSpec};
 
-/// The runtime crate whose users have perf targets.
-pub(crate) const RUNTIME_CRATE: &str = "perf-runtime";
 /// The keys of `[package.metadata.perf]` and `[workspace.metadata.perf]`.
 const CONFIG_KEYS: &[&str] = &[
     "regression-threshold",
@@ -39,41 +28,6 @@ const SERVER_KEYS: &[&str] = &[
     "port",
 ];
 
-/// A `harness = false` target of a package that depends on perf-runtime.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct PerfTarget {
-    /// The package's id.
-    pub package_id: PackageId,
-    /// The package's name.
-    pub package: String,
-    /// The directory of the package's Cargo.toml; tests run there, as
-    /// under `cargo bench`.
-    pub manifest_dir: PathBuf,
-    /// The target's name.
-    pub name: String,
-    /// `bench` or `test`.
-    pub kind: TargetKindName,
-}
-
-/// The kinds of target a perf test can live in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum TargetKindName {
-    /// `[[bench]]`
-    Bench,
-    /// `[[test]]`
-    Test,
-}
-
-impl TargetKindName {
-    /// Cargo's flag selecting a target of this kind.
-    pub fn flag(self) -> &'static str {
-        match self {
-            Self::Bench => "--bench",
-            Self::Test => "--test",
-        }
-    }
-}
-
 /// Settings from `[package.metadata.perf]`, over `[workspace.metadata.perf]`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PerfConfig {
@@ -87,211 +41,8 @@ pub struct PerfConfig {
     pub server: Option<ServerSpec>,
 }
 
-/// The workspace and what the user selected of it.
-#[derive(Debug)]
-pub struct Workspace {
-    /// `cargo metadata` output.
-    pub metadata: Metadata,
-    /// The target directory (`--target-dir`, else cargo's).
-    pub target_dir: PathBuf,
-    /// `[workspace.metadata.perf]`.
-    pub config: PerfConfig,
-}
-
-impl Workspace {
-    /// Reads the workspace the way cargo would for the same flags.
-    pub fn load(options: &CargoOptions) -> Result<Self, CliError> {
-        let mut command = MetadataCommand::new();
-        command.cargo_path(cargo_path()).no_deps();
-        if let Some(path) = &options.manifest_path {
-            command.manifest_path(path);
-        }
-        command.other_options(options.manifest_flags());
-        let metadata = command.exec().map_err(CliError::Metadata)?;
-        let target_dir = match &options.target_dir {
-            Some(dir) => std::env::current_dir()
-                .map(|cwd| cwd.join(dir))
-                .unwrap_or_else(|_| dir.clone()),
-            None => metadata.target_directory.clone().into_std_path_buf(),
-        };
-        let root_manifest = metadata
-            .workspace_root
-            .join("Cargo.toml")
-            .into_std_path_buf();
-        let config = parse_config(
-            &metadata.workspace_metadata,
-            &root_manifest,
-            "workspace.metadata.perf",
-        )?;
-        Ok(Self {
-            metadata,
-            target_dir,
-            config,
-        })
-    }
-
-    /// The workspace's root directory.
-    pub fn root(&self) -> &Path {
-        self.metadata.workspace_root.as_std_path()
-    }
-
-    /// The members, sorted by name.
-    fn members(&self) -> Vec<&Package> {
-        let mut members = self.metadata.workspace_packages();
-        members.sort_by(|a, b| a.name.cmp(&b.name));
-        members
-    }
-
-    /// The packages cargo would build for these flags.
-    pub fn select(&self, options: &CargoOptions) -> Result<Vec<&Package>, CliError> {
-        let members = self.members();
-        if options.workspace {
-            return Ok(members
-                .into_iter()
-                .filter(|p| !options.exclude.iter().any(|e| matches_spec(p, e)))
-                .collect());
-        }
-        if !options.packages.is_empty() {
-            let mut selected = Vec::new();
-            for spec in &options.packages {
-                let found: Vec<_> = members.iter().filter(|p| matches_spec(p, spec)).collect();
-                if found.is_empty() {
-                    return Err(CliError::UnknownPackage {
-                        name: spec.clone(),
-                        members: members.iter().map(|p| p.name.to_string()).collect(),
-                    });
-                }
-                selected.extend(found.into_iter().copied());
-            }
-            selected.sort_by(|a, b| a.name.cmp(&b.name));
-            selected.dedup_by(|a, b| a.id == b.id);
-            return Ok(selected);
-        }
-        if let Some(root) = self.metadata.root_package() {
-            return Ok(vec![root]);
-        }
-        let defaults: BTreeSet<&PackageId> =
-            self.metadata.workspace_default_members.iter().collect();
-        Ok(members
-            .into_iter()
-            .filter(|p| defaults.contains(&p.id))
-            .collect())
-    }
-
-    /// The package's own perf configuration, over the workspace's.
-    pub fn package_config(&self, package: &Package) -> Result<PerfConfig, CliError> {
-        let own = parse_config(
-            &package.metadata,
-            package.manifest_path.as_std_path(),
-            "package.metadata.perf",
-        )?;
-        Ok(PerfConfig {
-            regression_threshold_pct: own
-                .regression_threshold_pct
-                .or(self.config.regression_threshold_pct),
-            baseline_dir: own
-                .baseline_dir
-                .or_else(|| self.config.baseline_dir.clone()),
-            thresholds: {
-                let mut thresholds = own.thresholds;
-                for default in &self.config.thresholds {
-                    if !thresholds.iter().any(|t| t.metric == default.metric) {
-                        thresholds.push(default.clone());
-                    }
-                }
-                thresholds
-            },
-            server: own.server.or_else(|| self.config.server.clone()),
-        })
-    }
-}
-
-/// Whether `spec` (`name` or `name@version`) names this package.
-fn matches_spec(package: &Package, spec: &str) -> bool {
-    match spec.split_once('@') {
-        Some((name, version)) => {
-            package.name.as_str() == name && package.version.to_string().starts_with(version)
-        }
-        None => package.name.as_str() == spec,
-    }
-}
-
-/// The perf targets of the selected packages: `harness = false` bench and
-/// test targets of packages that depend on perf-runtime, whose
-/// `required-features` the selected features turn on (cargo refuses to
-/// build the others by name, as `cargo bench` skips them).
-pub fn perf_targets(
-    packages: &[&Package],
-    options: &CargoOptions,
-) -> Result<Vec<PerfTarget>, CliError> {
-    let mut targets = Vec::new();
-    for package in packages {
-        if !package.dependencies.iter().any(|d| d.name == RUNTIME_CRATE) {
-            continue;
-        }
-        let manifest_path = package.manifest_path.as_std_path();
-        let no_harness = harnessless_targets(manifest_path)?;
-        let features = enabled_features(package, options);
-        for target in &package.targets {
-            if !missing_features(package, target, &features).is_empty() {
-                continue;
-            }
-            let kind = if target.kind.contains(&TargetKind::Bench) {
-                TargetKindName::Bench
-            } else if target.kind.contains(&TargetKind::Test) {
-                TargetKindName::Test
-            } else {
-                continue;
-            };
-            if no_harness.contains(&(kind, target.name.clone())) {
-                targets.push(PerfTarget {
-                    package_id: package.id.clone(),
-                    package: package.name.to_string(),
-                    manifest_dir: manifest_path
-                        .parent()
-                        .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-                    name: target.name.clone(),
-                    kind,
-                });
-            }
-        }
-    }
-    targets.sort();
-    Ok(targets)
-}
-
-/// `[[bench]]` and `[[test]]` entries with `harness = false`; cargo
-/// metadata does not report the harness setting.
-fn harnessless_targets(manifest: &Path) -> Result<BTreeSet<(TargetKindName, String)>, CliError> {
-    let text = std::fs::read_to_string(manifest).map_err(|e| CliError::Manifest {
-        path: manifest.to_path_buf(),
-        source: Box::new(e),
-    })?;
-    let value: toml::Table = toml::from_str(&text).map_err(|e| CliError::Manifest {
-        path: manifest.to_path_buf(),
-        source: Box::new(e),
-    })?;
-    let mut found = BTreeSet::new();
-    for (key, kind) in [
-        ("bench", TargetKindName::Bench),
-        ("test", TargetKindName::Test),
-    ] {
-        let Some(entries) = value.get(key).and_then(toml::Value::as_array) else {
-            continue;
-        };
-        for entry in entries {
-            let harness = entry.get("harness").and_then(toml::Value::as_bool);
-            let name = entry.get("name").and_then(toml::Value::as_str);
-            if let (Some(false), Some(name)) = (harness, name) {
-                found.insert((kind, name.to_owned()));
-            }
-        }
-    }
-    Ok(found)
-}
-
 /// Reads the `perf` table of a package's or workspace's metadata.
-fn parse_config(
+pub(crate) fn parse_config(
     metadata: &serde_json::Value,
     manifest: &Path,
     table: &str,

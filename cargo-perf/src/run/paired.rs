@@ -10,17 +10,17 @@ use perf_record::{TestId, TestKind, TestRecord, TestResult};
 
 use crate::app::{Prepared, finish, now_unix_s};
 use crate::cargo::{self, PerfBinary};
+use crate::cargo::{Workspace, perf_targets};
 use crate::cli::MessageFormat;
-use crate::compare::{
-    CompareMode, Comparison, LoadRatios, TestComparison, bench_median, load_metrics,
-};
 use crate::discover::{DiscoveredTest, discover};
 use crate::error::CliError;
-use crate::load_target::prepare_servers;
-use crate::runner::{Progress, RunOptions, merge, run_process, summary_of};
+use crate::run::process::{Progress, RunOptions, merge, run_process, summary_of};
+use crate::run::worktree::{BaseCommit, Worktree};
+use crate::server::prepare_servers;
 use crate::server::{Sampler, ServerManager};
-use crate::workspace::{Workspace, perf_targets};
-use crate::worktree::{BaseCommit, Worktree};
+use crate::verdict::compare::{
+    CompareMode, Comparison, LoadRatios, TestComparison, bench_median, load_metrics,
+};
 use crate::{DEFAULT_ROUNDS, QUICK_ROUNDS};
 
 /// One side of the comparison.
@@ -269,7 +269,7 @@ fn comparisons(
             } else {
                 let mut metrics = vec![bench_median(base, candidate, Some(&m.ratios))];
                 metrics.extend(
-                    crate::compare::compare_records(base, candidate)
+                    crate::verdict::compare::compare_records(base, candidate)
                         .into_iter()
                         .filter(|c| c.metric == "instructions"),
                 );
@@ -414,13 +414,13 @@ fn measure_pairs(
         measured.candidate =
             candidate_failed.unwrap_or_else(|| rounds_merged(pair.candidate, candidate_results));
         measured.candidate.server = candidate_server;
-        crate::runner::count_instructions(
+        crate::run::process::count_instructions(
             &mut measured.base,
             pair.base,
             &sides[0].binaries[pair.base.binary],
             &options,
         );
-        crate::runner::count_instructions(
+        crate::run::process::count_instructions(
             &mut measured.candidate,
             pair.candidate,
             &sides[1].binaries[pair.candidate.binary],

@@ -122,7 +122,7 @@ fn run_counted(
     };
     command
         .arg(executable)
-        .args(crate::runner::one_test_args(test))
+        .args(crate::run::process::one_test_args(test))
         .current_dir(manifest_dir)
         .env("CARGO_MANIFEST_DIR", manifest_dir)
         .env(env::COUNT_ITERATIONS, iterations.to_string());

@@ -3,10 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use cargo_metadata::{Package, TargetKind};
+use cargo_metadata::Package;
 
 use crate::cli::CargoOptions;
-use crate::workspace::RUNTIME_CRATE;
 
 /// The features `options` turn on in `package`: `-F` (bare, or as
 /// `package/feature`), `default` unless `--no-default-features`, and what
@@ -65,36 +64,4 @@ pub(crate) fn missing_features(
         })
         .cloned()
         .collect()
-}
-
-/// The harness-less targets of the selected packages that are left out
-/// because of their `required-features`, each with the flag that would
-/// build it: `demo's bench `catalog` (-F catalog)`.
-pub fn feature_gated_targets(packages: &[&Package], options: &CargoOptions) -> Vec<String> {
-    let mut gated = Vec::new();
-    for package in packages {
-        if !package.dependencies.iter().any(|d| d.name == RUNTIME_CRATE) {
-            continue;
-        }
-        let features = enabled_features(package, options);
-        for target in &package.targets {
-            let is_perf_kind =
-                target.kind.contains(&TargetKind::Bench) || target.kind.contains(&TargetKind::Test);
-            let missing = missing_features(package, target, &features);
-            if is_perf_kind && !missing.is_empty() {
-                gated.push(format!(
-                    "{}'s {} `{}` (-F {})",
-                    package.name,
-                    if target.kind.contains(&TargetKind::Bench) {
-                        "bench"
-                    } else {
-                        "test"
-                    },
-                    target.name,
-                    missing.join(",")
-                ));
-            }
-        }
-    }
-    gated
 }

@@ -25,7 +25,7 @@ use perf_record::{RunRecord, TestConfig, TestId, TestKind, TestRecord};
 use serde::Serialize;
 
 use crate::environment;
-use crate::estimate::{ALPHA, ChangeEstimate, Side, holm};
+use crate::verdict::estimate::{ALPHA, ChangeEstimate, Side, holm};
 
 mod load;
 

@@ -1,0 +1,89 @@
+//! Ctrl-C and SIGTERM: every child cargo perf started (servers, the perf
+//! binary running at the moment) is stopped, whatever the run is doing.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// Processes to stop if cargo perf is interrupted: servers and the perf
+/// binary running at the moment.
+static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+static HANDLER: AtomicBool = AtomicBool::new(false);
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static CLEANED_UP: AtomicBool = AtomicBool::new(false);
+
+/// Whether cargo perf was interrupted; if so, waits (a few seconds at
+/// most) until the interrupt handler has stopped every child.
+pub fn interrupted() -> bool {
+    if !INTERRUPTED.load(Ordering::SeqCst) {
+        return false;
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !CLEANED_UP.load(Ordering::SeqCst) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    true
+}
+
+/// Makes Ctrl-C and SIGTERM stop every running server before cargo perf
+/// exits (with 130, as a shell reports an interrupted command).
+pub fn install_signal_handler() {
+    if HANDLER.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let _ = ctrlc::set_handler(|| {
+        INTERRUPTED.store(true, Ordering::SeqCst);
+        let pids: Vec<u32> = RUNNING
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        for pid in &pids {
+            signal(*pid, rustix::process::Signal::TERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline
+            && pids
+                .iter()
+                .any(|pid| Path::new(&format!("/proc/{pid}")).exists())
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        for pid in &pids {
+            signal(*pid, rustix::process::Signal::KILL);
+        }
+        crate::run::worktree::remove_all();
+        eprintln!("\ninterrupted: stopped the server; no baseline was written");
+        CLEANED_UP.store(true, Ordering::SeqCst);
+        #[expect(
+            clippy::exit,
+            reason = "the interrupt path: servers are stopped, nothing else is pending"
+        )]
+        std::process::exit(130);
+    });
+}
+
+pub(crate) fn signal(pid: u32, signal: rustix::process::Signal) {
+    if let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        let _ = rustix::process::kill_process(pid, signal);
+    }
+}
+
+/// Registers a child process to be stopped if cargo perf is interrupted.
+pub fn track(pid: u32) {
+    RUNNING
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(pid);
+}
+
+/// The child has ended: no need to stop it any more.
+pub fn forget(pid: u32) {
+    RUNNING
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .retain(|p| *p != pid);
+}

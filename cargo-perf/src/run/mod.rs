@@ -1,0 +1,9 @@
+//! Measuring: the jobs of a run (a test on one side, in one process or
+//! round), run one at a time by one scheduler, and their results finished
+//! into one record per test.
+
+pub mod instructions;
+pub mod paired;
+pub mod process;
+pub mod soak;
+pub mod worktree;

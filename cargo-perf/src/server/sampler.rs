@@ -1,0 +1,80 @@
+//! The server's CPU and resident memory, sampled from /proc while a load
+//! test runs.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use perf_record::load::ServerStats;
+
+/// Samples a process's CPU and resident memory from /proc, four times a
+/// second, on a thread of its own.
+pub struct Sampler {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<Vec<(f64, f64, u64)>>>,
+}
+
+impl Sampler {
+    pub(crate) fn start(pid: u32) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let start = Instant::now();
+            let mut samples = Vec::new();
+            let mut last = (Instant::now(), cpu_ticks(pid));
+            loop {
+                std::thread::sleep(Duration::from_millis(250));
+                let now = Instant::now();
+                let (Some(ticks), Some(rss)) = (cpu_ticks(pid), rss_bytes(pid)) else {
+                    break;
+                };
+                let cpu = match last.1 {
+                    // USER_HZ is 100 on Linux: a tick per second is 1% of a core.
+                    Some(before) => {
+                        ticks.saturating_sub(before) as f64 / (now - last.0).as_secs_f64().max(1e-3)
+                    }
+                    None => 0.0,
+                };
+                samples.push(((now - start).as_secs_f64(), cpu, rss));
+                last = (now, Some(ticks));
+                if flag.load(Ordering::Relaxed) {
+                    break;
+                }
+            }
+            samples
+        });
+        Self {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops sampling and summarises.
+    pub fn finish(mut self) -> Option<ServerStats> {
+        self.stop.store(true, Ordering::Relaxed);
+        let samples = self.thread.take()?.join().ok()?;
+        let first = samples.first()?;
+        let last = samples.last()?;
+        Some(ServerStats {
+            cpu_pct_mean: samples.iter().map(|s| s.1).sum::<f64>() / samples.len() as f64,
+            cpu_pct_max: samples.iter().map(|s| s.1).fold(0.0, f64::max),
+            rss_start_bytes: first.2,
+            rss_end_bytes: last.2,
+            rss_peak_bytes: samples.iter().map(|s| s.2).max().unwrap_or(0),
+            samples,
+        })
+    }
+}
+
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
+
+fn rss_bytes(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
