@@ -5,5 +5,6 @@
 pub mod instructions;
 pub mod paired;
 pub mod process;
+pub mod progress;
 pub mod soak;
 pub mod worktree;
