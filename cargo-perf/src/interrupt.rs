@@ -1,5 +1,7 @@
 //! Ctrl-C and SIGTERM: every child cargo perf started (servers, the perf
-//! binary running at the moment) is stopped, whatever the run is doing.
+//! binary running at the moment, cargo) is stopped at once, whatever the
+//! run is doing; the run itself sees [`interrupted`] at its next step and
+//! ends through the one exit point, writing nothing.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,8 +28,9 @@ pub fn interrupted() -> bool {
     true
 }
 
-/// Makes Ctrl-C and SIGTERM stop every running server before cargo perf
-/// exits (with 130, as a shell reports an interrupted command).
+/// Makes Ctrl-C and SIGTERM stop every child; the run then ends with 130,
+/// as a shell reports an interrupted command. No exit happens here: the
+/// main thread may be writing a file, and must finish or skip it whole.
 pub fn install_signal_handler() {
     if HANDLER.swap(true, Ordering::SeqCst) {
         return;
@@ -53,13 +56,7 @@ pub fn install_signal_handler() {
             signal(*pid, rustix::process::Signal::KILL);
         }
         crate::run::worktree::remove_all();
-        eprintln!("\ninterrupted: stopped the server; no baseline was written");
         CLEANED_UP.store(true, Ordering::SeqCst);
-        #[expect(
-            clippy::exit,
-            reason = "the interrupt path: servers are stopped, nothing else is pending"
-        )]
-        std::process::exit(130);
     });
 }
 
@@ -74,10 +71,12 @@ pub(crate) fn signal(pid: u32, signal: rustix::process::Signal) {
 
 /// Registers a child process to be stopped if cargo perf is interrupted.
 pub fn track(pid: u32) {
-    RUNNING
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push(pid);
+    let mut running = RUNNING.lock().unwrap_or_else(PoisonError::into_inner);
+    // Started after the handler ran: it is stopped at once.
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        signal(pid, rustix::process::Signal::KILL);
+    }
+    running.push(pid);
 }
 
 /// The child has ended: no need to stop it any more.

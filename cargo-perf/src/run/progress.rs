@@ -4,8 +4,6 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::time::{Duration, Instant};
 
-use crate::discover::DiscoveredTest;
-
 /// Progress on stderr: a line per process, rewritten in place on a
 /// terminal.
 pub(crate) struct Progress {
@@ -59,17 +57,9 @@ impl Progress {
         }
     }
 
-    fn label(&self, step: usize, test: &DiscoveredTest, pass: u32, passes: u32) -> String {
-        let run = if passes > 1 {
-            format!(" (run {} of {passes})", pass + 1)
-        } else {
-            String::new()
-        };
-        format!("[{step}/{}] {}{run}", self.total, test.id)
-    }
-
-    pub(crate) fn start(&mut self, step: usize, test: &DiscoveredTest, pass: u32, passes: u32) {
-        self.begin(self.label(step, test, pass, passes));
+    /// How many jobs the schedule has.
+    pub(crate) fn total(&self) -> usize {
+        self.total
     }
 
     /// A process starts; `label` names it.
@@ -84,18 +74,6 @@ impl Progress {
         // A failed write to the terminal is not worth stopping the run for.
         let _ = write!(stderr, "\r\x1b[2K{:>12} {} ...", "Running", self.label);
         let _ = stderr.flush();
-    }
-
-    pub(crate) fn finish(
-        &mut self,
-        step: usize,
-        test: &DiscoveredTest,
-        pass: u32,
-        passes: u32,
-        summary: Option<String>,
-    ) {
-        self.label = self.label(step, test, pass, passes);
-        self.end(summary);
     }
 
     /// The process started by [`Self::begin`] ended.
