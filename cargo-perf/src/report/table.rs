@@ -1,6 +1,7 @@
 //! The pieces every report is drawn with: a table, colours, test names,
 //! and figures written in their units.
 
+use anstream::println;
 use perf_record::TestId;
 use perf_record::kinds::Unit;
 
