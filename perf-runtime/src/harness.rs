@@ -19,8 +19,8 @@ use perf_record::threshold::Threshold;
 use perf_record::units::format_nanos;
 use perf_record::{BenchStats, ListedTest, Listing, TestConfig, TestKind, TestOutcome, TestResult};
 
-use crate::bencher::Bencher;
-use crate::engine::{EngineConfig, Sampler, timer_resolution};
+use crate::bench::bencher::Bencher;
+use crate::bench::engine::{EngineConfig, Sampler, timer_resolution};
 use crate::registry::{PerfTestEntry, TestFn, entries};
 
 /// Warm-up time when neither the test nor the command line sets one.

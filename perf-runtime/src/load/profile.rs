@@ -52,7 +52,7 @@ pub struct LoadProfile {
     /// [`User::query`](crate::User::query).
     pub label: Option<&'static str>,
     /// What the catalogue's kinds read from the responses.
-    pub(crate) observer: Option<crate::load::observe::Observe>,
+    pub(crate) observer: Option<crate::load::http::observe::Observe>,
 }
 
 /// A named load pattern (the seeds' load-pattern table).

@@ -115,7 +115,7 @@ pub(crate) struct Session {
     id: u64,
     start: Instant,
     recorders: Mutex<Vec<Arc<Mutex<Recorder>>>>,
-    observer: Option<Arc<crate::load::observe::Observer>>,
+    observer: Option<Arc<crate::load::http::observe::Observer>>,
 }
 
 static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
@@ -130,7 +130,9 @@ impl Session {
     }
 
     /// A session whose responses `observer` reads as well.
-    pub(crate) fn observed_by(observer: Option<Arc<crate::load::observe::Observer>>) -> Arc<Self> {
+    pub(crate) fn observed_by(
+        observer: Option<Arc<crate::load::http::observe::Observer>>,
+    ) -> Arc<Self> {
         Arc::new(Self {
             id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
             start: Instant::now(),
@@ -139,7 +141,7 @@ impl Session {
         })
     }
 
-    pub(crate) fn observer(&self) -> Option<&crate::load::observe::Observer> {
+    pub(crate) fn observer(&self) -> Option<&crate::load::http::observe::Observer> {
         self.observer.as_deref()
     }
 

@@ -143,7 +143,9 @@ fn measure_load(
         Err(_) => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
     };
     if let Some(sweep) = &options.sweep {
-        return crate::load::sweep::run(run, options, sweep, scale, &target, threads, thresholds);
+        return crate::load::kinds::sweep::run(
+            run, options, sweep, scale, &target, threads, thresholds,
+        );
     }
     let profile =
         LoadProfile::resolve(options, scale).map_err(|e| format!("invalid workload: {e}"))?;

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use hyper::body::Bytes;
 use hyper::header::{HeaderName, HeaderValue};
 
-use crate::load::client::{Connection, SendError};
+use crate::load::http::client::{Connection, SendError};
+pub use crate::load::http::response::Response;
 use crate::load::recorder::{RequestRecord, Session};
-pub use crate::load::response::Response;
 
 /// A load test's result: `Err` counts as a failed iteration with its reason.
 pub type Result<T = (), E = Error> = std::result::Result<T, E>;
@@ -100,7 +100,7 @@ pub struct User {
     label: Option<&'static str>,
     /// The user's WebSocket, kept across iterations.
     #[cfg(feature = "websocket")]
-    pub(crate) socket: Option<crate::load::websocket::WebSocket>,
+    pub(crate) socket: Option<crate::load::http::websocket::WebSocket>,
     pub(crate) set_up: bool,
 }
 
@@ -227,7 +227,7 @@ impl User {
         static FALLBACK: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         self.session
             .observer()
-            .and_then(crate::load::observe::Observer::key)
+            .and_then(crate::load::http::observe::Observer::key)
             .unwrap_or_else(|| FALLBACK.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
     }
 

@@ -9,12 +9,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use hyper::body::Bytes;
 use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
 
-use crate::load::client::{Connection, SendError};
 use crate::load::engine::{self, LoadFn};
+use crate::load::http::client::{Connection, SendError};
+use crate::load::http::observe::{Keys, Observe, Observed, Observer};
+use crate::load::kinds::sweep::{level_stats, think_ms};
 use crate::load::merge::merge;
-use crate::load::observe::{Keys, Observe, Observed, Observer};
 use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
-use crate::load::sweep::{level_stats, think_ms};
 use crate::load::user::Target;
 
 mod analysis;

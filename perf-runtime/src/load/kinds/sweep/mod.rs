@@ -41,7 +41,9 @@ pub(crate) fn run(
         | SweepKind::Timeout
         | SweepKind::Search
         | SweepKind::WebSocket => {
-            return crate::load::catalog::run(load_fn, options, sweep, scale, target, threads);
+            return crate::load::kinds::catalog::run(
+                load_fn, options, sweep, scale, target, threads,
+            );
         }
         SweepKind::Stress
         | SweepKind::Scalability

@@ -8,7 +8,7 @@ use std::time::Duration;
 use perf_record::load::{LevelStats, LoadStats};
 
 use super::{BELOW_LIMIT, get};
-use crate::load::observe::Observed;
+use crate::load::http::observe::Observed;
 use crate::load::profile::SweepOptions;
 use crate::load::user::Target;
 
@@ -203,7 +203,7 @@ pub(super) fn caching(
     let validators: Vec<_> = seen
         .iter()
         .flat_map(|o| &o.validators)
-        .take(crate::load::observe::MAX_VALIDATORS)
+        .take(crate::load::http::observe::MAX_VALIDATORS)
         .collect();
     if validators.is_empty() {
         findings.push("no ETag or Last-Modified: conditional requests cannot be made".to_owned());

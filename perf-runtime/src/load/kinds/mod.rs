@@ -1,0 +1,6 @@
+//! The load-test kinds that run a series of short steps and analyse how
+//! the figures change: sweeps (stress, scalability, ...) and the
+//! catalogue's kinds (rate limit, caching, ...).
+
+pub(crate) mod catalog;
+pub(crate) mod sweep;
