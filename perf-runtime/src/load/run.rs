@@ -14,7 +14,9 @@ use perf_record::threshold::Threshold;
 use perf_record::{TestConfig, TestKind, TestOutcome, TestResult};
 
 use crate::load::engine::{self, LoadFn};
-use crate::load::profile::{LoadOptions, LoadProfile};
+use crate::load::kinds::{catalog, sweep};
+use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
+use crate::load::user::Target;
 use crate::registry::PerfTestEntry;
 
 /// Iterations of a smoke run under `cargo test`.
@@ -143,15 +145,44 @@ fn measure_load(
         Err(_) => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
     };
     if let Some(sweep) = &options.sweep {
-        return crate::load::kinds::sweep::run(
-            run, options, sweep, scale, &target, threads, thresholds,
-        );
+        return run_kind(run, options, sweep, scale, &target, threads, thresholds);
     }
     let profile =
         LoadProfile::resolve(options, scale).map_err(|e| format!("invalid workload: {e}"))?;
     let stats = engine::run(run, &profile, target, threads)
         .map_err(|e| format!("failed to start the load generator: {e}"))?;
     Ok((stats, profile.total()))
+}
+
+/// Runs a test of a step-by-step kind with its family's runner.
+fn run_kind(
+    load_fn: LoadFn,
+    options: &LoadOptions,
+    sweep: &SweepOptions,
+    scale: f64,
+    target: &Target,
+    threads: usize,
+    thresholds: &[Threshold],
+) -> Result<(LoadStats, Duration), String> {
+    match sweep.kind {
+        SweepKind::ResponseTime | SweepKind::Soak => {
+            sweep::run_single(load_fn, options, sweep, scale, target, threads)
+        }
+        SweepKind::RateLimit
+        | SweepKind::Caching
+        | SweepKind::NPlusOne
+        | SweepKind::Pool
+        | SweepKind::Timeout
+        | SweepKind::Search
+        | SweepKind::WebSocket => catalog::run(load_fn, options, sweep, scale, target, threads),
+        SweepKind::Stress
+        | SweepKind::Scalability
+        | SweepKind::Volume
+        | SweepKind::Pagination
+        | SweepKind::Spike => {
+            sweep::run(load_fn, options, sweep, scale, target, threads, thresholds)
+        }
+    }
 }
 
 fn print_load_summary(name: &str, stats: &LoadStats) {

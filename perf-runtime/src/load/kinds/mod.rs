@@ -3,4 +3,5 @@
 //! catalogue's kinds (rate limit, caching, ...).
 
 pub(crate) mod catalog;
+mod figures;
 pub(crate) mod sweep;

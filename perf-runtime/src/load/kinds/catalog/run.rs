@@ -1,0 +1,227 @@
+//! Running a catalogue test: its steps, each watched by an [`Observer`],
+//! then the kind's own analysis.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
+
+use super::caching::caching;
+use super::n_plus_one::{n_plus_one, per_request, scrape};
+use super::pool::pool;
+use super::rate_limit::{BELOW_LIMIT, discount_limited, rate_limit};
+use super::search::search;
+use super::timeout::timeout;
+use super::websocket::{round_trips_only, websocket};
+use crate::load::engine::{self, LoadFn};
+use crate::load::http::observe::{Keys, Observe, Observed, Observer};
+use crate::load::kinds::figures::{level_stats, think_ms};
+use crate::load::merge::merge;
+use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
+use crate::load::user::Target;
+
+/// One step of a catalogue test.
+struct Step {
+    /// Its name in the report (`below`, `cold`, a query), if not a level.
+    phase: Option<String>,
+    level: u64,
+    users: u32,
+    /// Open model: iterations per second, instead of users.
+    rate: Option<f64>,
+    label: Option<&'static str>,
+    ns: u64,
+}
+
+fn plan(sweep: &SweepOptions) -> Vec<Step> {
+    let step = |phase: Option<&str>, level: u64, users: u32| Step {
+        phase: phase.map(ToOwned::to_owned),
+        level,
+        users,
+        rate: None,
+        label: None,
+        ns: sweep.step_ns,
+    };
+    match sweep.kind {
+        SweepKind::RateLimit => [("below", BELOW_LIMIT), ("above", sweep.factor)]
+            .into_iter()
+            .map(|(phase, factor)| Step {
+                rate: Some(sweep.limit * factor),
+                ..step(Some(phase), 0, 1)
+            })
+            .collect(),
+        SweepKind::Caching => ["cold", "warm"]
+            .into_iter()
+            .map(|phase| step(Some(phase), 0, sweep.users))
+            .collect(),
+        SweepKind::Timeout => vec![step(Some("load"), 0, sweep.users)],
+        SweepKind::Search => sweep
+            .labels
+            .iter()
+            .zip(0..)
+            .map(|(&query, i)| Step {
+                label: Some(query),
+                ..step(Some(query), i, sweep.users)
+            })
+            .collect(),
+        SweepKind::Pool | SweepKind::WebSocket => sweep
+            .levels
+            .iter()
+            .map(|&users| step(None, users, u32::try_from(users).unwrap_or(u32::MAX)))
+            .collect(),
+        _ => sweep
+            .levels
+            .iter()
+            .map(|&level| step(None, level, sweep.users))
+            .collect(),
+    }
+}
+
+/// The first cache key of this run: different in every run, so that a
+/// server kept from an earlier run has none of them cached.
+fn key_base() -> u64 {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    (now.as_secs() % 1_000_000) * 1_000_000 + u64::from(std::process::id() % 1000) * 1000
+}
+
+/// Runs a catalogue test and returns its figures with the analysis, and
+/// how long the workload was meant to take.
+pub(crate) fn run(
+    load_fn: LoadFn,
+    options: &LoadOptions,
+    sweep: &SweepOptions,
+    scale: f64,
+    target: &Target,
+    threads: usize,
+) -> Result<(LoadStats, Duration), String> {
+    let kind = sweep.kind.name();
+    let mut runs: Vec<LoadStats> = Vec::new();
+    let mut levels: Vec<LevelStats> = Vec::new();
+    let mut seen: Vec<Observed> = Vec::new();
+    let mut total = Duration::ZERO;
+    let base = key_base();
+    let mut steps = plan(sweep);
+    if sweep.kind == SweepKind::RateLimit {
+        // A limiter's rate needs a second or so to read, whatever
+        // --duration-scale asks: at least 1 s after scaling.
+        let floor = (1e9 / scale).ceil() as u64;
+        for step in &mut steps {
+            step.ns = step.ns.max(floor);
+        }
+    }
+    for step in &steps {
+        let keys = (sweep.kind == SweepKind::Caching).then(|| match &seen.first() {
+            // Warm: round the keys the cold phase asked for.
+            Some(cold) => Keys::new(base, Some(sweep.keys.min(cold.keys_issued.max(1)))),
+            None => Keys::new(base, None),
+        });
+        let observer = Observer::new(sweep.counter_header, keys);
+        let step_options = match step.rate {
+            Some(rate) => LoadOptions {
+                rate: Some(rate),
+                duration_ns: Some(step.ns),
+                ..LoadOptions::default()
+            },
+            None => LoadOptions {
+                users: Some(step.users),
+                ramp_up_ns: Some(0),
+                hold_ns: Some(step.ns),
+                think_ns: options.think_ns,
+                ..LoadOptions::default()
+            },
+        };
+        let describe = step.phase.clone().unwrap_or_else(|| match sweep.kind {
+            SweepKind::NPlusOne => format!("{} items", step.level),
+            SweepKind::WebSocket => format!("{} connections", step.users),
+            _ => format!("{} users", step.users),
+        });
+        let mut profile = LoadProfile::resolve(&step_options, scale)
+            .map_err(|e| format!("invalid {kind} step ({describe}): {e}"))?;
+        profile.level = step.level;
+        profile.label = step.label;
+        profile.request_timeout =
+            (sweep.timeout_ns > 0).then(|| Duration::from_nanos(sweep.timeout_ns));
+        profile.observer = Some(Observe(std::sync::Arc::clone(&observer)));
+        total += profile.total();
+        eprintln!("{kind}: {describe}");
+        let before = scrape(sweep, target)?;
+        let stats = engine::run(load_fn, &profile, target.clone(), threads)
+            .map_err(|e| format!("failed to start the load generator: {e}"))?;
+        let after = scrape(sweep, target)?;
+        let mut observed = observer.observed();
+        observed.keys_issued = observer.keys.as_ref().map_or(0, Keys::issued);
+        let mut level = level_stats(step.level, step.users, &stats, Vec::new());
+        level.phase.clone_from(&step.phase);
+        if sweep.kind == SweepKind::NPlusOne {
+            level.per_request = Some(per_request(sweep, &observed, before, after, &stats)?);
+        }
+        if sweep.kind == SweepKind::WebSocket {
+            round_trips_only(&mut level, &stats);
+        }
+        levels.push(level);
+        seen.push(observed);
+        runs.push(stats);
+    }
+    let mut metrics = BTreeMap::new();
+    let mut findings = Vec::new();
+    match sweep.kind {
+        SweepKind::RateLimit => {
+            rate_limit(sweep, &levels, &seen, &runs, &mut metrics, &mut findings)
+        }
+        SweepKind::Caching => caching(&levels, &seen, target, &mut metrics, &mut findings),
+        SweepKind::NPlusOne => n_plus_one(&levels, &mut metrics, &mut findings),
+        SweepKind::Pool => pool(sweep, &levels, &mut metrics, &mut findings),
+        SweepKind::Timeout => timeout(sweep, &runs, target, &mut metrics, &mut findings),
+        SweepKind::Search => search(&levels, &mut metrics, &mut findings),
+        SweepKind::WebSocket => websocket(&levels, &seen, &mut metrics, &mut findings),
+        _ => {}
+    }
+    if sweep.kind == SweepKind::WebSocket && seen.iter().all(|o| o.sockets_attempted == 0) {
+        return Err(
+            "a websocket(...) test opened no WebSocket: call `user.websocket(\"/path\")` in it (perf-runtime's \
+             `websocket` feature)"
+                .to_owned(),
+        );
+    }
+    let mut overall = merge(&runs);
+    if sweep.kind == SweepKind::RateLimit {
+        // The 429s are what the test provokes: counted above, not as errors.
+        discount_limited(&mut overall, &seen);
+        for (level, observed) in levels.iter_mut().zip(&seen) {
+            if level.requests > 0 {
+                level.error_rate_pct = (level.error_rate_pct
+                    - observed.limited as f64 / level.requests as f64 * 100.0)
+                    .max(0.0);
+            }
+        }
+    }
+    overall.workload = WorkloadSummary {
+        model: if sweep.kind == SweepKind::RateLimit {
+            "open"
+        } else {
+            "closed"
+        }
+        .to_owned(),
+        preset: None,
+        stages: steps
+            .iter()
+            .map(|s| {
+                (
+                    s.ns as f64 / 1e9 * scale,
+                    s.rate.unwrap_or(f64::from(s.users)),
+                )
+            })
+            .collect(),
+        think_ms: think_ms(options, scale),
+        max_in_flight: None,
+    };
+    overall.sweep = Some(SweepStats {
+        kind: kind.to_owned(),
+        parameter: sweep.kind.parameter().to_owned(),
+        levels,
+        metrics,
+        findings,
+    });
+    Ok((overall, total))
+}
