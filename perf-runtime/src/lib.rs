@@ -3,6 +3,7 @@
 mod bench;
 mod harness;
 pub mod load;
+mod outcome;
 mod registry;
 
 pub use bench::Bencher;

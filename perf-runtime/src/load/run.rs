@@ -17,6 +17,7 @@ use crate::load::engine::{self, LoadFn};
 use crate::load::kinds::{catalog, sweep};
 use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
 use crate::load::user::Target;
+use crate::outcome::{append_result, panic_message};
 use crate::registry::PerfTestEntry;
 
 /// Iterations of a smoke run under `cargo test`.
@@ -73,7 +74,7 @@ pub(crate) fn run_load_entry(
         Ok(Err(message)) => (TestOutcome::Failed { message }, None, Duration::ZERO),
         Err(payload) => (
             TestOutcome::Failed {
-                message: crate::harness::panic_message(payload.as_ref()),
+                message: panic_message(payload.as_ref()),
             },
             None,
             Duration::ZERO,
@@ -100,7 +101,7 @@ pub(crate) fn run_load_entry(
             timer_resolution_ns: 0.0,
             load: stats,
         };
-        crate::harness::append_result(path, &result).map_err(|e| {
+        append_result(path, &result).map_err(|e| {
             Failed::from(format!(
                 "failed to write the result to {}: {e}",
                 path.display()
