@@ -15,9 +15,10 @@ use perf_record::load::LoadStats;
 use perf_record::protocol::env;
 use tokio::sync::Semaphore;
 
+use crate::load::http::client::Target;
 use crate::load::profile::{LoadProfile, Model};
 use crate::load::recorder::Session;
-use crate::load::user::{Target, User};
+use crate::load::user::User;
 
 /// One iteration of a virtual user, as the macro wraps the test function.
 pub type LoadFn =

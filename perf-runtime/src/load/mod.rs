@@ -1,6 +1,7 @@
 //! HTTP load tests: virtual users against a server, with HDR latency.
 
 pub(crate) mod engine;
+pub(crate) mod error;
 pub(crate) mod http;
 pub(crate) mod kinds;
 pub(crate) mod merge;
@@ -10,6 +11,8 @@ pub(crate) mod run;
 pub(crate) mod user;
 
 pub use engine::LoadFn;
+pub use error::{Error, Result};
+pub use http::response::Response;
 #[cfg(feature = "websocket")]
 pub use http::websocket::WebSocket;
-pub use user::{Error, RequestBuilder, Response, Result, User};
+pub use user::{RequestBuilder, User};

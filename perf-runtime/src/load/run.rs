@@ -14,9 +14,9 @@ use perf_record::threshold::Threshold;
 use perf_record::{TestConfig, TestKind, TestOutcome, TestResult};
 
 use crate::load::engine::{self, LoadFn};
+use crate::load::http::client::Target;
 use crate::load::kinds::{catalog, sweep};
 use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
-use crate::load::user::Target;
 use crate::outcome::{append_result, panic_message};
 use crate::registry::PerfTestEntry;
 

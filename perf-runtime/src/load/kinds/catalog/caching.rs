@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use perf_record::load::LevelStats;
 
+use crate::load::http::client::Target;
 use crate::load::http::observe::Observed;
 use crate::load::kinds::catalog::probe::get;
 use crate::load::kinds::figures::share;
-use crate::load::user::Target;
 
 pub(super) fn caching(
     levels: &[LevelStats],

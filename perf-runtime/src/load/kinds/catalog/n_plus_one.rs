@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use perf_record::load::{LevelStats, LoadStats};
 
+use crate::load::http::client::Target;
 use crate::load::http::observe::Observed;
 use crate::load::kinds::catalog::probe::get;
 use crate::load::profile::SweepOptions;
-use crate::load::user::Target;
 
 pub(super) fn n_plus_one(
     levels: &[LevelStats],

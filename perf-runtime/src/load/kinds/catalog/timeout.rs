@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use perf_record::load::LoadStats;
 
+use crate::load::http::client::Target;
 use crate::load::kinds::catalog::probe::get;
 use crate::load::kinds::figures::share;
 use crate::load::profile::SweepOptions;
-use crate::load::user::Target;
 
 /// Requests the timeout test's probe sends once the load is over.
 const PROBES: u32 = 5;
