@@ -4,6 +4,7 @@ pub(crate) mod engine;
 pub(crate) mod error;
 pub(crate) mod http;
 pub(crate) mod kinds;
+pub(crate) mod latency;
 pub(crate) mod merge;
 pub mod profile;
 pub(crate) mod recorder;
