@@ -6,14 +6,14 @@ pub(crate) mod http;
 pub(crate) mod kinds;
 pub(crate) mod latency;
 pub(crate) mod merge;
+pub(crate) mod models;
 pub mod profile;
 pub(crate) mod recorder;
 pub(crate) mod run;
 pub(crate) mod user;
 
-pub use engine::LoadFn;
 pub use error::{Error, Result};
 pub use http::response::Response;
 #[cfg(feature = "websocket")]
 pub use http::websocket::WebSocket;
-pub use user::{RequestBuilder, User};
+pub use user::{LoadFn, RequestBuilder, User};

@@ -13,10 +13,11 @@ use perf_record::protocol::{PROTOCOL_VERSION, env};
 use perf_record::threshold::Threshold;
 use perf_record::{TestConfig, TestKind, TestOutcome, TestResult};
 
-use crate::load::engine::{self, LoadFn};
-use crate::load::http::client::Target;
+use crate::load::engine;
+use crate::load::http::target::{Target, resolve_target};
 use crate::load::kinds::{catalog, sweep};
 use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
+use crate::load::user::LoadFn;
 use crate::outcome::{append_result, panic_message};
 use crate::registry::PerfTestEntry;
 
@@ -49,7 +50,7 @@ pub(crate) fn run_load_entry(
                  or run `cargo perf`, which starts the server",
             ));
         };
-        let target = engine::resolve_target(&url, allow_remote())?;
+        let target = resolve_target(&url, allow_remote())?;
         let level = options
             .sweep
             .and_then(|s| s.levels.first().copied())
@@ -124,7 +125,7 @@ fn measure_load(
          or set PERF_TARGET_URL=http://127.0.0.1:PORT"
             .to_owned()
     })?;
-    let target = engine::resolve_target(&url, allow_remote())?;
+    let target = resolve_target(&url, allow_remote())?;
     let scale = match std::env::var(env::DURATION_SCALE) {
         Ok(text) => text
             .parse::<f64>()

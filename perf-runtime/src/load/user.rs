@@ -2,6 +2,8 @@
 //! would, plus per-user state and think time.
 
 use std::any::Any;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -9,11 +11,15 @@ use hyper::body::Bytes;
 use hyper::header::{HeaderName, HeaderValue};
 
 use crate::load::error::{Error, Result};
-use crate::load::http::client::{Connection, SendError, Target};
+use crate::load::http::client::{Connection, SendError};
 use crate::load::http::response::Response;
+use crate::load::http::target::Target;
 #[cfg(feature = "websocket")]
 use crate::load::http::websocket::WebSocket;
 use crate::load::recorder::{RequestRecord, Session};
+
+/// One iteration of a virtual user, as the macro wraps the test function.
+pub type LoadFn = for<'u> fn(&'u mut User) -> Pin<Box<dyn Future<Output = Result<()>> + Send + 'u>>;
 
 /// A virtual user. Load-test functions get `&mut User` and run one
 /// iteration with it.

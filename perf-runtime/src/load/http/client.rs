@@ -14,13 +14,6 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
 /// Why a request failed, by the kinds the report counts.
-/// Where requests go: the server's address and the `Host` to send.
-#[derive(Debug, Clone)]
-pub(crate) struct Target {
-    pub(crate) addr: SocketAddr,
-    pub(crate) authority: HeaderValue,
-}
-
 #[derive(Debug)]
 pub(crate) enum SendError {
     /// No connection could be made.

@@ -5,5 +5,6 @@
 pub(crate) mod client;
 pub(crate) mod observe;
 pub(crate) mod response;
+pub(crate) mod target;
 #[cfg(feature = "websocket")]
 pub(crate) mod websocket;

@@ -14,7 +14,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 
 use crate::load::error::{Error, Result};
-use crate::load::http::client::Target;
+use crate::load::http::target::Target;
 use crate::load::recorder::{RequestRecord, Session};
 
 /// An open WebSocket; see [`User::websocket`](crate::User::websocket).

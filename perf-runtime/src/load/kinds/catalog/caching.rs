@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use perf_record::load::LevelStats;
 
-use crate::load::http::client::Target;
 use crate::load::http::observe::Observed;
+use crate::load::http::target::Target;
 use crate::load::kinds::catalog::probe::get;
 use crate::load::kinds::figures::share;
 

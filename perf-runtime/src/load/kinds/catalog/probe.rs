@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use hyper::body::Bytes;
 
-use crate::load::http::client::Target;
 use crate::load::http::client::{Connection, SendError};
+use crate::load::http::target::Target;
 
 /// A blocking GET of `path` on a fresh connection: its status and body,
 /// or why it failed.

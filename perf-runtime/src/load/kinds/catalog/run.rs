@@ -13,12 +13,13 @@ use super::rate_limit::{BELOW_LIMIT, discount_limited, rate_limit};
 use super::search::search;
 use super::timeout::timeout;
 use super::websocket::{round_trips_only, websocket};
-use crate::load::engine::{self, LoadFn};
-use crate::load::http::client::Target;
+use crate::load::engine;
 use crate::load::http::observe::{Keys, Observe, Observed, Observer};
+use crate::load::http::target::Target;
 use crate::load::kinds::figures::{level_stats, think_ms};
 use crate::load::merge::merge;
 use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
+use crate::load::user::LoadFn;
 
 /// One step of a catalogue test.
 struct Step {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use perf_record::load::LoadStats;
 
-use crate::load::http::client::Target;
+use crate::load::http::target::Target;
 use crate::load::kinds::catalog::probe::get;
 use crate::load::kinds::figures::share;
 use crate::load::profile::SweepOptions;

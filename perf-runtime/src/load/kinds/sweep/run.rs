@@ -8,11 +8,12 @@ use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
 use perf_record::threshold::Threshold;
 
 use super::analysis::analyse;
-use crate::load::engine::{self, LoadFn};
-use crate::load::http::client::Target;
+use crate::load::engine;
+use crate::load::http::target::Target;
 use crate::load::kinds::figures::{level_stats, think_ms};
 use crate::load::merge::merge;
 use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
+use crate::load::user::LoadFn;
 
 /// Runs every level of the sweep (a stress sweep stops at the first level
 /// that breaks a threshold) and returns the test's figures with the

@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use perf_record::load::{LoadStats, SweepStats};
 
-use crate::load::engine::{self, LoadFn};
-use crate::load::http::client::Target;
+use crate::load::engine;
+use crate::load::http::target::Target;
 use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
+use crate::load::user::LoadFn;
 
 /// The longest a response-time test may take, before `--duration-scale`.
 const RESPONSE_TIME_LIMIT_NS: u64 = 300_000_000_000;
