@@ -5,8 +5,6 @@
 //! `--bench` (as `cargo bench` and `cargo perf` pass it) each is measured,
 //! one at a time.
 
-use std::fs::OpenOptions;
-use std::io::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,8 +17,9 @@ use perf_record::threshold::Threshold;
 use perf_record::units::format_nanos;
 use perf_record::{BenchStats, ListedTest, Listing, TestConfig, TestKind, TestOutcome, TestResult};
 
-use crate::bencher::Bencher;
-use crate::engine::{EngineConfig, Sampler, timer_resolution};
+use crate::bench::bencher::Bencher;
+use crate::bench::engine::{EngineConfig, Sampler, timer_resolution};
+use crate::outcome::{append_result, panic_message};
 use crate::registry::{PerfTestEntry, TestFn, entries};
 
 /// Warm-up time when neither the test nor the command line sets one.
@@ -304,24 +303,6 @@ fn run_entry(
         TestOutcome::Passed => Ok(()),
         TestOutcome::Failed { message } => Err(message.into()),
     }
-}
-
-/// Results are appended as JSON lines, so a binary asked to run several
-/// tests writes all of them.
-pub(crate) fn append_result(path: &std::path::Path, result: &TestResult) -> std::io::Result<()> {
-    let mut line = serde_json::to_vec(result).map_err(std::io::Error::other)?;
-    line.push(b'\n');
-    let mut file = OpenOptions::new().create(true).append(true).open(path)?;
-    file.write_all(&line)
-}
-
-pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    let text = payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a non-string panic payload".to_owned());
-    format!("panicked: {text}")
 }
 
 fn print_summary(summary: &[(String, BenchStats)]) {

@@ -1,12 +1,12 @@
 #![doc = include_str!("../README.md")]
 
-mod bencher;
-mod engine;
+mod bench;
 mod harness;
 pub mod load;
+mod outcome;
 mod registry;
 
-pub use bencher::Bencher;
+pub use bench::Bencher;
 pub use harness::{DEFAULT_MEASUREMENT, DEFAULT_WARM_UP, QUICK_MEASUREMENT, QUICK_WARM_UP};
 pub use hyper::Method;
 #[cfg(feature = "websocket")]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use perf_record::load::{EndpointStats, LoadStats};
 
-use crate::load::recorder::merge_summaries;
+use crate::load::latency::merge_summaries;
 
 /// One result for several runs: sums, the union of the histograms, and
 /// the timelines one after the other.

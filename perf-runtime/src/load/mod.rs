@@ -1,20 +1,19 @@
 //! HTTP load tests: virtual users against a server, with HDR latency.
 
-pub(crate) mod catalog;
-pub(crate) mod client;
 pub(crate) mod engine;
+pub(crate) mod error;
+pub(crate) mod http;
+pub(crate) mod kinds;
+pub(crate) mod latency;
 pub(crate) mod merge;
-pub(crate) mod observe;
+pub(crate) mod models;
 pub mod profile;
 pub(crate) mod recorder;
-pub(crate) mod response;
 pub(crate) mod run;
-pub(crate) mod sweep;
 pub(crate) mod user;
-#[cfg(feature = "websocket")]
-pub(crate) mod websocket;
 
-pub use engine::LoadFn;
-pub use user::{Error, RequestBuilder, Response, Result, User};
+pub use error::{Error, Result};
+pub use http::response::Response;
 #[cfg(feature = "websocket")]
-pub use websocket::WebSocket;
+pub use http::websocket::WebSocket;
+pub use user::{LoadFn, RequestBuilder, User};

@@ -13,8 +13,12 @@ use perf_record::protocol::{PROTOCOL_VERSION, env};
 use perf_record::threshold::Threshold;
 use perf_record::{TestConfig, TestKind, TestOutcome, TestResult};
 
-use crate::load::engine::{self, LoadFn};
-use crate::load::profile::{LoadOptions, LoadProfile};
+use crate::load::engine;
+use crate::load::http::target::{Target, resolve_target};
+use crate::load::kinds::{catalog, sweep};
+use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
+use crate::load::user::LoadFn;
+use crate::outcome::{append_result, panic_message};
 use crate::registry::PerfTestEntry;
 
 /// Iterations of a smoke run under `cargo test`.
@@ -46,7 +50,7 @@ pub(crate) fn run_load_entry(
                  or run `cargo perf`, which starts the server",
             ));
         };
-        let target = engine::resolve_target(&url, allow_remote())?;
+        let target = resolve_target(&url, allow_remote())?;
         let level = options
             .sweep
             .and_then(|s| s.levels.first().copied())
@@ -71,7 +75,7 @@ pub(crate) fn run_load_entry(
         Ok(Err(message)) => (TestOutcome::Failed { message }, None, Duration::ZERO),
         Err(payload) => (
             TestOutcome::Failed {
-                message: crate::harness::panic_message(payload.as_ref()),
+                message: panic_message(payload.as_ref()),
             },
             None,
             Duration::ZERO,
@@ -98,7 +102,7 @@ pub(crate) fn run_load_entry(
             timer_resolution_ns: 0.0,
             load: stats,
         };
-        crate::harness::append_result(path, &result).map_err(|e| {
+        append_result(path, &result).map_err(|e| {
             Failed::from(format!(
                 "failed to write the result to {}: {e}",
                 path.display()
@@ -121,7 +125,7 @@ fn measure_load(
          or set PERF_TARGET_URL=http://127.0.0.1:PORT"
             .to_owned()
     })?;
-    let target = engine::resolve_target(&url, allow_remote())?;
+    let target = resolve_target(&url, allow_remote())?;
     let scale = match std::env::var(env::DURATION_SCALE) {
         Ok(text) => text
             .parse::<f64>()
@@ -143,13 +147,44 @@ fn measure_load(
         Err(_) => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
     };
     if let Some(sweep) = &options.sweep {
-        return crate::load::sweep::run(run, options, sweep, scale, &target, threads, thresholds);
+        return run_kind(run, options, sweep, scale, &target, threads, thresholds);
     }
     let profile =
         LoadProfile::resolve(options, scale).map_err(|e| format!("invalid workload: {e}"))?;
     let stats = engine::run(run, &profile, target, threads)
         .map_err(|e| format!("failed to start the load generator: {e}"))?;
     Ok((stats, profile.total()))
+}
+
+/// Runs a test of a step-by-step kind with its family's runner.
+fn run_kind(
+    load_fn: LoadFn,
+    options: &LoadOptions,
+    sweep: &SweepOptions,
+    scale: f64,
+    target: &Target,
+    threads: usize,
+    thresholds: &[Threshold],
+) -> Result<(LoadStats, Duration), String> {
+    match sweep.kind {
+        SweepKind::ResponseTime | SweepKind::Soak => {
+            sweep::run_single(load_fn, options, sweep, scale, target, threads)
+        }
+        SweepKind::RateLimit
+        | SweepKind::Caching
+        | SweepKind::NPlusOne
+        | SweepKind::Pool
+        | SweepKind::Timeout
+        | SweepKind::Search
+        | SweepKind::WebSocket => catalog::run(load_fn, options, sweep, scale, target, threads),
+        SweepKind::Stress
+        | SweepKind::Scalability
+        | SweepKind::Volume
+        | SweepKind::Pagination
+        | SweepKind::Spike => {
+            sweep::run(load_fn, options, sweep, scale, target, threads, thresholds)
+        }
+    }
 }
 
 fn print_load_summary(name: &str, stats: &LoadStats) {

@@ -2,86 +2,24 @@
 //! would, plus per-user state and think time.
 
 use std::any::Any;
-use std::net::SocketAddr;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hyper::body::Bytes;
 use hyper::header::{HeaderName, HeaderValue};
 
-use crate::load::client::{Connection, SendError};
+use crate::load::error::{Error, Result};
+use crate::load::http::client::{Connection, SendError};
+use crate::load::http::response::Response;
+use crate::load::http::target::Target;
+#[cfg(feature = "websocket")]
+use crate::load::http::websocket::WebSocket;
 use crate::load::recorder::{RequestRecord, Session};
-pub use crate::load::response::Response;
 
-/// A load test's result: `Err` counts as a failed iteration with its reason.
-pub type Result<T = (), E = Error> = std::result::Result<T, E>;
-
-/// Why an iteration failed. Failures are counted by kind in the report;
-/// they never panic the test.
-#[derive(Debug)]
-pub struct Error {
-    kind: &'static str,
-    message: String,
-    /// Already counted where it happened (a request or a check).
-    recorded: bool,
-}
-
-impl Error {
-    /// A failure of the user's own making, counted as kind `user`.
-    pub fn msg(message: impl Into<String>) -> Self {
-        Self {
-            kind: "user",
-            message: message.into(),
-            recorded: false,
-        }
-    }
-
-    /// The kind: `status`, `timeout`, `connect`, `io`, `check` or `user`.
-    pub fn kind(&self) -> &'static str {
-        self.kind
-    }
-
-    pub(crate) fn is_recorded(&self) -> bool {
-        self.recorded
-    }
-
-    /// A failure already counted where it happened.
-    pub(crate) fn recorded(kind: &'static str, message: String) -> Self {
-        Self {
-            kind,
-            message,
-            recorded: true,
-        }
-    }
-
-    /// A failure still to be counted.
-    #[cfg_attr(
-        not(feature = "websocket"),
-        expect(dead_code, reason = "used by the websocket feature")
-    )]
-    pub(crate) fn unrecorded(kind: &'static str, message: String) -> Self {
-        Self {
-            kind,
-            message,
-            recorded: false,
-        }
-    }
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} error: {}", self.kind, self.message)
-    }
-}
-
-impl std::error::Error for Error {}
-
-/// Where requests go.
-#[derive(Debug, Clone)]
-pub(crate) struct Target {
-    pub(crate) addr: SocketAddr,
-    pub(crate) authority: HeaderValue,
-}
+/// One iteration of a virtual user, as the macro wraps the test function.
+pub type LoadFn = for<'u> fn(&'u mut User) -> Pin<Box<dyn Future<Output = Result<()>> + Send + 'u>>;
 
 /// A virtual user. Load-test functions get `&mut User` and run one
 /// iteration with it.
@@ -100,7 +38,7 @@ pub struct User {
     label: Option<&'static str>,
     /// The user's WebSocket, kept across iterations.
     #[cfg(feature = "websocket")]
-    pub(crate) socket: Option<crate::load::websocket::WebSocket>,
+    socket: Option<WebSocket>,
     pub(crate) set_up: bool,
 }
 
@@ -129,21 +67,6 @@ impl User {
             socket: None,
             set_up: false,
         }
-    }
-
-    #[cfg(feature = "websocket")]
-    pub(crate) fn session(&self) -> &Arc<Session> {
-        &self.session
-    }
-
-    #[cfg(feature = "websocket")]
-    pub(crate) fn target(&self) -> &Target {
-        &self.target
-    }
-
-    #[cfg(feature = "websocket")]
-    pub(crate) fn timeout(&self) -> Duration {
-        self.timeout
     }
 
     /// Takes a profile's request timeout and search query.
@@ -227,7 +150,7 @@ impl User {
         static FALLBACK: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         self.session
             .observer()
-            .and_then(crate::load::observe::Observer::key)
+            .and_then(crate::load::http::observe::Observer::key)
             .unwrap_or_else(|| FALLBACK.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
     }
 
@@ -343,6 +266,31 @@ impl User {
         self.request(hyper::Method::DELETE, path).send().await
     }
 
+    /// This user's WebSocket to `path` (`/ws/echo`), opened on first use
+    /// and kept for the user's later iterations; a failed socket is
+    /// reopened on the next call. A failed handshake is a `connect` error.
+    ///
+    /// ```no_run
+    /// # use perf_runtime::{perf_test, User};
+    /// #[perf_test(websocket(connections = [1, 8, 32], step = "2s"))]
+    /// async fn echo(user: &mut User) -> perf_runtime::Result<()> {
+    ///     let reply = user.websocket("/ws/echo").await?.round_trip("ping").await?;
+    ///     assert_eq!(reply, "ping");
+    ///     Ok(())
+    /// }
+    /// # fn main() {}
+    /// ```
+    #[cfg(feature = "websocket")]
+    pub async fn websocket(&mut self, path: &str) -> Result<&mut WebSocket> {
+        let reuse = self.socket.as_ref().is_some_and(|s| s.reusable_for(path));
+        if !reuse {
+            self.socket = None;
+            let socket = WebSocket::open(&self.target, &self.session, self.timeout, path).await?;
+            self.socket = Some(socket);
+        }
+        Ok(self.socket.as_mut().expect("opened just above"))
+    }
+
     /// Any request, built step by step: `.name()`, `.header()`, `.body()`,
     /// `.json()`, then `.send().await`.
     pub fn request(&mut self, method: hyper::Method, path: &str) -> RequestBuilder<'_> {
@@ -425,24 +373,17 @@ impl RequestBuilder<'_> {
             None => user.default_name(&method, &path),
         };
         if let Some(message) = error {
-            return Err(Error {
-                kind: "user",
-                message,
-                recorded: false,
-            });
+            return Err(Error::unrecorded("user", message));
         }
         if !path.starts_with('/')
             || path
                 .bytes()
                 .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
         {
-            return Err(Error {
-                kind: "user",
-                message: format!(
-                    "invalid path `{path}`: write an absolute path such as \"/items?page=1\""
-                ),
-                recorded: false,
-            });
+            return Err(Error::unrecorded(
+                "user",
+                format!("invalid path `{path}`: write an absolute path such as \"/items?page=1\""),
+            ));
         }
         let scheduled = user.scheduled.take();
         let sent = Instant::now();
@@ -494,11 +435,7 @@ impl RequestBuilder<'_> {
             at: done,
         });
         match (result, error) {
-            (_, Some((kind, message))) => Err(Error {
-                kind,
-                message,
-                recorded: true,
-            }),
+            (_, Some((kind, message))) => Err(Error::recorded(kind, message)),
             (Ok(raw), None) => Ok(Response {
                 name,
                 status: raw.status,
@@ -507,11 +444,7 @@ impl RequestBuilder<'_> {
                 latency,
                 session: Arc::clone(&user.session),
             }),
-            (Err(_), None) => Err(Error {
-                kind: "io",
-                message: "no response".into(),
-                recorded: true,
-            }),
+            (Err(_), None) => Err(Error::recorded("io", "no response".into())),
         }
     }
 }

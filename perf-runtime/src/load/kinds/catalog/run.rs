@@ -1,28 +1,25 @@
-//! The catalogue's kinds that read more than timing: rate limits, caches,
-//! N+1 queries, connection pools, timeouts and search. Each runs a few
-//! short steps (like a sweep), watches the responses with an
-//! [`Observer`], and then says what it found.
+//! Running a catalogue test: its steps, each watched by an [`Observer`],
+//! then the kind's own analysis.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hyper::body::Bytes;
 use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
 
-use crate::load::client::{Connection, SendError};
-use crate::load::engine::{self, LoadFn};
+use super::caching::caching;
+use super::n_plus_one::{n_plus_one, per_request, scrape};
+use super::pool::pool;
+use super::rate_limit::{BELOW_LIMIT, discount_limited, rate_limit};
+use super::search::search;
+use super::timeout::timeout;
+use super::websocket::{round_trips_only, websocket};
+use crate::load::engine;
+use crate::load::http::observe::{Keys, Observe, Observed, Observer};
+use crate::load::http::target::Target;
+use crate::load::kinds::figures::{level_stats, think_ms};
 use crate::load::merge::merge;
-use crate::load::observe::{Keys, Observe, Observed, Observer};
 use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
-use crate::load::sweep::{level_stats, think_ms};
-use crate::load::user::Target;
-
-mod analysis;
-
-use analysis::{caching, n_plus_one, pool, rate_limit, search, timeout, websocket};
-
-/// Below the limit, a rate-limit test drives this share of it.
-pub(super) const BELOW_LIMIT: f64 = 0.8;
+use crate::load::user::LoadFn;
 
 /// One step of a catalogue test.
 struct Step {
@@ -228,168 +225,4 @@ pub(crate) fn run(
         findings,
     });
     Ok((overall, total))
-}
-
-/// A WebSocket level's latency: its round trips', without the handshakes.
-fn round_trips_only(level: &mut LevelStats, stats: &LoadStats) {
-    let trips = stats
-        .endpoints
-        .iter()
-        .filter(|e| e.name.starts_with("WS ") && !e.name.starts_with("WS connect "))
-        .max_by_key(|e| e.latency.count);
-    if let Some(trips) = trips {
-        level.mean_us = trips.latency.mean_us;
-        level.p50_us = trips.latency.p50_us;
-        level.p95_us = trips.latency.p95_us;
-        level.p99_us = trips.latency.p99_us;
-    }
-}
-
-/// Takes the 429s out of a result's errors.
-fn discount_limited(stats: &mut LoadStats, seen: &[Observed]) {
-    let limited: u64 = seen.iter().map(|o| o.limited).sum();
-    if stats.requests == 0 || limited == 0 {
-        return;
-    }
-    // The engine's "most requests failed" warning counted the 429s, which
-    // were answered and are in the latencies.
-    stats
-        .warnings
-        .retain(|w| !w.contains("requests failed: the latency and throughput"));
-    for endpoint in &mut stats.endpoints {
-        let of_it: u64 = seen
-            .iter()
-            .flat_map(|o| &o.limited_by_name)
-            .filter(|(name, _)| *name == endpoint.name)
-            .map(|(_, n)| n)
-            .sum();
-        endpoint.errors = endpoint.errors.saturating_sub(of_it);
-    }
-    let failed = stats.error_rate_pct / 100.0 * stats.requests as f64;
-    stats.error_rate_pct = ((failed - limited as f64) / stats.requests as f64 * 100.0).max(0.0);
-    if let Some(status) = stats.errors.get_mut("status") {
-        status.count = status.count.saturating_sub(limited);
-        status.first_messages.retain(|m| !m.ends_with(" 429"));
-        if status.count == 0 {
-            stats.errors.remove("status");
-        }
-    }
-}
-
-/// A blocking GET of `path` on a fresh connection: its status and body,
-/// or why it failed.
-pub(super) fn get(
-    target: &Target,
-    path: &str,
-    headers: &[(hyper::header::HeaderName, hyper::header::HeaderValue)],
-    timeout: Duration,
-) -> Result<(u16, Bytes), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("failed to build a tokio runtime: {e}"))?;
-    runtime.block_on(async {
-        let mut connection = Connection::new(target.addr);
-        connection
-            .send(
-                &hyper::Method::GET,
-                path,
-                &target.authority,
-                headers,
-                &Bytes::new(),
-                timeout,
-            )
-            .await
-            .map(|r| (r.status, r.body))
-            .map_err(|e| match e {
-                SendError::Timeout => format!("no answer within {timeout:?}"),
-                SendError::Connect(m) | SendError::Io(m) => m,
-            })
-    })
-}
-
-/// N+1 with `metric = "..."`: the counter's value on the server, read from
-/// its Prometheus text (the sum over its label sets).
-fn scrape(sweep: &SweepOptions, target: &Target) -> Result<Option<f64>, String> {
-    let Some((name, path)) = sweep.counter_metric else {
-        return Ok(None);
-    };
-    let (status, body) = get(target, path, &[], Duration::from_secs(5))
-        .map_err(|e| format!("cannot read the counter `{name}` from {path}: {e}"))?;
-    if status != 200 {
-        return Err(format!(
-            "cannot read the counter `{name}`: GET {path} returned {status}; give the path of the Prometheus \
-             text with `metrics_path = \"/metrics\"`"
-        ));
-    }
-    let text = String::from_utf8_lossy(&body);
-    let found = counter_value(&text, name);
-    found.map(Some).ok_or_else(|| {
-        format!("the server's {path} has no counter `{name}`; check the name (it is matched without labels)")
-    })
-}
-
-/// The sum of a counter's samples (over its label sets) in Prometheus
-/// text: `name{labels} value [timestamp]`, labels may hold spaces.
-fn counter_value(text: &str, name: &str) -> Option<f64> {
-    let mut found = None;
-    for line in text.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
-        let (series, rest) = match line.find('{') {
-            Some(open) => match line[open..].find('}') {
-                Some(close) => line.split_at(open + close + 1),
-                None => continue,
-            },
-            None => line.split_once(char::is_whitespace).unwrap_or((line, "")),
-        };
-        let bare = series.split('{').next().unwrap_or(series).trim();
-        let value = rest.split_whitespace().next().unwrap_or("");
-        if bare == name
-            && let Ok(v) = value.parse::<f64>()
-        {
-            *found.get_or_insert(0.0) += v;
-        }
-    }
-    found
-}
-
-/// Queries per request in one N+1 step.
-fn per_request(
-    sweep: &SweepOptions,
-    observed: &Observed,
-    before: Option<f64>,
-    after: Option<f64>,
-    stats: &LoadStats,
-) -> Result<f64, String> {
-    if let (Some(before), Some(after)) = (before, after) {
-        return Ok((after - before) / stats.requests.max(1) as f64);
-    }
-    let header = sweep.counter_header.unwrap_or("");
-    if observed.counter_seen == 0 {
-        return Err(format!(
-            "no response carried a number in the `{header}` header ({} responses): check the header's name, \
-             or read a Prometheus counter with `metric = \"...\"` instead",
-            observed.responses
-        ));
-    }
-    Ok(observed.counter_sum / observed.counter_seen as f64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::counter_value;
-
-    #[test]
-    fn counters_are_read_with_labels_and_timestamps() {
-        let text = "# TYPE db_queries_total counter\n\
-                    db_queries_total{table=\"a b\"} 40 1700000000000\n\
-                    db_queries_total{table=\"c\"} 2\n\
-                    db_queries_total_created 1.7e9\n\
-                    other_total 5\n";
-        assert_eq!(counter_value(text, "db_queries_total"), Some(42.0));
-        assert_eq!(
-            counter_value("db_queries_total 7 1700000000000", "db_queries_total"),
-            Some(7.0)
-        );
-        assert_eq!(counter_value(text, "missing_total"), None);
-    }
 }

@@ -13,10 +13,11 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 
+use crate::load::error::{Error, Result};
+use crate::load::http::target::Target;
 use crate::load::recorder::{RequestRecord, Session};
-use crate::load::user::{Error, Result, User};
 
-/// An open WebSocket; see [`User::websocket`].
+/// An open WebSocket; see [`User::websocket`](crate::User::websocket).
 pub struct WebSocket {
     path: String,
     name: String,
@@ -39,49 +40,33 @@ fn error(kind: &'static str, message: String) -> Error {
     Error::recorded(kind, message)
 }
 
-impl User {
-    /// This user's WebSocket to `path` (`/ws/echo`), opened on first use
-    /// and kept for the user's later iterations; a failed socket is
-    /// reopened on the next call. A failed handshake is a `connect` error.
-    ///
-    /// ```no_run
-    /// # use perf_runtime::{perf_test, User};
-    /// #[perf_test(websocket(connections = [1, 8, 32], step = "2s"))]
-    /// async fn echo(user: &mut User) -> perf_runtime::Result<()> {
-    ///     let reply = user.websocket("/ws/echo").await?.round_trip("ping").await?;
-    ///     assert_eq!(reply, "ping");
-    ///     Ok(())
-    /// }
-    /// # fn main() {}
-    /// ```
-    pub async fn websocket(&mut self, path: &str) -> Result<&mut WebSocket> {
-        let reuse = self
-            .socket
-            .as_ref()
-            .is_some_and(|s| s.path == path && !s.broken);
-        if !reuse {
-            self.socket = None;
-            let socket = self.open_websocket(path).await?;
-            self.socket = Some(socket);
-        }
-        Ok(self.socket.as_mut().expect("opened just above"))
+impl WebSocket {
+    /// Whether the user's next call for `path` can keep this socket.
+    pub(crate) fn reusable_for(&self, path: &str) -> bool {
+        self.path == path && !self.broken
     }
 
-    async fn open_websocket(&mut self, path: &str) -> Result<WebSocket> {
+    /// Opens a socket to `path` on `target`, recording the handshake in
+    /// `session` as a request.
+    pub(crate) async fn open(
+        target: &Target,
+        session: &Arc<Session>,
+        timeout: Duration,
+        path: &str,
+    ) -> Result<WebSocket> {
         let name = format!("WS connect {path}");
-        if let Some(observer) = self.session().observer() {
+        if let Some(observer) = session.observer() {
             observer.socket_attempted();
         }
         let url = format!(
             "ws://{}{path}",
-            self.target().authority.to_str().unwrap_or("127.0.0.1")
+            target.authority.to_str().unwrap_or("127.0.0.1")
         );
         let request = url.as_str().into_client_request().map_err(|e| {
             Error::unrecorded("user", format!("invalid WebSocket path `{path}`: {e}"))
         })?;
-        let timeout = self.timeout();
         let sent = Instant::now();
-        let addr = self.target().addr;
+        let addr = target.addr;
         let opened = tokio::time::timeout(timeout, async {
             let stream = TcpStream::connect(addr)
                 .await
@@ -98,7 +83,7 @@ impl User {
             ))
         });
         let done = Instant::now();
-        let session = Arc::clone(self.session());
+        let session = Arc::clone(session);
         match opened {
             Ok((stream, response)) => {
                 session.record(RequestRecord {

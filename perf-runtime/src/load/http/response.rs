@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use hyper::body::Bytes;
 
+use crate::load::error::{Error, Result};
 use crate::load::recorder::Session;
-use crate::load::user::{Error, Result};
 
 /// A response, with checks that count as failures instead of panicking.
 pub struct Response {

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::hint::black_box;
 use std::time::Instant;
 
-use crate::engine::Sampler;
+use crate::bench::engine::Sampler;
 
 /// Times a routine. A `#[perf_test]` function receives one and calls
 /// exactly one of its `iter*` methods.

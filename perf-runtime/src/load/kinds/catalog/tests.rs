@@ -1,9 +1,16 @@
 //! Each kind's analysis, on made-up levels and observations.
 
-use perf_record::load::WorkloadSummary;
+use std::collections::BTreeMap;
+use std::time::Duration;
 
-use super::*;
-use crate::load::profile::SweepKind;
+use perf_record::load::{LevelStats, LoadStats, WorkloadSummary};
+
+use super::n_plus_one::n_plus_one;
+use super::pool::pool;
+use super::rate_limit::rate_limit;
+use super::search::search;
+use crate::load::http::observe::Observed;
+use crate::load::profile::{SweepKind, SweepOptions};
 
 fn level(level: u64, p95_us: u64, error_rate_pct: f64) -> LevelStats {
     LevelStats {

@@ -1,22 +1,19 @@
-//! Sweeps: a stress, scalability, volume or pagination test runs one short
-//! closed-model step per level (users, payload bytes, page), a spike test
-//! one per phase (and per window of the time after the spike), and then
-//! reads how the figures change from step to step.
+//! Running a sweep: a stress, scalability, volume or pagination test runs
+//! one short closed-model step per level (users, payload bytes, page), a
+//! spike test one per phase (and per window of the time after the spike).
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
 use perf_record::threshold::Threshold;
 
-use crate::load::engine::{self, LoadFn};
+use super::analysis::analyse;
+use crate::load::engine;
+use crate::load::http::target::Target;
+use crate::load::kinds::figures::{level_stats, think_ms};
 use crate::load::merge::merge;
 use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
-use crate::load::user::Target;
-
-mod analysis;
-
-use analysis::analyse;
+use crate::load::user::LoadFn;
 
 /// Runs every level of the sweep (a stress sweep stops at the first level
 /// that breaks a threshold) and returns the test's figures with the
@@ -30,25 +27,6 @@ pub(crate) fn run(
     threads: usize,
     thresholds: &[Threshold],
 ) -> Result<(LoadStats, Duration), String> {
-    match sweep.kind {
-        SweepKind::ResponseTime | SweepKind::Soak => {
-            return run_single(load_fn, options, sweep, scale, target, threads);
-        }
-        SweepKind::RateLimit
-        | SweepKind::Caching
-        | SweepKind::NPlusOne
-        | SweepKind::Pool
-        | SweepKind::Timeout
-        | SweepKind::Search
-        | SweepKind::WebSocket => {
-            return crate::load::catalog::run(load_fn, options, sweep, scale, target, threads);
-        }
-        SweepKind::Stress
-        | SweepKind::Scalability
-        | SweepKind::Volume
-        | SweepKind::Pagination
-        | SweepKind::Spike => {}
-    }
     let mut runs: Vec<LoadStats> = Vec::new();
     let mut levels: Vec<LevelStats> = Vec::new();
     let mut total = Duration::ZERO;
@@ -116,94 +94,6 @@ pub(crate) fn run(
         findings,
     });
     Ok((overall, total))
-}
-
-/// A test's think time, `[min, max]` in milliseconds after
-/// `--duration-scale`, for its workload summary.
-pub(crate) fn think_ms(options: &LoadOptions, scale: f64) -> [f64; 2] {
-    let ms = |ns: u64| ns as f64 / 1e6 * scale;
-    options
-        .think_ns
-        .map_or([0.0, 0.0], |(low, high)| [ms(low), ms(high)])
-}
-
-/// The longest a response-time test may take, before `--duration-scale`.
-const RESPONSE_TIME_LIMIT_NS: u64 = 300_000_000_000;
-
-/// The kinds that are one run: a response-time test (one user, a count
-/// of requests: scaled by `--duration-scale` like a duration, at least 1)
-/// and a soak test (a warm-up and a long hold; cargo perf reads the
-/// server's memory over it, which this process cannot see).
-fn run_single(
-    load_fn: LoadFn,
-    options: &LoadOptions,
-    sweep: &SweepOptions,
-    scale: f64,
-    target: &Target,
-    threads: usize,
-) -> Result<(LoadStats, Duration), String> {
-    let mut metrics = BTreeMap::new();
-    let mut findings = Vec::new();
-    let (users, hold_ns, cap) = match sweep.kind {
-        SweepKind::ResponseTime => {
-            let requests = sweep.levels.first().copied().unwrap_or(1);
-            #[expect(
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss,
-                reason = "a positive count times a positive scale, rounded up"
-            )]
-            let scaled = ((requests as f64 * scale).ceil() as u64).max(1);
-            metrics.insert("requests".to_owned(), scaled as f64);
-            (1, RESPONSE_TIME_LIMIT_NS, Some(scaled))
-        }
-        _ => {
-            let [warm_up, hold, _] = sweep.phases_ns;
-            metrics.insert("warm_up_s".to_owned(), warm_up as f64 / 1e9 * scale);
-            (sweep.users, warm_up + hold, None)
-        }
-    };
-    let single = LoadOptions {
-        users: Some(users),
-        ramp_up_ns: Some(0),
-        hold_ns: Some(hold_ns),
-        think_ns: options.think_ns,
-        ..LoadOptions::default()
-    };
-    let mut profile = LoadProfile::resolve(&single, scale)
-        .map_err(|e| format!("invalid {} test: {e}", sweep.kind.name()))?;
-    profile.max_iterations = cap;
-    let mut stats = engine::run(load_fn, &profile, target.clone(), threads)
-        .map_err(|e| format!("failed to start the load generator: {e}"))?;
-    if let Some(cap) = cap {
-        let l = &stats.latency;
-        let ms = |us: u64| us as f64 / 1e3;
-        findings.push(format!(
-            "{} of {cap} requests from one user, one after the other: min {:.2} ms, mean {:.2} ms, p50 {:.2} ms, \
-             p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-            stats.iterations,
-            ms(l.min_us),
-            l.mean_us / 1e3,
-            ms(l.p50_us),
-            ms(l.p95_us),
-            ms(l.p99_us),
-            ms(l.max_us)
-        ));
-        if stats.iterations < cap {
-            findings.push(format!(
-                "stopped at the time limit ({} s) before all requests were sent",
-                RESPONSE_TIME_LIMIT_NS as f64 / 1e9 * scale
-            ));
-        }
-    }
-    let total = Duration::from_secs_f64(stats.duration_s);
-    stats.sweep = Some(SweepStats {
-        kind: sweep.kind.name().to_owned(),
-        parameter: sweep.kind.parameter().to_owned(),
-        levels: Vec::new(),
-        metrics,
-        findings,
-    });
-    Ok((stats, total))
 }
 
 /// One load run of a sweep.
@@ -305,26 +195,4 @@ fn missed_thresholds(thresholds: &[Threshold], stats: &LoadStats) -> Vec<String>
             format!("{} (measured {measured})", r.threshold.text)
         })
         .collect()
-}
-
-pub(crate) fn level_stats(
-    level: u64,
-    users: u32,
-    stats: &LoadStats,
-    missed: Vec<String>,
-) -> LevelStats {
-    LevelStats {
-        level,
-        users,
-        requests: stats.requests,
-        rps: stats.rps,
-        error_rate_pct: stats.error_rate_pct,
-        mean_us: stats.latency.mean_us,
-        p50_us: stats.latency.p50_us,
-        p95_us: stats.latency.p95_us,
-        p99_us: stats.latency.p99_us,
-        phase: None,
-        per_request: None,
-        missed,
-    }
 }

@@ -1,0 +1,143 @@
+//! N+1 queries: larger pages per level, with a server-side query counter
+//! per request read from a header or a Prometheus counter.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use perf_record::load::{LevelStats, LoadStats};
+
+use crate::load::http::observe::Observed;
+use crate::load::http::target::Target;
+use crate::load::kinds::catalog::probe::get;
+use crate::load::profile::SweepOptions;
+
+pub(super) fn n_plus_one(
+    levels: &[LevelStats],
+    metrics: &mut BTreeMap<String, f64>,
+    findings: &mut Vec<String>,
+) {
+    let points: Vec<(f64, f64)> = levels
+        .iter()
+        .filter_map(|l| {
+            l.per_request
+                .filter(|q| *q > 0.0 && l.level > 0)
+                .map(|q| ((l.level as f64).ln(), q.ln()))
+        })
+        .collect();
+    let (Some(first), Some(last)) = (levels.first(), levels.last()) else {
+        return;
+    };
+    let queries = |l: &LevelStats| l.per_request.unwrap_or(0.0);
+    metrics.insert("queries_per_request".to_owned(), queries(last));
+    findings.push(format!(
+        "{:.1} queries per request at {} items -> {:.1} at {} items",
+        queries(first),
+        first.level,
+        queries(last),
+        last.level
+    ));
+    let Some(line) = perf_record::stats::fit_line(&points) else {
+        findings.push(
+            "too few levels to see how the queries grow (give at least two sizes)".to_owned(),
+        );
+        return;
+    };
+    let growth = line.slope.max(0.0);
+    metrics.insert("query_growth".to_owned(), growth);
+    if growth > 0.5 {
+        findings.push(format!(
+            "the queries grow with the page (as items^{growth:.2}): one query per item, an N+1; load the items \
+             in one query (a join, or WHERE id IN (...))"
+        ));
+    } else {
+        findings.push(format!(
+            "the queries per request stay flat as the page grows (items^{growth:.2})"
+        ));
+    }
+}
+
+/// N+1 with `metric = "..."`: the counter's value on the server, read from
+/// its Prometheus text (the sum over its label sets).
+pub(super) fn scrape(sweep: &SweepOptions, target: &Target) -> Result<Option<f64>, String> {
+    let Some((name, path)) = sweep.counter_metric else {
+        return Ok(None);
+    };
+    let (status, body) = get(target, path, &[], Duration::from_secs(5))
+        .map_err(|e| format!("cannot read the counter `{name}` from {path}: {e}"))?;
+    if status != 200 {
+        return Err(format!(
+            "cannot read the counter `{name}`: GET {path} returned {status}; give the path of the Prometheus \
+             text with `metrics_path = \"/metrics\"`"
+        ));
+    }
+    let text = String::from_utf8_lossy(&body);
+    let found = counter_value(&text, name);
+    found.map(Some).ok_or_else(|| {
+        format!("the server's {path} has no counter `{name}`; check the name (it is matched without labels)")
+    })
+}
+
+/// The sum of a counter's samples (over its label sets) in Prometheus
+/// text: `name{labels} value [timestamp]`, labels may hold spaces.
+fn counter_value(text: &str, name: &str) -> Option<f64> {
+    let mut found = None;
+    for line in text.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
+        let (series, rest) = match line.find('{') {
+            Some(open) => match line[open..].find('}') {
+                Some(close) => line.split_at(open + close + 1),
+                None => continue,
+            },
+            None => line.split_once(char::is_whitespace).unwrap_or((line, "")),
+        };
+        let bare = series.split('{').next().unwrap_or(series).trim();
+        let value = rest.split_whitespace().next().unwrap_or("");
+        if bare == name
+            && let Ok(v) = value.parse::<f64>()
+        {
+            *found.get_or_insert(0.0) += v;
+        }
+    }
+    found
+}
+
+/// Queries per request in one N+1 step.
+pub(super) fn per_request(
+    sweep: &SweepOptions,
+    observed: &Observed,
+    before: Option<f64>,
+    after: Option<f64>,
+    stats: &LoadStats,
+) -> Result<f64, String> {
+    if let (Some(before), Some(after)) = (before, after) {
+        return Ok((after - before) / stats.requests.max(1) as f64);
+    }
+    let header = sweep.counter_header.unwrap_or("");
+    if observed.counter_seen == 0 {
+        return Err(format!(
+            "no response carried a number in the `{header}` header ({} responses): check the header's name, \
+             or read a Prometheus counter with `metric = \"...\"` instead",
+            observed.responses
+        ));
+    }
+    Ok(observed.counter_sum / observed.counter_seen as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counter_value;
+
+    #[test]
+    fn counters_are_read_with_labels_and_timestamps() {
+        let text = "# TYPE db_queries_total counter\n\
+                    db_queries_total{table=\"a b\"} 40 1700000000000\n\
+                    db_queries_total{table=\"c\"} 2\n\
+                    db_queries_total_created 1.7e9\n\
+                    other_total 5\n";
+        assert_eq!(counter_value(text, "db_queries_total"), Some(42.0));
+        assert_eq!(
+            counter_value("db_queries_total 7 1700000000000", "db_queries_total"),
+            Some(7.0)
+        );
+        assert_eq!(counter_value(text, "missing_total"), None);
+    }
+}

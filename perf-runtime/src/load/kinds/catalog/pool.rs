@@ -1,0 +1,61 @@
+//! Connection pool: more users per level than a pool holds; the errors
+//! and the latency knee.
+
+use std::collections::BTreeMap;
+
+use perf_record::load::LevelStats;
+
+use crate::load::profile::SweepOptions;
+
+/// A pool level whose p95 is more than this many times the first level's
+/// is past the latency knee.
+const KNEE_FACTOR: f64 = 1.5;
+
+pub(super) fn pool(
+    sweep: &SweepOptions,
+    levels: &[LevelStats],
+    metrics: &mut BTreeMap<String, f64>,
+    findings: &mut Vec<String>,
+) {
+    let Some(first) = levels.first() else { return };
+    let worst = levels.iter().map(|l| l.error_rate_pct).fold(0.0, f64::max);
+    metrics.insert("pool_error_pct".to_owned(), worst);
+    let fine = |l: &LevelStats| {
+        l.error_rate_pct <= 1.0 && l.p95_us as f64 <= first.p95_us as f64 * KNEE_FACTOR
+    };
+    let knee = levels
+        .iter()
+        .take_while(|l| fine(l))
+        .last()
+        .map_or(0, |l| l.level);
+    metrics.insert("knee_users".to_owned(), knee as f64);
+    let size = if sweep.limit > 0.0 {
+        format!(" (a pool of {})", sweep.limit)
+    } else {
+        String::new()
+    };
+    match levels.iter().find(|l| l.error_rate_pct > 1.0) {
+        Some(failing) => findings.push(format!(
+            "errors from {} users{size}: {:.1}% failed there, {worst:.1}% at worst (a pool that times \
+             requests out instead of queueing them fails this way; the errors above say what failed)",
+            failing.level, failing.error_rate_pct
+        )),
+        None => findings.push(format!("no errors up to {} users{size}", levels.last().map_or(0, |l| l.level))),
+    }
+    match levels.iter().find(|l| !fine(l)) {
+        Some(past) if knee == 0 => findings.push(format!(
+            "no knee to find: the first level, {} users, already failed {:.1}% of its requests",
+            past.level, past.error_rate_pct
+        )),
+        Some(past) => findings.push(format!(
+            "latency knee after {knee} users: p95 {:.2} ms at {} users against {:.2} ms at {}",
+            past.p95_us as f64 / 1e3,
+            past.level,
+            first.p95_us as f64 / 1e3,
+            first.level
+        )),
+        None => findings.push(
+            "no latency knee in the sweep: p95 stays within 1.5x of the first level".to_owned(),
+        ),
+    }
+}

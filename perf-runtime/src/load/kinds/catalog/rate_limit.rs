@@ -1,0 +1,121 @@
+//! Rate limit: below and above a declared limit, the 429s, what gets
+//! through, and the limit headers.
+
+use std::collections::BTreeMap;
+
+use perf_record::load::{LevelStats, LoadStats};
+
+use crate::load::http::observe::Observed;
+use crate::load::kinds::figures::share;
+use crate::load::profile::SweepOptions;
+
+/// Below the limit, a rate-limit test drives this share of it.
+pub(super) const BELOW_LIMIT: f64 = 0.8;
+
+pub(super) fn rate_limit(
+    sweep: &SweepOptions,
+    levels: &[LevelStats],
+    seen: &[Observed],
+    runs: &[LoadStats],
+    metrics: &mut BTreeMap<String, f64>,
+    findings: &mut Vec<String>,
+) {
+    let (Some(below), Some(above), Some(run)) = (seen.first(), seen.get(1), runs.get(1)) else {
+        return;
+    };
+    let limit = sweep.limit;
+    let early = share(below.limited, below.responses);
+    metrics.insert("limited_below_pct".to_owned(), early);
+    // What gets through once the limiter says no: from the first 429 on, a
+    // token bucket's burst is spent and only its rate is left. (Without any
+    // 429, everything that passed over the whole step.) 5xx are not let
+    // through: they are failures.
+    let steady = above
+        .first_limited_at
+        .zip(above.last_at)
+        .map(|(first, last)| (last - first).as_secs_f64())
+        .filter(|secs| *secs >= 0.2);
+    let through = match steady {
+        Some(secs) => above.passed_after_limit as f64 / secs,
+        None => above.passed as f64 / run.duration_s.max(1e-9),
+    };
+    let admitted = through / limit * 100.0;
+    metrics.insert("admitted_pct".to_owned(), admitted);
+    let offered = levels
+        .get(1)
+        .map_or(0.0, |l| l.requests as f64 / run.duration_s.max(1e-9));
+    findings.push(format!(
+        "at {:.0} req/s ({:.0}% of the declared {limit} req/s): {:.1}% answered 429",
+        limit * BELOW_LIMIT,
+        BELOW_LIMIT * 100.0,
+        early
+    ));
+    findings.push(format!(
+        "at {offered:.0} req/s ({:.0}x the limit): {through:.1} req/s got through once the limiter started \
+         answering 429 ({admitted:.0}% of the limit), {:.1}% answered 429",
+        sweep.factor,
+        share(above.limited, above.responses)
+    ));
+    if early > 5.0 {
+        findings.push(
+            "429s start below the declared limit: the limiter is stricter than documented"
+                .to_owned(),
+        );
+    }
+    if admitted > 120.0 {
+        findings.push(format!(
+            "{admitted:.0}% of the declared limit got through: the limiter lets more in than it promises"
+        ));
+    }
+    if above.limited == 0 {
+        // No 429 carried a header because there was none: the limit is not
+        // enforced, and the header check fails with it.
+        metrics.insert("limit_headers_pct".to_owned(), 0.0);
+        findings.push("no 429 at all above the limit: the limit is not enforced".to_owned());
+        return;
+    }
+    let with_headers = share(above.limited_with_headers, above.limited);
+    metrics.insert("limit_headers_pct".to_owned(), with_headers);
+    if above.limit_header_names.is_empty() {
+        findings.push(
+            "its 429s carry no Retry-After or RateLimit headers: clients cannot tell when to retry"
+                .to_owned(),
+        );
+    } else {
+        findings.push(format!(
+            "{with_headers:.0}% of its 429s carry limit headers ({})",
+            above.limit_header_names.join(", ")
+        ));
+    }
+}
+
+/// Takes the 429s out of a result's errors.
+pub(super) fn discount_limited(stats: &mut LoadStats, seen: &[Observed]) {
+    let limited: u64 = seen.iter().map(|o| o.limited).sum();
+    if stats.requests == 0 || limited == 0 {
+        return;
+    }
+    // The engine's "most requests failed" warning counted the 429s, which
+    // were answered and are in the latencies.
+    stats
+        .warnings
+        .retain(|w| !w.contains("requests failed: the latency and throughput"));
+    for endpoint in &mut stats.endpoints {
+        let of_it: u64 = seen
+            .iter()
+            .flat_map(|o| &o.limited_by_name)
+            .filter(|(name, _)| *name == endpoint.name)
+            .map(|(_, n)| n)
+            .sum();
+        endpoint.errors = endpoint.errors.saturating_sub(of_it);
+    }
+    let failed = stats.error_rate_pct / 100.0 * stats.requests as f64;
+    stats.error_rate_pct = ((failed - limited as f64) / stats.requests as f64 * 100.0).max(0.0);
+    if let Some(status) = stats.errors.get_mut("status") {
+        status.count = status.count.saturating_sub(limited);
+        status.first_messages.retain(|m| !m.ends_with(" 429"));
+        if status.count == 0 {
+            stats.errors.remove("status");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! Timeout: a client timeout against a slow endpoint, then a probe that
+//! the server still answers.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use perf_record::load::LoadStats;
+
+use crate::load::http::target::Target;
+use crate::load::kinds::catalog::probe::get;
+use crate::load::kinds::figures::share;
+use crate::load::profile::SweepOptions;
+
+/// Requests the timeout test's probe sends once the load is over.
+const PROBES: u32 = 5;
+
+pub(super) fn timeout(
+    sweep: &SweepOptions,
+    runs: &[LoadStats],
+    target: &Target,
+    metrics: &mut BTreeMap<String, f64>,
+    findings: &mut Vec<String>,
+) {
+    let Some(run) = runs.first() else { return };
+    let count = |kind: &str| run.errors.get(kind).map_or(0, |e| e.count);
+    let timed_out = count("timeout");
+    let of_requests = |part: u64| share(part, run.requests);
+    metrics.insert("timeout_pct".to_owned(), of_requests(timed_out));
+    let server_errors: u64 = run
+        .status_codes
+        .iter()
+        .filter(|(c, _)| **c >= 500)
+        .map(|(_, n)| n)
+        .sum();
+    let answered = run
+        .requests
+        .saturating_sub(timed_out + count("connect") + count("io"));
+    findings.push(format!(
+        "{} requests with a {:.0} ms timeout: {timed_out} timed out ({:.1}%), {answered} answered ({server_errors} \
+         with a 5xx), {} connection and {} I/O errors",
+        run.requests,
+        sweep.timeout_ns as f64 / 1e6,
+        of_requests(timed_out),
+        count("connect"),
+        count("io")
+    ));
+    let mut served = 0u32;
+    let mut last_error = String::new();
+    for _ in 0..PROBES {
+        match get(target, sweep.probe, &[], Duration::from_secs(2)) {
+            Ok(_) => served += 1,
+            Err(e) => last_error = e,
+        }
+    }
+    metrics.insert(
+        "served_after_pct".to_owned(),
+        f64::from(served) / f64::from(PROBES) * 100.0,
+    );
+    if served == PROBES {
+        findings.push(format!(
+            "afterwards the server still answers: {PROBES} of {PROBES} GET {} within 2 s",
+            sweep.probe
+        ));
+    } else {
+        findings.push(format!(
+            "afterwards the server answered {served} of {PROBES} GET {} within 2 s ({last_error}): the timed-out \
+             requests left it unable to serve",
+            sweep.probe
+        ));
+    }
+    if timed_out > 0 {
+        findings.push(
+            "requests that outlive the client's timeout: the endpoint hangs; give it a deadline of its own (and \
+             a fallback or an error) shorter than its callers'"
+                .to_owned(),
+        );
+    }
+}

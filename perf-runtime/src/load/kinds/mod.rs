@@ -1,0 +1,7 @@
+//! The load-test kinds that run a series of short steps and analyse how
+//! the figures change: sweeps (stress, scalability, ...) and the
+//! catalogue's kinds (rate limit, caching, ...).
+
+pub(crate) mod catalog;
+mod figures;
+pub(crate) mod sweep;
