@@ -149,6 +149,7 @@ mod tests {
                     line: 1,
                 },
                 thresholds: Vec::new(),
+                whole_run: false,
                 instructions: false,
             },
             binary: 0,

@@ -3,8 +3,6 @@
 
 use std::path::PathBuf;
 
-use crate::exit_code;
-
 /// Why `cargo perf` stopped before it could report.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -98,6 +96,9 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    /// Ctrl-C or SIGTERM: the run stopped its children and wrote nothing.
+    #[error("interrupted: stopped every server and perf binary; no baseline was written")]
+    Interrupted,
     /// Something else went wrong in the environment.
     #[error("{message}")]
     Io {
@@ -107,28 +108,4 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
-}
-
-impl CliError {
-    /// The documented exit code for this error.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            // cargo metadata fails on what the user gave: a manifest path
-            // that does not exist, a Cargo.toml that does not parse.
-            Self::Usage(_)
-            | Self::Git(_)
-            | Self::UnknownPackage { .. }
-            | Self::Config { .. }
-            | Self::Metadata(_) => exit_code::USAGE,
-            Self::BuildFailed => exit_code::BUILD_FAILED,
-            Self::NoPerfTargets(_) | Self::NoTestMatched(_) => exit_code::NO_TESTS,
-            Self::Baseline { .. } => exit_code::BASELINE,
-            Self::Server(_) => exit_code::SERVER_FAILED,
-            Self::Cargo { .. }
-            | Self::Manifest { .. }
-            | Self::Listing { .. }
-            | Self::Write { .. }
-            | Self::Io { .. } => exit_code::INTERNAL,
-        }
-    }
 }

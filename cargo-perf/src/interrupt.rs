@@ -1,6 +1,8 @@
 //! Ctrl-C and SIGTERM: every child cargo perf started (servers, the perf
-//! binary running at the moment) is stopped, whatever the run is doing; a
-//! server with its whole process group.
+//! binary running at the moment, cargo) is stopped at once, a server with
+//! its whole process group, whatever the run is doing; the run itself sees
+//! [`interrupted`] at its next step and ends through the one exit point,
+//! writing nothing.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -26,8 +28,9 @@ pub fn interrupted() -> bool {
     true
 }
 
-/// Makes Ctrl-C and SIGTERM stop every running server before cargo perf
-/// exits (with 130, as a shell reports an interrupted command).
+/// Makes Ctrl-C and SIGTERM stop every child; the run then ends with 130,
+/// as a shell reports an interrupted command. No exit happens here: the
+/// main thread may be writing a file, and must finish or skip it whole.
 pub fn install_signal_handler() {
     if HANDLER.swap(true, Ordering::SeqCst) {
         return;
@@ -49,13 +52,7 @@ pub fn install_signal_handler() {
             signal(*pid, rustix::process::Signal::KILL);
         }
         crate::run::worktree::remove_all();
-        eprintln!("\ninterrupted: stopped the server; no baseline was written");
         CLEANED_UP.store(true, Ordering::SeqCst);
-        #[expect(
-            clippy::exit,
-            reason = "the interrupt path: servers are stopped, nothing else is pending"
-        )]
-        std::process::exit(130);
     });
 }
 
@@ -90,10 +87,12 @@ fn to_pid(pid: u32) -> Option<rustix::process::Pid> {
 
 /// Registers a child process to be stopped if cargo perf is interrupted.
 pub fn track(pid: u32) {
-    RUNNING
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push(pid);
+    let mut running = RUNNING.lock().unwrap_or_else(PoisonError::into_inner);
+    // Started after the handler ran: it is stopped at once.
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        signal(pid, rustix::process::Signal::KILL);
+    }
+    running.push(pid);
 }
 
 /// The child has ended: no need to stop it any more.

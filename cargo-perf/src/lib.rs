@@ -35,38 +35,39 @@ pub const DEFAULT_ROUNDS: u32 = 20;
 /// Rounds with `--compare-ref --quick`.
 pub const QUICK_ROUNDS: u32 = 6;
 
-/// Parses the command line, runs, prints errors; the one place that
-/// decides the exit code.
+/// Parses the command line, runs, prints errors; the one exit point, whose
+/// code [`exit_code::decide`] chooses.
 pub fn main() -> ExitCode {
     let args = match cli::parse_from(std::env::args_os().collect()) {
         Ok(args) => args,
         Err(error) => {
             // Help and version go to stdout and are not errors.
-            let code = if error.use_stderr() {
-                exit_code::USAGE
+            let ending = if error.use_stderr() {
+                exit_code::Ending::BadFlags
             } else {
-                exit_code::SUCCESS
+                exit_code::Ending::Help
             };
             let _ = error.print();
-            return ExitCode::from(code);
+            return ExitCode::from(exit_code::decide(&ending, false));
         }
     };
     let result = app::run(&args);
     // After an interrupt, whatever the run made of its killed children is
     // not news: the interrupt is.
-    if interrupt::interrupted() {
-        return ExitCode::from(exit_code::INTERRUPTED);
-    }
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(error) => {
-            eprintln!("error: {error}");
-            let mut source = std::error::Error::source(&error);
-            while let Some(cause) = source {
-                eprintln!("  caused by: {cause}");
-                source = cause.source();
-            }
-            ExitCode::from(error.exit_code())
+    let interrupted = interrupt::interrupted();
+    let ending = match &result {
+        Ok(findings) => exit_code::Ending::Reported(*findings),
+        Err(error) => exit_code::Ending::Error(error),
+    };
+    if interrupted {
+        eprintln!("\n{}", error::CliError::Interrupted);
+    } else if let Err(error) = &result {
+        eprintln!("error: {error}");
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            eprintln!("  caused by: {cause}");
+            source = cause.source();
         }
     }
+    ExitCode::from(exit_code::decide(&ending, interrupted))
 }

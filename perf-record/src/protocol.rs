@@ -113,6 +113,11 @@ pub struct ListedTest {
     /// A load test's SLA thresholds, as declared.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thresholds: Vec<Threshold>,
+    /// Its figures come from the whole run (a catalogue kind: a sweep's
+    /// levels, a soak's memory trend), so it cannot be cut into shorter
+    /// rounds: under `--compare-ref` it runs once a side, at full length.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub whole_run: bool,
 }
 
 /// Everything a perf binary contains.

@@ -214,6 +214,7 @@ fn write_listing(entries: &[&PerfTestEntry], path: &PathBuf) -> std::io::Result<
                         .filter_map(|(metric, value)| Threshold::parse(metric, value).ok())
                         .collect(),
                 },
+                whole_run: matches!(entry.run, TestFn::Load { options, .. } if options.sweep.is_some()),
             })
             .collect(),
     };

@@ -2,9 +2,13 @@
 //! round), run one at a time by one scheduler, and their results finished
 //! into one record per test.
 
+pub mod finish;
 pub mod instructions;
+pub mod job;
+pub mod options;
 pub mod paired;
 pub mod process;
 pub mod progress;
+pub mod scheduler;
 pub mod soak;
 pub mod worktree;

@@ -10,8 +10,6 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::discover::DiscoveredTest;
-
 /// Progress on stderr: a line per process, with a live line below them on
 /// a terminal.
 pub(crate) struct Progress {
@@ -56,17 +54,9 @@ impl Progress {
         }
     }
 
-    fn label(&self, step: usize, test: &DiscoveredTest, pass: u32, passes: u32) -> String {
-        let run = if passes > 1 {
-            format!(" (run {} of {passes})", pass + 1)
-        } else {
-            String::new()
-        };
-        format!("[{step}/{}] {}{run}", self.total, test.id)
-    }
-
-    pub(crate) fn start(&mut self, step: usize, test: &DiscoveredTest, pass: u32, passes: u32) {
-        self.begin(self.label(step, test, pass, passes));
+    /// How many jobs the schedule has.
+    pub(crate) fn total(&self) -> usize {
+        self.total
     }
 
     /// A process starts; `label` names it.
@@ -77,18 +67,6 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.set_message(format!("{:>12} {} ...", "Running", self.label));
         }
-    }
-
-    pub(crate) fn finish(
-        &mut self,
-        step: usize,
-        test: &DiscoveredTest,
-        pass: u32,
-        passes: u32,
-        summary: Option<String>,
-    ) {
-        self.label = self.label(step, test, pass, passes);
-        self.end(summary);
     }
 
     /// The process started by [`Self::begin`] ended.

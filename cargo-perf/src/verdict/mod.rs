@@ -1,5 +1,8 @@
-//! Judging: each metric's change against a baseline or the base revision,
-//! its interval, and the verdict.
+//! Judging: the thresholds that apply, each metric's change against a
+//! baseline or the base revision with its interval, the verdict, and the
+//! confirming re-run.
 
 pub mod compare;
+pub mod confirm;
 pub mod estimate;
+pub mod thresholds;

@@ -227,3 +227,50 @@ fn ctrl_c_during_a_paired_run_removes_the_worktree() {
     assert_eq!(child.wait().unwrap().code(), Some(130));
     assert_eq!(worktrees(), 1, "{}", project.git(&["worktree", "list"]));
 }
+
+/// The leaky soak endpoint's `rss_growth` in a run of `mode`'s flags.
+fn leaky_soak(project: &TempProject, mode: &[&str]) -> (crate::support::Output, f64) {
+    let output = project
+        .cargo_perf()
+        .args(&["-F", "catalog", "soak_leaky"])
+        .args(&["--duration-scale", "0.5", "--message-format", "json"])
+        .args(mode)
+        .run();
+    let record = output.record();
+    let test = record
+        .tests
+        .iter()
+        .find(|t| t.id.name == "soak_leaky")
+        .unwrap_or_else(|| panic!("no soak_leaky in {record:#?}"));
+    let growth = test
+        .thresholds
+        .iter()
+        .find(|t| t.threshold.metric == "rss_growth")
+        .unwrap_or_else(|| panic!("rss_growth was not checked: {test:#?}"));
+    assert!(!growth.passed, "{growth:#?}");
+    (output, growth.value)
+}
+
+#[test]
+fn a_leaking_soak_fails_its_threshold_under_compare_ref_as_in_a_plain_run() {
+    let project = TempProject::new("demo");
+    project.git_init();
+    let (plain, plain_growth) = leaky_soak(&project, &[]);
+    plain.assert_code(11);
+    assert_eq!(plain.summary_names("thresholds_missed"), ["soak_leaky"]);
+    // Paired with the same commit: the soak runs once a side at full
+    // length, so its memory trend is measured, and the leak fails the run.
+    let (paired, paired_growth) = leaky_soak(&project, &["--compare-ref", "HEAD"]);
+    paired.assert_code(11);
+    assert_eq!(paired.summary_names("thresholds_missed"), ["soak_leaky"]);
+    assert_eq!(
+        paired.message("comparison")["comparison"]["mode"]["kind"],
+        "paired"
+    );
+    // The same leak, measured alike (the demo keeps 4 KiB a request).
+    let ratio = paired_growth / plain_growth;
+    assert!(
+        (0.5..2.0).contains(&ratio),
+        "plain {plain_growth} B/s, paired {paired_growth} B/s"
+    );
+}

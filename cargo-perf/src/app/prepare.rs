@@ -1,26 +1,27 @@
-//! One `cargo perf` run, from flags to exit code.
+//! From flags to a prepared run: the workspace read, the baseline or base
+//! revision resolved, the perf targets built and their tests selected.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use perf_record::RunRecord;
 use perf_record::record::{SCHEMA_VERSION, format_utc};
-use perf_record::{RunRecord, TestOutcome};
 
 use crate::cargo::{Workspace, feature_gated_targets, perf_targets};
 use crate::cli::{MessageFormat, PerfArgs};
 use crate::discover::{DiscoveredTest, Selection, discover};
 use crate::error::CliError;
+use crate::exit_code::Findings;
 use crate::report::{self, JsonMessage};
-use crate::run::process::{RunOptions, run_tests};
-use crate::server::ServerManager;
-use crate::server::{check_loopback, prepare_servers};
-use crate::verdict::compare::{Comparison, compare};
-use crate::{DEFAULT_PROCESSES, DEFAULT_THRESHOLD_PCT, baseline, cargo, environment, exit_code};
+use crate::run::options::RunOptions;
+use crate::server::check_loopback;
+use crate::verdict::thresholds::Thresholds;
+use crate::{DEFAULT_PROCESSES, baseline, cargo, environment};
 
-/// Runs `cargo perf` and returns the exit code; errors that stop the run
+/// Runs `cargo perf` and returns what it found; errors that stop the run
 /// early come back as `Err`.
-pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
+pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
     // Ctrl-C and SIGTERM stop the perf binary running at the moment and
     // any server, whatever the run is doing.
     crate::interrupt::install_signal_handler();
@@ -146,7 +147,7 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
         } else {
             report::print_list(&selected);
         }
-        return Ok(exit_code::SUCCESS);
+        return Ok(Findings::default());
     }
     let selected: Vec<_> = selected.into_iter().cloned().collect();
     let run = Prepared {
@@ -161,8 +162,8 @@ pub fn run(args: &PerfArgs) -> Result<u8, CliError> {
         options: run_options(args),
     };
     match (base_commit, baseline) {
-        (Some(commit), _) => crate::run::paired::run(&run, &commit),
-        (None, baseline) => run_against_baseline(&run, baseline),
+        (Some(commit), _) => super::paired::run(&run, &commit),
+        (None, baseline) => super::plain::run(&run, baseline),
     }
 }
 
@@ -193,8 +194,20 @@ impl Prepared<'_> {
         }
     }
 
-    /// Writes `latest.json`, and the baseline when `--save-baseline` asks.
+    /// The thresholds of the candidate's packages and the flag.
+    pub(crate) fn thresholds(&self) -> Thresholds<'_> {
+        Thresholds {
+            package_configs: self.package_configs,
+            flag: self.args.threshold,
+        }
+    }
+
+    /// Writes `latest.json`, and the baseline when `--save-baseline` asks;
+    /// nothing after an interrupt.
     pub(crate) fn save(&self, record: &RunRecord) -> Result<(PathBuf, Option<PathBuf>), CliError> {
+        if crate::interrupt::interrupted() {
+            return Err(CliError::Interrupted);
+        }
         let latest = self.perf_dir.join("latest.json");
         baseline::write_atomic(&latest, record)?;
         let saved = match &self.args.save_baseline {
@@ -206,17 +219,6 @@ impl Prepared<'_> {
             None => None,
         };
         Ok((latest, saved))
-    }
-
-    /// Fills in each record's effective regression threshold and checks
-    /// its SLA thresholds.
-    pub(crate) fn apply_thresholds(&self, records: &mut [perf_record::TestRecord]) {
-        apply_thresholds(
-            records,
-            self.selected,
-            self.package_configs,
-            self.args.threshold,
-        );
     }
 }
 
@@ -297,232 +299,6 @@ fn no_test_matched(args: &PerfArgs, tests: &[DiscoveredTest], gated: &[String]) 
     } else {
         format!("{what}; the tests are:\n{}{gated}", known.join("\n"))
     })
-}
-
-/// A plain run, compared with a saved baseline when `--compare` asks.
-fn run_against_baseline(
-    run: &Prepared<'_>,
-    baseline: Option<(RunRecord, PathBuf)>,
-) -> Result<u8, CliError> {
-    let args = run.args;
-    let mut servers = prepare_servers(
-        &args.cargo,
-        args.target_url.clone(),
-        args.allow_remote,
-        run.workspace,
-        run.package_configs,
-        run.selected,
-        &run.perf_dir.join("server.log"),
-    )?;
-    let started = now_unix_s();
-    let records = run_tests(
-        run.selected,
-        run.binaries,
-        &run.options,
-        run.scratch,
-        &mut servers,
-    );
-    servers.stop();
-    let mut records = records?;
-    run.apply_thresholds(&mut records);
-    let record = run.record(started, records);
-    let mut comparison = baseline
-        .as_ref()
-        .map(|(old, path)| compare(old, path, &record));
-    if let (Some(comparison), Some((old, _))) = (&mut comparison, &baseline) {
-        confirm_against_baseline(run, comparison, old, &mut servers)?;
-    }
-    let (latest, saved) = run.save(&record)?;
-    Ok(finish(
-        &record,
-        comparison.as_ref(),
-        saved.as_deref(),
-        &latest,
-        args.message_format == MessageFormat::Json,
-    ))
-}
-
-/// Runs the tests flagged as regressed once more and keeps the verdict
-/// only where the re-run finds the regression again.
-fn confirm_against_baseline(
-    run: &Prepared<'_>,
-    comparison: &mut Comparison,
-    baseline: &RunRecord,
-    servers: &mut ServerManager,
-) -> Result<(), CliError> {
-    let flagged = comparison.unconfirmed_tests();
-    if flagged.is_empty() {
-        return Ok(());
-    }
-    eprintln!(
-        "{:>12} {} flagged test(s) with a re-run: {}",
-        "Confirming",
-        flagged.len(),
-        join_ids(&flagged)
-    );
-    let tests: Vec<DiscoveredTest> = run
-        .selected
-        .iter()
-        .filter(|t| flagged.contains(&t.id))
-        .cloned()
-        .collect();
-    let records = run_tests(&tests, run.binaries, &run.options, run.scratch, servers);
-    servers.stop();
-    let mut records = records?;
-    run.apply_thresholds(&mut records);
-    let rerun: Vec<_> = records
-        .iter()
-        .filter_map(|new| {
-            let old = baseline.tests.iter().find(|t| t.id == new.id)?;
-            Some(crate::verdict::compare::compare_records(old, new))
-        })
-        .flatten()
-        .collect();
-    comparison.confirm(&rerun);
-    Ok(())
-}
-
-/// The most specific threshold wins: the test's own, then the command
-/// line, then the package's (or workspace's) configuration.
-fn apply_thresholds(
-    records: &mut [perf_record::TestRecord],
-    selected: &[DiscoveredTest],
-    package_configs: &BTreeMap<String, crate::cargo::PerfConfig>,
-    flag: Option<f64>,
-) {
-    for record in records {
-        let own = record.config.regression_threshold_pct;
-        let package = package_configs
-            .get(&record.id.package)
-            .and_then(|c| c.regression_threshold_pct);
-        record.config.regression_threshold_pct =
-            Some(own.or(flag).or(package).unwrap_or(DEFAULT_THRESHOLD_PCT));
-        // SLA thresholds: the test's own, then the package's defaults for
-        // the metrics the test does not set.
-        if let Some(load) = &record.load {
-            let mut thresholds = selected
-                .iter()
-                .find(|t| t.id == record.id)
-                .map(|t| t.listed.thresholds.clone())
-                .unwrap_or_default();
-            let defaults = package_configs
-                .get(&record.id.package)
-                .map(|c| c.thresholds.as_slice())
-                .unwrap_or_default();
-            for default in defaults {
-                // A sweep's metric (`growth`, ...) as a package default
-                // applies to the tests that measure it.
-                if default.applies_to(load)
-                    && !thresholds.iter().any(|t| t.metric == default.metric)
-                {
-                    thresholds.push(default.clone());
-                }
-            }
-            // A figure the run could not measure (a soak test's memory
-            // without a server to watch, a growth fit from one level) is
-            // not checked: the findings say why it is missing.
-            record.thresholds = thresholds
-                .iter()
-                .map(|t| t.check(load))
-                .filter(|r| !r.value.is_nan())
-                .collect();
-        }
-    }
-}
-
-/// Prints the reports and decides the exit code.
-pub(crate) fn finish(
-    record: &RunRecord,
-    comparison: Option<&Comparison>,
-    saved: Option<&std::path::Path>,
-    latest: &std::path::Path,
-    json: bool,
-) -> u8 {
-    let failed: Vec<_> = record
-        .tests
-        .iter()
-        .filter(|t| !matches!(t.outcome, TestOutcome::Passed))
-        .map(|t| &t.id)
-        .collect();
-    let regressed: Vec<_> = comparison
-        .map(Comparison::regressed_tests)
-        .unwrap_or_default();
-    let missed: Vec<_> = record
-        .tests
-        .iter()
-        .filter(|t| t.thresholds.iter().any(|r| !r.passed))
-        .map(|t| &t.id)
-        .collect();
-    let code = if !failed.is_empty() {
-        exit_code::TEST_FAILED
-    } else if !missed.is_empty() {
-        exit_code::THRESHOLD_MISSED
-    } else if !regressed.is_empty() {
-        exit_code::REGRESSION
-    } else {
-        exit_code::SUCCESS
-    };
-    if json {
-        JsonMessage::RunFinished {
-            schema_version: SCHEMA_VERSION,
-            path: latest.display().to_string(),
-            record,
-        }
-        .print();
-        if let Some(comparison) = comparison {
-            JsonMessage::Comparison {
-                schema_version: SCHEMA_VERSION,
-                comparison,
-            }
-            .print();
-        }
-        if let Some(path) = saved {
-            JsonMessage::BaselineSaved {
-                schema_version: SCHEMA_VERSION,
-                path: path.display().to_string(),
-            }
-            .print();
-        }
-        JsonMessage::Summary {
-            schema_version: SCHEMA_VERSION,
-            exit_code: code,
-            tests: record.tests.len(),
-            failed: failed.clone(),
-            thresholds_missed: missed.clone(),
-            regressed: regressed.clone(),
-        }
-        .print();
-    } else {
-        report::print_run(record);
-        if let Some(comparison) = comparison {
-            report::print_comparison(comparison);
-        }
-        if let Some(path) = saved {
-            report::print_saved(path);
-        }
-    }
-    if !failed.is_empty() {
-        eprintln!(
-            "error: {} perf test(s) failed: {}",
-            failed.len(),
-            join_ids(&failed)
-        );
-    }
-    if !missed.is_empty() {
-        eprintln!(
-            "error: {} load test(s) missed an SLA threshold: {}",
-            missed.len(),
-            join_ids(&missed)
-        );
-    }
-    if !regressed.is_empty() {
-        eprintln!(
-            "error: {} perf test(s) regressed beyond their threshold: {}",
-            regressed.len(),
-            join_ids(&regressed)
-        );
-    }
-    code
 }
 
 /// The duration scale of load tests under `--quick`.

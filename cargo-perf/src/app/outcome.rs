@@ -1,0 +1,101 @@
+//! The end of a run that reached its report: the report printed (human
+//! or JSON), the errors named, and what it found for the exit code.
+
+use perf_record::record::SCHEMA_VERSION;
+use perf_record::{RunRecord, TestOutcome};
+
+use super::prepare::join_ids;
+use crate::exit_code::{self, Ending, Findings};
+use crate::report::{self, JsonMessage};
+use crate::verdict::compare::Comparison;
+
+/// Prints the reports and says what the run found.
+pub(crate) fn finish(
+    record: &RunRecord,
+    comparison: Option<&Comparison>,
+    saved: Option<&std::path::Path>,
+    latest: &std::path::Path,
+    json: bool,
+) -> Findings {
+    let failed: Vec<_> = record
+        .tests
+        .iter()
+        .filter(|t| !matches!(t.outcome, TestOutcome::Passed))
+        .map(|t| &t.id)
+        .collect();
+    let regressed: Vec<_> = comparison
+        .map(Comparison::regressed_tests)
+        .unwrap_or_default();
+    let missed: Vec<_> = record
+        .tests
+        .iter()
+        .filter(|t| t.thresholds.iter().any(|r| !r.passed))
+        .map(|t| &t.id)
+        .collect();
+    let findings = Findings {
+        failed: !failed.is_empty(),
+        missed: !missed.is_empty(),
+        regressed: !regressed.is_empty(),
+    };
+    if json {
+        JsonMessage::RunFinished {
+            schema_version: SCHEMA_VERSION,
+            path: latest.display().to_string(),
+            record,
+        }
+        .print();
+        if let Some(comparison) = comparison {
+            JsonMessage::Comparison {
+                schema_version: SCHEMA_VERSION,
+                comparison,
+            }
+            .print();
+        }
+        if let Some(path) = saved {
+            JsonMessage::BaselineSaved {
+                schema_version: SCHEMA_VERSION,
+                path: path.display().to_string(),
+            }
+            .print();
+        }
+        JsonMessage::Summary {
+            schema_version: SCHEMA_VERSION,
+            exit_code: exit_code::decide(&Ending::Reported(findings), false),
+            tests: record.tests.len(),
+            failed: failed.clone(),
+            thresholds_missed: missed.clone(),
+            regressed: regressed.clone(),
+        }
+        .print();
+    } else {
+        report::print_run(record);
+        if let Some(comparison) = comparison {
+            report::print_comparison(comparison);
+        }
+        if let Some(path) = saved {
+            report::print_saved(path);
+        }
+    }
+    if !failed.is_empty() {
+        eprintln!(
+            "error: {} perf test(s) failed: {}",
+            failed.len(),
+            join_ids(&failed)
+        );
+    }
+    if !missed.is_empty() {
+        eprintln!(
+            "error: {} load test(s) missed an SLA threshold: {}",
+            missed.len(),
+            join_ids(&missed)
+        );
+    }
+    if !regressed.is_empty() {
+        eprintln!(
+            "error: {} perf test(s) regressed beyond their threshold: {}",
+            regressed.len(),
+            join_ids(&regressed)
+        );
+    }
+    findings
+}

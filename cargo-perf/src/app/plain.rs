@@ -1,0 +1,85 @@
+//! A plain run, compared with a saved baseline when `--compare` asks: the
+//! candidate's tests in a plain schedule, and the flagged ones once more.
+
+use std::path::PathBuf;
+
+use perf_record::RunRecord;
+
+use super::outcome::finish;
+use super::prepare::{Prepared, now_unix_s};
+use crate::cli::MessageFormat;
+use crate::error::CliError;
+use crate::exit_code::Findings;
+use crate::run::finish::finish_all;
+use crate::run::job::{self, Job};
+use crate::run::scheduler::{SideRun, run_jobs};
+use crate::server::prepare_servers;
+use crate::verdict::compare::{compare, compare_records};
+use crate::verdict::confirm::confirm;
+
+/// Runs the selected tests, compares them with `baseline` if given, and
+/// reports.
+pub(crate) fn run(
+    run: &Prepared<'_>,
+    baseline: Option<(RunRecord, PathBuf)>,
+) -> Result<Findings, CliError> {
+    let args = run.args;
+    let servers = prepare_servers(
+        &args.cargo,
+        args.target_url.clone(),
+        args.allow_remote,
+        run.workspace,
+        run.package_configs,
+        run.selected,
+        &run.perf_dir.join("server.log"),
+    )?;
+    let mut sides = [SideRun {
+        binaries: run.binaries,
+        tests: run.selected,
+        servers,
+    }];
+    let started = now_unix_s();
+    let jobs = job::plain(run.selected, &run.options);
+    let records = measure(run, &jobs, &mut sides, "")?;
+    let record = run.record(started, records);
+    let mut comparison = baseline
+        .as_ref()
+        .map(|(old, path)| compare(old, path, &record));
+    if let (Some(comparison), Some((old, _))) = (&mut comparison, &baseline) {
+        confirm(comparison, "a re-run", |flagged| {
+            let again = job::only(&jobs, run.selected, flagged);
+            let records = measure(run, &again, &mut sides, "confirm-")?;
+            Ok(records
+                .iter()
+                .filter_map(|new| {
+                    let old = old.tests.iter().find(|t| t.id == new.id)?;
+                    Some(compare_records(old, new))
+                })
+                .flatten()
+                .collect())
+        })?;
+    }
+    let (latest, saved) = run.save(&record)?;
+    Ok(finish(
+        &record,
+        comparison.as_ref(),
+        saved.as_deref(),
+        &latest,
+        args.message_format == MessageFormat::Json,
+    ))
+}
+
+/// Runs `jobs` on the candidate and finishes the record of each test that
+/// ran.
+fn measure(
+    run: &Prepared<'_>,
+    jobs: &[Job],
+    sides: &mut [SideRun<'_>; 1],
+    tag: &str,
+) -> Result<Vec<perf_record::TestRecord>, CliError> {
+    let measured = run_jobs(jobs, sides, run.scratch, tag)?;
+    let thresholds = run.thresholds();
+    let [candidate] = <[_; 1]>::try_from(finish_all(measured, &[(run.selected, &thresholds)]))
+        .unwrap_or_else(|_| [Vec::new()]);
+    Ok(candidate.into_iter().flatten().collect())
+}

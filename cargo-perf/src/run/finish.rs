@@ -1,0 +1,172 @@
+//! One function finishes a test's record, whatever schedule measured it:
+//! the processes or rounds merged, the soak analysis, instruction counts
+//! and the thresholds.
+
+use perf_record::load::LoadStats;
+use perf_record::{BenchStats, TestConfig, TestOutcome, TestRecord, TestResult};
+
+use super::scheduler::Measured;
+use crate::discover::DiscoveredTest;
+use crate::verdict::thresholds::Thresholds;
+
+/// The record of `test` from what its jobs measured on one side.
+pub(crate) fn finish(
+    test: &DiscoveredTest,
+    measured: Measured,
+    thresholds: &Thresholds<'_>,
+) -> TestRecord {
+    let Measured {
+        results,
+        failure,
+        server,
+        instructions,
+    } = measured;
+    let mut record = failure.unwrap_or_else(|| {
+        let loads: Vec<LoadStats> = results.iter().filter_map(|(_, r)| r.load.clone()).collect();
+        let mut record = merge(test, results.into_iter().map(|(_, r)| r).collect());
+        if let Some(load) = aggregate_load(loads) {
+            record.load = Some(load);
+        }
+        record
+    });
+    record.server = server;
+    super::soak::analyse(&mut record);
+    if record.stats.is_some() {
+        record.instructions = instructions;
+    }
+    thresholds.apply(&mut record, test);
+    record
+}
+
+/// One record from the processes that measured a test: the samples are
+/// pooled, and each process's median is kept to show their spread.
+fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
+    let processes = u32::try_from(results.len()).unwrap_or(u32::MAX);
+    let mut samples = Vec::new();
+    let mut process_medians = Vec::new();
+    let mut iterations = 0;
+    let mut config = None;
+    let mut resolution = 0.0_f64;
+    let mut kind = test.listed.kind;
+    let mut load = None;
+    for result in results {
+        load = load.or(result.load);
+        if let Some(stats) = &result.stats {
+            process_medians.push(stats.median_ns);
+            iterations += stats.iterations;
+        }
+        samples.extend(result.samples_ns);
+        resolution = resolution.max(result.timer_resolution_ns);
+        kind = result.kind;
+        let config = config.get_or_insert_with(|| TestConfig {
+            warm_up_ns: 0,
+            measurement_ns: 0,
+            ..result.config.clone()
+        });
+        config.warm_up_ns += result.config.warm_up_ns;
+        config.measurement_ns += result.config.measurement_ns;
+    }
+    let mut config = config.unwrap_or(TestConfig {
+        warm_up_ns: 0,
+        measurement_ns: 0,
+        quick: false,
+        processes: 0,
+        regression_threshold_pct: None,
+    });
+    config.processes = processes;
+    let first_batch = samples.len().max(1);
+    let stats =
+        BenchStats::from_samples(&samples, iterations / first_batch as u64).map(|mut stats| {
+            stats.iterations = iterations;
+            stats
+        });
+    TestRecord {
+        id: test.id.clone(),
+        kind,
+        config,
+        outcome: TestOutcome::Passed,
+        stats,
+        samples_ns: samples,
+        process_medians_ns: process_medians,
+        timer_resolution_ns: resolution,
+        load,
+        server: None,
+        thresholds: Vec::new(),
+        instructions: None,
+    }
+}
+
+/// One load test's rounds as one: requests, errors and time summed, rps
+/// and every percentile the median over the rounds. The serialized
+/// histograms stay the first round's (a warning says so).
+fn aggregate_load(
+    rounds: Vec<perf_record::load::LoadStats>,
+) -> Option<perf_record::load::LoadStats> {
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values.get(values.len() / 2).copied().unwrap_or(0.0)
+    };
+    let median_u64 = |pick: &dyn Fn(&perf_record::load::LoadStats) -> u64| {
+        median(rounds.iter().map(|r| pick(r) as f64).collect()) as u64
+    };
+    let first = rounds.first()?.clone();
+    if rounds.len() == 1 {
+        return Some(first);
+    }
+    let requests: u64 = rounds.iter().map(|r| r.requests).sum();
+    let errors: f64 = rounds
+        .iter()
+        .map(|r| r.error_rate_pct / 100.0 * r.requests as f64)
+        .sum();
+    let mut load = first;
+    load.requests = requests;
+    load.iterations = rounds.iter().map(|r| r.iterations).sum();
+    load.duration_s = rounds.iter().map(|r| r.duration_s).sum();
+    load.error_rate_pct = if requests > 0 {
+        errors / requests as f64 * 100.0
+    } else {
+        0.0
+    };
+    load.rps = median(rounds.iter().map(|r| r.rps).collect());
+    let latency = &mut load.latency;
+    latency.count = rounds.iter().map(|r| r.latency.count).sum();
+    latency.min_us = rounds.iter().map(|r| r.latency.min_us).min().unwrap_or(0);
+    latency.max_us = rounds.iter().map(|r| r.latency.max_us).max().unwrap_or(0);
+    latency.mean_us = median(rounds.iter().map(|r| r.latency.mean_us).collect());
+    latency.p50_us = median_u64(&|r| r.latency.p50_us);
+    latency.p90_us = median_u64(&|r| r.latency.p90_us);
+    latency.p95_us = median_u64(&|r| r.latency.p95_us);
+    latency.p99_us = median_u64(&|r| r.latency.p99_us);
+    latency.p999_us = median_u64(&|r| r.latency.p999_us);
+    load.late_iterations = rounds.iter().map(|r| r.late_iterations).sum();
+    load.dropped_iterations = rounds.iter().map(|r| r.dropped_iterations).sum();
+    load.generator_cpu_s = rounds.iter().map(|r| r.generator_cpu_s).sum();
+    load.warnings.push(format!(
+        "{} paired rounds: rps and percentiles are the median over the rounds, requests and errors their sum; \
+         the serialized histograms and the time series are the first round's",
+        rounds.len()
+    ));
+    Some(load)
+}
+
+/// Finishes every test that ran on each side: `measured[side][test]`, with
+/// each side's tests and thresholds. A test none of whose jobs ran (one
+/// left out of a re-run) has no record.
+pub(crate) fn finish_all(
+    measured: Vec<Vec<Measured>>,
+    sides: &[(&[DiscoveredTest], &Thresholds<'_>)],
+) -> Vec<Vec<Option<TestRecord>>> {
+    measured
+        .into_iter()
+        .zip(sides)
+        .map(|(side, (tests, thresholds))| {
+            side.into_iter()
+                .zip(tests.iter())
+                .map(|(measured, test)| {
+                    let ran = !measured.results.is_empty() || measured.failure.is_some();
+                    ran.then(|| finish(test, measured, thresholds))
+                })
+                .collect()
+        })
+        .collect()
+}

@@ -1,0 +1,24 @@
+//! How the tests are to be measured: the flags that reach every job.
+
+use std::time::Duration;
+
+/// How the tests are to be measured.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// `--quick`.
+    pub quick: bool,
+    /// `--warm-up-time`.
+    pub warm_up: Option<Duration>,
+    /// `--measurement-time`.
+    pub measurement: Option<Duration>,
+    /// Processes each test's measurement is split over (`--processes`).
+    pub processes: u32,
+    /// `--duration-scale`: multiplies every load-test duration.
+    pub duration_scale: Option<f64>,
+    /// `--allow-remote`: the binaries may load a non-loopback target.
+    pub allow_remote: bool,
+    /// `--verbose`: show the binaries' output.
+    pub verbose: bool,
+    /// `--instructions`: count instructions for every benchmark.
+    pub instructions: bool,
+}

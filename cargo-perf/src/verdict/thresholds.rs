@@ -1,0 +1,57 @@
+//! Which thresholds apply to a test: its regression threshold (the test's
+//! own, then the flag, then the package's) and its SLA thresholds, checked
+//! against what it measured.
+
+use std::collections::BTreeMap;
+
+use perf_record::TestRecord;
+
+use crate::DEFAULT_THRESHOLD_PCT;
+use crate::cargo::PerfConfig;
+use crate::discover::DiscoveredTest;
+
+/// What one side of a run configures: the packages' settings and the
+/// `--threshold` flag.
+pub(crate) struct Thresholds<'a> {
+    /// Each package's `[package.metadata.perf]`, by package name.
+    pub(crate) package_configs: &'a BTreeMap<String, PerfConfig>,
+    /// `--threshold`, in percent.
+    pub(crate) flag: Option<f64>,
+}
+
+impl Thresholds<'_> {
+    /// Fills in the record's effective regression threshold and checks its
+    /// SLA thresholds. The most specific wins: the test's own, then the
+    /// command line, then the package's (or workspace's) configuration.
+    pub(crate) fn apply(&self, record: &mut TestRecord, test: &DiscoveredTest) {
+        let package = self.package_configs.get(&record.id.package);
+        let own = record.config.regression_threshold_pct;
+        record.config.regression_threshold_pct = Some(
+            own.or(self.flag)
+                .or(package.and_then(|c| c.regression_threshold_pct))
+                .unwrap_or(DEFAULT_THRESHOLD_PCT),
+        );
+        let Some(load) = &record.load else {
+            return;
+        };
+        // SLA thresholds: the test's own, then the package's defaults for
+        // the metrics the test does not set.
+        let mut thresholds = test.listed.thresholds.clone();
+        let defaults = package.map(|c| c.thresholds.as_slice()).unwrap_or_default();
+        for default in defaults {
+            // A sweep's metric (`growth`, ...) as a package default applies
+            // to the tests that measure it.
+            if default.applies_to(load) && !thresholds.iter().any(|t| t.metric == default.metric) {
+                thresholds.push(default.clone());
+            }
+        }
+        // A figure the run could not measure (a soak test's memory without
+        // a server to watch, a growth fit from one level) is not checked:
+        // the findings say why it is missing.
+        record.thresholds = thresholds
+            .iter()
+            .map(|t| t.check(load))
+            .filter(|r| !r.value.is_nan())
+            .collect();
+    }
+}
