@@ -8,9 +8,12 @@ use crate::protocol::{TestConfig, TestKind, TestOutcome};
 use crate::stats::BenchStats;
 use crate::threshold::ThresholdResult;
 
-/// Version of the run record and baseline schema. Readers refuse newer
-/// versions rather than misreading them.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the run record and baseline schema, and of the JSON
+/// messages. Readers refuse newer versions rather than misreading them.
+/// Version 2 renamed the comparison's `baseline_ns`/`current_ns` (which
+/// hold each metric's own unit) to `baseline_value`/`current_value`; the
+/// record itself did not change, so version 1 baselines load as they are.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Identifies a test across runs.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -239,5 +242,12 @@ mod tests {
         };
         let text = serde_json::to_string(&record).unwrap();
         assert_eq!(RunRecord::from_json(&text).unwrap(), record);
+        // A baseline saved by schema 1 still loads.
+        let old = text.replace(
+            &format!("\"schema_version\":{SCHEMA_VERSION}"),
+            "\"schema_version\":1",
+        );
+        assert_ne!(old, text);
+        assert_eq!(RunRecord::from_json(&old).unwrap().schema_version, 1);
     }
 }

@@ -6,5 +6,6 @@ mod outcome;
 mod paired;
 mod plain;
 mod prepare;
+mod prepared;
 
 pub use prepare::run;

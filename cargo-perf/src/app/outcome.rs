@@ -4,7 +4,7 @@
 use perf_record::record::SCHEMA_VERSION;
 use perf_record::{RunRecord, TestOutcome};
 
-use super::prepare::join_ids;
+use super::prepared::join_ids;
 use crate::exit_code::{self, Ending, Findings};
 use crate::report::{self, JsonMessage};
 use crate::verdict::compare::Comparison;

@@ -5,7 +5,7 @@
 use perf_record::TestRecord;
 
 use super::outcome::finish;
-use super::prepare::{Prepared, now_unix_s, selection};
+use super::prepared::{Prepared, now_unix_s, selection};
 use crate::cli::MessageFormat;
 use crate::discover::DiscoveredTest;
 use crate::error::CliError;

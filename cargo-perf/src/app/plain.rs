@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use perf_record::RunRecord;
 
 use super::outcome::finish;
-use super::prepare::{Prepared, now_unix_s};
+use super::prepared::{Prepared, now_unix_s};
 use crate::cli::MessageFormat;
 use crate::error::CliError;
 use crate::exit_code::Findings;

@@ -1,350 +1,20 @@
-//! Comparing a candidate with a base: one verdict per metric of each test.
-//!
-//! The rule (README, "How verdicts are made"):
-//! 1. Each metric's change is estimated with a 95% confidence interval:
-//!    from the per-round ratios when base and candidate ran in alternating
-//!    rounds (`--compare-ref`), from the two runs' process medians when
-//!    comparing with a saved baseline.
-//! 2. A change is *real* when its one-sided p-value passes Holm's
-//!    correction over every metric compared (5% family-wise), i.e. the
-//!    interval excludes zero even after allowing for the number of tests.
-//! 3. A metric *regressed* when its change is real and the estimate is
-//!    beyond the threshold, and a re-run of the test confirms both (see
-//!    [`Comparison::confirm`]); beyond the threshold but not real, or not
-//!    confirmed, is *within noise*; inside the threshold is *unchanged*.
-//!
-//! Instruction counts and a load test's metrics against a saved baseline
-//! have no interval (they are one number a side): there the threshold
-//! alone decides, still subject to the confirming re-run.
+//! Building a comparison from two sides' records: each metric of each
+//! test, with its change and interval, before the verdict rule of
+//! [`super::comparison`] judges it.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use perf_record::kinds::Change;
 use perf_record::{RunRecord, TestConfig, TestId, TestKind, TestRecord};
-use serde::Serialize;
 
+use super::comparison::absolute_limit;
+pub use super::comparison::{CompareMode, Comparison, Confirmation, TestComparison, Verdict};
+use super::estimate::{ChangeEstimate, Side};
 use crate::environment;
-use crate::verdict::estimate::{ALPHA, ChangeEstimate, Side, holm};
 
 mod load;
 
 pub use load::{LoadRatios, load_metrics};
-
-/// The verdict on one metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// Better beyond the threshold, and the change is real.
-    Improved,
-    /// Worse beyond the threshold, real, and confirmed: fails the run.
-    Regressed,
-    /// The change is inside the threshold.
-    Unchanged,
-    /// Beyond the threshold, but not distinguishable from noise (or not
-    /// confirmed by a re-run).
-    WithinNoise,
-    /// A side has no measurement (the test failed).
-    NotComparable,
-}
-
-impl Verdict {
-    /// The word in the table.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Improved => "improved",
-            Self::Regressed => "REGRESSED",
-            Self::Unchanged => "unchanged",
-            Self::WithinNoise => "within noise",
-            Self::NotComparable => "not comparable",
-        }
-    }
-}
-
-/// How the two sides were measured.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum CompareMode {
-    /// Against a saved baseline: two separate runs.
-    Baseline,
-    /// `--compare-ref`: base and candidate built from two commits and run
-    /// in alternating rounds in this run.
-    Paired {
-        /// The revision as the user gave it.
-        base_ref: String,
-        /// Rounds per test.
-        rounds: u32,
-    },
-}
-
-/// What a confirming re-run of a flagged metric found.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Confirmation {
-    /// The change the re-run measured, in percent.
-    pub change_pct: Option<f64>,
-    /// Its interval, when it has one.
-    pub ci_pct: Option<[f64; 2]>,
-    /// Whether it was again real and beyond the threshold.
-    pub confirmed: bool,
-}
-
-/// One metric of one test on both sides.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TestComparison {
-    /// Which test.
-    pub id: TestId,
-    /// The metric compared: `median_ns`, `instructions`, `p95_us`,
-    /// `p99_us`, `rps`, `error_rate_pct`, or a key of a kind's figure
-    /// ([`perf_record::kinds::KIND_METRICS`]).
-    pub metric: &'static str,
-    /// The verdict.
-    pub verdict: Verdict,
-    /// Whether a higher value is better (throughput).
-    pub higher_is_better: bool,
-    /// The base's value: ns for `median_ns`, instructions per iteration
-    /// for `instructions`, µs for `p95_us` and `p99_us`, requests per
-    /// second for `rps`, percent for `error_rate_pct`.
-    pub baseline_ns: Option<f64>,
-    /// The candidate's value, in the same unit.
-    pub current_ns: Option<f64>,
-    /// The change in percent (the estimate of the change when there is
-    /// one; for `error_rate_pct`, the difference in percentage points).
-    pub change_pct: Option<f64>,
-    /// The change's 95% interval, in percent, and its p-values.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub estimate: Option<ChangeEstimate>,
-    /// The base median's 95% confidence interval, ns.
-    pub baseline_interval_ns: Option<[f64; 2]>,
-    /// The candidate median's 95% confidence interval, ns.
-    pub current_interval_ns: Option<[f64; 2]>,
-    /// The threshold that applied, in percent.
-    pub threshold_pct: f64,
-    /// What the confirming re-run found, when the metric was flagged.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation: Option<Confirmation>,
-    /// A unified diff of the test's configuration, when it changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub config_diff: Option<String>,
-}
-
-impl TestComparison {
-    /// How much worse the candidate is, in percent (negative: better).
-    pub fn worse_pct(&self) -> Option<f64> {
-        self.change_pct
-            .map(|c| if self.higher_is_better { -c } else { c })
-    }
-
-    /// The p-value of "the candidate is worse".
-    fn p_worse(&self) -> Option<f64> {
-        self.estimate.map(|e| {
-            if self.higher_is_better {
-                e.p_lower
-            } else {
-                e.p_higher
-            }
-        })
-    }
-
-    fn p_better(&self) -> Option<f64> {
-        self.estimate.map(|e| {
-            if self.higher_is_better {
-                e.p_higher
-            } else {
-                e.p_lower
-            }
-        })
-    }
-
-    /// A load test's latency or throughput from one run a side (against a
-    /// saved baseline): a single number each, whose drift between runs
-    /// nothing in either run measures.
-    fn is_one_load_run_a_side(&self) -> bool {
-        self.estimate.is_none()
-            && (matches!(self.metric, "p95_us" | "p99_us" | "rps")
-                || perf_record::kinds::by_key(self.metric)
-                    .is_some_and(|m| m.change == Change::Shown))
-    }
-
-    /// The limit `worse_pct` is held to: the threshold, one percentage
-    /// point for the error rate, or a kind's fixed limit on a difference
-    /// (a growth exponent higher by 0.3: from linear to about level^1.3).
-    pub fn limit(&self) -> f64 {
-        match absolute_limit(self.metric) {
-            Some(limit) => limit,
-            None => self.threshold_pct,
-        }
-    }
-}
-
-/// The limit on a metric compared as a difference rather than in percent
-/// (figures whose healthy value is near zero, and the error rate).
-fn absolute_limit(metric: &str) -> Option<f64> {
-    if metric == "error_rate_pct" {
-        return Some(1.0);
-    }
-    match perf_record::kinds::by_key(metric)?.change {
-        Change::Absolute(limit) => Some(limit),
-        Change::Relative | Change::Shown => None,
-    }
-}
-
-/// A whole comparison.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Comparison {
-    /// How the sides were measured.
-    pub mode: CompareMode,
-    /// The baseline file, or the base revision and its commit.
-    pub baseline_path: String,
-    /// When the baseline was made.
-    pub baseline_created_utc: String,
-    /// Its git commit.
-    pub baseline_git_commit: Option<String>,
-    /// How the baseline's environment differs from this one.
-    pub environment_differences: Vec<String>,
-    /// Every metric of the tests on both sides.
-    pub tests: Vec<TestComparison>,
-    /// Tests in the baseline that did not run now.
-    pub only_in_baseline: Vec<TestId>,
-    /// Tests that ran now but are not in the baseline.
-    pub only_in_current: Vec<TestId>,
-    /// The median of the metrics' interval half-widths, in percent: the
-    /// smallest change this run could tell from noise.
-    pub noise_floor_pct: Option<f64>,
-    /// Metrics whose noise is larger than their threshold, in words.
-    pub noise_warnings: Vec<String>,
-}
-
-impl Comparison {
-    /// The metrics that regressed.
-    pub fn regressions(&self) -> impl Iterator<Item = &TestComparison> {
-        self.tests
-            .iter()
-            .filter(|t| t.verdict == Verdict::Regressed)
-    }
-
-    /// The tests with at least one regressed metric, each once.
-    pub fn regressed_tests(&self) -> Vec<&TestId> {
-        let mut ids: Vec<&TestId> = self.regressions().map(|t| &t.id).collect();
-        ids.dedup();
-        ids
-    }
-
-    /// The tests with a metric that is flagged and not yet confirmed.
-    pub fn unconfirmed_tests(&self) -> Vec<TestId> {
-        let mut ids: Vec<TestId> = self
-            .tests
-            .iter()
-            .filter(|t| t.verdict == Verdict::Regressed && t.confirmation.is_none())
-            .map(|t| t.id.clone())
-            .collect();
-        ids.dedup();
-        ids
-    }
-
-    /// Applies the verdict rule (see the module docs) to every metric,
-    /// before confirmation, and works out the noise floor.
-    pub fn judge(&mut self) {
-        let worse: Vec<f64> = self
-            .tests
-            .iter()
-            .filter_map(TestComparison::p_worse)
-            .collect();
-        let better: Vec<f64> = self
-            .tests
-            .iter()
-            .filter_map(TestComparison::p_better)
-            .collect();
-        // One-sided at 2.5%: a change is real exactly when the two-sided
-        // 95% interval shown in the report excludes zero.
-        let (worse, better) = (holm(&worse, ALPHA / 2.0), holm(&better, ALPHA / 2.0));
-        let (mut worse, mut better) = (worse.into_iter(), better.into_iter());
-        for test in &mut self.tests {
-            let (real_worse, real_better) = if test.estimate.is_some() {
-                (
-                    worse.next().unwrap_or(false),
-                    better.next().unwrap_or(false),
-                )
-            } else if test.is_one_load_run_a_side() {
-                // Nothing says how far separate runs drift: not real.
-                (false, false)
-            } else {
-                (true, true)
-            };
-            test.verdict = match test.worse_pct() {
-                None => Verdict::NotComparable,
-                Some(w) if w > test.limit() && real_worse => Verdict::Regressed,
-                Some(w) if w < -test.limit() && real_better => Verdict::Improved,
-                Some(w) if w.abs() > test.limit() => Verdict::WithinNoise,
-                Some(_) => Verdict::Unchanged,
-            };
-        }
-        let mut noise: Vec<f64> = self
-            .tests
-            .iter()
-            .filter_map(|t| t.estimate.map(|e| e.noise_pct()))
-            .collect();
-        noise.sort_by(f64::total_cmp);
-        self.noise_floor_pct = noise.get(noise.len() / 2).copied();
-        self.noise_warnings = self
-            .tests
-            .iter()
-            .filter_map(|t| {
-                let noise = t.estimate?.noise_pct();
-                (noise >= t.threshold_pct).then(|| {
-                    format!(
-                        "{} {}: noise ±{noise:.1}%: a {}% threshold cannot be checked here; raise it, \
-                         measure longer, or count instructions (--instructions)",
-                        t.id, t.metric, t.threshold_pct
-                    )
-                })
-            })
-            .collect();
-        let drifting: Vec<String> = self
-            .tests
-            .iter()
-            .filter(|t| t.is_one_load_run_a_side() && t.verdict == Verdict::WithinNoise)
-            .map(|t| format!("{} {}", t.id, t.metric))
-            .collect();
-        if !drifting.is_empty() {
-            self.noise_warnings.push(format!(
-                "{}: a load test's latency and throughput (and latency ratios such as a cache's speedup), one run a side, cannot be told from the drift between \
-                 separate runs (p95 moved by up to ±60% between unchanged runs on a shared 2-core machine); the \
-                 change is shown, not gated. Gate load tests with --compare-ref REV (paired rounds), or with SLA \
-                 thresholds",
-                drifting.join(", ")
-            ));
-        }
-    }
-
-    /// Takes a confirming re-run's comparison of the tests that
-    /// [`Self::unconfirmed_tests`] named: a flagged metric stays
-    /// regressed only when the re-run finds it again beyond the threshold
-    /// and real (its 95% interval excludes zero, uncorrected: it is one
-    /// planned test). A re-run that measured nothing (the test failed this
-    /// time) cannot clear it.
-    pub fn confirm(&mut self, rerun: &[TestComparison]) {
-        for test in &mut self.tests {
-            if test.verdict != Verdict::Regressed || test.confirmation.is_some() {
-                continue;
-            }
-            let again = rerun
-                .iter()
-                .find(|r| r.id == test.id && r.metric == test.metric);
-            let confirmed = again.is_none_or(|r| match r.worse_pct() {
-                None => true,
-                Some(w) => w > r.limit() && r.p_worse().is_none_or(|p| p <= ALPHA / 2.0),
-            });
-            test.confirmation = Some(Confirmation {
-                change_pct: again.and_then(|r| r.change_pct),
-                ci_pct: again.and_then(|r| r.estimate.map(|e| e.ci_pct)),
-                confirmed,
-            });
-            if !confirmed {
-                test.verdict = Verdict::WithinNoise;
-            }
-        }
-    }
-}
 
 /// Compares `current` with a saved `baseline`. Each current test carries
 /// the threshold that applies to it in `config.regression_threshold_pct`.
@@ -424,12 +94,12 @@ fn metric(
         metric,
         verdict: Verdict::NotComparable,
         higher_is_better,
-        baseline_ns: base,
-        current_ns: current,
+        baseline_value: base,
+        current_value: current,
         change_pct,
         estimate,
-        baseline_interval_ns: None,
-        current_interval_ns: None,
+        baseline_interval: None,
+        current_interval: None,
         threshold_pct: threshold_of(new),
         confirmation: None,
         config_diff: None,
@@ -470,8 +140,8 @@ pub fn bench_median(
         estimate.filter(|_| median(old).is_some() && median(new).is_some()),
         false,
     );
-    comparison.baseline_interval_ns = interval(old);
-    comparison.current_interval_ns = interval(new);
+    comparison.baseline_interval = interval(old);
+    comparison.current_interval = interval(new);
     comparison.config_diff = config_diff(&old.config, &new.config);
     comparison
 }

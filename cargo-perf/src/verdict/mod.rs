@@ -3,6 +3,7 @@
 //! confirming re-run.
 
 pub mod compare;
+pub mod comparison;
 pub mod confirm;
 pub mod estimate;
 pub mod thresholds;

@@ -1,0 +1,166 @@
+//! The report of a comparison: each metric's change, interval, threshold
+//! and verdict, what is on one side only, and the noise.
+
+use std::path::Path;
+
+use anstream::println;
+use perf_record::kinds::Change;
+use perf_record::units::format_nanos;
+
+use super::table::{
+    BOLD, GREEN, RED, RESET, Table, YELLOW, display_names, kind_difference, kind_value,
+};
+use crate::verdict::compare::{CompareMode, Comparison, Verdict};
+
+/// The comparison with a baseline.
+pub fn print_comparison(comparison: &Comparison) {
+    let ids = comparison
+        .tests
+        .iter()
+        .map(|t| &t.id)
+        .chain(&comparison.only_in_baseline)
+        .chain(&comparison.only_in_current);
+    let name = display_names(ids);
+    let commit = comparison
+        .baseline_git_commit
+        .as_deref()
+        .map(|c| format!(", commit {}", &c[..c.len().min(10)]))
+        .unwrap_or_default();
+    for difference in &comparison.environment_differences {
+        println!("{YELLOW}warning{RESET}: the baseline was made elsewhere: {difference}");
+    }
+    match &comparison.mode {
+        CompareMode::Baseline => println!(
+            "\n{BOLD}Compared with {}{RESET} (saved {}{commit})",
+            comparison.baseline_path, comparison.baseline_created_utc
+        ),
+        CompareMode::Paired { base_ref, rounds } => println!(
+            "\n{BOLD}Compared with {base_ref}{RESET} ({}): base and candidate in {rounds} alternating rounds per test",
+            comparison.baseline_path
+        ),
+    }
+    let mut table = Table::new(&[
+        "test",
+        "metric",
+        "baseline",
+        "current",
+        "change",
+        "95% CI",
+        "threshold",
+        "verdict",
+    ]);
+    for test in &comparison.tests {
+        let style = match test.verdict {
+            Verdict::Regressed => RED,
+            Verdict::Improved => GREEN,
+            Verdict::WithinNoise | Verdict::NotComparable => YELLOW,
+            Verdict::Unchanged => "",
+        };
+        let value = |v: f64| match test.metric {
+            "median_ns" => format_nanos(v),
+            "instructions" => format!("{v:.0}"),
+            "rps" => format!("{v:.1}/s"),
+            "error_rate_pct" => format!("{v:.2}%"),
+            "p95_us" | "p99_us" => format!("{:.2} ms", v / 1e3),
+            other => kind_value(other, v),
+        };
+        let percent = test.change_pct.map(|c| format!("{c:+.1}%"));
+        let interval = test.estimate.map_or_else(
+            || "-".to_owned(),
+            |e| format!("{:+.1}% .. {:+.1}%", e.ci_pct[0], e.ci_pct[1]),
+        );
+        let verdict = match test.confirmation {
+            Some(c) if !c.confirmed => format!(
+                "{} (re-run: {})",
+                test.verdict.label(),
+                c.change_pct
+                    .map_or_else(|| "-".to_owned(), |c| format!("{c:+.1}%"))
+            ),
+            Some(_) => format!("{} (confirmed)", test.verdict.label()),
+            None => test.verdict.label().to_owned(),
+        };
+        let (metric, change, threshold) = match test.metric {
+            "median_ns" => ("median", percent, format!("{}%", test.threshold_pct)),
+            "error_rate_pct" => (
+                "errors",
+                test.change_pct.map(|c| format!("{c:+.2} pt")),
+                "1 pt".to_owned(),
+            ),
+            other => match perf_record::kinds::by_key(other) {
+                Some(figure) => match figure.change {
+                    Change::Absolute(limit) => (
+                        figure.label,
+                        test.change_pct.map(|c| kind_difference(figure, c)),
+                        kind_difference(figure, limit),
+                    ),
+                    Change::Relative | Change::Shown => {
+                        (figure.label, percent, format!("{}%", test.threshold_pct))
+                    }
+                },
+                None => (
+                    other.trim_end_matches("_us"),
+                    percent,
+                    format!("{}%", test.threshold_pct),
+                ),
+            },
+        };
+        table.row(
+            vec![
+                name(&test.id),
+                metric.to_owned(),
+                test.baseline_value.map_or_else(|| "-".into(), value),
+                test.current_value.map_or_else(|| "-".into(), value),
+                change.unwrap_or_else(|| "-".into()),
+                interval,
+                threshold,
+                verdict,
+            ],
+            style,
+        );
+    }
+    let dashes = |label: &str| {
+        let mut cells = vec!["-".to_owned(); 6];
+        cells.push(label.to_owned());
+        cells
+    };
+    for id in &comparison.only_in_baseline {
+        let mut cells = vec![name(id)];
+        cells.extend(dashes("only in baseline"));
+        table.row(cells, YELLOW);
+    }
+    for id in &comparison.only_in_current {
+        let mut cells = vec![name(id)];
+        cells.extend(dashes("new (not in baseline)"));
+        table.row(cells, YELLOW);
+    }
+    table.print();
+    for test in &comparison.tests {
+        if let Some(diff) = &test.config_diff {
+            println!(
+                "\n{YELLOW}note{RESET}: {} ran with a different configuration than in the baseline:\n{diff}",
+                name(&test.id)
+            );
+        }
+    }
+    if let Some(noise) = comparison.noise_floor_pct {
+        println!("\nnoise floor: ±{noise:.1}% (the median half-width of the 95% intervals)");
+    }
+    for warning in &comparison.noise_warnings {
+        println!("{YELLOW}warning{RESET}: {warning}");
+    }
+    println!(
+        "\nnote: a test regresses when its change is beyond the threshold, the change is real (its 95% \
+         interval excludes zero after Holm's correction for the number of tests), and a re-run confirms both."
+    );
+    if comparison.mode == CompareMode::Baseline {
+        println!(
+            "note: a saved baseline is a separate run, and machines drift between runs; \
+             `cargo perf --compare-ref REV` runs base and candidate in alternating rounds, the robust choice for CI."
+        );
+    }
+}
+
+/// `--save-baseline`.
+pub fn print_saved(path: &Path) {
+    println!("\nSaved baseline {}", path.display());
+}

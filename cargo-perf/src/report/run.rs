@@ -1,0 +1,276 @@
+//! The report of a run: the list of tests, each benchmark's figures, each
+//! load test's totals, endpoints, thresholds and catalogue figures.
+
+use anstream::println;
+use perf_record::TestOutcome;
+use perf_record::units::format_nanos;
+
+use super::table::{
+    GREEN, RED, RESET, Table, YELLOW, bytes, display_names, kind_value, mib, ms, spread,
+};
+use crate::discover::DiscoveredTest;
+
+/// `--list`.
+pub fn print_list(tests: &[&DiscoveredTest]) {
+    let name = display_names(tests.iter().map(|t| &t.id));
+    for test in tests {
+        let ignored = match (&test.listed.ignored, &test.listed.ignore_reason) {
+            (true, Some(reason)) => format!("  (ignored: {reason})"),
+            (true, None) => "  (ignored)".to_owned(),
+            _ => String::new(),
+        };
+        println!("{}: {}{ignored}", name(&test.id), test.listed.kind.as_str());
+    }
+}
+
+/// The results of a run.
+pub fn print_run(record: &perf_record::RunRecord) {
+    let name = display_names(record.tests.iter().map(|t| &t.id));
+    let mut table = Table::new(&[
+        "test",
+        "median",
+        "95% CI of median",
+        "mean ± stddev",
+        "rounds × iters",
+        "outliers",
+        "spread of runs",
+    ]);
+    let mut failures = Vec::new();
+    for test in &record.tests {
+        match (&test.outcome, &test.stats) {
+            (TestOutcome::Passed, Some(stats)) => table.row(
+                vec![
+                    name(&test.id),
+                    format_nanos(stats.median_ns),
+                    format!(
+                        "{} .. {}",
+                        format_nanos(stats.median_ci_low_ns),
+                        format_nanos(stats.median_ci_high_ns)
+                    ),
+                    format!(
+                        "{} ± {}",
+                        format_nanos(stats.mean_ns),
+                        format_nanos(stats.stddev_ns)
+                    ),
+                    format!("{} × {}", stats.rounds, stats.iterations_per_round),
+                    stats.outliers.total().to_string(),
+                    spread(&test.process_medians_ns, stats.median_ns),
+                ],
+                "",
+            ),
+            (TestOutcome::Passed, None) => {}
+            (TestOutcome::Failed { message }, _) => {
+                table.row(
+                    vec![
+                        name(&test.id),
+                        "FAILED".to_owned(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ],
+                    RED,
+                );
+                failures.push((name(&test.id), message));
+            }
+        }
+    }
+    if table.rows.iter().any(|(cells, _)| !cells.is_empty()) {
+        println!();
+        table.print();
+    }
+    print_load(record, &name);
+    for (name, message) in failures {
+        println!("\n{RED}{name} failed{RESET}: {message}");
+    }
+}
+
+/// The load tests of a run: totals, endpoints, thresholds, warnings.
+fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestId) -> String) {
+    let loads: Vec<_> = record
+        .tests
+        .iter()
+        .filter_map(|t| t.load.as_ref().map(|l| (t, l)))
+        .collect();
+    if loads.is_empty() {
+        return;
+    }
+    let mut table = Table::new(&[
+        "load test",
+        "requests",
+        "req/s",
+        "errors",
+        "p50",
+        "p95",
+        "p99",
+        "max",
+        "server cpu",
+        "server rss",
+    ]);
+    for (test, load) in &loads {
+        let server = test.server.as_ref();
+        table.row(
+            vec![
+                name(&test.id),
+                load.requests.to_string(),
+                format!("{:.1}", load.rps),
+                format!("{:.2}%", load.error_rate_pct),
+                ms(load.latency.p50_us),
+                ms(load.latency.p95_us),
+                ms(load.latency.p99_us),
+                ms(load.latency.max_us),
+                server.map_or_else(
+                    || "-".to_owned(),
+                    |s| format!("{:.0}% (max {:.0}%)", s.cpu_pct_mean, s.cpu_pct_max),
+                ),
+                server.map_or_else(
+                    || "-".to_owned(),
+                    |s| format!("{} peak", mib(s.rss_peak_bytes)),
+                ),
+            ],
+            "",
+        );
+        for endpoint in &load.endpoints {
+            table.row(
+                vec![
+                    format!("  {}", endpoint.name),
+                    endpoint.latency.count.to_string(),
+                    format!("{:.1}", endpoint.rps),
+                    endpoint.errors.to_string(),
+                    ms(endpoint.latency.p50_us),
+                    ms(endpoint.latency.p95_us),
+                    ms(endpoint.latency.p99_us),
+                    ms(endpoint.latency.max_us),
+                    String::new(),
+                    String::new(),
+                ],
+                "",
+            );
+        }
+    }
+    println!();
+    table.print();
+    for (test, load) in &loads {
+        if let Some(sweep) = &load.sweep {
+            print_sweep(&name(&test.id), sweep);
+        }
+        if let Some(raw) = &load.raw_latency {
+            println!(
+                "{}: latency is timed from each iteration's scheduled start (open model); from the actual send \
+                 it was p50 {}, p95 {}, p99 {}",
+                name(&test.id),
+                ms(raw.p50_us),
+                ms(raw.p95_us),
+                ms(raw.p99_us)
+            );
+        }
+        if !load.status_codes.is_empty() {
+            let codes: Vec<String> = load
+                .status_codes
+                .iter()
+                .map(|(c, n)| format!("{c}: {n}"))
+                .collect();
+            println!("{}: status codes {}", name(&test.id), codes.join(", "));
+        }
+        for (kind, errors) in &load.errors {
+            println!(
+                "{}: {} {kind} error(s), e.g. {}",
+                name(&test.id),
+                errors.count,
+                errors.first_messages.first().map_or("", String::as_str)
+            );
+        }
+        for result in &test.thresholds {
+            let t = &result.threshold;
+            let shown = |v: f64| match t.metric.as_str() {
+                "error_rate" => format!("{v:.2}%"),
+                "rps" => format!("{v:.1} req/s"),
+                other => match perf_record::kinds::by_threshold(other) {
+                    Some(figure) => kind_value(figure.key, v),
+                    None => format!("{:.2} ms", v / 1e3),
+                },
+            };
+            let (style, verdict) = if result.passed {
+                (GREEN, "met")
+            } else {
+                (RED, "MISSED")
+            };
+            println!(
+                "{style}{}: threshold {} {verdict}{RESET}: measured {}, limit {}",
+                name(&test.id),
+                t.text,
+                shown(result.value),
+                shown(t.limit)
+            );
+        }
+        for warning in &load.warnings {
+            println!("{YELLOW}warning{RESET}: {}: {warning}", name(&test.id));
+        }
+    }
+}
+
+/// A sweep's levels and findings.
+fn print_sweep(name: &str, sweep: &perf_record::load::SweepStats) {
+    if sweep.levels.is_empty() {
+        for finding in &sweep.findings {
+            println!("{name}: {finding}");
+        }
+        return;
+    }
+    let level_header = format!("{name} ({})", sweep.kind);
+    let mut table = Table::new(&[
+        &level_header,
+        "users",
+        "requests",
+        "req/s",
+        "errors",
+        "p50",
+        "p95",
+        "p99",
+        "",
+    ]);
+    for level in &sweep.levels {
+        let shown = match sweep.parameter.as_str() {
+            "bytes" => format!("  {}", bytes(level.level)),
+            "page" => format!("  page {}", level.level),
+            "phase" => format!("  {}", level.phase.as_deref().unwrap_or("-")),
+            "query" => format!("  \"{}\"", level.phase.as_deref().unwrap_or("")),
+            "items" => format!("  {} items", level.level),
+            "connections" => format!(
+                "  {} connection{}",
+                level.level,
+                if level.level == 1 { "" } else { "s" }
+            ),
+            _ => format!(
+                "  {} user{}",
+                level.level,
+                if level.level == 1 { "" } else { "s" }
+            ),
+        };
+        let broke = !level.missed.is_empty();
+        table.row(
+            vec![
+                shown,
+                level.users.to_string(),
+                level.requests.to_string(),
+                format!("{:.1}", level.rps),
+                format!("{:.2}%", level.error_rate_pct),
+                ms(level.p50_us),
+                ms(level.p95_us),
+                ms(level.p99_us),
+                match (broke, level.per_request) {
+                    (true, _) => format!("broke: {}", level.missed.join(", ")),
+                    (false, Some(queries)) => format!("{queries:.1} queries/request"),
+                    (false, None) => String::new(),
+                },
+            ],
+            if broke { RED } else { "" },
+        );
+    }
+    println!();
+    table.print();
+    for finding in &sweep.findings {
+        println!("{name}: {finding}");
+    }
+}
