@@ -1,9 +1,9 @@
 //! Ctrl-C and SIGTERM: every child cargo perf started (servers, the perf
-//! binary running at the moment, cargo) is stopped at once, whatever the
-//! run is doing; the run itself sees [`interrupted`] at its next step and
-//! ends through the one exit point, writing nothing.
+//! binary running at the moment, cargo) is stopped at once, a server with
+//! its whole process group, whatever the run is doing; the run itself sees
+//! [`interrupted`] at its next step and ends through the one exit point,
+//! writing nothing.
 
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -45,11 +45,7 @@ pub fn install_signal_handler() {
             signal(*pid, rustix::process::Signal::TERM);
         }
         let deadline = Instant::now() + Duration::from_secs(3);
-        while Instant::now() < deadline
-            && pids
-                .iter()
-                .any(|pid| Path::new(&format!("/proc/{pid}")).exists())
-        {
+        while Instant::now() < deadline && pids.iter().any(|pid| alive(*pid)) {
             std::thread::sleep(Duration::from_millis(50));
         }
         for pid in &pids {
@@ -60,13 +56,33 @@ pub fn install_signal_handler() {
     });
 }
 
+/// Sends `signal` to the process group that `pid` leads (a server and
+/// whatever it started, such as the real server behind a wrapper script),
+/// or to the process alone when it leads none (a perf binary, a build).
+///
+/// A pid that leads no group is never the id of another group: Linux does
+/// not hand out a number that is still in use as a process group id.
 pub(crate) fn signal(pid: u32, signal: rustix::process::Signal) {
-    if let Some(pid) = i32::try_from(pid)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw)
+    if let Some(pid) = to_pid(pid)
+        && rustix::process::kill_process_group(pid, signal).is_err()
     {
         let _ = rustix::process::kill_process(pid, signal);
     }
+}
+
+/// Whether the process, or any process of the group it leads, still
+/// exists (an exited one not yet waited for counts).
+pub(crate) fn alive(pid: u32) -> bool {
+    to_pid(pid).is_some_and(|pid| {
+        rustix::process::test_kill_process_group(pid).is_ok()
+            || rustix::process::test_kill_process(pid).is_ok()
+    })
+}
+
+fn to_pid(pid: u32) -> Option<rustix::process::Pid> {
+    i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
 }
 
 /// Registers a child process to be stopped if cargo perf is interrupted.

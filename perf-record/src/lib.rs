@@ -8,6 +8,7 @@
 
 pub mod kinds;
 pub mod load;
+pub mod procfs;
 pub mod protocol;
 pub mod record;
 pub mod stats;

@@ -1,5 +1,8 @@
 //! The URL load tests are sent to, as both `cargo perf` and the harness
-//! read it: plain `http://`, and a host and port to resolve.
+//! read it: plain `http://`, a host and port to resolve, and the one rule
+//! on where it may point (this machine, unless the user opted in).
+
+use std::net::{SocketAddr, ToSocketAddrs as _};
 
 /// The parts of a target URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +38,45 @@ impl TargetUrl {
             host_port,
         })
     }
+    /// Resolves the host and applies the loopback rule: every address it
+    /// resolves to must be on this machine (127.0.0.0/8 or ::1) unless
+    /// `allow_remote`. Returns the addresses, in the resolver's order.
+    pub fn resolve(&self, allow_remote: bool) -> Result<Vec<SocketAddr>, String> {
+        let addrs: Vec<SocketAddr> = self
+            .host_port
+            .to_socket_addrs()
+            .map_err(|e| format!("cannot resolve the target `{}`: {e}", self.authority))?
+            .collect();
+        if addrs.is_empty() {
+            return Err(format!(
+                "the target `{}` resolves to no address",
+                self.authority
+            ));
+        }
+        check_loopback(&self.authority, &addrs, allow_remote)?;
+        Ok(addrs)
+    }
+}
+
+/// The loopback rule: a load test must not flood another host by
+/// accident, so every address of the target `authority` (`host:port` as
+/// written) must be a loopback one unless
+/// the user opted in (`--allow-remote`, or `PERF_ALLOW_REMOTE=1` for a
+/// perf binary run by hand).
+pub fn check_loopback(
+    authority: &str,
+    addrs: &[SocketAddr],
+    allow_remote: bool,
+) -> Result<(), String> {
+    match addrs.iter().find(|a| !a.ip().is_loopback()) {
+        Some(remote) if !allow_remote => Err(format!(
+            "the target `{authority}` ({}) is not a loopback address (127.0.0.0/8 or ::1): a load test must not flood \
+             another host by accident; pass --allow-remote to cargo perf (or set PERF_ALLOW_REMOTE=1) if you \
+             mean it",
+            remote.ip()
+        )),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -62,5 +104,43 @@ mod tests {
                 .contains("http://")
         );
         assert!(TargetUrl::parse("http:///x").is_err());
+    }
+
+    fn addrs(ips: &[&str]) -> Vec<SocketAddr> {
+        ips.iter()
+            .map(|ip| SocketAddr::new(ip.parse().unwrap(), 80))
+            .collect()
+    }
+
+    #[test]
+    fn only_loopback_addresses_pass_without_the_opt_in() {
+        let url = "x:80";
+        assert!(check_loopback(url, &addrs(&["127.0.0.1", "::1", "127.1.2.3"]), false).is_ok());
+        let refused = check_loopback(url, &addrs(&["192.0.2.1"]), false).unwrap_err();
+        assert!(
+            refused.contains("`x:80` (192.0.2.1) is not a loopback address")
+                && refused.contains("--allow-remote")
+                && refused.contains("PERF_ALLOW_REMOTE=1"),
+            "{refused}"
+        );
+        // One remote address among loopback ones is enough to refuse.
+        assert!(check_loopback(url, &addrs(&["127.0.0.1", "192.0.2.1"]), false).is_err());
+        assert!(check_loopback(url, &addrs(&["0.0.0.0"]), false).is_err());
+        assert!(check_loopback(url, &addrs(&["192.0.2.1"]), true).is_ok());
+    }
+
+    #[test]
+    fn resolving_applies_the_rule() {
+        let resolve = |url: &str, allow_remote| TargetUrl::parse(url)?.resolve(allow_remote);
+        assert_eq!(
+            resolve("http://127.0.0.1:9/api", false).unwrap(),
+            addrs(&["127.0.0.1"])
+                .into_iter()
+                .map(|a| SocketAddr::new(a.ip(), 9))
+                .collect::<Vec<_>>()
+        );
+        assert!(resolve("http://[::1]:8080", false).is_ok());
+        assert!(resolve("http://192.0.2.1:80", false).is_err());
+        assert!(resolve("http://192.0.2.1:80", true).is_ok());
     }
 }

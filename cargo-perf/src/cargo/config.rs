@@ -1,32 +1,18 @@
 //! `[package.metadata.perf]` and `[workspace.metadata.perf]`: thresholds,
 //! the baseline directory and the server, read and checked.
+//!
+//! serde reads the tables (an unknown key is an error that lists the known
+//! ones); values that need parsing (percentages, durations, thresholds)
+//! are read as strings and checked after, with the key they came from.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use serde::Deserialize;
+
 use crate::error::CliError;
 use crate::server::{Program, Ready, Restart, ServerSpec};
-
-/// The keys of `[package.metadata.perf]` and `[workspace.metadata.perf]`.
-const CONFIG_KEYS: &[&str] = &[
-    "regression-threshold",
-    "baseline-dir",
-    "thresholds",
-    "server",
-];
-/// The keys of `[package.metadata.perf.server]`.
-const SERVER_KEYS: &[&str] = &[
-    "bin",
-    "command",
-    "args",
-    "env",
-    "ready",
-    "startup-timeout",
-    "stop-timeout",
-    "restart",
-    "port",
-];
 
 /// Settings from `[package.metadata.perf]`, over `[workspace.metadata.perf]`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,15 +27,90 @@ pub struct PerfConfig {
     pub server: Option<ServerSpec>,
 }
 
+/// `[...metadata.perf]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a table of cargo perf settings"
+)]
+struct RawConfig {
+    regression_threshold: Option<String>,
+    baseline_dir: Option<String>,
+    #[serde(default)]
+    thresholds: BTreeMap<String, String>,
+    server: Option<RawServer>,
+}
+
+/// `[...metadata.perf.server]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a table that says how to start the server"
+)]
+struct RawServer {
+    bin: Option<String>,
+    #[serde(default)]
+    command: Vec<String>,
+    #[serde(default)]
+    args: Vec<String>,
+    #[serde(default)]
+    env: BTreeMap<String, String>,
+    ready: Option<String>,
+    startup_timeout: Option<String>,
+    stop_timeout: Option<String>,
+    restart: Option<Restart>,
+    port: Option<u16>,
+}
+
+/// How each key is written, for the message when its value has the wrong
+/// type; `key` is the dotted path below `perf`.
+fn example(key: &str) -> Option<&'static str> {
+    Some(match key.split('.').collect::<Vec<_>>().as_slice() {
+        ["regression-threshold"] => "regression-threshold = \"10%\"",
+        ["baseline-dir"] => "baseline-dir = \"perf/baselines\"",
+        ["thresholds"] => "a table of metric = \"limit\", e.g. p95 = \"200ms\"",
+        ["thresholds", _] => "p95 = \"200ms\" (a string)",
+        ["server"] => "a table with bin = \"NAME\" or command = [...]",
+        ["server", "bin"] => "bin = \"demo-server\"",
+        ["server", "command"] => "command = [\"./run.sh\", \"--verbose\"]",
+        ["server", "args"] => "args = [\"--port\", \"{port}\"]",
+        ["server", "env"] => "env = { RUST_LOG = \"warn\" }",
+        ["server", "env", _] => "RUST_LOG = \"warn\" (a string)",
+        ["server", "ready"] => "ready = \"/health\" (an HTTP path), or ready = \"tcp\"",
+        ["server", "startup-timeout"] => "startup-timeout = \"30s\"",
+        ["server", "stop-timeout"] => "stop-timeout = \"5s\"",
+        ["server", "restart"] => "restart = \"per-run\", or restart = \"per-test\"",
+        ["server", "port"] => "port = 8080 (a number from 1 to 65535)",
+        _ => return None,
+    })
+}
+
+/// serde's message, in this file's words: an unknown key lists the known
+/// ones, a value of the wrong type says how to write it.
+fn explain(key: &str, message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let known = rest
+            .split_once(", expected one of ")
+            .or_else(|| rest.split_once(", expected "))
+            .map_or("", |(_, known)| known);
+        return format!("unknown key; the known keys are {}", known.replace('`', ""));
+    }
+    match example(key) {
+        Some(example) => format!("{message}; write it as {example}"),
+        None => message.to_owned(),
+    }
+}
+
 /// Reads the `perf` table of a package's or workspace's metadata.
 pub(crate) fn parse_config(
     metadata: &serde_json::Value,
     manifest: &Path,
     table: &str,
 ) -> Result<PerfConfig, CliError> {
-    let mut config = PerfConfig::default();
     let Some(perf) = metadata.get("perf") else {
-        return Ok(config);
+        return Ok(PerfConfig::default());
     };
     let error = |key: &str, message: String| CliError::Config {
         path: manifest.to_path_buf(),
@@ -57,187 +118,99 @@ pub(crate) fn parse_config(
         key: key.to_owned(),
         message,
     };
-    let Some(perf) = perf.as_object() else {
-        return Err(error("perf", "it must be a table".to_owned()));
-    };
-    for (key, value) in perf {
-        match key.as_str() {
-            "regression-threshold" => {
-                let text = value
-                    .as_str()
-                    .ok_or_else(|| error(key, "write it as a string, e.g. \"10%\"".to_owned()))?;
-                config.regression_threshold_pct =
-                    Some(perf_record::parse_percent(text).map_err(|e| error(key, e.to_string()))?);
-            }
-            "baseline-dir" => {
-                let text = value.as_str().ok_or_else(|| {
-                    error(
-                        key,
-                        "write it as a path string, e.g. \"perf/baselines\"".to_owned(),
-                    )
-                })?;
-                let base = manifest.parent().unwrap_or(Path::new("."));
-                config.baseline_dir = Some(base.join(text));
-            }
-            "thresholds" => {
-                let table = value.as_object().ok_or_else(|| {
-                    error(
-                        key,
-                        "write it as a table of metric = \"limit\", e.g. p95 = \"200ms\""
-                            .to_owned(),
-                    )
-                })?;
-                for (metric, limit) in table {
-                    let limit = limit.as_str().ok_or_else(|| {
-                        error(
-                            &format!("thresholds.{metric}"),
-                            "write the limit as a string, e.g. \"200ms\"".to_owned(),
-                        )
-                    })?;
-                    let threshold = perf_record::threshold::Threshold::parse(metric, limit)
-                        .map_err(|e| error(&format!("thresholds.{metric}"), e.to_string()))?;
-                    config.thresholds.push(threshold);
-                }
-            }
-            "server" => config.server = Some(parse_server(value, manifest, table)?),
-            other => {
-                return Err(error(
-                    other,
-                    format!("unknown key; the known keys are {}", CONFIG_KEYS.join(", ")),
-                ));
-            }
-        }
-    }
-    Ok(config)
+    let raw: RawConfig = serde_path_to_error::deserialize(perf).map_err(|e| {
+        let key = match e.path().to_string() {
+            path if path == "." => "perf".to_owned(),
+            path => path,
+        };
+        let message = explain(&key, &e.inner().to_string());
+        error(&key, message)
+    })?;
+    let dir = manifest.parent().unwrap_or(Path::new("."));
+    let thresholds = raw
+        .thresholds
+        .iter()
+        .map(|(metric, limit)| {
+            perf_record::threshold::Threshold::parse(metric, limit)
+                .map_err(|e| error(&format!("thresholds.{metric}"), e.to_string()))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(PerfConfig {
+        regression_threshold_pct: raw
+            .regression_threshold
+            .map(|text| {
+                perf_record::parse_percent(&text)
+                    .map_err(|e| error("regression-threshold", e.to_string()))
+            })
+            .transpose()?,
+        baseline_dir: raw.baseline_dir.map(|text| dir.join(text)),
+        thresholds,
+        server: raw
+            .server
+            .map(|server| check_server(server, manifest, &error))
+            .transpose()?,
+    })
 }
 
-/// Reads `[...perf.server]`.
-fn parse_server(
-    value: &serde_json::Value,
+/// Checks `[...perf.server]`: what to run, readiness and durations.
+fn check_server(
+    server: RawServer,
     manifest: &Path,
-    table: &str,
+    error: &dyn Fn(&str, String) -> CliError,
 ) -> Result<ServerSpec, CliError> {
-    let table = format!("{table}.server");
-    let error = |key: &str, message: String| CliError::Config {
-        path: manifest.to_path_buf(),
-        table: table.clone(),
-        key: key.to_owned(),
-        message,
-    };
-    let Some(server) = value.as_object() else {
-        return Err(error("server", "it must be a table".to_owned()));
-    };
-    for key in server.keys() {
-        if !SERVER_KEYS.contains(&key.as_str()) {
-            return Err(error(
-                key,
-                format!("unknown key; the known keys are {}", SERVER_KEYS.join(", ")),
-            ));
-        }
-    }
-    let strings = |key: &str| -> Result<Vec<String>, CliError> {
-        match server.get(key) {
-            None => Ok(Vec::new()),
-            Some(serde_json::Value::Array(items)) => items
-                .iter()
-                .map(|i| {
-                    i.as_str()
-                        .map(str::to_owned)
-                        .ok_or_else(|| error(key, "write a list of strings".to_owned()))
-                })
-                .collect(),
-            Some(_) => Err(error(
-                key,
-                "write a list of strings, e.g. [\"--port\", \"{port}\"]".to_owned(),
-            )),
-        }
-    };
-    let duration = |key: &str, default: Duration| -> Result<Duration, CliError> {
-        match server.get(key) {
-            None => Ok(default),
-            Some(v) => {
-                let text = v.as_str().ok_or_else(|| {
-                    error(key, "write a duration string, e.g. \"30s\"".to_owned())
-                })?;
-                perf_record::parse_duration(text).map_err(|e| error(key, e.to_string()))
-            }
-        }
-    };
-    let program = match (
-        server.get("bin").and_then(serde_json::Value::as_str),
-        strings("command")?,
-    ) {
-        (Some(bin), command) if command.is_empty() => Program::Bin(bin.to_owned()),
+    let program = match (server.bin, server.command) {
+        (Some(bin), command) if command.is_empty() => Program::Bin(bin),
         (None, command) if !command.is_empty() => Program::Command(command),
         (Some(_), _) => {
             return Err(error(
-                "command",
+                "server.command",
                 "give either `bin` or `command`, not both".to_owned(),
             ));
         }
         (None, _) => {
             return Err(error(
-                "bin",
-                "say what to run: `bin = \"NAME\"` (a binary of this workspace) or `command = [\"PROGRAM\", ...]`".to_owned(),
+                "server.bin",
+                "say what to run: `bin = \"NAME\"` (a binary of this workspace) or `command = [\"PROGRAM\", ...]`"
+                    .to_owned(),
             ));
         }
     };
-    let ready = match server.get("ready").map(|v| v.as_str()) {
+    let ready = match server.ready {
         None => Ready::Tcp,
-        Some(Some("tcp")) => Ready::Tcp,
-        Some(Some(path)) if path.starts_with('/') => Ready::Http(path.to_owned()),
+        Some(ready) if ready == "tcp" => Ready::Tcp,
+        Some(path) if path.starts_with('/') => Ready::Http(path),
         Some(_) => {
             return Err(error(
-                "ready",
+                "server.ready",
                 "write an HTTP path such as \"/health\", or \"tcp\"".to_owned(),
             ));
         }
     };
-    let restart = match server.get("restart").map(|v| v.as_str()) {
-        None | Some(Some("per-run")) => Restart::PerRun,
-        Some(Some("per-test")) => Restart::PerTest,
-        Some(_) => {
-            return Err(error(
-                "restart",
-                "write \"per-run\" or \"per-test\"".to_owned(),
-            ));
-        }
+    let duration = |key: &str, text: Option<String>, default: Duration| match text {
+        None => Ok(default),
+        Some(text) => perf_record::parse_duration(&text)
+            .map_err(|e| error(&format!("server.{key}"), e.to_string())),
     };
-    let env = match server.get("env") {
-        None => BTreeMap::new(),
-        Some(serde_json::Value::Object(vars)) => vars
-            .iter()
-            .map(|(k, v)| {
-                v.as_str()
-                    .map(|v| (k.clone(), v.to_owned()))
-                    .ok_or_else(|| {
-                        error(
-                            &format!("env.{k}"),
-                            "write the value as a string".to_owned(),
-                        )
-                    })
-            })
-            .collect::<Result<_, _>>()?,
-        Some(_) => return Err(error("env", "write a table of NAME = \"value\"".to_owned())),
-    };
-    let port = match server.get("port") {
-        None => None,
-        Some(v) => Some(
-            v.as_u64()
-                .and_then(|p| u16::try_from(p).ok())
-                .filter(|&p| p > 0)
-                .ok_or_else(|| error("port", "write a port number from 1 to 65535".to_owned()))?,
-        ),
-    };
+    if server.port == Some(0) {
+        return Err(error(
+            "server.port",
+            "write a port number from 1 to 65535, or leave `port` out to let cargo perf pick a free one"
+                .to_owned(),
+        ));
+    }
     Ok(ServerSpec {
         program,
-        args: strings("args")?,
-        env,
+        args: server.args,
+        env: server.env,
         ready,
-        startup_timeout: duration("startup-timeout", Duration::from_secs(30))?,
-        stop_timeout: duration("stop-timeout", Duration::from_secs(5))?,
-        restart,
-        port,
+        startup_timeout: duration(
+            "startup-timeout",
+            server.startup_timeout,
+            Duration::from_secs(30),
+        )?,
+        stop_timeout: duration("stop-timeout", server.stop_timeout, Duration::from_secs(5))?,
+        restart: server.restart.unwrap_or(Restart::PerRun),
+        port: server.port,
         dir: manifest.parent().unwrap_or(Path::new(".")).to_path_buf(),
         manifest: manifest.to_path_buf(),
     })
@@ -247,33 +220,172 @@ fn parse_server(
 mod tests {
     use super::*;
 
+    const MANIFEST: &str = "/ws/Cargo.toml";
+
+    fn parse(perf: serde_json::Value) -> Result<PerfConfig, String> {
+        parse_config(
+            &serde_json::json!({ "perf": perf }),
+            Path::new(MANIFEST),
+            "package.metadata.perf",
+        )
+        .map_err(|e| e.to_string())
+    }
+
+    /// The message for `perf`, which must name the manifest and `key`.
+    fn error_for(perf: serde_json::Value, key: &str) -> String {
+        let message = parse(perf).unwrap_err();
+        assert!(
+            message.contains(&format!(
+                "invalid `{key}` in [package.metadata.perf] of {MANIFEST}: "
+            )),
+            "{message}"
+        );
+        message
+    }
+
     #[test]
-    fn config_keys_are_checked() {
-        let manifest = Path::new("/ws/Cargo.toml");
-        let ok =
-            serde_json::json!({"perf": {"regression-threshold": "5%", "baseline-dir": "perf"}});
-        let config = parse_config(&ok, manifest, "package.metadata.perf").unwrap();
+    fn settings_are_read() {
+        let config = parse(serde_json::json!({
+            "regression-threshold": "5%",
+            "baseline-dir": "perf",
+            "thresholds": { "p95": "200ms" },
+        }))
+        .unwrap();
         assert_eq!(config.regression_threshold_pct, Some(5.0));
         assert_eq!(config.baseline_dir, Some(PathBuf::from("/ws/perf")));
-        let bad = serde_json::json!({"perf": {"regression-threshold": "5"}});
-        let message = parse_config(&bad, manifest, "package.metadata.perf")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            message.contains("regression-threshold") && message.contains("/ws/Cargo.toml"),
-            "{message}"
-        );
-        let typo = serde_json::json!({"perf": {"regresion-threshold": "5%"}});
-        let message = parse_config(&typo, manifest, "package.metadata.perf")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            message.contains("regresion-threshold") && message.contains("known keys"),
-            "{message}"
-        );
+        assert_eq!(config.thresholds.len(), 1);
+        assert_eq!(config.server, None);
         assert_eq!(
-            parse_config(&serde_json::Value::Null, manifest, "x").unwrap(),
+            parse_config(&serde_json::Value::Null, Path::new(MANIFEST), "x").unwrap(),
             PerfConfig::default()
+        );
+    }
+
+    #[test]
+    fn the_server_is_read_with_defaults() {
+        let config = parse(serde_json::json!({ "server": {
+            "command": ["sh", "./run.sh"],
+            "args": ["--port", "{port}"],
+            "env": { "RUST_LOG": "warn" },
+            "ready": "/health",
+            "stop-timeout": "2s",
+            "restart": "per-test",
+            "port": 8080,
+        }}))
+        .unwrap();
+        let server = config.server.unwrap();
+        assert_eq!(
+            server.program,
+            Program::Command(vec!["sh".to_owned(), "./run.sh".to_owned()])
+        );
+        assert_eq!(server.args, ["--port", "{port}"]);
+        assert_eq!(server.env["RUST_LOG"], "warn");
+        assert_eq!(server.ready, Ready::Http("/health".to_owned()));
+        assert_eq!(server.startup_timeout, Duration::from_secs(30));
+        assert_eq!(server.stop_timeout, Duration::from_secs(2));
+        assert_eq!(server.restart, Restart::PerTest);
+        assert_eq!(server.port, Some(8080));
+        assert_eq!(server.dir, PathBuf::from("/ws"));
+        let server = parse(serde_json::json!({ "server": { "bin": "demo-server" } }))
+            .unwrap()
+            .server
+            .unwrap();
+        assert_eq!(server.program, Program::Bin("demo-server".to_owned()));
+        assert_eq!(
+            (server.ready, server.restart),
+            (Ready::Tcp, Restart::PerRun)
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_lists_the_known_ones() {
+        let message = error_for(
+            serde_json::json!({ "regresion-threshold": "5%" }),
+            "regresion-threshold",
+        );
+        assert!(
+            message.ends_with(
+                "unknown key; the known keys are regression-threshold, baseline-dir, thresholds, server"
+            ),
+            "{message}"
+        );
+        let message = error_for(
+            serde_json::json!({ "server": { "bin": "x", "prot": 1 } }),
+            "server.prot",
+        );
+        assert!(
+            message.contains("the known keys are bin, command, args, env, ready"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_value_that_does_not_parse_says_how_to_write_it() {
+        let message = error_for(
+            serde_json::json!({ "regression-threshold": "5" }),
+            "regression-threshold",
+        );
+        assert!(message.contains("`5` has no unit"), "{message}");
+        let message = error_for(
+            serde_json::json!({ "regression-threshold": 5 }),
+            "regression-threshold",
+        );
+        assert!(
+            message.contains("expected a string; write it as regression-threshold = \"10%\""),
+            "{message}"
+        );
+        let message = error_for(
+            serde_json::json!({ "thresholds": { "p95": "200" } }),
+            "thresholds.p95",
+        );
+        assert!(message.contains("200"), "{message}");
+        error_for(
+            serde_json::json!({ "thresholds": { "p95": 200 } }),
+            "thresholds.p95",
+        );
+        let message = error_for(
+            serde_json::json!({ "server": { "bin": "x", "startup-timeout": "30" } }),
+            "server.startup-timeout",
+        );
+        assert!(message.contains("has no unit"), "{message}");
+        let message = error_for(
+            serde_json::json!({ "server": { "bin": "x", "args": "--port" } }),
+            "server.args",
+        );
+        assert!(
+            message.contains("args = [\"--port\", \"{port}\"]"),
+            "{message}"
+        );
+        error_for(
+            serde_json::json!({ "server": { "bin": "x", "env": { "A": 1 } } }),
+            "server.env.A",
+        );
+        let message = error_for(
+            serde_json::json!({ "server": { "bin": "x", "restart": "never" } }),
+            "server.restart",
+        );
+        assert!(message.contains("per-run"), "{message}");
+        error_for(
+            serde_json::json!({ "server": { "bin": "x", "port": 70000 } }),
+            "server.port",
+        );
+        error_for(
+            serde_json::json!({ "server": { "bin": "x", "port": 0 } }),
+            "server.port",
+        );
+        error_for(
+            serde_json::json!({ "server": { "bin": "x", "ready": "health" } }),
+            "server.ready",
+        );
+        error_for(serde_json::json!("fast"), "perf");
+    }
+
+    #[test]
+    fn the_server_says_what_to_run_once() {
+        error_for(serde_json::json!({ "server": {} }), "server.bin");
+        error_for(
+            serde_json::json!({ "server": { "bin": "x", "command": ["y"] } }),
+            "server.command",
         );
     }
 }

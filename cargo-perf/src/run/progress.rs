@@ -1,14 +1,21 @@
 //! Progress on stderr while the jobs run: a line per process, and a load
 //! test's live state from its generator.
+//!
+//! On a terminal the live line is an indicatif spinner, cut to the
+//! terminal's width so that it stays on one line; elsewhere (CI logs, the
+//! e2e tests) plain lines, a live one every few seconds.
 
 use std::io::{IsTerminal as _, Write as _};
 use std::time::{Duration, Instant};
 
-/// Progress on stderr: a line per process, rewritten in place on a
-/// terminal.
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Progress on stderr: a line per process, with a live line below them on
+/// a terminal.
 pub(crate) struct Progress {
     total: usize,
-    tty: bool,
+    /// The live line, on a terminal only.
+    bar: Option<ProgressBar>,
     started: Instant,
     label: String,
     last_plain: Option<Instant>,
@@ -21,9 +28,12 @@ const PLAIN_EVERY: Duration = Duration::from_secs(5);
 
 impl Progress {
     pub(crate) fn new(total: usize) -> Self {
+        let bar = std::io::stderr()
+            .is_terminal()
+            .then(|| live_bar(ProgressDrawTarget::stderr()));
         Self {
             total,
-            tty: std::io::stderr().is_terminal(),
+            bar,
             started: Instant::now(),
             label: String::new(),
             last_plain: None,
@@ -32,28 +42,15 @@ impl Progress {
 
     /// A load test's live state, from its progress line.
     pub(crate) fn live(&mut self, json: &str) {
-        let Ok(state) = serde_json::from_str::<serde_json::Value>(json) else {
+        let Some(line) = live_line(&self.label, json) else {
             return;
         };
-        let number = |key: &str| state[key].as_f64().unwrap_or(0.0);
-        let line = format!(
-            "{:>12} {} {:.0}s/{:.0}s, active {}, {:.0} req/s, p95 {:.2} ms, errors {}",
-            "Loading",
-            self.label,
-            number("elapsed_s"),
-            number("total_s"),
-            number("active"),
-            number("rps"),
-            number("p95_us") / 1e3,
-            number("errors"),
-        );
-        let mut stderr = std::io::stderr().lock();
-        if self.tty {
-            let _ = write!(stderr, "\r\x1b[2K{line}");
-            let _ = stderr.flush();
+        if let Some(bar) = &self.bar {
+            bar.set_message(line);
         } else if self.last_plain.is_none_or(|t| t.elapsed() >= PLAIN_EVERY) {
             self.last_plain = Some(Instant::now());
-            let _ = writeln!(stderr, "{line}");
+            // A failed write to stderr is not worth stopping the run for.
+            let _ = writeln!(std::io::stderr().lock(), "{line}");
         }
     }
 
@@ -67,25 +64,171 @@ impl Progress {
         self.started = Instant::now();
         self.label = label;
         self.last_plain = None;
-        if !self.tty {
-            return;
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("{:>12} {} ...", "Running", self.label));
         }
-        let mut stderr = std::io::stderr().lock();
-        // A failed write to the terminal is not worth stopping the run for.
-        let _ = write!(stderr, "\r\x1b[2K{:>12} {} ...", "Running", self.label);
-        let _ = stderr.flush();
     }
 
     /// The process started by [`Self::begin`] ended.
     pub(crate) fn end(&mut self, summary: Option<String>) {
-        let elapsed = self.started.elapsed().as_secs_f64();
-        let what = summary.unwrap_or_else(|| "FAILED".to_owned());
-        let line = format!("{:>12} {} {what} ({elapsed:.1}s)", "Measured", self.label);
-        let mut stderr = std::io::stderr().lock();
-        let _ = if self.tty {
-            writeln!(stderr, "\r\x1b[2K{line}")
-        } else {
-            writeln!(stderr, "{line}")
+        let line = end_line(&self.label, summary, self.started.elapsed());
+        match &self.bar {
+            // Above the live line, which stays below until the next begins.
+            Some(bar) => {
+                bar.println(line);
+                bar.set_message(String::new());
+            }
+            None => {
+                let _ = writeln!(std::io::stderr().lock(), "{line}");
+            }
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The live line: the message cut to the terminal's width, and a spinner
+/// that shows the run is alive between the generator's updates.
+fn live_bar(target: ProgressDrawTarget) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, target);
+    if let Ok(style) = ProgressStyle::with_template("{wide_msg} {spinner}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// A load test's live state as a line, from the generator's JSON.
+fn live_line(label: &str, json: &str) -> Option<String> {
+    let state = serde_json::from_str::<serde_json::Value>(json).ok()?;
+    let number = |key: &str| state[key].as_f64().unwrap_or(0.0);
+    Some(format!(
+        "{:>12} {label} {:.0}s/{:.0}s, active {}, {:.0} req/s, p95 {:.2} ms, errors {}",
+        "Loading",
+        number("elapsed_s"),
+        number("total_s"),
+        number("active"),
+        number("rps"),
+        number("p95_us") / 1e3,
+        number("errors"),
+    ))
+}
+
+/// The line that stays once a process has ended.
+fn end_line(label: &str, summary: Option<String>, elapsed: Duration) -> String {
+    let what = summary.unwrap_or_else(|| "FAILED".to_owned());
+    format!(
+        "{:>12} {label} {what} ({:.1}s)",
+        "Measured",
+        elapsed.as_secs_f64()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_read_as_before() {
+        let json =
+            r#"{"elapsed_s":3.2,"total_s":10,"active":4,"rps":1234.4,"p95_us":2500,"errors":0}"#;
+        assert_eq!(
+            live_line("[1/2] demo/load::fast", json).unwrap(),
+            "     Loading [1/2] demo/load::fast 3s/10s, active 4, 1234 req/s, p95 2.50 ms, errors 0"
+        );
+        assert_eq!(live_line("x", "not json"), None);
+        assert_eq!(
+            end_line("[2/2] a", None, Duration::from_millis(1500)),
+            "    Measured [2/2] a FAILED (1.5s)"
+        );
+    }
+
+    /// A 40-column terminal that keeps what is written on it, line by
+    /// line (a line ends where a new one is started).
+    #[derive(Debug, Default, Clone)]
+    struct Terminal(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+    impl Terminal {
+        fn lines(&self) -> Vec<String> {
+            self.0.lock().unwrap().clone()
+        }
+        fn push(&self, text: &str, new_line: bool) {
+            let mut lines = self.0.lock().unwrap();
+            match lines.last_mut() {
+                Some(last) if !new_line => last.push_str(text),
+                _ => lines.push(text.to_owned()),
+            }
+        }
+    }
+
+    impl indicatif::TermLike for Terminal {
+        fn width(&self) -> u16 {
+            40
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.push(s, true);
+            Ok(())
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            self.push(s, false);
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            self.push("", true);
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_live_line_wider_than_the_terminal_is_cut_to_its_width() {
+        let terminal = Terminal::default();
+        let mut progress = Progress {
+            total: 1,
+            bar: Some(live_bar(ProgressDrawTarget::term_like(Box::new(
+                terminal.clone(),
+            )))),
+            started: Instant::now(),
+            label: "[1/1] a_package_with_a_long_name/load::a_test".to_owned(),
+            last_plain: None,
         };
+        progress
+            .live(r#"{"elapsed_s":1,"total_s":10,"active":4,"rps":100,"p95_us":900,"errors":0}"#);
+        let lines = terminal.lines();
+        let live = lines
+            .iter()
+            .rfind(|l| l.contains("Loading"))
+            .unwrap_or_else(|| panic!("{lines:?}"));
+        assert!(live.chars().count() <= 40, "{live:?}");
+        assert!(live.starts_with("     Loading [1/1] a_package"), "{live:?}");
+        progress.end(Some("ok".to_owned()));
+        assert!(
+            terminal
+                .lines()
+                .iter()
+                .any(|l| l.starts_with("    Measured [1/1] a_package")),
+            "{:?}",
+            terminal.lines()
+        );
     }
 }

@@ -1,6 +1,7 @@
-//! The server load tests run against: started on a free loopback port,
-//! waited for, watched, sampled from /proc, and always stopped (SIGTERM,
-//! then SIGKILL after a grace period), also when cargo perf is interrupted.
+//! The server load tests run against: started on a free loopback port in a
+//! process group of its own, waited for, watched, sampled from /proc, and
+//! always stopped with everything it started (SIGTERM to the group, then
+//! SIGKILL after a grace period), also when cargo perf is interrupted.
 
 use std::io::{Read as _, Write as _};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant};
 use super::sampler::Sampler;
 use super::spec::{Ready, Restart, ServerSpec};
 use crate::error::CliError;
-use crate::interrupt::{forget, signal, track};
+use crate::interrupt::{alive, forget, signal, track};
 
 /// A running server.
 pub struct ServerHandle {
@@ -75,6 +76,7 @@ impl ServerHandle {
         // Its own process group, so that stopping it stops what it started
         // too (a `command = ["./run.sh"]` wrapper and the server behind it).
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        adopt_orphans();
         let child = command.spawn().map_err(|e| {
             server_error(
                 format!("failed to start the server `{}`: {e}", program.display()),
@@ -128,7 +130,11 @@ impl ServerHandle {
     pub fn check_alive(&mut self) -> Result<(), CliError> {
         match self.child.try_wait() {
             Ok(Some(status)) => {
-                forget(self.child.id());
+                // What it started may still run: the group is stopped
+                // with the handle.
+                if !self.running() {
+                    forget(self.child.id());
+                }
                 Err(server_error(
                     format!(
                         "the server exited ({status}); its log is {}",
@@ -147,25 +153,61 @@ impl ServerHandle {
         Sampler::start(self.child.id())
     }
 
-    /// Stops the server: SIGTERM, then SIGKILL after the grace period.
+    /// Stops the server and whatever it started: SIGTERM to its process
+    /// group, then SIGKILL after the grace period.
     pub fn stop(&mut self) {
         let pid = self.child.id();
-        if matches!(self.child.try_wait(), Ok(None)) {
+        if self.running() {
             signal(pid, rustix::process::Signal::TERM);
             let deadline = Instant::now() + self.stop_timeout;
-            while Instant::now() < deadline {
-                if !matches!(self.child.try_wait(), Ok(None)) {
-                    break;
-                }
+            while self.running() && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(20));
             }
-            if matches!(self.child.try_wait(), Ok(None)) {
-                let _ = self.child.kill();
+            if self.running() {
+                signal(pid, rustix::process::Signal::KILL);
+                // SIGKILL cannot be ignored; this is only the kernel's
+                // time to tear the processes down.
+                let deadline = Instant::now() + Duration::from_secs(1);
+                while self.running() && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
             }
         }
         let _ = self.child.wait();
         forget(pid);
     }
+
+    /// Whether the server, or anything of its process group, still runs.
+    /// Waits for those that have exited, so that they stop counting.
+    fn running(&mut self) -> bool {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            return true;
+        }
+        // The server itself has been waited for; the rest of its group
+        // are children of cargo perf too (see `adopt_orphans`). Only
+        // now: before, this could wait for the server behind `child`'s
+        // back.
+        #[cfg(target_os = "linux")]
+        if let Some(group) = i32::try_from(self.child.id())
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            while let Ok(Some(_)) =
+                rustix::process::waitpgid(group, rustix::process::WaitOptions::NOHANG)
+            {}
+        }
+        alive(self.child.id())
+    }
+}
+
+/// Makes the processes a server leaves behind (a wrapper script's child
+/// once the wrapper has exited) children of cargo perf rather than of
+/// init, so that `running` can wait for them: until someone does, an
+/// exited process still counts as a member of its group, and init may take
+/// seconds to get to it.
+fn adopt_orphans() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::set_child_subreaper(Some(rustix::process::getpid()));
 }
 
 impl Drop for ServerHandle {

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use perf_record::load::ServerStats;
+use perf_record::procfs;
 
 /// Samples a process's CPU and resident memory from /proc, four times a
 /// second, on a thread of its own.
@@ -21,22 +22,25 @@ impl Sampler {
         let thread = std::thread::spawn(move || {
             let start = Instant::now();
             let mut samples = Vec::new();
-            let mut last = (Instant::now(), cpu_ticks(pid));
+            let mut last = (Instant::now(), procfs::cpu_time(Some(pid)));
             loop {
                 std::thread::sleep(Duration::from_millis(250));
                 let now = Instant::now();
-                let (Some(ticks), Some(rss)) = (cpu_ticks(pid), rss_bytes(pid)) else {
+                let (Some(cpu_time), Some(rss)) =
+                    (procfs::cpu_time(Some(pid)), procfs::rss_bytes(Some(pid)))
+                else {
                     break;
                 };
+                // Percent of one core.
                 let cpu = match last.1 {
-                    // USER_HZ is 100 on Linux: a tick per second is 1% of a core.
                     Some(before) => {
-                        ticks.saturating_sub(before) as f64 / (now - last.0).as_secs_f64().max(1e-3)
+                        cpu_time.saturating_sub(before).as_secs_f64() * 100.0
+                            / (now - last.0).as_secs_f64().max(1e-3)
                     }
                     None => 0.0,
                 };
                 samples.push(((now - start).as_secs_f64(), cpu, rss));
-                last = (now, Some(ticks));
+                last = (now, Some(cpu_time));
                 if flag.load(Ordering::Relaxed) {
                     break;
                 }
@@ -64,17 +68,4 @@ impl Sampler {
             samples,
         })
     }
-}
-
-fn cpu_ticks(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-}
-
-fn rss_bytes(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
 }

@@ -14,8 +14,9 @@ pub enum Ready {
     Tcp,
 }
 
-/// When a fresh server is started.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// When a fresh server is started (`restart = "per-run"` or `"per-test"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Restart {
     /// One server for the whole run.
     PerRun,

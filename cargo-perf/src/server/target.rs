@@ -99,26 +99,11 @@ pub(crate) fn prepare_servers(
     Ok(ServerManager::spawned(spec, program, log.to_path_buf()))
 }
 
-/// Refuses a target that is not on this machine unless the user opted in.
+/// Refuses a target that is not on this machine unless the user opted in
+/// (the rule the harness applies too: `TargetUrl::resolve`).
 pub(crate) fn check_loopback(url: &str, allow_remote: bool) -> Result<(), CliError> {
-    use std::net::ToSocketAddrs as _;
-    let parsed = perf_record::target::TargetUrl::parse(url)
-        .map_err(|e| CliError::Usage(format!("--target-url: {e}")))?;
-    let authority = &parsed.authority;
-    let addrs: Vec<_> = parsed
-        .host_port
-        .to_socket_addrs()
-        .map_err(|e| {
-            CliError::Usage(format!(
-                "cannot resolve the target `{authority}` of --target-url: {e}"
-            ))
-        })?
-        .collect();
-    if !allow_remote && addrs.iter().any(|a| !a.ip().is_loopback()) {
-        return Err(CliError::Usage(format!(
-            "the target {url} is not a loopback address (127.0.0.0/8 or ::1): a load test must not flood another \
-             host by accident; pass --allow-remote if you mean it"
-        )));
-    }
-    Ok(())
+    perf_record::target::TargetUrl::parse(url)
+        .and_then(|target| target.resolve(allow_remote))
+        .map(drop)
+        .map_err(|e| CliError::Usage(format!("--target-url: {e}")))
 }

@@ -428,3 +428,42 @@ fn a_fresh_server_per_test_on_request() {
     assert_eq!(started(&two_tests), 2, "restart = \"per-test\"");
     assert!(demo_servers().is_empty());
 }
+
+#[test]
+fn a_server_behind_a_wrapper_script_is_stopped_with_it() {
+    let project = TempProject::new("demo");
+    project
+        .cargo(&["build", "-q", "-p", "demo-server"])
+        .assert_code(0);
+    let binary = crate::support::shared_target_dir().join("debug/demo-server");
+    // The server runs as the wrapper's child (no exec), as in a script
+    // that sets things up first; stopping only the wrapper would leave it.
+    std::fs::write(
+        project.root().join("run.sh"),
+        "\"$DEMO_SERVER\" \"$@\" &\necho $! > server.pid\nwait\n",
+    )
+    .unwrap();
+    project.edit(
+        "Cargo.toml",
+        "bin = \"demo-server\"",
+        "command = [\"sh\", \"./run.sh\"]",
+    );
+    let output = project
+        .cargo_perf()
+        .env("DEMO_SERVER", binary.to_str().unwrap())
+        .args(&["demo/load::fast", "--duration-scale", "0.1"])
+        .run();
+    let pid = std::fs::read_to_string(project.root().join("server.pid")).unwrap();
+    let pid = pid.trim();
+    // Only the server this test started, and not a zombie that init has
+    // yet to wait for.
+    let running = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|stat| stat.contains("demo-server") && !stat.contains(") Z "));
+    if running {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", pid])
+            .status();
+    }
+    output.assert_code(0);
+    assert!(!running, "the server behind the wrapper still runs");
+}
