@@ -15,16 +15,6 @@ use crate::load::profile::{LoadProfile, Model};
 use crate::load::recorder::Session;
 use crate::load::user::{LoadFn, User};
 
-/// CPU time this process has used, user + system, from /proc (Linux).
-fn process_cpu() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name, which is in parentheses.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    // Linux reports in USER_HZ, 100 per second on every architecture.
-    Some(Duration::from_millis(ticks * 10))
-}
-
 /// Runs a workload to its end and returns what it measured.
 pub(crate) fn run(
     load_fn: LoadFn,
@@ -45,7 +35,7 @@ pub(crate) fn run(
             .build()?
     };
     let session = Session::observed_by(profile.observer.as_ref().map(|o| Arc::clone(&o.0)));
-    let cpu_before = process_cpu();
+    let cpu_before = perf_record::procfs::cpu_time(None);
     let target = Arc::new(target);
     let counters = Arc::new(Counters::default());
     let series: Arc<Mutex<Vec<u64>>> = Arc::default();
@@ -80,7 +70,7 @@ pub(crate) fn run(
         .unwrap_or_else(PoisonError::into_inner)
         .clone();
     runtime.shutdown_timeout(Duration::from_secs(1));
-    let cpu = match (cpu_before, process_cpu()) {
+    let cpu = match (cpu_before, perf_record::procfs::cpu_time(None)) {
         (Some(before), Some(after)) => after.saturating_sub(before),
         _ => Duration::ZERO,
     };

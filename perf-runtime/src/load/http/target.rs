@@ -1,7 +1,7 @@
 //! Where the load goes: the server's address and the `Host` to send,
 //! checked to be loopback unless the user opted in to another host.
 
-use std::net::{SocketAddr, ToSocketAddrs as _};
+use std::net::SocketAddr;
 
 use hyper::header::HeaderValue;
 
@@ -16,19 +16,10 @@ pub(crate) struct Target {
 /// in to another host.
 pub(crate) fn resolve_target(url: &str, allow_remote: bool) -> Result<Target, String> {
     let parsed = perf_record::target::TargetUrl::parse(url)?;
-    let addr: SocketAddr = parsed
-        .host_port
-        .to_socket_addrs()
-        .map_err(|e| format!("cannot resolve the target `{}`: {e}", parsed.authority))?
-        .next()
+    let addrs = parsed.resolve(allow_remote)?;
+    let addr = *addrs
+        .first()
         .ok_or_else(|| format!("the target `{}` resolves to no address", parsed.authority))?;
-    if !addr.ip().is_loopback() && !allow_remote {
-        return Err(format!(
-            "the target {url} ({}) is not a loopback address; a load test must not flood another host by \
-             accident. Set PERF_ALLOW_REMOTE=1 (or pass --allow-remote to cargo perf) if you mean it",
-            addr.ip()
-        ));
-    }
     let authority =
         HeaderValue::try_from(parsed.authority).map_err(|_| format!("invalid host in `{url}`"))?;
     Ok(Target { addr, authority })
