@@ -199,7 +199,7 @@ pub struct SweepStats {
     /// the tolerance of the pre-spike p95, and stays back).
     pub metrics: BTreeMap<String, f64>,
     /// The other kinds' figures are listed in
-    /// `perf_record::kinds::KIND_METRICS`.
+    /// `perf_record::kinds::figures()`.
     /// What the analysis concluded, in words.
     pub findings: Vec<String>,
 }
