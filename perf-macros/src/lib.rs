@@ -88,3 +88,39 @@ fn not_a_function(item: &proc_macro2::TokenStream) -> syn::Error {
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand_str(attr: &str, item: &str) -> String {
+        let attr: proc_macro2::TokenStream = attr.parse().unwrap();
+        let item: proc_macro2::TokenStream = item.parse().unwrap();
+        expand(attr, item).to_string()
+    }
+
+    #[test]
+    fn wrong_options_still_emit_the_function() {
+        let out = expand_str(
+            "caching(key = 10)",
+            "async fn cached(user: &mut User) -> Result<()> { Ok(()) }",
+        );
+        assert!(out.contains("async fn cached"));
+        assert!(out.contains("compile_error"));
+        assert!(out.contains("unknown `caching` option `key`"));
+        assert!(!out.contains("inventory"));
+    }
+
+    #[test]
+    fn a_kind_reaches_the_runtime_only_through_private() {
+        let out = expand_str(
+            "rate_limit(limit = 50)",
+            "async fn limited(user: &mut User) -> Result<()> { Ok(()) }",
+        );
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(out.contains(":: perf_runtime :: __private :: SweepOptions"));
+        assert!(out.contains("RateLimit"));
+        // The kind's default thresholds come with it.
+        assert!(out.contains("\"limited_below\""));
+    }
+}
