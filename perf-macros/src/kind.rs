@@ -53,7 +53,7 @@ pub(crate) fn to_tokens(options: &KindOptions, private: &TokenStream) -> TokenSt
     let (window, tolerance) = (options.window_ns, options.tolerance_pct);
     quote! {
         #private::SweepOptions {
-            kind: #private::SweepKind::#kind,
+            kind: #private::Kind::#kind,
             levels: &[#(#levels),*],
             step_ns: #step,
             users: #users,

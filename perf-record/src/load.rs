@@ -179,10 +179,10 @@ pub struct LevelStats {
 }
 
 /// What a sweep measured and concluded.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepStats {
-    /// `stress`, `scalability`, `volume`, `pagination` or `spike`.
-    pub kind: String,
+    /// The kind of test (recorded by name: `"rate_limit"`).
+    pub kind: crate::kinds::Kind,
     /// What the level counts: `users`, `bytes`, `page`, `items`, `query`,
     /// or `phase` (spike: each level is a phase, or a window of the
     /// recovery; rate limit, caching and timeout: a step).

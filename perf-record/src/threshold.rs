@@ -189,7 +189,7 @@ impl Threshold {
             Some(kinds) => stats
                 .sweep
                 .as_ref()
-                .is_some_and(|s| kinds.iter().any(|k| k.name() == s.kind)),
+                .is_some_and(|s| kinds.contains(&s.kind)),
         }
     }
 

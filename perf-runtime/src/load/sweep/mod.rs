@@ -6,12 +6,13 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use perf_record::kinds::Kind;
 use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
 use perf_record::threshold::Threshold;
 
 use crate::load::engine::{self, LoadFn};
 use crate::load::merge::merge;
-use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
+use crate::load::profile::{LoadOptions, LoadProfile, SweepOptions};
 use crate::load::user::Target;
 
 mod analysis;
@@ -31,23 +32,19 @@ pub(crate) fn run(
     thresholds: &[Threshold],
 ) -> Result<(LoadStats, Duration), String> {
     match sweep.kind {
-        SweepKind::ResponseTime | SweepKind::Soak => {
+        Kind::ResponseTime | Kind::Soak => {
             return run_single(load_fn, options, sweep, scale, target, threads);
         }
-        SweepKind::RateLimit
-        | SweepKind::Caching
-        | SweepKind::NPlusOne
-        | SweepKind::Pool
-        | SweepKind::Timeout
-        | SweepKind::Search
-        | SweepKind::WebSocket => {
+        Kind::RateLimit
+        | Kind::Caching
+        | Kind::NPlusOne
+        | Kind::Pool
+        | Kind::Timeout
+        | Kind::Search
+        | Kind::WebSocket => {
             return crate::load::catalog::run(load_fn, options, sweep, scale, target, threads);
         }
-        SweepKind::Stress
-        | SweepKind::Scalability
-        | SweepKind::Volume
-        | SweepKind::Pagination
-        | SweepKind::Spike => {}
+        Kind::Stress | Kind::Scalability | Kind::Volume | Kind::Pagination | Kind::Spike => {}
     }
     let mut runs: Vec<LoadStats> = Vec::new();
     let mut levels: Vec<LevelStats> = Vec::new();
@@ -72,7 +69,7 @@ pub(crate) fn run(
         eprintln!("{}: {}", sweep.kind.name(), step.describe(sweep));
         let stats = engine::run(load_fn, &profile, target.clone(), threads)
             .map_err(|e| format!("failed to start the load generator: {e}"))?;
-        let missed = if sweep.kind == SweepKind::Stress {
+        let missed = if sweep.kind == Kind::Stress {
             missed_thresholds(thresholds, &stats)
         } else {
             Vec::new()
@@ -90,7 +87,7 @@ pub(crate) fn run(
     let mut overall = match sweep.kind {
         // The load it sustains: the breaking point's level, or the first
         // level when even that one broke.
-        SweepKind::Stress => {
+        Kind::Stress => {
             let held = levels.iter().take_while(|l| l.missed.is_empty()).count();
             runs.swap_remove(held.saturating_sub(1))
         }
@@ -109,7 +106,7 @@ pub(crate) fn run(
         max_in_flight: None,
     };
     overall.sweep = Some(SweepStats {
-        kind: sweep.kind.name().to_owned(),
+        kind: sweep.kind,
         parameter: sweep.kind.parameter().to_owned(),
         levels,
         metrics,
@@ -145,7 +142,7 @@ fn run_single(
     let mut metrics = BTreeMap::new();
     let mut findings = Vec::new();
     let (users, hold_ns, cap) = match sweep.kind {
-        SweepKind::ResponseTime => {
+        Kind::ResponseTime => {
             let requests = sweep.levels.first().copied().unwrap_or(1);
             #[expect(
                 clippy::cast_possible_truncation,
@@ -197,7 +194,7 @@ fn run_single(
     }
     let total = Duration::from_secs_f64(stats.duration_s);
     stats.sweep = Some(SweepStats {
-        kind: sweep.kind.name().to_owned(),
+        kind: sweep.kind,
         parameter: sweep.kind.parameter().to_owned(),
         levels: Vec::new(),
         metrics,
@@ -220,8 +217,8 @@ impl Step {
     fn describe(&self, sweep: &SweepOptions) -> String {
         match (&self.phase, sweep.kind) {
             (Some(phase), _) => format!("{phase}, {} user(s)", self.users),
-            (None, SweepKind::Volume) => format!("{} bytes, {} user(s)", self.level, self.users),
-            (None, SweepKind::Pagination) => format!("page {}, {} user(s)", self.level, self.users),
+            (None, Kind::Volume) => format!("{} bytes, {} user(s)", self.level, self.users),
+            (None, Kind::Pagination) => format!("page {}, {} user(s)", self.level, self.users),
             (None, _) => format!("{} user(s)", self.users),
         }
     }
@@ -232,7 +229,7 @@ impl Step {
 fn plan(sweep: &SweepOptions, scale: f64) -> Vec<Step> {
     let users_of = |level: u64| u32::try_from(level).unwrap_or(u32::MAX);
     match sweep.kind {
-        SweepKind::Spike => {
+        Kind::Spike => {
             let (base, peak) = (
                 sweep.levels.first().copied().unwrap_or(1),
                 sweep.levels.get(1).copied().unwrap_or(1),
@@ -263,7 +260,7 @@ fn plan(sweep: &SweepOptions, scale: f64) -> Vec<Step> {
             }
             steps
         }
-        SweepKind::Stress | SweepKind::Scalability => sweep
+        Kind::Stress | Kind::Scalability => sweep
             .levels
             .iter()
             .map(|&level| Step {
