@@ -271,6 +271,18 @@ mod tests {
     }
 
     #[test]
+    fn a_sweep_recorded_before_the_type_existed_still_loads() {
+        let json = r#"{"kind":"rate_limit","parameter":"phase","levels":[],
+                       "metrics":{"admitted_pct":100.0},"findings":[]}"#;
+        let sweep: crate::load::SweepStats = serde_json::from_str(json).unwrap();
+        assert_eq!(sweep.kind, Kind::RateLimit);
+        let back = serde_json::to_value(&sweep).unwrap();
+        assert_eq!(back["kind"], "rate_limit");
+        let unknown = json.replace("rate_limit", "fuzzing");
+        assert!(serde_json::from_str::<crate::load::SweepStats>(&unknown).is_err());
+    }
+
+    #[test]
     fn other_names_find_the_kind_meant() {
         assert_eq!(Kind::like("ratelimit"), Some(Kind::RateLimit));
         assert_eq!(Kind::like("rate_limiting"), Some(Kind::RateLimit));
