@@ -2,8 +2,9 @@
 //! headers, and conditional requests.
 
 use super::figure::{Change, KindMetric, Unit};
-use super::kind::{Kind, Spec};
+use super::kind::Kind;
 use super::options::KindOptions;
+use super::spec::Spec;
 use crate::attr::{Arg, Checked, Given};
 
 pub(super) const SPEC: Spec = Spec {
@@ -42,18 +43,19 @@ pub(super) const SPEC: Spec = Spec {
     ],
     default_thresholds: &[("speedup", ">= 2")],
     needs_threshold: None,
+    kind: Kind::Caching,
     check,
 };
 
-fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
-    let mut options = KindOptions::new(kind);
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
+    let mut options = KindOptions::new(spec.kind);
     for arg in Arg::all(given) {
         match arg.key {
             "keys" => options.keys = arg.whole()?,
             "users" => options.users = arg.users()?,
             "step" => options.step_ns = arg.positive_duration_ns()?,
             "think" => options.think_ns = Some(arg.think()?),
-            _ => return Err(kind.unknown(&arg)),
+            _ => return Err(spec.unknown(&arg)),
         }
     }
     Ok(options)

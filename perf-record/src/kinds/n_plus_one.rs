@@ -2,8 +2,9 @@
 //! counter per request (a header, or a Prometheus counter).
 
 use super::figure::{Change, KindMetric, Unit};
-use super::kind::{Kind, Spec};
+use super::kind::Kind;
 use super::options::KindOptions;
+use super::spec::Spec;
 use crate::attr::{Arg, Checked, Given};
 
 pub(super) const SPEC: Spec = Spec {
@@ -43,13 +44,14 @@ pub(super) const SPEC: Spec = Spec {
     ],
     default_thresholds: &[("query_growth", "<= 0.5")],
     needs_threshold: None,
+    kind: Kind::NPlusOne,
     check,
 };
 
-fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
     let mut options = KindOptions {
         step_ns: 1_000_000_000,
-        ..KindOptions::new(kind)
+        ..KindOptions::new(spec.kind)
     };
     for arg in Arg::all(given) {
         match arg.key {
@@ -87,17 +89,17 @@ fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
             "users" => options.users = arg.users()?,
             "step" => options.step_ns = arg.positive_duration_ns()?,
             "think" => options.think_ns = Some(arg.think()?),
-            _ => return Err(kind.unknown(&arg)),
+            _ => return Err(spec.unknown(&arg)),
         }
     }
     if options.levels.is_empty() {
-        return Err(kind.missing("its page sizes, `sizes = [...]`"));
+        return Err(spec.missing("its page sizes, `sizes = [...]`"));
     }
     if options.counter_header.is_some() == options.counter_metric.is_some() {
-        return Err(kind.missing("one query counter: `header = \"...\"` or `metric = \"...\"`"));
+        return Err(spec.missing("one query counter: `header = \"...\"` or `metric = \"...\"`"));
     }
     if options.levels.len() < 2 {
-        return Err(kind.too_few("two levels, to see how it grows"));
+        return Err(spec.too_few("two levels, to see how it grows"));
     }
     Ok(options)
 }

@@ -2,7 +2,7 @@
 //! analysis reads. Each field says which kinds use it; the others leave it
 //! at its default.
 
-use super::Kind;
+use super::kind::Kind;
 
 /// The checked options of `stress(...)`, `caching(...)` and the rest.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,8 +2,9 @@
 //! pool's errors and the latency knee.
 
 use super::figure::{Change, KindMetric, Unit};
-use super::kind::{Kind, Spec};
+use super::kind::Kind;
 use super::options::KindOptions;
+use super::spec::Spec;
 use crate::attr::{Arg, Checked, Given};
 
 pub(super) const SPEC: Spec = Spec {
@@ -34,13 +35,14 @@ pub(super) const SPEC: Spec = Spec {
     ],
     default_thresholds: &[("pool_errors", "<= 1%")],
     needs_threshold: None,
+    kind: Kind::Pool,
     check,
 };
 
-fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
     let mut options = KindOptions {
         step_ns: 1_000_000_000,
-        ..KindOptions::new(kind)
+        ..KindOptions::new(spec.kind)
     };
     for arg in Arg::all(given) {
         match arg.key {
@@ -49,14 +51,14 @@ fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
             "size" => options.limit = arg.whole()? as f64,
             "step" => options.step_ns = arg.positive_duration_ns()?,
             "think" => options.think_ns = Some(arg.think()?),
-            _ => return Err(kind.unknown(&arg)),
+            _ => return Err(spec.unknown(&arg)),
         }
     }
     if options.levels.is_empty() {
-        return Err(kind.missing("its levels, `users = [...]`"));
+        return Err(spec.missing("its levels, `users = [...]`"));
     }
     if options.levels.len() < 2 {
-        return Err(kind.too_few("two levels, to see how it grows"));
+        return Err(spec.too_few("two levels, to see how it grows"));
     }
     Ok(options)
 }

@@ -2,8 +2,9 @@
 //! what gets through, and the limit headers.
 
 use super::figure::{Change, KindMetric, Unit};
-use super::kind::{Kind, Spec};
+use super::kind::Kind;
 use super::options::KindOptions;
+use super::spec::Spec;
 use crate::attr::{Arg, Checked, Given};
 
 pub(super) const SPEC: Spec = Spec {
@@ -46,13 +47,14 @@ pub(super) const SPEC: Spec = Spec {
         ("limit_headers", ">= 99%"),
     ],
     needs_threshold: None,
+    kind: Kind::RateLimit,
     check,
 };
 
-fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
     let mut options = KindOptions {
         step_ns: 3_000_000_000,
-        ..KindOptions::new(kind)
+        ..KindOptions::new(spec.kind)
     };
     for arg in Arg::all(given) {
         match arg.key {
@@ -68,11 +70,11 @@ fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
                 options.factor = over;
             }
             "step" => options.step_ns = arg.positive_duration_ns()?,
-            _ => return Err(kind.unknown(&arg)),
+            _ => return Err(spec.unknown(&arg)),
         }
     }
     if options.limit <= 0.0 {
-        return Err(kind.missing("the declared limit, `limit = N` (requests per second)"));
+        return Err(spec.missing("the declared limit, `limit = N` (requests per second)"));
     }
     Ok(options)
 }

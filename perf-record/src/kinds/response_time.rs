@@ -1,8 +1,9 @@
 //! `response_time(...)`: one user sends a fixed number of requests one
 //! after the other.
 
-use super::kind::{Kind, Spec};
+use super::kind::Kind;
 use super::options::KindOptions;
+use super::spec::Spec;
 use crate::attr::{Arg, Checked, Given};
 
 pub(super) const SPEC: Spec = Spec {
@@ -16,20 +17,21 @@ pub(super) const SPEC: Spec = Spec {
     figures: &[],
     default_thresholds: &[],
     needs_threshold: None,
+    kind: Kind::ResponseTime,
     check,
 };
 
-fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
-    let mut options = KindOptions::new(kind);
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
+    let mut options = KindOptions::new(spec.kind);
     for arg in Arg::all(given) {
         match arg.key {
             "requests" => options.levels = vec![arg.whole()?],
             "think" => options.think_ns = Some(arg.think()?),
-            _ => return Err(kind.unknown(&arg)),
+            _ => return Err(spec.unknown(&arg)),
         }
     }
     if options.levels.is_empty() {
-        return Err(kind.missing("`requests = N`"));
+        return Err(spec.missing("`requests = N`"));
     }
     // One run of the requests, however long they take.
     options.step_ns = 0;

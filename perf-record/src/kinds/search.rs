@@ -2,8 +2,9 @@
 //! named.
 
 use super::figure::{Change, KindMetric, Unit};
-use super::kind::{Kind, Spec};
+use super::kind::Kind;
 use super::options::KindOptions;
+use super::spec::Spec;
 use crate::attr::{Arg, Checked, Given};
 
 pub(super) const SPEC: Spec = Spec {
@@ -34,13 +35,14 @@ pub(super) const SPEC: Spec = Spec {
     ],
     default_thresholds: &[("spread", "<= 5")],
     needs_threshold: None,
+    kind: Kind::Search,
     check,
 };
 
-fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
     let mut options = KindOptions {
         step_ns: 1_000_000_000,
-        ..KindOptions::new(kind)
+        ..KindOptions::new(spec.kind)
     };
     for arg in Arg::all(given) {
         match arg.key {
@@ -48,14 +50,14 @@ fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
             "users" => options.users = arg.users()?,
             "step" => options.step_ns = arg.positive_duration_ns()?,
             "think" => options.think_ns = Some(arg.think()?),
-            _ => return Err(kind.unknown(&arg)),
+            _ => return Err(spec.unknown(&arg)),
         }
     }
     if options.labels.is_empty() {
-        return Err(kind.missing("its queries, `queries = [...]`"));
+        return Err(spec.missing("its queries, `queries = [...]`"));
     }
     if options.labels.len() < 3 {
-        return Err(kind.too_few("three queries, to have others to hold the slowest against"));
+        return Err(spec.too_few("three queries, to have others to hold the slowest against"));
     }
     Ok(options)
 }

@@ -2,8 +2,9 @@
 //! latency drift (cargo perf reads the memory; see its `soak` module).
 
 use super::figure::{Change, KindMetric, Unit};
-use super::kind::{Kind, Spec};
+use super::kind::Kind;
 use super::options::KindOptions;
+use super::spec::Spec;
 use crate::attr::{Arg, Checked, Given};
 
 pub(super) const SPEC: Spec = Spec {
@@ -24,11 +25,12 @@ pub(super) const SPEC: Spec = Spec {
     )],
     default_thresholds: &[("rss_growth", "<= 16KB/s")],
     needs_threshold: None,
+    kind: Kind::Soak,
     check,
 };
 
-fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
-    let mut options = KindOptions::new(kind);
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
+    let mut options = KindOptions::new(spec.kind);
     let mut hold_ns = None;
     for arg in Arg::all(given) {
         match arg.key {
@@ -42,11 +44,11 @@ fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
             }
             "warm_up" => options.phases_ns[0] = arg.duration_ns()?,
             "think" => options.think_ns = Some(arg.think()?),
-            _ => return Err(kind.unknown(&arg)),
+            _ => return Err(spec.unknown(&arg)),
         }
     }
     let Some(hold_ns) = hold_ns else {
-        return Err(kind.missing("a `hold` time"));
+        return Err(spec.missing("a `hold` time"));
     };
     options.levels = vec![u64::from(options.users)];
     options.step_ns = hold_ns;

@@ -2,8 +2,9 @@
 //! takes to come back.
 
 use super::figure::{Change, KindMetric, Unit};
-use super::kind::{Kind, Spec};
+use super::kind::Kind;
 use super::options::KindOptions;
+use super::spec::Spec;
 use crate::attr::{Arg, Checked, Given};
 
 pub(super) const SPEC: Spec = Spec {
@@ -33,15 +34,16 @@ pub(super) const SPEC: Spec = Spec {
     )],
     default_thresholds: &[("recovery", "<= 1s")],
     needs_threshold: None,
+    kind: Kind::Spike,
     check,
 };
 
-fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
     let mut options = KindOptions {
         phases_ns: [5_000_000_000, 3_000_000_000, 10_000_000_000],
         window_ns: 500_000_000,
         tolerance_pct: 50.0,
-        ..KindOptions::new(kind)
+        ..KindOptions::new(spec.kind)
     };
     let mut spike_users = None;
     for arg in Arg::all(given) {
@@ -54,20 +56,20 @@ fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
             "window" => options.window_ns = arg.positive_duration_ns()?,
             "tolerance" => options.tolerance_pct = arg.percent()?,
             "think" => options.think_ns = Some(arg.think()?),
-            _ => return Err(kind.unknown(&arg)),
+            _ => return Err(spec.unknown(&arg)),
         }
     }
     let Some(spike_users) = spike_users else {
-        return Err(kind.missing("`spike_users = N`"));
+        return Err(spec.missing("`spike_users = N`"));
     };
     let users = options.users;
     if spike_users <= u64::from(users) {
-        return Err(kind.error(format!(
+        return Err(spec.error(format!(
             "`spike_users` ({spike_users}) must be above `users` ({users}): the spike is more load"
         )));
     }
     if options.window_ns > options.phases_ns[2] {
-        return Err(kind.error("`window` must not be longer than `after`"));
+        return Err(spec.error("`window` must not be longer than `after`"));
     }
     // The users before and after, then at the top.
     options.levels = vec![u64::from(users), spike_users];

@@ -3,8 +3,9 @@
 //! change from level to level.
 
 use super::figure::{Change, KindMetric, Unit};
-use super::kind::{Kind, Spec};
+use super::kind::Kind;
 use super::options::KindOptions;
+use super::spec::Spec;
 use crate::attr::{Arg, Checked, Given};
 
 /// The exponent of latency ~ level^k, shared by volume and pagination.
@@ -38,6 +39,7 @@ pub(super) const STRESS: Spec = Spec {
         "a stress test steps the load up until a threshold breaks: give one, e.g. \
          `threshold(p95 = \"200ms\", error_rate = \"1%\")`",
     ),
+    kind: Kind::Stress,
     check,
 };
 
@@ -59,6 +61,7 @@ pub(super) const SCALABILITY: Spec = Spec {
     )],
     default_thresholds: &[("efficiency", ">= 50%")],
     needs_threshold: None,
+    kind: Kind::Scalability,
     check,
 };
 
@@ -73,6 +76,7 @@ pub(super) const VOLUME: Spec = Spec {
     figures: &[GROWTH],
     default_thresholds: &[("growth", "<= 1.2")],
     needs_threshold: None,
+    kind: Kind::Volume,
     check,
 };
 
@@ -87,15 +91,15 @@ pub(super) const PAGINATION: Spec = Spec {
     figures: &[GROWTH],
     default_thresholds: &[("growth", "<= 0.5")],
     needs_threshold: None,
+    kind: Kind::Pagination,
     check,
 };
 
 /// The first key lists the levels; `users` is the levels for stress and
 /// scalability, the users at every level for the others.
-fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
-    let spec = kind.spec();
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
     let levels_key = spec.keys[0];
-    let mut options = KindOptions::new(kind);
+    let mut options = KindOptions::new(spec.kind);
     for arg in Arg::all(given) {
         match arg.key {
             "sizes" if levels_key == "sizes" => options.levels = arg.sizes(spec.example)?,
@@ -103,11 +107,11 @@ fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
             "users" => options.users = arg.users()?,
             "step" => options.step_ns = arg.positive_duration_ns()?,
             "think" => options.think_ns = Some(arg.think()?),
-            _ => return Err(kind.unknown(&arg)),
+            _ => return Err(spec.unknown(&arg)),
         }
     }
     if options.levels.is_empty() {
-        return Err(kind.missing(&format!("its levels, `{levels_key} = [...]`")));
+        return Err(spec.missing(&format!("its levels, `{levels_key} = [...]`")));
     }
     Ok(options)
 }

@@ -1,8 +1,8 @@
 //! Which thresholds a load test may set given its kind, and which it gets
 //! by default.
 
-use super::Kind;
-use super::figure::by_threshold;
+use super::catalog::by_threshold;
+use super::kind::Kind;
 use crate::attr::{Checked, OptionError, Spot};
 
 /// Checks the metrics of a test's `threshold(...)` against its kind

@@ -2,8 +2,9 @@
 //! that the server still answers.
 
 use super::figure::{Change, KindMetric, Unit};
-use super::kind::{Kind, Spec};
+use super::kind::Kind;
 use super::options::KindOptions;
+use super::spec::Spec;
 use crate::attr::{Arg, Checked, Given};
 
 pub(super) const SPEC: Spec = Spec {
@@ -34,13 +35,14 @@ pub(super) const SPEC: Spec = Spec {
     ],
     default_thresholds: &[("timeouts", "<= 1%"), ("served_after", ">= 100%")],
     needs_threshold: None,
+    kind: Kind::Timeout,
     check,
 };
 
-fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
     let mut options = KindOptions {
         users: 4,
-        ..KindOptions::new(kind)
+        ..KindOptions::new(spec.kind)
     };
     for arg in Arg::all(given) {
         match arg.key {
@@ -49,14 +51,14 @@ fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
             "step" => options.step_ns = arg.positive_duration_ns()?,
             "probe" => options.probe = arg.path()?,
             "think" => options.think_ns = Some(arg.think()?),
-            _ => return Err(kind.unknown(&arg)),
+            _ => return Err(spec.unknown(&arg)),
         }
     }
     if options.timeout_ns == 0 {
-        return Err(kind.missing("the client's timeout, `after = \"500ms\"`"));
+        return Err(spec.missing("the client's timeout, `after = \"500ms\"`"));
     }
     if options.timeout_ns >= options.step_ns {
-        return Err(kind.error(
+        return Err(spec.error(
             "`after` must be shorter than `step`, or no request could time out before the step ends",
         ));
     }

@@ -2,8 +2,9 @@
 //! how it grows with the connections, and the handshakes that succeeded.
 
 use super::figure::{Change, KindMetric, Unit};
-use super::kind::{Kind, Spec};
+use super::kind::Kind;
 use super::options::KindOptions;
+use super::spec::Spec;
 use crate::attr::{Arg, Checked, Given};
 
 pub(super) const SPEC: Spec = Spec {
@@ -34,27 +35,28 @@ pub(super) const SPEC: Spec = Spec {
     ],
     default_thresholds: &[("rtt_growth", "<= 0.5"), ("connected", ">= 99%")],
     needs_threshold: None,
+    kind: Kind::WebSocket,
     check,
 };
 
-fn check(kind: Kind, given: &[Given]) -> Checked<KindOptions> {
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
     let mut options = KindOptions {
         step_ns: 1_000_000_000,
-        ..KindOptions::new(kind)
+        ..KindOptions::new(spec.kind)
     };
     for arg in Arg::all(given) {
         match arg.key {
             "connections" => options.levels = arg.levels(SPEC.example)?,
             "step" => options.step_ns = arg.positive_duration_ns()?,
             "think" => options.think_ns = Some(arg.think()?),
-            _ => return Err(kind.unknown(&arg)),
+            _ => return Err(spec.unknown(&arg)),
         }
     }
     if options.levels.is_empty() {
-        return Err(kind.missing("its levels, `connections = [...]`"));
+        return Err(spec.missing("its levels, `connections = [...]`"));
     }
     if options.levels.len() < 2 {
-        return Err(kind.too_few("two levels, to see how it grows"));
+        return Err(spec.too_few("two levels, to see how it grows"));
     }
     // Without think time every user sends again the moment its reply
     // comes: the round trip then grows with the connections on any server
