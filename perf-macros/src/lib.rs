@@ -8,11 +8,12 @@
 
 use proc_macro::TokenStream;
 
-mod catalog;
-mod load;
+mod emit;
+mod kind;
 mod options;
 mod signature;
-mod sweep;
+mod value;
+mod workload;
 
 /// Registers a function as a perf test. See `perf_runtime::perf_test`.
 #[proc_macro_attribute]
@@ -35,9 +36,11 @@ fn expand(
     // when the options do not parse, the `load` keyword still tells.
     let mentions_load = attr.clone().into_iter().any(|token| {
         matches!(&token, proc_macro2::TokenTree::Ident(ident)
-                if ident == "load"
-                    || sweep::SWEEPS.iter().any(|kind| ident == kind)
-                    || options::catalogue_kind_like(&ident.to_string()).is_some())
+        if ident == "load" || {
+            let name = ident.to_string();
+            perf_record::kinds::Kind::from_name(&name).is_some()
+                || perf_record::kinds::Kind::like(&name).is_some()
+        })
     });
     let options = options::PerfTestOptions::parse(attr);
     let is_load = match &options {
@@ -46,7 +49,7 @@ fn expand(
     };
     let shape = signature::check(&function, is_load);
     match (options, shape) {
-        (Ok(options), Ok(shape)) => emit(&function, &options, shape),
+        (Ok(options), Ok(shape)) => emit::emit(&function, &options, shape),
         (options, shape) => {
             let mut errors = Vec::new();
             errors.extend(options.err());
@@ -86,110 +89,38 @@ fn not_a_function(item: &proc_macro2::TokenStream) -> syn::Error {
     )
 }
 
-fn emit(
-    function: &syn::ItemFn,
-    options: &options::PerfTestOptions,
-    shape: signature::Shape,
-) -> proc_macro2::TokenStream {
-    let ident = &function.sig.ident;
-    let name = ident.to_string();
-    let private = quote::quote! { ::perf_runtime::__private };
-    let (wrapper, run) = match shape {
-        signature::Shape::SyncBench => (
-            quote::quote! {},
-            quote::quote! { #private::TestFn::Bench(#ident) },
-        ),
-        signature::Shape::AsyncBench => (
-            quote::quote! {
-                fn __perf_test_async(bencher: &mut ::perf_runtime::Bencher) {
-                    #private::block_on(#ident(bencher))
-                }
-            },
-            quote::quote! { #private::TestFn::Bench(__perf_test_async) },
-        ),
-        signature::Shape::Load => {
-            let load = options.load.as_ref().map(|l| l.to_tokens(&private));
-            let body = if options.tasks.is_empty() {
-                quote::quote! { ::std::boxed::Box::pin(#ident(user)) }
-            } else {
-                // Locust-style: the annotated function sets the user up
-                // once, then each iteration runs one task picked by weight.
-                let weights = options.tasks.iter().map(|(_, w)| *w);
-                let arms = options.tasks.iter().enumerate().map(|(i, (task, _))| {
-                    quote::quote! { #i => #task(user).await, }
-                });
-                quote::quote! {
-                    ::std::boxed::Box::pin(async move {
-                        if user.first_iteration() {
-                            #ident(user).await?;
-                        }
-                        match #private::pick_task(user, &[#(#weights),*]) {
-                            #(#arms)*
-                            _ => ::core::result::Result::Ok(()),
-                        }
-                    })
-                }
-            };
-            let thresholds = options
-                .thresholds
-                .iter()
-                .map(|(m, v)| quote::quote! { (#m, #v) });
-            (
-                quote::quote! {
-                    fn __perf_test_load(
-                        user: &mut ::perf_runtime::User,
-                    ) -> ::core::pin::Pin<
-                        ::std::boxed::Box<
-                            dyn ::core::future::Future<Output = ::perf_runtime::Result<()>> + ::core::marker::Send + '_,
-                        >,
-                    > {
-                        #body
-                    }
-                    static __PERF_TEST_LOAD: #private::LoadOptions = #load;
-                },
-                quote::quote! {
-                    #private::TestFn::Load {
-                        run: __perf_test_load,
-                        options: &__PERF_TEST_LOAD,
-                        thresholds: &[#(#thresholds),*],
-                    }
-                },
-            )
-        }
-    };
-    let ignore = options.ignore;
-    let ignore_reason = option_tokens(options.ignore_reason.as_ref());
-    let threshold = option_tokens(options.regression_threshold_pct.as_ref());
-    let warm_up = option_tokens(options.warm_up_ns.as_ref());
-    let measurement = option_tokens(options.measurement_ns.as_ref());
-    let instructions = options.instructions;
-    quote::quote! {
-        #function
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-        const _: () = {
-            #wrapper
-            #private::inventory::submit! {
-                #private::PerfTestEntry {
-                    name: #name,
-                    module_path: ::core::module_path!(),
-                    file: ::core::file!(),
-                    line: ::core::line!(),
-                    ignore: #ignore,
-                    ignore_reason: #ignore_reason,
-                    regression_threshold_pct: #threshold,
-                    warm_up_ns: #warm_up,
-                    measurement_ns: #measurement,
-                    count_instructions: #instructions,
-                    run: #run,
-                }
-            }
-        };
+    fn expand_str(attr: &str, item: &str) -> String {
+        let attr: proc_macro2::TokenStream = attr.parse().unwrap();
+        let item: proc_macro2::TokenStream = item.parse().unwrap();
+        expand(attr, item).to_string()
     }
-}
 
-fn option_tokens<T: quote::ToTokens>(value: Option<&T>) -> proc_macro2::TokenStream {
-    match value {
-        Some(value) => quote::quote! { ::core::option::Option::Some(#value) },
-        None => quote::quote! { ::core::option::Option::None },
+    #[test]
+    fn wrong_options_still_emit_the_function() {
+        let out = expand_str(
+            "caching(key = 10)",
+            "async fn cached(user: &mut User) -> Result<()> { Ok(()) }",
+        );
+        assert!(out.contains("async fn cached"));
+        assert!(out.contains("compile_error"));
+        assert!(out.contains("unknown `caching` option `key`"));
+        assert!(!out.contains("inventory"));
+    }
+
+    #[test]
+    fn a_kind_reaches_the_runtime_only_through_private() {
+        let out = expand_str(
+            "rate_limit(limit = 50)",
+            "async fn limited(user: &mut User) -> Result<()> { Ok(()) }",
+        );
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(out.contains(":: perf_runtime :: __private :: SweepOptions"));
+        assert!(out.contains("RateLimit"));
+        // The kind's default thresholds come with it.
+        assert!(out.contains("\"limited_below\""));
     }
 }

@@ -1,17 +1,12 @@
 //! The options of `#[perf_test(...)]`, checked with spans so that a
 //! mistake points at the offending token.
 
+use perf_record::kinds::Kind;
 use proc_macro2::TokenStream;
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser as _;
 
-/// Every option, for "expected one of" messages.
-const OPTIONS: &str = "`ignore`, `ignore = \"reason\"`, `regression_threshold = \"10%\"`, \
-                       `warm_up_time = \"1s\"`, `measurement_time = \"3s\"`, `instructions` (benchmarks); \
-                       `load = \"normal_load\"` or `load(...)`, `stress(...)`, `scalability(...)`, `volume(...)`, \
-                       `pagination(...)`, `spike(...)`, `response_time(...)`, `soak(...)`, `rate_limit(...)`, \
-                       `caching(...)`, `n_plus_one(...)`, `pool(...)`, `timeout(...)`, `search(...)`, `websocket(...)`, \
-                       `threshold(p95 = \"200ms\")`, `tasks(...)` (load tests)";
+use crate::workload::LoadSpec;
 
 /// The checked options.
 #[derive(Default)]
@@ -23,8 +18,8 @@ pub(crate) struct PerfTestOptions {
     pub(crate) measurement_ns: Option<u64>,
     /// `instructions`: count retired instructions too.
     pub(crate) instructions: bool,
-    /// `load = "preset"` or `load(...)`.
-    pub(crate) load: Option<crate::load::LoadSpec>,
+    /// `load = "preset"`, `load(...)` or a kind's options.
+    pub(crate) load: Option<LoadSpec>,
     /// `threshold(p95 = "200ms", ...)`: (metric, value as written).
     pub(crate) thresholds: Vec<(String, String)>,
     /// Where each threshold's metric is written.
@@ -63,63 +58,45 @@ impl PerfTestOptions {
         Ok(options)
     }
 
-    /// A sweep's metrics belong to its kind; a stress test needs a
-    /// threshold to break; scalability, volume and pagination get the
-    /// threshold their analysis is for unless the test sets its own.
+    /// A kind's figures belong to it; some kinds need a threshold of the
+    /// test's own, and each gets its default thresholds unless the test
+    /// sets its own.
     fn check_sweep(&mut self) -> syn::Result<()> {
-        let sweep = self.load.as_ref().and_then(|l| l.sweep.as_ref());
-        let kind = sweep.map(|s| s.kind.to_string());
-        for ((metric, _), span) in self.thresholds.iter().zip(&self.threshold_spans) {
-            let Some(figure) = perf_record::kinds::by_threshold(metric) else {
-                continue;
-            };
-            let belongs = figure.kinds;
-            if !kind.as_deref().is_some_and(|k| belongs.contains(&k)) {
-                return Err(syn::Error::new(
-                    *span,
-                    format!(
-                        "`{metric}` is measured by {} tests only: add `{}(...)`, or remove this threshold",
-                        belongs.join(" and "),
-                        belongs[0]
-                    ),
-                ));
-            }
-        }
-        let Some(sweep) = sweep else { return Ok(()) };
-        if kind.as_deref() == Some("stress") {
-            let breaks = self
-                .thresholds
-                .iter()
-                .any(|(m, _)| perf_record::kinds::by_threshold(m).is_none());
-            if !breaks {
-                return Err(syn::Error::new(
-                    sweep.kind.span(),
-                    "a stress test steps the load up until a threshold breaks: give one, e.g. \
-                     `threshold(p95 = \"200ms\", error_rate = \"1%\")`",
-                ));
-            }
-        }
-        let span = sweep.kind.span();
-        for (metric, value) in perf_record::kinds::default_thresholds(kind.as_deref().unwrap_or(""))
-        {
-            if !self.thresholds.iter().any(|(m, _)| m == metric) {
-                self.thresholds
-                    .push(((*metric).to_owned(), (*value).to_owned()));
-                self.threshold_spans.push(span);
-            }
+        let kind = self.load.as_ref().and_then(|l| l.kind.as_ref());
+        let metrics: Vec<&str> = self.thresholds.iter().map(|(m, _)| m.as_str()).collect();
+        let defaults = perf_record::kinds::check_thresholds(kind.map(|(o, _)| o.kind), &metrics)
+            .map_err(|error| {
+                let span = match error.spot {
+                    perf_record::attr::Spot::Key(i) => self.threshold_spans.get(i).copied(),
+                    _ => kind.map(|(_, span)| *span),
+                };
+                syn::Error::new(
+                    span.unwrap_or_else(proc_macro2::Span::call_site),
+                    error.message,
+                )
+            })?;
+        let span = kind.map_or_else(proc_macro2::Span::call_site, |(_, span)| *span);
+        for (metric, value) in defaults {
+            self.thresholds.push((metric.to_owned(), value.to_owned()));
+            self.threshold_spans.push(span);
         }
         Ok(())
     }
 
     fn parse_one(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
         let Some(ident) = meta.path.get_ident() else {
-            return Err(meta.error(format!("unknown option; expected one of {OPTIONS}")));
+            return Err(meta.error(perf_record::attr::not_an_option()));
         };
         let key = ident.to_string();
         if self.seen.contains(&key) {
             return Err(meta.error(format!("`{key}` is given twice; keep one")));
         }
         self.seen.push(key.clone());
+        if let Some(kind) = Kind::from_name(&key) {
+            self.one_workload(ident)?;
+            self.load = Some(LoadSpec::parse_kind(meta, ident, kind)?);
+            return Ok(());
+        }
         match key.as_str() {
             "ignore" => {
                 self.ignore = true;
@@ -140,32 +117,9 @@ impl PerfTestOptions {
                 })?;
                 self.regression_threshold_pct = Some(percent);
             }
-            "load" | "stress" | "scalability" | "volume" | "pagination" | "spike"
-            | "response_time" | "soak" | "rate_limit" | "caching" | "n_plus_one" | "pool"
-            | "timeout" | "search" | "websocket" => {
-                if let Some(other) = self.seen.iter().find(|k| {
-                    *k != &key && (*k == "load" || crate::sweep::SWEEPS.contains(&k.as_str()))
-                }) {
-                    return Err(syn::Error::new(
-                        ident.span(),
-                        format!(
-                            "`{other}` already gives this test its workload; a load test has one: `load(...)` \
-                             or one kind of the catalogue ({})",
-                            crate::sweep::SWEEPS
-                                .iter()
-                                .map(|k| format!("`{k}(...)`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    ));
-                }
-                self.load = Some(match key.as_str() {
-                    "load" => crate::load::LoadSpec::parse(meta)?,
-                    "response_time" | "soak" => crate::load::LoadSpec::parse_single(meta, ident)?,
-                    "rate_limit" | "caching" | "n_plus_one" | "pool" | "timeout" | "search"
-                    | "websocket" => crate::load::LoadSpec::parse_catalog(meta, ident)?,
-                    _ => crate::load::LoadSpec::parse_sweep(meta, ident)?,
-                });
+            "load" => {
+                self.one_workload(ident)?;
+                self.load = Some(LoadSpec::parse(meta)?);
             }
             "instructions" => {
                 if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
@@ -262,59 +216,34 @@ impl PerfTestOptions {
                 }
             }
             _ => {
-                let hint = match key.as_str() {
-                    "threshold" => {
-                        " (for the regression gate, write `regression_threshold = \"10%\"`; SLA limits of load tests are `threshold(p95 = \"200ms\")`)"
-                    }
-                    "regression" => {
-                        " (for the regression gate, write `regression_threshold = \"10%\"`)"
-                    }
-                    "warmup" | "warm_up" => " (did you mean `warm_up_time`?)",
-                    "measurement" | "time" | "budget" => " (did you mean `measurement_time`?)",
-                    "ignored" | "skip" => " (did you mean `ignore`?)",
-                    _ => "",
-                };
-                let kind = catalogue_kind_like(&key)
-                    .map(|kind| format!(" (did you mean the catalogue kind `{kind}(...)`?)"))
-                    .unwrap_or_default();
                 return Err(syn::Error::new(
                     ident.span(),
-                    format!("unknown option `{key}`{hint}{kind}; expected one of {OPTIONS}"),
+                    perf_record::attr::unknown_option(&key),
                 ));
             }
         }
         Ok(())
     }
-}
 
-/// The catalogue kind a misspelt or differently named option most likely
-/// means: `ratelimit`, `rate_limiting`, `cache`, `endurance`, `ws`...
-pub(crate) fn catalogue_kind_like(key: &str) -> Option<&'static str> {
-    let bare: String = key
-        .chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let alias = match bare.as_str() {
-        "ratelimiting" | "ratelimiter" | "throttle" | "throttling" => Some("rate_limit"),
-        "cache" | "cached" => Some("caching"),
-        "nplus1" | "n1" | "queries" | "database" | "db" => Some("n_plus_one"),
-        "connectionpool" | "connections" | "pooling" => Some("pool"),
-        "timeouts" => Some("timeout"),
-        "ws" | "websockets" => Some("websocket"),
-        "endurance" => Some("soak"),
-        "breakingpoint" => Some("stress"),
-        "paging" | "pages" => Some("pagination"),
-        "payload" | "payloads" => Some("volume"),
-        "responsetimes" | "latency" => Some("response_time"),
-        _ => None,
-    };
-    alias.or_else(|| {
-        crate::sweep::SWEEPS
+    /// Refuses a second workload (`load(...)` and a kind, or two kinds).
+    fn one_workload(&self, ident: &syn::Ident) -> syn::Result<()> {
+        let key = ident.to_string();
+        let Some(other) = self
+            .seen
             .iter()
-            .find(|kind| kind.replace('_', "") == bare && **kind != key)
-            .copied()
-    })
+            .find(|k| **k != key && (*k == "load" || Kind::from_name(k).is_some()))
+        else {
+            return Ok(());
+        };
+        Err(syn::Error::new(
+            ident.span(),
+            format!(
+                "`{other}` already gives this test its workload; a load test has one: `load(...)` \
+                 or one kind of the catalogue ({})",
+                Kind::listed()
+            ),
+        ))
+    }
 }
 
 pub(crate) fn string_value(

@@ -6,6 +6,7 @@
 //! durations and percentages with the same parser the runtime uses for
 //! `Cargo.toml` and the command line.
 
+pub mod attr;
 pub mod kinds;
 pub mod load;
 pub mod procfs;

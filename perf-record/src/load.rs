@@ -179,10 +179,10 @@ pub struct LevelStats {
 }
 
 /// What a sweep measured and concluded.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepStats {
-    /// `stress`, `scalability`, `volume`, `pagination` or `spike`.
-    pub kind: String,
+    /// The kind of test (recorded by name: `"rate_limit"`).
+    pub kind: crate::kinds::Kind,
     /// What the level counts: `users`, `bytes`, `page`, `items`, `query`,
     /// or `phase` (spike: each level is a phase, or a window of the
     /// recovery; rate limit, caching and timeout: a step).
@@ -199,7 +199,7 @@ pub struct SweepStats {
     /// the tolerance of the pre-spike p95, and stays back).
     pub metrics: BTreeMap<String, f64>,
     /// The other kinds' figures are listed in
-    /// `perf_record::kinds::KIND_METRICS`.
+    /// `perf_record::kinds::figures()`.
     /// What the analysis concluded, in words.
     pub findings: Vec<String>,
 }

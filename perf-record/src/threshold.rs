@@ -3,12 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::kinds::Unit;
+use crate::kinds::{Kind, Unit};
 use crate::load::LoadStats;
 use crate::units::{UnitError, parse_duration, parse_percent};
 
 /// The metrics a threshold can be put on, besides the kinds' own figures
-/// ([`crate::kinds::KIND_METRICS`]).
+/// ([`crate::kinds::figures`]).
 pub const METRICS: &[&str] = &[
     "p50",
     "p90",
@@ -23,9 +23,8 @@ pub const METRICS: &[&str] = &[
 
 /// Every metric name, the kinds' figures with the kinds that measure them.
 fn all_metrics() -> String {
-    let kinds = crate::kinds::KIND_METRICS
-        .iter()
-        .map(|m| format!("{} ({})", m.threshold, m.kinds.join(", ")));
+    let kinds =
+        crate::kinds::figures().map(|m| format!("{} ({})", m.threshold, m.kind_names(", ")));
     METRICS
         .iter()
         .map(|m| (*m).to_owned())
@@ -178,8 +177,8 @@ impl Threshold {
     }
 
     /// Whether the metric is measured by a sweep only, and by which kinds.
-    pub fn sweep_kinds(&self) -> Option<&'static [&'static str]> {
-        crate::kinds::by_threshold(&self.metric).map(|m| m.kinds)
+    pub fn sweep_kinds(&self) -> Option<Vec<Kind>> {
+        crate::kinds::by_threshold(&self.metric).map(crate::kinds::KindMetric::kinds)
     }
 
     /// Whether `stats` measure this threshold's metric at all (a sweep
@@ -190,7 +189,7 @@ impl Threshold {
             Some(kinds) => stats
                 .sweep
                 .as_ref()
-                .is_some_and(|s| kinds.contains(&s.kind.as_str())),
+                .is_some_and(|s| kinds.contains(&s.kind)),
         }
     }
 

@@ -3,6 +3,7 @@
 //! sampled while the test ran (the perf binary cannot see the server).
 
 use perf_record::TestRecord;
+use perf_record::kinds::Kind;
 use perf_record::load::{LoadStats, ServerStats};
 
 /// Below this growth (bytes per second) memory is steady whatever the
@@ -16,7 +17,7 @@ pub fn analyse(record: &mut TestRecord) {
     let Some(load) = record.load.as_mut() else {
         return;
     };
-    if load.sweep.as_ref().is_none_or(|s| s.kind != "soak") {
+    if load.sweep.as_ref().is_none_or(|s| s.kind != Kind::Soak) {
         return;
     }
     let drift = latency_drift(load);

@@ -87,7 +87,7 @@ pub struct TestComparison {
     pub id: TestId,
     /// The metric compared: `median_ns`, `instructions`, `p95_us`,
     /// `p99_us`, `rps`, `error_rate_pct`, or a key of a kind's figure
-    /// ([`perf_record::kinds::KIND_METRICS`]).
+    /// ([`perf_record::kinds::figures`]).
     pub metric: &'static str,
     /// The verdict.
     pub verdict: Verdict,

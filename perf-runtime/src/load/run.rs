@@ -3,6 +3,7 @@
 //! iterations when a target is set, and is ignored (with the reason) when
 //! not.
 
+use perf_record::kinds::Kind;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::Duration;
@@ -16,7 +17,7 @@ use perf_record::{TestConfig, TestKind, TestOutcome, TestResult};
 use crate::load::engine;
 use crate::load::http::target::{Target, resolve_target};
 use crate::load::kinds::{catalog, sweep};
-use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
+use crate::load::profile::{LoadOptions, LoadProfile, SweepOptions};
 use crate::load::user::LoadFn;
 use crate::outcome::{append_result, panic_message};
 use crate::registry::PerfTestEntry;
@@ -167,21 +168,17 @@ fn run_kind(
     thresholds: &[Threshold],
 ) -> Result<(LoadStats, Duration), String> {
     match sweep.kind {
-        SweepKind::ResponseTime | SweepKind::Soak => {
+        Kind::ResponseTime | Kind::Soak => {
             sweep::run_single(load_fn, options, sweep, scale, target, threads)
         }
-        SweepKind::RateLimit
-        | SweepKind::Caching
-        | SweepKind::NPlusOne
-        | SweepKind::Pool
-        | SweepKind::Timeout
-        | SweepKind::Search
-        | SweepKind::WebSocket => catalog::run(load_fn, options, sweep, scale, target, threads),
-        SweepKind::Stress
-        | SweepKind::Scalability
-        | SweepKind::Volume
-        | SweepKind::Pagination
-        | SweepKind::Spike => {
+        Kind::RateLimit
+        | Kind::Caching
+        | Kind::NPlusOne
+        | Kind::Pool
+        | Kind::Timeout
+        | Kind::Search
+        | Kind::WebSocket => catalog::run(load_fn, options, sweep, scale, target, threads),
+        Kind::Stress | Kind::Scalability | Kind::Volume | Kind::Pagination | Kind::Spike => {
             sweep::run(load_fn, options, sweep, scale, target, threads, thresholds)
         }
     }

@@ -37,19 +37,17 @@ pub fn load_metrics(
         };
         get(before).zip(get(after))
     };
-    let sweeps = perf_record::kinds::KIND_METRICS
-        .iter()
-        .filter_map(|figure| {
-            sweep_metric(figure.key).map(|(b, a)| {
-                metric(
-                    new,
-                    figure.key,
-                    (Some(b), Some(a)),
-                    None,
-                    figure.higher_is_better,
-                )
-            })
-        });
+    let sweeps = perf_record::kinds::figures().filter_map(|figure| {
+        sweep_metric(figure.key).map(|(b, a)| {
+            metric(
+                new,
+                figure.key,
+                (Some(b), Some(a)),
+                None,
+                figure.higher_is_better,
+            )
+        })
+    });
     let mut metrics = vec![
         metric(
             new,

@@ -2,6 +2,8 @@
 //! workload options and, for the step-by-step kinds, the kind and its own
 //! options.
 
+use perf_record::kinds::Kind;
+
 /// The options of `#[perf_test(load(...))]`, as the macro passes them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadOptions {
@@ -30,88 +32,12 @@ pub struct LoadOptions {
     pub sweep: Option<SweepOptions>,
 }
 
-/// The kinds of sweep: a short load run per level, then an analysis of
-/// how the figures change from level to level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SweepKind {
-    /// More users per level until a threshold breaks: the breaking point.
-    Stress,
-    /// More users per level: the throughput curve and scaling efficiency.
-    Scalability,
-    /// A larger payload per level: latency growth with size.
-    Volume,
-    /// A deeper page per level: latency growth with the offset.
-    Pagination,
-    /// Base load, a burst, base load again: how long until latency is back.
-    Spike,
-    /// One user, a fixed number of requests one after the other.
-    ResponseTime,
-    /// A long hold: the server's memory growth and the latency drift.
-    Soak,
-    /// Below and above a declared rate limit: 429s, what gets through,
-    /// and the limit headers.
-    RateLimit,
-    /// Cold keys, then warm ones: the cache's speedup, its headers, and
-    /// conditional requests.
-    Caching,
-    /// Larger pages per level: a server-side query counter per request.
-    NPlusOne,
-    /// More users per level than a pool holds: errors and the latency knee.
-    Pool,
-    /// A client timeout against a slow endpoint, then a probe that the
-    /// server still answers.
-    Timeout,
-    /// One level per query: per-query statistics, the slowest named.
-    Search,
-    /// More open WebSockets per level: round-trip latency and how it grows
-    /// with the connections, and the handshakes that succeeded.
-    WebSocket,
-}
-
-impl SweepKind {
-    /// The name the result records.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Stress => "stress",
-            Self::Scalability => "scalability",
-            Self::Volume => "volume",
-            Self::Pagination => "pagination",
-            Self::Spike => "spike",
-            Self::ResponseTime => "response_time",
-            Self::Soak => "soak",
-            Self::RateLimit => "rate_limit",
-            Self::Caching => "caching",
-            Self::NPlusOne => "n_plus_one",
-            Self::Pool => "pool",
-            Self::Timeout => "timeout",
-            Self::Search => "search",
-            Self::WebSocket => "websocket",
-        }
-    }
-
-    /// What a level counts.
-    pub fn parameter(self) -> &'static str {
-        match self {
-            Self::Stress | Self::Scalability => "users",
-            Self::Volume => "bytes",
-            Self::Pagination => "page",
-            Self::Spike => "phase",
-            Self::ResponseTime => "requests",
-            Self::Soak | Self::Pool => "users",
-            Self::RateLimit | Self::Caching | Self::Timeout => "phase",
-            Self::NPlusOne => "items",
-            Self::WebSocket => "connections",
-            Self::Search => "query",
-        }
-    }
-}
-
 /// `stress(users = [1, 2, 4], step = "2s")` and the like, as the macro
 /// passes them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SweepOptions {
     /// Which analysis.
-    pub kind: SweepKind,
+    pub kind: Kind,
     /// The levels, ascending: users, bytes or pages.
     pub levels: &'static [u64],
     /// How long each level runs, ns (before `--duration-scale`).
@@ -148,7 +74,7 @@ pub struct SweepOptions {
 impl SweepOptions {
     /// The options every kind leaves as they are unless it has them.
     pub const DEFAULT: Self = Self {
-        kind: SweepKind::Scalability,
+        kind: Kind::Scalability,
         levels: &[],
         step_ns: 2_000_000_000,
         users: 1,

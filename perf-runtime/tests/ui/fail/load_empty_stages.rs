@@ -1,7 +1,7 @@
 use perf_runtime::{User, perf_test};
 
 #[perf_test(load(stages = []))]
-async fn no_stages(user: &mut User) -> perf_runtime::Result<()> {
+async fn no_stages(_user: &mut User) -> perf_runtime::Result<()> {
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 use perf_runtime::{User, perf_test};
 
 #[perf_test(load = "baseline")]
-fn not_async(user: &mut User) -> perf_runtime::Result<()> {
+fn not_async(_user: &mut User) -> perf_runtime::Result<()> {
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 use perf_runtime::{User, perf_test};
 
 #[perf_test(load = "baseline", threshold(p42 = "1s"))]
-async fn metric(user: &mut User) -> perf_runtime::Result<()> {
+async fn metric(_user: &mut User) -> perf_runtime::Result<()> {
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 use perf_runtime::{User, perf_test};
 
 #[perf_test(load = "huge_load")]
-async fn preset(user: &mut User) -> perf_runtime::Result<()> {
+async fn preset(_user: &mut User) -> perf_runtime::Result<()> {
     Ok(())
 }
 

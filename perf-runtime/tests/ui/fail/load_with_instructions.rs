@@ -1,7 +1,7 @@
 use perf_runtime::{User, perf_test};
 
 #[perf_test(load = "baseline", instructions)]
-async fn counted(user: &mut User) -> perf_runtime::Result<()> {
+async fn counted(_user: &mut User) -> perf_runtime::Result<()> {
     Ok(())
 }
 

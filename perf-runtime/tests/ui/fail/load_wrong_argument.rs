@@ -1,7 +1,7 @@
-use perf_runtime::{User, perf_test};
+use perf_runtime::perf_test;
 
 #[perf_test(load = "baseline")]
-async fn bencher(user: &mut perf_runtime::Bencher) -> perf_runtime::Result<()> {
+async fn bencher(_user: &mut perf_runtime::Bencher) -> perf_runtime::Result<()> {
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Running a catalogue test: its steps, each watched by an [`Observer`],
 //! then the kind's own analysis.
 
+use perf_record::kinds::Kind;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -18,7 +19,7 @@ use crate::load::http::observe::{Keys, Observe, Observed, Observer};
 use crate::load::http::target::Target;
 use crate::load::kinds::figures::{level_stats, think_ms};
 use crate::load::merge::merge;
-use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
+use crate::load::profile::{LoadOptions, LoadProfile, SweepOptions};
 use crate::load::user::LoadFn;
 
 /// One step of a catalogue test.
@@ -43,19 +44,19 @@ fn plan(sweep: &SweepOptions) -> Vec<Step> {
         ns: sweep.step_ns,
     };
     match sweep.kind {
-        SweepKind::RateLimit => [("below", BELOW_LIMIT), ("above", sweep.factor)]
+        Kind::RateLimit => [("below", BELOW_LIMIT), ("above", sweep.factor)]
             .into_iter()
             .map(|(phase, factor)| Step {
                 rate: Some(sweep.limit * factor),
                 ..step(Some(phase), 0, 1)
             })
             .collect(),
-        SweepKind::Caching => ["cold", "warm"]
+        Kind::Caching => ["cold", "warm"]
             .into_iter()
             .map(|phase| step(Some(phase), 0, sweep.users))
             .collect(),
-        SweepKind::Timeout => vec![step(Some("load"), 0, sweep.users)],
-        SweepKind::Search => sweep
+        Kind::Timeout => vec![step(Some("load"), 0, sweep.users)],
+        Kind::Search => sweep
             .labels
             .iter()
             .zip(0..)
@@ -64,7 +65,7 @@ fn plan(sweep: &SweepOptions) -> Vec<Step> {
                 ..step(Some(query), i, sweep.users)
             })
             .collect(),
-        SweepKind::Pool | SweepKind::WebSocket => sweep
+        Kind::Pool | Kind::WebSocket => sweep
             .levels
             .iter()
             .map(|&users| step(None, users, u32::try_from(users).unwrap_or(u32::MAX)))
@@ -96,14 +97,14 @@ pub(crate) fn run(
     target: &Target,
     threads: usize,
 ) -> Result<(LoadStats, Duration), String> {
-    let kind = sweep.kind.name();
+    let kind = sweep.kind;
     let mut runs: Vec<LoadStats> = Vec::new();
     let mut levels: Vec<LevelStats> = Vec::new();
     let mut seen: Vec<Observed> = Vec::new();
     let mut total = Duration::ZERO;
     let base = key_base();
     let mut steps = plan(sweep);
-    if sweep.kind == SweepKind::RateLimit {
+    if sweep.kind == Kind::RateLimit {
         // A limiter's rate needs a second or so to read, whatever
         // --duration-scale asks: at least 1 s after scaling.
         let floor = (1e9 / scale).ceil() as u64;
@@ -112,7 +113,7 @@ pub(crate) fn run(
         }
     }
     for step in &steps {
-        let keys = (sweep.kind == SweepKind::Caching).then(|| match &seen.first() {
+        let keys = (sweep.kind == Kind::Caching).then(|| match &seen.first() {
             // Warm: round the keys the cold phase asked for.
             Some(cold) => Keys::new(base, Some(sweep.keys.min(cold.keys_issued.max(1)))),
             None => Keys::new(base, None),
@@ -133,8 +134,8 @@ pub(crate) fn run(
             },
         };
         let describe = step.phase.clone().unwrap_or_else(|| match sweep.kind {
-            SweepKind::NPlusOne => format!("{} items", step.level),
-            SweepKind::WebSocket => format!("{} connections", step.users),
+            Kind::NPlusOne => format!("{} items", step.level),
+            Kind::WebSocket => format!("{} connections", step.users),
             _ => format!("{} users", step.users),
         });
         let mut profile = LoadProfile::resolve(&step_options, scale)
@@ -154,10 +155,10 @@ pub(crate) fn run(
         observed.keys_issued = observer.keys.as_ref().map_or(0, Keys::issued);
         let mut level = level_stats(step.level, step.users, &stats, Vec::new());
         level.phase.clone_from(&step.phase);
-        if sweep.kind == SweepKind::NPlusOne {
+        if sweep.kind == Kind::NPlusOne {
             level.per_request = Some(per_request(sweep, &observed, before, after, &stats)?);
         }
-        if sweep.kind == SweepKind::WebSocket {
+        if sweep.kind == Kind::WebSocket {
             round_trips_only(&mut level, &stats);
         }
         levels.push(level);
@@ -167,18 +168,16 @@ pub(crate) fn run(
     let mut metrics = BTreeMap::new();
     let mut findings = Vec::new();
     match sweep.kind {
-        SweepKind::RateLimit => {
-            rate_limit(sweep, &levels, &seen, &runs, &mut metrics, &mut findings)
-        }
-        SweepKind::Caching => caching(&levels, &seen, target, &mut metrics, &mut findings),
-        SweepKind::NPlusOne => n_plus_one(&levels, &mut metrics, &mut findings),
-        SweepKind::Pool => pool(sweep, &levels, &mut metrics, &mut findings),
-        SweepKind::Timeout => timeout(sweep, &runs, target, &mut metrics, &mut findings),
-        SweepKind::Search => search(&levels, &mut metrics, &mut findings),
-        SweepKind::WebSocket => websocket(&levels, &seen, &mut metrics, &mut findings),
+        Kind::RateLimit => rate_limit(sweep, &levels, &seen, &runs, &mut metrics, &mut findings),
+        Kind::Caching => caching(&levels, &seen, target, &mut metrics, &mut findings),
+        Kind::NPlusOne => n_plus_one(&levels, &mut metrics, &mut findings),
+        Kind::Pool => pool(sweep, &levels, &mut metrics, &mut findings),
+        Kind::Timeout => timeout(sweep, &runs, target, &mut metrics, &mut findings),
+        Kind::Search => search(&levels, &mut metrics, &mut findings),
+        Kind::WebSocket => websocket(&levels, &seen, &mut metrics, &mut findings),
         _ => {}
     }
-    if sweep.kind == SweepKind::WebSocket && seen.iter().all(|o| o.sockets_attempted == 0) {
+    if sweep.kind == Kind::WebSocket && seen.iter().all(|o| o.sockets_attempted == 0) {
         return Err(
             "a websocket(...) test opened no WebSocket: call `user.websocket(\"/path\")` in it (perf-runtime's \
              `websocket` feature)"
@@ -186,7 +185,7 @@ pub(crate) fn run(
         );
     }
     let mut overall = merge(&runs);
-    if sweep.kind == SweepKind::RateLimit {
+    if sweep.kind == Kind::RateLimit {
         // The 429s are what the test provokes: counted above, not as errors.
         discount_limited(&mut overall, &seen);
         for (level, observed) in levels.iter_mut().zip(&seen) {
@@ -198,7 +197,7 @@ pub(crate) fn run(
         }
     }
     overall.workload = WorkloadSummary {
-        model: if sweep.kind == SweepKind::RateLimit {
+        model: if sweep.kind == Kind::RateLimit {
             "open"
         } else {
             "closed"

@@ -1,5 +1,6 @@
 //! Each kind's analysis, on made-up levels and observations.
 
+use perf_record::kinds::Kind;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use super::pool::pool;
 use super::rate_limit::rate_limit;
 use super::search::search;
 use crate::load::http::observe::Observed;
-use crate::load::profile::{SweepKind, SweepOptions};
+use crate::load::profile::SweepOptions;
 
 fn level(level: u64, p95_us: u64, error_rate_pct: f64) -> LevelStats {
     LevelStats {
@@ -23,7 +24,7 @@ fn level(level: u64, p95_us: u64, error_rate_pct: f64) -> LevelStats {
     }
 }
 
-fn options(kind: SweepKind) -> SweepOptions {
+fn options(kind: Kind) -> SweepOptions {
     SweepOptions {
         kind,
         ..SweepOptions::DEFAULT
@@ -42,7 +43,7 @@ fn a_pool_that_times_out_has_errors_and_an_early_knee() {
     pool(
         &SweepOptions {
             limit: 4.0,
-            ..options(SweepKind::Pool)
+            ..options(Kind::Pool)
         },
         &small,
         &mut metrics,
@@ -58,12 +59,7 @@ fn a_pool_that_times_out_has_errors_and_an_early_knee() {
     );
     let sized = [level(2, 11_000, 0.0), level(16, 12_000, 0.0)];
     let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
-    pool(
-        &options(SweepKind::Pool),
-        &sized,
-        &mut metrics,
-        &mut findings,
-    );
+    pool(&options(Kind::Pool), &sized, &mut metrics, &mut findings);
     assert_eq!(
         (metrics["pool_error_pct"], metrics["knee_users"]),
         (0.0, 16.0)
@@ -125,7 +121,7 @@ fn queries_that_grow_with_the_page_are_an_n_plus_one() {
 fn a_limiter_is_judged_on_what_gets_through_and_its_headers() {
     let sweep = SweepOptions {
         limit: 50.0,
-        ..options(SweepKind::RateLimit)
+        ..options(Kind::RateLimit)
     };
     // `after`: responses under 400 in the 2 s after the first 429.
     let observed = |responses: u64, limited: u64, with_headers: u64, after: u64| {

@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use perf_record::kinds::Kind;
 use perf_record::load::LevelStats;
 
-use crate::load::profile::{SweepKind, SweepOptions};
+use crate::load::profile::SweepOptions;
 
 /// Above this growth exponent a volume sweep's latency grows faster than
 /// its payload: super-linear.
@@ -30,7 +31,7 @@ pub(super) fn analyse(
         return (metrics, findings);
     };
     match sweep.kind {
-        SweepKind::Stress => {
+        Kind::Stress => {
             let held: Vec<_> = levels.iter().take_while(|l| l.missed.is_empty()).collect();
             let point = held.last().map_or(0, |l| l.level);
             metrics.insert("breaking_point".to_owned(), point as f64);
@@ -52,7 +53,7 @@ pub(super) fn analyse(
                 )),
             }
         }
-        SweepKind::Scalability => {
+        Kind::Scalability => {
             let peak = levels.iter().map(|l| l.rps).fold(0.0, f64::max);
             metrics.insert("peak_rps".to_owned(), peak);
             let efficiency = scaling(first, last);
@@ -76,7 +77,7 @@ pub(super) fn analyse(
                 ));
             }
         }
-        SweepKind::Spike => {
+        Kind::Spike => {
             let window_us = sweep.window_ns as f64 / 1e3 * scale;
             spike_recovery(
                 levels,
@@ -86,7 +87,7 @@ pub(super) fn analyse(
                 &mut findings,
             );
         }
-        SweepKind::Volume | SweepKind::Pagination => {
+        Kind::Volume | Kind::Pagination => {
             let Some(growth) = growth_exponent(levels) else {
                 findings.push(
                     "too few levels with answered requests to fit a growth curve (give at least two)".to_owned(),
@@ -95,7 +96,7 @@ pub(super) fn analyse(
             };
             metrics.insert("growth".to_owned(), growth);
             let unit = |level: u64| match sweep.kind {
-                SweepKind::Volume => format!("{level} bytes"),
+                Kind::Volume => format!("{level} bytes"),
                 _ => format!("page {level}"),
             };
             let ms = |us: u64| us as f64 / 1e3;
@@ -108,14 +109,14 @@ pub(super) fn analyse(
                 sweep.kind.parameter()
             );
             findings.push(shape);
-            if sweep.kind == SweepKind::Volume && growth > VOLUME_GROWTH_LIMIT {
+            if sweep.kind == Kind::Volume && growth > VOLUME_GROWTH_LIMIT {
                 findings.push(
                     "super-linear in the payload size: each byte costs more the larger the body (look for \
                      quadratic work, such as repeated copies or concatenation)"
                         .to_owned(),
                 );
             }
-            if sweep.kind == SweepKind::Pagination && growth > PAGINATION_GROWTH_LIMIT {
+            if sweep.kind == Kind::Pagination && growth > PAGINATION_GROWTH_LIMIT {
                 findings.push(
                     "deep pages are slower than the first ones: the cost grows with the offset (OFFSET paging \
                      scans the rows it skips; keyset pagination does not)"
@@ -223,7 +224,7 @@ mod tests {
         }
     }
 
-    fn sweep(kind: SweepKind) -> SweepOptions {
+    fn sweep(kind: Kind) -> SweepOptions {
         SweepOptions {
             kind,
             levels: &[],
@@ -254,13 +255,13 @@ mod tests {
             p95("after", 7000),
             p95("after", 6500),
         ];
-        let (metrics, _) = analyse(&sweep(SweepKind::Spike), &sticky, 1.0);
+        let (metrics, _) = analyse(&sweep(Kind::Spike), &sticky, 1.0);
         assert_eq!(
             metrics["recovery_us"],
             3.0 * 500_000.0,
             "a dip that does not last is no recovery: back from the start of the fourth window"
         );
-        let (metrics, findings) = analyse(&sweep(SweepKind::Spike), &sticky[..5], 1.0);
+        let (metrics, findings) = analyse(&sweep(Kind::Spike), &sticky[..5], 1.0);
         assert_eq!(metrics["recovery_us"], 3.0 * 500_000.0);
         assert!(findings[1].starts_with("not recovered"), "{findings:?}");
     }
@@ -276,7 +277,7 @@ mod tests {
         assert!((1.7..2.1).contains(&growth), "{growth}");
         let flat: Vec<_> = sizes.iter().map(|&s| level(s, 1, 10.0, 120)).collect();
         assert!(growth_exponent(&flat).unwrap() < 0.1);
-        let (metrics, findings) = analyse(&sweep(SweepKind::Volume), &quadratic, 1.0);
+        let (metrics, findings) = analyse(&sweep(Kind::Volume), &quadratic, 1.0);
         assert!(metrics["growth"] > VOLUME_GROWTH_LIMIT);
         assert!(
             findings.iter().any(|f| f.contains("super-linear")),
@@ -291,7 +292,7 @@ mod tests {
             level(2, 2, 195.0, 10_000),
             level(4, 4, 197.0, 20_000),
         ];
-        let (metrics, findings) = analyse(&sweep(SweepKind::Scalability), &locked, 1.0);
+        let (metrics, findings) = analyse(&sweep(Kind::Scalability), &locked, 1.0);
         assert!(metrics["efficiency_pct"] < 30.0, "{metrics:?}");
         assert!(
             findings
@@ -304,7 +305,7 @@ mod tests {
             level(2, 2, 380.0, 5000),
             level(4, 4, 750.0, 5000),
         ];
-        let (metrics, findings) = analyse(&sweep(SweepKind::Scalability), &free, 1.0);
+        let (metrics, findings) = analyse(&sweep(Kind::Scalability), &free, 1.0);
         assert!(metrics["efficiency_pct"] > 90.0, "{metrics:?}");
         assert_eq!(findings.len(), 1, "{findings:?}");
     }
@@ -315,13 +316,13 @@ mod tests {
         let mut broken = level(16, 16, 90.0, 160_000);
         broken.missed = vec!["p95 <= 50ms (measured 165.00 ms)".to_owned()];
         levels.push(broken);
-        let (metrics, findings) = analyse(&sweep(SweepKind::Stress), &levels, 1.0);
+        let (metrics, findings) = analyse(&sweep(Kind::Stress), &levels, 1.0);
         assert_eq!(metrics["breaking_point"], 8.0);
         assert!(
             findings[0].contains("at 16 user(s) it broke"),
             "{findings:?}"
         );
-        let (metrics, _) = analyse(&sweep(SweepKind::Stress), &levels[2..], 1.0);
+        let (metrics, _) = analyse(&sweep(Kind::Stress), &levels[2..], 1.0);
         assert_eq!(metrics["breaking_point"], 0.0);
     }
 }

@@ -2,6 +2,7 @@
 //! one short closed-model step per level (users, payload bytes, page), a
 //! spike test one per phase (and per window of the time after the spike).
 
+use perf_record::kinds::Kind;
 use std::time::Duration;
 
 use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
@@ -12,7 +13,7 @@ use crate::load::engine;
 use crate::load::http::target::Target;
 use crate::load::kinds::figures::{level_stats, think_ms};
 use crate::load::merge::merge;
-use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
+use crate::load::profile::{LoadOptions, LoadProfile, SweepOptions};
 use crate::load::user::LoadFn;
 
 /// Runs every level of the sweep (a stress sweep stops at the first level
@@ -50,7 +51,7 @@ pub(crate) fn run(
         eprintln!("{}: {}", sweep.kind.name(), step.describe(sweep));
         let stats = engine::run(load_fn, &profile, target.clone(), threads)
             .map_err(|e| format!("failed to start the load generator: {e}"))?;
-        let missed = if sweep.kind == SweepKind::Stress {
+        let missed = if sweep.kind == Kind::Stress {
             missed_thresholds(thresholds, &stats)
         } else {
             Vec::new()
@@ -68,7 +69,7 @@ pub(crate) fn run(
     let mut overall = match sweep.kind {
         // The load it sustains: the breaking point's level, or the first
         // level when even that one broke.
-        SweepKind::Stress => {
+        Kind::Stress => {
             let held = levels.iter().take_while(|l| l.missed.is_empty()).count();
             runs.swap_remove(held.saturating_sub(1))
         }
@@ -87,7 +88,7 @@ pub(crate) fn run(
         max_in_flight: None,
     };
     overall.sweep = Some(SweepStats {
-        kind: sweep.kind.name().to_owned(),
+        kind: sweep.kind,
         parameter: sweep.kind.parameter().to_owned(),
         levels,
         metrics,
@@ -110,8 +111,8 @@ impl Step {
     fn describe(&self, sweep: &SweepOptions) -> String {
         match (&self.phase, sweep.kind) {
             (Some(phase), _) => format!("{phase}, {} user(s)", self.users),
-            (None, SweepKind::Volume) => format!("{} bytes, {} user(s)", self.level, self.users),
-            (None, SweepKind::Pagination) => format!("page {}, {} user(s)", self.level, self.users),
+            (None, Kind::Volume) => format!("{} bytes, {} user(s)", self.level, self.users),
+            (None, Kind::Pagination) => format!("page {}, {} user(s)", self.level, self.users),
             (None, _) => format!("{} user(s)", self.users),
         }
     }
@@ -122,7 +123,7 @@ impl Step {
 fn plan(sweep: &SweepOptions, scale: f64) -> Vec<Step> {
     let users_of = |level: u64| u32::try_from(level).unwrap_or(u32::MAX);
     match sweep.kind {
-        SweepKind::Spike => {
+        Kind::Spike => {
             let (base, peak) = (
                 sweep.levels.first().copied().unwrap_or(1),
                 sweep.levels.get(1).copied().unwrap_or(1),
@@ -153,7 +154,7 @@ fn plan(sweep: &SweepOptions, scale: f64) -> Vec<Step> {
             }
             steps
         }
-        SweepKind::Stress | SweepKind::Scalability => sweep
+        Kind::Stress | Kind::Scalability => sweep
             .levels
             .iter()
             .map(|&level| Step {

@@ -1,5 +1,6 @@
 //! The kinds that are one run: response time and soak.
 
+use perf_record::kinds::Kind;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -7,7 +8,7 @@ use perf_record::load::{LoadStats, SweepStats};
 
 use crate::load::engine;
 use crate::load::http::target::Target;
-use crate::load::profile::{LoadOptions, LoadProfile, SweepKind, SweepOptions};
+use crate::load::profile::{LoadOptions, LoadProfile, SweepOptions};
 use crate::load::user::LoadFn;
 
 /// The longest a response-time test may take, before `--duration-scale`.
@@ -28,7 +29,7 @@ pub(crate) fn run_single(
     let mut metrics = BTreeMap::new();
     let mut findings = Vec::new();
     let (users, hold_ns, cap) = match sweep.kind {
-        SweepKind::ResponseTime => {
+        Kind::ResponseTime => {
             let requests = sweep.levels.first().copied().unwrap_or(1);
             #[expect(
                 clippy::cast_possible_truncation,
@@ -80,7 +81,7 @@ pub(crate) fn run_single(
     }
     let total = Duration::from_secs_f64(stats.duration_s);
     stats.sweep = Some(SweepStats {
-        kind: sweep.kind.name().to_owned(),
+        kind: sweep.kind,
         parameter: sweep.kind.parameter().to_owned(),
         levels: Vec::new(),
         metrics,

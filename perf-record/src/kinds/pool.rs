@@ -1,0 +1,88 @@
+//! `pool(...)`: more users per level than a connection pool holds; the
+//! pool's errors and the latency knee.
+
+use super::figure::{Change, KindMetric, Unit};
+use super::kind::Kind;
+use super::options::KindOptions;
+use super::spec::Spec;
+use crate::attr::{Arg, Checked, Given};
+
+pub(super) const SPEC: Spec = Spec {
+    name: "pool",
+    variant: "Pool",
+    parameter: "users",
+    holds: "options",
+    keys: &["users", "size", "step", "think"],
+    example: "`pool(users = [2, 4, 8, 16], size = 4, step = \"1s\")`",
+    aliases: &["connectionpool", "connections", "pooling"],
+    figures: &[
+        KindMetric::new(
+            "pool_errors",
+            "pool_error_pct",
+            Unit::Percent,
+            false,
+            Change::Absolute(1.0),
+            "pool errors",
+        ),
+        KindMetric::new(
+            "knee",
+            "knee_users",
+            Unit::Number,
+            true,
+            Change::Shown,
+            "latency knee",
+        ),
+    ],
+    default_thresholds: &[("pool_errors", "<= 1%")],
+    needs_threshold: None,
+    kind: Kind::Pool,
+    check,
+};
+
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
+    let mut options = KindOptions {
+        step_ns: 1_000_000_000,
+        ..KindOptions::new(spec.kind)
+    };
+    for arg in Arg::all(given) {
+        match arg.key {
+            "users" => options.levels = arg.levels(SPEC.example)?,
+            #[expect(clippy::cast_precision_loss, reason = "a pool size is far below 2^52")]
+            "size" => options.limit = arg.whole()? as f64,
+            "step" => options.step_ns = arg.positive_duration_ns()?,
+            "think" => options.think_ns = Some(arg.think()?),
+            _ => return Err(spec.unknown(&arg)),
+        }
+    }
+    if options.levels.is_empty() {
+        return Err(spec.missing("its levels, `users = [...]`"));
+    }
+    if options.levels.len() < 2 {
+        return Err(spec.too_few("two levels, to see how it grows"));
+    }
+    Ok(options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attr::Value;
+
+    #[test]
+    fn a_pool_test_sweeps_users_past_the_pool() {
+        let users = Value::List(vec![Value::Number(2.0), Value::Number(8.0)]);
+        let options = Kind::Pool
+            .check(&[
+                Given::new("users", users),
+                Given::new("size", Value::Number(4.0)),
+            ])
+            .unwrap();
+        assert_eq!((options.levels, options.limit), (vec![2, 8], 4.0));
+        let missing = Kind::Pool.check(&[]).unwrap_err();
+        assert!(
+            missing
+                .message
+                .starts_with("`pool` needs its levels, `users = [...]`")
+        );
+    }
+}

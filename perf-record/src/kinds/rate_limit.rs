@@ -1,0 +1,111 @@
+//! `rate_limit(...)`: below, then above a declared rate limit; the 429s,
+//! what gets through, and the limit headers.
+
+use super::figure::{Change, KindMetric, Unit};
+use super::kind::Kind;
+use super::options::KindOptions;
+use super::spec::Spec;
+use crate::attr::{Arg, Checked, Given};
+
+pub(super) const SPEC: Spec = Spec {
+    name: "rate_limit",
+    variant: "RateLimit",
+    parameter: "phase",
+    holds: "options",
+    keys: &["limit", "over", "step"],
+    example: "`rate_limit(limit = 50, over = 2, step = \"3s\")`",
+    aliases: &["ratelimiting", "ratelimiter", "throttle", "throttling"],
+    figures: &[
+        KindMetric::new(
+            "admitted",
+            "admitted_pct",
+            Unit::Percent,
+            false,
+            Change::Absolute(20.0),
+            "admitted",
+        ),
+        KindMetric::new(
+            "limited_below",
+            "limited_below_pct",
+            Unit::Percent,
+            false,
+            Change::Absolute(5.0),
+            "429s below limit",
+        ),
+        KindMetric::new(
+            "limit_headers",
+            "limit_headers_pct",
+            Unit::Percent,
+            true,
+            Change::Absolute(5.0),
+            "limit headers",
+        ),
+    ],
+    default_thresholds: &[
+        ("admitted", "<= 120%"),
+        ("limited_below", "<= 5%"),
+        ("limit_headers", ">= 99%"),
+    ],
+    needs_threshold: None,
+    kind: Kind::RateLimit,
+    check,
+};
+
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
+    let mut options = KindOptions {
+        step_ns: 3_000_000_000,
+        ..KindOptions::new(spec.kind)
+    };
+    for arg in Arg::all(given) {
+        match arg.key {
+            "limit" => options.limit = arg.above(0.0)?,
+            "over" => {
+                let over = arg.above(0.0)?;
+                if over < 1.5 {
+                    return Err(arg.error(
+                        "`over` must be at least 1.5: closer to the limit, a limiter that lets too much through \
+                         could not be told from one that works (the default is 2)",
+                    ));
+                }
+                options.factor = over;
+            }
+            "step" => options.step_ns = arg.positive_duration_ns()?,
+            _ => return Err(spec.unknown(&arg)),
+        }
+    }
+    if options.limit <= 0.0 {
+        return Err(spec.missing("the declared limit, `limit = N` (requests per second)"));
+    }
+    Ok(options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attr::{Spot, Value};
+
+    #[test]
+    fn a_rate_limit_test_needs_the_limit_and_drives_well_above_it() {
+        let options = Kind::RateLimit
+            .check(&[Given::new("limit", Value::Number(100.0))])
+            .unwrap();
+        assert_eq!(
+            (options.limit, options.factor, options.step_ns),
+            (100.0, 2.0, 3_000_000_000)
+        );
+        let close = Kind::RateLimit
+            .check(&[
+                Given::new("limit", Value::Number(100.0)),
+                Given::new("over", Value::Number(1.2)),
+            ])
+            .unwrap_err();
+        assert_eq!(close.spot, Spot::Value(1));
+        assert!(close.message.starts_with("`over` must be at least 1.5"));
+        let missing = Kind::RateLimit.check(&[]).unwrap_err();
+        assert!(
+            missing
+                .message
+                .starts_with("`rate_limit` needs the declared limit")
+        );
+    }
+}

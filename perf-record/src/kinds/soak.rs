@@ -1,0 +1,90 @@
+//! `soak(...)`: a long hold, to see the server's memory grow and its
+//! latency drift (cargo perf reads the memory; see its `soak` module).
+
+use super::figure::{Change, KindMetric, Unit};
+use super::kind::Kind;
+use super::options::KindOptions;
+use super::spec::Spec;
+use crate::attr::{Arg, Checked, Given};
+
+pub(super) const SPEC: Spec = Spec {
+    name: "soak",
+    variant: "Soak",
+    parameter: "users",
+    holds: "options",
+    keys: &["users", "hold", "warm_up", "think"],
+    example: "`soak(users = 4, hold = \"10m\", warm_up = \"1m\")`",
+    aliases: &["endurance"],
+    figures: &[KindMetric::new(
+        "rss_growth",
+        "rss_growth_bytes_per_s",
+        Unit::BytesPerSecond,
+        false,
+        Change::Absolute(16_384.0),
+        "rss growth",
+    )],
+    default_thresholds: &[("rss_growth", "<= 16KB/s")],
+    needs_threshold: None,
+    kind: Kind::Soak,
+    check,
+};
+
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
+    let mut options = KindOptions::new(spec.kind);
+    let mut hold_ns = None;
+    for arg in Arg::all(given) {
+        match arg.key {
+            "users" => options.users = arg.users()?,
+            "hold" => {
+                let ns = arg.duration_ns()?;
+                if ns == 0 {
+                    return Err(arg.error("`hold` must be above zero, e.g. \"10m\""));
+                }
+                hold_ns = Some(ns);
+            }
+            "warm_up" => options.phases_ns[0] = arg.duration_ns()?,
+            "think" => options.think_ns = Some(arg.think()?),
+            _ => return Err(spec.unknown(&arg)),
+        }
+    }
+    let Some(hold_ns) = hold_ns else {
+        return Err(spec.missing("a `hold` time"));
+    };
+    options.levels = vec![u64::from(options.users)];
+    options.step_ns = hold_ns;
+    options.phases_ns[1] = hold_ns;
+    Ok(options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attr::{Spot, Value};
+
+    #[test]
+    fn a_soak_holds_its_users_after_a_warm_up() {
+        let options = Kind::Soak
+            .check(&[
+                Given::new("users", Value::Number(4.0)),
+                Given::new("hold", Value::Str("10m".into())),
+                Given::new("warm_up", Value::Str("1m".into())),
+            ])
+            .unwrap();
+        assert_eq!(options.levels, [4]);
+        assert_eq!(options.step_ns, 600_000_000_000);
+        assert_eq!(options.phases_ns, [60_000_000_000, 600_000_000_000, 0]);
+    }
+
+    #[test]
+    fn a_soak_needs_a_hold_above_zero() {
+        let missing = Kind::Soak
+            .check(&[Given::new("users", Value::Number(4.0))])
+            .unwrap_err();
+        assert_eq!(missing.spot, Spot::Name);
+        assert!(missing.message.starts_with("`soak` needs a `hold` time: "));
+        let zero = Kind::Soak
+            .check(&[Given::new("hold", Value::Str("0s".into()))])
+            .unwrap_err();
+        assert_eq!(zero.spot, Spot::Value(0));
+    }
+}

@@ -1,0 +1,183 @@
+//! The sweeps: `stress(...)`, `scalability(...)`, `volume(...)` and
+//! `pagination(...)`, a short load run per level, then how the figures
+//! change from level to level.
+
+use super::figure::{Change, KindMetric, Unit};
+use super::kind::Kind;
+use super::options::KindOptions;
+use super::spec::Spec;
+use crate::attr::{Arg, Checked, Given};
+
+/// The exponent of latency ~ level^k, shared by volume and pagination.
+const GROWTH: KindMetric = KindMetric::new(
+    "growth",
+    "growth",
+    Unit::Number,
+    false,
+    Change::Absolute(0.3),
+    "growth",
+);
+
+pub(super) const STRESS: Spec = Spec {
+    name: "stress",
+    variant: "Stress",
+    parameter: "users",
+    holds: "levels",
+    keys: &["users", "step", "think"],
+    example: "`stress(users = [1, 2, 4, 8, 16], step = \"2s\")` with `threshold(p95 = \"200ms\")`",
+    aliases: &["breakingpoint"],
+    figures: &[KindMetric::new(
+        "breaking_point",
+        "breaking_point",
+        Unit::Number,
+        true,
+        Change::Relative,
+        "breaking point",
+    )],
+    default_thresholds: &[],
+    needs_threshold: Some(
+        "a stress test steps the load up until a threshold breaks: give one, e.g. \
+         `threshold(p95 = \"200ms\", error_rate = \"1%\")`",
+    ),
+    kind: Kind::Stress,
+    check,
+};
+
+pub(super) const SCALABILITY: Spec = Spec {
+    name: "scalability",
+    variant: "Scalability",
+    parameter: "users",
+    holds: "levels",
+    keys: &["users", "step", "think"],
+    example: "`scalability(users = [1, 2, 4, 8], step = \"2s\")`",
+    aliases: &[],
+    figures: &[KindMetric::new(
+        "efficiency",
+        "efficiency_pct",
+        Unit::Percent,
+        true,
+        Change::Relative,
+        "efficiency",
+    )],
+    default_thresholds: &[("efficiency", ">= 50%")],
+    needs_threshold: None,
+    kind: Kind::Scalability,
+    check,
+};
+
+pub(super) const VOLUME: Spec = Spec {
+    name: "volume",
+    variant: "Volume",
+    parameter: "bytes",
+    holds: "levels",
+    keys: &["sizes", "users", "step", "think"],
+    example: "`volume(sizes = [\"1KB\", \"64KB\", \"1MB\"], users = 1, step = \"2s\")`",
+    aliases: &["payload", "payloads"],
+    figures: &[GROWTH],
+    default_thresholds: &[("growth", "<= 1.2")],
+    needs_threshold: None,
+    kind: Kind::Volume,
+    check,
+};
+
+pub(super) const PAGINATION: Spec = Spec {
+    name: "pagination",
+    variant: "Pagination",
+    parameter: "page",
+    holds: "levels",
+    keys: &["pages", "users", "step", "think"],
+    example: "`pagination(pages = [1, 10, 100], users = 1, step = \"2s\")`",
+    aliases: &["paging", "pages"],
+    figures: &[GROWTH],
+    default_thresholds: &[("growth", "<= 0.5")],
+    needs_threshold: None,
+    kind: Kind::Pagination,
+    check,
+};
+
+/// The first key lists the levels; `users` is the levels for stress and
+/// scalability, the users at every level for the others.
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
+    let levels_key = spec.keys[0];
+    let mut options = KindOptions::new(spec.kind);
+    for arg in Arg::all(given) {
+        match arg.key {
+            "sizes" if levels_key == "sizes" => options.levels = arg.sizes(spec.example)?,
+            key if key == levels_key => options.levels = arg.levels(spec.example)?,
+            "users" => options.users = arg.users()?,
+            "step" => options.step_ns = arg.positive_duration_ns()?,
+            "think" => options.think_ns = Some(arg.think()?),
+            _ => return Err(spec.unknown(&arg)),
+        }
+    }
+    if options.levels.is_empty() {
+        return Err(spec.missing(&format!("its levels, `{levels_key} = [...]`")));
+    }
+    Ok(options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attr::{Spot, Value};
+
+    fn list(values: &[f64]) -> Value {
+        Value::List(values.iter().map(|v| Value::Number(*v)).collect())
+    }
+
+    #[test]
+    fn a_sweep_takes_its_levels_and_a_step() {
+        let options = Kind::Stress
+            .check(&[
+                Given::new("users", list(&[1.0, 2.0, 4.0])),
+                Given::new("step", Value::Str("1s".into())),
+            ])
+            .unwrap();
+        assert_eq!(options.levels, [1, 2, 4]);
+        assert_eq!(options.step_ns, 1_000_000_000);
+        let sizes = Value::List(vec![Value::Str("1KB".into()), Value::Str("1MB".into())]);
+        let volume = Kind::Volume
+            .check(&[
+                Given::new("sizes", sizes),
+                Given::new("users", Value::Number(2.0)),
+            ])
+            .unwrap();
+        assert_eq!((volume.levels, volume.users), (vec![1024, 1 << 20], 2));
+    }
+
+    #[test]
+    fn a_sweep_without_levels_names_them_at_the_kind() {
+        let error = Kind::Pagination.check(&[]).unwrap_err();
+        assert_eq!(error.spot, Spot::Name);
+        assert_eq!(
+            error.message,
+            "`pagination` needs its levels, `pages = [...]`: \
+             `pagination(pages = [1, 10, 100], users = 1, step = \"2s\")`"
+        );
+    }
+
+    #[test]
+    fn a_zero_step_is_refused_at_its_value() {
+        let error = Kind::Scalability
+            .check(&[
+                Given::new("users", list(&[1.0, 2.0])),
+                Given::new("step", Value::Str("0s".into())),
+            ])
+            .unwrap_err();
+        assert_eq!(error.spot, Spot::Value(1));
+        assert_eq!(error.message, "`step` must be above zero, e.g. \"2s\"");
+    }
+
+    #[test]
+    fn stress_takes_no_separate_users() {
+        let error = Kind::Stress
+            .check(&[Given::new("sizes", list(&[1.0]))])
+            .unwrap_err();
+        assert_eq!(error.spot, Spot::Key(0));
+        assert!(
+            error
+                .message
+                .starts_with("unknown `stress` option `sizes`; expected `users`, `step`, `think`")
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! `websocket(...)`: more open WebSockets per level; round-trip latency,
+//! how it grows with the connections, and the handshakes that succeeded.
+
+use super::figure::{Change, KindMetric, Unit};
+use super::kind::Kind;
+use super::options::KindOptions;
+use super::spec::Spec;
+use crate::attr::{Arg, Checked, Given};
+
+pub(super) const SPEC: Spec = Spec {
+    name: "websocket",
+    variant: "WebSocket",
+    parameter: "connections",
+    holds: "options",
+    keys: &["connections", "step", "think"],
+    example: "`websocket(connections = [1, 8, 32], step = \"2s\", think = \"10ms..30ms\")`",
+    aliases: &["ws", "websockets"],
+    figures: &[
+        KindMetric::new(
+            "rtt_growth",
+            "rtt_growth",
+            Unit::Number,
+            false,
+            Change::Absolute(0.3),
+            "rtt growth",
+        ),
+        KindMetric::new(
+            "connected",
+            "connected_pct",
+            Unit::Percent,
+            true,
+            Change::Absolute(1.0),
+            "connected",
+        ),
+    ],
+    default_thresholds: &[("rtt_growth", "<= 0.5"), ("connected", ">= 99%")],
+    needs_threshold: None,
+    kind: Kind::WebSocket,
+    check,
+};
+
+fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
+    let mut options = KindOptions {
+        step_ns: 1_000_000_000,
+        ..KindOptions::new(spec.kind)
+    };
+    for arg in Arg::all(given) {
+        match arg.key {
+            "connections" => options.levels = arg.levels(SPEC.example)?,
+            "step" => options.step_ns = arg.positive_duration_ns()?,
+            "think" => options.think_ns = Some(arg.think()?),
+            _ => return Err(spec.unknown(&arg)),
+        }
+    }
+    if options.levels.is_empty() {
+        return Err(spec.missing("its levels, `connections = [...]`"));
+    }
+    if options.levels.len() < 2 {
+        return Err(spec.too_few("two levels, to see how it grows"));
+    }
+    // Without think time every user sends again the moment its reply
+    // comes: the round trip then grows with the connections on any server
+    // that is busy, and the growth says nothing of the server.
+    options.think_ns.get_or_insert((10_000_000, 30_000_000));
+    Ok(options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attr::Value;
+
+    #[test]
+    fn websocket_users_think_unless_told_otherwise() {
+        let connections = Value::List(vec![Value::Number(1.0), Value::Number(8.0)]);
+        let options = Kind::WebSocket
+            .check(&[Given::new("connections", connections)])
+            .unwrap();
+        assert_eq!(options.think_ns, Some((10_000_000, 30_000_000)));
+        let missing = Kind::WebSocket.check(&[]).unwrap_err();
+        assert!(
+            missing
+                .message
+                .starts_with("`websocket` needs its levels, `connections = [...]`")
+        );
+    }
+}
