@@ -16,8 +16,7 @@
 //! comments and strings are skipped. Only `std` is used, and only tokens
 //! are read (no parser), so the rules are cheap to keep.
 //!
-//! Run it with `cargo test -p perf-record --test architecture --
-//! --include-ignored` until the restructure lands and the `#[ignore]` goes.
+//! Run it with `cargo test -p perf-record --test architecture`.
 
 mod graph;
 mod lexer;
@@ -157,7 +156,6 @@ fn render(findings: &[(&str, Findings)]) -> String {
 }
 
 #[test]
-#[ignore = "enable once issue 11's restructure lands"]
 fn workspace_follows_the_architecture_rules() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let findings: Vec<_> = CRATES
