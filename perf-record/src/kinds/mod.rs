@@ -1,11 +1,12 @@
 //! The kinds of catalogue test: one [`Kind`] type, and one module per kind
 //! (or family of kinds) with its options, defaults, figures and thresholds.
 //! To add a kind: write its module with a `Spec`, add its variant in
-//! `kind.rs` (and to `Kind::ALL`), and its arm of `Kind::spec()` in
-//! `catalog.rs`.
+//! `kind.rs` (and to `Kind::ALL`), its member of the family that runs it
+//! in `family.rs`, and its arm of `Kind::spec()` in `catalog.rs`.
 
 mod caching;
 mod catalog;
+mod family;
 mod figure;
 mod kind;
 mod n_plus_one;
@@ -23,6 +24,7 @@ mod timeout;
 mod websocket;
 
 pub use catalog::{by_key, by_threshold, figures};
+pub use family::{CatalogKind, Family, SingleKind, SweepKind};
 pub use figure::{Change, KindMetric, Unit};
 pub use kind::Kind;
 pub use options::KindOptions;
