@@ -15,8 +15,25 @@ use crate::load::profile::{LoadProfile, Model};
 use crate::load::recorder::Session;
 use crate::load::user::{LoadFn, User};
 
+/// The load generator a test runs its workload, or each of its kind's
+/// steps, with: the test's function, the server and the threads.
+#[derive(Clone, Copy)]
+pub(crate) struct Generator<'a> {
+    pub(crate) load_fn: LoadFn,
+    pub(crate) target: &'a Target,
+    pub(crate) threads: usize,
+}
+
+impl Generator<'_> {
+    /// Runs a workload to its end and returns what it measured.
+    pub(crate) fn run(&self, profile: &LoadProfile) -> Result<LoadStats, String> {
+        run(self.load_fn, profile, self.target.clone(), self.threads)
+            .map_err(|e| format!("failed to start the load generator: {e}"))
+    }
+}
+
 /// Runs a workload to its end and returns what it measured.
-pub(crate) fn run(
+fn run(
     load_fn: LoadFn,
     profile: &LoadProfile,
     target: Target,

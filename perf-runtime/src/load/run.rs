@@ -3,7 +3,7 @@
 //! iterations when a target is set, and is ignored (with the reason) when
 //! not.
 
-use perf_record::kinds::Kind;
+use perf_record::kinds::Family;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::Duration;
@@ -14,8 +14,8 @@ use perf_record::protocol::{PROTOCOL_VERSION, env};
 use perf_record::threshold::Threshold;
 use perf_record::{TestConfig, TestKind, TestOutcome, TestResult};
 
-use crate::load::engine;
-use crate::load::http::target::{Target, resolve_target};
+use crate::load::engine::{self, Generator};
+use crate::load::http::target::resolve_target;
 use crate::load::kinds::{catalog, sweep};
 use crate::load::profile::{LoadOptions, LoadProfile, SweepOptions};
 use crate::load::user::LoadFn;
@@ -147,40 +147,33 @@ fn measure_load(
         // Leave half the cores to the server under test.
         Err(_) => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
     };
+    let generator = Generator {
+        load_fn: run,
+        target: &target,
+        threads,
+    };
     if let Some(sweep) = &options.sweep {
-        return run_kind(run, options, sweep, scale, &target, threads, thresholds);
+        return run_kind(generator, options, sweep, scale, thresholds);
     }
     let profile =
         LoadProfile::resolve(options, scale).map_err(|e| format!("invalid workload: {e}"))?;
-    let stats = engine::run(run, &profile, target, threads)
-        .map_err(|e| format!("failed to start the load generator: {e}"))?;
+    let stats = generator.run(&profile)?;
     Ok((stats, profile.total()))
 }
 
-/// Runs a test of a step-by-step kind with its family's runner.
+/// Runs a test of a step-by-step kind with its family's runner: the one
+/// place that decides which runner a kind goes to.
 fn run_kind(
-    load_fn: LoadFn,
+    generator: Generator<'_>,
     options: &LoadOptions,
     sweep: &SweepOptions,
     scale: f64,
-    target: &Target,
-    threads: usize,
     thresholds: &[Threshold],
 ) -> Result<(LoadStats, Duration), String> {
-    match sweep.kind {
-        Kind::ResponseTime | Kind::Soak => {
-            sweep::run_single(load_fn, options, sweep, scale, target, threads)
-        }
-        Kind::RateLimit
-        | Kind::Caching
-        | Kind::NPlusOne
-        | Kind::Pool
-        | Kind::Timeout
-        | Kind::Search
-        | Kind::WebSocket => catalog::run(load_fn, options, sweep, scale, target, threads),
-        Kind::Stress | Kind::Scalability | Kind::Volume | Kind::Pagination | Kind::Spike => {
-            sweep::run(load_fn, options, sweep, scale, target, threads, thresholds)
-        }
+    match sweep.kind.family() {
+        Family::Single(kind) => sweep::run_single(kind, generator, options, sweep, scale),
+        Family::Catalog(kind) => catalog::run(kind, generator, options, sweep, scale),
+        Family::Sweep(kind) => sweep::run(kind, generator, options, sweep, scale, thresholds),
     }
 }
 

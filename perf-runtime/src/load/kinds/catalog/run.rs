@@ -1,7 +1,7 @@
 //! Running a catalogue test: its steps, each watched by an [`Observer`],
 //! then the kind's own analysis.
 
-use perf_record::kinds::Kind;
+use perf_record::kinds::{CatalogKind, Kind};
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -14,13 +14,11 @@ use super::rate_limit::{BELOW_LIMIT, discount_limited, rate_limit};
 use super::search::search;
 use super::timeout::timeout;
 use super::websocket::{round_trips_only, websocket};
-use crate::load::engine;
+use crate::load::engine::Generator;
 use crate::load::http::observe::{Keys, Observe, Observed, Observer};
-use crate::load::http::target::Target;
 use crate::load::kinds::figures::{level_stats, think_ms};
 use crate::load::merge::merge;
 use crate::load::profile::{LoadOptions, LoadProfile, SweepOptions};
-use crate::load::user::LoadFn;
 
 /// One step of a catalogue test.
 struct Step {
@@ -34,7 +32,7 @@ struct Step {
     ns: u64,
 }
 
-fn plan(sweep: &SweepOptions) -> Vec<Step> {
+fn plan(kind: CatalogKind, sweep: &SweepOptions) -> Vec<Step> {
     let step = |phase: Option<&str>, level: u64, users: u32| Step {
         phase: phase.map(ToOwned::to_owned),
         level,
@@ -43,20 +41,20 @@ fn plan(sweep: &SweepOptions) -> Vec<Step> {
         label: None,
         ns: sweep.step_ns,
     };
-    match sweep.kind {
-        Kind::RateLimit => [("below", BELOW_LIMIT), ("above", sweep.factor)]
+    match kind {
+        CatalogKind::RateLimit => [("below", BELOW_LIMIT), ("above", sweep.factor)]
             .into_iter()
             .map(|(phase, factor)| Step {
                 rate: Some(sweep.limit * factor),
                 ..step(Some(phase), 0, 1)
             })
             .collect(),
-        Kind::Caching => ["cold", "warm"]
+        CatalogKind::Caching => ["cold", "warm"]
             .into_iter()
             .map(|phase| step(Some(phase), 0, sweep.users))
             .collect(),
-        Kind::Timeout => vec![step(Some("load"), 0, sweep.users)],
-        Kind::Search => sweep
+        CatalogKind::Timeout => vec![step(Some("load"), 0, sweep.users)],
+        CatalogKind::Search => sweep
             .labels
             .iter()
             .zip(0..)
@@ -65,12 +63,14 @@ fn plan(sweep: &SweepOptions) -> Vec<Step> {
                 ..step(Some(query), i, sweep.users)
             })
             .collect(),
-        Kind::Pool | Kind::WebSocket => sweep
+        // The level is the users (the connections).
+        CatalogKind::Pool | CatalogKind::WebSocket => sweep
             .levels
             .iter()
             .map(|&users| step(None, users, u32::try_from(users).unwrap_or(u32::MAX)))
             .collect(),
-        _ => sweep
+        // The level is the page size, at the same users.
+        CatalogKind::NPlusOne => sweep
             .levels
             .iter()
             .map(|&level| step(None, level, sweep.users))
@@ -90,21 +90,20 @@ fn key_base() -> u64 {
 /// Runs a catalogue test and returns its figures with the analysis, and
 /// how long the workload was meant to take.
 pub(crate) fn run(
-    load_fn: LoadFn,
+    kind: CatalogKind,
+    generator: Generator<'_>,
     options: &LoadOptions,
     sweep: &SweepOptions,
     scale: f64,
-    target: &Target,
-    threads: usize,
 ) -> Result<(LoadStats, Duration), String> {
-    let kind = sweep.kind;
+    let target = generator.target;
     let mut runs: Vec<LoadStats> = Vec::new();
     let mut levels: Vec<LevelStats> = Vec::new();
     let mut seen: Vec<Observed> = Vec::new();
     let mut total = Duration::ZERO;
     let base = key_base();
-    let mut steps = plan(sweep);
-    if sweep.kind == Kind::RateLimit {
+    let mut steps = plan(kind, sweep);
+    if kind == CatalogKind::RateLimit {
         // A limiter's rate needs a second or so to read, whatever
         // --duration-scale asks: at least 1 s after scaling.
         let floor = (1e9 / scale).ceil() as u64;
@@ -113,7 +112,7 @@ pub(crate) fn run(
         }
     }
     for step in &steps {
-        let keys = (sweep.kind == Kind::Caching).then(|| match &seen.first() {
+        let keys = (kind == CatalogKind::Caching).then(|| match &seen.first() {
             // Warm: round the keys the cold phase asked for.
             Some(cold) => Keys::new(base, Some(sweep.keys.min(cold.keys_issued.max(1)))),
             None => Keys::new(base, None),
@@ -133,10 +132,14 @@ pub(crate) fn run(
                 ..LoadOptions::default()
             },
         };
-        let describe = step.phase.clone().unwrap_or_else(|| match sweep.kind {
-            Kind::NPlusOne => format!("{} items", step.level),
-            Kind::WebSocket => format!("{} connections", step.users),
-            _ => format!("{} users", step.users),
+        let describe = step.phase.clone().unwrap_or_else(|| match kind {
+            CatalogKind::NPlusOne => format!("{} items", step.level),
+            CatalogKind::WebSocket => format!("{} connections", step.users),
+            CatalogKind::RateLimit
+            | CatalogKind::Caching
+            | CatalogKind::Pool
+            | CatalogKind::Timeout
+            | CatalogKind::Search => format!("{} users", step.users),
         });
         let mut profile = LoadProfile::resolve(&step_options, scale)
             .map_err(|e| format!("invalid {kind} step ({describe}): {e}"))?;
@@ -148,18 +151,22 @@ pub(crate) fn run(
         total += profile.total();
         eprintln!("{kind}: {describe}");
         let before = scrape(sweep, target)?;
-        let stats = engine::run(load_fn, &profile, target.clone(), threads)
-            .map_err(|e| format!("failed to start the load generator: {e}"))?;
+        let stats = generator.run(&profile)?;
         let after = scrape(sweep, target)?;
         let mut observed = observer.observed();
         observed.keys_issued = observer.keys.as_ref().map_or(0, Keys::issued);
         let mut level = level_stats(step.level, step.users, &stats, Vec::new());
         level.phase.clone_from(&step.phase);
-        if sweep.kind == Kind::NPlusOne {
-            level.per_request = Some(per_request(sweep, &observed, before, after, &stats)?);
-        }
-        if sweep.kind == Kind::WebSocket {
-            round_trips_only(&mut level, &stats);
+        match kind {
+            CatalogKind::NPlusOne => {
+                level.per_request = Some(per_request(sweep, &observed, before, after, &stats)?);
+            }
+            CatalogKind::WebSocket => round_trips_only(&mut level, &stats),
+            CatalogKind::RateLimit
+            | CatalogKind::Caching
+            | CatalogKind::Pool
+            | CatalogKind::Timeout
+            | CatalogKind::Search => {}
         }
         levels.push(level);
         seen.push(observed);
@@ -167,17 +174,18 @@ pub(crate) fn run(
     }
     let mut metrics = BTreeMap::new();
     let mut findings = Vec::new();
-    match sweep.kind {
-        Kind::RateLimit => rate_limit(sweep, &levels, &seen, &runs, &mut metrics, &mut findings),
-        Kind::Caching => caching(&levels, &seen, target, &mut metrics, &mut findings),
-        Kind::NPlusOne => n_plus_one(&levels, &mut metrics, &mut findings),
-        Kind::Pool => pool(sweep, &levels, &mut metrics, &mut findings),
-        Kind::Timeout => timeout(sweep, &runs, target, &mut metrics, &mut findings),
-        Kind::Search => search(&levels, &mut metrics, &mut findings),
-        Kind::WebSocket => websocket(&levels, &seen, &mut metrics, &mut findings),
-        _ => {}
+    match kind {
+        CatalogKind::RateLimit => {
+            rate_limit(sweep, &levels, &seen, &runs, &mut metrics, &mut findings);
+        }
+        CatalogKind::Caching => caching(&levels, &seen, target, &mut metrics, &mut findings),
+        CatalogKind::NPlusOne => n_plus_one(&levels, &mut metrics, &mut findings),
+        CatalogKind::Pool => pool(sweep, &levels, &mut metrics, &mut findings),
+        CatalogKind::Timeout => timeout(sweep, &runs, target, &mut metrics, &mut findings),
+        CatalogKind::Search => search(&levels, &mut metrics, &mut findings),
+        CatalogKind::WebSocket => websocket(&levels, &seen, &mut metrics, &mut findings),
     }
-    if sweep.kind == Kind::WebSocket && seen.iter().all(|o| o.sockets_attempted == 0) {
+    if kind == CatalogKind::WebSocket && seen.iter().all(|o| o.sockets_attempted == 0) {
         return Err(
             "a websocket(...) test opened no WebSocket: call `user.websocket(\"/path\")` in it (perf-runtime's \
              `websocket` feature)"
@@ -185,7 +193,7 @@ pub(crate) fn run(
         );
     }
     let mut overall = merge(&runs);
-    if sweep.kind == Kind::RateLimit {
+    if kind == CatalogKind::RateLimit {
         // The 429s are what the test provokes: counted above, not as errors.
         discount_limited(&mut overall, &seen);
         for (level, observed) in levels.iter_mut().zip(&seen) {
@@ -197,7 +205,7 @@ pub(crate) fn run(
         }
     }
     overall.workload = WorkloadSummary {
-        model: if sweep.kind == Kind::RateLimit {
+        model: if kind == CatalogKind::RateLimit {
             "open"
         } else {
             "closed"
@@ -217,8 +225,8 @@ pub(crate) fn run(
         max_in_flight: None,
     };
     overall.sweep = Some(SweepStats {
-        kind: kind.to_owned(),
-        parameter: sweep.kind.parameter().to_owned(),
+        kind: kind.into(),
+        parameter: Kind::from(kind).parameter().to_owned(),
         levels,
         metrics,
         findings,

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use perf_record::kinds::Kind;
+use perf_record::kinds::{Kind, SweepKind};
 use perf_record::load::LevelStats;
 
 use crate::load::profile::SweepOptions;
@@ -19,8 +19,36 @@ pub(crate) const PAGINATION_GROWTH_LIMIT: f64 = 0.5;
 /// the users double, a healthy one close to 1).
 pub(crate) const SCALING_KNEE: f64 = 0.6;
 
+/// How a volume or pagination sweep reads its latency growth.
+struct Growth {
+    kind: SweepKind,
+    /// A level, in words (`4096 bytes`, `page 3`).
+    unit: fn(u64) -> String,
+    /// Above this exponent the growth is worth a warning.
+    limit: f64,
+    /// The warning.
+    warning: &'static str,
+}
+
+const VOLUME: Growth = Growth {
+    kind: SweepKind::Volume,
+    unit: |level| format!("{level} bytes"),
+    limit: VOLUME_GROWTH_LIMIT,
+    warning: "super-linear in the payload size: each byte costs more the larger the body (look for \
+              quadratic work, such as repeated copies or concatenation)",
+};
+
+const PAGINATION: Growth = Growth {
+    kind: SweepKind::Pagination,
+    unit: |level| format!("page {level}"),
+    limit: PAGINATION_GROWTH_LIMIT,
+    warning: "deep pages are slower than the first ones: the cost grows with the offset (OFFSET paging \
+              scans the rows it skips; keyset pagination does not)",
+};
+
 /// The kind's figures and what they say.
 pub(super) fn analyse(
+    kind: SweepKind,
     sweep: &SweepOptions,
     levels: &[LevelStats],
     scale: f64,
@@ -30,8 +58,8 @@ pub(super) fn analyse(
     let (Some(first), Some(last)) = (levels.first(), levels.last()) else {
         return (metrics, findings);
     };
-    match sweep.kind {
-        Kind::Stress => {
+    match kind {
+        SweepKind::Stress => {
             let held: Vec<_> = levels.iter().take_while(|l| l.missed.is_empty()).collect();
             let point = held.last().map_or(0, |l| l.level);
             metrics.insert("breaking_point".to_owned(), point as f64);
@@ -53,7 +81,7 @@ pub(super) fn analyse(
                 )),
             }
         }
-        Kind::Scalability => {
+        SweepKind::Scalability => {
             let peak = levels.iter().map(|l| l.rps).fold(0.0, f64::max);
             metrics.insert("peak_rps".to_owned(), peak);
             let efficiency = scaling(first, last);
@@ -77,7 +105,7 @@ pub(super) fn analyse(
                 ));
             }
         }
-        Kind::Spike => {
+        SweepKind::Spike => {
             let window_us = sweep.window_ns as f64 / 1e3 * scale;
             spike_recovery(
                 levels,
@@ -87,48 +115,42 @@ pub(super) fn analyse(
                 &mut findings,
             );
         }
-        Kind::Volume | Kind::Pagination => {
-            let Some(growth) = growth_exponent(levels) else {
-                findings.push(
-                    "too few levels with answered requests to fit a growth curve (give at least two)".to_owned(),
-                );
-                return (metrics, findings);
-            };
-            metrics.insert("growth".to_owned(), growth);
-            let unit = |level: u64| match sweep.kind {
-                Kind::Volume => format!("{level} bytes"),
-                _ => format!("page {level}"),
-            };
-            let ms = |us: u64| us as f64 / 1e3;
-            let shape = format!(
-                "p50 {:.2} ms at {} -> {:.2} ms at {}: latency grows as {}^{growth:.2}",
-                ms(first.p50_us),
-                unit(first.level),
-                ms(last.p50_us),
-                unit(last.level),
-                sweep.kind.parameter()
-            );
-            findings.push(shape);
-            if sweep.kind == Kind::Volume && growth > VOLUME_GROWTH_LIMIT {
-                findings.push(
-                    "super-linear in the payload size: each byte costs more the larger the body (look for \
-                     quadratic work, such as repeated copies or concatenation)"
-                        .to_owned(),
-                );
-            }
-            if sweep.kind == Kind::Pagination && growth > PAGINATION_GROWTH_LIMIT {
-                findings.push(
-                    "deep pages are slower than the first ones: the cost grows with the offset (OFFSET paging \
-                     scans the rows it skips; keyset pagination does not)"
-                        .to_owned(),
-                );
-            }
-        }
-        // Analysed where they run (run_single, catalog::run) and, for
-        // soak, by cargo perf.
-        _ => {}
+        SweepKind::Volume => growth(&VOLUME, levels, &mut metrics, &mut findings),
+        SweepKind::Pagination => growth(&PAGINATION, levels, &mut metrics, &mut findings),
     }
     (metrics, findings)
+}
+
+/// How a volume or pagination sweep's p50 grows with its level.
+fn growth(
+    growth: &Growth,
+    levels: &[LevelStats],
+    metrics: &mut BTreeMap<String, f64>,
+    findings: &mut Vec<String>,
+) {
+    let (Some(first), Some(last)) = (levels.first(), levels.last()) else {
+        return;
+    };
+    let Some(exponent) = growth_exponent(levels) else {
+        findings.push(
+            "too few levels with answered requests to fit a growth curve (give at least two)"
+                .to_owned(),
+        );
+        return;
+    };
+    metrics.insert("growth".to_owned(), exponent);
+    let ms = |us: u64| us as f64 / 1e3;
+    findings.push(format!(
+        "p50 {:.2} ms at {} -> {:.2} ms at {}: latency grows as {}^{exponent:.2}",
+        ms(first.p50_us),
+        (growth.unit)(first.level),
+        ms(last.p50_us),
+        (growth.unit)(last.level),
+        Kind::from(growth.kind).parameter()
+    ));
+    if exponent > growth.limit {
+        findings.push(growth.warning.to_owned());
+    }
 }
 
 /// How long after the spike the p95 took to come back within the
@@ -224,9 +246,9 @@ mod tests {
         }
     }
 
-    fn sweep(kind: Kind) -> SweepOptions {
+    fn sweep(kind: SweepKind) -> SweepOptions {
         SweepOptions {
-            kind,
+            kind: kind.into(),
             levels: &[],
             step_ns: 1_000_000_000,
             users: 1,
@@ -235,6 +257,10 @@ mod tests {
             tolerance_pct: 50.0,
             ..SweepOptions::DEFAULT
         }
+    }
+
+    fn analysed(kind: SweepKind, levels: &[LevelStats]) -> (BTreeMap<String, f64>, Vec<String>) {
+        analyse(kind, &sweep(kind), levels, 1.0)
     }
 
     #[test]
@@ -255,13 +281,13 @@ mod tests {
             p95("after", 7000),
             p95("after", 6500),
         ];
-        let (metrics, _) = analyse(&sweep(Kind::Spike), &sticky, 1.0);
+        let (metrics, _) = analysed(SweepKind::Spike, &sticky);
         assert_eq!(
             metrics["recovery_us"],
             3.0 * 500_000.0,
             "a dip that does not last is no recovery: back from the start of the fourth window"
         );
-        let (metrics, findings) = analyse(&sweep(Kind::Spike), &sticky[..5], 1.0);
+        let (metrics, findings) = analysed(SweepKind::Spike, &sticky[..5]);
         assert_eq!(metrics["recovery_us"], 3.0 * 500_000.0);
         assert!(findings[1].starts_with("not recovered"), "{findings:?}");
     }
@@ -277,12 +303,31 @@ mod tests {
         assert!((1.7..2.1).contains(&growth), "{growth}");
         let flat: Vec<_> = sizes.iter().map(|&s| level(s, 1, 10.0, 120)).collect();
         assert!(growth_exponent(&flat).unwrap() < 0.1);
-        let (metrics, findings) = analyse(&sweep(Kind::Volume), &quadratic, 1.0);
+        let (metrics, findings) = analysed(SweepKind::Volume, &quadratic);
         assert!(metrics["growth"] > VOLUME_GROWTH_LIMIT);
         assert!(
             findings.iter().any(|f| f.contains("super-linear")),
             "{findings:?}"
         );
+    }
+
+    #[test]
+    fn deep_pages_that_get_slower_are_named_in_pages() {
+        let pages = [1_u64, 10, 100, 1000];
+        let offset: Vec<_> = pages
+            .iter()
+            .map(|&p| level(p, 1, 10.0, 1000 + p * 50))
+            .collect();
+        let (metrics, findings) = analysed(SweepKind::Pagination, &offset);
+        assert!(metrics["growth"] > PAGINATION_GROWTH_LIMIT, "{metrics:?}");
+        assert!(findings[0].contains("at page 1 ->"), "{findings:?}");
+        assert!(
+            findings[1].starts_with("deep pages are slower"),
+            "{findings:?}"
+        );
+        let keyset: Vec<_> = pages.iter().map(|&p| level(p, 1, 10.0, 1000)).collect();
+        let (_, findings) = analysed(SweepKind::Pagination, &keyset);
+        assert_eq!(findings.len(), 1, "{findings:?}");
     }
 
     #[test]
@@ -292,7 +337,7 @@ mod tests {
             level(2, 2, 195.0, 10_000),
             level(4, 4, 197.0, 20_000),
         ];
-        let (metrics, findings) = analyse(&sweep(Kind::Scalability), &locked, 1.0);
+        let (metrics, findings) = analysed(SweepKind::Scalability, &locked);
         assert!(metrics["efficiency_pct"] < 30.0, "{metrics:?}");
         assert!(
             findings
@@ -305,7 +350,7 @@ mod tests {
             level(2, 2, 380.0, 5000),
             level(4, 4, 750.0, 5000),
         ];
-        let (metrics, findings) = analyse(&sweep(Kind::Scalability), &free, 1.0);
+        let (metrics, findings) = analysed(SweepKind::Scalability, &free);
         assert!(metrics["efficiency_pct"] > 90.0, "{metrics:?}");
         assert_eq!(findings.len(), 1, "{findings:?}");
     }
@@ -316,13 +361,13 @@ mod tests {
         let mut broken = level(16, 16, 90.0, 160_000);
         broken.missed = vec!["p95 <= 50ms (measured 165.00 ms)".to_owned()];
         levels.push(broken);
-        let (metrics, findings) = analyse(&sweep(Kind::Stress), &levels, 1.0);
+        let (metrics, findings) = analysed(SweepKind::Stress, &levels);
         assert_eq!(metrics["breaking_point"], 8.0);
         assert!(
             findings[0].contains("at 16 user(s) it broke"),
             "{findings:?}"
         );
-        let (metrics, _) = analyse(&sweep(Kind::Stress), &levels[2..], 1.0);
+        let (metrics, _) = analysed(SweepKind::Stress, &levels[2..]);
         assert_eq!(metrics["breaking_point"], 0.0);
     }
 }

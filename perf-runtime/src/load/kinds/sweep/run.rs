@@ -2,36 +2,33 @@
 //! one short closed-model step per level (users, payload bytes, page), a
 //! spike test one per phase (and per window of the time after the spike).
 
-use perf_record::kinds::Kind;
+use perf_record::kinds::{Kind, SweepKind};
 use std::time::Duration;
 
 use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
 use perf_record::threshold::Threshold;
 
 use super::analysis::analyse;
-use crate::load::engine;
-use crate::load::http::target::Target;
+use crate::load::engine::Generator;
 use crate::load::kinds::figures::{level_stats, think_ms};
 use crate::load::merge::merge;
 use crate::load::profile::{LoadOptions, LoadProfile, SweepOptions};
-use crate::load::user::LoadFn;
 
 /// Runs every level of the sweep (a stress sweep stops at the first level
 /// that breaks a threshold) and returns the test's figures with the
 /// analysis attached, and how long the workload was meant to take.
 pub(crate) fn run(
-    load_fn: LoadFn,
+    kind: SweepKind,
+    generator: Generator<'_>,
     options: &LoadOptions,
     sweep: &SweepOptions,
     scale: f64,
-    target: &Target,
-    threads: usize,
     thresholds: &[Threshold],
 ) -> Result<(LoadStats, Duration), String> {
     let mut runs: Vec<LoadStats> = Vec::new();
     let mut levels: Vec<LevelStats> = Vec::new();
     let mut total = Duration::ZERO;
-    for step in plan(sweep, scale) {
+    for step in plan(kind, sweep, scale) {
         let options = LoadOptions {
             users: Some(step.users),
             ramp_up_ns: Some(0),
@@ -39,22 +36,18 @@ pub(crate) fn run(
             think_ns: options.think_ns,
             ..LoadOptions::default()
         };
-        let mut profile = LoadProfile::resolve(&options, scale).map_err(|e| {
-            format!(
-                "invalid {} step ({}): {e}",
-                sweep.kind.name(),
-                step.describe(sweep)
-            )
-        })?;
+        let mut profile = LoadProfile::resolve(&options, scale)
+            .map_err(|e| format!("invalid {kind} step ({}): {e}", step.describe(kind)))?;
         profile.level = step.level;
         total += profile.total();
-        eprintln!("{}: {}", sweep.kind.name(), step.describe(sweep));
-        let stats = engine::run(load_fn, &profile, target.clone(), threads)
-            .map_err(|e| format!("failed to start the load generator: {e}"))?;
-        let missed = if sweep.kind == Kind::Stress {
-            missed_thresholds(thresholds, &stats)
-        } else {
-            Vec::new()
+        eprintln!("{kind}: {}", step.describe(kind));
+        let stats = generator.run(&profile)?;
+        let missed = match kind {
+            SweepKind::Stress => missed_thresholds(thresholds, &stats),
+            SweepKind::Scalability
+            | SweepKind::Volume
+            | SweepKind::Pagination
+            | SweepKind::Spike => Vec::new(),
         };
         let broke = !missed.is_empty();
         let mut level = level_stats(step.level, step.users, &stats, missed);
@@ -65,21 +58,23 @@ pub(crate) fn run(
             break;
         }
     }
-    let (metrics, findings) = analyse(sweep, &levels, scale);
-    let mut overall = match sweep.kind {
+    let (metrics, findings) = analyse(kind, sweep, &levels, scale);
+    let mut overall = match kind {
         // The load it sustains: the breaking point's level, or the first
         // level when even that one broke.
-        Kind::Stress => {
+        SweepKind::Stress => {
             let held = levels.iter().take_while(|l| l.missed.is_empty()).count();
             runs.swap_remove(held.saturating_sub(1))
         }
         // The others: every level together.
-        _ => merge(&runs),
+        SweepKind::Scalability | SweepKind::Volume | SweepKind::Pagination | SweepKind::Spike => {
+            merge(&runs)
+        }
     };
     overall.workload = WorkloadSummary {
         model: "closed".to_owned(),
         preset: None,
-        stages: plan(sweep, scale)
+        stages: plan(kind, sweep, scale)
             .iter()
             .take(levels.len())
             .map(|s| (s.ns as f64 / 1e9 * scale, f64::from(s.users)))
@@ -88,8 +83,8 @@ pub(crate) fn run(
         max_in_flight: None,
     };
     overall.sweep = Some(SweepStats {
-        kind: sweep.kind,
-        parameter: sweep.kind.parameter().to_owned(),
+        kind: kind.into(),
+        parameter: Kind::from(kind).parameter().to_owned(),
         levels,
         metrics,
         findings,
@@ -108,22 +103,26 @@ struct Step {
 
 impl Step {
     /// For the log and for errors.
-    fn describe(&self, sweep: &SweepOptions) -> String {
-        match (&self.phase, sweep.kind) {
-            (Some(phase), _) => format!("{phase}, {} user(s)", self.users),
-            (None, Kind::Volume) => format!("{} bytes, {} user(s)", self.level, self.users),
-            (None, Kind::Pagination) => format!("page {}, {} user(s)", self.level, self.users),
-            (None, _) => format!("{} user(s)", self.users),
+    fn describe(&self, kind: SweepKind) -> String {
+        if let Some(phase) = &self.phase {
+            return format!("{phase}, {} user(s)", self.users);
+        }
+        match kind {
+            SweepKind::Volume => format!("{} bytes, {} user(s)", self.level, self.users),
+            SweepKind::Pagination => format!("page {}, {} user(s)", self.level, self.users),
+            SweepKind::Stress | SweepKind::Scalability | SweepKind::Spike => {
+                format!("{} user(s)", self.users)
+            }
         }
     }
 }
 
 /// The runs of a sweep, in order. A spike is its phases, with the time
 /// after the spike cut into windows so that the recovery can be timed.
-fn plan(sweep: &SweepOptions, scale: f64) -> Vec<Step> {
+fn plan(kind: SweepKind, sweep: &SweepOptions, scale: f64) -> Vec<Step> {
     let users_of = |level: u64| u32::try_from(level).unwrap_or(u32::MAX);
-    match sweep.kind {
-        Kind::Spike => {
+    match kind {
+        SweepKind::Spike => {
             let (base, peak) = (
                 sweep.levels.first().copied().unwrap_or(1),
                 sweep.levels.get(1).copied().unwrap_or(1),
@@ -154,7 +153,7 @@ fn plan(sweep: &SweepOptions, scale: f64) -> Vec<Step> {
             }
             steps
         }
-        Kind::Stress | Kind::Scalability => sweep
+        SweepKind::Stress | SweepKind::Scalability => sweep
             .levels
             .iter()
             .map(|&level| Step {
@@ -164,9 +163,8 @@ fn plan(sweep: &SweepOptions, scale: f64) -> Vec<Step> {
                 phase: None,
             })
             .collect(),
-        // Volume and pagination: the same users at every level (the other
-        // kinds run elsewhere: run_single, catalog::run).
-        _ => sweep
+        // The same users at every level.
+        SweepKind::Volume | SweepKind::Pagination => sweep
             .levels
             .iter()
             .map(|&level| Step {
@@ -196,4 +194,31 @@ fn missed_thresholds(thresholds: &[Threshold], stats: &LoadStats) -> Vec<String>
             format!("{} (measured {measured})", r.threshold.text)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_sweeps_run_their_levels_as_users_and_the_others_keep_theirs() {
+        let sweep = SweepOptions {
+            levels: &[1024, 4096],
+            users: 3,
+            ..SweepOptions::DEFAULT
+        };
+        let users =
+            |kind| -> Vec<u32> { plan(kind, &sweep, 1.0).iter().map(|s| s.users).collect() };
+        assert_eq!(users(SweepKind::Stress), [1024, 4096]);
+        assert_eq!(users(SweepKind::Scalability), [1024, 4096]);
+        assert_eq!(users(SweepKind::Volume), [3, 3]);
+        assert_eq!(users(SweepKind::Pagination), [3, 3]);
+        let spike = plan(SweepKind::Spike, &sweep, 1.0);
+        assert_eq!(spike[1].phase.as_deref(), Some("spike"));
+        assert_eq!(spike[1].describe(SweepKind::Spike), "spike, 4096 user(s)");
+        assert_eq!(
+            plan(SweepKind::Volume, &sweep, 1.0)[1].describe(SweepKind::Volume),
+            "4096 bytes, 3 user(s)"
+        );
+    }
 }

@@ -1,15 +1,13 @@
 //! The kinds that are one run: response time and soak.
 
-use perf_record::kinds::Kind;
+use perf_record::kinds::{Kind, SingleKind};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use perf_record::load::{LoadStats, SweepStats};
 
-use crate::load::engine;
-use crate::load::http::target::Target;
+use crate::load::engine::Generator;
 use crate::load::profile::{LoadOptions, LoadProfile, SweepOptions};
-use crate::load::user::LoadFn;
 
 /// The longest a response-time test may take, before `--duration-scale`.
 const RESPONSE_TIME_LIMIT_NS: u64 = 300_000_000_000;
@@ -19,17 +17,16 @@ const RESPONSE_TIME_LIMIT_NS: u64 = 300_000_000_000;
 /// and a soak test (a warm-up and a long hold; cargo perf reads the
 /// server's memory over it, which this process cannot see).
 pub(crate) fn run_single(
-    load_fn: LoadFn,
+    kind: SingleKind,
+    generator: Generator<'_>,
     options: &LoadOptions,
     sweep: &SweepOptions,
     scale: f64,
-    target: &Target,
-    threads: usize,
 ) -> Result<(LoadStats, Duration), String> {
     let mut metrics = BTreeMap::new();
     let mut findings = Vec::new();
-    let (users, hold_ns, cap) = match sweep.kind {
-        Kind::ResponseTime => {
+    let (users, hold_ns, cap) = match kind {
+        SingleKind::ResponseTime => {
             let requests = sweep.levels.first().copied().unwrap_or(1);
             #[expect(
                 clippy::cast_possible_truncation,
@@ -40,7 +37,7 @@ pub(crate) fn run_single(
             metrics.insert("requests".to_owned(), scaled as f64);
             (1, RESPONSE_TIME_LIMIT_NS, Some(scaled))
         }
-        _ => {
+        SingleKind::Soak => {
             let [warm_up, hold, _] = sweep.phases_ns;
             metrics.insert("warm_up_s".to_owned(), warm_up as f64 / 1e9 * scale);
             (sweep.users, warm_up + hold, None)
@@ -53,11 +50,10 @@ pub(crate) fn run_single(
         think_ns: options.think_ns,
         ..LoadOptions::default()
     };
-    let mut profile = LoadProfile::resolve(&single, scale)
-        .map_err(|e| format!("invalid {} test: {e}", sweep.kind.name()))?;
+    let mut profile =
+        LoadProfile::resolve(&single, scale).map_err(|e| format!("invalid {kind} test: {e}"))?;
     profile.max_iterations = cap;
-    let mut stats = engine::run(load_fn, &profile, target.clone(), threads)
-        .map_err(|e| format!("failed to start the load generator: {e}"))?;
+    let mut stats = generator.run(&profile)?;
     if let Some(cap) = cap {
         let l = &stats.latency;
         let ms = |us: u64| us as f64 / 1e3;
@@ -81,8 +77,8 @@ pub(crate) fn run_single(
     }
     let total = Duration::from_secs_f64(stats.duration_s);
     stats.sweep = Some(SweepStats {
-        kind: sweep.kind,
-        parameter: sweep.kind.parameter().to_owned(),
+        kind: kind.into(),
+        parameter: Kind::from(kind).parameter().to_owned(),
         levels: Vec::new(),
         metrics,
         findings,
