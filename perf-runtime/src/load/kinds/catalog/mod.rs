@@ -7,6 +7,7 @@ mod caching;
 mod n_plus_one;
 mod pool;
 mod probe;
+mod prometheus;
 mod rate_limit;
 mod run;
 mod search;

@@ -9,6 +9,7 @@ use perf_record::load::{LevelStats, LoadStats};
 use crate::load::http::observe::Observed;
 use crate::load::http::target::Target;
 use crate::load::kinds::catalog::probe::get;
+use crate::load::kinds::catalog::prometheus::counter_value;
 use crate::load::profile::SweepOptions;
 
 pub(super) fn n_plus_one(
@@ -77,29 +78,6 @@ pub(super) fn scrape(sweep: &SweepOptions, target: &Target) -> Result<Option<f64
     })
 }
 
-/// The sum of a counter's samples (over its label sets) in Prometheus
-/// text: `name{labels} value [timestamp]`, labels may hold spaces.
-fn counter_value(text: &str, name: &str) -> Option<f64> {
-    let mut found = None;
-    for line in text.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
-        let (series, rest) = match line.find('{') {
-            Some(open) => match line[open..].find('}') {
-                Some(close) => line.split_at(open + close + 1),
-                None => continue,
-            },
-            None => line.split_once(char::is_whitespace).unwrap_or((line, "")),
-        };
-        let bare = series.split('{').next().unwrap_or(series).trim();
-        let value = rest.split_whitespace().next().unwrap_or("");
-        if bare == name
-            && let Ok(v) = value.parse::<f64>()
-        {
-            *found.get_or_insert(0.0) += v;
-        }
-    }
-    found
-}
-
 /// Queries per request in one N+1 step.
 pub(super) fn per_request(
     sweep: &SweepOptions,
@@ -120,24 +98,4 @@ pub(super) fn per_request(
         ));
     }
     Ok(observed.counter_sum / observed.counter_seen as f64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::counter_value;
-
-    #[test]
-    fn counters_are_read_with_labels_and_timestamps() {
-        let text = "# TYPE db_queries_total counter\n\
-                    db_queries_total{table=\"a b\"} 40 1700000000000\n\
-                    db_queries_total{table=\"c\"} 2\n\
-                    db_queries_total_created 1.7e9\n\
-                    other_total 5\n";
-        assert_eq!(counter_value(text, "db_queries_total"), Some(42.0));
-        assert_eq!(
-            counter_value("db_queries_total 7 1700000000000", "db_queries_total"),
-            Some(7.0)
-        );
-        assert_eq!(counter_value(text, "missing_total"), None);
-    }
 }
