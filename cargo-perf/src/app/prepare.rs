@@ -2,11 +2,12 @@
 //! revision resolved, the perf targets built and their tests selected.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use perf_record::record::SCHEMA_VERSION;
 
 use super::prepared::{Prepared, selection};
-use crate::cargo::{Workspace, feature_gated_targets, perf_targets};
+use crate::cargo::{PerfConfig, Workspace, feature_gated_targets, perf_targets};
 use crate::cli::{MessageFormat, PerfArgs};
 use crate::discover::{DiscoveredTest, discover};
 use crate::error::CliError;
@@ -23,52 +24,14 @@ pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
     // any server, whatever the run is doing.
     crate::interrupt::install_signal_handler();
     let json = args.message_format == MessageFormat::Json;
-    // A bad target must not cost a build.
-    if let Some(url) = &args.target_url {
-        check_loopback(url, args.allow_remote)?;
-    }
-    for (flag, value) in [
-        ("--save-baseline", &args.save_baseline),
-        ("--compare", &args.compare),
-    ] {
-        if let Some(value) = value {
-            baseline::check_name(flag, value)?;
-        }
-    }
-    let env_target =
-        std::env::var(perf_record::protocol::env::TARGET_URL).is_ok_and(|u| !u.trim().is_empty());
-    if args.compare_ref.is_some() && (args.target_url.is_some() || env_target) {
-        return Err(CliError::Usage(
-            "--compare-ref starts a server for each side; it cannot be combined with --target-url or \
-             PERF_TARGET_URL, where both sides would load the same server"
-                .to_owned(),
-        ));
-    }
-    if args.instructions && crate::run::instructions::Counter::detect().is_none() {
-        return Err(CliError::Usage(format!(
-            "--instructions: {}",
-            crate::run::instructions::Counter::UNAVAILABLE
-        )));
-    }
+    check_flags(args)?;
     let workspace = Workspace::load(&args.cargo)?;
     let packages = workspace.select(&args.cargo)?;
     let mut package_configs = BTreeMap::new();
     for package in &packages {
         package_configs.insert(package.name.to_string(), workspace.package_config(package)?);
     }
-    // The most specific wins: the flag, then the selected package's own
-    // setting (over the workspace's) when one package is selected, then the
-    // workspace's, then target/perf/baselines.
-    let single_package = match packages.as_slice() {
-        [only] => package_configs.get(only.name.as_str()),
-        _ => None,
-    };
-    let baseline_dir = args
-        .baseline_dir
-        .clone()
-        .or_else(|| single_package.and_then(|c| c.baseline_dir.clone()))
-        .or_else(|| workspace.config.baseline_dir.clone())
-        .unwrap_or_else(|| workspace.target_dir.join("perf").join("baselines"));
+    let baseline_dir = baseline_dir(args, &workspace, &packages, &package_configs);
     // Read the baseline before building: a typo must not cost a whole run.
     let baseline = match &args.compare {
         Some(name) => {
@@ -84,25 +47,8 @@ pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
     };
     let targets = perf_targets(&packages, &args.cargo)?;
     let gated = feature_gated_targets(&packages, &args.cargo);
-    if targets.is_empty() && !gated.is_empty() {
-        return Err(CliError::NoPerfTargets(format!(
-            "no perf targets with the features selected: {} left out by its required-features; \
-             turn them on with the -F shown",
-            gated.join(", ")
-        )));
-    }
     if targets.is_empty() {
-        let names: Vec<_> = packages.iter().map(|p| p.name.to_string()).collect();
-        return Err(CliError::NoPerfTargets(format!(
-            "no perf targets in {}: add `perf-runtime` to [dev-dependencies] and a \
-             [[bench]] with `harness = false` whose file ends with `perf_runtime::main!();` \
-             (see the README's tour), or pick another package with `-p`",
-            if names.is_empty() {
-                "the selection".to_owned()
-            } else {
-                names.join(", ")
-            }
-        )));
+        return Err(no_perf_targets(&packages, &gated));
     }
     let binaries = cargo::build(&args.cargo, &targets)?;
     let perf_dir = workspace.target_dir.join("perf");
@@ -129,21 +75,7 @@ pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
         return Err(no_test_matched(args, &tests, &gated));
     }
     if args.list {
-        if json {
-            JsonMessage::TestList {
-                schema_version: SCHEMA_VERSION,
-                tests: selected
-                    .iter()
-                    .map(|t| report::ListedTestMessage {
-                        id: &t.id,
-                        listed: &t.listed,
-                    })
-                    .collect(),
-            }
-            .print();
-        } else {
-            report::print_list(&selected);
-        }
+        print_list(&selected, json);
         return Ok(Findings::default());
     }
     let selected: Vec<_> = selected.into_iter().cloned().collect();
@@ -161,6 +93,99 @@ pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
     match (base_commit, baseline) {
         (Some(commit), _) => super::paired::run(&run, &commit),
         (None, baseline) => super::plain::run(&run, baseline),
+    }
+}
+
+/// The flags checked before anything is built: a bad target or baseline
+/// name must not cost a build.
+fn check_flags(args: &PerfArgs) -> Result<(), CliError> {
+    if let Some(url) = &args.target_url {
+        check_loopback(url, args.allow_remote)?;
+    }
+    for (flag, value) in [
+        ("--save-baseline", &args.save_baseline),
+        ("--compare", &args.compare),
+    ] {
+        if let Some(value) = value {
+            baseline::check_name(flag, value)?;
+        }
+    }
+    let env_target =
+        std::env::var(perf_record::protocol::env::TARGET_URL).is_ok_and(|u| !u.trim().is_empty());
+    if args.compare_ref.is_some() && (args.target_url.is_some() || env_target) {
+        return Err(CliError::Usage(
+            "--compare-ref starts a server for each side; it cannot be combined with --target-url or \
+             PERF_TARGET_URL, where both sides would load the same server"
+                .to_owned(),
+        ));
+    }
+    if args.instructions && crate::run::instructions::Counter::detect().is_none() {
+        return Err(CliError::Usage(format!(
+            "--instructions: {}",
+            crate::run::instructions::Counter::UNAVAILABLE
+        )));
+    }
+    Ok(())
+}
+
+/// Where baselines live. The most specific wins: the flag, then the
+/// selected package's own setting (over the workspace's) when one package
+/// is selected, then the workspace's, then target/perf/baselines.
+fn baseline_dir(
+    args: &PerfArgs,
+    workspace: &Workspace,
+    packages: &[&cargo_metadata::Package],
+    package_configs: &BTreeMap<String, PerfConfig>,
+) -> PathBuf {
+    let single_package = match packages {
+        [only] => package_configs.get(only.name.as_str()),
+        _ => None,
+    };
+    args.baseline_dir
+        .clone()
+        .or_else(|| single_package.and_then(|c| c.baseline_dir.clone()))
+        .or_else(|| workspace.config.baseline_dir.clone())
+        .unwrap_or_else(|| workspace.target_dir.join("perf").join("baselines"))
+}
+
+/// Why no perf target is there to build.
+fn no_perf_targets(packages: &[&cargo_metadata::Package], gated: &[String]) -> CliError {
+    if !gated.is_empty() {
+        return CliError::NoPerfTargets(format!(
+            "no perf targets with the features selected: {} left out by its required-features; \
+             turn them on with the -F shown",
+            gated.join(", ")
+        ));
+    }
+    let names: Vec<_> = packages.iter().map(|p| p.name.to_string()).collect();
+    CliError::NoPerfTargets(format!(
+        "no perf targets in {}: add `perf-runtime` to [dev-dependencies] and a \
+         [[bench]] with `harness = false` whose file ends with `perf_runtime::main!();` \
+         (see the README's tour), or pick another package with `-p`",
+        if names.is_empty() {
+            "the selection".to_owned()
+        } else {
+            names.join(", ")
+        }
+    ))
+}
+
+/// `--list`: the selected tests, as a table or a JSON message.
+fn print_list(selected: &[&DiscoveredTest], json: bool) {
+    if json {
+        JsonMessage::TestList {
+            schema_version: SCHEMA_VERSION,
+            tests: selected
+                .iter()
+                .map(|t| report::ListedTestMessage {
+                    id: &t.id,
+                    listed: &t.listed,
+                })
+                .collect(),
+        }
+        .print();
+    } else {
+        report::print_list(selected);
     }
 }
 
