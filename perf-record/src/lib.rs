@@ -7,6 +7,7 @@
 //! `Cargo.toml` and the command line.
 
 pub mod attr;
+pub mod distribution;
 pub mod kinds;
 pub mod load;
 pub mod procfs;

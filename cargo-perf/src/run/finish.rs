@@ -30,7 +30,7 @@ pub(crate) fn finish(
         record
     });
     record.server = server;
-    super::soak::analyse(&mut record);
+    perf_record::kinds::analyse_soak(&mut record);
     if record.stats.is_some() {
         record.instructions = instructions;
     }

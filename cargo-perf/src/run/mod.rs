@@ -10,5 +10,4 @@ pub mod paired;
 pub mod process;
 pub mod progress;
 pub mod scheduler;
-pub mod soak;
 pub mod worktree;

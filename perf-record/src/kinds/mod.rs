@@ -28,5 +28,6 @@ pub use family::{CatalogKind, Family, SingleKind, SweepKind};
 pub use figure::{Change, KindMetric, Unit};
 pub use kind::Kind;
 pub use options::KindOptions;
+pub use soak::analyse as analyse_soak;
 pub use spec::Spec;
 pub use thresholds::check_thresholds;

@@ -1,11 +1,15 @@
 //! `soak(...)`: a long hold, to see the server's memory grow and its
-//! latency drift (cargo perf reads the memory; see its `soak` module).
+//! latency drift (cargo perf reads the memory and runs [`analyse`]).
 
 use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
 use super::options::KindOptions;
 use super::spec::Spec;
 use crate::attr::{Arg, Checked, Given};
+
+mod analysis;
+
+pub use analysis::analyse;
 
 pub(super) const SPEC: Spec = Spec {
     name: "soak",

@@ -1,10 +1,12 @@
-//! Endurance (soak) tests: the server's resident memory over the hold, and
-//! the latency drift from its start to its end, read from what cargo perf
-//! sampled while the test ran (the perf binary cannot see the server).
+//! A soak test's analysis: the server's resident memory over the hold, and
+//! the latency drift from its start to its end. It reads what cargo perf
+//! sampled while the test ran (the perf binary cannot see the server), so
+//! cargo perf runs it, when it finishes the test's record.
 
-use perf_record::TestRecord;
-use perf_record::kinds::Kind;
-use perf_record::load::{LoadStats, ServerStats};
+use crate::distribution::t_quantile;
+use crate::kinds::Kind;
+use crate::load::{LoadStats, ServerStats};
+use crate::record::TestRecord;
 
 /// Below this growth (bytes per second) memory is steady whatever the
 /// interval says: allocator and page-cache noise.
@@ -108,15 +110,13 @@ fn rss_slope(server: &ServerStats, warm_up_s: f64) -> Option<Trend> {
     if points.len() < 4 {
         return None;
     }
-    let line = perf_record::stats::fit_line(&points)?;
+    let line = crate::stats::fit_line(&points)?;
     let slope = line.slope;
-    let half =
-        crate::verdict::estimate::t_quantile(0.975, points.len() as f64 - 2.0) * line.slope_se;
+    let half = t_quantile(0.975, points.len() as f64 - 2.0) * line.slope_se;
     let (first, last) = (points.first()?, points.last()?);
     let (early, late) = points.split_at(points.len() / 2);
     let grows = |half: &[(f64, f64)]| {
-        half.len() < 3
-            || perf_record::stats::fit_line(half).is_none_or(|l| l.slope > STEADY_BYTES_PER_S)
+        half.len() < 3 || crate::stats::fit_line(half).is_none_or(|l| l.slope > STEADY_BYTES_PER_S)
     };
     Some(Trend {
         sustained: grows(early) && grows(late),
