@@ -21,6 +21,46 @@ pub fn rss_bytes(pid: Option<u32>) -> Option<u64> {
     status_rss_bytes(&std::fs::read_to_string(proc_file(pid, "status")).ok()?)
 }
 
+/// CPU time and resident memory of the process group `pgid` leads (a
+/// server started through a wrapper script is the wrapper's child): the
+/// sums over its live members, `None` once the leader is gone.
+pub fn group_usage(pgid: u32) -> Option<(Duration, u64)> {
+    let leader = cpu_time(Some(pgid))?;
+    let members = group_members(pgid);
+    if members.is_empty() {
+        return Some((leader, rss_bytes(Some(pgid))?));
+    }
+    let cpu = members.iter().filter_map(|&pid| cpu_time(Some(pid))).sum();
+    let rss = members.iter().filter_map(|&pid| rss_bytes(Some(pid))).sum();
+    Some((cpu, rss))
+}
+
+/// The processes whose process group is `pgid`.
+fn group_members(pgid: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| {
+            std::fs::read_to_string(proc_file(Some(pid), "stat"))
+                .ok()
+                .and_then(|stat| stat_group(&stat))
+                == Some(pgid)
+        })
+        .collect()
+}
+
+/// The process group (field 5) from the text of `/proc/<pid>/stat`.
+fn stat_group(stat: &str) -> Option<u32> {
+    stat.rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(2)?
+        .parse()
+        .ok()
+}
+
 fn proc_file(pid: Option<u32>, file: &str) -> String {
     match pid {
         Some(pid) => format!("/proc/{pid}/{file}"),
@@ -57,6 +97,39 @@ mod tests {
         assert_eq!(stat_cpu_ticks(stat), Some(325));
         assert_eq!(stat_cpu_ticks("4242 (x) S 1 2"), None);
         assert_eq!(stat_cpu_ticks("garbage"), None);
+        assert_eq!(stat_group(stat), Some(4242));
+        assert_eq!(stat_group("4242 (x) S 1"), None);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_group_is_summed_over_its_members() {
+        use std::os::unix::process::CommandExt as _;
+        // A wrapper that runs its "server" as a child: two members.
+        let mut wrapper = std::process::Command::new("sh")
+            .args(["-c", "sleep 5 & wait"])
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let pgid = wrapper.id();
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while group_members(pgid).len() < 2 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let members = group_members(pgid);
+        let usage = group_usage(pgid);
+        let leader = rss_bytes(Some(pgid)).unwrap_or(0);
+        let _ = std::process::Command::new("kill")
+            .args(["--", &format!("-{pgid}")])
+            .status();
+        let _ = wrapper.wait();
+        assert_eq!(members.len(), 2, "{members:?}");
+        assert!(members.contains(&pgid));
+        let (_, rss) = usage.unwrap();
+        assert!(
+            rss > leader,
+            "the child's memory counts too: {rss} vs {leader}"
+        );
     }
 
     #[test]

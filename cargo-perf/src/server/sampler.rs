@@ -22,13 +22,12 @@ impl Sampler {
         let thread = std::thread::spawn(move || {
             let start = Instant::now();
             let mut samples = Vec::new();
-            let mut last = (Instant::now(), procfs::cpu_time(Some(pid)));
+            // The whole process group: a wrapper script's server is its child.
+            let mut last = (Instant::now(), procfs::group_usage(pid).map(|(cpu, _)| cpu));
             loop {
                 std::thread::sleep(Duration::from_millis(250));
                 let now = Instant::now();
-                let (Some(cpu_time), Some(rss)) =
-                    (procfs::cpu_time(Some(pid)), procfs::rss_bytes(Some(pid)))
-                else {
+                let Some((cpu_time, rss)) = procfs::group_usage(pid) else {
                     break;
                 };
                 // Percent of one core.
