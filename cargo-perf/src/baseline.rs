@@ -27,16 +27,68 @@ pub fn resolve(name_or_path: &str, baseline_dir: &Path) -> PathBuf {
 /// Checks a baseline name before anything runs, so a typo does not cost a
 /// whole run.
 pub fn check_name(flag: &str, name_or_path: &str) -> Result<(), CliError> {
-    if name_or_path.trim().is_empty() {
+    let trimmed = name_or_path.trim();
+    let last = Path::new(trimmed).file_name().and_then(|n| n.to_str());
+    if trimmed.is_empty()
+        || matches!(trimmed, "." | "..")
+        || trimmed.ends_with('/')
+        || trimmed.ends_with(std::path::MAIN_SEPARATOR)
+        || last.is_none_or(|n| n == "." || n == "..")
+    {
         return Err(CliError::Usage(format!(
-            "{flag} needs a name such as `main`, or a path ending in .json"
+            "{flag} `{name_or_path}` names no file; give a name such as `main`, or a path ending in .json"
         )));
     }
     Ok(())
 }
 
+/// Checks, before anything is measured, that a baseline can be written at
+/// `path`: its directory can be made and written to, and `path` is not a
+/// directory or a special file. The run would otherwise be lost at its end.
+pub fn check_writable(flag: &str, path: &Path) -> Result<(), CliError> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(CliError::Usage(format!(
+            "{flag}: {} is not a regular file; give a file name ending in .json",
+            path.display()
+        )));
+    }
+    let dir = parent_dir(path);
+    let probe = std::fs::create_dir_all(dir).and_then(|()| {
+        tempfile::Builder::new()
+            .prefix(".perf-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+    });
+    probe.map(drop).map_err(|source| {
+        CliError::Usage(format!(
+            "{flag}: cannot write {} ({source}); give a path in a directory you can write to",
+            path.display()
+        ))
+    })
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// Reads a baseline; every problem is an error naming the file.
 pub fn load(path: &Path) -> Result<RunRecord, CliError> {
+    // A FIFO or a device would be read forever, a directory not at all.
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(CliError::Baseline {
+            path: path.to_path_buf(),
+            message: "it is not a regular file; give the path of a baseline saved with \
+                      `cargo perf --save-baseline NAME`"
+                .to_owned(),
+        });
+    }
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -60,7 +112,7 @@ pub fn load(path: &Path) -> Result<RunRecord, CliError> {
             });
         }
     };
-    RunRecord::from_json(&text).map_err(|error| {
+    let record = RunRecord::from_json(&text).map_err(|error| {
         let fix = match error {
             perf_record::record::RecordError::NewerSchema { .. } => "",
             _ => "; save it again with `cargo perf --save-baseline NAME`",
@@ -69,6 +121,58 @@ pub fn load(path: &Path) -> Result<RunRecord, CliError> {
             path: path.to_path_buf(),
             message: format!("{error}{fix}"),
         }
+    })?;
+    check_figures(&record).map_err(|message| CliError::Baseline {
+        path: path.to_path_buf(),
+        message: format!("{message}; save it again with `cargo perf --save-baseline NAME`"),
+    })?;
+    Ok(record)
+}
+
+/// A saved benchmark's median is a positive time: anything else is a file
+/// edited by hand or damaged, not a figure to compare with.
+fn check_figures(record: &RunRecord) -> Result<(), String> {
+    for test in &record.tests {
+        if let Some(stats) = &test.stats
+            && !(stats.median_ns.is_finite() && stats.median_ns > 0.0)
+        {
+            return Err(format!(
+                "it is corrupt: the test {} has a median of {} ns, where a measured median is above zero",
+                test.id, stats.median_ns
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks, before anything is measured, that `baseline` shares a test with
+/// the tests about to run: another project's baseline, or an empty one,
+/// would otherwise pass with every test "new".
+pub fn check_shares_tests(
+    path: &Path,
+    baseline: &RunRecord,
+    selected: &[&perf_record::TestId],
+) -> Result<(), CliError> {
+    if selected
+        .iter()
+        .any(|id| baseline.tests.iter().any(|t| &t.id == *id))
+    {
+        return Ok(());
+    }
+    let held = if baseline.tests.is_empty() {
+        "no tests at all".to_owned()
+    } else {
+        let mut names: Vec<String> = baseline.tests.iter().map(|t| t.id.to_string()).collect();
+        names.truncate(5);
+        format!("only {}", names.join(", "))
+    };
+    Err(CliError::Baseline {
+        path: path.to_path_buf(),
+        message: format!(
+            "it shares no test with this run ({} selected; the baseline holds {held}); compare with a \
+             baseline saved from these tests, or save one with `cargo perf --save-baseline NAME`",
+            selected.len()
+        ),
     })
 }
 
@@ -97,10 +201,7 @@ pub fn write_atomic(path: &Path, value: &impl serde::Serialize) -> Result<(), Cl
         path: path.to_path_buf(),
         source,
     };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    let dir = parent_dir(path);
     std::fs::create_dir_all(dir).map_err(error)?;
     let mut file = tempfile::Builder::new()
         .prefix(".perf-")
@@ -110,6 +211,13 @@ pub fn write_atomic(path: &Path, value: &impl serde::Serialize) -> Result<(), Cl
     let json = serde_json::to_vec_pretty(value).map_err(|e| error(std::io::Error::other(e)))?;
     file.write_all(&json).map_err(error)?;
     file.write_all(b"\n").map_err(error)?;
+    // Overwriting keeps the file's mode (a baseline shared through a group
+    // stays group-writable); a new file gets the temp file's.
+    if let Ok(meta) = std::fs::metadata(path) {
+        file.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(error)?;
+    }
     file.as_file().sync_all().map_err(error)?;
     file.persist(path).map_err(|e| error(e.error))?;
     Ok(())
@@ -148,6 +256,75 @@ mod tests {
         std::fs::write(&newer, "{\"schema_version\": 7}").unwrap();
         let message = load(&newer).unwrap_err().to_string();
         assert!(message.contains("schema version 7"), "{message}");
+    }
+
+    #[test]
+    fn names_that_are_no_file_are_refused() {
+        for bad in [".", "..", "", "  ", "dir/", "a/.."] {
+            assert!(check_name("--save-baseline", bad).is_err(), "{bad:?}");
+        }
+        for good in ["main", "ci/main.json", "base.json"] {
+            assert!(check_name("--save-baseline", good).is_ok(), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn special_files_and_bad_medians_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let message = load(dir.path()).unwrap_err().to_string();
+        assert!(message.contains("not a regular file"), "{message}");
+        assert!(check_writable("--save-baseline", dir.path()).is_err());
+        assert!(check_writable("--save-baseline", &dir.path().join("new/main.json")).is_ok());
+        let file = dir.path().join("file");
+        std::fs::write(&file, "x").unwrap();
+        let under_a_file = file.join("main.json");
+        assert!(check_writable("--save-baseline", &under_a_file).is_err());
+        let record = RunRecord {
+            schema_version: perf_record::record::SCHEMA_VERSION,
+            cargo_perf_version: "0".into(),
+            created_unix_s: 0,
+            created_utc: String::new(),
+            environment: perf_record::Environment::default(),
+            tests: Vec::new(),
+        };
+        let none = check_shares_tests(Path::new("b.json"), &record, &[]).unwrap_err();
+        assert!(none.to_string().contains("no tests at all"), "{none}");
+        let bad = serde_json::to_string(&record).unwrap().replace(
+            "\"tests\":[]",
+            &format!("\"tests\":[{}]", zero_median_test()),
+        );
+        let path = dir.path().join("zero.json");
+        std::fs::write(&path, bad).unwrap();
+        let message = load(&path).unwrap_err().to_string();
+        assert!(message.contains("median of 0"), "{message}");
+    }
+
+    /// A saved benchmark whose median is 0 ns, as JSON.
+    fn zero_median_test() -> String {
+        let stats = perf_record::BenchStats::from_samples(&[1.0, 2.0, 3.0], 1).unwrap();
+        let mut stats = serde_json::to_value(stats).unwrap();
+        stats["median_ns"] = serde_json::json!(0.0);
+        serde_json::json!({
+            "id": {"package": "p", "target": "t", "name": "n"},
+            "kind": "bench",
+            "config": {"warm_up_ns": 0, "measurement_ns": 0, "quick": false, "processes": 1},
+            "outcome": {"status": "passed"},
+            "stats": stats,
+        })
+        .to_string()
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn overwriting_keeps_the_mode() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.json");
+        write_atomic(&path, &serde_json::json!({"a": 1})).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+        write_atomic(&path, &serde_json::json!({"a": 2})).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o664);
     }
 
     #[test]

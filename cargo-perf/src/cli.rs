@@ -273,9 +273,16 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     perf_record::parse_duration(text).map_err(|e| e.to_string())
 }
 
+/// The largest `--duration-scale`: a thousand times a workload's length
+/// is already days for the presets; beyond it durations overflow.
+const MAX_SCALE: f64 = 1000.0;
+
 fn parse_scale(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(f) if f.is_finite() && f > 0.0 => Ok(f),
+        Ok(f) if f.is_finite() && f > 0.0 && f <= MAX_SCALE => Ok(f),
+        Ok(f) if f > MAX_SCALE => Err(format!(
+            "`{text}` would run each load test over {MAX_SCALE} times its length; give a factor up to {MAX_SCALE}"
+        )),
         _ => Err(format!(
             "`{text}` is not a number above zero; e.g. 0.1 runs every load test at a tenth of its length"
         )),

@@ -97,7 +97,7 @@ pub enum CliError {
         source: std::io::Error,
     },
     /// Ctrl-C or SIGTERM: the run stopped its children and wrote nothing.
-    #[error("interrupted: stopped every server and perf binary; no baseline was written")]
+    #[error("interrupted: stopped every server and perf binary it started; nothing more was saved")]
     Interrupted,
     /// Something else went wrong in the environment.
     #[error("{message}")]

@@ -28,6 +28,8 @@ pub const INTERRUPTED: u8 = 130;
 /// A metric regressed beyond its threshold.
 pub const REGRESSION: u8 = 12;
 
+use perf_record::TestId;
+
 use crate::error::CliError;
 
 /// How a run ended.
@@ -44,14 +46,16 @@ pub enum Ending<'a> {
 }
 
 /// What a run that reached its report found.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Findings {
-    /// A test failed or panicked.
-    pub failed: bool,
-    /// An SLA threshold was missed.
-    pub missed: bool,
-    /// A metric regressed beyond its threshold.
-    pub regressed: bool,
+    /// How many tests ran.
+    pub tests: usize,
+    /// The tests that failed or panicked.
+    pub failed: Vec<TestId>,
+    /// The load tests that missed an SLA threshold.
+    pub missed: Vec<TestId>,
+    /// The tests with a metric that regressed beyond its threshold.
+    pub regressed: Vec<TestId>,
 }
 
 /// The exit code of a run that ended so. An interrupt wins over whatever
@@ -64,9 +68,9 @@ pub fn decide(ending: &Ending<'_>, interrupted: bool) -> u8 {
         Ending::Help => SUCCESS,
         Ending::BadFlags => USAGE,
         Ending::Error(error) => of_error(error),
-        Ending::Reported(f) if f.failed => TEST_FAILED,
-        Ending::Reported(f) if f.missed => THRESHOLD_MISSED,
-        Ending::Reported(f) if f.regressed => REGRESSION,
+        Ending::Reported(f) if !f.failed.is_empty() => TEST_FAILED,
+        Ending::Reported(f) if !f.missed.is_empty() => THRESHOLD_MISSED,
+        Ending::Reported(f) if !f.regressed.is_empty() => REGRESSION,
         Ending::Reported(_) => SUCCESS,
     }
 }
@@ -99,19 +103,28 @@ mod tests {
 
     #[test]
     fn the_most_severe_outcome_wins_and_an_interrupt_over_all() {
+        let id = TestId {
+            package: "p".into(),
+            target: "t".into(),
+            name: "n".into(),
+        };
         let all = Findings {
-            failed: true,
-            missed: true,
-            regressed: true,
+            tests: 1,
+            failed: vec![id.clone()],
+            missed: vec![id.clone()],
+            regressed: vec![id],
         };
-        assert_eq!(decide(&Ending::Reported(all), false), TEST_FAILED);
+        assert_eq!(decide(&Ending::Reported(all.clone()), false), TEST_FAILED);
         let missed = Findings {
-            failed: false,
-            ..all
+            failed: Vec::new(),
+            ..all.clone()
         };
-        assert_eq!(decide(&Ending::Reported(missed), false), THRESHOLD_MISSED);
+        assert_eq!(
+            decide(&Ending::Reported(missed.clone()), false),
+            THRESHOLD_MISSED
+        );
         let regressed = Findings {
-            missed: false,
+            missed: Vec::new(),
             ..missed
         };
         assert_eq!(decide(&Ending::Reported(regressed), false), REGRESSION);

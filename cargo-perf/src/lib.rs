@@ -56,9 +56,10 @@ pub fn main() -> ExitCode {
     // not news: the interrupt is.
     let interrupted = interrupt::interrupted();
     let ending = match &result {
-        Ok(findings) => exit_code::Ending::Reported(*findings),
+        Ok(findings) => exit_code::Ending::Reported(findings.clone()),
         Err(error) => exit_code::Ending::Error(error),
     };
+    let code = exit_code::decide(&ending, interrupted);
     if interrupted {
         eprintln!("\n{}", error::CliError::Interrupted);
     } else if let Err(error) = &result {
@@ -69,5 +70,23 @@ pub fn main() -> ExitCode {
             source = cause.source();
         }
     }
-    ExitCode::from(exit_code::decide(&ending, interrupted))
+    if args.message_format == cli::MessageFormat::Json {
+        // The last line, whatever happened: what the exit code means.
+        let findings = result.as_ref().ok().cloned().unwrap_or_default();
+        report::JsonMessage::Summary {
+            schema_version: perf_record::record::SCHEMA_VERSION,
+            exit_code: code,
+            tests: findings.tests,
+            failed: findings.failed.iter().collect(),
+            thresholds_missed: findings.missed.iter().collect(),
+            regressed: findings.regressed.iter().collect(),
+            error: match (&result, interrupted) {
+                (_, true) => Some(error::CliError::Interrupted.to_string()),
+                (Err(error), false) => Some(error.to_string()),
+                (Ok(_), false) => None,
+            },
+        }
+        .print();
+    }
+    ExitCode::from(code)
 }

@@ -14,16 +14,21 @@ pub struct TargetUrl {
 }
 
 impl TargetUrl {
-    /// Reads `http://host[:port][/path]`.
+    /// Reads `http://[user[:password]@]host[:port][/path]`. The user part
+    /// is dropped (load tests send their own headers) and never shown.
     pub fn parse(url: &str) -> Result<Self, String> {
+        let shown = redact(url);
         let rest = url.strip_prefix("http://").ok_or_else(|| {
             format!(
-                "the target URL `{url}` must start with http:// (load tests speak plain HTTP/1.1)"
+                "the target URL `{shown}` must start with http:// (load tests speak plain HTTP/1.1)"
             )
         })?;
         let authority = rest.split('/').next().unwrap_or(rest);
+        let authority = authority
+            .rsplit_once('@')
+            .map_or(authority, |(_, host)| host);
         if authority.is_empty() {
-            return Err(format!("the target URL `{url}` has no host"));
+            return Err(format!("the target URL `{shown}` has no host"));
         }
         let has_port = authority.rsplit_once(':').is_some_and(|(host, port)| {
             port.parse::<u16>().is_ok() && (!host.contains(':') || host.ends_with(']'))
@@ -55,6 +60,22 @@ impl TargetUrl {
         }
         check_loopback(&self.authority, &addrs, allow_remote)?;
         Ok(addrs)
+    }
+}
+
+/// `url` as it may be shown: a password in its user part is replaced by
+/// `***` (`http://user:***@host/`).
+pub fn redact(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(end);
+    match authority.rsplit_once('@') {
+        Some((user, host)) => {
+            let user = user.split_once(':').map_or(user, |(name, _)| name);
+            let sep = if scheme.is_empty() { "" } else { "://" };
+            format!("{scheme}{sep}{user}:***@{host}{path}")
+        }
+        None => url.to_owned(),
     }
 }
 
@@ -104,6 +125,21 @@ mod tests {
                 .contains("http://")
         );
         assert!(TargetUrl::parse("http:///x").is_err());
+        let secret = TargetUrl::parse("http://user:secret@127.0.0.1:1/x").unwrap();
+        assert_eq!(secret.authority, "127.0.0.1:1");
+        let error = TargetUrl::parse("https://user:secret@127.0.0.1:1").unwrap_err();
+        assert!(
+            !error.contains("secret") && error.contains("user:***@"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn passwords_are_never_shown() {
+        assert_eq!(redact("http://u:pw@h:1/p?q"), "http://u:***@h:1/p?q");
+        assert_eq!(redact("http://u@h"), "http://u:***@h");
+        assert_eq!(redact("http://h:1/a@b"), "http://h:1/a@b");
+        assert_eq!(redact("http://h"), "http://h");
     }
 
     fn addrs(ips: &[&str]) -> Vec<SocketAddr> {

@@ -67,6 +67,11 @@ pub enum ThresholdError {
         /// The metric.
         metric: String,
     },
+    /// An error rate above every request.
+    #[error(
+        "invalid `error_rate` threshold `{0}`: an error rate is at most 100% of the requests; write e.g. \"1%\""
+    )]
+    ErrorRateOver100(String),
     /// `rps` needs a number.
     #[error(
         "invalid `rps` threshold `{0}`: write a number of requests per second, e.g. \">= 100\""
@@ -106,7 +111,12 @@ impl Threshold {
                     });
                 }
                 if metric == "error_rate" {
-                    parse_percent(rest)
+                    match parse_percent(rest) {
+                        Ok(pct) if pct > 100.0 => {
+                            return Err(ThresholdError::ErrorRateOver100(text.to_owned()));
+                        }
+                        parsed => parsed,
+                    }
                 } else {
                     parse_duration(rest).map(|d| d.as_nanos() as f64 / 1e3)
                 }
@@ -286,6 +296,11 @@ mod tests {
             Threshold::parse("error_rate", "1"),
             Err(ThresholdError::Value { .. })
         ));
+        assert!(matches!(
+            Threshold::parse("error_rate", "150%"),
+            Err(ThresholdError::ErrorRateOver100(_))
+        ));
+        assert!(Threshold::parse("error_rate", "100%").is_ok());
         assert!(matches!(
             Threshold::parse("growth", ">= 1"),
             Err(ThresholdError::WrongDirection { .. })

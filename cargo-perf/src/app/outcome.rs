@@ -1,11 +1,11 @@
 //! The end of a run that reached its report: the report printed (human
-//! or JSON), the errors named, and what it found for the exit code.
+//! or JSON), the errors named, and what it found for the exit code (the
+//! JSON summary line is printed by `main`, after every ending).
 
 use perf_record::record::SCHEMA_VERSION;
 use perf_record::{RunRecord, TestOutcome};
 
-use super::prepared::join_ids;
-use crate::exit_code::{self, Ending, Findings};
+use crate::exit_code::Findings;
 use crate::report::{self, JsonMessage};
 use crate::verdict::compare::Comparison;
 
@@ -33,9 +33,10 @@ pub(crate) fn finish(
         .map(|t| &t.id)
         .collect();
     let findings = Findings {
-        failed: !failed.is_empty(),
-        missed: !missed.is_empty(),
-        regressed: !regressed.is_empty(),
+        tests: record.tests.len(),
+        failed: failed.iter().map(|&id| id.clone()).collect(),
+        missed: missed.iter().map(|&id| id.clone()).collect(),
+        regressed: regressed.iter().map(|&id| id.clone()).collect(),
     };
     if json {
         JsonMessage::RunFinished {
@@ -58,15 +59,6 @@ pub(crate) fn finish(
             }
             .print();
         }
-        JsonMessage::Summary {
-            schema_version: SCHEMA_VERSION,
-            exit_code: exit_code::decide(&Ending::Reported(findings), false),
-            tests: record.tests.len(),
-            failed: failed.clone(),
-            thresholds_missed: missed.clone(),
-            regressed: regressed.clone(),
-        }
-        .print();
     } else {
         report::print_run(record);
         if let Some(comparison) = comparison {
@@ -98,4 +90,12 @@ pub(crate) fn finish(
         );
     }
     findings
+}
+
+/// Test ids as a comma-separated list, for messages.
+pub(crate) fn join_ids<T: std::fmt::Display>(ids: &[T]) -> String {
+    ids.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

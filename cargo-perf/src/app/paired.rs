@@ -4,9 +4,7 @@
 
 use perf_record::TestRecord;
 
-use super::outcome::finish;
 use super::prepared::{Prepared, now_unix_s, selection};
-use crate::cli::MessageFormat;
 use crate::discover::DiscoveredTest;
 use crate::error::CliError;
 use crate::exit_code::Findings;
@@ -110,14 +108,7 @@ pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<Findings, Cli
         },
     )?;
     let record = run.record(started, records);
-    let (latest, saved) = run.save(&record)?;
-    Ok(finish(
-        &record,
-        Some(&comparison),
-        saved.as_deref(),
-        &latest,
-        args.message_format == MessageFormat::Json,
-    ))
+    run.save_and_report(&record, Some(&comparison))
 }
 
 /// What a paired schedule needs to turn its measurements into metrics.

@@ -5,9 +5,7 @@ use std::path::PathBuf;
 
 use perf_record::RunRecord;
 
-use super::outcome::finish;
 use super::prepared::{Prepared, now_unix_s};
-use crate::cli::MessageFormat;
 use crate::error::CliError;
 use crate::exit_code::Findings;
 use crate::run::finish::finish_all;
@@ -59,14 +57,7 @@ pub(crate) fn run(
                 .collect())
         })?;
     }
-    let (latest, saved) = run.save(&record)?;
-    Ok(finish(
-        &record,
-        comparison.as_ref(),
-        saved.as_deref(),
-        &latest,
-        args.message_format == MessageFormat::Json,
-    ))
+    run.save_and_report(&record, comparison.as_ref())
 }
 
 /// Runs `jobs` on the candidate and finishes the record of each test that

@@ -32,6 +32,10 @@ pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
         package_configs.insert(package.name.to_string(), workspace.package_config(package)?);
     }
     let baseline_dir = baseline_dir(args, &workspace, &packages, &package_configs);
+    // Where the results go is checked before anything is measured.
+    if let Some(name) = &args.save_baseline {
+        baseline::check_writable("--save-baseline", &baseline::resolve(name, &baseline_dir))?;
+    }
     // Read the baseline before building: a typo must not cost a whole run.
     let baseline = match &args.compare {
         Some(name) => {
@@ -73,6 +77,12 @@ pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
     let selected: Vec<_> = tests.iter().filter(|t| selection.selects(t)).collect();
     if selected.is_empty() {
         return Err(no_test_matched(args, &tests, &gated));
+    }
+    if let Some((record, path)) = &baseline
+        && !args.list
+    {
+        let ids: Vec<_> = selected.iter().map(|t| &t.id).collect();
+        baseline::check_shares_tests(path, record, &ids)?;
     }
     if args.list {
         print_list(&selected, json);

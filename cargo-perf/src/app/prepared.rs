@@ -2,17 +2,20 @@
 //! every mode needs, the run record around the tests' records, and saving.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use perf_record::RunRecord;
 use perf_record::record::{SCHEMA_VERSION, format_utc};
 
+use super::outcome::finish;
 use crate::cargo::{PerfBinary, PerfConfig, Workspace};
-use crate::cli::PerfArgs;
+use crate::cli::{MessageFormat, PerfArgs};
 use crate::discover::{DiscoveredTest, Selection};
 use crate::error::CliError;
+use crate::exit_code::Findings;
 use crate::run::options::RunOptions;
+use crate::verdict::compare::Comparison;
 use crate::verdict::thresholds::Thresholds;
 use crate::{baseline, environment};
 
@@ -51,23 +54,35 @@ impl Prepared<'_> {
         }
     }
 
-    /// Writes `latest.json`, and the baseline when `--save-baseline` asks;
-    /// nothing after an interrupt.
-    pub(crate) fn save(&self, record: &RunRecord) -> Result<(PathBuf, Option<PathBuf>), CliError> {
+    /// Saves the record (`latest.json`, and the baseline when
+    /// `--save-baseline` asks; nothing after an interrupt), then prints the
+    /// report, also when saving failed, and says what the run found.
+    pub(crate) fn save_and_report(
+        &self,
+        record: &RunRecord,
+        comparison: Option<&Comparison>,
+    ) -> Result<Findings, CliError> {
         if crate::interrupt::interrupted() {
             return Err(CliError::Interrupted);
         }
         let latest = self.perf_dir.join("latest.json");
-        baseline::write_atomic(&latest, record)?;
-        let saved = match &self.args.save_baseline {
-            Some(name) => {
-                let path = baseline::resolve(name, self.baseline_dir);
-                baseline::write_atomic(&path, record)?;
-                Some(path)
-            }
-            None => None,
-        };
-        Ok((latest, saved))
+        let baseline = self
+            .args
+            .save_baseline
+            .as_ref()
+            .map(|name| baseline::resolve(name, self.baseline_dir));
+        let saved = baseline::write_atomic(&latest, record).and_then(|()| match &baseline {
+            Some(path) => baseline::write_atomic(path, record).map(|()| Some(path.as_path())),
+            None => Ok(None),
+        });
+        let findings = finish(
+            record,
+            comparison,
+            saved.as_ref().ok().copied().flatten(),
+            &latest,
+            self.args.message_format == MessageFormat::Json,
+        );
+        saved.map(|_| findings)
     }
 }
 
@@ -79,14 +94,6 @@ pub(crate) fn selection(args: &PerfArgs) -> Selection {
         ignored: args.ignored,
         include_ignored: args.include_ignored || args.list,
     }
-}
-
-/// Test ids as a comma-separated list, for messages.
-pub(crate) fn join_ids<T: std::fmt::Display>(ids: &[T]) -> String {
-    ids.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Seconds since the Unix epoch.

@@ -188,8 +188,16 @@ fn check_server(
     };
     let duration = |key: &str, text: Option<String>, default: Duration| match text {
         None => Ok(default),
-        Some(text) => perf_record::parse_duration(&text)
-            .map_err(|e| error(&format!("server.{key}"), e.to_string())),
+        Some(text) => match perf_record::parse_duration(&text) {
+            Ok(d) if d.is_zero() => Err(error(
+                &format!("server.{key}"),
+                format!(
+                    "`{text}` leaves no time at all; write a duration above zero, e.g. {key} = \"30s\""
+                ),
+            )),
+            Ok(d) => Ok(d),
+            Err(e) => Err(error(&format!("server.{key}"), e.to_string())),
+        },
     };
     if server.port == Some(0) {
         return Err(error(
@@ -241,6 +249,15 @@ mod tests {
             "{message}"
         );
         message
+    }
+
+    #[test]
+    fn a_timeout_of_zero_is_refused() {
+        let message = error_for(
+            serde_json::json!({ "server": { "bin": "x", "startup-timeout": "0s" } }),
+            "server.startup-timeout",
+        );
+        assert!(message.contains("above zero"), "{message}");
     }
 
     #[test]

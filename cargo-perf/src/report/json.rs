@@ -54,6 +54,9 @@ pub enum JsonMessage<'a> {
         thresholds_missed: Vec<&'a TestId>,
         /// Tests that regressed beyond their threshold.
         regressed: Vec<&'a TestId>,
+        /// Why the run stopped early, when it did.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
     },
 }
 

@@ -13,15 +13,25 @@ const LOAD_JSON: &[&str] = &[
     "json",
 ];
 
-/// Demo servers running now (by their command line).
-pub(crate) fn demo_servers() -> Vec<u32> {
+/// Demo servers running now that this test's project started: by their
+/// command line and their working directory, which is the project's (a
+/// demo server of another checkout or test is none of its business).
+pub(crate) fn demo_servers(project: &TempProject) -> Vec<u32> {
+    let root = project
+        .root()
+        .canonicalize()
+        .unwrap_or_else(|_| project.root().to_path_buf());
     std::fs::read_dir("/proc")
         .unwrap()
         .filter_map(|entry| {
             let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
             let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
             let cmdline = String::from_utf8_lossy(&cmdline);
-            (cmdline.contains("demo-server") && cmdline.contains("--port")).then_some(pid)
+            let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok()?;
+            (cmdline.contains("demo-server")
+                && cmdline.contains("--port")
+                && cwd.starts_with(&root))
+            .then_some(pid)
         })
         .collect()
 }
@@ -97,9 +107,9 @@ fn load_tests_run_against_the_spawned_server_which_is_stopped_afterwards() {
             .contains("listening on")
     );
     assert!(
-        demo_servers().is_empty(),
+        demo_servers(&project).is_empty(),
         "no server is left running: {:?}",
-        demo_servers()
+        demo_servers(&project)
     );
 }
 
@@ -174,7 +184,7 @@ fn a_server_that_never_gets_ready_exits_5_with_its_log() {
     );
     assert!(output.stderr.contains("listening on"), "{}", output.stderr);
     assert!(started.elapsed() < Duration::from_secs(120));
-    assert!(demo_servers().is_empty());
+    assert!(demo_servers(&project).is_empty());
 }
 
 #[test]
@@ -302,7 +312,7 @@ fn interrupt_with(signal: &str) {
     }
     std::thread::sleep(Duration::from_millis(300));
     assert!(
-        !demo_servers().is_empty(),
+        !demo_servers(&project).is_empty(),
         "the server runs during the test"
     );
     let status = std::process::Command::new("kill")
@@ -312,9 +322,9 @@ fn interrupt_with(signal: &str) {
     assert!(status.success());
     assert_eq!(child.wait().unwrap().code(), Some(130));
     assert!(
-        demo_servers().is_empty(),
+        demo_servers(&project).is_empty(),
         "no server is left: {:?}",
-        demo_servers()
+        demo_servers(&project)
     );
 }
 
@@ -426,7 +436,7 @@ fn a_fresh_server_per_test_on_request() {
         )
     });
     assert_eq!(started(&two_tests), 2, "restart = \"per-test\"");
-    assert!(demo_servers().is_empty());
+    assert!(demo_servers(&project).is_empty());
 }
 
 #[test]

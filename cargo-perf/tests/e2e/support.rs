@@ -194,6 +194,15 @@ impl CargoPerf {
             .unwrap()
     }
 
+    /// Starts it with its stderr piped, to follow its progress lines.
+    pub(crate) fn spawn_with_stderr(mut self) -> std::process::Child {
+        self.command
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
     /// Runs it.
     pub(crate) fn run(mut self) -> Output {
         Output::from(self.command.output().unwrap())

@@ -20,8 +20,8 @@ pub(crate) fn resolve_target(url: &str, allow_remote: bool) -> Result<Target, St
     let addr = *addrs
         .first()
         .ok_or_else(|| format!("the target `{}` resolves to no address", parsed.authority))?;
-    let authority =
-        HeaderValue::try_from(parsed.authority).map_err(|_| format!("invalid host in `{url}`"))?;
+    let authority = HeaderValue::try_from(parsed.authority)
+        .map_err(|_| format!("invalid host in `{}`", perf_record::target::redact(url)))?;
     Ok(Target { addr, authority })
 }
 
