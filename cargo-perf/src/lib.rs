@@ -38,7 +38,12 @@ pub const QUICK_ROUNDS: u32 = 6;
 /// Parses the command line, runs, prints errors; the one exit point, whose
 /// code [`exit_code::decide`] chooses.
 pub fn main() -> ExitCode {
-    let args = match cli::parse_from(std::env::args_os().collect()) {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if argv.get(1).is_some_and(|a| a == server::watchdog::ARG) {
+        server::watchdog::run(&argv[2..]);
+        return ExitCode::from(exit_code::SUCCESS);
+    }
+    let args = match cli::parse_from(argv) {
         Ok(args) => args,
         Err(error) => {
             // Help and version go to stdout and are not errors.

@@ -142,6 +142,10 @@ pub fn run_main() -> ExitCode {
     // tests are listed as tests (nextest understands no other kind) and
     // `--bench` switches them from a smoke run to a measurement.
     let measure = std::mem::take(&mut args.bench);
+    if measure && settings.result_out.is_some() {
+        // Run by cargo perf: end with it.
+        crate::watchdog::end_with_parent();
+    }
     if measure {
         // Benchmarks must not share the CPU.
         args.test_threads = Some(1);

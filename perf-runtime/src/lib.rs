@@ -5,6 +5,7 @@ mod harness;
 pub mod load;
 mod outcome;
 mod registry;
+mod watchdog;
 
 pub use bench::Bencher;
 pub use harness::{DEFAULT_MEASUREMENT, DEFAULT_WARM_UP, QUICK_MEASUREMENT, QUICK_WARM_UP};

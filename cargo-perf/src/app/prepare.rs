@@ -56,17 +56,7 @@ pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
     }
     let binaries = cargo::build(&args.cargo, &targets)?;
     let perf_dir = workspace.target_dir.join("perf");
-    std::fs::create_dir_all(&perf_dir).map_err(|source| CliError::Write {
-        path: perf_dir.clone(),
-        source,
-    })?;
-    let scratch = tempfile::Builder::new()
-        .prefix(".run-")
-        .tempdir_in(&perf_dir)
-        .map_err(|source| CliError::Write {
-            path: perf_dir.clone(),
-            source,
-        })?;
+    let scratch = crate::run::scratch::create(&perf_dir, &baseline_dir)?;
     let (tests, skipped) = discover(&binaries, scratch.path())?;
     if args.verbose {
         for name in skipped {

@@ -10,4 +10,5 @@ pub mod paired;
 pub mod process;
 pub mod progress;
 pub mod scheduler;
+pub mod scratch;
 pub mod worktree;

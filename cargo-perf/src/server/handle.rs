@@ -22,6 +22,8 @@ pub struct ServerHandle {
     /// Where its output goes.
     pub log: PathBuf,
     stop_timeout: Duration,
+    /// Stops the server's group if cargo perf dies without stopping it.
+    watchdog: Option<Child>,
 }
 
 impl ServerHandle {
@@ -84,8 +86,10 @@ impl ServerHandle {
             )
         })?;
         track(child.id());
+        let watchdog = super::watchdog::spawn(child.id());
         let mut handle = Self {
             child,
+            watchdog,
             url: format!("http://127.0.0.1:{port}"),
             log: log.to_path_buf(),
             stop_timeout: spec.stop_timeout,
@@ -175,6 +179,11 @@ impl ServerHandle {
         }
         let _ = self.child.wait();
         forget(pid);
+        if let Some(mut watchdog) = self.watchdog.take() {
+            // It ends by itself once the group is gone; this saves its poll.
+            let _ = watchdog.kill();
+            let _ = watchdog.wait();
+        }
     }
 
     /// Whether the server, or anything of its process group, still runs.

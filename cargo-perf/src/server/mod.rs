@@ -5,6 +5,7 @@ mod handle;
 mod sampler;
 mod spec;
 mod target;
+pub mod watchdog;
 
 pub use handle::{ServerHandle, ServerManager, server_error};
 pub use sampler::Sampler;

@@ -298,6 +298,26 @@ fn cargo_test_reports_load_tests_ignored_without_a_target() {
 
 /// Runs a load test, sends cargo perf `signal` while the server runs, and
 /// checks that cargo perf exits 130 and leaves no server.
+/// This project's perf binaries measuring now (run with `--bench` from its
+/// directory).
+fn perf_binaries(project: &TempProject) -> Vec<u32> {
+    let root = project
+        .root()
+        .canonicalize()
+        .unwrap_or_else(|_| project.root().to_path_buf());
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| {
+            let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            let cmdline = String::from_utf8_lossy(&cmdline);
+            let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok()?;
+            (cmdline.contains("--bench") && cmdline.contains("--exact") && cwd.starts_with(&root))
+                .then_some(pid)
+        })
+        .collect()
+}
+
 fn interrupt_with(signal: &str) {
     let project = TempProject::new("demo");
     // Build first, so the signal lands while the load runs.
@@ -320,12 +340,35 @@ fn interrupt_with(signal: &str) {
         .status()
         .unwrap();
     assert!(status.success());
-    assert_eq!(child.wait().unwrap().code(), Some(130));
+    let code = child.wait().unwrap().code();
+    if signal == "-KILL" {
+        // Nothing of cargo perf's runs after SIGKILL: the watchdogs stop
+        // the server and the perf binary ends itself, within a moment.
+        assert_eq!(code, None);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !(demo_servers(&project).is_empty() && perf_binaries(&project).is_empty())
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(
+            perf_binaries(&project).is_empty(),
+            "no perf binary is left loading: {:?}",
+            perf_binaries(&project)
+        );
+    } else {
+        assert_eq!(code, Some(130));
+    }
     assert!(
         demo_servers(&project).is_empty(),
         "no server is left: {:?}",
         demo_servers(&project)
     );
+}
+
+#[test]
+fn kill_9_of_cargo_perf_leaves_no_server_or_perf_binary_running() {
+    interrupt_with("-KILL");
 }
 
 #[test]
