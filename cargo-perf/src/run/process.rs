@@ -142,9 +142,12 @@ pub(crate) fn run_process(
     Ok(match result {
         Some(result) => match result.outcome {
             TestOutcome::Passed => Ok(result),
-            TestOutcome::Failed { message } => {
-                Err(failed(result.config, with_panic_location(message, &stderr)))
-            }
+            // A load test that failed on what it measured (no response)
+            // keeps its figures: its errors and thresholds are reported.
+            TestOutcome::Failed { message } => Err(TestRecord {
+                load: result.load,
+                ..failed(result.config, with_panic_location(message, &stderr))
+            }),
         },
         // The process died before it could write a result: a crash, an
         // abort, or a binary that is not what it claimed to be.
