@@ -9,6 +9,7 @@
 mod baselines;
 mod catalog;
 mod errors;
+mod faults;
 mod gate;
 mod harness;
 mod load;
