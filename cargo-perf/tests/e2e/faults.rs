@@ -115,3 +115,44 @@ perf_runtime::main!();"#,
     assert!(message.contains("benches/load.rs"), "{message}");
     assert_eq!(output.summary_names("failed"), ["boom"]);
 }
+
+#[test]
+fn a_benchmark_that_never_returns_is_killed_at_its_limit_and_fails() {
+    let project = TempProject::new("demo");
+    project.edit(
+        "benches/perf.rs",
+        "perf_runtime::main!();",
+        r#"#[perf_test]
+fn never_returns(b: &mut Bencher) {
+    b.iter(|| {
+        while std::hint::black_box(true) {}
+        0
+    });
+}
+
+perf_runtime::main!();"#,
+    );
+    let output = project
+        .cargo_perf()
+        .args(&["demo/perf::never_returns", "demo/perf::checksum_64k"])
+        .args(&["--warm-up-time", "50ms", "--measurement-time", "100ms"])
+        .args(&["--processes", "1", "--test-timeout", "2s"])
+        .run_within(std::time::Duration::from_secs(600));
+    output.assert_code(10);
+    assert!(
+        output
+            .stdout
+            .contains("never_returns failed: timed out after 2 s and was killed (the limit --test-timeout set)"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stderr
+            .contains("1 perf test(s) failed: demo/perf::never_returns"),
+        "{}",
+        output.stderr
+    );
+    // The other test still ran.
+    assert!(output.stdout.contains("checksum_64k"), "{}", output.stdout);
+}
