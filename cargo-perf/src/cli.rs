@@ -60,6 +60,12 @@ pub struct PerfArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Measurement")]
     pub measurement_time: Option<Duration>,
 
+    /// Kill a test's process and fail the test after DURATION, e.g. 5m
+    /// [default: a benchmark 10 x its warm-up and measurement time + 30s; a
+    /// load test twice its workload's length + 60s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Measurement")]
+    pub test_timeout: Option<Duration>,
+
     /// Split each test's measurement over N processes, run in turn with the
     /// other tests, so that the spread between processes (memory layout,
     /// hash seeds) is measured rather than hidden [default: 3; 1 with --quick].
@@ -328,6 +334,8 @@ mod tests {
             args.cargo.to_args(),
             ["--features", "a,b", "--profile", "release"]
         );
+        let args = parse("cargo-perf --test-timeout 90s").unwrap();
+        assert_eq!(args.test_timeout, Some(Duration::from_secs(90)));
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub struct Second {
 }
 
 /// The workload that ran, as resolved from the test's options.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkloadSummary {
     /// `closed` (virtual users) or `open` (arrival rate).
     pub model: String,
@@ -92,7 +92,7 @@ pub struct WorkloadSummary {
 }
 
 /// Everything one load test measured.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LoadStats {
     /// The workload.
     pub workload: WorkloadSummary,

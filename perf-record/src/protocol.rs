@@ -20,6 +20,8 @@ pub const DEFAULT_WARM_UP_NS: u64 = 1_000_000_000;
 pub const DEFAULT_MEASUREMENT_NS: u64 = 3_000_000_000;
 /// The longest warm-up under `--quick`.
 pub const QUICK_WARM_UP_NS: u64 = 100_000_000;
+/// The longest measurement under `--quick`.
+pub const QUICK_MEASUREMENT_NS: u64 = 500_000_000;
 
 /// Version of this protocol; both sides check it.
 pub const PROTOCOL_VERSION: u32 = 1;

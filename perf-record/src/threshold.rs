@@ -222,18 +222,34 @@ impl Threshold {
         }
     }
 
-    /// Checks the threshold against a result.
+    /// Whether `stats` hold anything to judge this metric on: a latency
+    /// needs an answered request, an error rate or a throughput a request
+    /// sent. (The percentiles of an empty histogram read 0, which would
+    /// meet any limit.)
+    pub fn measured_in(&self, stats: &LoadStats) -> bool {
+        match self.metric.as_str() {
+            "p50" | "p90" | "p95" | "p99" | "p999" | "mean" | "max" => stats.latency.count > 0,
+            "error_rate" | "rps" => stats.requests > 0,
+            _ => true,
+        }
+    }
+
+    /// Checks the threshold against a result. A threshold on nothing
+    /// measured is never met.
     pub fn check(&self, stats: &LoadStats) -> ThresholdResult {
         let value = self.value_of(stats);
-        let passed = if self.at_least {
-            value >= self.limit
-        } else {
-            value <= self.limit
-        };
+        let unmeasured = !self.measured_in(stats);
+        let passed = !unmeasured
+            && if self.at_least {
+                value >= self.limit
+            } else {
+                value <= self.limit
+            };
         ThresholdResult {
             threshold: self.clone(),
             value,
             passed,
+            unmeasured,
         }
     }
 }
@@ -255,6 +271,10 @@ pub struct ThresholdResult {
     pub value: f64,
     /// Whether it was met.
     pub passed: bool,
+    /// Nothing was measured to judge it on (no response, no request):
+    /// `value` means nothing, and the threshold is missed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unmeasured: bool,
 }
 
 #[cfg(test)]
@@ -309,6 +329,28 @@ mod tests {
             Threshold::parse("breaking_point", "lots"),
             Err(ThresholdError::Number { .. })
         ));
+    }
+
+    #[test]
+    fn a_threshold_on_nothing_measured_is_never_met() {
+        let nothing = LoadStats::default();
+        for (metric, limit) in [("p95", "50ms"), ("max", "1s"), ("error_rate", "1%")] {
+            let result = Threshold::parse(metric, limit).unwrap().check(&nothing);
+            assert!(!result.passed && result.unmeasured, "{metric}: {result:?}");
+        }
+        let mut unanswered = LoadStats {
+            requests: 8,
+            error_rate_pct: 100.0,
+            ..LoadStats::default()
+        };
+        let p95 = Threshold::parse("p95", "50ms").unwrap();
+        assert!(p95.check(&unanswered).unmeasured);
+        let errors = Threshold::parse("error_rate", "100%").unwrap();
+        let result = errors.check(&unanswered);
+        assert!(result.passed && !result.unmeasured, "{result:?}");
+        unanswered.latency.count = 1;
+        let result = p95.check(&unanswered);
+        assert!(result.passed && !result.unmeasured, "{result:?}");
     }
 
     #[test]

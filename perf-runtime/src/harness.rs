@@ -29,7 +29,7 @@ pub const DEFAULT_MEASUREMENT: Duration = Duration::from_nanos(protocol::DEFAULT
 /// Longest warm-up in quick mode.
 pub const QUICK_WARM_UP: Duration = Duration::from_nanos(protocol::QUICK_WARM_UP_NS);
 /// Longest measurement in quick mode.
-pub const QUICK_MEASUREMENT: Duration = Duration::from_millis(500);
+pub const QUICK_MEASUREMENT: Duration = Duration::from_nanos(protocol::QUICK_MEASUREMENT_NS);
 /// Samples aimed for within the measurement time.
 const TARGET_ROUNDS: u64 = 100;
 /// Samples always taken, even past the budget.

@@ -205,6 +205,7 @@ fn run_options(args: &PerfArgs) -> RunOptions {
         allow_remote: args.allow_remote,
         verbose: args.verbose,
         instructions: args.instructions,
+        test_timeout: args.test_timeout,
     }
 }
 

@@ -196,11 +196,16 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
             } else {
                 (RED, "MISSED")
             };
+            // An empty histogram reads 0 ms: say that nothing was measured.
+            let measured = if result.unmeasured {
+                "nothing (no response to judge it on)".to_owned()
+            } else {
+                shown(result.value)
+            };
             println!(
-                "{style}{}: threshold {} {verdict}{RESET}: measured {}, limit {}",
+                "{style}{}: threshold {} {verdict}{RESET}: measured {measured}, limit {}",
                 name(&test.id),
                 t.text,
-                shown(result.value),
                 shown(t.limit)
             );
         }

@@ -2,6 +2,7 @@
 //! round), run one at a time by one scheduler, and their results finished
 //! into one record per test.
 
+pub mod deadline;
 pub mod finish;
 pub mod instructions;
 pub mod job;

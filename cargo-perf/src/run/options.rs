@@ -21,4 +21,6 @@ pub struct RunOptions {
     pub verbose: bool,
     /// `--instructions`: count instructions for every benchmark.
     pub instructions: bool,
+    /// `--test-timeout`: how long any test's process may run.
+    pub test_timeout: Option<Duration>,
 }

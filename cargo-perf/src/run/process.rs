@@ -1,14 +1,18 @@
 //! One process measuring one test: started with the test's arguments and
 //! the run's settings, its progress relayed, its result read back, and a
-//! crash or panic turned into the record of a failed test.
+//! crash, a panic or a process past its time limit turned into the record
+//! of a failed test.
 
 use std::path::Path;
 use std::process::Command;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Instant;
 
 use perf_record::protocol::env;
 use perf_record::units::format_nanos;
 use perf_record::{TestConfig, TestOutcome, TestRecord, TestResult};
 
+use super::deadline::Deadline;
 use super::options::RunOptions;
 use super::progress::{PROGRESS_PREFIX, Progress};
 use crate::cargo::PerfBinary;
@@ -96,14 +100,41 @@ pub(crate) fn run_process(
             text
         })
     });
-    let mut stderr = String::new();
+    // stderr is read on a thread too, so that this one can watch the
+    // clock: a process past its limit is killed.
+    let (lines_out, lines) = mpsc::channel::<String>();
     if let Some(err) = child.stderr.take() {
-        for line in std::io::BufRead::lines(std::io::BufReader::new(err)).map_while(Result::ok) {
-            match line.strip_prefix(PROGRESS_PREFIX) {
-                Some(json) => progress.live(json),
+        std::thread::spawn(move || {
+            for line in std::io::BufRead::lines(std::io::BufReader::new(err)).map_while(Result::ok)
+            {
+                if lines_out.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    let mut deadline = Deadline::for_job(test, options, share, Instant::now());
+    let mut stderr = String::new();
+    let mut timed_out = false;
+    loop {
+        match lines.recv_timeout(deadline.remaining(Instant::now())) {
+            Ok(line) => match line.strip_prefix(PROGRESS_PREFIX) {
+                Some(json) => {
+                    deadline.on_progress(json, Instant::now());
+                    progress.live(json);
+                }
                 None => {
                     stderr.push_str(&line);
                     stderr.push('\n');
+                }
+            },
+            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => {
+                if deadline.remaining(Instant::now()).is_zero() {
+                    // Already exited is fine: wait() below reaps it.
+                    let _ = child.kill();
+                    timed_out = true;
+                    break;
                 }
             }
         }
@@ -120,11 +151,14 @@ pub(crate) fn run_process(
     if options.verbose {
         eprint!("{}{stderr}", String::from_utf8_lossy(&output.stdout));
     }
-    let result = std::fs::read_to_string(result_path).ok().and_then(|text| {
-        text.lines()
-            .filter_map(|line| serde_json::from_str::<TestResult>(line).ok())
-            .find(|r| r.name == test.listed.name)
-    });
+    let result = (!timed_out)
+        .then(|| std::fs::read_to_string(result_path).ok())
+        .flatten()
+        .and_then(|text| {
+            text.lines()
+                .filter_map(|line| serde_json::from_str::<TestResult>(line).ok())
+                .find(|r| r.name == test.listed.name)
+        });
     let failed = |config: TestConfig, message: String| TestRecord {
         id: test.id.clone(),
         kind: test.listed.kind,
@@ -142,12 +176,16 @@ pub(crate) fn run_process(
     Ok(match result {
         Some(result) => match result.outcome {
             TestOutcome::Passed => Ok(result),
-            TestOutcome::Failed { message } => {
-                Err(failed(result.config, with_panic_location(message, &stderr)))
-            }
+            // A load test that failed on what it measured (no response)
+            // keeps its figures: its errors and thresholds are reported.
+            TestOutcome::Failed { message } => Err(TestRecord {
+                load: result.load,
+                ..failed(result.config, with_panic_location(message, &stderr))
+            }),
         },
-        // The process died before it could write a result: a crash, an
-        // abort, or a binary that is not what it claimed to be.
+        // Killed at its limit; or the process died before it could write
+        // a result: a crash, an abort, or a binary that is not what it
+        // claimed to be.
         None => Err(failed(
             TestConfig {
                 warm_up_ns: 0,
@@ -156,11 +194,15 @@ pub(crate) fn run_process(
                 processes: 1,
                 regression_threshold_pct: test.listed.regression_threshold_pct,
             },
-            format!(
-                "the test process exited with {} before reporting a result{}",
-                output.status,
-                tail(&stderr, 15)
-            ),
+            if timed_out {
+                format!("{}{}", deadline.message(), tail(&stderr, 15))
+            } else {
+                format!(
+                    "the test process exited with {} before reporting a result{}",
+                    output.status,
+                    tail(&stderr, 15)
+                )
+            },
         )),
     })
 }

@@ -1,177 +1,158 @@
-//! Faults and bad input a tired or hostile user brings: each must end in a
-//! clear error or a failed gate, never in a pass, a lost baseline or a
-//! process left behind.
+//! The ways a run could pass without measuring anything: a server that
+//! never answers, a load test that panics, a benchmark that never ends.
 
-use std::io::BufRead as _;
+use std::net::TcpListener;
+
+use perf_record::TestOutcome;
 
 use crate::support::TempProject;
 
-/// Two quick benchmarks, one process each: two jobs.
-const TWO_QUICK: [&str; 8] = [
-    "checksum_64k",
-    "median_of_10k",
-    "--processes",
-    "1",
-    "--warm-up-time",
-    "100ms",
-    "--measurement-time",
-    "300ms",
-];
+/// A server on loopback that accepts connections and never answers; its
+/// URL. The connections are held until the test process ends.
+fn silent_server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().collect();
+        drop(held);
+    });
+    url
+}
 
-#[test]
-fn sigterm_during_the_last_benchmark_of_a_save_keeps_the_old_baseline() {
-    let project = TempProject::new("demo");
-    let base = project.root().join("main.json");
-    let base = base.to_str().unwrap();
-    project
-        .cargo_perf()
-        .args(&TWO_QUICK)
-        .args(&["--save-baseline", base])
-        .run()
-        .assert_code(0);
-    let good = std::fs::read(base).unwrap();
-    // The same run, slower, stopped while its last benchmark runs.
-    let mut child = project
-        .cargo_perf()
-        .args(&TWO_QUICK[..6])
-        .args(&["--measurement-time", "5s", "--save-baseline", base])
-        .spawn_with_stderr();
-    let stderr = child.stderr.take().unwrap();
-    let mut seen = String::new();
-    for line in std::io::BufReader::new(stderr).lines() {
-        let line = line.unwrap();
-        seen.push_str(&line);
-        seen.push('\n');
-        if line.contains("Measured") && line.contains("[1/2]") {
-            let pid = child.id().to_string();
-            std::process::Command::new("kill")
-                .args(["-TERM", &pid])
-                .status()
-                .unwrap();
-        }
+fn failure(test: &perf_record::TestRecord) -> &str {
+    match &test.outcome {
+        TestOutcome::Failed { message } => message,
+        TestOutcome::Passed => panic!("{} passed: {test:?}", test.id),
     }
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130), "{seen}");
-    assert!(seen.contains("interrupted"), "{seen}");
-    assert_eq!(
-        std::fs::read(base).unwrap(),
-        good,
-        "the saved baseline was touched"
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(project.root())
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|name| name.starts_with(".perf-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
-fn a_baseline_that_shares_no_test_with_the_run_is_exit_6() {
+fn a_server_that_never_answers_fails_the_test_and_its_thresholds() {
     let project = TempProject::new("demo");
-    let base = project.root().join("main.json");
-    let base = base.to_str().unwrap();
-    project
-        .cargo_perf()
-        .args(&TWO_QUICK[1..])
-        .args(&["--save-baseline", base])
-        .run()
-        .assert_code(0);
+    let url = silent_server();
     let output = project
         .cargo_perf()
-        .args(&[
-            "checksum_64k",
-            "--exact",
-            "--compare",
-            base,
-            "--message-format",
-            "json",
-        ])
+        .args(&["demo/load::browse_items", "--target-url", &url])
+        .args(&["--duration-scale", "0.2", "--message-format", "json"])
         .run();
-    output.assert_code(6);
+    // A failed test (10), not a missed threshold (11): there is no value
+    // to hold against a limit, and a test without thresholds fails too.
+    output.assert_code(10);
+    let record = output.record();
+    let test = &record.tests[0];
+    let message = failure(test);
+    assert!(message.contains("no response measured"), "{message}");
+    let load = test.load.as_ref().expect("the figures are kept");
+    assert_eq!(load.latency.count, 0);
+    assert_eq!(load.requests, 8, "one request in flight per user");
+    assert_eq!(load.error_rate_pct, 100.0);
+    assert_eq!(load.errors["timeout"].count, 8, "{:?}", load.errors);
+    let p95 = test
+        .thresholds
+        .iter()
+        .find(|t| t.threshold.metric == "p95")
+        .unwrap();
+    assert!(!p95.passed && p95.unmeasured, "{p95:?}");
+    assert!(test.thresholds.iter().all(|t| !t.passed));
+    assert_eq!(output.summary_names("failed"), ["browse_items"]);
+    assert_eq!(output.summary_names("thresholds_missed"), ["browse_items"]);
+}
+
+#[test]
+fn a_workload_scaled_to_nothing_fails_rather_than_meets_its_thresholds() {
+    let project = TempProject::new("demo");
+    let url = silent_server();
+    let output = project
+        .cargo_perf()
+        .args(&["demo/load::browse_items", "--target-url", &url])
+        .args(&["--duration-scale", "1e-9"])
+        .run();
+    output.assert_code(10);
     assert!(
-        output.stderr.contains("main.json") && output.stderr.contains("shares no test"),
+        output
+            .stdout
+            .contains("failed: no response measured: no request was sent in the workload's"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains(
+            "threshold p95 <= 50ms MISSED: measured nothing (no response to judge it on)"
+        ),
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains(" met:"), "{}", output.stdout);
+}
+
+#[test]
+fn a_load_test_that_panics_exits_10_with_the_panic() {
+    let project = TempProject::new("demo");
+    project.edit(
+        "benches/load.rs",
+        "perf_runtime::main!();",
+        r#"#[perf_test(load(users = 2, hold = "2s"))]
+async fn boom(user: &mut User) -> perf_runtime::Result<()> {
+    let _ = user.id();
+    panic!("boom");
+}
+
+perf_runtime::main!();"#,
+    );
+    let url = silent_server();
+    let output = project
+        .cargo_perf()
+        .args(&["demo/load::boom", "--target-url", &url])
+        .args(&["--message-format", "json"])
+        .run();
+    output.assert_code(10);
+    let record = output.record();
+    let message = failure(&record.tests[0]);
+    assert!(
+        message.contains("a virtual user panicked: boom"),
+        "{message}"
+    );
+    assert!(message.contains("benches/load.rs"), "{message}");
+    assert_eq!(output.summary_names("failed"), ["boom"]);
+}
+
+#[test]
+fn a_benchmark_that_never_returns_is_killed_at_its_limit_and_fails() {
+    let project = TempProject::new("demo");
+    project.edit(
+        "benches/perf.rs",
+        "perf_runtime::main!();",
+        r#"#[perf_test]
+fn never_returns(b: &mut Bencher) {
+    b.iter(|| {
+        while std::hint::black_box(true) {}
+        0
+    });
+}
+
+perf_runtime::main!();"#,
+    );
+    let output = project
+        .cargo_perf()
+        .args(&["demo/perf::never_returns", "demo/perf::checksum_64k"])
+        .args(&["--warm-up-time", "50ms", "--measurement-time", "100ms"])
+        .args(&["--processes", "1", "--test-timeout", "2s"])
+        .run_within(std::time::Duration::from_secs(600));
+    output.assert_code(10);
+    assert!(
+        output
+            .stdout
+            .contains("never_returns failed: timed out after 2 s and was killed (the limit --test-timeout set)"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stderr
+            .contains("1 perf test(s) failed: demo/perf::never_returns"),
         "{}",
         output.stderr
     );
-    // And one with no tests at all.
-    let empty = project.root().join("empty.json");
-    let record = std::fs::read_to_string(base).unwrap();
-    let mut value: serde_json::Value = serde_json::from_str(&record).unwrap();
-    value["tests"] = serde_json::json!([]);
-    std::fs::write(&empty, value.to_string()).unwrap();
-    let output = project
-        .cargo_perf()
-        .args(&["checksum_64k", "--compare", empty.to_str().unwrap()])
-        .run();
-    output.assert_code(6);
-    assert!(
-        output.stderr.contains("no tests at all"),
-        "{}",
-        output.stderr
-    );
-}
-
-#[test]
-fn an_unwritable_baseline_path_is_refused_before_anything_runs() {
-    let project = TempProject::new("demo");
-    let blocker = project.root().join("blocker");
-    std::fs::write(&blocker, "a file, not a directory").unwrap();
-    let path = blocker.join("main.json");
-    let output = project
-        .cargo_perf()
-        .args(&["checksum_64k", "--save-baseline", path.to_str().unwrap()])
-        .run();
-    output.assert_code(2);
-    assert!(output.stderr.contains("blocker"), "{}", output.stderr);
-    assert!(
-        !output.stderr.contains("Measured") && !output.stderr.contains("Compiling"),
-        "nothing is built or measured first: {}",
-        output.stderr
-    );
-    let dot = project
-        .cargo_perf()
-        .args(&["checksum_64k", "--save-baseline", "."])
-        .run();
-    dot.assert_code(2);
-}
-
-#[test]
-fn json_output_ends_with_a_summary_also_when_the_run_stops_early() {
-    let project = TempProject::new("demo");
-    for (args, code) in [
-        (&["no_such_test"][..], 4),
-        (&["checksum_64k", "--compare", "no-such-baseline"][..], 6),
-    ] {
-        let output = project
-            .cargo_perf()
-            .args(args)
-            .args(&["--message-format", "json"])
-            .run();
-        output.assert_code(code);
-        let last = output.json_lines().pop().unwrap();
-        assert_eq!(last["reason"], "summary", "{}", output.stdout);
-        assert_eq!(last["exit_code"], code);
-        assert!(
-            last["error"].as_str().is_some_and(|e| !e.is_empty()),
-            "{last}"
-        );
-    }
-}
-
-#[test]
-fn absurd_flags_are_usage_errors() {
-    let project = TempProject::new("demo");
-    for args in [
-        &["--duration-scale", "1e300"][..],
-        &["--target-url", "http://user:secret@192.0.2.1:1"][..],
-    ] {
-        let output = project.cargo_perf().args(args).run();
-        output.assert_code(2);
-        assert!(
-            !output.stderr.contains("secret") && !output.stdout.contains("secret"),
-            "a password is never shown: {}",
-            output.stderr
-        );
-    }
+    // The other test still ran.
+    assert!(output.stdout.contains("checksum_64k"), "{}", output.stdout);
 }

@@ -12,6 +12,7 @@ mod errors;
 mod faults;
 mod gate;
 mod harness;
+mod inputs;
 mod load;
 mod paired;
 mod selection;

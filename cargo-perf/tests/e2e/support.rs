@@ -207,6 +207,35 @@ impl CargoPerf {
     pub(crate) fn run(mut self) -> Output {
         Output::from(self.command.output().unwrap())
     }
+
+    /// Runs it, killing it after `limit` (the build included): a run that
+    /// hangs fails the test instead of holding it.
+    pub(crate) fn run_within(mut self, limit: std::time::Duration) -> Output {
+        let child = self
+            .command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = child.id().to_string();
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let watchdog = std::thread::spawn(move || {
+            let late = finished.recv_timeout(limit).is_err();
+            if late {
+                let _ = Command::new("kill").args(["-KILL", &pid]).status();
+            }
+            late
+        });
+        let output = Output::from(child.wait_with_output().unwrap());
+        let _ = done.send(());
+        assert!(
+            !watchdog.join().unwrap(),
+            "cargo perf ran past {limit:?} and was killed\n--- stdout\n{}\n--- stderr\n{}",
+            output.stdout,
+            output.stderr
+        );
+        output
+    }
 }
 
 /// What a command did.

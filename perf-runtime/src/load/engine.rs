@@ -10,7 +10,7 @@ use perf_record::load::LoadStats;
 use perf_record::protocol::env;
 
 use crate::load::http::target::Target;
-use crate::load::models::{Counters, closed, open};
+use crate::load::models::{Counters, GRACE, PANIC, closed, open};
 use crate::load::profile::{LoadProfile, Model};
 use crate::load::recorder::Session;
 use crate::load::user::{LoadFn, User};
@@ -25,10 +25,22 @@ pub(crate) struct Generator<'a> {
 }
 
 impl Generator<'_> {
-    /// Runs a workload to its end and returns what it measured.
+    /// Runs a workload to its end and returns what it measured; a test
+    /// whose function panicked fails with the panic, whatever it measured.
     pub(crate) fn run(&self, profile: &LoadProfile) -> Result<LoadStats, String> {
-        run(self.load_fn, profile, self.target.clone(), self.threads)
-            .map_err(|e| format!("failed to start the load generator: {e}"))
+        let stats = run(self.load_fn, profile, self.target.clone(), self.threads)
+            .map_err(|e| format!("failed to start the load generator: {e}"))?;
+        match stats.errors.get(PANIC) {
+            Some(panics) => Err(format!(
+                "{} (the test's function is broken: {} iteration(s) panicked)",
+                panics
+                    .first_messages
+                    .first()
+                    .map_or("a virtual user panicked", String::as_str),
+                panics.count
+            )),
+            None => Ok(stats),
+        }
     }
 }
 
@@ -87,6 +99,20 @@ fn run(
         .unwrap_or_else(PoisonError::into_inner)
         .clone();
     runtime.shutdown_timeout(Duration::from_secs(1));
+    // Iterations the shutdown dropped were still waiting for the server:
+    // each is a request that timed out, not one that never happened.
+    let unfinished = counters.in_flight.load(Ordering::Relaxed);
+    if unfinished > 0 {
+        session.record_unfinished(
+            unfinished,
+            elapsed,
+            format!(
+                "{unfinished} iteration(s) had no answer by the end of the workload and its {:.0} s \
+                 grace: counted as timed out",
+                GRACE.as_secs_f64()
+            ),
+        );
+    }
     let cpu = match (cpu_before, perf_record::procfs::cpu_time(None)) {
         (Some(before), Some(after)) => after.saturating_sub(before),
         _ => Duration::ZERO,
@@ -240,11 +266,6 @@ mod tests {
 
     #[test]
     fn a_capped_test_whose_users_panic_stops_at_once_and_says_so() {
-        fn boom(
-            _: &mut User,
-        ) -> Pin<Box<dyn Future<Output = crate::load::Result<()>> + Send + '_>> {
-            Box::pin(async { panic!("boom") })
-        }
         let options = LoadOptions {
             users: Some(2),
             ramp_up_ns: Some(0),
@@ -264,5 +285,71 @@ mod tests {
         let panics = &stats.errors["panic"];
         assert_eq!(panics.count, 2, "{panics:?}");
         assert!(panics.first_messages[0].contains("boom"), "{panics:?}");
+    }
+
+    fn boom(_: &mut User) -> Pin<Box<dyn Future<Output = crate::load::Result<()>> + Send + '_>> {
+        Box::pin(async { panic!("boom") })
+    }
+
+    #[test]
+    fn a_test_whose_open_model_users_panic_fails_and_stops_scheduling() {
+        let options = LoadOptions {
+            rate: Some(50.0),
+            duration_ns: Some(60_000_000_000),
+            ..LoadOptions::default()
+        };
+        let profile = LoadProfile::resolve(&options, 1.0).unwrap();
+        let target = resolve_target("http://127.0.0.1:9", false).unwrap();
+        let generator = Generator {
+            load_fn: boom,
+            target: &target,
+            threads: 1,
+        };
+        let started = Instant::now();
+        let failure = generator.run(&profile).unwrap_err();
+        assert!(
+            failure.contains("a virtual user panicked: boom"),
+            "{failure}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "ran on for {:?} after the panic",
+            started.elapsed()
+        );
+    }
+
+    fn get_root(
+        user: &mut User,
+    ) -> Pin<Box<dyn Future<Output = crate::load::Result<()>> + Send + '_>> {
+        Box::pin(async { user.get("/").await.map(drop) })
+    }
+
+    #[test]
+    fn iterations_still_waiting_at_the_end_count_as_timed_out() {
+        // A server that accepts connections and never answers.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let held: Vec<_> = listener.incoming().collect();
+            drop(held);
+        });
+        let options = LoadOptions {
+            users: Some(3),
+            ramp_up_ns: Some(0),
+            hold_ns: Some(200_000_000),
+            ..LoadOptions::default()
+        };
+        let profile = LoadProfile::resolve(&options, 1.0).unwrap();
+        let target = resolve_target(&url, false).unwrap();
+        let stats = run(get_root, &profile, target, 1).unwrap();
+        assert_eq!(stats.latency.count, 0);
+        assert_eq!(stats.requests, 3, "{stats:?}");
+        assert_eq!(stats.error_rate_pct, 100.0);
+        let timeouts = &stats.errors["timeout"];
+        assert_eq!(timeouts.count, 3, "{timeouts:?}");
+        assert!(
+            timeouts.first_messages[0].contains("counted as timed out"),
+            "{timeouts:?}"
+        );
     }
 }

@@ -3,8 +3,10 @@
 //! schedule). Every loop is bounded by the workload's end plus a grace
 //! period.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
@@ -16,7 +18,7 @@ use crate::load::user::LoadFn;
 use crate::load::user::User;
 
 /// How long iterations still running at the end may take to finish.
-const GRACE: Duration = Duration::from_secs(5);
+pub(crate) const GRACE: Duration = Duration::from_secs(5);
 /// An iteration starting this much after its scheduled time is late.
 const LATE: Duration = Duration::from_millis(10);
 /// Lateness below this is the generator's scheduling noise, not queueing.
@@ -32,18 +34,48 @@ pub(crate) struct Counters {
     pub(crate) active: AtomicU64,
     pub(crate) late: AtomicU64,
     pub(crate) dropped: AtomicU64,
+    /// Iterations begun and not ended: those left when the runtime is shut
+    /// down were still waiting for the server.
+    pub(crate) in_flight: AtomicU64,
+    /// A user's function panicked: the test is broken, not the server.
+    pub(crate) panicked: AtomicBool,
 }
 
-async fn iterate(load_fn: LoadFn, user: &mut User, session: &Session, counters: &Counters) {
+/// The error kind of a user's function that panicked.
+pub(crate) const PANIC: &str = "panic";
+
+/// Runs one iteration. A panic in the user's function is caught here, in
+/// either model, and recorded; the caller stops that user (`false`).
+async fn iterate(load_fn: LoadFn, user: &mut User, session: &Session, counters: &Counters) -> bool {
     // No timer per iteration: each request has its own timeout, and tasks
-    // still running after the grace period are dropped with the runtime.
-    match load_fn(user).await {
-        Ok(()) => {}
-        Err(error) if error.is_recorded() => {}
-        Err(error) => session.record_failure(None, error.kind(), error.to_string()),
+    // still running after the grace period are dropped with the runtime
+    // (and counted as timed out from `in_flight`).
+    counters.in_flight.fetch_add(1, Ordering::Relaxed);
+    let mut iteration = load_fn(user);
+    let outcome = std::future::poll_fn(|cx| {
+        match catch_unwind(AssertUnwindSafe(|| iteration.as_mut().poll(cx))) {
+            Ok(Poll::Ready(result)) => Poll::Ready(Ok(result)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(payload) => Poll::Ready(Err(payload)),
+        }
+    })
+    .await;
+    drop(iteration);
+    counters.in_flight.fetch_sub(1, Ordering::Relaxed);
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) if error.is_recorded() => {}
+        Ok(Err(error)) => session.record_failure(None, error.kind(), error.to_string()),
+        Err(payload) => {
+            let message = crate::outcome::panic_message(payload.as_ref());
+            session.record_failure(None, PANIC, format!("a virtual user {message}"));
+            counters.panicked.store(true, Ordering::Relaxed);
+            return false;
+        }
     }
     user.set_up = true;
     counters.iterations.fetch_add(1, Ordering::Relaxed);
+    true
 }
 
 pub(crate) async fn closed(
@@ -112,7 +144,9 @@ pub(crate) async fn closed(
                         break;
                     }
                     user.begin_iteration(None);
-                    iterate(load_fn, &mut user, &session, &counters).await;
+                    if !iterate(load_fn, &mut user, &session, &counters).await {
+                        break;
+                    }
                     tokio::select! {
                         () = user.think() => {}
                         () = tokio::time::sleep_until(tokio::time::Instant::from_std(end)) => {}
@@ -129,22 +163,8 @@ pub(crate) async fn closed(
     // not a grace period each.
     let deadline = tokio::time::Instant::from_std(end + GRACE + Duration::from_secs(1));
     for handle in users {
-        match tokio::time::timeout_at(deadline, handle).await {
-            Err(_) => break,
-            Ok(Err(error)) if error.is_panic() => {
-                let panic = error.into_panic();
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .map(ToString::to_string)
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "a panic".to_owned());
-                session.record_failure(
-                    None,
-                    "panic",
-                    format!("a virtual user panicked: {message}"),
-                );
-            }
-            Ok(_) => {}
+        if tokio::time::timeout_at(deadline, handle).await.is_err() {
+            break;
         }
     }
 }
@@ -182,6 +202,11 @@ pub(crate) async fn open(
         }
     });
     while let Some(scheduled) = arrivals.recv().await {
+        if counters.panicked.load(Ordering::Relaxed) {
+            // The test's own function is broken: every further iteration
+            // would panic the same way.
+            break;
+        }
         if Instant::now() >= end {
             // Queued behind a full cap until the end: never started. (An
             // arrival due at the very end, received just after it, is
@@ -232,14 +257,18 @@ pub(crate) async fn open(
         counters.active.fetch_add(1, Ordering::Relaxed);
         tokio::spawn(async move {
             user.begin_iteration(scheduled);
-            iterate(load_fn, &mut user, &session, &counters).await;
+            let alive = iterate(load_fn, &mut user, &session, &counters).await;
             counters.active.fetch_sub(1, Ordering::Relaxed);
-            idle.lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(user);
+            if alive {
+                idle.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(user);
+            }
             drop(permit);
         });
     }
+    // Its sends fail from now on, which ends it early after a panic.
+    drop(arrivals);
     let _ = clock_thread.join();
     let all = u32::try_from(cap).unwrap_or(u32::MAX);
     let _ = tokio::time::timeout_at(

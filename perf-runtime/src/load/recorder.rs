@@ -228,6 +228,24 @@ impl Session {
         });
     }
 
+    /// Records `count` requests still unanswered when the test ended as
+    /// timed out, in the test's last second (`elapsed`).
+    pub(crate) fn record_unfinished(&self, count: u64, elapsed: Duration, message: String) {
+        let at = self.start + elapsed;
+        self.with_local(|r| {
+            r.requests += count;
+            r.failed += count;
+            let entry = r.errors.entry("timeout".to_owned()).or_default();
+            entry.count += count;
+            if entry.first_messages.len() < MESSAGES_KEPT {
+                entry.first_messages.push(message);
+            }
+            let second = r.second(at);
+            second.0 += count;
+            second.1 += count;
+        });
+    }
+
     /// Requests, failures and the 95th percentile (µs) of one second of
     /// the test so far, across threads: for the live progress line.
     pub(crate) fn second_snapshot(&self, second: usize) -> (u64, u64, u64) {

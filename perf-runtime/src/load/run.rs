@@ -3,7 +3,7 @@
 //! iterations when a target is set, and is ignored (with the reason) when
 //! not.
 
-use perf_record::kinds::Family;
+use perf_record::kinds::{Family, Kind};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::Duration;
@@ -72,7 +72,13 @@ pub(crate) fn run_load_entry(
         .collect();
     let outcome = catch_unwind(AssertUnwindSafe(|| measure_load(run, options, &thresholds)));
     let (outcome, stats, total) = match outcome {
-        Ok(Ok((stats, total))) => (TestOutcome::Passed, Some(stats), total),
+        Ok(Ok((stats, total))) => {
+            let outcome = match unanswered(&stats, options) {
+                Some(message) => TestOutcome::Failed { message },
+                None => TestOutcome::Passed,
+            };
+            (outcome, Some(stats), total)
+        }
         Ok(Err(message)) => (TestOutcome::Failed { message }, None, Duration::ZERO),
         Err(payload) => (
             TestOutcome::Failed {
@@ -114,6 +120,33 @@ pub(crate) fn run_load_entry(
         TestOutcome::Passed => Ok(Completion::Completed),
         TestOutcome::Failed { message } => Err(message.into()),
     }
+}
+
+/// Why a test that measured no response at all fails: its latency and
+/// throughput describe nothing, and a threshold on them would be judged on
+/// an empty histogram. A timeout test's requests time out on purpose; its
+/// own analysis reads them.
+fn unanswered(stats: &LoadStats, options: &LoadOptions) -> Option<String> {
+    if stats.latency.count > 0 || options.sweep.is_some_and(|s| s.kind == Kind::Timeout) {
+        return None;
+    }
+    if stats.requests == 0 {
+        return Some(format!(
+            "no response measured: no request was sent in the workload's {:.3} s \
+             (too short? check --duration-scale)",
+            stats.duration_s
+        ));
+    }
+    let errors: Vec<String> = stats
+        .errors
+        .iter()
+        .map(|(kind, e)| format!("{} {kind}", e.count))
+        .collect();
+    Some(format!(
+        "no response measured: none of its {} request(s) was answered ({})",
+        stats.requests,
+        errors.join(", ")
+    ))
 }
 
 fn measure_load(
