@@ -138,6 +138,12 @@ pub struct LoadStats {
     /// and what the analysis found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<SweepStats>,
+    /// Each process's figures, when the test ran in several (a plain run's
+    /// processes, or a paired comparison's rounds on one side): their
+    /// spread is the noise between runs that a comparison with a saved
+    /// baseline measures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub processes: Vec<ProcessFigures>,
 }
 
 /// One level of a sweep: a short load run at one number of users, one
@@ -176,6 +182,17 @@ pub struct LevelStats {
     /// held).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missed: Vec<String>,
+}
+
+/// One process's headline figures of a load test.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProcessFigures {
+    /// p95 latency, µs.
+    pub p95_us: u64,
+    /// p99 latency, µs.
+    pub p99_us: u64,
+    /// Requests per second.
+    pub rps: f64,
 }
 
 /// What a sweep measured and concluded.

@@ -2,7 +2,7 @@
 //! the processes or rounds merged, the soak analysis, instruction counts
 //! and the thresholds.
 
-use perf_record::load::LoadStats;
+use perf_record::load::{ErrorKindStats, LoadStats, ProcessFigures};
 use perf_record::{BenchStats, TestConfig, TestOutcome, TestRecord, TestResult};
 
 use super::scheduler::Measured;
@@ -96,9 +96,11 @@ fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
     }
 }
 
-/// One load test's rounds as one: requests, errors and time summed, rps
-/// and every percentile the median over the rounds. The serialized
-/// histograms stay the first round's (a warning says so).
+/// One load test's processes (or paired rounds) as one: requests, errors,
+/// status codes and time summed, the timelines one after the other, rps
+/// and every percentile the median over the processes, and each process's
+/// figures kept. The serialized histograms stay the first process's (an
+/// exact merge needs the histograms' own code, which the runtime has).
 fn aggregate_load(
     rounds: Vec<perf_record::load::LoadStats>,
 ) -> Option<perf_record::load::LoadStats> {
@@ -141,11 +143,65 @@ fn aggregate_load(
     load.late_iterations = rounds.iter().map(|r| r.late_iterations).sum();
     load.dropped_iterations = rounds.iter().map(|r| r.dropped_iterations).sum();
     load.generator_cpu_s = rounds.iter().map(|r| r.generator_cpu_s).sum();
-    load.warnings.push(format!(
-        "{} paired rounds: rps and percentiles are the median over the rounds, requests and errors their sum; \
-         the serialized histograms and the time series are the first round's",
-        rounds.len()
-    ));
+    // One timeline, each process's seconds after the previous one's.
+    let mut offset = 0;
+    load.timeline = Vec::new();
+    for round in &rounds {
+        load.timeline.extend(round.timeline.iter().map(|second| {
+            let mut second = second.clone();
+            second.t += offset;
+            second
+        }));
+        offset = load.timeline.last().map_or(offset, |s| s.t + 1);
+    }
+    load.processes = rounds
+        .iter()
+        .map(|r| ProcessFigures {
+            p95_us: r.latency.p95_us,
+            p99_us: r.latency.p99_us,
+            rps: r.rps,
+        })
+        .collect();
+    // Unique warnings of every process, and what the merge did.
+    load.warnings = Vec::new();
+    for warning in rounds.iter().flat_map(|r| &r.warnings) {
+        if !load.warnings.contains(warning) {
+            load.warnings.push(warning.clone());
+        }
+    }
+    for (key, errors) in rounds.iter().skip(1).flat_map(|r| &r.errors) {
+        let merged = load
+            .errors
+            .entry(key.clone())
+            .or_insert_with(|| ErrorKindStats {
+                count: 0,
+                ..errors.clone()
+            });
+        merged.count += errors.count;
+    }
+    // An endpoint's counts are summed; its rate and percentiles are the
+    // median over the processes that reached it.
+    for endpoint in &mut load.endpoints {
+        let all: Vec<&perf_record::load::EndpointStats> = rounds
+            .iter()
+            .filter_map(|r| r.endpoints.iter().find(|e| e.name == endpoint.name))
+            .collect();
+        endpoint.errors = all.iter().map(|e| e.errors).sum();
+        endpoint.rps = median(all.iter().map(|e| e.rps).collect());
+        let l = &mut endpoint.latency;
+        l.count = all.iter().map(|e| e.latency.count).sum();
+        l.min_us = all.iter().map(|e| e.latency.min_us).min().unwrap_or(0);
+        l.max_us = all.iter().map(|e| e.latency.max_us).max().unwrap_or(0);
+        l.mean_us = median(all.iter().map(|e| e.latency.mean_us).collect());
+        l.p50_us = median(all.iter().map(|e| e.latency.p50_us as f64).collect()) as u64;
+        l.p90_us = median(all.iter().map(|e| e.latency.p90_us as f64).collect()) as u64;
+        l.p95_us = median(all.iter().map(|e| e.latency.p95_us as f64).collect()) as u64;
+        l.p99_us = median(all.iter().map(|e| e.latency.p99_us as f64).collect()) as u64;
+        l.p999_us = median(all.iter().map(|e| e.latency.p999_us as f64).collect()) as u64;
+    }
+    for (status, count) in rounds.iter().skip(1).flat_map(|r| &r.status_codes) {
+        *load.status_codes.entry(*status).or_default() += count;
+    }
     Some(load)
 }
 

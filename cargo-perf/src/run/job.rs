@@ -67,31 +67,42 @@ pub(crate) struct Job {
     pub(crate) label: String,
 }
 
-/// A plain run: each benchmark in `options.processes` processes, each a
-/// share of its budget, the passes going round the tests in turn (test 1,
-/// test 2, ..., test 1, test 2, ...); a load test once, its length being
-/// its workload's. A fresh process draws a new address-space layout, new
-/// hash seeds and a fresh allocator, which move a benchmark's median by
+/// A plain run: each test in `options.processes` processes, the passes
+/// going round the tests in turn (test 1, test 2, ..., test 1, test 2,
+/// ...). A benchmark's process spends its share of the time budget, a load
+/// test's runs its workload shortened to the same share; a test whose
+/// figures need its whole length (a catalogue kind) runs once. A fresh
+/// process draws a new address-space layout, new hash seeds and a fresh
+/// allocator, which move a benchmark's median, and a server's latency, by
 /// several percent between runs of the same binary; measuring several
-/// shows that spread instead of hiding it, and interleaving the passes
-/// spreads slow drifts of the machine over every test alike.
+/// shows that spread instead of hiding it, and a comparison with a saved
+/// baseline is judged against it. Interleaving the passes spreads slow
+/// drifts of the machine over every test alike.
 pub(crate) fn plain(tests: &[DiscoveredTest], options: &RunOptions) -> Vec<Job> {
     let passes = options.processes.max(1);
     let mut jobs = Vec::new();
     for pass in 0..passes {
         for (index, test) in tests.iter().enumerate() {
             let load = test.listed.kind == TestKind::Load;
-            if load && pass > 0 {
+            let runs = if test.listed.whole_run { 1 } else { passes };
+            if pass >= runs {
                 continue;
             }
-            let share = if load { 1 } else { passes };
+            let mut options = options.clone();
+            if load && runs > 1 {
+                options.duration_scale =
+                    Some(options.duration_scale.unwrap_or(1.0) / f64::from(runs));
+            }
             jobs.push(Job {
                 test: index,
                 side: Side::Candidate,
-                work: Work::Measure { pass, share },
-                options: options.clone(),
-                label: if share > 1 {
-                    format!(" (run {} of {share})", pass + 1)
+                work: Work::Measure {
+                    pass,
+                    share: if load { 1 } else { runs },
+                },
+                options,
+                label: if runs > 1 {
+                    format!(" (run {} of {runs})", pass + 1)
                 } else {
                     String::new()
                 },
@@ -257,11 +268,11 @@ mod tests {
     }
 
     #[test]
-    fn a_plain_run_goes_round_the_benchmarks_and_loads_once() {
+    fn a_plain_run_goes_round_the_tests_and_runs_a_whole_run_once() {
         let tests = [
             test("a", TestKind::Bench, false),
             test("load", TestKind::Load, false),
-            test("b", TestKind::Bench, false),
+            test("soak", TestKind::Load, true),
         ];
         let jobs = plain(&tests, &options(3));
         let order: Vec<(usize, Work)> = jobs.iter().map(|j| (j.test, j.work)).collect();
@@ -271,14 +282,18 @@ mod tests {
             [
                 (0, m(0, 3)),
                 (1, m(0, 1)),
-                (2, m(0, 3)),
+                (2, m(0, 1)),
                 (0, m(1, 3)),
-                (2, m(1, 3)),
+                (1, m(1, 1)),
                 (0, m(2, 3)),
-                (2, m(2, 3)),
+                (1, m(2, 1)),
             ]
         );
         assert!(jobs.iter().all(|j| j.side == Side::Candidate));
+        // A load test's process runs a third of its workload; a whole run
+        // all of it.
+        assert_eq!(jobs[1].options.duration_scale, Some(1.0 / 3.0));
+        assert_eq!(jobs[2].options.duration_scale, None);
     }
 
     #[test]

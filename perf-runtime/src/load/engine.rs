@@ -171,6 +171,7 @@ fn run(
         generator_cpu_pct: cpu_pct,
         warnings,
         sweep: None,
+        processes: Vec::new(),
     })
 }
 

@@ -1,8 +1,10 @@
 //! A load test's metrics on both sides: latency, throughput, errors, and
 //! the catalogue kinds' own figures.
 
-use super::{ChangeEstimate, TestComparison, metric};
 use perf_record::TestRecord;
+use perf_record::load::ProcessFigures;
+
+use super::{ChangeEstimate, Side, TestComparison, metric};
 
 /// Per-round ratios of a load test's metrics, when both sides ran in
 /// alternating rounds.
@@ -26,7 +28,21 @@ pub fn load_metrics(
     let (Some(before), Some(after)) = (&old.load, &new.load) else {
         return vec![metric(new, "p95_us", (None, None), None, false)];
     };
-    let estimate = |ratios: Option<&Vec<f64>>| ratios.and_then(|r| ChangeEstimate::paired(r));
+    // Paired rounds give ratios; two separate runs of several processes
+    // each give their processes' spread, the noise between runs.
+    let spread = |pick: fn(&ProcessFigures) -> f64| {
+        let side = |stats: &perf_record::load::LoadStats| {
+            let values: Vec<f64> = stats.processes.iter().map(pick).collect();
+            Side::from_medians(&values, [0.0, 0.0])
+        };
+        side(before)
+            .zip(side(after))
+            .and_then(|(b, a)| ChangeEstimate::unpaired(b, a))
+    };
+    let estimate = |ratios: Option<&Vec<f64>>, pick: fn(&ProcessFigures) -> f64| match ratios {
+        Some(ratios) => ChangeEstimate::paired(ratios),
+        None => spread(pick),
+    };
     // A sweep's own figures, where both sides measured them.
     let sweep_metric = |key: &str| {
         let get = |stats: &perf_record::load::LoadStats| {
@@ -56,7 +72,7 @@ pub fn load_metrics(
                 Some(before.latency.p95_us as f64),
                 Some(after.latency.p95_us as f64),
             ),
-            estimate(paired.map(|p| &p.p95)),
+            estimate(paired.map(|p| &p.p95), |p| p.p95_us as f64),
             false,
         ),
         metric(
@@ -66,14 +82,14 @@ pub fn load_metrics(
                 Some(before.latency.p99_us as f64),
                 Some(after.latency.p99_us as f64),
             ),
-            estimate(paired.map(|p| &p.p99)),
+            estimate(paired.map(|p| &p.p99), |p| p.p99_us as f64),
             false,
         ),
         metric(
             new,
             "rps",
             (Some(before.rps), Some(after.rps)),
-            estimate(paired.map(|p| &p.rps)),
+            estimate(paired.map(|p| &p.rps), |p| p.rps),
             true,
         ),
         metric(

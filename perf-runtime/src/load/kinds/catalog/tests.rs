@@ -162,6 +162,7 @@ fn a_limiter_is_judged_on_what_gets_through_and_its_headers() {
         generator_cpu_pct: 0.0,
         warnings: Vec::new(),
         sweep: None,
+        processes: Vec::new(),
     };
     let levels = [level(0, 100, 0.0), level(0, 100, 0.0)];
     let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
