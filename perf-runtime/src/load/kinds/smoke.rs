@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use perf_record::kinds::{CatalogOptions, KindOptions, SingleOptions, SweepOptions};
 
+use super::catalog::request_timeout;
+
 /// The few iterations of a smoke run, as the kind would first run them
 /// (a plain load test's: the defaults).
 #[derive(Debug, Default, PartialEq)]
@@ -41,23 +43,20 @@ pub(crate) fn smoke(options: &'static KindOptions) -> Smoke {
             | CatalogOptions::Search(_),
         ) => 0,
     };
-    let label = match options {
-        KindOptions::Catalog(CatalogOptions::Search(search)) => search
-            .queries
-            .first()
-            .map(|query| -> &'static str { query }),
-        _ => None,
+    let KindOptions::Catalog(catalog) = options else {
+        return Smoke {
+            level,
+            ..Smoke::default()
+        };
     };
-    let timeout = match options {
-        KindOptions::Catalog(CatalogOptions::Timeout(timeout)) => {
-            Some(Duration::from_nanos(timeout.after_ns))
-        }
+    let label = match catalog {
+        CatalogOptions::Search(search) => search.queries.first().map(|q| -> &'static str { q }),
         _ => None,
     };
     Smoke {
         level,
         label,
-        timeout,
+        timeout: request_timeout(catalog),
     }
 }
 

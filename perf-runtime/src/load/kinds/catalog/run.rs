@@ -3,6 +3,7 @@
 
 use perf_record::kinds::{CatalogKind, CatalogOptions, Kind, QueryCounter};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
@@ -84,6 +85,40 @@ fn plan(options: &'static CatalogOptions) -> Vec<Step> {
     }
 }
 
+/// What a step watches besides timing: a caching test hands out keys (the
+/// warm phase round the ones the cold phase asked for), an N+1 test reads
+/// its query header.
+fn observer(options: &CatalogOptions, base: u64, cold: Option<&Observed>) -> Arc<Observer> {
+    match options {
+        CatalogOptions::Caching(caching) => {
+            let cycle = cold.map(|cold| caching.keys.min(cold.keys_issued.max(1)));
+            Observer::new(None, Some(Keys::new(base, cycle)))
+        }
+        CatalogOptions::NPlusOne(n_plus_one) => match &n_plus_one.counter {
+            QueryCounter::Header(header) => Observer::new(Some(header), None),
+            QueryCounter::Metric { .. } => Observer::new(None, None),
+        },
+        CatalogOptions::RateLimit(_)
+        | CatalogOptions::Pool(_)
+        | CatalogOptions::Timeout(_)
+        | CatalogOptions::Search(_)
+        | CatalogOptions::WebSocket(_) => Observer::new(None, None),
+    }
+}
+
+/// The client's timeout of each request: a timeout test's own.
+pub(crate) fn request_timeout(options: &CatalogOptions) -> Option<Duration> {
+    match options {
+        CatalogOptions::Timeout(timeout) => Some(Duration::from_nanos(timeout.after_ns)),
+        CatalogOptions::RateLimit(_)
+        | CatalogOptions::Caching(_)
+        | CatalogOptions::NPlusOne(_)
+        | CatalogOptions::Pool(_)
+        | CatalogOptions::Search(_)
+        | CatalogOptions::WebSocket(_) => None,
+    }
+}
+
 /// The first cache key of this run: different in every run, so that a
 /// server kept from an earlier run has none of them cached.
 fn key_base() -> u64 {
@@ -118,23 +153,7 @@ pub(crate) fn run(
         }
     }
     for step in &steps {
-        let keys = match (options, seen.first()) {
-            // Warm: round the keys the cold phase asked for.
-            (CatalogOptions::Caching(caching), Some(cold)) => Some(Keys::new(
-                base,
-                Some(caching.keys.min(cold.keys_issued.max(1))),
-            )),
-            (CatalogOptions::Caching(_), None) => Some(Keys::new(base, None)),
-            _ => None,
-        };
-        let counter_header = match options {
-            CatalogOptions::NPlusOne(n_plus_one) => match &n_plus_one.counter {
-                QueryCounter::Header(header) => Some(&**header),
-                QueryCounter::Metric { .. } => None,
-            },
-            _ => None,
-        };
-        let observer = Observer::new(counter_header, keys);
+        let observer = observer(options, base, seen.first());
         let step_options = match step.rate {
             Some(rate) => LoadOptions {
                 rate: Some(rate),
@@ -162,11 +181,8 @@ pub(crate) fn run(
             .map_err(|e| format!("invalid {kind} step ({describe}): {e}"))?;
         profile.level = step.level;
         profile.label = step.label;
-        profile.request_timeout = match options {
-            CatalogOptions::Timeout(timeout) => Some(Duration::from_nanos(timeout.after_ns)),
-            _ => None,
-        };
-        profile.observer = Some(Observe(std::sync::Arc::clone(&observer)));
+        profile.request_timeout = request_timeout(options);
+        profile.observer = Some(Observe(Arc::clone(&observer)));
         total += profile.total();
         eprintln!("{kind}: {describe}");
         let before = scrape(options, target)?;
@@ -254,4 +270,48 @@ pub(crate) fn run(
         findings,
     });
     Ok((overall, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use perf_record::kinds::{List, PoolOptions, RateLimitOptions, SearchOptions, Text};
+
+    static LIMITED: CatalogOptions = CatalogOptions::RateLimit(RateLimitOptions {
+        limit: 50.0,
+        factor: 3.0,
+        step_ns: 3_000_000_000,
+    });
+
+    static SEARCH: CatalogOptions = CatalogOptions::Search(SearchOptions {
+        queries: List::Borrowed(&[Text::Borrowed("a"), Text::Borrowed("b")]),
+        users: 2,
+        step_ns: 1_000_000_000,
+        think_ns: None,
+    });
+
+    static POOL: CatalogOptions = CatalogOptions::Pool(PoolOptions {
+        users: List::Borrowed(&[2, 8]),
+        size: Some(4),
+        step_ns: 1_000_000_000,
+        think_ns: None,
+    });
+
+    #[test]
+    fn each_kind_plans_its_steps_from_its_own_options() {
+        let rates: Vec<_> = plan(&LIMITED).iter().map(|s| (s.rate, s.ns)).collect();
+        assert_eq!(
+            rates,
+            [(Some(40.0), 3_000_000_000), (Some(150.0), 3_000_000_000)],
+            "below the limit, then `over` times it"
+        );
+        let queries: Vec<_> = plan(&SEARCH)
+            .iter()
+            .map(|s| (s.label, s.level, s.users))
+            .collect();
+        assert_eq!(queries, [(Some("a"), 0, 2), (Some("b"), 1, 2)]);
+        let users: Vec<_> = plan(&POOL).iter().map(|s| (s.level, s.users)).collect();
+        assert_eq!(users, [(2, 2), (8, 8)]);
+        assert_eq!(request_timeout(&POOL), None);
+    }
 }
