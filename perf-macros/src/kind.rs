@@ -1,8 +1,12 @@
 //! A catalogue kind's options, `stress(...)`, `caching(...)` and the rest:
-//! read as written, checked by `perf_record::kinds`, emitted as the
-//! runtime's `SweepOptions`.
+//! read as written, checked by `perf_record::kinds` into the kind's own
+//! options, and emitted as those, for the test's `static`.
 
-use perf_record::kinds::{Kind, KindOptions};
+use perf_record::kinds::{
+    CachingOptions, CatalogOptions, Kind, KindOptions, LevelSteps, List, NPlusOneOptions,
+    PoolOptions, QueryCounter, RateLimitOptions, ResponseTimeOptions, SearchOptions, SingleOptions,
+    SoakOptions, SpikeOptions, SweepOptions, Text, TimeoutOptions, UserSteps, WebSocketOptions,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::meta::ParseNestedMeta;
@@ -26,48 +30,136 @@ pub(crate) fn parse(
         .map_err(|error| written.error(error, name.span()))
 }
 
-/// The runtime's `SweepOptions` for checked options.
+/// The checked options as a constant expression: the variant of
+/// `KindOptions` around the kind's own options, through `__private::kinds`
+/// (perf-record's).
 pub(crate) fn to_tokens(options: &KindOptions, private: &TokenStream) -> TokenStream {
-    let opt = |value: Option<TokenStream>| match value {
-        Some(v) => quote! { ::core::option::Option::Some(#v) },
-        None => quote! { ::core::option::Option::None },
-    };
-    let kind = syn::Ident::new(options.kind.spec().variant, proc_macro2::Span::call_site());
-    let labels = &options.labels;
-    let header = opt(options.counter_header.as_ref().map(|h| quote! { #h }));
-    let metrics_path = &options.metrics_path;
-    let metric = opt(options
-        .counter_metric
-        .as_ref()
-        .map(|m| quote! { (#m, #metrics_path) }));
-    let (limit, factor, timeout, keys) = (
-        options.limit,
-        options.factor,
-        options.timeout_ns,
-        options.keys,
-    );
-    let probe = &options.probe;
-    let levels = &options.levels;
-    let (step, users) = (options.step_ns, options.users);
-    let [before, during, after] = options.phases_ns;
-    let (window, tolerance) = (options.window_ns, options.tolerance_pct);
-    quote! {
-        #private::SweepOptions {
-            kind: #private::Kind::#kind,
-            levels: &[#(#levels),*],
-            step_ns: #step,
-            users: #users,
-            phases_ns: [#before, #during, #after],
-            window_ns: #window,
-            tolerance_pct: #tolerance,
-            labels: &[#(#labels),*],
-            counter_header: #header,
-            counter_metric: #metric,
-            limit: #limit,
-            factor: #factor,
-            timeout_ns: #timeout,
-            probe: #probe,
-            keys: #keys,
+    options.emit(&quote! { #private::kinds })
+}
+
+/// A value of the kinds' options as a constant expression; `kinds` is the
+/// path to their types.
+trait Emit {
+    fn emit(&self, kinds: &TokenStream) -> TokenStream;
+}
+
+/// The kinds' enums, each variant wrapping one value: every variant
+/// named, so a variant added to one is a compile error here.
+macro_rules! emit_enums {
+    ($($ty:ident { $($variant:ident),* })*) => {$(
+        impl Emit for $ty {
+            fn emit(&self, kinds: &TokenStream) -> TokenStream {
+                match self {
+                    $(Self::$variant(inner) => {
+                        let inner = inner.emit(kinds);
+                        quote! { #kinds::$ty::$variant(#inner) }
+                    })*
+                }
+            }
         }
+    )*};
+}
+
+emit_enums! {
+    KindOptions { Sweep, Single, Catalog }
+    SweepOptions { Stress, Scalability, Volume, Pagination, Spike }
+    SingleOptions { ResponseTime, Soak }
+    CatalogOptions { RateLimit, Caching, NPlusOne, Pool, Timeout, Search, WebSocket }
+}
+
+/// The kinds' structs: every field named, so a field added to one is a
+/// compile error here.
+macro_rules! emit_structs {
+    ($($ty:ident { $($field:ident),* })*) => {$(
+        impl Emit for $ty {
+            fn emit(&self, kinds: &TokenStream) -> TokenStream {
+                let $ty { $($field),* } = self;
+                $(let $field = $field.emit(kinds);)*
+                quote! { #kinds::$ty { $($field: #$field),* } }
+            }
+        }
+    )*};
+}
+
+emit_structs! {
+    UserSteps { users, step_ns, think_ns }
+    LevelSteps { levels, users, step_ns, think_ns }
+    SpikeOptions { users, spike_users, phases_ns, window_ns, tolerance_pct, think_ns }
+    ResponseTimeOptions { requests, think_ns }
+    SoakOptions { users, warm_up_ns, hold_ns, think_ns }
+    RateLimitOptions { limit, factor, step_ns }
+    CachingOptions { keys, users, step_ns, think_ns }
+    NPlusOneOptions { sizes, counter, users, step_ns, think_ns }
+    PoolOptions { users, size, step_ns, think_ns }
+    TimeoutOptions { after_ns, users, step_ns, probe, think_ns }
+    SearchOptions { queries, users, step_ns, think_ns }
+    WebSocketOptions { connections, step_ns, think_ns }
+}
+
+impl Emit for QueryCounter {
+    fn emit(&self, kinds: &TokenStream) -> TokenStream {
+        match self {
+            Self::Header(name) => {
+                let name = name.emit(kinds);
+                quote! { #kinds::QueryCounter::Header(#name) }
+            }
+            Self::Metric { name, path } => {
+                let (name, path) = (name.emit(kinds), path.emit(kinds));
+                quote! { #kinds::QueryCounter::Metric { name: #name, path: #path } }
+            }
+        }
+    }
+}
+
+macro_rules! emit_numbers {
+    ($($ty:ty),*) => {$(
+        impl Emit for $ty {
+            fn emit(&self, _: &TokenStream) -> TokenStream {
+                quote! { #self }
+            }
+        }
+    )*};
+}
+
+emit_numbers!(u32, u64, f64);
+
+impl<T: Emit> Emit for Option<T> {
+    fn emit(&self, kinds: &TokenStream) -> TokenStream {
+        match self {
+            Some(value) => {
+                let value = value.emit(kinds);
+                quote! { ::core::option::Option::Some(#value) }
+            }
+            None => quote! { ::core::option::Option::None },
+        }
+    }
+}
+
+impl<A: Emit, B: Emit> Emit for (A, B) {
+    fn emit(&self, kinds: &TokenStream) -> TokenStream {
+        let (a, b) = (self.0.emit(kinds), self.1.emit(kinds));
+        quote! { (#a, #b) }
+    }
+}
+
+impl<T: Emit, const N: usize> Emit for [T; N] {
+    fn emit(&self, kinds: &TokenStream) -> TokenStream {
+        let items = self.iter().map(|item| item.emit(kinds));
+        quote! { [#(#items),*] }
+    }
+}
+
+/// Borrowed: the options end up in a `static`.
+impl Emit for Text {
+    fn emit(&self, _: &TokenStream) -> TokenStream {
+        let text: &str = self;
+        quote! { ::std::borrow::Cow::Borrowed(#text) }
+    }
+}
+
+impl<T: Emit + Clone> Emit for List<T> {
+    fn emit(&self, kinds: &TokenStream) -> TokenStream {
+        let items = self.iter().map(|item| item.emit(kinds));
+        quote! { ::std::borrow::Cow::Borrowed(&[#(#items),*]) }
     }
 }

@@ -118,8 +118,14 @@ mod tests {
             "async fn limited(user: &mut User) -> Result<()> { Ok(()) }",
         );
         assert!(!out.contains("compile_error"), "{out}");
-        assert!(out.contains(":: perf_runtime :: __private :: SweepOptions"));
-        assert!(out.contains("RateLimit"));
+        assert!(
+            out.contains(
+                ":: perf_runtime :: __private :: kinds :: KindOptions :: Catalog \
+             (:: perf_runtime :: __private :: kinds :: CatalogOptions :: RateLimit \
+             (:: perf_runtime :: __private :: kinds :: RateLimitOptions {"
+            ),
+            "{out}"
+        );
         // The kind's default thresholds come with it.
         assert!(out.contains("\"limited_below\""));
     }

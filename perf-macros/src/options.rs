@@ -64,7 +64,7 @@ impl PerfTestOptions {
     fn check_sweep(&mut self) -> syn::Result<()> {
         let kind = self.load.as_ref().and_then(|l| l.kind.as_ref());
         let metrics: Vec<&str> = self.thresholds.iter().map(|(m, _)| m.as_str()).collect();
-        let defaults = perf_record::kinds::check_thresholds(kind.map(|(o, _)| o.kind), &metrics)
+        let defaults = perf_record::kinds::check_thresholds(kind.map(|(o, _)| o.kind()), &metrics)
             .map_err(|error| {
                 let span = match error.spot {
                     perf_record::attr::Spot::Key(i) => self.threshold_spans.get(i).copied(),

@@ -55,10 +55,7 @@ impl LoadSpec {
     ) -> syn::Result<Self> {
         let options = crate::kind::parse(meta, name, kind)?;
         Ok(Self {
-            workload: Workload {
-                think_ns: options.think_ns,
-                ..Workload::default()
-            },
+            workload: Workload::default(),
             kind: Some((options, name.span())),
         })
     }

@@ -31,8 +31,8 @@ macro_rules! main {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::harness::run_main;
-    pub use crate::load::profile::{LoadOptions, SweepOptions};
-    pub use perf_record::kinds::Kind;
+    pub use crate::load::profile::LoadOptions;
+    pub use perf_record::kinds;
 
     /// Picks a task index by weight with the user's own random sequence.
     pub fn pick_task(user: &mut crate::User, weights: &[u32]) -> usize {

@@ -3,9 +3,23 @@
 
 use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
-use super::options::KindOptions;
 use super::spec::Spec;
+use super::value::Think;
 use crate::attr::{Arg, Checked, Given};
+
+/// `caching(keys = 20, users = 1)`: a cold phase of new keys, then a warm
+/// one round the keys asked for before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachingOptions {
+    /// The keys the warm phase cycles over.
+    pub keys: u64,
+    /// The users of each phase.
+    pub users: u32,
+    /// How long each phase runs, ns (before `--duration-scale`).
+    pub step_ns: u64,
+    /// The users' think time.
+    pub think_ns: Think,
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "caching",
@@ -44,11 +58,15 @@ pub(super) const SPEC: Spec = Spec {
     default_thresholds: &[("speedup", ">= 2")],
     needs_threshold: None,
     kind: Kind::Caching,
-    check,
 };
 
-fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
-    let mut options = KindOptions::new(spec.kind);
+pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<CachingOptions> {
+    let mut options = CachingOptions {
+        keys: 20,
+        users: 1,
+        step_ns: 2_000_000_000,
+        think_ns: None,
+    };
     for arg in Arg::all(given) {
         match arg.key {
             "keys" => options.keys = arg.whole()?,
@@ -68,14 +86,12 @@ mod tests {
 
     #[test]
     fn caching_has_defaults_for_everything() {
-        let options = Kind::Caching.check(&[]).unwrap();
+        let options = check(&SPEC, &[]).unwrap();
         assert_eq!(
             (options.keys, options.users, options.step_ns),
             (20, 1, 2_000_000_000)
         );
-        let options = Kind::Caching
-            .check(&[Given::new("keys", Value::Number(10.0))])
-            .unwrap();
+        let options = check(&SPEC, &[Given::new("keys", Value::Number(10.0))]).unwrap();
         assert_eq!(options.keys, 10);
     }
 }

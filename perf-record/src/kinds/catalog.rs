@@ -4,7 +4,7 @@
 
 use super::figure::KindMetric;
 use super::kind::Kind;
-use super::options::KindOptions;
+use super::options::{CatalogOptions, KindOptions, SingleOptions, SweepOptions};
 use super::spec::Spec;
 use crate::attr::{Checked, Given, OptionError, no_repeats};
 
@@ -88,11 +88,34 @@ impl Kind {
         self.spec().needs_parentheses()
     }
 
-    /// Checks the options given in its parentheses.
+    /// Checks the options given in its parentheses: its module's `check`,
+    /// as its own variant of [`KindOptions`].
     pub fn check(self, given: &[Given]) -> Checked<KindOptions> {
+        use super::{
+            caching, n_plus_one, pool, rate_limit, response_time, search, soak, spike, sweep,
+            timeout, websocket,
+        };
+        use KindOptions::{Catalog, Single, Sweep};
         no_repeats(given)?;
         let spec = self.spec();
-        (spec.check)(spec, given)
+        Ok(match self {
+            Self::Stress => Sweep(SweepOptions::Stress(sweep::user_steps(spec, given)?)),
+            Self::Scalability => Sweep(SweepOptions::Scalability(sweep::user_steps(spec, given)?)),
+            Self::Volume => Sweep(SweepOptions::Volume(sweep::level_steps(spec, given)?)),
+            Self::Pagination => Sweep(SweepOptions::Pagination(sweep::level_steps(spec, given)?)),
+            Self::Spike => Sweep(SweepOptions::Spike(spike::check(spec, given)?)),
+            Self::ResponseTime => Single(SingleOptions::ResponseTime(response_time::check(
+                spec, given,
+            )?)),
+            Self::Soak => Single(SingleOptions::Soak(soak::check(spec, given)?)),
+            Self::RateLimit => Catalog(CatalogOptions::RateLimit(rate_limit::check(spec, given)?)),
+            Self::Caching => Catalog(CatalogOptions::Caching(caching::check(spec, given)?)),
+            Self::NPlusOne => Catalog(CatalogOptions::NPlusOne(n_plus_one::check(spec, given)?)),
+            Self::Pool => Catalog(CatalogOptions::Pool(pool::check(spec, given)?)),
+            Self::Timeout => Catalog(CatalogOptions::Timeout(timeout::check(spec, given)?)),
+            Self::Search => Catalog(CatalogOptions::Search(search::check(spec, given)?)),
+            Self::WebSocket => Catalog(CatalogOptions::WebSocket(websocket::check(spec, given)?)),
+        })
     }
 }
 

@@ -1,7 +1,10 @@
 //! The families of kinds: the kinds each runner of perf-runtime runs, as
 //! types of their own, so that a runner's matches name every kind it has
 //! and no other (a kind added to a family is a compile error in its
-//! runner, not a fall-through into another kind's branch).
+//! runner, not a fall-through into another kind's branch). A test's
+//! options carry its family already ([`KindOptions`](super::KindOptions)
+//! mirrors [`Family`], and each family's options say their kind);
+//! [`Kind::family`] is for where there are no options at hand.
 
 use super::kind::Kind;
 

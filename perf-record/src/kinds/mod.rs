@@ -1,8 +1,12 @@
 //! The kinds of catalogue test: one [`Kind`] type, and one module per kind
 //! (or family of kinds) with its options, defaults, figures and thresholds.
-//! To add a kind: write its module with a `Spec`, add its variant in
-//! `kind.rs` (and to `Kind::ALL`), its member of the family that runs it
-//! in `family.rs`, and its arm of `Kind::spec()` in `catalog.rs`.
+//! To add a kind: write its module with a `Spec`, its options struct and
+//! the `check` that reads them; add its variant in `kind.rs` (and to
+//! `Kind::ALL`), its member of the family that runs it in `family.rs`, its
+//! options' variant of that family in `options.rs`, and its arms of
+//! `Kind::spec()` and `Kind::check()` in `catalog.rs`. The compiler then
+//! names what is left: the macro's emitting of the options (perf-macros'
+//! `kind.rs`) and the family's runner in perf-runtime.
 
 mod caching;
 mod catalog;
@@ -21,13 +25,26 @@ mod spike;
 mod sweep;
 mod thresholds;
 mod timeout;
+mod value;
 mod websocket;
 
+pub use caching::CachingOptions;
 pub use catalog::{by_key, by_threshold, figures};
 pub use family::{CatalogKind, Family, SingleKind, SweepKind};
 pub use figure::{Change, KindMetric, Unit};
 pub use kind::Kind;
-pub use options::KindOptions;
+pub use n_plus_one::{NPlusOneOptions, QueryCounter};
+pub use options::{CatalogOptions, KindOptions, SingleOptions, SweepOptions};
+pub use pool::PoolOptions;
+pub use rate_limit::RateLimitOptions;
+pub use response_time::ResponseTimeOptions;
+pub use search::SearchOptions;
+pub use soak::SoakOptions;
 pub use soak::analyse as analyse_soak;
 pub use spec::Spec;
+pub use spike::SpikeOptions;
+pub use sweep::{LevelSteps, UserSteps};
 pub use thresholds::check_thresholds;
+pub use timeout::TimeoutOptions;
+pub use value::{List, Text, Think};
+pub use websocket::WebSocketOptions;

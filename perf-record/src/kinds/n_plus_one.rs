@@ -3,9 +3,40 @@
 
 use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
-use super::options::KindOptions;
 use super::spec::Spec;
+use super::value::{List, Text, Think};
 use crate::attr::{Arg, Checked, Given};
+
+/// `n_plus_one(sizes = [10, 100], header = "x-db-queries")`: one step per
+/// page size, counting the server's queries per request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NPlusOneOptions {
+    /// The page size of each step, ascending; at least two.
+    pub sizes: List<u64>,
+    /// What counts the queries.
+    pub counter: QueryCounter,
+    /// The users of each step.
+    pub users: u32,
+    /// How long each step runs, ns (before `--duration-scale`).
+    pub step_ns: u64,
+    /// The users' think time.
+    pub think_ns: Think,
+}
+
+/// Where an N+1 test reads the server's query count.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueryCounter {
+    /// A response header carrying the request's queries (lowercase).
+    Header(Text),
+    /// A Prometheus counter of all queries, read before and after each
+    /// step.
+    Metric {
+        /// The counter's name, without labels.
+        name: Text,
+        /// Where its Prometheus text is served.
+        path: Text,
+    },
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "n_plus_one",
@@ -45,37 +76,35 @@ pub(super) const SPEC: Spec = Spec {
     default_thresholds: &[("query_growth", "<= 0.5")],
     needs_threshold: None,
     kind: Kind::NPlusOne,
-    check,
 };
 
-fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
-    let mut options = KindOptions {
-        step_ns: 1_000_000_000,
-        ..KindOptions::new(spec.kind)
-    };
+pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<NPlusOneOptions> {
+    let mut sizes = Vec::new();
+    let (mut header, mut metric, mut metrics_path) = (None, None, None);
+    let (mut users, mut step_ns, mut think_ns) = (1, 1_000_000_000, None);
     for arg in Arg::all(given) {
         match arg.key {
-            "sizes" => options.levels = arg.levels(SPEC.example)?,
+            "sizes" => sizes = arg.levels(SPEC.example)?,
             "header" => {
-                let header = arg
+                let name = arg
                     .string(" such as \"x-db-queries\"")?
                     .to_ascii_lowercase();
-                let valid = !header.is_empty()
-                    && header
+                let valid = !name.is_empty()
+                    && name
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
                 if !valid {
                     return Err(arg.error("`header` is a header name such as \"x-db-queries\""));
                 }
-                options.counter_header = Some(header);
+                header = Some(name);
             }
             "metric" => {
-                let metric = arg.string(" such as \"db_queries_total\"")?;
-                let valid = metric
+                let name = arg.string(" such as \"db_queries_total\"")?;
+                let valid = name
                     .bytes()
                     .next()
                     .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-                    && metric
+                    && name
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':');
                 if !valid {
@@ -83,25 +112,38 @@ fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
                         "`metric` is a Prometheus counter's name such as \"db_queries_total\" (no labels)",
                     ));
                 }
-                options.counter_metric = Some(metric.to_owned());
+                metric = Some(name.to_owned());
             }
-            "metrics_path" => options.metrics_path = arg.path()?,
-            "users" => options.users = arg.users()?,
-            "step" => options.step_ns = arg.positive_duration_ns()?,
-            "think" => options.think_ns = Some(arg.think()?),
+            "metrics_path" => metrics_path = Some(arg.path()?),
+            "users" => users = arg.users()?,
+            "step" => step_ns = arg.positive_duration_ns()?,
+            "think" => think_ns = Some(arg.think()?),
             _ => return Err(spec.unknown(&arg)),
         }
     }
-    if options.levels.is_empty() {
+    if sizes.is_empty() {
         return Err(spec.missing("its page sizes, `sizes = [...]`"));
     }
-    if options.counter_header.is_some() == options.counter_metric.is_some() {
-        return Err(spec.missing("one query counter: `header = \"...\"` or `metric = \"...\"`"));
-    }
-    if options.levels.len() < 2 {
+    let counter = match (header, metric) {
+        (Some(header), None) => QueryCounter::Header(header.into()),
+        (None, Some(name)) => QueryCounter::Metric {
+            name: name.into(),
+            path: metrics_path.map_or(Text::Borrowed("/metrics"), Text::Owned),
+        },
+        (Some(_), Some(_)) | (None, None) => {
+            return Err(spec.missing("one query counter: `header = \"...\"` or `metric = \"...\"`"));
+        }
+    };
+    if sizes.len() < 2 {
         return Err(spec.too_few("two levels, to see how it grows"));
     }
-    Ok(options)
+    Ok(NPlusOneOptions {
+        sizes: sizes.into(),
+        counter,
+        users,
+        step_ns,
+        think_ns,
+    })
 }
 
 #[cfg(test)]
@@ -119,9 +161,18 @@ mod tests {
     #[test]
     fn n_plus_one_counts_queries_one_way() {
         let header = Given::new("header", Value::Str("X-DB-Queries".into()));
-        let options = Kind::NPlusOne.check(&[sizes(), header.clone()]).unwrap();
-        assert_eq!(options.counter_header.as_deref(), Some("x-db-queries"));
+        let options = check(&SPEC, &[sizes(), header.clone()]).unwrap();
+        assert_eq!(options.counter, QueryCounter::Header("x-db-queries".into()));
         let metric = Given::new("metric", Value::Str("db_queries_total".into()));
+        let options = check(&SPEC, &[sizes(), metric.clone()]).unwrap();
+        let metric_at = |path: &str| QueryCounter::Metric {
+            name: "db_queries_total".into(),
+            path: path.to_owned().into(),
+        };
+        assert_eq!(options.counter, metric_at("/metrics"));
+        let path = Given::new("metrics_path", Value::Str("/stats".into()));
+        let options = check(&SPEC, &[sizes(), metric.clone(), path]).unwrap();
+        assert_eq!(options.counter, metric_at("/stats"));
         let both = Kind::NPlusOne
             .check(&[sizes(), header, metric])
             .unwrap_err();

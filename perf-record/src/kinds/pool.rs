@@ -3,9 +3,22 @@
 
 use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
-use super::options::KindOptions;
 use super::spec::Spec;
+use super::value::{List, Think};
 use crate::attr::{Arg, Checked, Given};
+
+/// `pool(users = [2, 4, 8, 16], size = 4)`: one step per level of users.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolOptions {
+    /// The users of each step, ascending.
+    pub users: List<u64>,
+    /// The pool's declared size, for the findings.
+    pub size: Option<u64>,
+    /// How long each step runs, ns (before `--duration-scale`).
+    pub step_ns: u64,
+    /// The users' think time.
+    pub think_ns: Think,
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "pool",
@@ -36,28 +49,28 @@ pub(super) const SPEC: Spec = Spec {
     default_thresholds: &[("pool_errors", "<= 1%")],
     needs_threshold: None,
     kind: Kind::Pool,
-    check,
 };
 
-fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
-    let mut options = KindOptions {
+pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<PoolOptions> {
+    let mut options = PoolOptions {
+        users: List::Borrowed(&[]),
+        size: None,
         step_ns: 1_000_000_000,
-        ..KindOptions::new(spec.kind)
+        think_ns: None,
     };
     for arg in Arg::all(given) {
         match arg.key {
-            "users" => options.levels = arg.levels(SPEC.example)?,
-            #[expect(clippy::cast_precision_loss, reason = "a pool size is far below 2^52")]
-            "size" => options.limit = arg.whole()? as f64,
+            "users" => options.users = arg.levels(SPEC.example)?.into(),
+            "size" => options.size = Some(arg.whole()?),
             "step" => options.step_ns = arg.positive_duration_ns()?,
             "think" => options.think_ns = Some(arg.think()?),
             _ => return Err(spec.unknown(&arg)),
         }
     }
-    if options.levels.is_empty() {
+    if options.users.is_empty() {
         return Err(spec.missing("its levels, `users = [...]`"));
     }
-    if options.levels.len() < 2 {
+    if options.users.len() < 2 {
         return Err(spec.too_few("two levels, to see how it grows"));
     }
     Ok(options)
@@ -71,13 +84,15 @@ mod tests {
     #[test]
     fn a_pool_test_sweeps_users_past_the_pool() {
         let users = Value::List(vec![Value::Number(2.0), Value::Number(8.0)]);
-        let options = Kind::Pool
-            .check(&[
+        let options = check(
+            &SPEC,
+            &[
                 Given::new("users", users),
                 Given::new("size", Value::Number(4.0)),
-            ])
-            .unwrap();
-        assert_eq!((options.levels, options.limit), (vec![2, 8], 4.0));
+            ],
+        )
+        .unwrap();
+        assert_eq!((&*options.users, options.size), (&[2, 8][..], Some(4)));
         let missing = Kind::Pool.check(&[]).unwrap_err();
         assert!(
             missing

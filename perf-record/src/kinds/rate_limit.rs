@@ -3,9 +3,20 @@
 
 use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
-use super::options::KindOptions;
 use super::spec::Spec;
 use crate::attr::{Arg, Checked, Given};
+
+/// `rate_limit(limit = 50, over = 2)`: an open load below the declared
+/// limit, then above it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateLimitOptions {
+    /// The declared limit, requests per second.
+    pub limit: f64,
+    /// How far above the limit to drive (2: twice the limit).
+    pub factor: f64,
+    /// How long each phase runs, ns (before `--duration-scale`).
+    pub step_ns: u64,
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "rate_limit",
@@ -48,13 +59,13 @@ pub(super) const SPEC: Spec = Spec {
     ],
     needs_threshold: None,
     kind: Kind::RateLimit,
-    check,
 };
 
-fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
-    let mut options = KindOptions {
+pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<RateLimitOptions> {
+    let mut options = RateLimitOptions {
+        limit: 0.0,
+        factor: 2.0,
         step_ns: 3_000_000_000,
-        ..KindOptions::new(spec.kind)
     };
     for arg in Arg::all(given) {
         match arg.key {
@@ -86,9 +97,7 @@ mod tests {
 
     #[test]
     fn a_rate_limit_test_needs_the_limit_and_drives_well_above_it() {
-        let options = Kind::RateLimit
-            .check(&[Given::new("limit", Value::Number(100.0))])
-            .unwrap();
+        let options = check(&SPEC, &[Given::new("limit", Value::Number(100.0))]).unwrap();
         assert_eq!(
             (options.limit, options.factor, options.step_ns),
             (100.0, 2.0, 3_000_000_000)

@@ -2,9 +2,18 @@
 //! after the other.
 
 use super::kind::Kind;
-use super::options::KindOptions;
 use super::spec::Spec;
+use super::value::Think;
 use crate::attr::{Arg, Checked, Given};
+
+/// `response_time(requests = 100)`: one user, that many requests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseTimeOptions {
+    /// The requests, one after the other (before `--duration-scale`).
+    pub requests: u64,
+    /// The user's think time.
+    pub think_ns: Think,
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "response_time",
@@ -18,24 +27,22 @@ pub(super) const SPEC: Spec = Spec {
     default_thresholds: &[],
     needs_threshold: None,
     kind: Kind::ResponseTime,
-    check,
 };
 
-fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
-    let mut options = KindOptions::new(spec.kind);
+pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<ResponseTimeOptions> {
+    let mut requests = None;
+    let mut think_ns = None;
     for arg in Arg::all(given) {
         match arg.key {
-            "requests" => options.levels = vec![arg.whole()?],
-            "think" => options.think_ns = Some(arg.think()?),
+            "requests" => requests = Some(arg.whole()?),
+            "think" => think_ns = Some(arg.think()?),
             _ => return Err(spec.unknown(&arg)),
         }
     }
-    if options.levels.is_empty() {
+    let Some(requests) = requests else {
         return Err(spec.missing("`requests = N`"));
-    }
-    // One run of the requests, however long they take.
-    options.step_ns = 0;
-    Ok(options)
+    };
+    Ok(ResponseTimeOptions { requests, think_ns })
 }
 
 #[cfg(test)]
@@ -45,10 +52,8 @@ mod tests {
 
     #[test]
     fn response_time_needs_its_requests() {
-        let options = Kind::ResponseTime
-            .check(&[Given::new("requests", Value::Number(50.0))])
-            .unwrap();
-        assert_eq!((options.levels, options.step_ns), (vec![50], 0));
+        let options = check(&SPEC, &[Given::new("requests", Value::Number(50.0))]).unwrap();
+        assert_eq!(options.requests, 50);
         assert_eq!(
             Kind::ResponseTime.check(&[]).unwrap_err().message,
             "`response_time` needs `requests = N`: `response_time(requests = 100)`"

@@ -3,9 +3,22 @@
 
 use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
-use super::options::KindOptions;
 use super::spec::Spec;
+use super::value::{List, Text, Think};
 use crate::attr::{Arg, Checked, Given};
+
+/// `search(queries = ["red chair", ...])`: one step per query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchOptions {
+    /// The queries, distinct; at least three.
+    pub queries: List<Text>,
+    /// The users of each step.
+    pub users: u32,
+    /// How long each step runs, ns (before `--duration-scale`).
+    pub step_ns: u64,
+    /// The users' think time.
+    pub think_ns: Think,
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "search",
@@ -36,27 +49,31 @@ pub(super) const SPEC: Spec = Spec {
     default_thresholds: &[("spread", "<= 5")],
     needs_threshold: None,
     kind: Kind::Search,
-    check,
 };
 
-fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
-    let mut options = KindOptions {
+pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<SearchOptions> {
+    let mut options = SearchOptions {
+        queries: List::Borrowed(&[]),
+        users: 1,
         step_ns: 1_000_000_000,
-        ..KindOptions::new(spec.kind)
+        think_ns: None,
     };
     for arg in Arg::all(given) {
         match arg.key {
-            "queries" => options.labels = arg.strings("query", SPEC.example)?,
+            "queries" => {
+                let queries = arg.strings("query", SPEC.example)?;
+                options.queries = queries.into_iter().map(Text::Owned).collect();
+            }
             "users" => options.users = arg.users()?,
             "step" => options.step_ns = arg.positive_duration_ns()?,
             "think" => options.think_ns = Some(arg.think()?),
             _ => return Err(spec.unknown(&arg)),
         }
     }
-    if options.labels.is_empty() {
+    if options.queries.is_empty() {
         return Err(spec.missing("its queries, `queries = [...]`"));
     }
-    if options.labels.len() < 3 {
+    if options.queries.len() < 3 {
         return Err(spec.too_few("three queries, to have others to hold the slowest against"));
     }
     Ok(options)
@@ -76,8 +93,8 @@ mod tests {
 
     #[test]
     fn a_search_needs_three_distinct_queries() {
-        let options = Kind::Search.check(&[queries(&["a", "b", "c"])]).unwrap();
-        assert_eq!(options.labels, ["a", "b", "c"]);
+        let options = check(&SPEC, &[queries(&["a", "b", "c"])]).unwrap();
+        assert_eq!(*options.queries, ["a", "b", "c"]);
         let two = Kind::Search.check(&[queries(&["a", "b"])]).unwrap_err();
         assert_eq!(two.spot, Spot::Name);
         assert!(

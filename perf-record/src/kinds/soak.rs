@@ -3,13 +3,27 @@
 
 use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
-use super::options::KindOptions;
 use super::spec::Spec;
+use super::value::Think;
 use crate::attr::{Arg, Checked, Given};
 
 mod analysis;
 
 pub use analysis::analyse;
+
+/// `soak(users = 4, hold = "10m", warm_up = "1m")`: a warm-up, then a long
+/// hold at the same users.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SoakOptions {
+    /// The users, throughout.
+    pub users: u32,
+    /// The warm-up, ns (left out of the memory's growth).
+    pub warm_up_ns: u64,
+    /// The hold, ns.
+    pub hold_ns: u64,
+    /// The users' think time.
+    pub think_ns: Think,
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "soak",
@@ -30,11 +44,15 @@ pub(super) const SPEC: Spec = Spec {
     default_thresholds: &[("rss_growth", "<= 16KB/s")],
     needs_threshold: None,
     kind: Kind::Soak,
-    check,
 };
 
-fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
-    let mut options = KindOptions::new(spec.kind);
+pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<SoakOptions> {
+    let mut options = SoakOptions {
+        users: 1,
+        warm_up_ns: 0,
+        hold_ns: 0,
+        think_ns: None,
+    };
     let mut hold_ns = None;
     for arg in Arg::all(given) {
         match arg.key {
@@ -46,7 +64,7 @@ fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
                 }
                 hold_ns = Some(ns);
             }
-            "warm_up" => options.phases_ns[0] = arg.duration_ns()?,
+            "warm_up" => options.warm_up_ns = arg.duration_ns()?,
             "think" => options.think_ns = Some(arg.think()?),
             _ => return Err(spec.unknown(&arg)),
         }
@@ -54,9 +72,7 @@ fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
     let Some(hold_ns) = hold_ns else {
         return Err(spec.missing("a `hold` time"));
     };
-    options.levels = vec![u64::from(options.users)];
-    options.step_ns = hold_ns;
-    options.phases_ns[1] = hold_ns;
+    options.hold_ns = hold_ns;
     Ok(options)
 }
 
@@ -67,16 +83,20 @@ mod tests {
 
     #[test]
     fn a_soak_holds_its_users_after_a_warm_up() {
-        let options = Kind::Soak
-            .check(&[
+        let options = check(
+            &SPEC,
+            &[
                 Given::new("users", Value::Number(4.0)),
                 Given::new("hold", Value::Str("10m".into())),
                 Given::new("warm_up", Value::Str("1m".into())),
-            ])
-            .unwrap();
-        assert_eq!(options.levels, [4]);
-        assert_eq!(options.step_ns, 600_000_000_000);
-        assert_eq!(options.phases_ns, [60_000_000_000, 600_000_000_000, 0]);
+            ],
+        )
+        .unwrap();
+        assert_eq!(options.users, 4);
+        assert_eq!(
+            (options.warm_up_ns, options.hold_ns),
+            (60_000_000_000, 600_000_000_000)
+        );
     }
 
     #[test]

@@ -1,11 +1,10 @@
 //! What each kind's module declares: its [`Spec`] (names, options,
-//! example, figures, default thresholds and its check), and the messages
-//! built from it.
+//! example, figures, default thresholds), and the messages built from it.
+//! Its options are checked by its module's `check` (see `Kind::check`).
 
 use super::figure::KindMetric;
 use super::kind::Kind;
-use super::options::KindOptions;
-use crate::attr::{Arg, Checked, Given, OptionError, Spot};
+use crate::attr::{Arg, OptionError, Spot};
 
 /// Everything about one kind, in the kind's own module.
 #[derive(Debug)]
@@ -35,8 +34,6 @@ pub struct Spec {
     pub needs_threshold: Option<&'static str>,
     /// Which kind it describes.
     pub kind: Kind,
-    /// Reads its options, once each is known to be given once.
-    pub check: fn(&Spec, &[Given]) -> Checked<KindOptions>,
 }
 
 impl Spec {

@@ -3,9 +3,28 @@
 
 use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
-use super::options::KindOptions;
 use super::spec::Spec;
+use super::value::Think;
 use crate::attr::{Arg, Checked, Given};
+
+/// `spike(users = 2, spike_users = 20, ...)`: base users, the spike's, base
+/// users again, the time after the spike read in windows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpikeOptions {
+    /// The users before and after the spike.
+    pub users: u32,
+    /// The users during the spike (above `users`).
+    pub spike_users: u32,
+    /// How long before, during and after the spike, ns.
+    pub phases_ns: [u64; 3],
+    /// The length of the windows the recovery is read in, ns.
+    pub window_ns: u64,
+    /// A window whose p95 is within this much of the pre-spike p95 has
+    /// recovered, %.
+    pub tolerance_pct: f64,
+    /// The users' think time.
+    pub think_ns: Think,
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "spike",
@@ -35,21 +54,22 @@ pub(super) const SPEC: Spec = Spec {
     default_thresholds: &[("recovery", "<= 1s")],
     needs_threshold: None,
     kind: Kind::Spike,
-    check,
 };
 
-fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
-    let mut options = KindOptions {
+pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<SpikeOptions> {
+    let mut options = SpikeOptions {
+        users: 1,
+        spike_users: 0,
         phases_ns: [5_000_000_000, 3_000_000_000, 10_000_000_000],
         window_ns: 500_000_000,
         tolerance_pct: 50.0,
-        ..KindOptions::new(spec.kind)
+        think_ns: None,
     };
     let mut spike_users = None;
     for arg in Arg::all(given) {
         match arg.key {
             "users" => options.users = arg.users()?,
-            "spike_users" => spike_users = Some(arg.whole()?),
+            "spike_users" => spike_users = Some(arg.users()?),
             "before" => options.phases_ns[0] = arg.positive_duration_ns()?,
             "spike" => options.phases_ns[1] = arg.positive_duration_ns()?,
             "after" => options.phases_ns[2] = arg.positive_duration_ns()?,
@@ -63,7 +83,7 @@ fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
         return Err(spec.missing("`spike_users = N`"));
     };
     let users = options.users;
-    if spike_users <= u64::from(users) {
+    if spike_users <= users {
         return Err(spec.error(format!(
             "`spike_users` ({spike_users}) must be above `users` ({users}): the spike is more load"
         )));
@@ -71,8 +91,7 @@ fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
     if options.window_ns > options.phases_ns[2] {
         return Err(spec.error("`window` must not be longer than `after`"));
     }
-    // The users before and after, then at the top.
-    options.levels = vec![u64::from(users), spike_users];
+    options.spike_users = spike_users;
     Ok(options)
 }
 
@@ -83,14 +102,16 @@ mod tests {
 
     #[test]
     fn a_spike_runs_its_base_users_then_its_spike_users() {
-        let options = Kind::Spike
-            .check(&[
+        let options = check(
+            &SPEC,
+            &[
                 Given::new("users", Value::Number(2.0)),
                 Given::new("spike_users", Value::Number(20.0)),
                 Given::new("tolerance", Value::Str("30%".into())),
-            ])
-            .unwrap();
-        assert_eq!(options.levels, [2, 20]);
+            ],
+        )
+        .unwrap();
+        assert_eq!((options.users, options.spike_users), (2, 20));
         assert_eq!(options.tolerance_pct, 30.0);
         assert_eq!(options.window_ns, 500_000_000);
     }

@@ -4,9 +4,34 @@
 
 use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
-use super::options::KindOptions;
 use super::spec::Spec;
+use super::value::{List, Think};
 use crate::attr::{Arg, Checked, Given};
+
+/// `stress(...)` and `scalability(...)`: one step per level of users.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserSteps {
+    /// The users of each step, ascending.
+    pub users: List<u64>,
+    /// How long each step runs, ns (before `--duration-scale`).
+    pub step_ns: u64,
+    /// The users' think time.
+    pub think_ns: Think,
+}
+
+/// `volume(...)` and `pagination(...)`: one step per level (payload bytes,
+/// page), each with the same users.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelSteps {
+    /// The level of each step, ascending.
+    pub levels: List<u64>,
+    /// The users at every level.
+    pub users: u32,
+    /// How long each step runs, ns (before `--duration-scale`).
+    pub step_ns: u64,
+    /// The users' think time.
+    pub think_ns: Think,
+}
 
 /// The exponent of latency ~ level^k, shared by volume and pagination.
 const GROWTH: KindMetric = KindMetric::new(
@@ -40,7 +65,6 @@ pub(super) const STRESS: Spec = Spec {
          `threshold(p95 = \"200ms\", error_rate = \"1%\")`",
     ),
     kind: Kind::Stress,
-    check,
 };
 
 pub(super) const SCALABILITY: Spec = Spec {
@@ -62,7 +86,6 @@ pub(super) const SCALABILITY: Spec = Spec {
     default_thresholds: &[("efficiency", ">= 50%")],
     needs_threshold: None,
     kind: Kind::Scalability,
-    check,
 };
 
 pub(super) const VOLUME: Spec = Spec {
@@ -77,7 +100,6 @@ pub(super) const VOLUME: Spec = Spec {
     default_thresholds: &[("growth", "<= 1.2")],
     needs_threshold: None,
     kind: Kind::Volume,
-    check,
 };
 
 pub(super) const PAGINATION: Spec = Spec {
@@ -92,28 +114,53 @@ pub(super) const PAGINATION: Spec = Spec {
     default_thresholds: &[("growth", "<= 0.5")],
     needs_threshold: None,
     kind: Kind::Pagination,
-    check,
 };
 
-/// The first key lists the levels; `users` is the levels for stress and
-/// scalability, the users at every level for the others.
-fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
-    let levels_key = spec.keys[0];
-    let mut options = KindOptions::new(spec.kind);
+/// Stress and scalability: `users` lists the levels.
+pub(super) fn user_steps(spec: &Spec, given: &[Given]) -> Checked<UserSteps> {
+    let mut steps = UserSteps {
+        users: List::Borrowed(&[]),
+        step_ns: 2_000_000_000,
+        think_ns: None,
+    };
     for arg in Arg::all(given) {
         match arg.key {
-            "sizes" if levels_key == "sizes" => options.levels = arg.sizes(spec.example)?,
-            key if key == levels_key => options.levels = arg.levels(spec.example)?,
-            "users" => options.users = arg.users()?,
-            "step" => options.step_ns = arg.positive_duration_ns()?,
-            "think" => options.think_ns = Some(arg.think()?),
+            "users" => steps.users = arg.levels(spec.example)?.into(),
+            "step" => steps.step_ns = arg.positive_duration_ns()?,
+            "think" => steps.think_ns = Some(arg.think()?),
             _ => return Err(spec.unknown(&arg)),
         }
     }
-    if options.levels.is_empty() {
+    if steps.users.is_empty() {
+        return Err(spec.missing("its levels, `users = [...]`"));
+    }
+    Ok(steps)
+}
+
+/// Volume and pagination: the first key lists the levels, `users` is the
+/// users at every level.
+pub(super) fn level_steps(spec: &Spec, given: &[Given]) -> Checked<LevelSteps> {
+    let levels_key = spec.keys[0];
+    let mut steps = LevelSteps {
+        levels: List::Borrowed(&[]),
+        users: 1,
+        step_ns: 2_000_000_000,
+        think_ns: None,
+    };
+    for arg in Arg::all(given) {
+        match arg.key {
+            "sizes" if levels_key == "sizes" => steps.levels = arg.sizes(spec.example)?.into(),
+            key if key == levels_key => steps.levels = arg.levels(spec.example)?.into(),
+            "users" => steps.users = arg.users()?,
+            "step" => steps.step_ns = arg.positive_duration_ns()?,
+            "think" => steps.think_ns = Some(arg.think()?),
+            _ => return Err(spec.unknown(&arg)),
+        }
+    }
+    if steps.levels.is_empty() {
         return Err(spec.missing(&format!("its levels, `{levels_key} = [...]`")));
     }
-    Ok(options)
+    Ok(steps)
 }
 
 #[cfg(test)]
@@ -127,22 +174,26 @@ mod tests {
 
     #[test]
     fn a_sweep_takes_its_levels_and_a_step() {
-        let options = Kind::Stress
-            .check(&[
+        let options = user_steps(
+            &STRESS,
+            &[
                 Given::new("users", list(&[1.0, 2.0, 4.0])),
                 Given::new("step", Value::Str("1s".into())),
-            ])
-            .unwrap();
-        assert_eq!(options.levels, [1, 2, 4]);
+            ],
+        )
+        .unwrap();
+        assert_eq!(*options.users, [1, 2, 4]);
         assert_eq!(options.step_ns, 1_000_000_000);
         let sizes = Value::List(vec![Value::Str("1KB".into()), Value::Str("1MB".into())]);
-        let volume = Kind::Volume
-            .check(&[
+        let volume = level_steps(
+            &VOLUME,
+            &[
                 Given::new("sizes", sizes),
                 Given::new("users", Value::Number(2.0)),
-            ])
-            .unwrap();
-        assert_eq!((volume.levels, volume.users), (vec![1024, 1 << 20], 2));
+            ],
+        )
+        .unwrap();
+        assert_eq!((&*volume.levels, volume.users), (&[1024, 1 << 20][..], 2));
     }
 
     #[test]

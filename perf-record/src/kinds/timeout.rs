@@ -3,9 +3,25 @@
 
 use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
-use super::options::KindOptions;
 use super::spec::Spec;
+use super::value::{Text, Think};
 use crate::attr::{Arg, Checked, Given};
+
+/// `timeout(after = "500ms", probe = "/health")`: a step of requests with
+/// a client timeout, then a probe.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeoutOptions {
+    /// The client's timeout of each request, ns (shorter than the step).
+    pub after_ns: u64,
+    /// The users of the step.
+    pub users: u32,
+    /// How long the step runs, ns (before `--duration-scale`).
+    pub step_ns: u64,
+    /// The path probed once the step is over.
+    pub probe: Text,
+    /// The users' think time.
+    pub think_ns: Think,
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "timeout",
@@ -36,28 +52,30 @@ pub(super) const SPEC: Spec = Spec {
     default_thresholds: &[("timeouts", "<= 1%"), ("served_after", ">= 100%")],
     needs_threshold: None,
     kind: Kind::Timeout,
-    check,
 };
 
-fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
-    let mut options = KindOptions {
+pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<TimeoutOptions> {
+    let mut options = TimeoutOptions {
+        after_ns: 0,
         users: 4,
-        ..KindOptions::new(spec.kind)
+        step_ns: 2_000_000_000,
+        probe: Text::Borrowed("/"),
+        think_ns: None,
     };
     for arg in Arg::all(given) {
         match arg.key {
-            "after" => options.timeout_ns = arg.positive_duration_ns()?,
+            "after" => options.after_ns = arg.positive_duration_ns()?,
             "users" => options.users = arg.users()?,
             "step" => options.step_ns = arg.positive_duration_ns()?,
-            "probe" => options.probe = arg.path()?,
+            "probe" => options.probe = arg.path()?.into(),
             "think" => options.think_ns = Some(arg.think()?),
             _ => return Err(spec.unknown(&arg)),
         }
     }
-    if options.timeout_ns == 0 {
+    if options.after_ns == 0 {
         return Err(spec.missing("the client's timeout, `after = \"500ms\"`"));
     }
-    if options.timeout_ns >= options.step_ns {
+    if options.after_ns >= options.step_ns {
         return Err(spec.error(
             "`after` must be shorter than `step`, or no request could time out before the step ends",
         ));
@@ -73,8 +91,9 @@ mod tests {
     #[test]
     fn a_timeout_must_fit_in_its_step() {
         let after = Given::new("after", Value::Str("500ms".into()));
-        let options = Kind::Timeout.check(std::slice::from_ref(&after)).unwrap();
-        assert_eq!((options.timeout_ns, options.users), (500_000_000, 4));
+        let options = check(&SPEC, std::slice::from_ref(&after)).unwrap();
+        assert_eq!((options.after_ns, options.users), (500_000_000, 4));
+        assert_eq!(options.probe, "/");
         let step = Given::new("step", Value::Str("500ms".into()));
         let error = Kind::Timeout.check(&[after, step]).unwrap_err();
         assert!(

@@ -3,9 +3,21 @@
 
 use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
-use super::options::KindOptions;
 use super::spec::Spec;
+use super::value::{List, Think};
 use crate::attr::{Arg, Checked, Given};
+
+/// `websocket(connections = [1, 8, 32])`: one step per level of open
+/// WebSockets, a user each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebSocketOptions {
+    /// The connections (and users) of each step, ascending.
+    pub connections: List<u64>,
+    /// How long each step runs, ns (before `--duration-scale`).
+    pub step_ns: u64,
+    /// The users' think time (10 to 30 ms unless given).
+    pub think_ns: Think,
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "websocket",
@@ -36,26 +48,26 @@ pub(super) const SPEC: Spec = Spec {
     default_thresholds: &[("rtt_growth", "<= 0.5"), ("connected", ">= 99%")],
     needs_threshold: None,
     kind: Kind::WebSocket,
-    check,
 };
 
-fn check(spec: &Spec, given: &[Given]) -> Checked<KindOptions> {
-    let mut options = KindOptions {
+pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<WebSocketOptions> {
+    let mut options = WebSocketOptions {
+        connections: List::Borrowed(&[]),
         step_ns: 1_000_000_000,
-        ..KindOptions::new(spec.kind)
+        think_ns: None,
     };
     for arg in Arg::all(given) {
         match arg.key {
-            "connections" => options.levels = arg.levels(SPEC.example)?,
+            "connections" => options.connections = arg.levels(SPEC.example)?.into(),
             "step" => options.step_ns = arg.positive_duration_ns()?,
             "think" => options.think_ns = Some(arg.think()?),
             _ => return Err(spec.unknown(&arg)),
         }
     }
-    if options.levels.is_empty() {
+    if options.connections.is_empty() {
         return Err(spec.missing("its levels, `connections = [...]`"));
     }
-    if options.levels.len() < 2 {
+    if options.connections.len() < 2 {
         return Err(spec.too_few("two levels, to see how it grows"));
     }
     // Without think time every user sends again the moment its reply
@@ -73,9 +85,7 @@ mod tests {
     #[test]
     fn websocket_users_think_unless_told_otherwise() {
         let connections = Value::List(vec![Value::Number(1.0), Value::Number(8.0)]);
-        let options = Kind::WebSocket
-            .check(&[Given::new("connections", connections)])
-            .unwrap();
+        let options = check(&SPEC, &[Given::new("connections", connections)]).unwrap();
         assert_eq!(options.think_ns, Some((10_000_000, 30_000_000)));
         let missing = Kind::WebSocket.check(&[]).unwrap_err();
         assert!(

@@ -3,7 +3,7 @@
 //! iterations when a target is set, and is ignored (with the reason) when
 //! not.
 
-use perf_record::kinds::{Family, Kind};
+use perf_record::kinds::{Kind, KindOptions};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::Duration;
@@ -16,8 +16,8 @@ use perf_record::{TestConfig, TestKind, TestOutcome, TestResult};
 
 use crate::load::engine::{self, Generator};
 use crate::load::http::target::resolve_target;
-use crate::load::kinds::{catalog, sweep};
-use crate::load::profile::{LoadOptions, LoadProfile, SweepOptions};
+use crate::load::kinds::{Smoke, catalog, smoke, sweep};
+use crate::load::profile::{LoadOptions, LoadProfile};
 use crate::load::user::LoadFn;
 use crate::outcome::{append_result, panic_message};
 use crate::registry::PerfTestEntry;
@@ -39,7 +39,7 @@ fn allow_remote() -> bool {
 pub(crate) fn run_load_entry(
     entry: &PerfTestEntry,
     run: LoadFn,
-    options: &LoadOptions,
+    options: &'static LoadOptions,
     thresholds: &[(&str, &str)],
     measure: bool,
     result_out: Option<&Path>,
@@ -52,15 +52,11 @@ pub(crate) fn run_load_entry(
             ));
         };
         let target = resolve_target(&url, allow_remote())?;
-        let level = options
-            .sweep
-            .and_then(|s| s.levels.first().copied())
-            .unwrap_or(0);
-        let label = options.sweep.and_then(|s| s.labels.first().copied());
-        let timeout = options
-            .sweep
-            .filter(|s| s.timeout_ns > 0)
-            .map(|s| std::time::Duration::from_nanos(s.timeout_ns));
+        let Smoke {
+            level,
+            label,
+            timeout,
+        } = options.sweep.as_ref().map_or_else(Smoke::default, smoke);
         return engine::smoke(run, target, SMOKE_ITERATIONS, level, label, timeout)
             .map(|()| Completion::Completed)
             .map_err(Failed::from);
@@ -127,7 +123,12 @@ pub(crate) fn run_load_entry(
 /// an empty histogram. A timeout test's requests time out on purpose; its
 /// own analysis reads them.
 fn unanswered(stats: &LoadStats, options: &LoadOptions) -> Option<String> {
-    if stats.latency.count > 0 || options.sweep.is_some_and(|s| s.kind == Kind::Timeout) {
+    if stats.latency.count > 0
+        || options
+            .sweep
+            .as_ref()
+            .is_some_and(|s| s.kind() == Kind::Timeout)
+    {
         return None;
     }
     if stats.requests == 0 {
@@ -151,7 +152,7 @@ fn unanswered(stats: &LoadStats, options: &LoadOptions) -> Option<String> {
 
 fn measure_load(
     run: LoadFn,
-    options: &LoadOptions,
+    options: &'static LoadOptions,
     thresholds: &[Threshold],
 ) -> Result<(LoadStats, Duration), String> {
     let url = target_url().ok_or_else(|| {
@@ -186,7 +187,7 @@ fn measure_load(
         threads,
     };
     if let Some(sweep) = &options.sweep {
-        return run_kind(generator, options, sweep, scale, thresholds);
+        return run_kind(generator, sweep, scale, thresholds);
     }
     let profile =
         LoadProfile::resolve(options, scale).map_err(|e| format!("invalid workload: {e}"))?;
@@ -194,19 +195,19 @@ fn measure_load(
     Ok((stats, profile.total()))
 }
 
-/// Runs a test of a step-by-step kind with its family's runner: the one
-/// place that decides which runner a kind goes to.
+/// Runs a test of a catalogue kind with its family's runner, handing it
+/// the kind's own options: the one place that decides which runner a kind
+/// goes to.
 fn run_kind(
     generator: Generator<'_>,
-    options: &LoadOptions,
-    sweep: &SweepOptions,
+    options: &'static KindOptions,
     scale: f64,
     thresholds: &[Threshold],
 ) -> Result<(LoadStats, Duration), String> {
-    match sweep.kind.family() {
-        Family::Single(kind) => sweep::run_single(kind, generator, options, sweep, scale),
-        Family::Catalog(kind) => catalog::run(kind, generator, options, sweep, scale),
-        Family::Sweep(kind) => sweep::run(kind, generator, options, sweep, scale, thresholds),
+    match options {
+        KindOptions::Single(single) => sweep::run_single(generator, single, scale),
+        KindOptions::Catalog(catalog) => catalog::run(generator, catalog, scale),
+        KindOptions::Sweep(sweep) => sweep::run(generator, sweep, scale, thresholds),
     }
 }
 

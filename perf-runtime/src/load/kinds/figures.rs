@@ -1,17 +1,14 @@
 //! What every step-by-step kind reads from a step: its level's figures,
 //! the think time it ran with, and shares in percent.
 
+use perf_record::kinds::Think;
 use perf_record::load::{LevelStats, LoadStats};
-
-use crate::load::profile::LoadOptions;
 
 /// A test's think time, `[min, max]` in milliseconds after
 /// `--duration-scale`, for its workload summary.
-pub(crate) fn think_ms(options: &LoadOptions, scale: f64) -> [f64; 2] {
+pub(crate) fn think_ms(think_ns: Think, scale: f64) -> [f64; 2] {
     let ms = |ns: u64| ns as f64 / 1e6 * scale;
-    options
-        .think_ns
-        .map_or([0.0, 0.0], |(low, high)| [ms(low), ms(high)])
+    think_ns.map_or([0.0, 0.0], |(low, high)| [ms(low), ms(high)])
 }
 
 /// One step's figures as a level of the kind's result.

@@ -4,4 +4,7 @@
 
 pub(crate) mod catalog;
 mod figures;
+mod smoke;
 pub(crate) mod sweep;
+
+pub(crate) use smoke::{Smoke, smoke};

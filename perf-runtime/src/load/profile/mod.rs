@@ -5,6 +5,6 @@ mod options;
 mod presets;
 mod stages;
 
-pub use options::{LoadOptions, SweepOptions};
+pub use options::LoadOptions;
 pub use presets::{PRESETS, Preset};
 pub use stages::{LoadProfile, Model, ProfileError, Stage};

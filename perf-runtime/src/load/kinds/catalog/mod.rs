@@ -16,4 +16,4 @@ mod tests;
 mod timeout;
 mod websocket;
 
-pub(crate) use run::run;
+pub(crate) use run::{request_timeout, run};

@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use perf_record::kinds::{CatalogOptions, NPlusOneOptions, QueryCounter};
 use perf_record::load::{LevelStats, LoadStats};
 
 use crate::load::http::observe::Observed;
 use crate::load::http::target::Target;
 use crate::load::kinds::catalog::probe::get;
 use crate::load::kinds::catalog::prometheus::counter_value;
-use crate::load::profile::SweepOptions;
 
 pub(super) fn n_plus_one(
     levels: &[LevelStats],
@@ -59,8 +59,12 @@ pub(super) fn n_plus_one(
 
 /// N+1 with `metric = "..."`: the counter's value on the server, read from
 /// its Prometheus text (the sum over its label sets).
-pub(super) fn scrape(sweep: &SweepOptions, target: &Target) -> Result<Option<f64>, String> {
-    let Some((name, path)) = sweep.counter_metric else {
+pub(super) fn scrape(options: &CatalogOptions, target: &Target) -> Result<Option<f64>, String> {
+    let CatalogOptions::NPlusOne(NPlusOneOptions {
+        counter: QueryCounter::Metric { name, path },
+        ..
+    }) = options
+    else {
         return Ok(None);
     };
     let (status, body) = get(target, path, &[], Duration::from_secs(5))
@@ -80,7 +84,7 @@ pub(super) fn scrape(sweep: &SweepOptions, target: &Target) -> Result<Option<f64
 
 /// Queries per request in one N+1 step.
 pub(super) fn per_request(
-    sweep: &SweepOptions,
+    options: &NPlusOneOptions,
     observed: &Observed,
     before: Option<f64>,
     after: Option<f64>,
@@ -89,7 +93,10 @@ pub(super) fn per_request(
     if let (Some(before), Some(after)) = (before, after) {
         return Ok((after - before) / stats.requests.max(1) as f64);
     }
-    let header = sweep.counter_header.unwrap_or("");
+    let header = match &options.counter {
+        QueryCounter::Header(header) => &**header,
+        QueryCounter::Metric { .. } => "",
+    };
     if observed.counter_seen == 0 {
         return Err(format!(
             "no response carried a number in the `{header}` header ({} responses): check the header's name, \

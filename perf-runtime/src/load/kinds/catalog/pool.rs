@@ -3,16 +3,15 @@
 
 use std::collections::BTreeMap;
 
+use perf_record::kinds::PoolOptions;
 use perf_record::load::LevelStats;
-
-use crate::load::profile::SweepOptions;
 
 /// A pool level whose p95 is more than this many times the first level's
 /// is past the latency knee.
 const KNEE_FACTOR: f64 = 1.5;
 
 pub(super) fn pool(
-    sweep: &SweepOptions,
+    options: &PoolOptions,
     levels: &[LevelStats],
     metrics: &mut BTreeMap<String, f64>,
     findings: &mut Vec<String>,
@@ -29,11 +28,9 @@ pub(super) fn pool(
         .last()
         .map_or(0, |l| l.level);
     metrics.insert("knee_users".to_owned(), knee as f64);
-    let size = if sweep.limit > 0.0 {
-        format!(" (a pool of {})", sweep.limit)
-    } else {
-        String::new()
-    };
+    let size = options
+        .size
+        .map_or_else(String::new, |size| format!(" (a pool of {size})"));
     match levels.iter().find(|l| l.error_rate_pct > 1.0) {
         Some(failing) => findings.push(format!(
             "errors from {} users{size}: {:.1}% failed there, {worst:.1}% at worst (a pool that times \

@@ -3,17 +3,17 @@
 
 use std::collections::BTreeMap;
 
+use perf_record::kinds::RateLimitOptions;
 use perf_record::load::{LevelStats, LoadStats};
 
 use crate::load::http::observe::Observed;
 use crate::load::kinds::figures::share;
-use crate::load::profile::SweepOptions;
 
 /// Below the limit, a rate-limit test drives this share of it.
 pub(super) const BELOW_LIMIT: f64 = 0.8;
 
 pub(super) fn rate_limit(
-    sweep: &SweepOptions,
+    options: &RateLimitOptions,
     levels: &[LevelStats],
     seen: &[Observed],
     runs: &[LoadStats],
@@ -23,7 +23,7 @@ pub(super) fn rate_limit(
     let (Some(below), Some(above), Some(run)) = (seen.first(), seen.get(1), runs.get(1)) else {
         return;
     };
-    let limit = sweep.limit;
+    let limit = options.limit;
     let early = share(below.limited, below.responses);
     metrics.insert("limited_below_pct".to_owned(), early);
     // What gets through once the limiter says no: from the first 429 on, a
@@ -53,7 +53,7 @@ pub(super) fn rate_limit(
     findings.push(format!(
         "at {offered:.0} req/s ({:.0}x the limit): {through:.1} req/s got through once the limiter started \
          answering 429 ({admitted:.0}% of the limit), {:.1}% answered 429",
-        sweep.factor,
+        options.factor,
         share(above.limited, above.responses)
     ));
     if early > 5.0 {

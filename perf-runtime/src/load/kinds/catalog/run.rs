@@ -1,8 +1,9 @@
 //! Running a catalogue test: its steps, each watched by an [`Observer`],
 //! then the kind's own analysis.
 
-use perf_record::kinds::{CatalogKind, Kind};
+use perf_record::kinds::{CatalogKind, CatalogOptions, Kind, QueryCounter};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
@@ -18,7 +19,7 @@ use crate::load::engine::Generator;
 use crate::load::http::observe::{Keys, Observe, Observed, Observer};
 use crate::load::kinds::figures::{level_stats, think_ms};
 use crate::load::merge::merge;
-use crate::load::profile::{LoadOptions, LoadProfile, SweepOptions};
+use crate::load::profile::{LoadOptions, LoadProfile};
 
 /// One step of a catalogue test.
 struct Step {
@@ -32,49 +33,89 @@ struct Step {
     ns: u64,
 }
 
-fn plan(kind: CatalogKind, sweep: &SweepOptions) -> Vec<Step> {
+fn plan(options: &'static CatalogOptions) -> Vec<Step> {
     let step = |phase: Option<&str>, level: u64, users: u32| Step {
         phase: phase.map(ToOwned::to_owned),
         level,
         users,
         rate: None,
         label: None,
-        ns: sweep.step_ns,
+        ns: options.step_ns(),
     };
-    match kind {
-        CatalogKind::RateLimit => [("below", BELOW_LIMIT), ("above", sweep.factor)]
+    // The level is the users (the connections).
+    let by_users = |levels: &[u64]| -> Vec<Step> {
+        levels
+            .iter()
+            .map(|&users| step(None, users, u32::try_from(users).unwrap_or(u32::MAX)))
+            .collect()
+    };
+    match options {
+        CatalogOptions::RateLimit(limiter) => [("below", BELOW_LIMIT), ("above", limiter.factor)]
             .into_iter()
             .map(|(phase, factor)| Step {
-                rate: Some(sweep.limit * factor),
+                rate: Some(limiter.limit * factor),
                 ..step(Some(phase), 0, 1)
             })
             .collect(),
-        CatalogKind::Caching => ["cold", "warm"]
+        CatalogOptions::Caching(caching) => ["cold", "warm"]
             .into_iter()
-            .map(|phase| step(Some(phase), 0, sweep.users))
+            .map(|phase| step(Some(phase), 0, caching.users))
             .collect(),
-        CatalogKind::Timeout => vec![step(Some("load"), 0, sweep.users)],
-        CatalogKind::Search => sweep
-            .labels
+        CatalogOptions::Timeout(timeout) => vec![step(Some("load"), 0, timeout.users)],
+        CatalogOptions::Search(search) => search
+            .queries
             .iter()
             .zip(0..)
-            .map(|(&query, i)| Step {
-                label: Some(query),
-                ..step(Some(query), i, sweep.users)
+            .map(|(query, i)| {
+                let query: &'static str = query;
+                Step {
+                    label: Some(query),
+                    ..step(Some(query), i, search.users)
+                }
             })
             .collect(),
-        // The level is the users (the connections).
-        CatalogKind::Pool | CatalogKind::WebSocket => sweep
-            .levels
-            .iter()
-            .map(|&users| step(None, users, u32::try_from(users).unwrap_or(u32::MAX)))
-            .collect(),
+        CatalogOptions::Pool(pool) => by_users(&pool.users),
+        CatalogOptions::WebSocket(websocket) => by_users(&websocket.connections),
         // The level is the page size, at the same users.
-        CatalogKind::NPlusOne => sweep
-            .levels
+        CatalogOptions::NPlusOne(n_plus_one) => n_plus_one
+            .sizes
             .iter()
-            .map(|&level| step(None, level, sweep.users))
+            .map(|&level| step(None, level, n_plus_one.users))
             .collect(),
+    }
+}
+
+/// What a step watches besides timing: a caching test hands out keys (the
+/// warm phase round the ones the cold phase asked for), an N+1 test reads
+/// its query header.
+fn observer(options: &CatalogOptions, base: u64, cold: Option<&Observed>) -> Arc<Observer> {
+    match options {
+        CatalogOptions::Caching(caching) => {
+            let cycle = cold.map(|cold| caching.keys.min(cold.keys_issued.max(1)));
+            Observer::new(None, Some(Keys::new(base, cycle)))
+        }
+        CatalogOptions::NPlusOne(n_plus_one) => match &n_plus_one.counter {
+            QueryCounter::Header(header) => Observer::new(Some(header), None),
+            QueryCounter::Metric { .. } => Observer::new(None, None),
+        },
+        CatalogOptions::RateLimit(_)
+        | CatalogOptions::Pool(_)
+        | CatalogOptions::Timeout(_)
+        | CatalogOptions::Search(_)
+        | CatalogOptions::WebSocket(_) => Observer::new(None, None),
+    }
+}
+
+/// The client's timeout of each request: a timeout test's own.
+pub(crate) fn request_timeout(options: &CatalogOptions) -> Option<Duration> {
+    match options {
+        CatalogOptions::Timeout(timeout) => Some(Duration::from_nanos(timeout.after_ns)),
+        CatalogOptions::RateLimit(_)
+        | CatalogOptions::Caching(_)
+        | CatalogOptions::NPlusOne(_)
+        | CatalogOptions::Pool(_)
+        | CatalogOptions::Search(_)
+        | CatalogOptions::WebSocket(_) => None,
     }
 }
 
@@ -90,19 +131,19 @@ fn key_base() -> u64 {
 /// Runs a catalogue test and returns its figures with the analysis, and
 /// how long the workload was meant to take.
 pub(crate) fn run(
-    kind: CatalogKind,
     generator: Generator<'_>,
-    options: &LoadOptions,
-    sweep: &SweepOptions,
+    options: &'static CatalogOptions,
     scale: f64,
 ) -> Result<(LoadStats, Duration), String> {
+    let kind = options.kind();
+    let think_ns = options.think_ns();
     let target = generator.target;
     let mut runs: Vec<LoadStats> = Vec::new();
     let mut levels: Vec<LevelStats> = Vec::new();
     let mut seen: Vec<Observed> = Vec::new();
     let mut total = Duration::ZERO;
     let base = key_base();
-    let mut steps = plan(kind, sweep);
+    let mut steps = plan(options);
     if kind == CatalogKind::RateLimit {
         // A limiter's rate needs a second or so to read, whatever
         // --duration-scale asks: at least 1 s after scaling.
@@ -112,12 +153,7 @@ pub(crate) fn run(
         }
     }
     for step in &steps {
-        let keys = (kind == CatalogKind::Caching).then(|| match &seen.first() {
-            // Warm: round the keys the cold phase asked for.
-            Some(cold) => Keys::new(base, Some(sweep.keys.min(cold.keys_issued.max(1)))),
-            None => Keys::new(base, None),
-        });
-        let observer = Observer::new(sweep.counter_header, keys);
+        let observer = observer(options, base, seen.first());
         let step_options = match step.rate {
             Some(rate) => LoadOptions {
                 rate: Some(rate),
@@ -128,7 +164,7 @@ pub(crate) fn run(
                 users: Some(step.users),
                 ramp_up_ns: Some(0),
                 hold_ns: Some(step.ns),
-                think_ns: options.think_ns,
+                think_ns,
                 ..LoadOptions::default()
             },
         };
@@ -145,28 +181,28 @@ pub(crate) fn run(
             .map_err(|e| format!("invalid {kind} step ({describe}): {e}"))?;
         profile.level = step.level;
         profile.label = step.label;
-        profile.request_timeout =
-            (sweep.timeout_ns > 0).then(|| Duration::from_nanos(sweep.timeout_ns));
-        profile.observer = Some(Observe(std::sync::Arc::clone(&observer)));
+        profile.request_timeout = request_timeout(options);
+        profile.observer = Some(Observe(Arc::clone(&observer)));
         total += profile.total();
         eprintln!("{kind}: {describe}");
-        let before = scrape(sweep, target)?;
+        let before = scrape(options, target)?;
         let stats = generator.run(&profile)?;
-        let after = scrape(sweep, target)?;
+        let after = scrape(options, target)?;
         let mut observed = observer.observed();
         observed.keys_issued = observer.keys.as_ref().map_or(0, Keys::issued);
         let mut level = level_stats(step.level, step.users, &stats, Vec::new());
         level.phase.clone_from(&step.phase);
-        match kind {
-            CatalogKind::NPlusOne => {
-                level.per_request = Some(per_request(sweep, &observed, before, after, &stats)?);
+        match options {
+            CatalogOptions::NPlusOne(n_plus_one) => {
+                level.per_request =
+                    Some(per_request(n_plus_one, &observed, before, after, &stats)?);
             }
-            CatalogKind::WebSocket => round_trips_only(&mut level, &stats),
-            CatalogKind::RateLimit
-            | CatalogKind::Caching
-            | CatalogKind::Pool
-            | CatalogKind::Timeout
-            | CatalogKind::Search => {}
+            CatalogOptions::WebSocket(_) => round_trips_only(&mut level, &stats),
+            CatalogOptions::RateLimit(_)
+            | CatalogOptions::Caching(_)
+            | CatalogOptions::Pool(_)
+            | CatalogOptions::Timeout(_)
+            | CatalogOptions::Search(_) => {}
         }
         levels.push(level);
         seen.push(observed);
@@ -174,16 +210,18 @@ pub(crate) fn run(
     }
     let mut metrics = BTreeMap::new();
     let mut findings = Vec::new();
-    match kind {
-        CatalogKind::RateLimit => {
-            rate_limit(sweep, &levels, &seen, &runs, &mut metrics, &mut findings);
+    match options {
+        CatalogOptions::RateLimit(options) => {
+            rate_limit(options, &levels, &seen, &runs, &mut metrics, &mut findings);
         }
-        CatalogKind::Caching => caching(&levels, &seen, target, &mut metrics, &mut findings),
-        CatalogKind::NPlusOne => n_plus_one(&levels, &mut metrics, &mut findings),
-        CatalogKind::Pool => pool(sweep, &levels, &mut metrics, &mut findings),
-        CatalogKind::Timeout => timeout(sweep, &runs, target, &mut metrics, &mut findings),
-        CatalogKind::Search => search(&levels, &mut metrics, &mut findings),
-        CatalogKind::WebSocket => websocket(&levels, &seen, &mut metrics, &mut findings),
+        CatalogOptions::Caching(_) => caching(&levels, &seen, target, &mut metrics, &mut findings),
+        CatalogOptions::NPlusOne(_) => n_plus_one(&levels, &mut metrics, &mut findings),
+        CatalogOptions::Pool(options) => pool(options, &levels, &mut metrics, &mut findings),
+        CatalogOptions::Timeout(options) => {
+            timeout(options, &runs, target, &mut metrics, &mut findings);
+        }
+        CatalogOptions::Search(_) => search(&levels, &mut metrics, &mut findings),
+        CatalogOptions::WebSocket(_) => websocket(&levels, &seen, &mut metrics, &mut findings),
     }
     if kind == CatalogKind::WebSocket && seen.iter().all(|o| o.sockets_attempted == 0) {
         return Err(
@@ -221,7 +259,7 @@ pub(crate) fn run(
                 )
             })
             .collect(),
-        think_ms: think_ms(options, scale),
+        think_ms: think_ms(think_ns, scale),
         max_in_flight: None,
     };
     overall.sweep = Some(SweepStats {
@@ -232,4 +270,48 @@ pub(crate) fn run(
         findings,
     });
     Ok((overall, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use perf_record::kinds::{List, PoolOptions, RateLimitOptions, SearchOptions, Text};
+
+    static LIMITED: CatalogOptions = CatalogOptions::RateLimit(RateLimitOptions {
+        limit: 50.0,
+        factor: 3.0,
+        step_ns: 3_000_000_000,
+    });
+
+    static SEARCH: CatalogOptions = CatalogOptions::Search(SearchOptions {
+        queries: List::Borrowed(&[Text::Borrowed("a"), Text::Borrowed("b")]),
+        users: 2,
+        step_ns: 1_000_000_000,
+        think_ns: None,
+    });
+
+    static POOL: CatalogOptions = CatalogOptions::Pool(PoolOptions {
+        users: List::Borrowed(&[2, 8]),
+        size: Some(4),
+        step_ns: 1_000_000_000,
+        think_ns: None,
+    });
+
+    #[test]
+    fn each_kind_plans_its_steps_from_its_own_options() {
+        let rates: Vec<_> = plan(&LIMITED).iter().map(|s| (s.rate, s.ns)).collect();
+        assert_eq!(
+            rates,
+            [(Some(40.0), 3_000_000_000), (Some(150.0), 3_000_000_000)],
+            "below the limit, then `over` times it"
+        );
+        let queries: Vec<_> = plan(&SEARCH)
+            .iter()
+            .map(|s| (s.label, s.level, s.users))
+            .collect();
+        assert_eq!(queries, [(Some("a"), 0, 2), (Some("b"), 1, 2)]);
+        let users: Vec<_> = plan(&POOL).iter().map(|s| (s.level, s.users)).collect();
+        assert_eq!(users, [(2, 2), (8, 8)]);
+        assert_eq!(request_timeout(&POOL), None);
+    }
 }

@@ -1,6 +1,6 @@
 //! Each kind's analysis, on made-up levels and observations.
 
-use perf_record::kinds::Kind;
+use perf_record::kinds::{List, PoolOptions, RateLimitOptions};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -11,7 +11,6 @@ use super::pool::pool;
 use super::rate_limit::rate_limit;
 use super::search::search;
 use crate::load::http::observe::Observed;
-use crate::load::profile::SweepOptions;
 
 fn level(level: u64, p95_us: u64, error_rate_pct: f64) -> LevelStats {
     LevelStats {
@@ -24,10 +23,12 @@ fn level(level: u64, p95_us: u64, error_rate_pct: f64) -> LevelStats {
     }
 }
 
-fn options(kind: Kind) -> SweepOptions {
-    SweepOptions {
-        kind,
-        ..SweepOptions::DEFAULT
+fn pool_of(size: Option<u64>) -> PoolOptions {
+    PoolOptions {
+        users: List::Borrowed(&[]),
+        size,
+        step_ns: 1_000_000_000,
+        think_ns: None,
     }
 }
 
@@ -40,15 +41,7 @@ fn a_pool_that_times_out_has_errors_and_an_early_knee() {
         level(16, 35_000, 28.0),
     ];
     let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
-    pool(
-        &SweepOptions {
-            limit: 4.0,
-            ..options(Kind::Pool)
-        },
-        &small,
-        &mut metrics,
-        &mut findings,
-    );
+    pool(&pool_of(Some(4)), &small, &mut metrics, &mut findings);
     assert_eq!(
         (metrics["pool_error_pct"], metrics["knee_users"]),
         (28.0, 4.0)
@@ -59,7 +52,7 @@ fn a_pool_that_times_out_has_errors_and_an_early_knee() {
     );
     let sized = [level(2, 11_000, 0.0), level(16, 12_000, 0.0)];
     let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
-    pool(&options(Kind::Pool), &sized, &mut metrics, &mut findings);
+    pool(&pool_of(None), &sized, &mut metrics, &mut findings);
     assert_eq!(
         (metrics["pool_error_pct"], metrics["knee_users"]),
         (0.0, 16.0)
@@ -119,9 +112,10 @@ fn queries_that_grow_with_the_page_are_an_n_plus_one() {
 
 #[test]
 fn a_limiter_is_judged_on_what_gets_through_and_its_headers() {
-    let sweep = SweepOptions {
+    let options = RateLimitOptions {
         limit: 50.0,
-        ..options(Kind::RateLimit)
+        factor: 2.0,
+        step_ns: 3_000_000_000,
     };
     // `after`: responses under 400 in the 2 s after the first 429.
     let observed = |responses: u64, limited: u64, with_headers: u64, after: u64| {
@@ -168,7 +162,7 @@ fn a_limiter_is_judged_on_what_gets_through_and_its_headers() {
     let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
     let loose = [observed(80, 0, 0, 0), observed(200, 40, 0, 160)];
     rate_limit(
-        &sweep,
+        &options,
         &levels,
         &loose,
         &[run(80), run(200)],
@@ -183,7 +177,7 @@ fn a_limiter_is_judged_on_what_gets_through_and_its_headers() {
     // does not count.
     let strict = [observed(80, 0, 0, 0), observed(200, 48, 48, 104)];
     rate_limit(
-        &sweep,
+        &options,
         &levels,
         &strict,
         &[run(80), run(200)],
@@ -196,7 +190,7 @@ fn a_limiter_is_judged_on_what_gets_through_and_its_headers() {
     let (mut metrics, mut findings) = (BTreeMap::new(), Vec::new());
     let open = [observed(80, 0, 0, 0), observed(200, 0, 0, 0)];
     rate_limit(
-        &sweep,
+        &options,
         &levels,
         &open,
         &[run(80), run(200)],

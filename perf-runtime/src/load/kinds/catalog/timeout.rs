@@ -4,18 +4,18 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use perf_record::kinds::TimeoutOptions;
 use perf_record::load::LoadStats;
 
 use crate::load::http::target::Target;
 use crate::load::kinds::catalog::probe::get;
 use crate::load::kinds::figures::share;
-use crate::load::profile::SweepOptions;
 
 /// Requests the timeout test's probe sends once the load is over.
 const PROBES: u32 = 5;
 
 pub(super) fn timeout(
-    sweep: &SweepOptions,
+    options: &TimeoutOptions,
     runs: &[LoadStats],
     target: &Target,
     metrics: &mut BTreeMap<String, f64>,
@@ -39,7 +39,7 @@ pub(super) fn timeout(
         "{} requests with a {:.0} ms timeout: {timed_out} timed out ({:.1}%), {answered} answered ({server_errors} \
          with a 5xx), {} connection and {} I/O errors",
         run.requests,
-        sweep.timeout_ns as f64 / 1e6,
+        options.after_ns as f64 / 1e6,
         of_requests(timed_out),
         count("connect"),
         count("io")
@@ -47,7 +47,7 @@ pub(super) fn timeout(
     let mut served = 0u32;
     let mut last_error = String::new();
     for _ in 0..PROBES {
-        match get(target, sweep.probe, &[], Duration::from_secs(2)) {
+        match get(target, &options.probe, &[], Duration::from_secs(2)) {
             Ok(_) => served += 1,
             Err(e) => last_error = e,
         }
@@ -59,13 +59,13 @@ pub(super) fn timeout(
     if served == PROBES {
         findings.push(format!(
             "afterwards the server still answers: {PROBES} of {PROBES} GET {} within 2 s",
-            sweep.probe
+            options.probe
         ));
     } else {
         findings.push(format!(
             "afterwards the server answered {served} of {PROBES} GET {} within 2 s ({last_error}): the timed-out \
              requests left it unable to serve",
-            sweep.probe
+            options.probe
         ));
     }
     if timed_out > 0 {

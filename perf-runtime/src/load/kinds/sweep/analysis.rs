@@ -3,10 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use perf_record::kinds::{Kind, SweepKind};
+use perf_record::kinds::{Kind, SweepKind, SweepOptions};
 use perf_record::load::LevelStats;
-
-use crate::load::profile::SweepOptions;
 
 /// Above this growth exponent a volume sweep's latency grows faster than
 /// its payload: super-linear.
@@ -48,7 +46,6 @@ const PAGINATION: Growth = Growth {
 
 /// The kind's figures and what they say.
 pub(super) fn analyse(
-    kind: SweepKind,
     sweep: &SweepOptions,
     levels: &[LevelStats],
     scale: f64,
@@ -58,8 +55,8 @@ pub(super) fn analyse(
     let (Some(first), Some(last)) = (levels.first(), levels.last()) else {
         return (metrics, findings);
     };
-    match kind {
-        SweepKind::Stress => {
+    match sweep {
+        SweepOptions::Stress(_) => {
             let held: Vec<_> = levels.iter().take_while(|l| l.missed.is_empty()).collect();
             let point = held.last().map_or(0, |l| l.level);
             metrics.insert("breaking_point".to_owned(), point as f64);
@@ -81,7 +78,7 @@ pub(super) fn analyse(
                 )),
             }
         }
-        SweepKind::Scalability => {
+        SweepOptions::Scalability(_) => {
             let peak = levels.iter().map(|l| l.rps).fold(0.0, f64::max);
             metrics.insert("peak_rps".to_owned(), peak);
             let efficiency = scaling(first, last);
@@ -105,18 +102,18 @@ pub(super) fn analyse(
                 ));
             }
         }
-        SweepKind::Spike => {
-            let window_us = sweep.window_ns as f64 / 1e3 * scale;
+        SweepOptions::Spike(spike) => {
+            let window_us = spike.window_ns as f64 / 1e3 * scale;
             spike_recovery(
                 levels,
-                sweep.tolerance_pct,
+                spike.tolerance_pct,
                 window_us,
                 &mut metrics,
                 &mut findings,
             );
         }
-        SweepKind::Volume => growth(&VOLUME, levels, &mut metrics, &mut findings),
-        SweepKind::Pagination => growth(&PAGINATION, levels, &mut metrics, &mut findings),
+        SweepOptions::Volume(_) => growth(&VOLUME, levels, &mut metrics, &mut findings),
+        SweepOptions::Pagination(_) => growth(&PAGINATION, levels, &mut metrics, &mut findings),
     }
     (metrics, findings)
 }
@@ -235,6 +232,7 @@ fn growth_exponent(levels: &[LevelStats]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use perf_record::kinds::{LevelSteps, List, SpikeOptions, UserSteps};
 
     fn level(level: u64, users: u32, rps: f64, p50_us: u64) -> LevelStats {
         LevelStats {
@@ -247,20 +245,35 @@ mod tests {
     }
 
     fn sweep(kind: SweepKind) -> SweepOptions {
-        SweepOptions {
-            kind: kind.into(),
-            levels: &[],
+        let users = UserSteps {
+            users: List::Borrowed(&[]),
             step_ns: 1_000_000_000,
+            think_ns: None,
+        };
+        let levels = LevelSteps {
+            levels: List::Borrowed(&[]),
             users: 1,
-            phases_ns: [0; 3],
-            window_ns: 500_000_000,
-            tolerance_pct: 50.0,
-            ..SweepOptions::DEFAULT
+            step_ns: 1_000_000_000,
+            think_ns: None,
+        };
+        match kind {
+            SweepKind::Stress => SweepOptions::Stress(users),
+            SweepKind::Scalability => SweepOptions::Scalability(users),
+            SweepKind::Volume => SweepOptions::Volume(levels),
+            SweepKind::Pagination => SweepOptions::Pagination(levels),
+            SweepKind::Spike => SweepOptions::Spike(SpikeOptions {
+                users: 2,
+                spike_users: 20,
+                phases_ns: [0; 3],
+                window_ns: 500_000_000,
+                tolerance_pct: 50.0,
+                think_ns: None,
+            }),
         }
     }
 
     fn analysed(kind: SweepKind, levels: &[LevelStats]) -> (BTreeMap<String, f64>, Vec<String>) {
-        analyse(kind, &sweep(kind), levels, 1.0)
+        analyse(&sweep(kind), levels, 1.0)
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! one short closed-model step per level (users, payload bytes, page), a
 //! spike test one per phase (and per window of the time after the spike).
 
-use perf_record::kinds::{Kind, SweepKind};
+use perf_record::kinds::{Kind, SweepKind, SweepOptions};
 use std::time::Duration;
 
 use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
@@ -12,28 +12,28 @@ use super::analysis::analyse;
 use crate::load::engine::Generator;
 use crate::load::kinds::figures::{level_stats, think_ms};
 use crate::load::merge::merge;
-use crate::load::profile::{LoadOptions, LoadProfile, SweepOptions};
+use crate::load::profile::{LoadOptions, LoadProfile};
 
 /// Runs every level of the sweep (a stress sweep stops at the first level
 /// that breaks a threshold) and returns the test's figures with the
 /// analysis attached, and how long the workload was meant to take.
 pub(crate) fn run(
-    kind: SweepKind,
     generator: Generator<'_>,
-    options: &LoadOptions,
     sweep: &SweepOptions,
     scale: f64,
     thresholds: &[Threshold],
 ) -> Result<(LoadStats, Duration), String> {
+    let kind = sweep.kind();
+    let think_ns = sweep.think_ns();
     let mut runs: Vec<LoadStats> = Vec::new();
     let mut levels: Vec<LevelStats> = Vec::new();
     let mut total = Duration::ZERO;
-    for step in plan(kind, sweep, scale) {
+    for step in plan(sweep, scale) {
         let options = LoadOptions {
             users: Some(step.users),
             ramp_up_ns: Some(0),
             hold_ns: Some(step.ns),
-            think_ns: options.think_ns,
+            think_ns,
             ..LoadOptions::default()
         };
         let mut profile = LoadProfile::resolve(&options, scale)
@@ -58,7 +58,7 @@ pub(crate) fn run(
             break;
         }
     }
-    let (metrics, findings) = analyse(kind, sweep, &levels, scale);
+    let (metrics, findings) = analyse(sweep, &levels, scale);
     let mut overall = match kind {
         // The load it sustains: the breaking point's level, or the first
         // level when even that one broke.
@@ -74,12 +74,12 @@ pub(crate) fn run(
     overall.workload = WorkloadSummary {
         model: "closed".to_owned(),
         preset: None,
-        stages: plan(kind, sweep, scale)
+        stages: plan(sweep, scale)
             .iter()
             .take(levels.len())
             .map(|s| (s.ns as f64 / 1e9 * scale, f64::from(s.users)))
             .collect(),
-        think_ms: think_ms(options, scale),
+        think_ms: think_ms(think_ns, scale),
         max_in_flight: None,
     };
     overall.sweep = Some(SweepStats {
@@ -119,58 +119,55 @@ impl Step {
 
 /// The runs of a sweep, in order. A spike is its phases, with the time
 /// after the spike cut into windows so that the recovery can be timed.
-fn plan(kind: SweepKind, sweep: &SweepOptions, scale: f64) -> Vec<Step> {
+fn plan(sweep: &SweepOptions, scale: f64) -> Vec<Step> {
     let users_of = |level: u64| u32::try_from(level).unwrap_or(u32::MAX);
-    match kind {
-        SweepKind::Spike => {
-            let (base, peak) = (
-                sweep.levels.first().copied().unwrap_or(1),
-                sweep.levels.get(1).copied().unwrap_or(1),
-            );
-            let [before, during, after] = sweep.phases_ns;
-            let window = sweep.window_ns.max(1);
+    match sweep {
+        SweepOptions::Spike(spike) => {
+            let (base, peak) = (spike.users, spike.spike_users);
+            let [before, during, after] = spike.phases_ns;
+            let window = spike.window_ns.max(1);
             let mut steps = vec![
                 Step {
-                    level: base,
-                    users: users_of(base),
+                    level: base.into(),
+                    users: base,
                     ns: before,
                     phase: Some("before".to_owned()),
                 },
                 Step {
-                    level: peak,
-                    users: users_of(peak),
+                    level: peak.into(),
+                    users: peak,
                     ns: during,
                     phase: Some("spike".to_owned()),
                 },
             ];
             for k in 0..(after / window).max(1) {
                 steps.push(Step {
-                    level: base,
-                    users: users_of(base),
+                    level: base.into(),
+                    users: base,
                     ns: window,
                     phase: Some(format!("after +{:.2}s", (k * window) as f64 / 1e9 * scale)),
                 });
             }
             steps
         }
-        SweepKind::Stress | SweepKind::Scalability => sweep
-            .levels
+        SweepOptions::Stress(steps) | SweepOptions::Scalability(steps) => steps
+            .users
             .iter()
             .map(|&level| Step {
                 level,
                 users: users_of(level),
-                ns: sweep.step_ns,
+                ns: steps.step_ns,
                 phase: None,
             })
             .collect(),
         // The same users at every level.
-        SweepKind::Volume | SweepKind::Pagination => sweep
+        SweepOptions::Volume(steps) | SweepOptions::Pagination(steps) => steps
             .levels
             .iter()
             .map(|&level| Step {
                 level,
-                users: sweep.users,
-                ns: sweep.step_ns,
+                users: steps.users,
+                ns: steps.step_ns,
                 phase: None,
             })
             .collect(),
@@ -199,25 +196,43 @@ fn missed_thresholds(thresholds: &[Threshold], stats: &LoadStats) -> Vec<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use perf_record::kinds::{LevelSteps, List, SpikeOptions, UserSteps};
 
     #[test]
     fn user_sweeps_run_their_levels_as_users_and_the_others_keep_theirs() {
-        let sweep = SweepOptions {
-            levels: &[1024, 4096],
-            users: 3,
-            ..SweepOptions::DEFAULT
+        let by_users = UserSteps {
+            users: List::Borrowed(&[1024, 4096]),
+            step_ns: 1_000_000_000,
+            think_ns: None,
         };
-        let users =
-            |kind| -> Vec<u32> { plan(kind, &sweep, 1.0).iter().map(|s| s.users).collect() };
-        assert_eq!(users(SweepKind::Stress), [1024, 4096]);
-        assert_eq!(users(SweepKind::Scalability), [1024, 4096]);
-        assert_eq!(users(SweepKind::Volume), [3, 3]);
-        assert_eq!(users(SweepKind::Pagination), [3, 3]);
-        let spike = plan(SweepKind::Spike, &sweep, 1.0);
+        let by_level = LevelSteps {
+            levels: List::Borrowed(&[1024, 4096]),
+            users: 3,
+            step_ns: 1_000_000_000,
+            think_ns: None,
+        };
+        let users = |sweep: SweepOptions| -> Vec<u32> {
+            plan(&sweep, 1.0).iter().map(|s| s.users).collect()
+        };
+        assert_eq!(users(SweepOptions::Stress(by_users.clone())), [1024, 4096]);
+        assert_eq!(users(SweepOptions::Scalability(by_users)), [1024, 4096]);
+        assert_eq!(users(SweepOptions::Volume(by_level.clone())), [3, 3]);
+        assert_eq!(users(SweepOptions::Pagination(by_level.clone())), [3, 3]);
+        let spike = SweepOptions::Spike(SpikeOptions {
+            users: 2,
+            spike_users: 20,
+            phases_ns: [1_000_000_000, 1_000_000_000, 2_000_000_000],
+            window_ns: 500_000_000,
+            tolerance_pct: 50.0,
+            think_ns: None,
+        });
+        let spike = plan(&spike, 1.0);
+        assert_eq!(spike.len(), 2 + 4, "before, spike, and four windows after");
         assert_eq!(spike[1].phase.as_deref(), Some("spike"));
-        assert_eq!(spike[1].describe(SweepKind::Spike), "spike, 4096 user(s)");
+        assert_eq!(spike[1].describe(SweepKind::Spike), "spike, 20 user(s)");
+        assert_eq!(spike[5].phase.as_deref(), Some("after +1.50s"));
         assert_eq!(
-            plan(SweepKind::Volume, &sweep, 1.0)[1].describe(SweepKind::Volume),
+            plan(&SweepOptions::Volume(by_level), 1.0)[1].describe(SweepKind::Volume),
             "4096 bytes, 3 user(s)"
         );
     }

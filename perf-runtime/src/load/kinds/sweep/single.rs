@@ -1,13 +1,13 @@
 //! The kinds that are one run: response time and soak.
 
-use perf_record::kinds::{Kind, SingleKind};
+use perf_record::kinds::{Kind, SingleOptions};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use perf_record::load::{LoadStats, SweepStats};
 
 use crate::load::engine::Generator;
-use crate::load::profile::{LoadOptions, LoadProfile, SweepOptions};
+use crate::load::profile::{LoadOptions, LoadProfile};
 
 /// The longest a response-time test may take, before `--duration-scale`.
 const RESPONSE_TIME_LIMIT_NS: u64 = 300_000_000_000;
@@ -17,17 +17,16 @@ const RESPONSE_TIME_LIMIT_NS: u64 = 300_000_000_000;
 /// and a soak test (a warm-up and a long hold; cargo perf reads the
 /// server's memory over it, which this process cannot see).
 pub(crate) fn run_single(
-    kind: SingleKind,
     generator: Generator<'_>,
-    options: &LoadOptions,
-    sweep: &SweepOptions,
+    single: &SingleOptions,
     scale: f64,
 ) -> Result<(LoadStats, Duration), String> {
+    let kind = single.kind();
     let mut metrics = BTreeMap::new();
     let mut findings = Vec::new();
-    let (users, hold_ns, cap) = match kind {
-        SingleKind::ResponseTime => {
-            let requests = sweep.levels.first().copied().unwrap_or(1);
+    let (users, hold_ns, cap) = match single {
+        SingleOptions::ResponseTime(options) => {
+            let requests = options.requests;
             #[expect(
                 clippy::cast_possible_truncation,
                 clippy::cast_sign_loss,
@@ -37,17 +36,17 @@ pub(crate) fn run_single(
             metrics.insert("requests".to_owned(), scaled as f64);
             (1, RESPONSE_TIME_LIMIT_NS, Some(scaled))
         }
-        SingleKind::Soak => {
-            let [warm_up, hold, _] = sweep.phases_ns;
+        SingleOptions::Soak(options) => {
+            let (warm_up, hold) = (options.warm_up_ns, options.hold_ns);
             metrics.insert("warm_up_s".to_owned(), warm_up as f64 / 1e9 * scale);
-            (sweep.users, warm_up + hold, None)
+            (options.users, warm_up + hold, None)
         }
     };
     let single = LoadOptions {
         users: Some(users),
         ramp_up_ns: Some(0),
         hold_ns: Some(hold_ns),
-        think_ns: options.think_ns,
+        think_ns: single.think_ns(),
         ..LoadOptions::default()
     };
     let mut profile =
