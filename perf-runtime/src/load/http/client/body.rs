@@ -1,0 +1,83 @@
+//! Reading a response body by its framing: a length, chunks, or the
+//! connection's end.
+
+use hyper::body::Bytes;
+use tokio::io::AsyncReadExt as _;
+use tokio::net::TcpStream;
+
+use super::error::SendError;
+
+/// Reads more of the response into `buf`; the server closing the
+/// connection is an error.
+pub(super) async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), SendError> {
+    // Into the spare capacity, without zeroing it first.
+    buf.reserve(16 * 1024);
+    match stream.read_buf(buf).await {
+        Ok(0) => Err(SendError::Io("the server closed the connection".to_owned())),
+        Ok(_) => Ok(()),
+        Err(e) => Err(SendError::Io(e.to_string())),
+    }
+}
+
+/// Reads a body of `length` bytes that starts at `buf[start..]`.
+pub(super) async fn read_length(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    start: usize,
+    length: usize,
+) -> Result<Bytes, SendError> {
+    let end = start + length;
+    while buf.len() < end {
+        read_more(stream, buf).await?;
+    }
+    let body = Bytes::copy_from_slice(&buf[start..end]);
+    buf.drain(..end);
+    Ok(body)
+}
+
+/// Reads a chunked body that starts at `buf[0]`.
+pub(super) async fn read_chunked(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+) -> Result<Bytes, SendError> {
+    let mut body = Vec::new();
+    loop {
+        let (offset, size) = loop {
+            match httparse::parse_chunk_size(buf) {
+                Ok(httparse::Status::Complete((offset, size))) => break (offset, size),
+                Ok(httparse::Status::Partial) => read_more(stream, buf).await?,
+                Err(_) => return Err(SendError::Io("a bad chunk size".to_owned())),
+            }
+        };
+        let size =
+            usize::try_from(size).map_err(|_| SendError::Io("a chunk too large".to_owned()))?;
+        // The chunk's data and its CRLF.
+        while buf.len() < offset + size + 2 {
+            read_more(stream, buf).await?;
+        }
+        body.extend_from_slice(&buf[offset..offset + size]);
+        buf.drain(..offset + size + 2);
+        if size == 0 {
+            // Trailers are not supported; a plain last chunk ends here.
+            return Ok(Bytes::from(body));
+        }
+    }
+}
+
+/// Reads a body that ends with the connection, starting at `buf[start..]`.
+pub(super) async fn read_to_close(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    start: usize,
+) -> Result<Bytes, SendError> {
+    loop {
+        let before = buf.len();
+        read_more(stream, buf).await.ok();
+        if buf.len() == before {
+            break;
+        }
+    }
+    let body = Bytes::copy_from_slice(&buf[start..]);
+    buf.clear();
+    Ok(body)
+}

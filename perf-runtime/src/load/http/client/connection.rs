@@ -1,0 +1,156 @@
+//! The connection: a request written, its response read, and the
+//! connection reopened when the server has closed it.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use hyper::body::Bytes;
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+use tokio::io::AsyncWriteExt as _;
+use tokio::net::TcpStream;
+
+use super::body::{read_chunked, read_length, read_more, read_to_close};
+use super::error::SendError;
+use super::head::{Framing, MAX_HEAD, parse_head, write_head};
+
+/// A response with its body read.
+pub(crate) struct RawResponse {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+/// A keep-alive connection, reopened when the server closes it.
+pub(crate) struct Connection {
+    addr: SocketAddr,
+    stream: Option<TcpStream>,
+    /// Bytes read but not consumed yet.
+    buf: Vec<u8>,
+    /// The request being written (reused).
+    out: Vec<u8>,
+}
+
+impl Connection {
+    pub(crate) fn new(addr: SocketAddr) -> Self {
+        Self {
+            addr,
+            stream: None,
+            buf: Vec::with_capacity(8 * 1024),
+            out: Vec::with_capacity(1024),
+        }
+    }
+
+    /// Sends a request and reads the whole response.
+    pub(crate) async fn send(
+        &mut self,
+        method: &hyper::Method,
+        path: &str,
+        host: &HeaderValue,
+        headers: &[(HeaderName, HeaderValue)],
+        body: &Bytes,
+        timeout: Duration,
+    ) -> Result<RawResponse, SendError> {
+        self.out.clear();
+        write_head(&mut self.out, method, path, host, headers, body.len());
+        let head_only = method == hyper::Method::HEAD;
+        let result = tokio::time::timeout(timeout, async {
+            // A kept-alive connection the server has closed in the
+            // meantime fails on first use: retry once on a fresh one.
+            let reused = self.stream.is_some();
+            match self.exchange(body, head_only, timeout).await {
+                Err(SendError::Io(_)) if reused => {
+                    self.stream = None;
+                    self.exchange(body, head_only, timeout).await
+                }
+                other => other,
+            }
+        })
+        .await;
+        match result {
+            Ok(Ok(response)) => Ok(response),
+            Ok(Err(error)) => {
+                self.stream = None;
+                Err(error)
+            }
+            Err(_) => {
+                // The late response may still arrive on this connection.
+                self.stream = None;
+                Err(SendError::Timeout)
+            }
+        }
+    }
+
+    async fn exchange(
+        &mut self,
+        body: &Bytes,
+        head_only: bool,
+        timeout: Duration,
+    ) -> Result<RawResponse, SendError> {
+        if self.stream.is_none() {
+            let stream = tokio::time::timeout(timeout, TcpStream::connect(self.addr))
+                .await
+                .map_err(|_| {
+                    SendError::Connect(format!(
+                        "connecting to {} timed out after {timeout:?}",
+                        self.addr
+                    ))
+                })?
+                .map_err(|e| SendError::Connect(format!("cannot connect to {}: {e}", self.addr)))?;
+            let _ = stream.set_nodelay(true);
+            self.stream = Some(stream);
+            self.buf.clear();
+        }
+        let Some(stream) = self.stream.as_mut() else {
+            return Err(SendError::Io("no connection".to_owned()));
+        };
+        let io = |e: std::io::Error| SendError::Io(e.to_string());
+        if body.is_empty() {
+            stream.write_all(&self.out).await.map_err(io)?;
+        } else {
+            stream.write_all(&self.out).await.map_err(io)?;
+            stream.write_all(body).await.map_err(io)?;
+        }
+        // The head.
+        let head = loop {
+            if let Some(head) = parse_head(&self.buf)? {
+                break head;
+            }
+            if self.buf.len() > MAX_HEAD {
+                return Err(SendError::Io(format!(
+                    "the response head is over {MAX_HEAD} bytes"
+                )));
+            }
+            read_more(stream, &mut self.buf).await?;
+        };
+        // The body.
+        let status = head.status;
+        let no_body = head_only || status == 204 || status == 304 || (100..200).contains(&status);
+        let body = if no_body {
+            self.buf.drain(..head.len);
+            Bytes::new()
+        } else {
+            match head.framing {
+                Framing::Length(length) => {
+                    read_length(stream, &mut self.buf, head.len, length).await?
+                }
+                Framing::Chunked => {
+                    self.buf.drain(..head.len);
+                    read_chunked(stream, &mut self.buf).await?
+                }
+                Framing::UntilClose => {
+                    let body = read_to_close(stream, &mut self.buf, head.len).await?;
+                    self.stream = None;
+                    body
+                }
+            }
+        };
+        if head.close {
+            self.stream = None;
+        }
+        Ok(RawResponse {
+            status,
+            headers: head.headers,
+            body,
+        })
+    }
+}

@@ -1,0 +1,161 @@
+//! The heads: the request's, written into a reused buffer, and the
+//! response's, parsed with httparse into its status, headers and framing.
+
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+
+use super::error::SendError;
+
+/// The most header lines a response may have.
+pub(super) const MAX_HEADERS: usize = 64;
+/// The largest response head accepted.
+pub(super) const MAX_HEAD: usize = 64 * 1024;
+
+/// How the body's end is known.
+pub(super) enum Framing {
+    Length(usize),
+    Chunked,
+    UntilClose,
+}
+
+/// A parsed response head.
+pub(super) struct Head {
+    pub(super) status: u16,
+    pub(super) headers: HeaderMap,
+    /// The head's length in bytes, its blank line included.
+    pub(super) len: usize,
+    pub(super) framing: Framing,
+    /// Whether the connection ends with this response.
+    pub(super) close: bool,
+}
+
+/// The response head at the start of `buf`, or `None` while it is
+/// incomplete.
+pub(super) fn parse_head(buf: &[u8]) -> Result<Option<Head>, SendError> {
+    let mut raw = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut response = httparse::Response::new(&mut raw);
+    let len = match response.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(e) => {
+            return Err(SendError::Io(format!(
+                "the response is not valid HTTP/1.1: {e}"
+            )));
+        }
+    };
+    let status = response.code.unwrap_or(0);
+    let mut headers = HeaderMap::with_capacity(response.headers.len());
+    let mut framing = Framing::UntilClose;
+    let mut close = response.version == Some(0);
+    for header in response.headers.iter() {
+        let name = header.name;
+        if name.eq_ignore_ascii_case("content-length") {
+            let length = std::str::from_utf8(header.value)
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .ok_or_else(|| SendError::Io("a bad Content-Length".to_owned()))?;
+            framing = Framing::Length(length);
+        } else if name.eq_ignore_ascii_case("transfer-encoding")
+            && header.value.eq_ignore_ascii_case(b"chunked")
+        {
+            framing = Framing::Chunked;
+        } else if name.eq_ignore_ascii_case("connection") {
+            if header.value.eq_ignore_ascii_case(b"close") {
+                close = true;
+            } else if header.value.eq_ignore_ascii_case(b"keep-alive") {
+                close = false;
+            }
+        }
+        if let (Ok(key), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_bytes(header.value),
+        ) {
+            headers.append(key, value);
+        }
+    }
+    Ok(Some(Head {
+        status,
+        headers,
+        len,
+        framing,
+        close,
+    }))
+}
+
+/// Writes a request head into `out`.
+pub(super) fn write_head(
+    out: &mut Vec<u8>,
+    method: &hyper::Method,
+    path: &str,
+    host: &HeaderValue,
+    headers: &[(HeaderName, HeaderValue)],
+    body_len: usize,
+) {
+    out.extend_from_slice(method.as_str().as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(path.as_bytes());
+    out.extend_from_slice(b" HTTP/1.1\r\nhost: ");
+    out.extend_from_slice(host.as_bytes());
+    out.extend_from_slice(b"\r\n");
+    for (name, value) in headers {
+        out.extend_from_slice(name.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    if body_len > 0
+        || !matches!(
+            *method,
+            hyper::Method::GET | hyper::Method::HEAD | hyper::Method::DELETE
+        )
+    {
+        out.extend_from_slice(b"content-length: ");
+        out.extend_from_slice(body_len.to_string().as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_are_parsed_with_their_framing() {
+        let head = parse_head(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nx-a: b\r\n\r\nok")
+            .unwrap()
+            .unwrap();
+        assert_eq!((head.status, head.len, head.close), (200, 46, false));
+        assert!(matches!(head.framing, Framing::Length(2)));
+        assert_eq!(head.headers["x-a"], "b");
+        assert!(
+            parse_head(b"HTTP/1.1 200 OK\r\ncontent-le")
+                .unwrap()
+                .is_none()
+        );
+        let head = parse_head(
+            b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+        )
+        .unwrap()
+        .unwrap();
+        assert!(matches!(head.framing, Framing::Chunked) && head.close);
+        assert!(parse_head(b"NOT HTTP\r\n\r\n").is_err());
+    }
+
+    #[test]
+    fn requests_are_written_as_http_1_1() {
+        let mut out = Vec::new();
+        let headers = [(hyper::header::ACCEPT, HeaderValue::from_static("*/*"))];
+        write_head(
+            &mut out,
+            &hyper::Method::POST,
+            "/echo",
+            &HeaderValue::from_static("127.0.0.1:8080"),
+            &headers,
+            5,
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "POST /echo HTTP/1.1\r\nhost: 127.0.0.1:8080\r\naccept: */*\r\ncontent-length: 5\r\n\r\n"
+        );
+    }
+}
