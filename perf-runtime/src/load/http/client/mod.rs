@@ -9,6 +9,10 @@ mod body;
 mod connection;
 mod error;
 mod head;
+#[cfg(test)]
+mod raw_server;
+#[cfg(test)]
+mod tests;
 
 pub(crate) use connection::Connection;
 pub(crate) use error::SendError;
