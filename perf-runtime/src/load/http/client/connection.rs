@@ -110,21 +110,36 @@ impl Connection {
             stream.write_all(&self.out).await.map_err(io)?;
             stream.write_all(body).await.map_err(io)?;
         }
-        // The head.
+        // The head. Interim (1xx) heads come before it, `100 Continue`
+        // and `103 Early Hints` unasked from some servers: they are not
+        // the response, and the latency runs to the final one.
         let head = loop {
-            if let Some(head) = parse_head(&self.buf)? {
-                break head;
+            let Some(head) = parse_head(&self.buf)? else {
+                if self.buf.len() > MAX_HEAD {
+                    return Err(SendError::Io(format!(
+                        "the response head is over {MAX_HEAD} bytes"
+                    )));
+                }
+                read_more(stream, &mut self.buf).await?;
+                continue;
+            };
+            match head.status {
+                // The request asked for no upgrade: what follows is not
+                // HTTP/1.1.
+                101 => {
+                    return Err(SendError::Io(
+                        "the server switched protocols (101) unasked".to_owned(),
+                    ));
+                }
+                100..=199 => {
+                    self.buf.drain(..head.len);
+                }
+                _ => break head,
             }
-            if self.buf.len() > MAX_HEAD {
-                return Err(SendError::Io(format!(
-                    "the response head is over {MAX_HEAD} bytes"
-                )));
-            }
-            read_more(stream, &mut self.buf).await?;
         };
         // The body.
         let status = head.status;
-        let no_body = head_only || status == 204 || status == 304 || (100..200).contains(&status);
+        let no_body = head_only || status == 204 || status == 304;
         let body = if no_body {
             self.buf.drain(..head.len);
             Bytes::new()

@@ -43,6 +43,16 @@ pub(super) fn parse_head(buf: &[u8]) -> Result<Option<Head>, SendError> {
         }
     };
     let status = response.code.unwrap_or(0);
+    if (100..200).contains(&status) {
+        // An interim head, skipped: its headers are not the response's.
+        return Ok(Some(Head {
+            status,
+            headers: HeaderMap::new(),
+            len,
+            framing: Framing::Length(0),
+            close: false,
+        }));
+    }
     let mut headers = HeaderMap::with_capacity(response.headers.len());
     let mut framing = Framing::UntilClose;
     let mut close = response.version == Some(0);

@@ -133,3 +133,59 @@ async fn a_reset_mid_body_is_an_io_error() {
     assert!(is_io(&response), "{:?}", outcome(&response));
     assert_eq!(server.requests(), ["GET /"]);
 }
+
+#[tokio::test]
+async fn informational_responses_are_skipped() {
+    // A 100 before each answer made the report count the 100s as
+    // responses (p50 0.00 ms) and the real answers as the next request's.
+    let server = RawServer::start(|n| match n {
+        0 => Reply::Send(
+            b"HTTP/1.1 100 Continue\r\n\r\n\
+              HTTP/1.1 103 Early Hints\r\nlink: </style.css>; rel=preload\r\n\r\n\
+              HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nfirst",
+        ),
+        _ => Reply::Send(
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 6\r\n\r\nsecond",
+        ),
+    });
+    let mut connection = Connection::new(server.addr);
+    let first = post(&mut connection, "/").await;
+    assert_eq!(outcome(&first), Ok((200, "first".to_owned())));
+    assert!(
+        !first.unwrap().headers.contains_key("link"),
+        "the 103's headers are not the response's"
+    );
+    assert_eq!(
+        outcome(&post(&mut connection, "/").await),
+        Ok((201, "second".to_owned()))
+    );
+    assert_eq!(server.requests(), ["POST /", "POST /"]);
+    assert_eq!(server.connections(), 1);
+}
+
+#[tokio::test]
+async fn informational_responses_split_byte_by_byte_are_skipped() {
+    let server = RawServer::start(|_| {
+        Reply::Trickle(
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok",
+        )
+    });
+    let mut connection = Connection::new(server.addr);
+    for _ in 0..2 {
+        assert_eq!(
+            outcome(&get(&mut connection, "/").await),
+            Ok((200, "ok".to_owned()))
+        );
+    }
+    assert_eq!(server.connections(), 1);
+}
+
+#[tokio::test]
+async fn switching_protocols_unasked_is_an_io_error() {
+    let server = RawServer::start(|_| {
+        Reply::Send(b"HTTP/1.1 101 Switching Protocols\r\nupgrade: x\r\n\r\n")
+    });
+    let mut connection = Connection::new(server.addr);
+    let response = get(&mut connection, "/").await;
+    assert!(is_io(&response), "{:?}", outcome(&response));
+}
