@@ -6,6 +6,7 @@ use tokio::io::AsyncReadExt as _;
 use tokio::net::TcpStream;
 
 use super::error::SendError;
+use super::head::{MAX_HEAD, MAX_HEADERS};
 
 /// Reads more of the response into `buf`; the server closing the
 /// connection is an error.
@@ -35,7 +36,7 @@ pub(super) async fn read_length(
     Ok(body)
 }
 
-/// Reads a chunked body that starts at `buf[0]`.
+/// Reads a chunked body that starts at `buf[0]`, and its trailers.
 pub(super) async fn read_chunked(
     stream: &mut TcpStream,
     buf: &mut Vec<u8>,
@@ -45,21 +46,52 @@ pub(super) async fn read_chunked(
         let (offset, size) = loop {
             match httparse::parse_chunk_size(buf) {
                 Ok(httparse::Status::Complete((offset, size))) => break (offset, size),
+                Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
+                    return Err(SendError::Io(format!(
+                        "a chunk-size line over {MAX_HEAD} bytes"
+                    )));
+                }
                 Ok(httparse::Status::Partial) => read_more(stream, buf).await?,
                 Err(_) => return Err(SendError::Io("a bad chunk size".to_owned())),
             }
         };
+        if size == 0 {
+            buf.drain(..offset);
+            read_trailers(stream, buf).await?;
+            return Ok(Bytes::from(body));
+        }
         let size =
             usize::try_from(size).map_err(|_| SendError::Io("a chunk too large".to_owned()))?;
         // The chunk's data and its CRLF.
         while buf.len() < offset + size + 2 {
             read_more(stream, buf).await?;
         }
+        if buf[offset + size..offset + size + 2] != *b"\r\n" {
+            return Err(SendError::Io("a chunk longer than its size".to_owned()));
+        }
         body.extend_from_slice(&buf[offset..offset + size]);
         buf.drain(..offset + size + 2);
-        if size == 0 {
-            // Trailers are not supported; a plain last chunk ends here.
-            return Ok(Bytes::from(body));
+    }
+}
+
+/// Reads the trailer section after the last chunk, up to its blank line,
+/// and drops it: left in the buffer, it would be read as the next
+/// response.
+async fn read_trailers(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), SendError> {
+    loop {
+        let mut trailers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        match httparse::parse_headers(buf, &mut trailers) {
+            Ok(httparse::Status::Complete((len, _))) => {
+                buf.drain(..len);
+                return Ok(());
+            }
+            Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
+                return Err(SendError::Io(format!(
+                    "the trailers are over {MAX_HEAD} bytes"
+                )));
+            }
+            Ok(httparse::Status::Partial) => read_more(stream, buf).await?,
+            Err(e) => return Err(SendError::Io(format!("bad trailers: {e}"))),
         }
     }
 }

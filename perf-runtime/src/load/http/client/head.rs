@@ -54,25 +54,28 @@ pub(super) fn parse_head(buf: &[u8]) -> Result<Option<Head>, SendError> {
         }));
     }
     let mut headers = HeaderMap::with_capacity(response.headers.len());
-    let mut framing = Framing::UntilClose;
-    let mut close = response.version == Some(0);
+    let mut length = None;
+    // Whether the last transfer coding is `chunked`, when there is one.
+    let mut chunked = None;
+    let (mut close_option, mut keep_alive_option) = (false, false);
     for header in response.headers.iter() {
         let name = header.name;
         if name.eq_ignore_ascii_case("content-length") {
-            let length = std::str::from_utf8(header.value)
+            let value = std::str::from_utf8(header.value)
                 .ok()
                 .and_then(|v| v.trim().parse().ok())
                 .ok_or_else(|| SendError::Io("a bad Content-Length".to_owned()))?;
-            framing = Framing::Length(length);
-        } else if name.eq_ignore_ascii_case("transfer-encoding")
-            && header.value.eq_ignore_ascii_case(b"chunked")
-        {
-            framing = Framing::Chunked;
+            length = Some(value);
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            // A list, maybe over several lines: only the last coding
+            // says whether the body is chunked.
+            if let Some(last) = tokens(header.value).last() {
+                chunked = Some(last.eq_ignore_ascii_case(b"chunked"));
+            }
         } else if name.eq_ignore_ascii_case("connection") {
-            if header.value.eq_ignore_ascii_case(b"close") {
-                close = true;
-            } else if header.value.eq_ignore_ascii_case(b"keep-alive") {
-                close = false;
+            for option in tokens(header.value) {
+                close_option |= option.eq_ignore_ascii_case(b"close");
+                keep_alive_option |= option.eq_ignore_ascii_case(b"keep-alive");
             }
         }
         if let (Ok(key), Ok(value)) = (
@@ -82,6 +85,19 @@ pub(super) fn parse_head(buf: &[u8]) -> Result<Option<Head>, SendError> {
             headers.append(key, value);
         }
     }
+    // RFC 9112 6.3: Transfer-Encoding wins over Content-Length, and a
+    // body whose last coding is not chunked ends with the connection.
+    let framing = match (chunked, length) {
+        (Some(true), _) => Framing::Chunked,
+        (None, Some(length)) => Framing::Length(length),
+        (Some(false), _) | (None, None) => Framing::UntilClose,
+    };
+    let http_1_0 = response.version == Some(0);
+    let close = close_option
+        || (http_1_0 && !keep_alive_option)
+        // Both lengths may be a response-smuggling attempt: what follows
+        // on this connection is not to be trusted.
+        || (chunked.is_some() && length.is_some());
     Ok(Some(Head {
         status,
         headers,
@@ -89,6 +105,15 @@ pub(super) fn parse_head(buf: &[u8]) -> Result<Option<Head>, SendError> {
         framing,
         close,
     }))
+}
+
+/// The elements of a comma-separated header list, without the spaces
+/// around them and without empty ones.
+fn tokens(value: &[u8]) -> impl Iterator<Item = &[u8]> {
+    value
+        .split(|&b| b == b',')
+        .map(<[u8]>::trim_ascii)
+        .filter(|token| !token.is_empty())
 }
 
 /// Writes a request head into `out`.
