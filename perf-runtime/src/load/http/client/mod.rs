@@ -10,8 +10,6 @@ mod connection;
 mod error;
 mod head;
 #[cfg(test)]
-mod raw_server;
-#[cfg(test)]
 mod tests;
 
 pub(crate) use connection::Connection;

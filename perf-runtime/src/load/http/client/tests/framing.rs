@@ -1,65 +1,9 @@
-//! The client against a raw-socket server that sends what real servers
-//! send: each test scripts the bytes, drives the real `Connection`, and
-//! checks the response or the error, and what the server received.
+//! Responses as real servers frame them: interim heads, transfer codings,
+//! connection options, trailers, and all of it split byte by byte.
 
-use std::time::Duration;
-
-use hyper::Method;
-use hyper::body::Bytes;
-use hyper::header::HeaderValue;
-
-use super::connection::{Connection, RawResponse};
-use super::error::SendError;
+use super::drive::{OK, get, is_io, outcome, post};
 use super::raw_server::{RawServer, Reply};
-
-const OK: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
-
-/// Sends `method path` (with a body for POST) on `connection`.
-async fn send(
-    connection: &mut Connection,
-    method: Method,
-    path: &str,
-    timeout: Duration,
-) -> Result<RawResponse, SendError> {
-    let body = if method == Method::POST {
-        Bytes::from_static(b"hello")
-    } else {
-        Bytes::new()
-    };
-    connection
-        .send(
-            &method,
-            path,
-            &HeaderValue::from_static("test"),
-            &[],
-            &body,
-            timeout,
-        )
-        .await
-}
-
-async fn get(connection: &mut Connection, path: &str) -> Result<RawResponse, SendError> {
-    send(connection, Method::GET, path, Duration::from_secs(5)).await
-}
-
-async fn post(connection: &mut Connection, path: &str) -> Result<RawResponse, SendError> {
-    send(connection, Method::POST, path, Duration::from_secs(5)).await
-}
-
-/// The status and body as text, or the error.
-fn outcome(result: &Result<RawResponse, SendError>) -> Result<(u16, String), String> {
-    match result {
-        Ok(response) => Ok((
-            response.status,
-            String::from_utf8_lossy(&response.body).into_owned(),
-        )),
-        Err(error) => Err(format!("{error:?}")),
-    }
-}
-
-fn is_io(result: &Result<RawResponse, SendError>) -> bool {
-    matches!(result, Err(SendError::Io(_)))
-}
+use crate::load::http::client::connection::Connection;
 
 #[tokio::test]
 async fn a_response_split_byte_by_byte_is_read_whole() {
@@ -76,41 +20,6 @@ async fn a_response_split_byte_by_byte_is_read_whole() {
 }
 
 #[tokio::test]
-async fn a_server_that_never_answers_is_a_timeout_sent_once() {
-    let server = RawServer::start(|_| Reply::Silence);
-    let mut connection = Connection::new(server.addr);
-    let response = send(
-        &mut connection,
-        Method::GET,
-        "/",
-        Duration::from_millis(200),
-    )
-    .await;
-    assert!(
-        matches!(response, Err(SendError::Timeout)),
-        "{:?}",
-        outcome(&response)
-    );
-    assert_eq!(server.requests(), ["GET /"]);
-}
-
-#[tokio::test]
-async fn an_idle_connection_the_server_closed_is_replaced() {
-    // The server's keep-alive timeout closes each connection after one
-    // response, without saying so.
-    let server = RawServer::start(|_| Reply::Close(OK));
-    let mut connection = Connection::new(server.addr);
-    for method in [Method::GET, Method::POST, Method::GET] {
-        let response = send(&mut connection, method, "/", Duration::from_secs(5)).await;
-        assert_eq!(outcome(&response), Ok((200, "ok".to_owned())));
-        // The server's FIN arrives while the connection is idle.
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(server.requests(), ["GET /", "POST /", "GET /"]);
-    assert_eq!(server.connections(), 3);
-}
-
-#[tokio::test]
 async fn a_kept_alive_connection_carries_the_next_request() {
     let server = RawServer::start(|_| Reply::Send(OK));
     let mut connection = Connection::new(server.addr);
@@ -122,16 +31,6 @@ async fn a_kept_alive_connection_carries_the_next_request() {
     }
     assert_eq!(server.requests(), ["POST /", "POST /", "POST /"]);
     assert_eq!(server.connections(), 1);
-}
-
-#[tokio::test]
-async fn a_reset_mid_body_is_an_io_error() {
-    let server =
-        RawServer::start(|_| Reply::Reset(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nhalf"));
-    let mut connection = Connection::new(server.addr);
-    let response = get(&mut connection, "/").await;
-    assert!(is_io(&response), "{:?}", outcome(&response));
-    assert_eq!(server.requests(), ["GET /"]);
 }
 
 #[tokio::test]
