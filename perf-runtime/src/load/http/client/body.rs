@@ -8,6 +8,15 @@ use tokio::net::TcpStream;
 use super::error::SendError;
 use super::head::{MAX_HEAD, MAX_HEADERS};
 
+/// The largest body or chunk a buffer can hold: a larger length is the
+/// server's error, not an overflow of the user's arithmetic.
+const MAX_BODY: usize = isize::MAX.unsigned_abs();
+
+/// `length` as a buffer size, when a buffer can hold it.
+fn bufferable(length: u64) -> Option<usize> {
+    usize::try_from(length).ok().filter(|&l| l <= MAX_BODY)
+}
+
 /// Reads more of the response into `buf`; the server closing the
 /// connection is an error.
 pub(super) async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), SendError> {
@@ -25,9 +34,15 @@ pub(super) async fn read_length(
     stream: &mut TcpStream,
     buf: &mut Vec<u8>,
     start: usize,
-    length: usize,
+    length: u64,
 ) -> Result<Bytes, SendError> {
-    let end = start + length;
+    let end = bufferable(length)
+        .and_then(|length| start.checked_add(length))
+        .ok_or_else(|| {
+            SendError::Io(format!(
+                "a Content-Length of {length} bytes, more than a buffer holds"
+            ))
+        })?;
     while buf.len() < end {
         read_more(stream, buf).await?;
     }
@@ -60,17 +75,21 @@ pub(super) async fn read_chunked(
             read_trailers(stream, buf).await?;
             return Ok(Bytes::from(body));
         }
-        let size =
-            usize::try_from(size).map_err(|_| SendError::Io("a chunk too large".to_owned()))?;
-        // The chunk's data and its CRLF.
-        while buf.len() < offset + size + 2 {
+        // The chunk's data, then its CRLF.
+        let (data_end, end) = bufferable(size)
+            .and_then(|size| offset.checked_add(size))
+            .and_then(|data_end| Some((data_end, data_end.checked_add(2)?)))
+            .ok_or_else(|| {
+                SendError::Io(format!("a chunk of {size} bytes, more than a buffer holds"))
+            })?;
+        while buf.len() < end {
             read_more(stream, buf).await?;
         }
-        if buf[offset + size..offset + size + 2] != *b"\r\n" {
+        if buf[data_end..end] != *b"\r\n" {
             return Err(SendError::Io("a chunk longer than its size".to_owned()));
         }
-        body.extend_from_slice(&buf[offset..offset + size]);
-        buf.drain(..offset + size + 2);
+        body.extend_from_slice(&buf[offset..data_end]);
+        buf.drain(..end);
     }
 }
 

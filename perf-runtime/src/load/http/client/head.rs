@@ -12,7 +12,9 @@ pub(super) const MAX_HEAD: usize = 64 * 1024;
 
 /// How the body's end is known.
 pub(super) enum Framing {
-    Length(usize),
+    /// As many bytes as the Content-Length says: any number a server
+    /// writes, checked against what a buffer holds when read.
+    Length(u64),
     Chunked,
     UntilClose,
 }
@@ -54,18 +56,14 @@ pub(super) fn parse_head(buf: &[u8]) -> Result<Option<Head>, SendError> {
         }));
     }
     let mut headers = HeaderMap::with_capacity(response.headers.len());
-    let mut length = None;
+    let mut length = Ok(None);
     // Whether the last transfer coding is `chunked`, when there is one.
     let mut chunked = None;
     let (mut close_option, mut keep_alive_option) = (false, false);
     for header in response.headers.iter() {
         let name = header.name;
         if name.eq_ignore_ascii_case("content-length") {
-            let value = std::str::from_utf8(header.value)
-                .ok()
-                .and_then(|v| v.trim().parse().ok())
-                .ok_or_else(|| SendError::Io("a bad Content-Length".to_owned()))?;
-            length = Some(value);
+            length = length.and_then(|seen| content_length(header.value, seen));
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
             // A list, maybe over several lines: only the last coding
             // says whether the body is chunked.
@@ -87,17 +85,20 @@ pub(super) fn parse_head(buf: &[u8]) -> Result<Option<Head>, SendError> {
     }
     // RFC 9112 6.3: Transfer-Encoding wins over Content-Length, and a
     // body whose last coding is not chunked ends with the connection.
-    let framing = match (chunked, length) {
-        (Some(true), _) => Framing::Chunked,
-        (None, Some(length)) => Framing::Length(length),
-        (Some(false), _) | (None, None) => Framing::UntilClose,
+    let framing = match chunked {
+        Some(true) => Framing::Chunked,
+        Some(false) => Framing::UntilClose,
+        None => match length.map_err(|e| SendError::Io(e.to_owned()))? {
+            Some(length) => Framing::Length(length),
+            None => Framing::UntilClose,
+        },
     };
     let http_1_0 = response.version == Some(0);
     let close = close_option
         || (http_1_0 && !keep_alive_option)
         // Both lengths may be a response-smuggling attempt: what follows
         // on this connection is not to be trusted.
-        || (chunked.is_some() && length.is_some());
+        || (chunked.is_some() && length != Ok(None));
     Ok(Some(Head {
         status,
         headers,
@@ -105,6 +106,29 @@ pub(super) fn parse_head(buf: &[u8]) -> Result<Option<Head>, SendError> {
         framing,
         close,
     }))
+}
+
+/// Adds a Content-Length line's value to the length `seen` on earlier
+/// lines: digits only (Rust's parser would take `+2`), each element of a
+/// list the same length (RFC 9110 8.6), within a u64.
+fn content_length(value: &[u8], mut seen: Option<u64>) -> Result<Option<u64>, &'static str> {
+    for element in value.split(|&b| b == b',') {
+        let digits = element.trim_ascii();
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return Err("a Content-Length that is not a number");
+        }
+        let length = digits
+            .iter()
+            .try_fold(0_u64, |n, &d| {
+                n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+            })
+            .ok_or("a Content-Length over 2^64")?;
+        if seen.is_some_and(|seen| seen != length) {
+            return Err("conflicting Content-Length values");
+        }
+        seen = Some(length);
+    }
+    Ok(seen)
 }
 
 /// The elements of a comma-separated header list, without the spaces

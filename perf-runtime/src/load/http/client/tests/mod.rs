@@ -5,4 +5,5 @@
 mod drive;
 mod failures;
 mod framing;
+mod lengths;
 mod raw_server;
