@@ -115,17 +115,20 @@ async fn read_trailers(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), 
     }
 }
 
-/// Reads a body that ends with the connection, starting at `buf[start..]`.
+/// Reads a body that ends with the connection, starting at `buf[start..]`:
+/// only a clean close (FIN) ends it.
 pub(super) async fn read_to_close(
     stream: &mut TcpStream,
     buf: &mut Vec<u8>,
     start: usize,
 ) -> Result<Bytes, SendError> {
     loop {
-        let before = buf.len();
-        read_more(stream, buf).await.ok();
-        if buf.len() == before {
-            break;
+        buf.reserve(16 * 1024);
+        match stream.read_buf(buf).await {
+            Ok(0) => break,
+            Ok(_) => {}
+            // A reset is not the end: the body is cut short.
+            Err(e) => return Err(SendError::Io(format!("the body was cut short: {e}"))),
         }
     }
     let body = Bytes::copy_from_slice(&buf[start..]);

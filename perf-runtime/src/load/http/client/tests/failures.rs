@@ -54,3 +54,20 @@ async fn a_reset_mid_body_is_an_io_error() {
     assert!(is_io(&response), "{:?}", outcome(&response));
     assert_eq!(server.requests(), ["GET /"]);
 }
+
+#[tokio::test]
+async fn a_body_read_to_the_close_ends_only_at_a_clean_close() {
+    let server = RawServer::start(|n| match n {
+        0 => Reply::Close(b"HTTP/1.1 200 OK\r\n\r\nthe whole body"),
+        _ => Reply::Reset(b"HTTP/1.1 200 OK\r\n\r\nthe first half"),
+    });
+    let mut connection = Connection::new(server.addr);
+    assert_eq!(
+        outcome(&get(&mut connection, "/").await),
+        Ok((200, "the whole body".to_owned()))
+    );
+    // A reset is not the body's end: what came before it is cut.
+    let response = get(&mut connection, "/").await;
+    assert!(is_io(&response), "{:?}", outcome(&response));
+    assert_eq!(server.connections(), 2);
+}
