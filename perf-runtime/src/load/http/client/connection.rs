@@ -53,17 +53,29 @@ impl Connection {
         self.out.clear();
         write_head(&mut self.out, method, path, host, headers, body.len());
         let head_only = method == hyper::Method::HEAD;
+        // RFC 9110 9.2.2: only these may be repeated without asking.
+        let idempotent = method.is_idempotent();
         let result = tokio::time::timeout(timeout, async {
-            // A kept-alive connection the server has closed in the
-            // meantime fails on first use: retry once on a fresh one.
+            if !idempotent && self.stream.as_ref().is_some_and(|s| !is_idle(s)) {
+                // Such a request is never sent twice, so it is sent only
+                // on a connection not known to be closed: this costs one
+                // read attempt.
+                self.stream = None;
+            }
+            // A kept-alive connection the server closed in the meantime
+            // fails on first use, before any byte of a response: an
+            // idempotent request is sent again on a fresh one. Never
+            // after part of a response (the server acted on it), never
+            // another method (the server may have acted on it).
             let reused = self.stream.is_some();
             match self.exchange(body, head_only, timeout).await {
-                Err(SendError::Io(_)) if reused => {
+                Err(Failure::Unanswered(_)) if reused && idempotent => {
                     self.stream = None;
                     self.exchange(body, head_only, timeout).await
                 }
                 other => other,
             }
+            .map_err(Failure::into_error)
         })
         .await;
         match result {
@@ -85,7 +97,7 @@ impl Connection {
         body: &Bytes,
         head_only: bool,
         timeout: Duration,
-    ) -> Result<RawResponse, SendError> {
+    ) -> Result<RawResponse, Failure> {
         if self.stream.is_none() {
             let stream = tokio::time::timeout(timeout, TcpStream::connect(self.addr))
                 .await
@@ -101,9 +113,9 @@ impl Connection {
             self.buf.clear();
         }
         let Some(stream) = self.stream.as_mut() else {
-            return Err(SendError::Io("no connection".to_owned()));
+            return Err(SendError::Io("no connection".to_owned()).into());
         };
-        let io = |e: std::io::Error| SendError::Io(e.to_string());
+        let io = |e: std::io::Error| Failure::Unanswered(SendError::Io(e.to_string()));
         if body.is_empty() {
             stream.write_all(&self.out).await.map_err(io)?;
         } else {
@@ -113,14 +125,22 @@ impl Connection {
         // The head. Interim (1xx) heads come before it, `100 Continue`
         // and `103 Early Hints` unasked from some servers: they are not
         // the response, and the latency runs to the final one.
+        let mut answered = false;
         let head = loop {
             let Some(head) = parse_head(&self.buf)? else {
                 if self.buf.len() > MAX_HEAD {
                     return Err(SendError::Io(format!(
                         "the response head is over {MAX_HEAD} bytes"
-                    )));
+                    ))
+                    .into());
                 }
-                read_more(stream, &mut self.buf).await?;
+                read_more(stream, &mut self.buf)
+                    .await
+                    .map_err(|error| match answered {
+                        true => Failure::Answered(error),
+                        false => Failure::Unanswered(error),
+                    })?;
+                answered = true;
                 continue;
             };
             match head.status {
@@ -129,7 +149,8 @@ impl Connection {
                 101 => {
                     return Err(SendError::Io(
                         "the server switched protocols (101) unasked".to_owned(),
-                    ));
+                    )
+                    .into());
                 }
                 100..=199 => {
                     self.buf.drain(..head.len);
@@ -159,7 +180,9 @@ impl Connection {
                 }
             }
         };
-        if head.close {
+        // Bytes after the response answer no request: whatever the
+        // server meant, they are not the next request's response.
+        if head.close || !self.buf.is_empty() {
             self.stream = None;
         }
         Ok(RawResponse {
@@ -167,5 +190,40 @@ impl Connection {
             headers: head.headers,
             body,
         })
+    }
+}
+
+/// Whether an idle kept-alive connection can carry a request: the server
+/// has not closed or reset it, nor sent bytes no request asked for (a 408
+/// before closing). Readiness not yet seen by the reactor reads as idle,
+/// so this narrows the race with a server's keep-alive timeout; it does
+/// not close it.
+fn is_idle(stream: &TcpStream) -> bool {
+    matches!(
+        stream.try_read(&mut [0; 1]),
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock
+    )
+}
+
+/// An exchange that failed, by whether the server had sent any byte of a
+/// response: only an unanswered request may be sent again.
+enum Failure {
+    Unanswered(SendError),
+    Answered(SendError),
+}
+
+impl Failure {
+    fn into_error(self) -> SendError {
+        match self {
+            Self::Unanswered(error) | Self::Answered(error) => error,
+        }
+    }
+}
+
+/// Errors after the first byte of a response, and those that are the
+/// client's own (a connection that cannot be made is not retried).
+impl From<SendError> for Failure {
+    fn from(error: SendError) -> Self {
+        Self::Answered(error)
     }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use hyper::Method;
 
-use super::drive::{OK, get, is_io, outcome, send};
+use super::drive::{OK, get, is_io, outcome, post, send};
 use super::raw_server::{RawServer, Reply};
 use crate::load::http::client::connection::Connection;
 use crate::load::http::client::error::SendError;
@@ -70,4 +70,106 @@ async fn a_body_read_to_the_close_ends_only_at_a_clean_close() {
     let response = get(&mut connection, "/").await;
     assert!(is_io(&response), "{:?}", outcome(&response));
     assert_eq!(server.connections(), 2);
+}
+
+/// A response cut by a reset after its first bytes.
+const CUT: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nhal";
+
+#[tokio::test]
+async fn a_post_reset_mid_response_is_sent_once_and_is_an_error() {
+    // It was sent again on a fresh connection and counted as one success:
+    // the server saw 83 POSTs, the report 42 and no errors.
+    let server = RawServer::start(|n| match n {
+        1 => Reply::Reset(CUT),
+        _ => Reply::Send(OK),
+    });
+    let mut connection = Connection::new(server.addr);
+    assert_eq!(
+        outcome(&post(&mut connection, "/").await),
+        Ok((200, "ok".to_owned()))
+    );
+    let response = post(&mut connection, "/").await;
+    assert!(is_io(&response), "{:?}", outcome(&response));
+    assert_eq!(server.requests(), ["POST /", "POST /"]);
+}
+
+#[tokio::test]
+async fn no_request_is_sent_again_after_part_of_its_response() {
+    for reply in [
+        || Reply::Reset(CUT),
+        || Reply::Close(CUT),
+        || Reply::Close(b"HTTP/1.1 100 Continue\r\n\r\n"),
+        || Reply::Reset(b"HTTP/1.1 2"),
+    ] {
+        let server = RawServer::start(if_second(reply));
+        let mut connection = Connection::new(server.addr);
+        assert_eq!(
+            outcome(&get(&mut connection, "/").await),
+            Ok((200, "ok".to_owned()))
+        );
+        let response = get(&mut connection, "/").await;
+        assert!(is_io(&response), "{:?}", outcome(&response));
+        assert_eq!(server.requests(), ["GET /", "GET /"]);
+    }
+}
+
+#[tokio::test]
+async fn a_post_the_server_may_have_processed_is_not_sent_again() {
+    // The server read the request, then closed the connection without a
+    // byte of response: it may have acted on it.
+    let server = RawServer::start(|n| match n {
+        1 => Reply::Close(b""),
+        _ => Reply::Send(OK),
+    });
+    let mut connection = Connection::new(server.addr);
+    assert_eq!(
+        outcome(&post(&mut connection, "/").await),
+        Ok((200, "ok".to_owned()))
+    );
+    let response = post(&mut connection, "/").await;
+    assert!(is_io(&response), "{:?}", outcome(&response));
+    assert_eq!(server.requests(), ["POST /", "POST /"]);
+}
+
+#[tokio::test]
+async fn an_idempotent_request_without_any_answer_is_sent_again() {
+    // The same server as above: a GET may be repeated (RFC 9110 9.2.2).
+    let server = RawServer::start(|n| match n {
+        1 => Reply::Close(b""),
+        _ => Reply::Send(OK),
+    });
+    let mut connection = Connection::new(server.addr);
+    for _ in 0..2 {
+        assert_eq!(
+            outcome(&get(&mut connection, "/").await),
+            Ok((200, "ok".to_owned()))
+        );
+    }
+    assert_eq!(server.requests(), ["GET /", "GET /", "GET /"]);
+    assert_eq!(server.connections(), 2);
+}
+
+#[tokio::test]
+async fn bytes_after_a_whole_response_are_not_the_next_response() {
+    // A server that answers twice: the second answer is not the next
+    // request's, so the connection is dropped.
+    let server = RawServer::start(|n| match n {
+        0 => Reply::Send(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nokHTTP/1.1 500 No\r\n\r\n"),
+        _ => Reply::Send(b"HTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok"),
+    });
+    let mut connection = Connection::new(server.addr);
+    assert_eq!(
+        outcome(&get(&mut connection, "/").await),
+        Ok((200, "ok".to_owned()))
+    );
+    assert_eq!(
+        outcome(&post(&mut connection, "/").await),
+        Ok((201, "ok".to_owned()))
+    );
+    assert_eq!(server.connections(), 2);
+}
+
+/// A script that sends `OK`, except `second()` to the second request.
+fn if_second(second: fn() -> Reply) -> impl Fn(usize) -> Reply {
+    move |n| if n == 1 { second() } else { Reply::Send(OK) }
 }

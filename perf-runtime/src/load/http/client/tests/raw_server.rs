@@ -26,6 +26,9 @@ pub(super) enum Reply {
     Silence,
 }
 
+/// The reply to the n-th request.
+type Script = dyn Fn(usize) -> Reply + Send + Sync;
+
 /// What the server saw.
 #[derive(Default)]
 struct Seen {
@@ -42,7 +45,8 @@ pub(super) struct RawServer {
 
 impl RawServer {
     /// Serves `script(n)` for the n-th request (from 0).
-    pub(super) fn start(script: fn(usize) -> Reply) -> Self {
+    pub(super) fn start(script: impl Fn(usize) -> Reply + Send + Sync + 'static) -> Self {
+        let script: Arc<Script> = Arc::new(script);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let addr = listener.local_addr().expect("the bound address");
         let seen = Arc::new(Mutex::new(Seen::default()));
@@ -51,8 +55,8 @@ impl RawServer {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { return };
                 shared.lock().expect("not poisoned").connections += 1;
-                let shared = Arc::clone(&shared);
-                thread::spawn(move || serve(stream, script, &shared));
+                let (shared, script) = (Arc::clone(&shared), Arc::clone(&script));
+                thread::spawn(move || serve(stream, &*script, &shared));
             }
         });
         Self { addr, seen }
@@ -70,7 +74,7 @@ impl RawServer {
 }
 
 /// Reads requests on one connection and answers each as scripted.
-fn serve(mut stream: TcpStream, script: fn(usize) -> Reply, seen: &Mutex<Seen>) {
+fn serve(mut stream: TcpStream, script: &Script, seen: &Mutex<Seen>) {
     let mut buf = Vec::new();
     while let Some(request) = read_request(&mut stream, &mut buf) {
         let n = {
