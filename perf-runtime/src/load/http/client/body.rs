@@ -1,0 +1,137 @@
+//! Reading a response body by its framing: a length, chunks, or the
+//! connection's end.
+
+use hyper::body::Bytes;
+use tokio::io::AsyncReadExt as _;
+use tokio::net::TcpStream;
+
+use super::error::SendError;
+use super::head::{MAX_HEAD, MAX_HEADERS};
+
+/// The largest body or chunk a buffer can hold: a larger length is the
+/// server's error, not an overflow of the user's arithmetic.
+const MAX_BODY: usize = isize::MAX.unsigned_abs();
+
+/// `length` as a buffer size, when a buffer can hold it.
+fn bufferable(length: u64) -> Option<usize> {
+    usize::try_from(length).ok().filter(|&l| l <= MAX_BODY)
+}
+
+/// Reads more of the response into `buf`; the server closing the
+/// connection is an error.
+pub(super) async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), SendError> {
+    // Into the spare capacity, without zeroing it first.
+    buf.reserve(16 * 1024);
+    match stream.read_buf(buf).await {
+        Ok(0) => Err(SendError::Io("the server closed the connection".to_owned())),
+        Ok(_) => Ok(()),
+        Err(e) => Err(SendError::Io(e.to_string())),
+    }
+}
+
+/// Reads a body of `length` bytes that starts at `buf[start..]`.
+pub(super) async fn read_length(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    start: usize,
+    length: u64,
+) -> Result<Bytes, SendError> {
+    let end = bufferable(length)
+        .and_then(|length| start.checked_add(length))
+        .ok_or_else(|| {
+            SendError::Io(format!(
+                "a Content-Length of {length} bytes, more than a buffer holds"
+            ))
+        })?;
+    while buf.len() < end {
+        read_more(stream, buf).await?;
+    }
+    let body = Bytes::copy_from_slice(&buf[start..end]);
+    buf.drain(..end);
+    Ok(body)
+}
+
+/// Reads a chunked body that starts at `buf[0]`, and its trailers.
+pub(super) async fn read_chunked(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+) -> Result<Bytes, SendError> {
+    let mut body = Vec::new();
+    loop {
+        let (offset, size) = loop {
+            match httparse::parse_chunk_size(buf) {
+                Ok(httparse::Status::Complete((offset, size))) => break (offset, size),
+                Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
+                    return Err(SendError::Io(format!(
+                        "a chunk-size line over {MAX_HEAD} bytes"
+                    )));
+                }
+                Ok(httparse::Status::Partial) => read_more(stream, buf).await?,
+                Err(_) => return Err(SendError::Io("a bad chunk size".to_owned())),
+            }
+        };
+        if size == 0 {
+            buf.drain(..offset);
+            read_trailers(stream, buf).await?;
+            return Ok(Bytes::from(body));
+        }
+        // The chunk's data, then its CRLF.
+        let (data_end, end) = bufferable(size)
+            .and_then(|size| offset.checked_add(size))
+            .and_then(|data_end| Some((data_end, data_end.checked_add(2)?)))
+            .ok_or_else(|| {
+                SendError::Io(format!("a chunk of {size} bytes, more than a buffer holds"))
+            })?;
+        while buf.len() < end {
+            read_more(stream, buf).await?;
+        }
+        if buf[data_end..end] != *b"\r\n" {
+            return Err(SendError::Io("a chunk longer than its size".to_owned()));
+        }
+        body.extend_from_slice(&buf[offset..data_end]);
+        buf.drain(..end);
+    }
+}
+
+/// Reads the trailer section after the last chunk, up to its blank line,
+/// and drops it: left in the buffer, it would be read as the next
+/// response.
+async fn read_trailers(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), SendError> {
+    loop {
+        let mut trailers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        match httparse::parse_headers(buf, &mut trailers) {
+            Ok(httparse::Status::Complete((len, _))) => {
+                buf.drain(..len);
+                return Ok(());
+            }
+            Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
+                return Err(SendError::Io(format!(
+                    "the trailers are over {MAX_HEAD} bytes"
+                )));
+            }
+            Ok(httparse::Status::Partial) => read_more(stream, buf).await?,
+            Err(e) => return Err(SendError::Io(format!("bad trailers: {e}"))),
+        }
+    }
+}
+
+/// Reads a body that ends with the connection, starting at `buf[start..]`:
+/// only a clean close (FIN) ends it.
+pub(super) async fn read_to_close(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    start: usize,
+) -> Result<Bytes, SendError> {
+    loop {
+        buf.reserve(16 * 1024);
+        match stream.read_buf(buf).await {
+            Ok(0) => break,
+            Ok(_) => {}
+            // A reset is not the end: the body is cut short.
+            Err(e) => return Err(SendError::Io(format!("the body was cut short: {e}"))),
+        }
+    }
+    let body = Bytes::copy_from_slice(&buf[start..]);
+    buf.clear();
+    Ok(body)
+}

@@ -1,0 +1,229 @@
+//! The connection: a request written, its response read, and the
+//! connection reopened when the server has closed it.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use hyper::body::Bytes;
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+use tokio::io::AsyncWriteExt as _;
+use tokio::net::TcpStream;
+
+use super::body::{read_chunked, read_length, read_more, read_to_close};
+use super::error::SendError;
+use super::head::{Framing, MAX_HEAD, parse_head, write_head};
+
+/// A response with its body read.
+pub(crate) struct RawResponse {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+/// A keep-alive connection, reopened when the server closes it.
+pub(crate) struct Connection {
+    addr: SocketAddr,
+    stream: Option<TcpStream>,
+    /// Bytes read but not consumed yet.
+    buf: Vec<u8>,
+    /// The request being written (reused).
+    out: Vec<u8>,
+}
+
+impl Connection {
+    pub(crate) fn new(addr: SocketAddr) -> Self {
+        Self {
+            addr,
+            stream: None,
+            buf: Vec::with_capacity(8 * 1024),
+            out: Vec::with_capacity(1024),
+        }
+    }
+
+    /// Sends a request and reads the whole response.
+    pub(crate) async fn send(
+        &mut self,
+        method: &hyper::Method,
+        path: &str,
+        host: &HeaderValue,
+        headers: &[(HeaderName, HeaderValue)],
+        body: &Bytes,
+        timeout: Duration,
+    ) -> Result<RawResponse, SendError> {
+        self.out.clear();
+        write_head(&mut self.out, method, path, host, headers, body.len());
+        let head_only = method == hyper::Method::HEAD;
+        // RFC 9110 9.2.2: only these may be repeated without asking.
+        let idempotent = method.is_idempotent();
+        let result = tokio::time::timeout(timeout, async {
+            if !idempotent && self.stream.as_ref().is_some_and(|s| !is_idle(s)) {
+                // Such a request is never sent twice, so it is sent only
+                // on a connection not known to be closed: this costs one
+                // read attempt.
+                self.stream = None;
+            }
+            // A kept-alive connection the server closed in the meantime
+            // fails on first use, before any byte of a response: an
+            // idempotent request is sent again on a fresh one. Never
+            // after part of a response (the server acted on it), never
+            // another method (the server may have acted on it).
+            let reused = self.stream.is_some();
+            match self.exchange(body, head_only, timeout).await {
+                Err(Failure::Unanswered(_)) if reused && idempotent => {
+                    self.stream = None;
+                    self.exchange(body, head_only, timeout).await
+                }
+                other => other,
+            }
+            .map_err(Failure::into_error)
+        })
+        .await;
+        match result {
+            Ok(Ok(response)) => Ok(response),
+            Ok(Err(error)) => {
+                self.stream = None;
+                Err(error)
+            }
+            Err(_) => {
+                // The late response may still arrive on this connection.
+                self.stream = None;
+                Err(SendError::Timeout)
+            }
+        }
+    }
+
+    async fn exchange(
+        &mut self,
+        body: &Bytes,
+        head_only: bool,
+        timeout: Duration,
+    ) -> Result<RawResponse, Failure> {
+        if self.stream.is_none() {
+            let stream = tokio::time::timeout(timeout, TcpStream::connect(self.addr))
+                .await
+                .map_err(|_| {
+                    SendError::Connect(format!(
+                        "connecting to {} timed out after {timeout:?}",
+                        self.addr
+                    ))
+                })?
+                .map_err(|e| SendError::Connect(format!("cannot connect to {}: {e}", self.addr)))?;
+            let _ = stream.set_nodelay(true);
+            self.stream = Some(stream);
+            self.buf.clear();
+        }
+        let Some(stream) = self.stream.as_mut() else {
+            return Err(SendError::Io("no connection".to_owned()).into());
+        };
+        let io = |e: std::io::Error| Failure::Unanswered(SendError::Io(e.to_string()));
+        if body.is_empty() {
+            stream.write_all(&self.out).await.map_err(io)?;
+        } else {
+            stream.write_all(&self.out).await.map_err(io)?;
+            stream.write_all(body).await.map_err(io)?;
+        }
+        // The head. Interim (1xx) heads come before it, `100 Continue`
+        // and `103 Early Hints` unasked from some servers: they are not
+        // the response, and the latency runs to the final one.
+        let mut answered = false;
+        let head = loop {
+            let Some(head) = parse_head(&self.buf)? else {
+                if self.buf.len() > MAX_HEAD {
+                    return Err(SendError::Io(format!(
+                        "the response head is over {MAX_HEAD} bytes"
+                    ))
+                    .into());
+                }
+                read_more(stream, &mut self.buf)
+                    .await
+                    .map_err(|error| match answered {
+                        true => Failure::Answered(error),
+                        false => Failure::Unanswered(error),
+                    })?;
+                answered = true;
+                continue;
+            };
+            match head.status {
+                // The request asked for no upgrade: what follows is not
+                // HTTP/1.1.
+                101 => {
+                    return Err(SendError::Io(
+                        "the server switched protocols (101) unasked".to_owned(),
+                    )
+                    .into());
+                }
+                100..=199 => {
+                    self.buf.drain(..head.len);
+                }
+                _ => break head,
+            }
+        };
+        // The body.
+        let status = head.status;
+        let no_body = head_only || status == 204 || status == 304;
+        let body = if no_body {
+            self.buf.drain(..head.len);
+            Bytes::new()
+        } else {
+            match head.framing {
+                Framing::Length(length) => {
+                    read_length(stream, &mut self.buf, head.len, length).await?
+                }
+                Framing::Chunked => {
+                    self.buf.drain(..head.len);
+                    read_chunked(stream, &mut self.buf).await?
+                }
+                Framing::UntilClose => {
+                    let body = read_to_close(stream, &mut self.buf, head.len).await?;
+                    self.stream = None;
+                    body
+                }
+            }
+        };
+        // Bytes after the response answer no request: whatever the
+        // server meant, they are not the next request's response.
+        if head.close || !self.buf.is_empty() {
+            self.stream = None;
+        }
+        Ok(RawResponse {
+            status,
+            headers: head.headers,
+            body,
+        })
+    }
+}
+
+/// Whether an idle kept-alive connection can carry a request: the server
+/// has not closed or reset it, nor sent bytes no request asked for (a 408
+/// before closing). Readiness not yet seen by the reactor reads as idle,
+/// so this narrows the race with a server's keep-alive timeout; it does
+/// not close it.
+fn is_idle(stream: &TcpStream) -> bool {
+    matches!(
+        stream.try_read(&mut [0; 1]),
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock
+    )
+}
+
+/// An exchange that failed, by whether the server had sent any byte of a
+/// response: only an unanswered request may be sent again.
+enum Failure {
+    Unanswered(SendError),
+    Answered(SendError),
+}
+
+impl Failure {
+    fn into_error(self) -> SendError {
+        match self {
+            Self::Unanswered(error) | Self::Answered(error) => error,
+        }
+    }
+}
+
+/// Errors after the first byte of a response, and those that are the
+/// client's own (a connection that cannot be made is not retried).
+impl From<SendError> for Failure {
+    fn from(error: SendError) -> Self {
+        Self::Answered(error)
+    }
+}

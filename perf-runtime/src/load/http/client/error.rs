@@ -1,0 +1,12 @@
+//! Why a request failed.
+
+/// Why a request failed, by the kinds the report counts.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    /// No connection could be made.
+    Connect(String),
+    /// No response within the timeout.
+    Timeout,
+    /// The connection broke mid-request, or the response was not HTTP.
+    Io(String),
+}

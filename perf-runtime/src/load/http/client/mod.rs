@@ -1,0 +1,16 @@
+//! One HTTP/1.1 keep-alive connection per virtual user, written and read
+//! in the user's own task: the load generator's hot path. hyper's client
+//! hands every request to a connection task over a channel and wakes two
+//! tasks per request; here a request is one write and a response is read
+//! in place (httparse for the head), which costs measurably less CPU per
+//! request (see scripts/load-bench.sh).
+
+mod body;
+mod connection;
+mod error;
+mod head;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use connection::Connection;
+pub(crate) use error::SendError;
