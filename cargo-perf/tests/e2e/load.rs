@@ -470,6 +470,8 @@ fn a_fresh_server_per_test_on_request() {
         "demo/load::fast",
         "--duration-scale",
         "0.2",
+        "--processes",
+        "2",
     ];
     assert_eq!(started(&two_tests), 1, "one server per run by default");
     edit(&project, "Cargo.toml", |t| {
@@ -478,7 +480,11 @@ fn a_fresh_server_per_test_on_request() {
             "ready = \"/health\"\nrestart = \"per-test\"",
         )
     });
-    assert_eq!(started(&two_tests), 2, "restart = \"per-test\"");
+    assert_eq!(
+        started(&two_tests),
+        4,
+        "restart = \"per-test\": a fresh server for each process of each test"
+    );
     assert!(demo_servers(&project).is_empty());
 }
 
