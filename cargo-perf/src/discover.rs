@@ -124,13 +124,11 @@ impl Selection {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use perf_record::TestKind;
-    use perf_record::protocol::SourceLocation;
-
-    fn test(name: &str, ignored: bool) -> DiscoveredTest {
-        DiscoveredTest {
+impl DiscoveredTest {
+    /// A test of `kind` named `name` in the demo's `perf` target, for unit
+    /// tests.
+    pub(crate) fn example(name: &str, kind: perf_record::TestKind) -> Self {
+        Self {
             id: TestId {
                 package: "demo".into(),
                 target: "perf".into(),
@@ -138,22 +136,34 @@ mod tests {
             },
             listed: ListedTest {
                 name: name.into(),
-                kind: TestKind::Bench,
-                ignored,
+                kind,
+                ignored: false,
                 ignore_reason: None,
                 regression_threshold_pct: None,
                 warm_up_ns: None,
                 measurement_ns: None,
-                source: SourceLocation {
+                source: perf_record::protocol::SourceLocation {
                     file: "benches/perf.rs".into(),
                     line: 1,
                 },
+                instructions: false,
                 thresholds: Vec::new(),
                 whole_run: false,
-                instructions: false,
             },
             binary: 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use perf_record::TestKind;
+
+    fn test(name: &str, ignored: bool) -> DiscoveredTest {
+        let mut test = DiscoveredTest::example(name, TestKind::Bench);
+        test.listed.ignored = ignored;
+        test
     }
 
     #[test]

@@ -160,34 +160,9 @@ fn seconds(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use perf_record::protocol::SourceLocation;
-    use perf_record::{ListedTest, TestId};
 
     fn test(kind: TestKind) -> DiscoveredTest {
-        DiscoveredTest {
-            id: TestId {
-                package: "demo".into(),
-                target: "perf".into(),
-                name: "t".into(),
-            },
-            binary: 0,
-            listed: ListedTest {
-                name: "t".into(),
-                kind,
-                ignored: false,
-                ignore_reason: None,
-                regression_threshold_pct: None,
-                warm_up_ns: None,
-                measurement_ns: None,
-                source: SourceLocation {
-                    file: "benches/perf.rs".into(),
-                    line: 1,
-                },
-                instructions: false,
-                thresholds: Vec::new(),
-                whole_run: false,
-            },
-        }
+        DiscoveredTest::example("t", kind)
     }
 
     fn limit(deadline: &Deadline) -> Duration {

@@ -231,33 +231,11 @@ fn instruction_jobs<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use perf_record::{ListedTest, protocol::SourceLocation};
 
     fn test(name: &str, kind: TestKind, whole_run: bool) -> DiscoveredTest {
-        DiscoveredTest {
-            id: TestId {
-                package: "demo".into(),
-                target: "perf".into(),
-                name: name.into(),
-            },
-            binary: 0,
-            listed: ListedTest {
-                name: name.into(),
-                kind,
-                ignored: false,
-                ignore_reason: None,
-                regression_threshold_pct: None,
-                warm_up_ns: None,
-                measurement_ns: None,
-                source: SourceLocation {
-                    file: "benches/perf.rs".into(),
-                    line: 1,
-                },
-                instructions: false,
-                thresholds: Vec::new(),
-                whole_run,
-            },
-        }
+        let mut test = DiscoveredTest::example(name, kind);
+        test.listed.whole_run = whole_run;
+        test
     }
 
     fn options(processes: u32) -> RunOptions {

@@ -13,10 +13,10 @@ const LOAD_JSON: &[&str] = &[
     "json",
 ];
 
-/// Demo servers running now that this test's project started: by their
-/// command line and their working directory, which is the project's (a
-/// demo server of another checkout or test is none of its business).
-pub(crate) fn demo_servers(project: &TempProject) -> Vec<u32> {
+/// Processes running now whose working directory is this test's project
+/// and whose command line matches: what the test started, and nothing of
+/// another checkout or test.
+fn project_processes(project: &TempProject, matches: impl Fn(&str) -> bool) -> Vec<u32> {
     let root = project
         .root()
         .canonicalize()
@@ -26,14 +26,24 @@ pub(crate) fn demo_servers(project: &TempProject) -> Vec<u32> {
         .filter_map(|entry| {
             let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
             let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-            let cmdline = String::from_utf8_lossy(&cmdline);
             let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok()?;
-            (cmdline.contains("demo-server")
-                && cmdline.contains("--port")
-                && cwd.starts_with(&root))
-            .then_some(pid)
+            (matches(&String::from_utf8_lossy(&cmdline)) && cwd.starts_with(&root)).then_some(pid)
         })
         .collect()
+}
+
+/// The demo servers this test's project started, running now.
+pub(crate) fn demo_servers(project: &TempProject) -> Vec<u32> {
+    project_processes(project, |cmdline| {
+        cmdline.contains("demo-server") && cmdline.contains("--port")
+    })
+}
+
+/// This project's perf binaries measuring now (run with `--bench`).
+fn perf_binaries(project: &TempProject) -> Vec<u32> {
+    project_processes(project, |cmdline| {
+        cmdline.contains("--bench") && cmdline.contains("--exact")
+    })
 }
 
 fn edit(project: &TempProject, file: &str, edit: impl FnOnce(String) -> String) {
@@ -298,26 +308,6 @@ fn cargo_test_reports_load_tests_ignored_without_a_target() {
 
 /// Runs a load test, sends cargo perf `signal` while the server runs, and
 /// checks that cargo perf exits 130 and leaves no server.
-/// This project's perf binaries measuring now (run with `--bench` from its
-/// directory).
-fn perf_binaries(project: &TempProject) -> Vec<u32> {
-    let root = project
-        .root()
-        .canonicalize()
-        .unwrap_or_else(|_| project.root().to_path_buf());
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|entry| {
-            let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
-            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-            let cmdline = String::from_utf8_lossy(&cmdline);
-            let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok()?;
-            (cmdline.contains("--bench") && cmdline.contains("--exact") && cwd.starts_with(&root))
-                .then_some(pid)
-        })
-        .collect()
-}
-
 fn interrupt_with(signal: &str) {
     let project = TempProject::new("demo");
     // Build first, so the signal lands while the load runs.
