@@ -148,6 +148,7 @@ impl DiscoveredTest {
                 },
                 instructions: false,
                 thresholds: Vec::new(),
+                time_limit_ns: None,
                 whole_run: false,
             },
             binary: 0,

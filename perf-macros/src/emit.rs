@@ -81,6 +81,7 @@ pub(crate) fn emit(
     let threshold = option_tokens(options.regression_threshold_pct.as_ref());
     let warm_up = option_tokens(options.warm_up_ns.as_ref());
     let measurement = option_tokens(options.measurement_ns.as_ref());
+    let time_limit = option_tokens(options.time_limit_ns.as_ref());
     let instructions = options.instructions;
     quote::quote! {
         #function
@@ -99,6 +100,7 @@ pub(crate) fn emit(
                     warm_up_ns: #warm_up,
                     measurement_ns: #measurement,
                     count_instructions: #instructions,
+                    time_limit_ns: #time_limit,
                     run: #run,
                 }
             }

@@ -16,6 +16,7 @@ pub(crate) struct PerfTestOptions {
     pub(crate) regression_threshold_pct: Option<f64>,
     pub(crate) warm_up_ns: Option<u64>,
     pub(crate) measurement_ns: Option<u64>,
+    pub(crate) time_limit_ns: Option<u64>,
     /// `instructions`: count retired instructions too.
     pub(crate) instructions: bool,
     /// `load = "preset"`, `load(...)` or a kind's options.
@@ -195,6 +196,19 @@ impl PerfTestOptions {
                     self.threshold_spans.push(metric.span());
                     Ok(())
                 })?;
+            }
+            "time_limit" => {
+                let literal = string_value(meta, &key, "\"30s\"")?;
+                let duration = perf_record::parse_duration(&literal.value())
+                    .ok()
+                    .filter(|d| !d.is_zero())
+                    .ok_or_else(|| {
+                        syn::Error::new(
+                            literal.span(),
+                            "invalid `time_limit`: write a duration above zero, e.g. \"30s\"",
+                        )
+                    })?;
+                self.time_limit_ns = Some(u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX));
             }
             "warm_up_time" | "measurement_time" => {
                 self.bench_only.get_or_insert(ident.span());

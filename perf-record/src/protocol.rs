@@ -115,6 +115,10 @@ pub struct ListedTest {
     /// A load test's SLA thresholds, as declared.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thresholds: Vec<Threshold>,
+    /// `#[perf_test(time_limit = "...")]`: how long its process may run
+    /// before cargo perf kills it and fails the test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit_ns: Option<u64>,
     /// Its figures come from the whole run (a catalogue kind: a sweep's
     /// levels, a soak's memory trend), so it cannot be cut into shorter
     /// rounds: under `--compare-ref` it runs once a side, at full length.

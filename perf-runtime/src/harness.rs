@@ -209,6 +209,7 @@ fn write_listing(entries: &[&PerfTestEntry], path: &PathBuf) -> std::io::Result<
                     line: entry.line,
                 },
                 instructions: entry.count_instructions,
+                time_limit_ns: entry.time_limit_ns,
                 thresholds: match entry.run {
                     TestFn::Bench(_) => Vec::new(),
                     // Checked by the macro at compile time.

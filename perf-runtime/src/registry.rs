@@ -45,6 +45,8 @@ pub struct PerfTestEntry {
     pub measurement_ns: Option<u64>,
     /// `#[perf_test(instructions)]`: count retired instructions too.
     pub count_instructions: bool,
+    /// `time_limit = "..."`, in nanoseconds.
+    pub time_limit_ns: Option<u64>,
     /// The function to run.
     pub run: TestFn,
 }

@@ -36,6 +36,8 @@ pub(crate) struct Deadline {
 enum Why {
     /// `--test-timeout`.
     Flag,
+    /// `#[perf_test(time_limit = "...")]`.
+    Own,
     /// A benchmark: its share of warm-up and measurement.
     Budget(Duration),
     /// A load test: the length of its longest workload seen so far (from
@@ -52,8 +54,11 @@ impl Deadline {
         share: u32,
         started: Instant,
     ) -> Self {
+        let own = test.listed.time_limit_ns.map(Duration::from_nanos);
         let (limit, why) = if let Some(limit) = options.test_timeout {
             (limit, Why::Flag)
+        } else if let Some(limit) = own {
+            (limit, Why::Own)
         } else if test.listed.kind == TestKind::Load {
             (LOAD_GRACE, Why::Workload(None))
         } else {
@@ -102,6 +107,7 @@ impl Deadline {
         let after = seconds(self.at - self.started);
         let why = match &self.why {
             Why::Flag => "the limit --test-timeout set".to_owned(),
+            Why::Own => "its own time_limit; --test-timeout overrides it".to_owned(),
             Why::Budget(budget) => format!(
                 "{BUDGET_FACTOR} x its time budget of {} + {}: does its routine or its setup ever \
                  return? --test-timeout sets another limit",
@@ -215,6 +221,26 @@ mod tests {
                 "timed out after 2 s and was killed (the limit --test-timeout set)"
             );
         }
+    }
+
+    #[test]
+    fn a_test_s_own_time_limit_applies_unless_the_flag_says_otherwise() {
+        let now = Instant::now();
+        let mut own = test(TestKind::Bench);
+        own.listed.time_limit_ns = Some(5_000_000_000);
+        let deadline = Deadline::for_job(&own, &RunOptions::default(), 3, now);
+        assert_eq!(limit(&deadline), Duration::from_secs(5));
+        assert!(
+            deadline.message().contains("its own time_limit"),
+            "{}",
+            deadline.message()
+        );
+        let flag = RunOptions {
+            test_timeout: Some(Duration::from_secs(2)),
+            ..RunOptions::default()
+        };
+        let deadline = Deadline::for_job(&own, &flag, 3, now);
+        assert_eq!(limit(&deadline), Duration::from_secs(2));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::kinds::Kind;
 /// The options that are not a kind, for "expected one of" messages.
 pub const OPTIONS: &str = "`ignore`, `ignore = \"reason\"`, `regression_threshold = \"10%\"`, \
                            `warm_up_time = \"1s\"`, `measurement_time = \"3s\"`, `instructions` (benchmarks); \
-                           `load = \"normal_load\"` or `load(...)`";
+                           `load = \"normal_load\"` or `load(...)`; `time_limit = \"30s\"`";
 
 /// Every option, the kinds included.
 fn all_options() -> String {
@@ -27,6 +27,7 @@ pub fn unknown_option(key: &str) -> String {
         "warmup" | "warm_up" => " (did you mean `warm_up_time`?)",
         "measurement" | "time" | "budget" => " (did you mean `measurement_time`?)",
         "ignored" | "skip" => " (did you mean `ignore`?)",
+        "timeout_after" | "deadline" | "limit" => " (did you mean `time_limit`?)",
         _ => "",
     };
     let kind = Kind::like(key)

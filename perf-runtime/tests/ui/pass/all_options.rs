@@ -5,6 +5,7 @@ use perf_runtime::{Bencher, perf_test};
     regression_threshold = "10%",
     warm_up_time = "1s",
     measurement_time = "3s",
+    time_limit = "2m",
     instructions
 )]
 fn every_option(b: &mut Bencher) {
