@@ -39,7 +39,7 @@ cpu() { # user+sys seconds from GNU time's output file
 
 perf_run() { # name -> prints "rps p50_ms p99_ms cpu_s"
   CARGO_PERF_GENERATOR_THREADS=1 taskset -c "$GEN_CORE" "$perf" perf --manifest-path fixtures/loadbench/Cargo.toml \
-    --exact "$1" --target-url "$url" --duration-scale "$scale" --message-format json 2>/dev/null \
+    --exact "$1" --processes 1 --target-url "$url" --duration-scale "$scale" --message-format json 2>/dev/null \
     | python3 -c "
 import sys, json
 for line in sys.stdin:
