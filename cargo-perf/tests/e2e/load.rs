@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::support::TempProject;
+use crate::support::{TempProject, demo_servers};
 
 /// A short CI-sized run of the demo's load tests.
 const LOAD_JSON: &[&str] = &[
@@ -12,39 +12,6 @@ const LOAD_JSON: &[&str] = &[
     "--message-format",
     "json",
 ];
-
-/// Processes running now whose working directory is this test's project
-/// and whose command line matches: what the test started, and nothing of
-/// another checkout or test.
-fn project_processes(project: &TempProject, matches: impl Fn(&str) -> bool) -> Vec<u32> {
-    let root = project
-        .root()
-        .canonicalize()
-        .unwrap_or_else(|_| project.root().to_path_buf());
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|entry| {
-            let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
-            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-            let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok()?;
-            (matches(&String::from_utf8_lossy(&cmdline)) && cwd.starts_with(&root)).then_some(pid)
-        })
-        .collect()
-}
-
-/// The demo servers this test's project started, running now.
-pub(crate) fn demo_servers(project: &TempProject) -> Vec<u32> {
-    project_processes(project, |cmdline| {
-        cmdline.contains("demo-server") && cmdline.contains("--port")
-    })
-}
-
-/// This project's perf binaries measuring now (run with `--bench`).
-fn perf_binaries(project: &TempProject) -> Vec<u32> {
-    project_processes(project, |cmdline| {
-        cmdline.contains("--bench") && cmdline.contains("--exact")
-    })
-}
 
 fn edit(project: &TempProject, file: &str, edit: impl FnOnce(String) -> String) {
     let path = project.root().join(file);
@@ -308,68 +275,6 @@ fn cargo_test_reports_load_tests_ignored_without_a_target() {
 
 /// Runs a load test, sends cargo perf `signal` while the server runs, and
 /// checks that cargo perf exits 130 and leaves no server.
-fn interrupt_with(signal: &str) {
-    let project = TempProject::new("demo");
-    // Build first, so the signal lands while the load runs.
-    project.cargo_perf().args(&["--list"]).run().assert_code(0);
-    let log = crate::support::shared_target_dir().join("perf/server.log");
-    let _ = std::fs::remove_file(&log);
-    let mut child = project.cargo_perf().args(&["demo/load::browse"]).spawn();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !std::fs::read_to_string(&log).is_ok_and(|l| l.contains("listening on")) {
-        assert!(Instant::now() < deadline, "the server never started");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(300));
-    assert!(
-        !demo_servers(&project).is_empty(),
-        "the server runs during the test"
-    );
-    let status = std::process::Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let code = child.wait().unwrap().code();
-    if signal == "-KILL" {
-        // Nothing of cargo perf's runs after SIGKILL: the watchdogs stop
-        // the server and the perf binary ends itself, within a moment.
-        assert_eq!(code, None);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !(demo_servers(&project).is_empty() && perf_binaries(&project).is_empty())
-            && Instant::now() < deadline
-        {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        assert!(
-            perf_binaries(&project).is_empty(),
-            "no perf binary is left loading: {:?}",
-            perf_binaries(&project)
-        );
-    } else {
-        assert_eq!(code, Some(130));
-    }
-    assert!(
-        demo_servers(&project).is_empty(),
-        "no server is left: {:?}",
-        demo_servers(&project)
-    );
-}
-
-#[test]
-fn kill_9_of_cargo_perf_leaves_no_server_or_perf_binary_running() {
-    interrupt_with("-KILL");
-}
-
-#[test]
-fn ctrl_c_to_cargo_perf_stops_the_server() {
-    interrupt_with("-INT");
-}
-
-#[test]
-fn sigterm_to_cargo_perf_stops_the_server() {
-    interrupt_with("-TERM");
-}
 
 #[test]
 fn load_metrics_take_part_in_baselines() {

@@ -13,6 +13,7 @@ mod faults;
 mod gate;
 mod harness;
 mod inputs;
+mod interrupts;
 mod load;
 mod paired;
 mod selection;

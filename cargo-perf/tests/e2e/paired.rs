@@ -161,7 +161,7 @@ fn load_tests_drive_both_servers_in_turn() {
         std::fs::read_to_string(crate::support::shared_target_dir().join("perf/server-base.log"));
     assert!(log.is_ok(), "the base server logs beside the candidate's");
     assert!(
-        crate::load::demo_servers(&project).is_empty(),
+        crate::support::demo_servers(&project).is_empty(),
         "no demo-server is left running"
     );
 }

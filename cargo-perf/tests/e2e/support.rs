@@ -316,3 +316,36 @@ impl Output {
 pub(crate) fn names(record: &RunRecord) -> Vec<&str> {
     record.tests.iter().map(|t| t.id.name.as_str()).collect()
 }
+
+/// Processes running now whose working directory is this test's project
+/// and whose command line matches: what the test started, and nothing of
+/// another checkout or test.
+fn project_processes(project: &TempProject, matches: impl Fn(&str) -> bool) -> Vec<u32> {
+    let root = project
+        .root()
+        .canonicalize()
+        .unwrap_or_else(|_| project.root().to_path_buf());
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| {
+            let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok()?;
+            (matches(&String::from_utf8_lossy(&cmdline)) && cwd.starts_with(&root)).then_some(pid)
+        })
+        .collect()
+}
+
+/// The demo servers this test's project started, running now.
+pub(crate) fn demo_servers(project: &TempProject) -> Vec<u32> {
+    project_processes(project, |cmdline| {
+        cmdline.contains("demo-server") && cmdline.contains("--port")
+    })
+}
+
+/// This project's perf binaries measuring now (run with `--bench`).
+pub(crate) fn perf_binaries(project: &TempProject) -> Vec<u32> {
+    project_processes(project, |cmdline| {
+        cmdline.contains("--bench") && cmdline.contains("--exact")
+    })
+}
