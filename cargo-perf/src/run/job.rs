@@ -69,7 +69,7 @@ pub(crate) struct Job {
 
 /// A plain run: each test in `options.processes` processes, the passes
 /// going round the tests in turn (test 1, test 2, ..., test 1, test 2,
-/// ...). A benchmark's process spends its share of the time budget, a load
+/// ...), the load tests' passes before the benchmarks'. A benchmark's process spends its share of the time budget, a load
 /// test's runs its workload shortened to the same share; a test whose
 /// figures need its whole length (a catalogue kind) runs once. A fresh
 /// process draws a new address-space layout, new hash seeds and a fresh
@@ -81,32 +81,36 @@ pub(crate) struct Job {
 pub(crate) fn plain(tests: &[DiscoveredTest], options: &RunOptions) -> Vec<Job> {
     let passes = options.processes.max(1);
     let mut jobs = Vec::new();
-    for pass in 0..passes {
-        for (index, test) in tests.iter().enumerate() {
-            let load = test.listed.kind == TestKind::Load;
-            let runs = if test.listed.whole_run { 1 } else { passes };
-            if pass >= runs {
-                continue;
+    // Load tests first: the server is stopped after the last of them, so
+    // that no benchmark shares the machine with an idle server.
+    for load_tests in [true, false] {
+        for pass in 0..passes {
+            for (index, test) in tests.iter().enumerate() {
+                let load = test.listed.kind == TestKind::Load;
+                let runs = if test.listed.whole_run { 1 } else { passes };
+                if load != load_tests || pass >= runs {
+                    continue;
+                }
+                let mut options = options.clone();
+                if load && runs > 1 {
+                    options.duration_scale =
+                        Some(options.duration_scale.unwrap_or(1.0) / f64::from(runs));
+                }
+                jobs.push(Job {
+                    test: index,
+                    side: Side::Candidate,
+                    work: Work::Measure {
+                        pass,
+                        share: if load { 1 } else { runs },
+                    },
+                    options,
+                    label: if runs > 1 {
+                        format!(" (run {} of {runs})", pass + 1)
+                    } else {
+                        String::new()
+                    },
+                });
             }
-            let mut options = options.clone();
-            if load && runs > 1 {
-                options.duration_scale =
-                    Some(options.duration_scale.unwrap_or(1.0) / f64::from(runs));
-            }
-            jobs.push(Job {
-                test: index,
-                side: Side::Candidate,
-                work: Work::Measure {
-                    pass,
-                    share: if load { 1 } else { runs },
-                },
-                options,
-                label: if runs > 1 {
-                    format!(" (run {} of {runs})", pass + 1)
-                } else {
-                    String::new()
-                },
-            });
         }
     }
     jobs.extend(instruction_jobs(tests, options, &[Side::Candidate]));
@@ -255,23 +259,24 @@ mod tests {
         let jobs = plain(&tests, &options(3));
         let order: Vec<(usize, Work)> = jobs.iter().map(|j| (j.test, j.work)).collect();
         let m = |pass, share| Work::Measure { pass, share };
+        // The load tests' passes first, then the benchmark's.
         assert_eq!(
             order,
             [
-                (0, m(0, 3)),
                 (1, m(0, 1)),
                 (2, m(0, 1)),
-                (0, m(1, 3)),
                 (1, m(1, 1)),
-                (0, m(2, 3)),
                 (1, m(2, 1)),
+                (0, m(0, 3)),
+                (0, m(1, 3)),
+                (0, m(2, 3)),
             ]
         );
         assert!(jobs.iter().all(|j| j.side == Side::Candidate));
         // A load test's process runs a third of its workload; a whole run
         // all of it.
-        assert_eq!(jobs[1].options.duration_scale, Some(1.0 / 3.0));
-        assert_eq!(jobs[2].options.duration_scale, None);
+        assert_eq!(jobs[0].options.duration_scale, Some(1.0 / 3.0));
+        assert_eq!(jobs[1].options.duration_scale, None);
     }
 
     #[test]
