@@ -221,6 +221,26 @@ pub struct SweepStats {
     pub findings: Vec<String>,
 }
 
+impl SweepStats {
+    /// A kind's result: its levels, figures and findings; what a level
+    /// counts comes from the kind.
+    pub fn of(
+        kind: impl Into<crate::kinds::Kind>,
+        levels: Vec<LevelStats>,
+        metrics: BTreeMap<String, f64>,
+        findings: Vec<String>,
+    ) -> Self {
+        let kind = kind.into();
+        Self {
+            kind,
+            parameter: kind.parameter().to_owned(),
+            levels,
+            metrics,
+            findings,
+        }
+    }
+}
+
 /// The server process, sampled from /proc while a test ran.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServerStats {

@@ -1,7 +1,7 @@
 //! Running a catalogue test: its steps, each watched by an [`Observer`],
 //! then the kind's own analysis.
 
-use perf_record::kinds::{CatalogKind, CatalogOptions, Kind, QueryCounter};
+use perf_record::kinds::{CatalogKind, CatalogOptions, QueryCounter};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -262,13 +262,7 @@ pub(crate) fn run(
         think_ms: think_ms(think_ns, scale),
         max_in_flight: None,
     };
-    overall.sweep = Some(SweepStats {
-        kind: kind.into(),
-        parameter: Kind::from(kind).parameter().to_owned(),
-        levels,
-        metrics,
-        findings,
-    });
+    overall.sweep = Some(SweepStats::of(kind, levels, metrics, findings));
     Ok((overall, total))
 }
 

@@ -2,7 +2,7 @@
 //! one short closed-model step per level (users, payload bytes, page), a
 //! spike test one per phase (and per window of the time after the spike).
 
-use perf_record::kinds::{Kind, SweepKind, SweepOptions};
+use perf_record::kinds::{SweepKind, SweepOptions};
 use std::time::Duration;
 
 use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
@@ -82,13 +82,7 @@ pub(crate) fn run(
         think_ms: think_ms(think_ns, scale),
         max_in_flight: None,
     };
-    overall.sweep = Some(SweepStats {
-        kind: kind.into(),
-        parameter: Kind::from(kind).parameter().to_owned(),
-        levels,
-        metrics,
-        findings,
-    });
+    overall.sweep = Some(SweepStats::of(kind, levels, metrics, findings));
     Ok((overall, total))
 }
 

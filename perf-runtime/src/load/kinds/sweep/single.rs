@@ -1,6 +1,6 @@
 //! The kinds that are one run: response time and soak.
 
-use perf_record::kinds::{Kind, SingleOptions};
+use perf_record::kinds::SingleOptions;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -75,12 +75,6 @@ pub(crate) fn run_single(
         }
     }
     let total = Duration::from_secs_f64(stats.duration_s);
-    stats.sweep = Some(SweepStats {
-        kind: kind.into(),
-        parameter: Kind::from(kind).parameter().to_owned(),
-        levels: Vec::new(),
-        metrics,
-        findings,
-    });
+    stats.sweep = Some(SweepStats::of(kind, Vec::new(), metrics, findings));
     Ok((stats, total))
 }
