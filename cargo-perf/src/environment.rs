@@ -142,3 +142,25 @@ pub fn differences(
     }
     differences
 }
+
+/// A commit as reports show it: its first ten characters. Cut by
+/// characters, not bytes: a baseline's `git_commit` may have been edited
+/// by hand.
+pub(crate) fn short_commit(commit: &str) -> &str {
+    commit
+        .char_indices()
+        .nth(10)
+        .map_or(commit, |(end, _)| &commit[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_commits_are_cut_by_characters() {
+        assert_eq!(short_commit("0123456789abcdef"), "0123456789");
+        assert_eq!(short_commit("abc"), "abc");
+        assert_eq!(short_commit("ééééééééééé"), "éééééééééé");
+    }
+}

@@ -24,7 +24,7 @@ pub fn print_comparison(comparison: &Comparison) {
     let commit = comparison
         .baseline_git_commit
         .as_deref()
-        .map(|c| format!(", commit {}", &c[..c.len().min(10)]))
+        .map(|c| format!(", commit {}", crate::environment::short_commit(c)))
         .unwrap_or_default();
     for difference in &comparison.environment_differences {
         println!("{YELLOW}warning{RESET}: the baseline was made elsewhere: {difference}");

@@ -6,7 +6,7 @@ use perf_record::TestOutcome;
 use perf_record::units::format_nanos;
 
 use super::table::{
-    GREEN, RED, RESET, Table, YELLOW, bytes, display_names, kind_value, mib, ms, spread,
+    GREEN, RED, RESET, Table, YELLOW, bytes, display_names, kind_value, latency, mib, ms, spread,
 };
 use crate::discover::DiscoveredTest;
 
@@ -188,7 +188,7 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
                 "rps" => format!("{v:.1} req/s"),
                 other => match perf_record::kinds::by_threshold(other) {
                     Some(figure) => kind_value(figure.key, v),
-                    None => format!("{:.2} ms", v / 1e3),
+                    None => latency(v),
                 },
             };
             let (style, verdict) = if result.passed {

@@ -66,6 +66,19 @@ impl Table {
     }
 }
 
+/// A latency given in µs: in milliseconds, or in microseconds below 10 µs,
+/// where two decimals of a millisecond would read 0.00 (a limit of `1us`
+/// prints as `1 µs`).
+pub(super) fn latency(us: f64) -> String {
+    if us.abs() >= 10.0 {
+        format!("{:.2} ms", us / 1e3)
+    } else {
+        let text = format!("{us:.2}");
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        format!("{text} µs")
+    }
+}
+
 /// Microseconds as milliseconds.
 pub(super) fn ms(us: u64) -> String {
     format!("{:.2} ms", us as f64 / 1e3)
@@ -140,5 +153,18 @@ pub(crate) fn display_names<'a>(
         } else {
             id.to_string()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_latencies_keep_their_digits() {
+        assert_eq!(latency(1.0), "1 µs");
+        assert_eq!(latency(2.5), "2.5 µs");
+        assert_eq!(latency(330.0), "0.33 ms");
+        assert_eq!(latency(50_000.0), "50.00 ms");
     }
 }

@@ -22,7 +22,7 @@ pub struct BaseCommit {
 impl BaseCommit {
     /// The commit's short form, for reports.
     pub fn short(&self) -> &str {
-        &self.commit[..self.commit.len().min(10)]
+        crate::environment::short_commit(&self.commit)
     }
 }
 

@@ -128,6 +128,13 @@ fn instruction_counts_are_repeatable_and_gate_with_the_threshold() {
     ];
     let first = project.cargo_perf().args(&args).run();
     if !can_count_instructions() {
+        // Only the refusal can be checked here; CI installs valgrind so
+        // that the counting itself is always tested there.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must count instructions: install valgrind (.ci/run does)"
+        );
+        eprintln!("note: no instruction counter here; only the refusal is checked");
         first.assert_code(2);
         assert!(
             first.stderr.contains("neither works on this machine"),

@@ -139,14 +139,12 @@ fn load_tests_drive_both_servers_in_turn() {
             "4",
             "--message-format",
             "json",
+            // What is tested is that both servers are driven, not the gate.
+            "--threshold",
+            "1000%",
         ])
         .run();
-    assert!(
-        output.code == 0 || output.code == 12,
-        "code {}: {}",
-        output.code,
-        output.stderr
-    );
+    output.assert_code(0);
     let comparison = &output.message("comparison")["comparison"];
     let metrics: Vec<&str> = comparison["tests"]
         .as_array()

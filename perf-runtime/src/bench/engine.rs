@@ -306,8 +306,9 @@ mod tests {
 
     #[test]
     fn the_clock_resolution_is_measured() {
+        // At least 1 ns by construction; what can be wrong is a clock far
+        // coarser than any benchmark needs.
         let resolution = timer_resolution();
-        assert!(resolution >= Duration::from_nanos(1));
         assert!(resolution < Duration::from_millis(1), "{resolution:?}");
     }
 }
