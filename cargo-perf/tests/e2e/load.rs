@@ -48,9 +48,11 @@ fn load_tests_run_against_the_spawned_server_which_is_stopped_afterwards() {
             .as_ref()
             .unwrap_or_else(|| panic!("{} has no server stats", test.id));
         assert!(server.rss_peak_bytes > 0);
-        assert!(load.generator_cpu_s > 0.0);
     }
     let browse = record.tests[0].load.as_ref().unwrap();
+    // /proc counts CPU in 10 ms ticks: a light test's short processes may
+    // use less; the closed-model browse test at full speed never does.
+    assert!(browse.generator_cpu_s > 0.0, "{}", browse.generator_cpu_s);
     let endpoints: Vec<&str> = browse.endpoints.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(
         endpoints,
