@@ -128,12 +128,7 @@ pub(crate) fn paired(tests: &[DiscoveredTest], options: &RunOptions, rounds: u32
     for (index, test) in tests.iter().enumerate() {
         let load = test.listed.kind == TestKind::Load;
         if test.listed.whole_run {
-            let order = if index % 2 == 0 {
-                [Side::Base, Side::Candidate]
-            } else {
-                [Side::Candidate, Side::Base]
-            };
-            for side in order {
+            for side in alternate(index) {
                 jobs.push(Job {
                     test: index,
                     side,
@@ -167,12 +162,7 @@ pub(crate) fn paired(tests: &[DiscoveredTest], options: &RunOptions, rounds: u32
         }
         let share = if load { 1 } else { rounds };
         for round in 0..rounds {
-            let order = if round % 2 == 0 {
-                [Side::Base, Side::Candidate]
-            } else {
-                [Side::Candidate, Side::Base]
-            };
-            for side in order {
+            for side in alternate(round as usize) {
                 jobs.push(Job {
                     test: index,
                     side,
@@ -189,6 +179,17 @@ pub(crate) fn paired(tests: &[DiscoveredTest], options: &RunOptions, rounds: u32
         &[Side::Base, Side::Candidate],
     ));
     jobs
+}
+
+/// Which side goes first in the `n`th pairing: base then candidate, then
+/// the other way round, so that neither always runs on a machine the other
+/// just warmed.
+fn alternate(n: usize) -> [Side; 2] {
+    if n.is_multiple_of(2) {
+        [Side::Base, Side::Candidate]
+    } else {
+        [Side::Candidate, Side::Base]
+    }
 }
 
 /// The jobs of `schedule` that measure one of `flagged`: a confirming
