@@ -32,6 +32,12 @@ pub mod env {
     pub const LIST_OUT: &str = "CARGO_PERF_LIST_OUT";
     /// Where a test run writes its [`super::TestResult`].
     pub const RESULT_OUT: &str = "CARGO_PERF_RESULT_OUT";
+    /// Padding of a random length, drawn afresh for every measured process
+    /// and read by nobody: the environment's size moves where the stack
+    /// starts, and with it the alignment of everything on it, which can
+    /// move a benchmark by several percent (Mytkowicz et al., "Producing
+    /// Wrong Data Without Doing Anything Obviously Wrong!", ASPLOS 2009).
+    pub const PAD: &str = "CARGO_PERF_PAD";
     /// `1`: short warm-up and measurement, for CI smoke runs.
     pub const QUICK: &str = "CARGO_PERF_QUICK";
     /// A duration overriding every test's warm-up time.

@@ -8,6 +8,7 @@ use super::prepared::{Prepared, now_unix_s, selection};
 use crate::discover::DiscoveredTest;
 use crate::error::CliError;
 use crate::exit_code::Findings;
+use crate::run::draw::Draw;
 use crate::run::finish::finish_all;
 use crate::run::job::{self, Job, Side};
 use crate::run::paired::{BaseSide, Pairing, RoundRatios, compare_pair};
@@ -74,7 +75,8 @@ pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<Findings, Cli
         DEFAULT_ROUNDS
     });
     let started = now_unix_s();
-    let jobs = job::paired(&pairing.candidate, &run.options, rounds);
+    let mut draw = Draw::fresh();
+    let jobs = job::paired(&pairing.candidate, &run.options, rounds, &mut draw, None);
     let paired = Paired {
         run,
         tests: &pairing,
@@ -97,13 +99,20 @@ pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<Findings, Cli
         noise_warnings: Vec::new(),
     };
     comparison.judge();
-    // A flagged test is measured again, with fresh rounds, before it may
-    // fail the run.
+    // A flagged test is measured again before it may fail the run: fresh
+    // rounds, in fresh processes with draws of their own, judged on their
+    // own, so that what biased the first measurement cannot confirm it.
     confirm(
         &mut comparison,
         &format!("{rounds} more rounds"),
         |flagged| {
-            let again = job::only(&jobs, &pairing.candidate, flagged);
+            let again = job::paired(
+                &pairing.candidate,
+                &run.options,
+                rounds,
+                &mut draw,
+                Some(flagged),
+            );
             Ok(paired.measure(&again, &mut sides, "confirm-")?.0)
         },
     )?;

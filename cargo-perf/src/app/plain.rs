@@ -8,6 +8,7 @@ use perf_record::RunRecord;
 use super::prepared::{Prepared, now_unix_s};
 use crate::error::CliError;
 use crate::exit_code::Findings;
+use crate::run::draw::Draw;
 use crate::run::finish::finish_all;
 use crate::run::job::{self, Job};
 use crate::run::scheduler::{SideRun, run_jobs};
@@ -37,7 +38,8 @@ pub(crate) fn run(
         servers,
     }];
     let started = now_unix_s();
-    let jobs = job::plain(run.selected, &run.options);
+    let mut draw = Draw::fresh();
+    let jobs = job::plain(run.selected, &run.options, &mut draw, None);
     let records = measure(run, &jobs, &mut sides, "")?;
     let record = run.record(started, records);
     let mut comparison = baseline
@@ -45,7 +47,7 @@ pub(crate) fn run(
         .map(|(old, path)| compare(old, path, &record));
     if let (Some(comparison), Some((old, _))) = (&mut comparison, &baseline) {
         confirm(comparison, "a re-run", |flagged| {
-            let again = job::only(&jobs, run.selected, flagged);
+            let again = job::plain(run.selected, &run.options, &mut draw, Some(flagged));
             let records = measure(run, &again, &mut sides, "confirm-")?;
             Ok(records
                 .iter()

@@ -6,6 +6,7 @@
 use perf_record::protocol::{DEFAULT_WARM_UP_NS, QUICK_WARM_UP_NS};
 use perf_record::{TestId, TestKind};
 
+use super::draw::Draw;
 use super::options::RunOptions;
 use crate::discover::DiscoveredTest;
 
@@ -65,27 +66,39 @@ pub(crate) struct Job {
     pub(crate) options: RunOptions,
     /// How the progress line names it after the test's id: ` (run 2 of 3)`.
     pub(crate) label: String,
+    /// The length of its environment's padding, drawn for it (see
+    /// [`Draw::pad`]).
+    pub(crate) pad: u16,
 }
 
 /// A plain run: each test in `options.processes` processes, the passes
-/// going round the tests in turn (test 1, test 2, ..., test 1, test 2,
-/// ...), the load tests' passes before the benchmarks'. A benchmark's process spends its share of the time budget, a load
-/// test's runs its workload shortened to the same share; a test whose
-/// figures need its whole length (a catalogue kind) runs once. A fresh
-/// process draws a new address-space layout, new hash seeds and a fresh
-/// allocator, which move a benchmark's median, and a server's latency, by
-/// several percent between runs of the same binary; measuring several
+/// going round the tests (every test's first process, then every test's
+/// second, ...) in an order drawn afresh for each pass, the load tests'
+/// passes before the benchmarks'. A benchmark's process spends its share
+/// of the time budget, a load test's runs its workload shortened to the
+/// same share; a test whose figures need its whole length (a catalogue
+/// kind) runs once. A fresh process draws a new address-space layout, new
+/// hash seeds, a fresh allocator and (see [`Draw`]) a new padding of its
+/// environment, which move a benchmark's median, and a server's latency,
+/// by several percent between runs of the same binary; measuring several
 /// shows that spread instead of hiding it, and a comparison with a saved
-/// baseline is judged against it. Interleaving the passes spreads slow
-/// drifts of the machine over every test alike.
-pub(crate) fn plain(tests: &[DiscoveredTest], options: &RunOptions) -> Vec<Job> {
+/// baseline is judged against it. Going round the tests spreads slow
+/// drifts of the machine over every test alike. `only` keeps the tests it
+/// names (a confirming re-run, with draws of its own).
+pub(crate) fn plain(
+    tests: &[DiscoveredTest],
+    options: &RunOptions,
+    draw: &mut Draw,
+    only: Option<&[TestId]>,
+) -> Vec<Job> {
     let passes = options.processes.max(1);
     let mut jobs = Vec::new();
     // Load tests first: the server is stopped after the last of them, so
     // that no benchmark shares the machine with an idle server.
     for load_tests in [true, false] {
         for pass in 0..passes {
-            for (index, test) in tests.iter().enumerate() {
+            let mut round = Vec::new();
+            for (index, test) in selected(tests, only) {
                 let load = test.listed.kind == TestKind::Load;
                 let runs = if test.listed.whole_run { 1 } else { passes };
                 if load != load_tests || pass >= runs {
@@ -96,7 +109,7 @@ pub(crate) fn plain(tests: &[DiscoveredTest], options: &RunOptions) -> Vec<Job> 
                     options.duration_scale =
                         Some(options.duration_scale.unwrap_or(1.0) / f64::from(runs));
                 }
-                jobs.push(Job {
+                round.push(Job {
                     test: index,
                     side: Side::Candidate,
                     work: Work::Measure {
@@ -109,97 +122,131 @@ pub(crate) fn plain(tests: &[DiscoveredTest], options: &RunOptions) -> Vec<Job> 
                     } else {
                         String::new()
                     },
+                    pad: draw.pad(),
                 });
             }
+            draw.shuffle(&mut round);
+            jobs.extend(round);
         }
     }
-    jobs.extend(instruction_jobs(tests, options, &[Side::Candidate]));
+    jobs.extend(instruction_jobs(tests, options, &[Side::Candidate], only));
     jobs
 }
 
-/// `--compare-ref`: test by test, base and candidate in `rounds`
-/// alternating rounds (AB, BA, AB, ...), each process spending `1/rounds`
-/// of the test's budget, so that drift, warm-up and a busy neighbour hit
-/// both sides alike. A test whose figures need its whole length (a
-/// catalogue kind) runs once a side instead, at full length.
-pub(crate) fn paired(tests: &[DiscoveredTest], options: &RunOptions, rounds: u32) -> Vec<Job> {
+/// `--compare-ref`: base and candidate in `rounds` paired rounds a test,
+/// each process spending `1/rounds` of the test's budget, so that drift,
+/// warm-up and a busy neighbour hit both sides alike. Every round is two
+/// fresh processes with paddings of their own; which side goes first is
+/// drawn (balanced, see [`Draw::side_orders`]); and the rounds of all
+/// tests run in one order drawn at random (the load tests' first), so
+/// that a test's rounds are spread over the run instead of sharing one
+/// stretch of the machine's state. A test whose figures need its whole
+/// length (a catalogue kind) runs once a side instead, at full length.
+/// `only` keeps the tests it names (a confirming re-run, with draws of its
+/// own).
+pub(crate) fn paired(
+    tests: &[DiscoveredTest],
+    options: &RunOptions,
+    rounds: u32,
+    draw: &mut Draw,
+    only: Option<&[TestId]>,
+) -> Vec<Job> {
     let rounds = rounds.max(1);
-    let mut jobs = Vec::new();
-    for (index, test) in tests.iter().enumerate() {
+    // Each unit is one round: the two sides' jobs, in their drawn order.
+    let mut load_units: Vec<Vec<Job>> = Vec::new();
+    let mut bench_units: Vec<Vec<Job>> = Vec::new();
+    for (index, test) in selected(tests, only) {
         let load = test.listed.kind == TestKind::Load;
+        let units = if load {
+            &mut load_units
+        } else {
+            &mut bench_units
+        };
         if test.listed.whole_run {
-            for side in alternate(index) {
-                jobs.push(Job {
-                    test: index,
-                    side,
-                    work: Work::Measure { pass: 0, share: 1 },
-                    options: options.clone(),
-                    label: format!(" ({})", side.name()),
-                });
-            }
+            let order = draw.side_orders(1)[0];
+            units.push(
+                order
+                    .into_iter()
+                    .map(|side| Job {
+                        test: index,
+                        side,
+                        work: Work::Measure { pass: 0, share: 1 },
+                        options: options.clone(),
+                        label: format!(" ({})", side.name()),
+                        pad: draw.pad(),
+                    })
+                    .collect(),
+            );
             continue;
         }
-        let mut options = options.clone();
-        if load {
-            // Each side spends the test's usual length over all rounds, as
-            // a benchmark does.
-            options.duration_scale =
-                Some(options.duration_scale.unwrap_or(1.0) / f64::from(rounds));
-        } else {
-            // Each process warms up for half its share of the warm-up time:
-            // it starts on a machine the other side just warmed, and it keeps
-            // a comparison within twice a plain run's time.
-            let warm_up = options.warm_up.unwrap_or_else(|| {
-                let ns = test.listed.warm_up_ns.unwrap_or(DEFAULT_WARM_UP_NS);
-                let ns = if options.quick {
-                    ns.min(QUICK_WARM_UP_NS)
-                } else {
-                    ns
-                };
-                std::time::Duration::from_nanos(ns)
-            });
-            options.warm_up = Some(warm_up / 2);
-        }
+        let options = round_options(test, options, rounds);
         let share = if load { 1 } else { rounds };
-        for round in 0..rounds {
-            for side in alternate(round as usize) {
-                jobs.push(Job {
-                    test: index,
-                    side,
-                    work: Work::Measure { pass: round, share },
-                    options: options.clone(),
-                    label: format!(" ({}, round {} of {rounds})", side.name(), round + 1),
-                });
-            }
+        for (round, order) in (0..rounds).zip(draw.side_orders(rounds as usize)) {
+            units.push(
+                order
+                    .into_iter()
+                    .map(|side| Job {
+                        test: index,
+                        side,
+                        work: Work::Measure { pass: round, share },
+                        options: options.clone(),
+                        label: format!(" ({}, round {} of {rounds})", side.name(), round + 1),
+                        pad: draw.pad(),
+                    })
+                    .collect(),
+            );
         }
     }
+    draw.shuffle(&mut load_units);
+    draw.shuffle(&mut bench_units);
+    let mut jobs: Vec<Job> = load_units
+        .into_iter()
+        .chain(bench_units)
+        .flatten()
+        .collect();
     jobs.extend(instruction_jobs(
         tests,
         options,
         &[Side::Base, Side::Candidate],
+        only,
     ));
     jobs
 }
 
-/// Which side goes first in the `n`th pairing: base then candidate, then
-/// the other way round, so that neither always runs on a machine the other
-/// just warmed.
-fn alternate(n: usize) -> [Side; 2] {
-    if n.is_multiple_of(2) {
-        [Side::Base, Side::Candidate]
+/// The settings of one paired round of `test`.
+fn round_options(test: &DiscoveredTest, options: &RunOptions, rounds: u32) -> RunOptions {
+    let mut options = options.clone();
+    if test.listed.kind == TestKind::Load {
+        // Each side spends the test's usual length over all rounds, as
+        // a benchmark does.
+        options.duration_scale = Some(options.duration_scale.unwrap_or(1.0) / f64::from(rounds));
     } else {
-        [Side::Candidate, Side::Base]
+        // Each process warms up for half its share of the warm-up time:
+        // it starts on a machine the other side just warmed, and it keeps
+        // a comparison within twice a plain run's time.
+        let warm_up = options.warm_up.unwrap_or_else(|| {
+            let ns = test.listed.warm_up_ns.unwrap_or(DEFAULT_WARM_UP_NS);
+            let ns = if options.quick {
+                ns.min(QUICK_WARM_UP_NS)
+            } else {
+                ns
+            };
+            std::time::Duration::from_nanos(ns)
+        });
+        options.warm_up = Some(warm_up / 2);
     }
+    options
 }
 
-/// The jobs of `schedule` that measure one of `flagged`: a confirming
-/// re-run of those tests in the same schedule.
-pub(crate) fn only(schedule: &[Job], tests: &[DiscoveredTest], flagged: &[TestId]) -> Vec<Job> {
-    schedule
+/// The tests `only` keeps (all of them without it), with their indices.
+fn selected<'a>(
+    tests: &'a [DiscoveredTest],
+    only: Option<&'a [TestId]>,
+) -> impl Iterator<Item = (usize, &'a DiscoveredTest)> + 'a {
+    tests
         .iter()
-        .filter(|j| flagged.contains(&tests[j.test].id))
-        .cloned()
-        .collect()
+        .enumerate()
+        .filter(move |(_, t)| only.is_none_or(|ids| ids.contains(&t.id)))
 }
 
 /// Instruction counts for the benchmarks that ask for them (or all, with
@@ -208,10 +255,9 @@ fn instruction_jobs<'a>(
     tests: &'a [DiscoveredTest],
     options: &'a RunOptions,
     sides: &'a [Side],
+    only: Option<&'a [TestId]>,
 ) -> impl Iterator<Item = Job> + 'a {
-    tests
-        .iter()
-        .enumerate()
+    selected(tests, only)
         .filter(|(_, t)| {
             t.listed.kind != TestKind::Load && (options.instructions || t.listed.instructions)
         })
@@ -229,6 +275,7 @@ fn instruction_jobs<'a>(
                         String::new()
                     }
                 ),
+                pad: 0,
             })
         })
 }
@@ -254,62 +301,148 @@ mod tests {
     fn a_plain_run_goes_round_the_tests_and_runs_a_whole_run_once() {
         let tests = [
             test("a", TestKind::Bench, false),
+            test("b", TestKind::Bench, false),
             test("load", TestKind::Load, false),
             test("soak", TestKind::Load, true),
         ];
-        let jobs = plain(&tests, &options(3));
-        let order: Vec<(usize, Work)> = jobs.iter().map(|j| (j.test, j.work)).collect();
+        let jobs = plain(&tests, &options(3), &mut Draw::seeded(3), None);
         let m = |pass, share| Work::Measure { pass, share };
-        // The load tests' passes first, then the benchmark's.
+        let mut order: Vec<(usize, Work)> = jobs.iter().map(|j| (j.test, j.work)).collect();
+        // The load tests' passes first (the whole run once), then the
+        // benchmarks', pass by pass, each pass in an order of its own.
+        order[..4].sort_by_key(|(t, w)| (format!("{w:?}"), *t));
+        order[4..6].sort_by_key(|(t, _)| *t);
+        order[6..8].sort_by_key(|(t, _)| *t);
+        order[8..].sort_by_key(|(t, _)| *t);
         assert_eq!(
             order,
             [
-                (1, m(0, 1)),
                 (2, m(0, 1)),
-                (1, m(1, 1)),
-                (1, m(2, 1)),
+                (3, m(0, 1)),
+                (2, m(1, 1)),
+                (2, m(2, 1)),
                 (0, m(0, 3)),
+                (1, m(0, 3)),
                 (0, m(1, 3)),
+                (1, m(1, 3)),
                 (0, m(2, 3)),
+                (1, m(2, 3)),
             ]
         );
         assert!(jobs.iter().all(|j| j.side == Side::Candidate));
         // A load test's process runs a third of its workload; a whole run
         // all of it.
-        assert_eq!(jobs[0].options.duration_scale, Some(1.0 / 3.0));
-        assert_eq!(jobs[1].options.duration_scale, None);
+        for job in &jobs {
+            let expected = match job.test {
+                2 => Some(1.0 / 3.0),
+                _ => None,
+            };
+            assert_eq!(job.options.duration_scale, expected, "{job:?}");
+        }
+        // Every process has a padding of its own.
+        let pads: std::collections::BTreeSet<u16> = jobs.iter().map(|j| j.pad).collect();
+        assert!(pads.len() > jobs.len() / 2, "{pads:?}");
     }
 
     #[test]
-    fn paired_rounds_alternate_and_whole_runs_run_once_a_side() {
+    fn plain_passes_are_ordered_afresh() {
+        let tests: Vec<DiscoveredTest> = (0..6)
+            .map(|i| test(&format!("t{i}"), TestKind::Bench, false))
+            .collect();
+        let jobs = plain(&tests, &options(4), &mut Draw::seeded(11), None);
+        let passes: Vec<Vec<usize>> = jobs
+            .chunks(6)
+            .map(|c| c.iter().map(|j| j.test).collect())
+            .collect();
+        assert!(passes.iter().any(|p| p != &passes[0]), "{passes:?}");
+    }
+
+    #[test]
+    fn paired_rounds_are_balanced_spread_and_whole_runs_run_once_a_side() {
         let tests = [
             test("a", TestKind::Bench, false),
             test("soak", TestKind::Load, true),
             test("load", TestKind::Load, false),
+            test("b", TestKind::Bench, false),
         ];
-        let jobs = paired(&tests, &options(3), 2);
-        let order: Vec<(usize, Side)> = jobs.iter().map(|j| (j.test, j.side)).collect();
-        use Side::{Base as B, Candidate as C};
-        assert_eq!(
-            order,
-            [
-                (0, B),
-                (0, C),
-                (0, C),
-                (0, B),
-                (1, C),
-                (1, B),
-                (2, B),
-                (2, C),
-                (2, C),
-                (2, B)
-            ]
-        );
-        // A whole run keeps its length; a round of a load test is half.
-        assert_eq!(jobs[4].options.duration_scale, None);
-        assert_eq!(jobs[6].options.duration_scale, Some(0.5));
-        assert_eq!(jobs[0].work, Work::Measure { pass: 0, share: 2 });
-        assert_eq!(jobs[6].work, Work::Measure { pass: 0, share: 1 });
+        let rounds = 6;
+        let jobs = paired(&tests, &options(3), rounds, &mut Draw::seeded(5), None);
+        assert_eq!(jobs.len(), 2 * (1 + 3 * rounds as usize));
+        // Each round is its two sides back to back.
+        for pair in jobs.chunks(2) {
+            assert_eq!(pair[0].test, pair[1].test);
+            assert_eq!(pair[0].work, pair[1].work);
+            assert_ne!(pair[0].side, pair[1].side);
+        }
+        // The load tests' rounds first.
+        let first_bench = jobs.iter().position(|j| j.test == 0 || j.test == 3);
+        assert_eq!(first_bench, Some(2 * (1 + rounds as usize)));
+        // Each test's rounds: every round once, base first in half.
+        for t in [0, 2, 3] {
+            let firsts: Vec<&Job> = jobs
+                .chunks(2)
+                .map(|p| &p[0])
+                .filter(|j| j.test == t)
+                .collect();
+            let mut passes: Vec<u32> = firsts
+                .iter()
+                .map(|j| match j.work {
+                    Work::Measure { pass, .. } => pass,
+                    Work::CountInstructions => unreachable!(),
+                })
+                .collect();
+            passes.sort_unstable();
+            assert_eq!(passes, (0..rounds).collect::<Vec<_>>());
+            let base_first = firsts.iter().filter(|j| j.side == Side::Base).count();
+            assert_eq!(base_first, rounds as usize / 2);
+        }
+        // The benchmarks' rounds are interleaved, not one test's after the
+        // other's.
+        let bench_tests: Vec<usize> = jobs
+            .chunks(2)
+            .map(|p| p[0].test)
+            .filter(|&t| t == 0 || t == 3)
+            .collect();
+        let switches = bench_tests.windows(2).filter(|w| w[0] != w[1]).count();
+        assert!(switches > 1, "{bench_tests:?}");
+        // A whole run keeps its length; a round of a load test is 1/rounds;
+        // a benchmark's process spends 1/rounds of its budget.
+        for job in &jobs {
+            let Work::Measure { share, .. } = job.work else {
+                panic!("{job:?}");
+            };
+            match job.test {
+                1 => assert_eq!((job.options.duration_scale, share), (None, 1)),
+                2 => assert_eq!(
+                    (job.options.duration_scale, share),
+                    (Some(1.0 / f64::from(rounds)), 1)
+                ),
+                _ => assert_eq!((job.options.duration_scale, share), (None, rounds)),
+            }
+        }
+    }
+
+    #[test]
+    fn a_confirming_rerun_keeps_the_flagged_tests_and_draws_afresh() {
+        let tests = [
+            test("a", TestKind::Bench, false),
+            test("b", TestKind::Bench, false),
+        ];
+        let flagged = [tests[1].id.clone()];
+        let mut draw = Draw::seeded(9);
+        let first = paired(&tests, &options(1), 20, &mut draw, Some(&flagged));
+        let again = paired(&tests, &options(1), 20, &mut draw, Some(&flagged));
+        assert!(first.iter().chain(&again).all(|j| j.test == 1));
+        assert_eq!(first.len(), again.len());
+        let sides = |jobs: &[Job]| {
+            jobs.iter()
+                .map(|j| (j.side, j.work, j.pad))
+                .collect::<Vec<_>>()
+        };
+        assert_ne!(sides(&first), sides(&again));
+        let plain_again = plain(&tests, &options(3), &mut draw, Some(&flagged));
+        assert_eq!(plain_again.len(), 3);
+        assert!(plain_again.iter().all(|j| j.test == 1));
     }
 
     #[test]
@@ -317,7 +450,7 @@ mod tests {
         let mut counted = test("a", TestKind::Bench, false);
         counted.listed.instructions = true;
         let tests = [counted, test("b", TestKind::Bench, false)];
-        let jobs = paired(&tests, &options(1), 2);
+        let jobs = paired(&tests, &options(1), 2, &mut Draw::seeded(1), None);
         let counts: Vec<(usize, Side)> = jobs
             .iter()
             .filter(|j| j.work == Work::CountInstructions)

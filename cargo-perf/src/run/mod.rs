@@ -3,6 +3,7 @@
 //! into one record per test.
 
 pub mod deadline;
+pub mod draw;
 pub mod finish;
 pub mod instructions;
 pub mod job;

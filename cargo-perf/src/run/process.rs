@@ -40,6 +40,7 @@ pub(crate) fn run_process(
     binary: &PerfBinary,
     options: &RunOptions,
     share: u32,
+    pad: u16,
     target: Option<&str>,
     result_path: &Path,
     progress: &mut Progress,
@@ -51,7 +52,8 @@ pub(crate) fn run_process(
         .env("CARGO_MANIFEST_DIR", &binary.target.manifest_dir)
         .env("CARGO_PKG_NAME", &binary.target.package)
         .env(env::RESULT_OUT, result_path)
-        .env(env::SHARE, share.to_string());
+        .env(env::SHARE, share.to_string())
+        .env(env::PAD, ".".repeat(usize::from(pad)));
     if test.listed.ignored {
         command.arg("--include-ignored");
     }

@@ -160,6 +160,7 @@ fn run_job(
         &side.binaries[test.binary],
         &job.options,
         share,
+        job.pad,
         target.as_deref(),
         &path,
         progress,
@@ -171,7 +172,9 @@ fn run_job(
     match outcome {
         Ok(result) => {
             progress.end(Some(summary_of(&result)));
-            slot.results.push((pass, result));
+            // In pass order, whatever order the schedule drew.
+            let at = slot.results.partition_point(|(p, _)| *p <= pass);
+            slot.results.insert(at, (pass, result));
         }
         Err(failed) => {
             progress.end(None);
