@@ -1,7 +1,7 @@
 """Reads scripts/coverage.sh's logs: one invocation's estimate, or the table.
 
   coverage.py one FILE.json
-  coverage.py table LOG_DIR THRESHOLD "PROJECTS" "CHANGES"
+  coverage.py table LOG_DIR THRESHOLD "REVS" "PROJECTS" "CHANGES"
 """
 
 import json
@@ -9,6 +9,7 @@ import math
 import statistics
 import sys
 from collections import defaultdict
+from itertools import product
 from pathlib import Path
 
 
@@ -44,42 +45,41 @@ def one(path):
     return f"{t['change_pct']:+.2f}% [{low:+.2f}, {high:+.2f}] {t['verdict']}{note}"
 
 
-def table(log, threshold, projects, changes):
+def table(log, threshold, revs, projects, changes):
     log = Path(log)
     wall = defaultdict(list)
     for line in (log / "wall.txt").read_text().splitlines():
         name, seconds = line.split()
         wall[name].append(float(seconds))
-    header = ("project", "change", "runs", "pooled", "sd of estimates", "mean ±half-width",
+    header = ("cargo perf", "project", "change", "runs", "pooled", "sd of estimates", "mean ±half-width",
               "coverage", "flagged", "regressed", "wall (median)")
     rows = [header]
-    for project in projects.split():
-        for s in changes.split():
-            name = f"{project}-{s}"
-            found = [median_metric(p) for p in sorted(log.glob(f"{name}-*.json"))]
-            found = [t for t in found if t and t.get("estimate")]
-            if not found:
-                rows.append((project, f"{s}%", "0") + ("-",) * 7)
-                continue
-            logs = [math.log1p(t["change_pct"] / 100) for t in found]
-            pooled = math.expm1(statistics.mean(logs)) * 100
-            sd = statistics.stdev([x * 100 for x in logs]) if len(logs) > 1 else float("nan")
-            half = statistics.mean((t["estimate"]["ci_pct"][1] - t["estimate"]["ci_pct"][0]) / 2
-                                   for t in found)
-            covered = sum(1 for t in found if t["estimate"]["ci_pct"][0] <= pooled <= t["estimate"]["ci_pct"][1])
-            w = statistics.median(wall[name]) if wall[name] else float("nan")
-            rows.append((project, f"{s}%", str(len(found)), f"{pooled:+.2f}%", f"{sd:.2f} pt",
-                         f"±{half:.2f} pt", f"{covered}/{len(found)} ({100 * covered / len(found):.0f}%)",
-                         str(sum(1 for t in found if flagged(t))),
-                         str(sum(1 for t in found if t["verdict"] == "regressed")), f"{w:.0f} s"))
+    for project, s, rev in product(projects.split(), changes.split(), revs.split()):
+        name = f"{rev}-{project}-{s}"
+        found = [median_metric(p) for p in sorted(log.glob(f"{name}-*.json"))]
+        found = [t for t in found if t and t.get("estimate")]
+        if not found:
+            rows.append((rev, project, f"{s}%", "0") + ("-",) * 7)
+            continue
+        logs = [math.log1p(t["change_pct"] / 100) for t in found]
+        pooled = math.expm1(statistics.mean(logs)) * 100
+        sd = statistics.stdev([x * 100 for x in logs]) if len(logs) > 1 else float("nan")
+        half = statistics.mean((t["estimate"]["ci_pct"][1] - t["estimate"]["ci_pct"][0]) / 2
+                               for t in found)
+        covered = sum(1 for t in found if t["estimate"]["ci_pct"][0] <= pooled <= t["estimate"]["ci_pct"][1])
+        w = statistics.median(wall[name]) if wall[name] else float("nan")
+        rows.append((rev, project, f"{s}%", str(len(found)), f"{pooled:+.2f}%", f"{sd:.2f} pt",
+                     f"±{half:.2f} pt", f"{covered}/{len(found)} ({100 * covered / len(found):.0f}%)",
+                     str(sum(1 for t in found if flagged(t))),
+                     str(sum(1 for t in found if t["verdict"] == "regressed")), f"{w:.0f} s"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     print(f"\nthreshold {threshold}; coverage: intervals containing the pooled estimate")
     for r in rows:
-        print("  ".join(c.rjust(w) if i > 1 else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))))
+        print("  ".join(c.rjust(w) if i > 2 else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))))
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "one":
         print(one(sys.argv[2]))
     else:
-        table(*sys.argv[2:6])
+        table(*sys.argv[2:7])
