@@ -97,7 +97,7 @@ pub struct PerfArgs {
     pub compare: Option<String>,
 
     /// Build the git revision REV (a branch, tag or commit) in a worktree
-    /// and run it and the working tree in alternating rounds: the robust
+    /// and run it and the working tree in paired rounds: the robust
     /// comparison for CI. Exit 12 when a test regressed beyond its threshold.
     #[arg(
         long,

@@ -35,7 +35,7 @@ pub fn print_comparison(comparison: &Comparison) {
             comparison.baseline_path, comparison.baseline_created_utc
         ),
         CompareMode::Paired { base_ref, rounds } => println!(
-            "\n{BOLD}Compared with {base_ref}{RESET} ({}): base and candidate in {rounds} alternating rounds per test",
+            "\n{BOLD}Compared with {base_ref}{RESET} ({}): base and candidate in {rounds} paired rounds per test, in random order",
             comparison.baseline_path
         ),
     }
@@ -155,7 +155,7 @@ pub fn print_comparison(comparison: &Comparison) {
     if comparison.mode == CompareMode::Baseline {
         println!(
             "note: a saved baseline is a separate run, and machines drift between runs; \
-             `cargo perf --compare-ref REV` runs base and candidate in alternating rounds, the robust choice for CI."
+             `cargo perf --compare-ref REV` runs base and candidate in paired rounds, the robust choice for CI."
         );
     }
 }

@@ -1,6 +1,6 @@
 //! `--compare-ref REV`'s base side: the revision checked out in a git
 //! worktree and built in a target dir of its own, its tests paired with
-//! the candidate's, and what the alternating rounds say per metric (one
+//! the candidate's, and what the paired rounds say per metric (one
 //! ratio per round; the verdict is made on those ratios, see
 //! [`crate::verdict::compare`]).
 

@@ -30,7 +30,8 @@ pub(crate) struct SideRun<'a> {
 /// What the jobs of one test on one side measured.
 #[derive(Debug, Default)]
 pub(crate) struct Measured {
-    /// Each process's (or round's) result, with its pass.
+    /// Each process's (or round's) result, with its pass, in the order
+    /// they ran (a paired schedule draws its rounds' order).
     pub(crate) results: Vec<(u32, TestResult)>,
     /// The record of its failure; a failed test is not run again.
     pub(crate) failure: Option<TestRecord>,
@@ -172,9 +173,7 @@ fn run_job(
     match outcome {
         Ok(result) => {
             progress.end(Some(summary_of(&result)));
-            // In pass order, whatever order the schedule drew.
-            let at = slot.results.partition_point(|(p, _)| *p <= pass);
-            slot.results.insert(at, (pass, result));
+            slot.results.push((pass, result));
         }
         Err(failed) => {
             progress.end(None);
@@ -214,7 +213,7 @@ fn count_instructions(
 }
 
 /// The rounds both sides of a paired test completed, as (base, candidate)
-/// results in round order.
+/// results in the order the base's processes ran.
 pub(crate) fn rounds<'m>(
     base: &'m Measured,
     candidate: &'m Measured,

@@ -107,7 +107,7 @@ fn metric(
 }
 
 /// A benchmark's median. `paired_ratios`: the per-round ratios when both
-/// sides ran in alternating rounds.
+/// sides ran in paired rounds.
 pub fn bench_median(
     old: &TestRecord,
     new: &TestRecord,

@@ -2,7 +2,7 @@
 //!
 //! The rule (README, "How verdicts are made"):
 //! 1. Each metric's change is estimated with a 95% confidence interval:
-//!    from the per-round ratios when base and candidate ran in alternating
+//!    from the per-round ratios when base and candidate ran in paired
 //!    rounds (`--compare-ref`), from the two runs' process medians when
 //!    comparing with a saved baseline.
 //! 2. A change is *real* when its one-sided p-value passes Holm's
@@ -60,7 +60,7 @@ pub enum CompareMode {
     /// Against a saved baseline: two separate runs.
     Baseline,
     /// `--compare-ref`: base and candidate built from two commits and run
-    /// in alternating rounds in this run.
+    /// in paired rounds in this run.
     Paired {
         /// The revision as the user gave it.
         base_ref: String,

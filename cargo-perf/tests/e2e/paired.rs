@@ -1,5 +1,5 @@
 //! `--compare-ref`: the base revision built in a worktree and run in
-//! alternating rounds with the working tree.
+//! paired rounds with the working tree.
 
 use crate::support::TempProject;
 
@@ -82,7 +82,7 @@ fn the_human_report_shows_the_interval_and_the_rule() {
     assert!(
         output
             .stdout
-            .contains("base and candidate in 6 alternating rounds per test"),
+            .contains("base and candidate in 6 paired rounds per test, in random order"),
         "{}",
         output.stdout
     );

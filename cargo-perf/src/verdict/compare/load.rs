@@ -7,7 +7,7 @@ use perf_record::load::ProcessFigures;
 use super::{ChangeEstimate, Side, TestComparison, metric};
 
 /// Per-round ratios of a load test's metrics, when both sides ran in
-/// alternating rounds.
+/// paired rounds.
 #[derive(Debug, Clone, Default)]
 pub struct LoadRatios {
     /// p95 latency, candidate over base, per round.
