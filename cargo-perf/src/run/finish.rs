@@ -2,7 +2,7 @@
 //! the processes or rounds merged, the soak analysis, instruction counts
 //! and the thresholds.
 
-use perf_record::load::{ErrorKindStats, LoadStats, ProcessFigures};
+use perf_record::load::{ErrorKindStats, LoadStats, ProcessFigures, Transfer};
 use perf_record::{BenchStats, TestConfig, TestOutcome, TestRecord, TestResult};
 
 use super::scheduler::Measured;
@@ -97,7 +97,8 @@ fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
 }
 
 /// One load test's processes (or paired rounds) as one: requests, errors,
-/// status codes and time summed, the timelines one after the other, rps
+/// status codes, bytes and time summed (the transfer rates: the summed
+/// bytes over the summed time), the timelines one after the other, rps
 /// and every percentile the median over the processes, and each process's
 /// figures kept. The serialized histograms stay the first process's (an
 /// exact merge needs the histograms' own code, which the runtime has).
@@ -130,6 +131,7 @@ fn aggregate_load(
         0.0
     };
     load.rps = median(rounds.iter().map(|r| r.rps).collect());
+    load.transfer = Transfer::sum(rounds.iter().map(|r| &r.transfer), load.duration_s);
     let latency = &mut load.latency;
     latency.count = rounds.iter().map(|r| r.latency.count).sum();
     latency.min_us = rounds.iter().map(|r| r.latency.min_us).min().unwrap_or(0);
@@ -179,8 +181,9 @@ fn aggregate_load(
             });
         merged.count += errors.count;
     }
-    // An endpoint's counts are summed; its rate and percentiles are the
-    // median over the processes that reached it.
+    // An endpoint's counts are summed (its bytes over the test's summed
+    // time); its rate and percentiles are the median over the processes
+    // that reached it.
     for endpoint in &mut load.endpoints {
         let all: Vec<&perf_record::load::EndpointStats> = rounds
             .iter()
@@ -188,6 +191,7 @@ fn aggregate_load(
             .collect();
         endpoint.errors = all.iter().map(|e| e.errors).sum();
         endpoint.rps = median(all.iter().map(|e| e.rps).collect());
+        endpoint.transfer = Transfer::sum(all.iter().map(|e| &e.transfer), load.duration_s);
         let l = &mut endpoint.latency;
         l.count = all.iter().map(|e| e.latency.count).sum();
         l.min_us = all.iter().map(|e| e.latency.min_us).min().unwrap_or(0);
@@ -225,4 +229,43 @@ pub(crate) fn finish_all(
                 .collect()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use perf_record::load::{EndpointStats, LatencySummary};
+
+    use super::*;
+
+    /// A process that ran `duration_s` and moved `received` and `sent`
+    /// bytes, all on one endpoint.
+    fn process(duration_s: f64, received: u64, sent: u64) -> LoadStats {
+        let transfer = Transfer::over(received, sent, duration_s);
+        LoadStats {
+            duration_s,
+            requests: 10,
+            rps: 10.0 / duration_s,
+            transfer,
+            endpoints: vec![EndpointStats {
+                name: "POST /echo".to_owned(),
+                rps: 10.0 / duration_s,
+                errors: 0,
+                latency: LatencySummary::default(),
+                transfer,
+            }],
+            ..LoadStats::default()
+        }
+    }
+
+    #[test]
+    fn processes_sum_their_bytes_and_rate_them_over_their_summed_time() {
+        let load = aggregate_load(vec![process(1.0, 8 << 20, 1 << 20), process(3.0, 0, 0)])
+            .expect("two processes");
+        assert_eq!(load.transfer.received_bytes, 8 << 20);
+        assert_eq!(load.transfer.sent_bytes, 1 << 20);
+        // Not the median of 8 MiB/s and 0: the bytes over the four seconds.
+        assert_eq!(load.transfer.received_per_s, 2.0 * 1_048_576.0);
+        assert_eq!(load.transfer.sent_per_s, 262_144.0);
+        assert_eq!(load.endpoints[0].transfer, load.transfer);
+    }
 }
