@@ -187,14 +187,16 @@ impl Connection {
                     self.buf.drain(..head.len);
                     read_chunked(wire, &mut self.buf).await?
                 }
-                Framing::UntilClose => read_to_close(wire, &mut self.buf, head.len).await?,
+                Framing::UntilClose => {
+                    let body = read_to_close(wire, &mut self.buf, head.len).await?;
+                    self.stream = None;
+                    body
+                }
             }
         };
         // Bytes after the response answer no request: whatever the
-        // server meant, they are not the next request's response. A body
-        // read to the connection's end leaves nothing to reuse.
-        let ended = !no_body && matches!(head.framing, Framing::UntilClose);
-        if ended || head.close || !self.buf.is_empty() {
+        // server meant, they are not the next request's response.
+        if head.close || !self.buf.is_empty() {
             self.stream = None;
         }
         Ok(RawResponse {
