@@ -1,6 +1,6 @@
 //! What a load test measured: latency from HDR histograms, throughput,
-//! errors, status codes, a per-second time series, and the generator's
-//! own health.
+//! bytes transferred, errors, status codes, a per-second time series, and
+//! the generator's own health.
 
 use std::collections::BTreeMap;
 
@@ -43,6 +43,51 @@ pub struct EndpointStats {
     pub errors: u64,
     /// Latency of its requests.
     pub latency: LatencySummary,
+    /// Bytes its requests and responses carried (absent from records made
+    /// before it was measured: zero).
+    #[serde(default)]
+    pub transfer: Transfer,
+}
+
+/// The bytes that crossed the wire, both ways, and their rates: HTTP as
+/// written and read on the connection, heads and bodies, a chunked or
+/// compressed body as sent (framing included, not decoded); not TCP/IP's
+/// own headers, nor WebSocket frames.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Transfer {
+    /// Bytes of responses read: heads (interim 1xx heads too) and bodies.
+    pub received_bytes: u64,
+    /// Bytes of requests written: heads and bodies.
+    pub sent_bytes: u64,
+    /// `received_bytes` per second of the test.
+    pub received_per_s: f64,
+    /// `sent_bytes` per second of the test.
+    pub sent_per_s: f64,
+}
+
+impl Transfer {
+    /// `received` and `sent` bytes over `duration_s` seconds.
+    pub fn over(received_bytes: u64, sent_bytes: u64, duration_s: f64) -> Self {
+        let secs = duration_s.max(1e-9);
+        Self {
+            received_bytes,
+            sent_bytes,
+            received_per_s: received_bytes as f64 / secs,
+            sent_per_s: sent_bytes as f64 / secs,
+        }
+    }
+
+    /// Several runs' transfers as one: the bytes summed, and the rates
+    /// over their summed `duration_s` (as requests per second are).
+    pub fn sum<'a>(parts: impl IntoIterator<Item = &'a Self>, duration_s: f64) -> Self {
+        let (received, sent) = parts.into_iter().fold((0u64, 0u64), |(r, s), part| {
+            (
+                r.saturating_add(part.received_bytes),
+                s.saturating_add(part.sent_bytes),
+            )
+        });
+        Self::over(received, sent, duration_s)
+    }
 }
 
 /// The errors of one kind.
@@ -104,6 +149,10 @@ pub struct LoadStats {
     pub requests: u64,
     /// Requests per second.
     pub rps: f64,
+    /// Bytes sent and received, and their rates (absent from records made
+    /// before they were measured: zero).
+    #[serde(default)]
+    pub transfer: Transfer,
     /// Failed requests and failed checks over requests, in percent.
     pub error_rate_pct: f64,
     /// Latency of every request. Under the open model it is measured
@@ -256,4 +305,51 @@ pub struct ServerStats {
     pub rss_peak_bytes: u64,
     /// `(seconds, cpu %, rss bytes)` samples.
     pub samples: Vec<(f64, f64, u64)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transfers_sum_their_bytes_and_rate_them_over_the_summed_time() {
+        let a = Transfer::over(3_000, 100, 1.0);
+        let b = Transfer::over(1_000, 300, 3.0);
+        assert_eq!((a.received_per_s, a.sent_per_s), (3_000.0, 100.0));
+        let total = Transfer::sum([&a, &b], 4.0);
+        assert_eq!((total.received_bytes, total.sent_bytes), (4_000, 400));
+        assert_eq!((total.received_per_s, total.sent_per_s), (1_000.0, 100.0));
+        assert_eq!(Transfer::sum([], 0.0), Transfer::default());
+    }
+
+    #[test]
+    fn figures_saved_before_transfer_was_measured_still_load() {
+        let endpoint = EndpointStats {
+            name: "GET /".into(),
+            rps: 10.0,
+            errors: 0,
+            latency: LatencySummary::default(),
+            transfer: Transfer::over(2_048, 512, 2.0),
+        };
+        let mut stats = LoadStats {
+            requests: 20,
+            transfer: Transfer::over(2_048, 512, 2.0),
+            endpoints: vec![endpoint],
+            ..LoadStats::default()
+        };
+        let text = serde_json::to_string(&stats).unwrap();
+        assert!(
+            text.contains(r#""transfer":{"received_bytes":2048,"sent_bytes":512,"received_per_s":1024.0,"sent_per_s":256.0}"#),
+            "{text}"
+        );
+        let old = text.replace(
+            r#","transfer":{"received_bytes":2048,"sent_bytes":512,"received_per_s":1024.0,"sent_per_s":256.0}"#,
+            "",
+        );
+        assert!(!old.contains("transfer"), "{old}");
+        let loaded: LoadStats = serde_json::from_str(&old).unwrap();
+        stats.transfer = Transfer::default();
+        stats.endpoints[0].transfer = Transfer::default();
+        assert_eq!(loaded, stats);
+    }
 }

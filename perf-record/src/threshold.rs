@@ -1,11 +1,11 @@
 //! SLA thresholds of load tests: `p95 = "200ms"`, `error_rate = "1%"`,
-//! `rps = ">= 100"`.
+//! `rps = ">= 100"`, `received = ">= 100MiB/s"`.
 
 use serde::{Deserialize, Serialize};
 
 use crate::kinds::{Kind, Unit};
 use crate::load::LoadStats;
-use crate::units::{UnitError, parse_duration, parse_percent};
+use crate::units::{UnitError, parse_byte_rate, parse_duration, parse_percent};
 
 /// The metrics a threshold can be put on, besides the kinds' own figures
 /// ([`crate::kinds::figures`]).
@@ -19,6 +19,8 @@ pub const METRICS: &[&str] = &[
     "max",
     "error_rate",
     "rps",
+    "received",
+    "sent",
 ];
 
 /// Every metric name, the kinds' figures with the kinds that measure them.
@@ -39,9 +41,11 @@ pub struct Threshold {
     /// One of [`METRICS`].
     pub metric: String,
     /// The limit: microseconds for latencies, percent for `error_rate`,
-    /// requests per second for `rps`.
+    /// requests per second for `rps`, bytes per second for `received` and
+    /// `sent`.
     pub limit: f64,
-    /// `true`: the value must be at least the limit (`rps`); else at most.
+    /// `true`: the value must be at least the limit (`rps`, `received`,
+    /// `sent`); else at most.
     pub at_least: bool,
     /// The threshold as written, for reports.
     pub text: String,
@@ -130,6 +134,12 @@ impl Threshold {
                 .ok()
                 .filter(|r| r.is_finite() && *r >= 0.0)
                 .ok_or_else(|| ThresholdError::Rate(text.to_owned()))?,
+            "received" | "sent" => {
+                parse_byte_rate(rest).map_err(|source| ThresholdError::Value {
+                    metric: metric.to_owned(),
+                    source,
+                })?
+            }
             other => {
                 let Some(figure) = crate::kinds::by_threshold(other) else {
                     return Err(ThresholdError::UnknownMetric(other.to_owned()));
@@ -148,16 +158,7 @@ impl Threshold {
                     Unit::Duration => parse_duration(rest)
                         .map(|d| d.as_nanos() as f64 / 1e3)
                         .map_err(value_error)?,
-                    Unit::BytesPerSecond => {
-                        let per_second =
-                            rest.strip_suffix("/s")
-                                .ok_or_else(|| ThresholdError::Number {
-                                    metric: metric.to_owned(),
-                                    text: text.to_owned(),
-                                    example: "<= 16KB/s",
-                                })?;
-                        crate::units::parse_bytes(per_second).map_err(value_error)? as f64
-                    }
+                    Unit::BytesPerSecond => parse_byte_rate(rest).map_err(value_error)?,
                     Unit::Number => rest
                         .parse::<f64>()
                         .ok()
@@ -175,7 +176,7 @@ impl Threshold {
             }
         };
         // Throughput-like metrics are floors unless written with `<=`.
-        let floor = metric == "rps"
+        let floor = matches!(metric, "rps" | "received" | "sent")
             || crate::kinds::by_threshold(metric).is_some_and(|m| m.higher_is_better);
         let at_least = floor && at_least != Some(false);
         Ok(Self {
@@ -216,6 +217,8 @@ impl Threshold {
             "max" => l.max_us as f64,
             "error_rate" => stats.error_rate_pct,
             "rps" => stats.rps,
+            "received" => stats.transfer.received_per_s,
+            "sent" => stats.transfer.sent_per_s,
             other => {
                 crate::kinds::by_threshold(other).map_or(f64::NAN, |m| sweep_metric(stats, m.key))
             }
@@ -229,7 +232,7 @@ impl Threshold {
     pub fn measured_in(&self, stats: &LoadStats) -> bool {
         match self.metric.as_str() {
             "p50" | "p90" | "p95" | "p99" | "p999" | "mean" | "max" => stats.latency.count > 0,
-            "error_rate" | "rps" => stats.requests > 0,
+            "error_rate" | "rps" | "received" | "sent" => stats.requests > 0,
             _ => true,
         }
     }
@@ -292,6 +295,46 @@ mod tests {
         let rps = Threshold::parse("rps", ">= 100").unwrap();
         assert_eq!((rps.limit, rps.at_least), (100.0, true));
         assert!(Threshold::parse("rps", "50").unwrap().at_least);
+    }
+
+    #[test]
+    fn transfer_thresholds_are_rates_with_a_unit() {
+        let received = Threshold::parse("received", ">= 100MiB/s").unwrap();
+        assert_eq!(
+            (received.limit, received.at_least),
+            (100.0 * 1_048_576.0, true)
+        );
+        assert_eq!(received.text, "received >= 100MiB/s");
+        let sent = Threshold::parse("sent", "1.5 GiB/s").unwrap();
+        assert_eq!((sent.limit, sent.at_least), (1.5 * 1_073_741_824.0, true));
+        let capped = Threshold::parse("sent", "<= 16KB/s").unwrap();
+        assert_eq!((capped.limit, capped.at_least), (16_384.0, false));
+        let error = Threshold::parse("received", ">= 100").unwrap_err();
+        assert!(matches!(error, ThresholdError::Value { .. }));
+        let message = error.to_string();
+        assert!(
+            message.starts_with("invalid `received` threshold: `100` has no unit")
+                && message.contains("\"100MiB/s\""),
+            "{message}"
+        );
+        let message = Threshold::parse("sent", "10Mbps").unwrap_err().to_string();
+        assert!(
+            message.contains("`sent`") && message.contains("unknown unit `Mbps`"),
+            "{message}"
+        );
+        let stats = LoadStats {
+            requests: 10,
+            transfer: crate::load::Transfer::over(300 << 20, 1 << 20, 2.0),
+            ..LoadStats::default()
+        };
+        let result = received.check(&stats);
+        assert!(
+            result.passed && result.value == 150.0 * 1_048_576.0,
+            "{result:?}"
+        );
+        assert!(!capped.check(&stats).passed);
+        let nothing = received.check(&LoadStats::default());
+        assert!(!nothing.passed && nothing.unmeasured, "{nothing:?}");
     }
 
     #[test]

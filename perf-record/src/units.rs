@@ -1,5 +1,6 @@
-//! Durations (`"200ms"`) and percentages (`"10%"`) as users write them in
-//! attributes, `Cargo.toml` and on the command line.
+//! Durations (`"200ms"`), percentages (`"10%"`), sizes (`"64KB"`) and
+//! rates (`"100MiB/s"`) as users write them in attributes, `Cargo.toml`
+//! and on the command line, and figures written back in their units.
 
 use std::time::Duration;
 
@@ -159,6 +160,61 @@ pub fn parse_bytes(text: &str) -> Result<u64, UnitError> {
         })
 }
 
+/// What a valid transfer rate looks like, for error messages.
+pub const BYTE_RATE_HINT: &str = "write a number followed by B/s, KiB/s, MiB/s or GiB/s \
+     (KB/s, MB/s and GB/s are the same powers of 1024), e.g. \"100MiB/s\"";
+
+/// The largest rate accepted: a pebibyte a second is beyond any link.
+const MAX_BYTE_RATE: f64 = (1u64 << 50) as f64;
+
+/// Parses a rate such as `"100MiB/s"`, `"1.5 GiB/s"` or `"16KB/s"` into
+/// bytes per second; KB, MB and GB are powers of 1024, as in
+/// [`parse_bytes`]. A size without `/s` (`"16KB"`) is refused: its unit is
+/// not a rate.
+pub fn parse_byte_rate(text: &str) -> Result<f64, UnitError> {
+    let value = text.trim();
+    if value.is_empty() {
+        return Err(UnitError::Empty {
+            hint: BYTE_RATE_HINT,
+        });
+    }
+    let split = value
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
+        .unwrap_or(value.len());
+    let (number, unit) = value.split_at(split);
+    let scale: u64 = match unit.trim() {
+        "" => {
+            return Err(UnitError::MissingUnit {
+                value: value.to_owned(),
+                hint: BYTE_RATE_HINT,
+            });
+        }
+        "B/s" => 1,
+        "KB/s" | "KiB/s" => 1 << 10,
+        "MB/s" | "MiB/s" => 1 << 20,
+        "GB/s" | "GiB/s" => 1 << 30,
+        unit => {
+            return Err(UnitError::UnknownUnit {
+                value: value.to_owned(),
+                unit: unit.to_owned(),
+                hint: BYTE_RATE_HINT,
+            });
+        }
+    };
+    let number: f64 = number.parse().map_err(|_| UnitError::InvalidNumber {
+        value: value.to_owned(),
+        hint: BYTE_RATE_HINT,
+    })?;
+    let rate = number * scale as f64;
+    if !rate.is_finite() || !(0.0..=MAX_BYTE_RATE).contains(&rate) {
+        return Err(UnitError::OutOfRange {
+            value: value.to_owned(),
+            hint: BYTE_RATE_HINT,
+        });
+    }
+    Ok(rate)
+}
+
 /// Parses a percentage such as `"10%"` or `"2.5%"` into the number before
 /// the `%` sign.
 pub fn parse_percent(text: &str) -> Result<f64, UnitError> {
@@ -218,6 +274,30 @@ pub fn format_nanos(nanos: f64) -> String {
     format!("{value:.decimals$} {unit}")
 }
 
+/// Formats a number of bytes in the largest binary unit that keeps it
+/// at 1 or more, e.g. `512 B`, `64.00 KiB`, `1.25 GiB`.
+pub fn format_bytes(bytes: f64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes.abs() < 1024.0 {
+        return format!("{bytes:.0} B");
+    }
+    let mut value = bytes / 1024.0;
+    let mut unit = UNITS[0];
+    for next in &UNITS[1..] {
+        if value.abs() < 1024.0 {
+            break;
+        }
+        value /= 1024.0;
+        unit = next;
+    }
+    format!("{value:.2} {unit}")
+}
+
+/// Formats bytes per second as [`format_bytes`] does, e.g. `105.20 MiB/s`.
+pub fn format_byte_rate(bytes_per_s: f64) -> String {
+    format!("{}/s", format_bytes(bytes_per_s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,6 +319,48 @@ mod tests {
             parse_bytes("9GB"),
             Err(UnitError::OutOfRange { .. })
         ));
+    }
+
+    #[test]
+    fn rates_parse_in_powers_of_1024_per_second() {
+        assert_eq!(parse_byte_rate("100MiB/s"), Ok(100.0 * 1_048_576.0));
+        assert_eq!(parse_byte_rate("1.5 GiB/s"), Ok(1.5 * 1_073_741_824.0));
+        assert_eq!(parse_byte_rate("16KB/s"), Ok(16_384.0));
+        assert_eq!(parse_byte_rate("512B/s"), Ok(512.0));
+        assert_eq!(parse_byte_rate("0B/s"), Ok(0.0));
+        assert!(matches!(
+            parse_byte_rate("100"),
+            Err(UnitError::MissingUnit { .. })
+        ));
+        assert!(matches!(
+            parse_byte_rate("16KB"),
+            Err(UnitError::UnknownUnit { unit, .. }) if unit == "KB"
+        ));
+        assert!(matches!(
+            parse_byte_rate("100Mbps"),
+            Err(UnitError::UnknownUnit { unit, .. }) if unit == "Mbps"
+        ));
+        assert!(matches!(
+            parse_byte_rate("1.2.3MiB/s"),
+            Err(UnitError::InvalidNumber { .. })
+        ));
+        assert!(matches!(
+            parse_byte_rate("-1MiB/s"),
+            Err(UnitError::OutOfRange { .. })
+        ));
+        assert!(matches!(parse_byte_rate(" "), Err(UnitError::Empty { .. })));
+        let message = parse_byte_rate("100Mbps").unwrap_err().to_string();
+        assert!(message.contains("MiB/s"), "{message}");
+    }
+
+    #[test]
+    fn sizes_and_rates_are_formatted_in_binary_units() {
+        assert_eq!(format_bytes(512.0), "512 B");
+        assert_eq!(format_bytes(65_536.0), "64.00 KiB");
+        assert_eq!(format_bytes(3.5 * 1_048_576.0), "3.50 MiB");
+        assert_eq!(format_bytes(1.25 * 1_073_741_824.0), "1.25 GiB");
+        assert_eq!(format_byte_rate(105.2 * 1_048_576.0), "105.20 MiB/s");
+        assert_eq!(format_byte_rate(0.0), "0 B/s");
     }
 
     #[test]

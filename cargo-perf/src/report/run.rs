@@ -1,9 +1,11 @@
 //! The report of a run: the list of tests, each benchmark's figures, each
-//! load test's totals, endpoints, thresholds and catalogue figures.
+//! load test's totals, transfer, endpoints, thresholds and catalogue
+//! figures.
 
 use anstream::println;
 use perf_record::TestOutcome;
-use perf_record::units::format_nanos;
+use perf_record::load::{LoadStats, ServerStats, Transfer};
+use perf_record::units::{format_byte_rate, format_bytes, format_nanos};
 
 use super::table::{
     GREEN, RED, RESET, Table, YELLOW, bytes, display_names, kind_value, latency, mib, ms, spread,
@@ -96,57 +98,10 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
     if loads.is_empty() {
         return;
     }
-    let mut table = Table::new(&[
-        "load test",
-        "requests",
-        "req/s",
-        "errors",
-        "p50",
-        "p95",
-        "p99",
-        "max",
-        "server cpu",
-        "server rss",
-    ]);
+    let mut table = Table::new(&LOAD_COLUMNS);
     for (test, load) in &loads {
-        let server = test.server.as_ref();
-        table.row(
-            vec![
-                name(&test.id),
-                load.requests.to_string(),
-                format!("{:.1}", load.rps),
-                format!("{:.2}%", load.error_rate_pct),
-                ms(load.latency.p50_us),
-                ms(load.latency.p95_us),
-                ms(load.latency.p99_us),
-                ms(load.latency.max_us),
-                server.map_or_else(
-                    || "-".to_owned(),
-                    |s| format!("{:.0}% (max {:.0}%)", s.cpu_pct_mean, s.cpu_pct_max),
-                ),
-                server.map_or_else(
-                    || "-".to_owned(),
-                    |s| format!("{} peak", mib(s.rss_peak_bytes)),
-                ),
-            ],
-            "",
-        );
-        for endpoint in &load.endpoints {
-            table.row(
-                vec![
-                    format!("  {}", endpoint.name),
-                    endpoint.latency.count.to_string(),
-                    format!("{:.1}", endpoint.rps),
-                    endpoint.errors.to_string(),
-                    ms(endpoint.latency.p50_us),
-                    ms(endpoint.latency.p95_us),
-                    ms(endpoint.latency.p99_us),
-                    ms(endpoint.latency.max_us),
-                    String::new(),
-                    String::new(),
-                ],
-                "",
-            );
+        for cells in load_rows(name(&test.id), load, test.server.as_ref()) {
+            table.row(cells, "");
         }
     }
     println!();
@@ -164,6 +119,9 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
                 ms(raw.p95_us),
                 ms(raw.p99_us)
             );
+        }
+        if let Some(transfer) = transfer(&load.transfer) {
+            println!("{}: {transfer}", name(&test.id));
         }
         if !load.status_codes.is_empty() {
             let codes: Vec<String> = load
@@ -186,6 +144,7 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
             let shown = |v: f64| match t.metric.as_str() {
                 "error_rate" => format!("{v:.2}%"),
                 "rps" => format!("{v:.1} req/s"),
+                "received" | "sent" => format_byte_rate(v),
                 other => match perf_record::kinds::by_threshold(other) {
                     Some(figure) => kind_value(figure.key, v),
                     None => latency(v),
@@ -213,6 +172,86 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
             println!("{YELLOW}warning{RESET}: {}: {warning}", name(&test.id));
         }
     }
+}
+
+/// The load table's columns: `rx MiB/s` is the bytes of the responses
+/// (heads and bodies, as read) per second, as wrk's `Transfer/sec`.
+const LOAD_COLUMNS: [&str; 11] = [
+    "load test",
+    "requests",
+    "req/s",
+    "rx MiB/s",
+    "errors",
+    "p50",
+    "p95",
+    "p99",
+    "max",
+    "server cpu",
+    "server rss",
+];
+
+/// A load test's rows of [`LOAD_COLUMNS`]: its totals, then one row per
+/// endpoint.
+fn load_rows(name: String, load: &LoadStats, server: Option<&ServerStats>) -> Vec<Vec<String>> {
+    let mut rows = vec![vec![
+        name,
+        load.requests.to_string(),
+        format!("{:.1}", load.rps),
+        received_mib_per_s(&load.transfer),
+        format!("{:.2}%", load.error_rate_pct),
+        ms(load.latency.p50_us),
+        ms(load.latency.p95_us),
+        ms(load.latency.p99_us),
+        ms(load.latency.max_us),
+        server.map_or_else(
+            || "-".to_owned(),
+            |s| format!("{:.0}% (max {:.0}%)", s.cpu_pct_mean, s.cpu_pct_max),
+        ),
+        server.map_or_else(
+            || "-".to_owned(),
+            |s| format!("{} peak", mib(s.rss_peak_bytes)),
+        ),
+    ]];
+    rows.extend(load.endpoints.iter().map(|endpoint| {
+        vec![
+            format!("  {}", endpoint.name),
+            endpoint.latency.count.to_string(),
+            format!("{:.1}", endpoint.rps),
+            received_mib_per_s(&endpoint.transfer),
+            endpoint.errors.to_string(),
+            ms(endpoint.latency.p50_us),
+            ms(endpoint.latency.p95_us),
+            ms(endpoint.latency.p99_us),
+            ms(endpoint.latency.max_us),
+            String::new(),
+            String::new(),
+        ]
+    }));
+    rows
+}
+
+/// The bytes received per second in MiB, or `-` where no byte was
+/// counted (WebSocket round trips, a record made before transfer was
+/// measured).
+fn received_mib_per_s(transfer: &Transfer) -> String {
+    if transfer.received_bytes == 0 && transfer.sent_bytes == 0 {
+        return "-".to_owned();
+    }
+    format!("{:.2}", transfer.received_per_s / (1024.0 * 1024.0))
+}
+
+/// Both directions' bytes and rates, in words; `None` where no byte was
+/// counted.
+fn transfer(transfer: &Transfer) -> Option<String> {
+    (transfer.received_bytes > 0 || transfer.sent_bytes > 0).then(|| {
+        format!(
+            "received {} ({}), sent {} ({})",
+            format_bytes(transfer.received_bytes as f64),
+            format_byte_rate(transfer.received_per_s),
+            format_bytes(transfer.sent_bytes as f64),
+            format_byte_rate(transfer.sent_per_s)
+        )
+    })
 }
 
 /// A sweep's levels and findings.
@@ -277,5 +316,48 @@ fn print_sweep(name: &str, sweep: &perf_record::load::SweepStats) {
     table.print();
     for finding in &sweep.findings {
         println!("{name}: {finding}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use perf_record::load::EndpointStats;
+
+    use super::*;
+
+    #[test]
+    fn the_load_table_shows_the_bytes_received_per_second() {
+        let endpoint = |name: &str, received: u64| EndpointStats {
+            name: name.to_owned(),
+            rps: 1.0,
+            errors: 0,
+            latency: perf_record::load::LatencySummary::default(),
+            transfer: Transfer::over(received, 1_000, 2.0),
+        };
+        let load = LoadStats {
+            requests: 2,
+            transfer: Transfer::over(7 << 20, 2_000, 2.0),
+            endpoints: vec![
+                endpoint("GET /big", 6 << 20),
+                endpoint("GET /small", 1 << 20),
+            ],
+            ..LoadStats::default()
+        };
+        let rows = load_rows("download".to_owned(), &load, None);
+        let column = LOAD_COLUMNS.iter().position(|c| *c == "rx MiB/s");
+        let rx: Vec<&str> = rows.iter().map(|r| r[column.unwrap()].as_str()).collect();
+        assert_eq!(rx, ["3.50", "3.00", "0.50"]);
+        assert!(
+            rows.iter().all(|r| r.len() == LOAD_COLUMNS.len()),
+            "{rows:?}"
+        );
+        assert_eq!(
+            transfer(&load.transfer).as_deref(),
+            Some("received 7.00 MiB (3.50 MiB/s), sent 1.95 KiB (1000 B/s)")
+        );
+        // A test that counted no byte (WebSocket round trips) says so.
+        let silent = LoadStats::default();
+        assert_eq!(load_rows("ws".to_owned(), &silent, None)[0][3], "-");
+        assert_eq!(transfer(&silent.transfer), None);
     }
 }

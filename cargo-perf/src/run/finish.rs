@@ -2,7 +2,7 @@
 //! the processes or rounds merged, the soak analysis, instruction counts
 //! and the thresholds.
 
-use perf_record::load::{ErrorKindStats, LoadStats, ProcessFigures};
+use perf_record::load::{ErrorKindStats, LoadStats, ProcessFigures, Transfer};
 use perf_record::{BenchStats, TestConfig, TestOutcome, TestRecord, TestResult};
 
 use super::scheduler::Measured;
@@ -97,9 +97,10 @@ fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
 }
 
 /// One load test's processes (or paired rounds) as one: requests, errors,
-/// status codes and time summed, the timelines one after the other, rps
-/// and every percentile the median over the processes, and each process's
-/// figures kept. The serialized histograms stay the first process's (an
+/// status codes, bytes and time summed, the timelines one after the other,
+/// rps, the transfer rates and every percentile the median over the
+/// processes (so that MiB/s over req/s stays the bytes of a request), and
+/// each process's figures kept. The serialized histograms stay the first process's (an
 /// exact merge needs the histograms' own code, which the runtime has).
 fn aggregate_load(
     rounds: Vec<perf_record::load::LoadStats>,
@@ -110,6 +111,13 @@ fn aggregate_load(
     };
     let median_u64 = |pick: &dyn Fn(&perf_record::load::LoadStats) -> u64| {
         median(rounds.iter().map(|r| pick(r) as f64).collect()) as u64
+    };
+    // Bytes summed, rates the median, as requests and rps are.
+    let transfer = |parts: &[&Transfer]| Transfer {
+        received_bytes: parts.iter().map(|t| t.received_bytes).sum(),
+        sent_bytes: parts.iter().map(|t| t.sent_bytes).sum(),
+        received_per_s: median(parts.iter().map(|t| t.received_per_s).collect()),
+        sent_per_s: median(parts.iter().map(|t| t.sent_per_s).collect()),
     };
     let first = rounds.first()?.clone();
     if rounds.len() == 1 {
@@ -130,6 +138,7 @@ fn aggregate_load(
         0.0
     };
     load.rps = median(rounds.iter().map(|r| r.rps).collect());
+    load.transfer = transfer(&rounds.iter().map(|r| &r.transfer).collect::<Vec<_>>());
     let latency = &mut load.latency;
     latency.count = rounds.iter().map(|r| r.latency.count).sum();
     latency.min_us = rounds.iter().map(|r| r.latency.min_us).min().unwrap_or(0);
@@ -179,8 +188,8 @@ fn aggregate_load(
             });
         merged.count += errors.count;
     }
-    // An endpoint's counts are summed; its rate and percentiles are the
-    // median over the processes that reached it.
+    // An endpoint's counts and bytes are summed; its rates and percentiles
+    // are the median over the processes that reached it.
     for endpoint in &mut load.endpoints {
         let all: Vec<&perf_record::load::EndpointStats> = rounds
             .iter()
@@ -188,6 +197,7 @@ fn aggregate_load(
             .collect();
         endpoint.errors = all.iter().map(|e| e.errors).sum();
         endpoint.rps = median(all.iter().map(|e| e.rps).collect());
+        endpoint.transfer = transfer(&all.iter().map(|e| &e.transfer).collect::<Vec<_>>());
         let l = &mut endpoint.latency;
         l.count = all.iter().map(|e| e.latency.count).sum();
         l.min_us = all.iter().map(|e| e.latency.min_us).min().unwrap_or(0);
@@ -225,4 +235,50 @@ pub(crate) fn finish_all(
                 .collect()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use perf_record::load::{EndpointStats, LatencySummary};
+
+    use super::*;
+
+    /// A process that ran `duration_s` and moved `received` and `sent`
+    /// bytes, all on one endpoint.
+    fn process(duration_s: f64, received: u64, sent: u64) -> LoadStats {
+        let transfer = Transfer::over(received, sent, duration_s);
+        LoadStats {
+            duration_s,
+            requests: 10,
+            rps: 10.0 / duration_s,
+            transfer,
+            endpoints: vec![EndpointStats {
+                name: "POST /echo".to_owned(),
+                rps: 10.0 / duration_s,
+                errors: 0,
+                latency: LatencySummary::default(),
+                transfer,
+            }],
+            ..LoadStats::default()
+        }
+    }
+
+    #[test]
+    fn processes_sum_their_bytes_and_take_the_median_rate_as_rps_does() {
+        let load = aggregate_load(vec![
+            process(1.0, 8 << 20, 1 << 20),
+            process(2.0, 0, 0),
+            process(1.0, 3 << 20, 1 << 20),
+        ])
+        .expect("three processes");
+        assert_eq!(load.transfer.received_bytes, 11 << 20);
+        assert_eq!(load.transfer.sent_bytes, 2 << 20);
+        // The middle process's rates (3 MiB/s of 0, 3 and 8), as its
+        // 10 req/s is the middle of 5, 10 and 10: not the 2.75 MiB/s of
+        // the bytes over the four seconds.
+        assert_eq!(load.rps, 10.0);
+        assert_eq!(load.transfer.received_per_s, 3.0 * 1_048_576.0);
+        assert_eq!(load.transfer.sent_per_s, 1_048_576.0);
+        assert_eq!(load.endpoints[0].transfer, load.transfer);
+    }
 }

@@ -48,7 +48,49 @@ fn load_tests_run_against_the_spawned_server_which_is_stopped_afterwards() {
             .as_ref()
             .unwrap_or_else(|| panic!("{} has no server stats", test.id));
         assert!(server.rss_peak_bytes > 0);
+        // The bytes of every request and response, per endpoint and in
+        // total, and their rates.
+        let transfer = &load.transfer;
+        assert!(
+            transfer.received_bytes > 0
+                && transfer.sent_bytes > 0
+                && transfer.received_per_s > 0.0
+                && transfer.sent_per_s > 0.0,
+            "{}: {transfer:?}",
+            test.id
+        );
+        let endpoints = |pick: fn(&perf_record::load::Transfer) -> u64| {
+            load.endpoints
+                .iter()
+                .map(|e| pick(&e.transfer))
+                .sum::<u64>()
+        };
+        assert_eq!(endpoints(|t| t.received_bytes), transfer.received_bytes);
+        assert_eq!(endpoints(|t| t.sent_bytes), transfer.sent_bytes);
     }
+    // Every echo carries 64 KiB each way, plus a head of well under 512
+    // bytes: the bytes are counted once, on the wire.
+    let echo = record.tests[1].load.as_ref().unwrap();
+    let post = &echo.endpoints[0];
+    assert_eq!(post.name, "POST /echo");
+    let (requests, body) = (post.latency.count, 64 * 1024);
+    for (way, bytes) in [
+        ("received", post.transfer.received_bytes),
+        ("sent", post.transfer.sent_bytes),
+    ] {
+        assert!(
+            (requests * body..requests * (body + 512)).contains(&bytes),
+            "{way} {bytes} bytes for {requests} echoes of {body}"
+        );
+    }
+    // Each process's bytes a second are its echoes a second times the
+    // echo's size: the median process of one is the median of the other.
+    let (rate, body) = (echo.transfer.received_per_s, body as f64);
+    assert!(
+        (echo.rps * body..echo.rps * (body + 512.0)).contains(&rate),
+        "{rate} B/s received at {} echoes a second",
+        echo.rps
+    );
     let browse = record.tests[0].load.as_ref().unwrap();
     // /proc counts CPU in 10 ms ticks: a light test's short processes may
     // use less; the closed-model browse test at full speed never does.
@@ -96,7 +138,10 @@ fn load_tests_run_against_the_spawned_server_which_is_stopped_afterwards() {
 fn a_missed_threshold_exits_11_and_shows_value_and_limit() {
     let project = TempProject::new("demo");
     edit(&project, "Cargo.toml", |t| {
-        t.replace("error_rate = \"1%\"", "error_rate = \"1%\"\np95 = \"1us\"")
+        t.replace(
+            "error_rate = \"1%\"",
+            "error_rate = \"1%\"\np95 = \"1us\"\nreceived = \">= 1000GiB/s\"",
+        )
     });
     let output = project
         .cargo_perf()
@@ -111,6 +156,15 @@ fn a_missed_threshold_exits_11_and_shows_value_and_limit() {
     assert!(
         line.contains("measured") && line.contains("limit 1 µs"),
         "{line}"
+    );
+    let line = output
+        .stdout
+        .lines()
+        .find(|l| l.contains("threshold received >= 1000GiB/s MISSED"))
+        .unwrap_or_else(|| panic!("{}", output.stdout));
+    assert!(
+        line.contains("MiB/s, limit 1000.00 GiB/s"),
+        "measured in MiB/s: {line}"
     );
     assert!(
         output
@@ -308,6 +362,13 @@ fn load_metrics_take_part_in_baselines() {
         .args(&["--message-format", "json"])
         .run();
     output.assert_code(0);
+    // The baseline keeps the bytes each way.
+    let saved = perf_record::RunRecord::from_json(&std::fs::read_to_string(base).unwrap()).unwrap();
+    let transfer = saved.tests[0].load.as_ref().unwrap().transfer;
+    assert!(
+        transfer.received_bytes > 0 && transfer.sent_bytes > 0,
+        "{transfer:?}"
+    );
     let metrics: Vec<String> = output.message("comparison")["comparison"]["tests"]
         .as_array()
         .unwrap()

@@ -158,6 +158,7 @@ fn run(
         // Throughput counts answered requests (any status): refused
         // connections are not work the server did.
         rps: totals.latency.count as f64 / secs,
+        transfer: totals.transfer,
         error_rate_pct,
         latency: totals.latency,
         raw_latency: (profile.model == Model::Open).then_some(totals.raw_latency),

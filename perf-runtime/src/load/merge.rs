@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use perf_record::load::{EndpointStats, LoadStats};
+use perf_record::load::{EndpointStats, LoadStats, Transfer};
 
 use crate::load::latency::merge_summaries;
 
-/// One result for several runs: sums, the union of the histograms, and
-/// the timelines one after the other.
+/// One result for several runs: sums (bytes too, their rates over the
+/// summed time), the union of the histograms, and the timelines one after
+/// the other.
 pub(crate) fn merge(runs: &[LoadStats]) -> LoadStats {
     let Some(first) = runs.first() else {
         unreachable!("a sweep has at least one level: the macro checks it")
@@ -25,6 +26,7 @@ pub(crate) fn merge(runs: &[LoadStats]) -> LoadStats {
     total.latency = merge_summaries(runs.iter().map(|r| &r.latency));
     total.raw_latency = None;
     total.rps = total.latency.count as f64 / secs;
+    total.transfer = Transfer::sum(runs.iter().map(|r| &r.transfer), duration_s);
     let failed: f64 = runs
         .iter()
         .map(|r| r.error_rate_pct / 100.0 * r.requests as f64)
@@ -53,6 +55,7 @@ pub(crate) fn merge(runs: &[LoadStats]) -> LoadStats {
                 rps: latency.count as f64 / secs,
                 errors: parts.iter().map(|e| e.errors).sum(),
                 latency,
+                transfer: Transfer::sum(parts.iter().map(|e| &e.transfer), duration_s),
             }
         })
         .collect();
@@ -96,4 +99,50 @@ pub(crate) fn merge(runs: &[LoadStats]) -> LoadStats {
         .sum::<f64>()
         / secs;
     total
+}
+
+#[cfg(test)]
+mod tests {
+    use perf_record::load::LatencySummary;
+
+    use super::*;
+
+    /// A level that ran `duration_s` and moved `received` and `sent` bytes
+    /// on the endpoint `name`.
+    fn level(name: &str, duration_s: f64, received: u64, sent: u64) -> LoadStats {
+        let transfer = Transfer::over(received, sent, duration_s);
+        LoadStats {
+            duration_s,
+            requests: 4,
+            transfer,
+            endpoints: vec![EndpointStats {
+                name: name.to_owned(),
+                rps: 4.0 / duration_s,
+                errors: 0,
+                latency: LatencySummary::default(),
+                transfer,
+            }],
+            ..LoadStats::default()
+        }
+    }
+
+    #[test]
+    fn levels_sum_their_bytes_and_rate_them_over_the_whole_sweep() {
+        let total = merge(&[
+            level("POST /upload", 2.0, 1_000, 64 << 10),
+            level("POST /upload", 2.0, 1_000, 1 << 20),
+            level("GET /health", 4.0, 400, 200),
+        ]);
+        assert_eq!(total.transfer.received_bytes, 2_400);
+        assert_eq!(total.transfer.sent_bytes, (64 << 10) + (1 << 20) + 200);
+        assert_eq!(total.transfer.received_per_s, 300.0);
+        let upload = &total.endpoints[1];
+        assert_eq!(upload.name, "POST /upload");
+        assert_eq!(
+            (upload.transfer.received_bytes, upload.transfer.sent_bytes),
+            (2_000, (64 << 10) + (1 << 20))
+        );
+        assert_eq!(upload.transfer.received_per_s, 250.0);
+        assert_eq!(total.endpoints[0].transfer.received_bytes, 400);
+    }
 }

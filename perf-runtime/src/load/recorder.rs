@@ -1,6 +1,6 @@
-//! Recording requests into HDR histograms. Each worker thread records into
-//! its own recorder (an uncontended lock), and the recorders are merged
-//! when the test ends.
+//! Recording requests into HDR histograms, with their bytes. Each worker
+//! thread records into its own recorder (an uncontended lock), and the
+//! recorders are merged when the test ends.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -9,24 +9,52 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
-use perf_record::load::{EndpointStats, ErrorKindStats, LatencySummary, Second};
+use perf_record::load::{EndpointStats, ErrorKindStats, LatencySummary, Second, Transfer};
 
 use crate::load::latency::{histogram, micros, summarize};
 
 /// Distinct messages kept per error kind.
 const MESSAGES_KEPT: usize = 5;
 
+/// What the requests of one endpoint looked like.
+struct Tally {
+    latency: Histogram<u64>,
+    errors: u64,
+    sent: u64,
+    received: u64,
+}
+
+impl Tally {
+    fn new() -> Self {
+        Self {
+            latency: histogram(3),
+            errors: 0,
+            sent: 0,
+            received: 0,
+        }
+    }
+
+    fn merge(&mut self, other: &Self) {
+        let _ = self.latency.add(&other.latency);
+        self.errors += other.errors;
+        self.sent += other.sent;
+        self.received += other.received;
+    }
+}
+
 /// What the requests of one test, in one thread, looked like.
 pub(crate) struct Recorder {
     start: Instant,
     latency: Histogram<u64>,
     raw_latency: Histogram<u64>,
-    endpoints: HashMap<String, (Histogram<u64>, u64)>,
+    endpoints: HashMap<String, Tally>,
     errors: BTreeMap<String, ErrorKindStats>,
     status_codes: BTreeMap<u16, u64>,
     seconds: Vec<(u64, u64, Histogram<u64>)>,
     requests: u64,
     failed: u64,
+    sent: u64,
+    received: u64,
 }
 
 impl Recorder {
@@ -41,6 +69,8 @@ impl Recorder {
             seconds: Vec::new(),
             requests: 0,
             failed: 0,
+            sent: 0,
+            received: 0,
         }
     }
 
@@ -57,13 +87,11 @@ impl Recorder {
     fn merge(&mut self, other: &Self) {
         let _ = self.latency.add(&other.latency);
         let _ = self.raw_latency.add(&other.raw_latency);
-        for (name, (hist, errors)) in &other.endpoints {
-            let entry = self
-                .endpoints
+        for (name, tally) in &other.endpoints {
+            self.endpoints
                 .entry(name.clone())
-                .or_insert_with(|| (histogram(3), 0));
-            let _ = entry.0.add(hist);
-            entry.1 += errors;
+                .or_insert_with(Tally::new)
+                .merge(tally);
         }
         for (kind, stats) in &other.errors {
             let entry = self.errors.entry(kind.clone()).or_default();
@@ -89,6 +117,8 @@ impl Recorder {
         }
         self.requests += other.requests;
         self.failed += other.failed;
+        self.sent += other.sent;
+        self.received += other.received;
     }
 }
 
@@ -102,6 +132,9 @@ pub(crate) struct RequestRecord<'a> {
     pub(crate) status: Option<u16>,
     pub(crate) error: Option<(&'static str, String)>,
     pub(crate) at: Instant,
+    /// Bytes written for the request, and read for its response.
+    pub(crate) sent: u64,
+    pub(crate) received: u64,
 }
 
 /// The recorders of one test.
@@ -174,6 +207,8 @@ impl Session {
         let answered = request.status.is_some() || request.error.is_none();
         self.with_local(|r| {
             r.requests += 1;
+            r.sent += request.sent;
+            r.received += request.received;
             if answered {
                 let _ = r.latency.record(corrected);
                 let _ = r.raw_latency.record(raw);
@@ -183,13 +218,15 @@ impl Session {
                 None => r
                     .endpoints
                     .entry(request.name.to_owned())
-                    .or_insert_with(|| (histogram(3), 0)),
+                    .or_insert_with(Tally::new),
             };
+            endpoint.sent += request.sent;
+            endpoint.received += request.received;
             if answered {
-                let _ = endpoint.0.record(corrected);
+                let _ = endpoint.latency.record(corrected);
             }
             if request.error.is_some() {
-                endpoint.1 += 1;
+                endpoint.errors += 1;
             }
             if let Some(status) = request.status {
                 *r.status_codes.entry(status).or_insert(0) += 1;
@@ -220,8 +257,8 @@ impl Session {
         let now = Instant::now();
         self.with_local(|r| {
             r.failed += 1;
-            if let Some((_, errors)) = endpoint.and_then(|name| r.endpoints.get_mut(name)) {
-                *errors += 1;
+            if let Some(tally) = endpoint.and_then(|name| r.endpoints.get_mut(name)) {
+                tally.errors += 1;
             }
             note_error(&mut r.errors, kind, message);
             r.second(now).1 += 1;
@@ -282,11 +319,12 @@ impl Session {
         let mut endpoints: Vec<EndpointStats> = total
             .endpoints
             .iter()
-            .map(|(name, (hist, errors))| EndpointStats {
+            .map(|(name, tally)| EndpointStats {
                 name: name.clone(),
-                rps: hist.len() as f64 / secs,
-                errors: *errors,
-                latency: summarize(hist),
+                rps: tally.latency.len() as f64 / secs,
+                errors: tally.errors,
+                latency: summarize(&tally.latency),
+                transfer: Transfer::over(tally.received, tally.sent, secs),
             })
             .collect();
         endpoints.sort_by(|a, b| a.name.cmp(&b.name));
@@ -309,6 +347,7 @@ impl Session {
             failed: total.failed,
             latency: summarize(&total.latency),
             raw_latency: summarize(&total.raw_latency),
+            transfer: Transfer::over(total.received, total.sent, secs),
             endpoints,
             errors: total.errors,
             status_codes: total.status_codes,
@@ -331,6 +370,7 @@ pub(crate) struct Totals {
     pub(crate) failed: u64,
     pub(crate) latency: LatencySummary,
     pub(crate) raw_latency: LatencySummary,
+    pub(crate) transfer: Transfer,
     pub(crate) endpoints: Vec<EndpointStats>,
     pub(crate) errors: BTreeMap<String, ErrorKindStats>,
     pub(crate) status_codes: BTreeMap<u16, u64>,
@@ -352,6 +392,8 @@ mod tests {
             status: Some(if error.is_some() { 500 } else { 200 }),
             error,
             at: now,
+            sent: 100,
+            received: if ms == 10 { 1_000 } else { 3_000 },
         };
         session.record(request(10, None));
         std::thread::scope(|scope| {
@@ -363,7 +405,7 @@ mod tests {
             });
         });
         session.record_failure(Some("GET /items"), "check", "expected 200".into());
-        let totals = session.finish(Duration::from_secs(1), &[1]);
+        let totals = session.finish(Duration::from_secs(2), &[1, 0]);
         assert_eq!(totals.requests, 2);
         assert_eq!(totals.failed, 2);
         assert_eq!(totals.status_codes[&200], 1);
@@ -375,5 +417,10 @@ mod tests {
         assert!((29_000..=31_000).contains(&totals.latency.max_us));
         assert!(!totals.latency.histogram.is_empty());
         assert_eq!(totals.timeline[0].requests, 2);
+        // Both threads' bytes, over the test's two seconds.
+        let total = (totals.transfer.received_bytes, totals.transfer.sent_bytes);
+        assert_eq!(total, (4_000, 200));
+        assert_eq!(totals.transfer.received_per_s, 2_000.0);
+        assert_eq!(totals.endpoints[0].transfer, totals.transfer);
     }
 }

@@ -214,9 +214,11 @@ fn run_kind(
 fn print_load_summary(name: &str, stats: &LoadStats) {
     let ms = |us: u64| us as f64 / 1e3;
     println!(
-        "\n{name}: {} requests, {:.1} req/s, errors {:.2}%, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "\n{name}: {} requests, {:.1} req/s, {} received, errors {:.2}%, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, \
+         max {:.2} ms",
         stats.requests,
         stats.rps,
+        perf_record::units::format_byte_rate(stats.transfer.received_per_s),
         stats.error_rate_pct,
         ms(stats.latency.p50_us),
         ms(stats.latency.p95_us),

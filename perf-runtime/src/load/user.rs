@@ -426,6 +426,7 @@ impl RequestBuilder<'_> {
                 &raw.headers,
             );
         }
+        let transfer = user.connection.transfer();
         user.session.record(RequestRecord {
             name: &name,
             latency,
@@ -433,6 +434,8 @@ impl RequestBuilder<'_> {
             status,
             error: error.clone(),
             at: done,
+            sent: transfer.sent,
+            received: transfer.received,
         });
         match (result, error) {
             (_, Some((kind, message))) => Err(Error::recorded(kind, message)),

@@ -2,7 +2,9 @@
 //! one socket per user, kept across iterations, so that N users hold N
 //! concurrent connections. The handshake is recorded as a request
 //! (`WS connect /path`, status 101), every round trip as one more
-//! (`WS /path`), timed from the send to the reply.
+//! (`WS /path`), timed from the send to the reply. Their bytes are
+//! tungstenite's and are not counted: a WebSocket test reports no
+//! transfer.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -93,6 +95,8 @@ impl WebSocket {
                     status: Some(response.status().as_u16()),
                     error: None,
                     at: done,
+                    sent: 0,
+                    received: 0,
                 });
                 if let Some(observer) = session.observer() {
                     observer.socket_opened();
@@ -114,6 +118,8 @@ impl WebSocket {
                     status: None,
                     error: Some(("connect", message.clone())),
                     at: done,
+                    sent: 0,
+                    received: 0,
                 });
                 Err(error("connect", message))
             }
@@ -162,6 +168,8 @@ impl WebSocket {
             status: None,
             error: result.as_ref().err().cloned(),
             at: done,
+            sent: 0,
+            received: 0,
         });
         self.broken = result.is_err();
         result.map_err(|(kind, message)| error(kind, message))

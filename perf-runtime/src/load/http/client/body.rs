@@ -2,11 +2,10 @@
 //! connection's end.
 
 use hyper::body::Bytes;
-use tokio::io::AsyncReadExt as _;
-use tokio::net::TcpStream;
 
 use super::error::SendError;
 use super::head::{MAX_HEAD, MAX_HEADERS};
+use super::wire::Wire;
 
 /// The largest body or chunk a buffer can hold: a larger length is the
 /// server's error, not an overflow of the user's arithmetic.
@@ -19,10 +18,10 @@ fn bufferable(length: u64) -> Option<usize> {
 
 /// Reads more of the response into `buf`; the server closing the
 /// connection is an error.
-pub(super) async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), SendError> {
+pub(super) async fn read_more(wire: &mut Wire<'_>, buf: &mut Vec<u8>) -> Result<(), SendError> {
     // Into the spare capacity, without zeroing it first.
     buf.reserve(16 * 1024);
-    match stream.read_buf(buf).await {
+    match wire.read_buf(buf).await {
         Ok(0) => Err(SendError::Io("the server closed the connection".to_owned())),
         Ok(_) => Ok(()),
         Err(e) => Err(SendError::Io(e.to_string())),
@@ -31,7 +30,7 @@ pub(super) async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Resu
 
 /// Reads a body of `length` bytes that starts at `buf[start..]`.
 pub(super) async fn read_length(
-    stream: &mut TcpStream,
+    wire: &mut Wire<'_>,
     buf: &mut Vec<u8>,
     start: usize,
     length: u64,
@@ -44,7 +43,7 @@ pub(super) async fn read_length(
             ))
         })?;
     while buf.len() < end {
-        read_more(stream, buf).await?;
+        read_more(wire, buf).await?;
     }
     let body = Bytes::copy_from_slice(&buf[start..end]);
     buf.drain(..end);
@@ -53,7 +52,7 @@ pub(super) async fn read_length(
 
 /// Reads a chunked body that starts at `buf[0]`, and its trailers.
 pub(super) async fn read_chunked(
-    stream: &mut TcpStream,
+    wire: &mut Wire<'_>,
     buf: &mut Vec<u8>,
 ) -> Result<Bytes, SendError> {
     let mut body = Vec::new();
@@ -66,13 +65,13 @@ pub(super) async fn read_chunked(
                         "a chunk-size line over {MAX_HEAD} bytes"
                     )));
                 }
-                Ok(httparse::Status::Partial) => read_more(stream, buf).await?,
+                Ok(httparse::Status::Partial) => read_more(wire, buf).await?,
                 Err(_) => return Err(SendError::Io("a bad chunk size".to_owned())),
             }
         };
         if size == 0 {
             buf.drain(..offset);
-            read_trailers(stream, buf).await?;
+            read_trailers(wire, buf).await?;
             return Ok(Bytes::from(body));
         }
         // The chunk's data, then its CRLF.
@@ -83,7 +82,7 @@ pub(super) async fn read_chunked(
                 SendError::Io(format!("a chunk of {size} bytes, more than a buffer holds"))
             })?;
         while buf.len() < end {
-            read_more(stream, buf).await?;
+            read_more(wire, buf).await?;
         }
         if buf[data_end..end] != *b"\r\n" {
             return Err(SendError::Io("a chunk longer than its size".to_owned()));
@@ -96,7 +95,7 @@ pub(super) async fn read_chunked(
 /// Reads the trailer section after the last chunk, up to its blank line,
 /// and drops it: left in the buffer, it would be read as the next
 /// response.
-async fn read_trailers(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), SendError> {
+async fn read_trailers(wire: &mut Wire<'_>, buf: &mut Vec<u8>) -> Result<(), SendError> {
     loop {
         let mut trailers = [httparse::EMPTY_HEADER; MAX_HEADERS];
         match httparse::parse_headers(buf, &mut trailers) {
@@ -109,7 +108,7 @@ async fn read_trailers(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), 
                     "the trailers are over {MAX_HEAD} bytes"
                 )));
             }
-            Ok(httparse::Status::Partial) => read_more(stream, buf).await?,
+            Ok(httparse::Status::Partial) => read_more(wire, buf).await?,
             Err(e) => return Err(SendError::Io(format!("bad trailers: {e}"))),
         }
     }
@@ -118,13 +117,13 @@ async fn read_trailers(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), 
 /// Reads a body that ends with the connection, starting at `buf[start..]`:
 /// only a clean close (FIN) ends it.
 pub(super) async fn read_to_close(
-    stream: &mut TcpStream,
+    wire: &mut Wire<'_>,
     buf: &mut Vec<u8>,
     start: usize,
 ) -> Result<Bytes, SendError> {
     loop {
         buf.reserve(16 * 1024);
-        match stream.read_buf(buf).await {
+        match wire.read_buf(buf).await {
             Ok(0) => break,
             Ok(_) => {}
             // A reset is not the end: the body is cut short.

@@ -1,17 +1,18 @@
-//! The connection: a request written, its response read, and the
-//! connection reopened when the server has closed it.
+//! The connection: a request written, its response read, the bytes of
+//! both counted, and the connection reopened when the server has closed
+//! it.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use hyper::body::Bytes;
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
-use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpStream;
 
 use super::body::{read_chunked, read_length, read_more, read_to_close};
 use super::error::SendError;
 use super::head::{Framing, MAX_HEAD, parse_head, write_head};
+use super::wire::{Transfer, Wire};
 
 /// A response with its body read.
 pub(crate) struct RawResponse {
@@ -28,6 +29,8 @@ pub(crate) struct Connection {
     buf: Vec<u8>,
     /// The request being written (reused).
     out: Vec<u8>,
+    /// What the last request wrote and read.
+    transfer: Transfer,
 }
 
 impl Connection {
@@ -37,7 +40,15 @@ impl Connection {
             stream: None,
             buf: Vec::with_capacity(8 * 1024),
             out: Vec::with_capacity(1024),
+            transfer: Transfer::default(),
         }
+    }
+
+    /// The bytes the last [`Self::send`] wrote and read, whether it
+    /// succeeded or not: a request sent again on a fresh connection counts
+    /// both attempts, a response cut short or timed out what arrived.
+    pub(crate) fn transfer(&self) -> Transfer {
+        self.transfer
     }
 
     /// Sends a request and reads the whole response.
@@ -51,6 +62,7 @@ impl Connection {
         timeout: Duration,
     ) -> Result<RawResponse, SendError> {
         self.out.clear();
+        self.transfer = Transfer::default();
         write_head(&mut self.out, method, path, host, headers, body.len());
         let head_only = method == hyper::Method::HEAD;
         // RFC 9110 9.2.2: only these may be repeated without asking.
@@ -115,12 +127,14 @@ impl Connection {
         let Some(stream) = self.stream.as_mut() else {
             return Err(SendError::Io("no connection".to_owned()).into());
         };
+        let wire = &mut Wire {
+            stream,
+            transfer: &mut self.transfer,
+        };
         let io = |e: std::io::Error| Failure::Unanswered(SendError::Io(e.to_string()));
-        if body.is_empty() {
-            stream.write_all(&self.out).await.map_err(io)?;
-        } else {
-            stream.write_all(&self.out).await.map_err(io)?;
-            stream.write_all(body).await.map_err(io)?;
+        wire.write_all(&self.out).await.map_err(io)?;
+        if !body.is_empty() {
+            wire.write_all(body).await.map_err(io)?;
         }
         // The head. Interim (1xx) heads come before it, `100 Continue`
         // and `103 Early Hints` unasked from some servers: they are not
@@ -134,7 +148,7 @@ impl Connection {
                     ))
                     .into());
                 }
-                read_more(stream, &mut self.buf)
+                read_more(wire, &mut self.buf)
                     .await
                     .map_err(|error| match answered {
                         true => Failure::Answered(error),
@@ -167,14 +181,14 @@ impl Connection {
         } else {
             match head.framing {
                 Framing::Length(length) => {
-                    read_length(stream, &mut self.buf, head.len, length).await?
+                    read_length(wire, &mut self.buf, head.len, length).await?
                 }
                 Framing::Chunked => {
                     self.buf.drain(..head.len);
-                    read_chunked(stream, &mut self.buf).await?
+                    read_chunked(wire, &mut self.buf).await?
                 }
                 Framing::UntilClose => {
-                    let body = read_to_close(stream, &mut self.buf, head.len).await?;
+                    let body = read_to_close(wire, &mut self.buf, head.len).await?;
                     self.stream = None;
                     body
                 }

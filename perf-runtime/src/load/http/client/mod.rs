@@ -3,7 +3,8 @@
 //! hands every request to a connection task over a channel and wakes two
 //! tasks per request; here a request is one write and a response is read
 //! in place (httparse for the head), which costs measurably less CPU per
-//! request (see scripts/load-bench.sh).
+//! request (see scripts/load-bench.sh). The bytes each request writes and
+//! reads are counted on the socket, for the test's transfer rate.
 
 mod body;
 mod connection;
@@ -11,6 +12,7 @@ mod error;
 mod head;
 #[cfg(test)]
 mod tests;
+mod wire;
 
 pub(crate) use connection::Connection;
 pub(crate) use error::SendError;

@@ -7,3 +7,4 @@ mod failures;
 mod framing;
 mod lengths;
 mod raw_server;
+mod transfer;

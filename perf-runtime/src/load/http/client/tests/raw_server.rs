@@ -1,7 +1,7 @@
 //! A raw-socket HTTP/1.1 server for the client's tests: it answers the
 //! n-th request it reads (counted over all connections) with the bytes a
-//! script gives, sent the way the script says, and counts the requests
-//! and connections it saw. Real servers send 1xx heads, trailers, resets
+//! script gives, sent the way the script says, and counts the requests,
+//! connections and bytes it saw. Real servers send 1xx heads, trailers, resets
 //! and bodies cut short; this one sends exactly those bytes.
 
 use std::io::{Read as _, Write as _};
@@ -35,6 +35,8 @@ struct Seen {
     /// "METHOD /path" of each request read, in order.
     requests: Vec<String>,
     connections: usize,
+    /// Bytes read from the clients, over all connections.
+    bytes_read: u64,
 }
 
 /// A running server; its threads end with the test process.
@@ -71,12 +73,18 @@ impl RawServer {
     pub(super) fn connections(&self) -> usize {
         self.seen.lock().expect("not poisoned").connections
     }
+
+    /// The bytes of requests read so far: a request's are counted before
+    /// its reply is sent.
+    pub(super) fn bytes_read(&self) -> u64 {
+        self.seen.lock().expect("not poisoned").bytes_read
+    }
 }
 
 /// Reads requests on one connection and answers each as scripted.
 fn serve(mut stream: TcpStream, script: &Script, seen: &Mutex<Seen>) {
     let mut buf = Vec::new();
-    while let Some(request) = read_request(&mut stream, &mut buf) {
+    while let Some(request) = read_request(&mut stream, &mut buf, seen) {
         let n = {
             let mut seen = seen.lock().expect("not poisoned");
             seen.requests.push(request);
@@ -118,7 +126,7 @@ fn serve(mut stream: TcpStream, script: &Script, seen: &Mutex<Seen>) {
 
 /// Reads one request (its head and a Content-Length body) from the
 /// connection; `None` at its end.
-fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<String> {
+fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>, seen: &Mutex<Seen>) -> Option<String> {
     loop {
         let mut headers = [httparse::EMPTY_HEADER; 32];
         let mut request = httparse::Request::new(&mut headers);
@@ -142,7 +150,10 @@ fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<String> {
         let mut chunk = [0; 4096];
         match stream.read(&mut chunk) {
             Ok(0) | Err(_) => return None,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Ok(n) => {
+                seen.lock().expect("not poisoned").bytes_read += n as u64;
+                buf.extend_from_slice(&chunk[..n]);
+            }
         }
     }
 }

@@ -1,0 +1,46 @@
+//! The socket as an exchange uses it: every byte written to it and read
+//! from it is counted, so a test reports what crossed the wire (heads,
+//! interim responses, chunk framing and encoded bodies as they were sent),
+//! not what the response decoded to.
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpStream;
+
+/// The bytes one request moved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Transfer {
+    /// Written: the request's head and body, once per attempt.
+    pub(crate) sent: u64,
+    /// Read: every response head and body, whole or cut short.
+    pub(crate) received: u64,
+}
+
+/// A connection's socket, counting into the transfer of the request it
+/// carries.
+pub(super) struct Wire<'a> {
+    pub(super) stream: &'a mut TcpStream,
+    pub(super) transfer: &'a mut Transfer,
+}
+
+impl Wire<'_> {
+    /// Writes all of `bytes`; what was written before a failure counts.
+    pub(super) async fn write_all(&mut self, mut bytes: &[u8]) -> std::io::Result<()> {
+        while !bytes.is_empty() {
+            let written = self.stream.write(bytes).await?;
+            if written == 0 {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            self.transfer.sent += written as u64;
+            bytes = &bytes[written..];
+        }
+        Ok(())
+    }
+
+    /// Reads what the socket has into the spare capacity of `buf`; 0 at
+    /// the connection's end.
+    pub(super) async fn read_buf(&mut self, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+        let read = self.stream.read_buf(buf).await?;
+        self.transfer.received += read as u64;
+        Ok(read)
+    }
+}
