@@ -39,7 +39,8 @@ pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<Findings, Cli
         &base_side.package_configs,
         &pairing.base,
         &run.perf_dir.join("server-base.log"),
-    )?;
+    )?
+    .on_side("base ");
     let candidate_servers = prepare_servers(
         &args.cargo,
         None,
