@@ -69,9 +69,11 @@ pub(crate) struct Job {
 
 /// A plain run: each test in `options.processes` processes, the passes
 /// going round the tests in turn (test 1, test 2, ..., test 1, test 2,
-/// ...), the load tests' passes before the benchmarks'. A benchmark's process spends its share of the time budget, a load
-/// test's runs its workload shortened to the same share; a test whose
-/// figures need its whole length (a catalogue kind) runs once. A fresh
+/// ...), the load tests' passes before the benchmarks', and one package's
+/// load tests before the next package's, so that each package's server
+/// starts once. A benchmark's process spends its share of the time
+/// budget, a load test's runs its workload shortened to the same share; a
+/// test whose figures need its whole length (a catalogue kind) runs once. A fresh
 /// process draws a new address-space layout, new hash seeds and a fresh
 /// allocator, which move a benchmark's median, and a server's latency, by
 /// several percent between runs of the same binary; measuring several
@@ -81,14 +83,25 @@ pub(crate) struct Job {
 pub(crate) fn plain(tests: &[DiscoveredTest], options: &RunOptions) -> Vec<Job> {
     let passes = options.processes.max(1);
     let mut jobs = Vec::new();
-    // Load tests first: the server is stopped after the last of them, so
-    // that no benchmark shares the machine with an idle server.
-    for load_tests in [true, false] {
+    let mut load_packages: Vec<&str> = Vec::new();
+    for test in tests.iter().filter(|t| t.listed.kind == TestKind::Load) {
+        if !load_packages.contains(&test.id.package.as_str()) {
+            load_packages.push(&test.id.package);
+        }
+    }
+    // Load tests first, by package (`None`: the benchmarks): the servers
+    // are stopped after the last of them, so that no benchmark shares the
+    // machine with an idle server.
+    for group in load_packages.into_iter().map(Some).chain([None]) {
         for pass in 0..passes {
             for (index, test) in tests.iter().enumerate() {
                 let load = test.listed.kind == TestKind::Load;
                 let runs = if test.listed.whole_run { 1 } else { passes };
-                if load != load_tests || pass >= runs {
+                let in_group = match group {
+                    Some(package) => load && test.id.package == package,
+                    None => !load,
+                };
+                if !in_group || pass >= runs {
                     continue;
                 }
                 let mut options = options.clone();
@@ -278,6 +291,44 @@ mod tests {
         // all of it.
         assert_eq!(jobs[0].options.duration_scale, Some(1.0 / 3.0));
         assert_eq!(jobs[1].options.duration_scale, None);
+    }
+
+    #[test]
+    fn a_plain_run_measures_one_package_s_load_tests_after_another_s() {
+        let in_package = |name, kind, package: &str| {
+            let mut test = test(name, kind, false);
+            test.id.package = package.to_owned();
+            test
+        };
+        let tests = [
+            in_package("shop_load", TestKind::Load, "shop"),
+            in_package("blog_bench", TestKind::Bench, "blog"),
+            in_package("blog_load", TestKind::Load, "blog"),
+            in_package("shop_more", TestKind::Load, "shop"),
+        ];
+        let jobs = plain(&tests, &options(2));
+        let order: Vec<(usize, u32)> = jobs
+            .iter()
+            .map(|j| match j.work {
+                Work::Measure { pass, .. } => (j.test, pass),
+                Work::CountInstructions => (j.test, u32::MAX),
+            })
+            .collect();
+        // shop's passes go round its two tests, then blog's, then the
+        // benchmark's.
+        assert_eq!(
+            order,
+            [
+                (0, 0),
+                (3, 0),
+                (0, 1),
+                (3, 1),
+                (2, 0),
+                (2, 1),
+                (1, 0),
+                (1, 1)
+            ]
+        );
     }
 
     #[test]
