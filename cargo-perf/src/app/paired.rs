@@ -40,7 +40,8 @@ pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<Findings, Cli
         &base_side.package_configs,
         &pairing.base,
         &run.perf_dir.join("server-base.log"),
-    )?;
+    )?
+    .on_side("base ");
     let candidate_servers = prepare_servers(
         &args.cargo,
         None,

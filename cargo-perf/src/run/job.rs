@@ -74,13 +74,15 @@ pub(crate) struct Job {
 /// A plain run: each test in `options.processes` processes, the passes
 /// going round the tests (every test's first process, then every test's
 /// second, ...) in an order drawn afresh for each pass, the load tests'
-/// passes before the benchmarks'. A benchmark's process spends its share
-/// of the time budget, a load test's runs its workload shortened to the
-/// same share; a test whose figures need its whole length (a catalogue
-/// kind) runs once. A fresh process draws a new address-space layout, new
-/// hash seeds, a fresh allocator and (see [`Draw`]) a new padding of its
-/// environment, which move a benchmark's median, and a server's latency,
-/// by several percent between runs of the same binary; measuring several
+/// passes before the benchmarks', and one package's load tests before the
+/// next package's, so that each package's server starts once. A
+/// benchmark's process spends its share of the time budget, a load test's
+/// runs its workload shortened to the same share; a test whose figures
+/// need its whole length (a catalogue kind) runs once. A fresh process
+/// draws a new address-space layout, new hash seeds, a fresh allocator and
+/// (see [`Draw`]) a new padding of its environment, which move a
+/// benchmark's median, and a server's latency, by several percent between
+/// runs of the same binary; measuring several
 /// shows that spread instead of hiding it, and a comparison with a saved
 /// baseline is judged against it. Going round the tests spreads slow
 /// drifts of the machine over every test alike. `only` keeps the tests it
@@ -93,15 +95,26 @@ pub(crate) fn plain(
 ) -> Vec<Job> {
     let passes = options.processes.max(1);
     let mut jobs = Vec::new();
-    // Load tests first: the server is stopped after the last of them, so
-    // that no benchmark shares the machine with an idle server.
-    for load_tests in [true, false] {
+    let mut load_packages: Vec<&str> = Vec::new();
+    for test in tests.iter().filter(|t| t.listed.kind == TestKind::Load) {
+        if !load_packages.contains(&test.id.package.as_str()) {
+            load_packages.push(&test.id.package);
+        }
+    }
+    // Load tests first, by package (`None`: the benchmarks): the servers
+    // are stopped after the last of them, so that no benchmark shares the
+    // machine with an idle server.
+    for group in load_packages.into_iter().map(Some).chain([None]) {
         for pass in 0..passes {
             let mut round = Vec::new();
             for (index, test) in selected(tests, only) {
                 let load = test.listed.kind == TestKind::Load;
                 let runs = if test.listed.whole_run { 1 } else { passes };
-                if load != load_tests || pass >= runs {
+                let in_group = match group {
+                    Some(package) => load && test.id.package == package,
+                    None => !load,
+                };
+                if !in_group || pass >= runs {
                     continue;
                 }
                 let mut options = options.clone();
@@ -355,6 +368,46 @@ mod tests {
             .map(|c| c.iter().map(|j| j.test).collect())
             .collect();
         assert!(passes.iter().any(|p| p != &passes[0]), "{passes:?}");
+    }
+
+    fn a_plain_run_measures_one_package_s_load_tests_after_another_s() {
+        let in_package = |name, kind, package: &str| {
+            let mut test = test(name, kind, false);
+            test.id.package = package.to_owned();
+            test
+        };
+        let tests = [
+            in_package("shop_load", TestKind::Load, "shop"),
+            in_package("blog_bench", TestKind::Bench, "blog"),
+            in_package("blog_load", TestKind::Load, "blog"),
+            in_package("shop_more", TestKind::Load, "shop"),
+        ];
+        let jobs = plain(&tests, &options(2), &mut Draw::seeded(2), None);
+        let order: Vec<(usize, u32)> = jobs
+            .iter()
+            .map(|j| match j.work {
+                Work::Measure { pass, .. } => (j.test, pass),
+                Work::CountInstructions => (j.test, u32::MAX),
+            })
+            .collect();
+        // shop's passes go round its two tests (in an order drawn for each
+        // pass), then blog's, then the benchmark's.
+        let mut order = order;
+        order[0..2].sort_unstable();
+        order[2..4].sort_unstable();
+        assert_eq!(
+            order,
+            [
+                (0, 0),
+                (3, 0),
+                (0, 1),
+                (3, 1),
+                (2, 0),
+                (2, 1),
+                (1, 0),
+                (1, 1)
+            ]
+        );
     }
 
     #[test]

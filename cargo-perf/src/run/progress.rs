@@ -69,6 +69,17 @@ impl Progress {
         }
     }
 
+    /// A line of news between processes (a server starts), above the
+    /// live line.
+    pub(crate) fn note(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => {
+                let _ = writeln!(std::io::stderr().lock(), "{line}");
+            }
+        }
+    }
+
     /// The process started by [`Self::begin`] ended.
     pub(crate) fn end(&mut self, summary: Option<String>) {
         let line = end_line(&self.label, summary, self.started.elapsed());

@@ -1,6 +1,7 @@
 //! The one scheduler: runs a schedule of jobs one at a time (benchmarks
-//! must not share the CPU), starting and stopping each side's server
-//! around its load tests, and collects what each (test, side) measured.
+//! must not share the CPU), starting and stopping the server each load
+//! test's side and package need around it, and collects what each (test,
+//! side) measured.
 
 use std::path::Path;
 
@@ -23,7 +24,7 @@ pub(crate) struct SideRun<'a> {
     pub(crate) binaries: &'a [PerfBinary],
     /// Its tests, in the schedule's order.
     pub(crate) tests: &'a [DiscoveredTest],
-    /// Its load tests' server.
+    /// Its load tests' servers, one for each package.
     pub(crate) servers: ServerManager,
 }
 
@@ -136,16 +137,19 @@ fn run_job(
         }));
         return Ok(());
     };
+    let test_package = test.id.package.clone();
     let (target, sampler) = if load {
         // One server at a time: another side's idle server would share
-        // the machine (and a fixed `port`) with the one measured.
+        // the machine (and a fixed `port`) with the one measured; within
+        // the side, the test's package's server replaces another's.
         for (index, other) in sides.iter_mut().enumerate() {
             if index != side_index {
                 other.servers.stop();
             }
         }
         let servers = &mut sides[side_index].servers;
-        (Some(servers.url_for_test()?), servers.sample())
+        let url = servers.url_for_test(&test_package, &mut |line| progress.note(line))?;
+        (Some(url), servers.sample())
     } else {
         (None, None)
     };

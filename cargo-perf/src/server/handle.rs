@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::sampler::Sampler;
-use super::spec::{Ready, Restart, ServerSpec};
+use super::spec::{Ready, ServerSpec};
 use crate::error::CliError;
 use crate::interrupt::{alive, forget, signal, track};
 
@@ -21,56 +21,80 @@ pub struct ServerHandle {
     pub url: String,
     /// Where its output goes.
     pub log: PathBuf,
+    /// Where its output starts in `log`, which other servers of the run
+    /// write to as well: the tail of an error is this server's only.
+    log_start: u64,
     stop_timeout: Duration,
     /// Stops the server's group if cargo perf dies without stopping it.
     watchdog: Option<Child>,
 }
 
-impl ServerHandle {
-    /// Starts the server and waits until it is ready.
-    pub fn start(spec: &ServerSpec, program: &Path, log: &Path) -> Result<Self, CliError> {
-        let port = match spec.port {
-            Some(port) => {
-                if TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_err() {
-                    return Err(server_error(
-                        format!(
-                            "port {port} on 127.0.0.1 is taken by another process; stop it, or remove `port` from \
-                             [package.metadata.perf.server] in {} to let cargo perf pick a free one",
-                            spec.manifest.display()
-                        ),
-                        None,
-                    ));
-                }
-                port
+/// The port a server is to listen on: the configured one, when it is free,
+/// else a free one.
+pub(super) fn choose_port(spec: &ServerSpec) -> Result<u16, CliError> {
+    match spec.port {
+        Some(port) => {
+            if TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_err() {
+                return Err(server_error(
+                    format!(
+                        "port {port} on 127.0.0.1 is taken by another process; stop it, or remove `port` from \
+                         [package.metadata.perf.server] in {} to let cargo perf pick a free one",
+                        spec.manifest.display()
+                    ),
+                    None,
+                ));
             }
-            None => free_port()?,
-        };
+            Ok(port)
+        }
+        None => free_port(),
+    }
+}
+
+/// The server's arguments on `port`: `{port}` replaced.
+pub(super) fn arguments(spec: &ServerSpec, port: u16) -> Vec<String> {
+    let port = port.to_string();
+    spec.args
+        .iter()
+        .map(|a| a.replace("{port}", &port))
+        .collect()
+}
+
+impl ServerHandle {
+    /// Starts the server on `port` (see [`choose_port`]) and waits until it
+    /// is ready. Its output is appended to `log` after the line `header`,
+    /// which says whose server it is.
+    pub fn start(
+        spec: &ServerSpec,
+        program: &Path,
+        log: &Path,
+        port: u16,
+        header: &str,
+    ) -> Result<Self, CliError> {
         if let Some(dir) = log.parent() {
             std::fs::create_dir_all(dir).map_err(|source| CliError::Write {
                 path: dir.to_path_buf(),
                 source,
             })?;
         }
-        // Appended to: with `restart = "per-test"` the log holds every
-        // server of the run (the manager empties it when the run starts).
-        let log_file = std::fs::OpenOptions::new()
+        // Appended to: the log holds every server of the run, one after
+        // the other (its owner empties it when the run starts).
+        let write_error = |source| CliError::Write {
+            path: log.to_path_buf(),
+            source,
+        };
+        let mut log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(log)
-            .map_err(|source| CliError::Write {
-                path: log.to_path_buf(),
-                source,
-            })?;
-        let log_err = log_file.try_clone().map_err(|source| CliError::Write {
-            path: log.to_path_buf(),
-            source,
-        })?;
-        let port_text = port.to_string();
+            .map_err(write_error)?;
+        writeln!(log_file, "{header}").map_err(write_error)?;
+        let log_start = log_file.metadata().map_err(write_error)?.len();
+        let log_err = log_file.try_clone().map_err(write_error)?;
         let mut command = Command::new(program);
         command
-            .args(spec.args.iter().map(|a| a.replace("{port}", &port_text)))
+            .args(arguments(spec, port))
             .envs(&spec.env)
-            .env("PORT", &port_text)
+            .env("PORT", port.to_string())
             .current_dir(&spec.dir)
             .stdin(Stdio::null())
             .stdout(log_file)
@@ -81,7 +105,11 @@ impl ServerHandle {
         adopt_orphans();
         let child = command.spawn().map_err(|e| {
             server_error(
-                format!("failed to start the server `{}`: {e}", program.display()),
+                format!(
+                    "failed to start the server `{}` ([package.metadata.perf.server] in {}): {e}",
+                    program.display(),
+                    spec.manifest.display()
+                ),
                 None,
             )
         })?;
@@ -92,6 +120,7 @@ impl ServerHandle {
             watchdog,
             url: format!("http://127.0.0.1:{port}"),
             log: log.to_path_buf(),
+            log_start,
             stop_timeout: spec.stop_timeout,
         };
         handle.wait_ready(spec, port)?;
@@ -101,8 +130,12 @@ impl ServerHandle {
     fn wait_ready(&mut self, spec: &ServerSpec, port: u16) -> Result<(), CliError> {
         let deadline = Instant::now() + spec.startup_timeout;
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let early = format!(
+            " before it was ready ([package.metadata.perf.server] in {})",
+            spec.manifest.display()
+        );
         loop {
-            self.check_alive()?;
+            self.check_exited(&early)?;
             let ready = match &spec.ready {
                 Ready::Tcp => TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok(),
                 Ready::Http(path) => http_ok(addr, path),
@@ -123,7 +156,7 @@ impl ServerHandle {
                         spec.manifest.display(),
                         self.log.display()
                     ),
-                    Some(&self.log),
+                    self.log_tail(),
                 ));
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -132,6 +165,12 @@ impl ServerHandle {
 
     /// Fails when the server has exited.
     pub fn check_alive(&mut self) -> Result<(), CliError> {
+        self.check_exited("")
+    }
+
+    /// Fails when the server has exited; `context` follows its exit status
+    /// in the message.
+    fn check_exited(&mut self, context: &str) -> Result<(), CliError> {
         match self.child.try_wait() {
             Ok(Some(status)) => {
                 // What it started may still run: the group is stopped
@@ -141,14 +180,19 @@ impl ServerHandle {
                 }
                 Err(server_error(
                     format!(
-                        "the server exited ({status}); its log is {}",
+                        "the server exited ({status}){context}; its log is {}",
                         self.log.display()
                     ),
-                    Some(&self.log),
+                    self.log_tail(),
                 ))
             }
             _ => Ok(()),
         }
+    }
+
+    /// What `server_error` shows of the log: this server's part.
+    fn log_tail(&self) -> Option<(&Path, u64)> {
+        Some((&self.log, self.log_start))
     }
 
     /// Samples the server's CPU and memory until the returned sampler is
@@ -249,10 +293,17 @@ fn http_ok(addr: SocketAddr, path: &str) -> bool {
     stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.") && head[9] == b'2'
 }
 
-/// The error for a server that failed, with the tail of its log.
-pub fn server_error(message: String, log: Option<&Path>) -> CliError {
+/// The error for a server that failed, with the tail of its part of the
+/// log: `log` from the byte offset given.
+pub fn server_error(message: String, log: Option<(&Path, u64)>) -> CliError {
     let tail = log
-        .and_then(|log| std::fs::read_to_string(log).ok())
+        .and_then(|(log, start)| {
+            let mut file = std::fs::File::open(log).ok()?;
+            std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(start)).ok()?;
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).ok()?;
+            Some(String::from_utf8_lossy(&bytes).into_owned())
+        })
         .map(|text| {
             let lines: Vec<&str> = text.lines().collect();
             let start = lines.len().saturating_sub(20);
@@ -262,100 +313,4 @@ pub fn server_error(message: String, log: Option<&Path>) -> CliError {
         .map(|t| format!("\n--- the end of the server's log\n{t}"))
         .unwrap_or_default();
     CliError::Server(format!("{message}{tail}"))
-}
-
-/// Provides the server URL to each load test: a user-given target, or a
-/// server started from the configuration (once, or fresh for each test).
-pub struct ServerManager {
-    target: Option<String>,
-    spec: Option<ServerSpec>,
-    program: Option<PathBuf>,
-    log: PathBuf,
-    current: Option<ServerHandle>,
-}
-
-impl ServerManager {
-    /// Load tests go to `target`, which nobody starts or stops.
-    pub fn fixed(target: String) -> Self {
-        Self {
-            target: Some(target),
-            spec: None,
-            program: None,
-            log: PathBuf::new(),
-            current: None,
-        }
-    }
-
-    /// Load tests go to a server started from `spec`, running `program`,
-    /// logging to `log`.
-    pub fn spawned(spec: ServerSpec, program: PathBuf, log: PathBuf) -> Self {
-        // A fresh log for each run.
-        let _ = std::fs::remove_file(&log);
-        Self {
-            target: None,
-            spec: Some(spec),
-            program: Some(program),
-            log,
-            current: None,
-        }
-    }
-
-    /// There are no load tests: nothing to provide.
-    pub fn none() -> Self {
-        Self {
-            target: None,
-            spec: None,
-            program: None,
-            log: PathBuf::new(),
-            current: None,
-        }
-    }
-
-    /// The URL for the next load test, starting a server if needed.
-    pub fn url_for_test(&mut self) -> Result<String, CliError> {
-        if let Some(target) = &self.target {
-            return Ok(target.clone());
-        }
-        let (Some(spec), Some(program)) = (&self.spec, &self.program) else {
-            return Err(CliError::Server(
-                "a load test needs a server: add [package.metadata.perf.server] (see the README), \
-                 or give one with --target-url or PERF_TARGET_URL"
-                    .to_owned(),
-            ));
-        };
-        if spec.restart == Restart::PerTest
-            && let Some(mut old) = self.current.take()
-        {
-            old.stop();
-        }
-        if self.current.is_none() {
-            self.current = Some(ServerHandle::start(spec, program, &self.log)?);
-        }
-        let current = self
-            .current
-            .as_mut()
-            .ok_or_else(|| CliError::Server("no server".to_owned()))?;
-        current.check_alive()?;
-        Ok(current.url.clone())
-    }
-
-    /// Starts sampling the server (when cargo perf started it).
-    pub fn sample(&self) -> Option<Sampler> {
-        self.current.as_ref().map(ServerHandle::sample)
-    }
-
-    /// Fails when the server died during the test.
-    pub fn after_test(&mut self) -> Result<(), CliError> {
-        match &mut self.current {
-            Some(server) => server.check_alive(),
-            None => Ok(()),
-        }
-    }
-
-    /// Stops the server.
-    pub fn stop(&mut self) {
-        if let Some(mut server) = self.current.take() {
-            server.stop();
-        }
-    }
 }

@@ -17,4 +17,5 @@ mod interrupts;
 mod load;
 mod paired;
 mod selection;
+mod servers;
 mod support;

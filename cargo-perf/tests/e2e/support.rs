@@ -338,8 +338,13 @@ fn project_processes(project: &TempProject, matches: impl Fn(&str) -> bool) -> V
 
 /// The demo servers this test's project started, running now.
 pub(crate) fn demo_servers(project: &TempProject) -> Vec<u32> {
+    servers_named(project, "demo-server")
+}
+
+/// The servers `bin` that this test's project started, running now.
+pub(crate) fn servers_named(project: &TempProject, bin: &str) -> Vec<u32> {
     project_processes(project, |cmdline| {
-        cmdline.contains("demo-server") && cmdline.contains("--port")
+        cmdline.contains(bin) && cmdline.contains("--port")
     })
 }
 
