@@ -26,6 +26,10 @@ pub const QUICK_MEASUREMENT_NS: u64 = 500_000_000;
 /// Version of this protocol; both sides check it.
 pub const PROTOCOL_VERSION: u32 = 1;
 
+/// The longest padding in [`env::PAD`], in bytes: a page, so that every
+/// alignment of the stack within a page is equally likely.
+pub const MAX_PAD: u16 = 4096;
+
 /// Environment variables set by `cargo perf` for the perf binary.
 pub mod env {
     /// Where `--list` writes a [`super::Listing`].

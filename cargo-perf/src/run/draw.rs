@@ -11,11 +11,9 @@
 //! the bias a part of the spread between processes, the unit the
 //! intervals are computed from.
 
-use super::job::Side;
+use super::side::Side;
 
-/// The largest padding drawn, in bytes: a page, so that every alignment
-/// of the stack within a page is equally likely.
-pub(crate) const MAX_PAD: u16 = 4096;
+use perf_record::protocol::MAX_PAD;
 
 /// A run's source of random draws.
 pub(crate) struct Draw {

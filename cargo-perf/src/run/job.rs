@@ -8,34 +8,8 @@ use perf_record::{TestId, TestKind};
 
 use super::draw::Draw;
 use super::options::RunOptions;
+use super::side::Side;
 use crate::discover::DiscoveredTest;
-
-/// Which build a job runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Side {
-    /// The working tree: the run being judged.
-    Candidate,
-    /// `--compare-ref`'s base revision.
-    Base,
-}
-
-impl Side {
-    /// Its index in the scheduler's sides.
-    pub(crate) fn index(self) -> usize {
-        match self {
-            Self::Candidate => 0,
-            Self::Base => 1,
-        }
-    }
-
-    /// Its name in progress lines and file names.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Self::Candidate => "candidate",
-            Self::Base => "base",
-        }
-    }
-}
 
 /// What a job does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,4 +13,5 @@ pub mod process;
 pub mod progress;
 pub mod scheduler;
 pub mod scratch;
+pub mod side;
 pub mod worktree;

@@ -95,6 +95,13 @@ impl ServerHandle {
             .args(arguments(spec, port))
             .envs(&spec.env)
             .env("PORT", port.to_string())
+            // A padding drawn afresh at each start, as for the perf
+            // binaries (see `run::draw`): one server's stack alignment is
+            // not every round's.
+            .env(
+                perf_record::protocol::env::PAD,
+                ".".repeat(usize::from(fastrand::u16(..perf_record::protocol::MAX_PAD))),
+            )
             .current_dir(&spec.dir)
             .stdin(Stdio::null())
             .stdout(log_file)
