@@ -98,9 +98,13 @@ pub(super) fn caching(
             metrics.insert("warm_speedup_ci_low".to_owned(), low);
             metrics.insert("warm_speedup_ci_high".to_owned(), high);
             findings.push(format!(
-                "speedup {:.2}x warm over cold (95% interval {low:.2}x .. {high:.2}x): the median ratio of a \
+                "speedup {} warm over cold (95% interval {} .. {}): the median ratio of a \
                  cold request's latency to a warm one's, over every pair of {} cold and {} warm requests",
-                ratio.estimate, ratio.counts.0, ratio.counts.1
+                times(ratio.estimate),
+                times(low),
+                times(high),
+                ratio.counts.0,
+                ratio.counts.1
             ));
         }
         Err(why) => {
@@ -142,7 +146,7 @@ fn speedup(cold: &[(f64, u64)], warm: &[(f64, u64)]) -> Result<(LatencyRatio, (f
     let ratio = latency_ratio(cold, warm)
         .ok_or_else(|| "no answered request in the cold or the warm phase".to_owned())?;
     let (cold_count, warm_count) = ratio.counts;
-    let shown = |(low, high): (f64, f64)| format!("{low:.2}x .. {high:.2}x");
+    let shown = |(low, high): (f64, f64)| format!("{} .. {}", times(low), times(high));
     match (ratio.inseparable(), ratio.interval) {
         (None, Some(interval)) => Ok((ratio, interval)),
         (None | Some(Inseparable::TooFew), _) => Err(format!(
@@ -157,6 +161,16 @@ fn speedup(cold: &[(f64, u64)], warm: &[(f64, u64)]) -> Result<(LatencyRatio, (f
              pairs, too near half to separate them (latency in two modes, or nothing cached)",
             ratio.slower_share * 100.0
         )),
+    }
+}
+
+/// A ratio as `941x`, `66.4x`, `1.003x`: three decimals below 10, where
+/// two would show an interval round 1 as `1.00x .. 1.00x`.
+fn times(ratio: f64) -> String {
+    match ratio {
+        r if r >= 100.0 => format!("{r:.0}x"),
+        r if r >= 10.0 => format!("{r:.1}x"),
+        r => format!("{r:.3}x"),
     }
 }
 
