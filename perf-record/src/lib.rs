@@ -12,6 +12,7 @@ pub mod kinds;
 pub mod load;
 pub mod procfs;
 pub mod protocol;
+pub mod ratio;
 pub mod record;
 pub mod stats;
 pub mod target;

@@ -268,6 +268,12 @@ pub struct SweepStats {
     /// `perf_record::kinds::figures()`.
     /// What the analysis concluded, in words.
     pub findings: Vec<String>,
+    /// The kind's figures it could not measure, by key, each with why
+    /// (caching: a speedup whose cold and warm latencies cannot be told
+    /// apart). They are absent from `metrics`; a threshold on one is
+    /// missed and says why.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unmeasured: BTreeMap<String, String>,
 }
 
 impl SweepStats {
@@ -286,6 +292,7 @@ impl SweepStats {
             levels,
             metrics,
             findings,
+            unmeasured: BTreeMap::new(),
         }
     }
 }

@@ -227,21 +227,36 @@ impl Threshold {
 
     /// Whether `stats` hold anything to judge this metric on: a latency
     /// needs an answered request, an error rate or a throughput a request
-    /// sent. (The percentiles of an empty histogram read 0, which would
-    /// meet any limit.)
+    /// sent, and a kind's figure must not be one its analysis declared
+    /// not measurable. (The percentiles of an empty histogram read 0,
+    /// which would meet any limit.)
     pub fn measured_in(&self, stats: &LoadStats) -> bool {
         match self.metric.as_str() {
             "p50" | "p90" | "p95" | "p99" | "p999" | "mean" | "max" => stats.latency.count > 0,
             "error_rate" | "rps" | "received" | "sent" => stats.requests > 0,
-            _ => true,
+            _ => self.why_unmeasured(stats).is_none(),
         }
     }
 
+    /// Why the kind's analysis could not measure this threshold's figure,
+    /// where it said so (caching: a speedup whose cold and warm latencies
+    /// cannot be told apart).
+    pub fn why_unmeasured(&self, stats: &LoadStats) -> Option<String> {
+        let figure = crate::kinds::by_threshold(&self.metric)?;
+        stats.sweep.as_ref()?.unmeasured.get(figure.key).cloned()
+    }
+
     /// Checks the threshold against a result. A threshold on nothing
-    /// measured is never met.
+    /// measured is never met, and its value reads 0. (A kind's figure
+    /// that is simply absent, without a reason, reads NaN: the caller
+    /// leaves such a threshold out, and the findings say why.)
     pub fn check(&self, stats: &LoadStats) -> ThresholdResult {
-        let value = self.value_of(stats);
         let unmeasured = !self.measured_in(stats);
+        let value = if unmeasured {
+            0.0
+        } else {
+            self.value_of(stats)
+        };
         let passed = !unmeasured
             && if self.at_least {
                 value >= self.limit
@@ -253,6 +268,7 @@ impl Threshold {
             value,
             passed,
             unmeasured,
+            unmeasured_why: self.why_unmeasured(stats),
         }
     }
 }
@@ -274,10 +290,15 @@ pub struct ThresholdResult {
     pub value: f64,
     /// Whether it was met.
     pub passed: bool,
-    /// Nothing was measured to judge it on (no response, no request):
-    /// `value` means nothing, and the threshold is missed.
+    /// Nothing was measured to judge it on (no response, no request, a
+    /// kind's figure its analysis could not measure): `value` means
+    /// nothing, and the threshold is missed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unmeasured: bool,
+    /// Why a kind's figure could not be measured, where its analysis said
+    /// (caching: "cold and warm latencies cannot be told apart ...").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unmeasured_why: Option<String>,
 }
 
 #[cfg(test)]
@@ -394,6 +415,41 @@ mod tests {
         unanswered.latency.count = 1;
         let result = p95.check(&unanswered);
         assert!(result.passed && !result.unmeasured, "{result:?}");
+    }
+
+    #[test]
+    fn a_figure_the_kind_could_not_measure_is_missed_with_why() {
+        let mut metrics = std::collections::BTreeMap::new();
+        metrics.insert("cache_headers_pct".to_owned(), 100.0);
+        let mut sweep = crate::load::SweepStats::of(Kind::Caching, Vec::new(), metrics, Vec::new());
+        let why = "cold and warm latencies cannot be told apart";
+        sweep
+            .unmeasured
+            .insert("warm_speedup".to_owned(), why.to_owned());
+        let stats = LoadStats {
+            requests: 10,
+            sweep: Some(sweep),
+            ..LoadStats::default()
+        };
+        let speedup = Threshold::parse("speedup", ">= 2").unwrap().check(&stats);
+        assert!(!speedup.passed && speedup.unmeasured, "{speedup:?}");
+        assert_eq!(speedup.unmeasured_why.as_deref(), Some(why));
+        assert_eq!(speedup.value, 0.0, "not NaN, which JSON cannot hold");
+        let json = serde_json::to_string(&speedup).unwrap();
+        assert_eq!(
+            serde_json::from_str::<ThresholdResult>(&json).unwrap(),
+            speedup
+        );
+        // Absent without a reason: NaN, which the caller leaves out.
+        let revalidated = Threshold::parse("revalidated", ">= 100%")
+            .unwrap()
+            .check(&stats);
+        assert!(revalidated.value.is_nan() && !revalidated.unmeasured);
+        assert_eq!(revalidated.unmeasured_why, None);
+        let headers = Threshold::parse("cache_headers", ">= 100%")
+            .unwrap()
+            .check(&stats);
+        assert!(headers.passed && !headers.unmeasured, "{headers:?}");
     }
 
     #[test]

@@ -155,14 +155,15 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
             } else {
                 (RED, "MISSED")
             };
-            // An empty histogram reads 0 ms: say that nothing was measured.
-            let measured = if result.unmeasured {
-                "nothing (no response to judge it on)".to_owned()
-            } else {
-                shown(result.value)
+            // An empty histogram reads 0 ms, and a kind's figure it could
+            // not measure reads nothing: say why instead of a number.
+            let measured = match (&result.unmeasured_why, result.unmeasured) {
+                (Some(why), _) => format!("not measurable ({why});"),
+                (None, true) => "measured nothing (no response to judge it on),".to_owned(),
+                (None, false) => format!("measured {},", shown(result.value)),
             };
             println!(
-                "{style}{}: threshold {} {verdict}{RESET}: measured {measured}, limit {}",
+                "{style}{}: threshold {} {verdict}{RESET}: {measured} limit {}",
                 name(&test.id),
                 t.text,
                 shown(t.limit)

@@ -344,6 +344,7 @@ mod tests {
         assert!(passes.iter().any(|p| p != &passes[0]), "{passes:?}");
     }
 
+    #[test]
     fn a_plain_run_measures_one_package_s_load_tests_after_another_s() {
         let in_package = |name, kind, package: &str| {
             let mut test = test(name, kind, false);

@@ -224,8 +224,9 @@ fn targets_whose_required_features_are_off_are_skipped_as_cargo_bench_skips_them
     assert!(!plain.is_empty());
     assert_eq!(catalog(&plain), 0, "{plain:?}");
     let with_feature = listed(&project, &["-F", "catalog"]);
-    // The 28 tests of benches/catalog.rs (two per kind).
-    assert_eq!(with_feature.len() - plain.len(), 28, "{with_feature:?}");
+    // The 29 tests of benches/catalog.rs (two per kind, and caching's
+    // static files).
+    assert_eq!(with_feature.len() - plain.len(), 29, "{with_feature:?}");
     assert_eq!(catalog(&with_feature), 4);
     assert_eq!(
         catalog(&listed(&project, &["--features", "demo/catalog"])),

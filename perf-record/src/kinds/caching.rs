@@ -1,5 +1,11 @@
 //! `caching(...)`: cold keys, then warm ones; the cache's speedup, its
 //! headers, and conditional requests.
+//!
+//! By default a caching test judges what the server promises a client:
+//! every answered GET carries cache headers, and every URL that gave a
+//! validator answers a conditional request with 304. A server that
+//! revalidates correctly needs no cache of its own, so a speedup of warm
+//! over cold is judged only when the test asks (`speedup = ">= 2"`).
 
 use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
@@ -55,7 +61,7 @@ pub(super) const SPEC: Spec = Spec {
             "304s",
         ),
     ],
-    default_thresholds: &[("speedup", ">= 2")],
+    default_thresholds: &[("cache_headers", ">= 100%"), ("revalidated", ">= 100%")],
     needs_threshold: None,
     kind: Kind::Caching,
 };
@@ -83,6 +89,23 @@ pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<CachingOptions> {
 mod tests {
     use super::*;
     use crate::attr::Value;
+
+    #[test]
+    fn the_defaults_judge_headers_and_revalidation_and_a_speedup_is_asked_for() {
+        use crate::kinds::check_thresholds;
+        assert_eq!(
+            check_thresholds(Some(Kind::Caching), &[]),
+            Ok(vec![
+                ("cache_headers", ">= 100%"),
+                ("revalidated", ">= 100%")
+            ])
+        );
+        assert_eq!(
+            check_thresholds(Some(Kind::Caching), &["speedup", "revalidated"]),
+            Ok(vec![("cache_headers", ">= 100%")]),
+            "a speedup only where the test asks, beside the other default"
+        );
+    }
 
     #[test]
     fn caching_has_defaults_for_everything() {

@@ -53,6 +53,14 @@ pub(crate) fn summarize(hist: &Histogram<u64>) -> LatencySummary {
     }
 }
 
+/// The histogram a summary carries; `None` when it has none readable.
+fn decode(summary: &LatencySummary) -> Option<Histogram<u64>> {
+    let bytes = STANDARD.decode(&summary.histogram).ok()?;
+    hdrhistogram::serialization::Deserializer::new()
+        .deserialize(&mut bytes.as_slice())
+        .ok()
+}
+
 /// Merges latency summaries through their serialized histograms: the
 /// percentiles of the union, not an average of percentiles. A summary
 /// without its histogram is skipped.
@@ -60,18 +68,27 @@ pub(crate) fn merge_summaries<'a>(
     summaries: impl IntoIterator<Item = &'a LatencySummary>,
 ) -> LatencySummary {
     let mut total = histogram(3);
-    for summary in summaries {
-        let Ok(bytes) = STANDARD.decode(&summary.histogram) else {
-            continue;
-        };
-        let decoded: Result<Histogram<u64>, _> =
-            hdrhistogram::serialization::Deserializer::new().deserialize(&mut bytes.as_slice());
-        if let Ok(hist) = decoded {
-            // Both span 1 µs to an hour, so adding cannot overflow.
-            let _ = total.add(&hist);
-        }
+    for hist in summaries.into_iter().filter_map(decode) {
+        // Both span 1 µs to an hour, so adding cannot overflow.
+        let _ = total.add(&hist);
     }
     summarize(&total)
+}
+
+/// Every latency of a summary as its histogram's buckets, `(µs, requests)`
+/// (each bucket at its middle value): the whole distribution, for
+/// statistics over all of it. Empty without a readable histogram.
+pub(crate) fn buckets(summary: &LatencySummary) -> Vec<(f64, u64)> {
+    decode(summary).map_or_else(Vec::new, |hist| {
+        hist.iter_recorded()
+            .map(|bucket| {
+                (
+                    hist.median_equivalent(bucket.value_iterated_to()) as f64,
+                    bucket.count_at_value(),
+                )
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]
@@ -115,6 +132,21 @@ mod tests {
             .deserialize(&mut bytes.as_slice())
             .unwrap();
         assert_eq!(back, hist);
+    }
+
+    #[test]
+    fn buckets_hold_every_request_of_the_histogram() {
+        let mut hist = histogram(3);
+        for us in [120, 120, 250, 4_000] {
+            hist.record(us).unwrap();
+        }
+        let buckets = buckets(&summarize(&hist));
+        assert_eq!(buckets.iter().map(|(_, n)| n).sum::<u64>(), 4);
+        let values: Vec<f64> = buckets.iter().map(|(us, _)| us.round()).collect();
+        assert_eq!(values.len(), 3, "{buckets:?}");
+        assert_eq!(values[..2], [120.0, 250.0]);
+        assert!((3_998.0..=4_002.0).contains(&values[2]), "{buckets:?}");
+        assert!(super::buckets(&LatencySummary::default()).is_empty());
     }
 
     #[test]

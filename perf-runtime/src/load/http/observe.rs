@@ -34,9 +34,9 @@ pub(crate) struct Observed {
     pub(crate) limited_by_name: Vec<(String, u64)>,
     /// The rate-limit headers seen on 429s, by name.
     pub(crate) limit_header_names: Vec<String>,
-    /// 2xx and 304 responses.
+    /// GET responses 2xx or 304: those a cache may keep.
     pub(crate) answered: u64,
-    /// Of which carried a cache header (`Cache-Control` other than
+    /// Of which carried a cache header (`Cache-Control` without
     /// `no-store`, `ETag`, `Last-Modified`, `Age`, `Expires`).
     pub(crate) cacheable: u64,
     /// The cache headers seen, by name.
@@ -192,13 +192,13 @@ impl Observer {
                 state.limited_with_headers += 1;
             }
         }
-        if (200..300).contains(&status) || status == 304 {
+        if get && ((200..300).contains(&status) || status == 304) {
             state.answered += 1;
             let mut any = false;
             for (name, value) in headers {
                 let n = name.as_str();
                 let cache = match n {
-                    "cache-control" => !value.as_bytes().eq_ignore_ascii_case(b"no-store"),
+                    "cache-control" => !stores_nothing(value),
                     "etag" | "last-modified" | "age" | "expires" => true,
                     _ => false,
                 };
@@ -212,8 +212,7 @@ impl Observer {
             if any {
                 state.cacheable += 1;
             }
-            if get
-                && state.validators.len() < MAX_VALIDATORS
+            if state.validators.len() < MAX_VALIDATORS
                 && !state.validators.iter().any(|(p, _, _)| p == path)
             {
                 let validator = headers
@@ -230,6 +229,15 @@ impl Observer {
             }
         }
     }
+}
+
+/// Whether a `Cache-Control` value forbids keeping the response at all:
+/// a `no-store` directive among any others (`private, no-store`).
+fn stores_nothing(value: &HeaderValue) -> bool {
+    value
+        .as_bytes()
+        .split(|&b| b == b',')
+        .any(|directive| directive.trim_ascii().eq_ignore_ascii_case(b"no-store"))
 }
 
 /// An observer in a profile: compared by identity.
@@ -272,9 +280,21 @@ mod tests {
             200,
             &headers(&[("cache-control", "no-store"), ("x-db-queries", "1")]),
         );
+        observer.observe(
+            "GET /x",
+            true,
+            "/c",
+            200,
+            &headers(&[("cache-control", "private, No-Store")]),
+        );
+        observer.observe("POST /x", false, "/d", 200, &headers(&[("etag", "\"2\"")]));
         let seen = observer.observed();
         assert_eq!((seen.limited, seen.limited_with_headers), (2, 1));
-        assert_eq!((seen.answered, seen.cacheable), (2, 1));
+        assert_eq!(
+            (seen.answered, seen.cacheable),
+            (3, 1),
+            "GETs only; `no-store` among other directives stores nothing"
+        );
         assert_eq!(seen.validators.len(), 1, "one validator per path");
         assert_eq!((seen.counter_sum, seen.counter_seen), (12.0, 2));
     }

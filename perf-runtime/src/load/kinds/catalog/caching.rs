@@ -1,28 +1,85 @@
-//! Caching: cold keys, then warm ones; the speedup, the cache headers,
-//! and conditional requests that come back 304.
+//! Caching: cold keys, then warm ones. What the server promises a client
+//! (cache headers, and 304 to a conditional request once per URL that gave
+//! a validator), and the speedup of warm over cold, read from the whole of
+//! both latency distributions, or why it cannot be.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use perf_record::load::LevelStats;
+use hyper::header::{HeaderName, HeaderValue};
+use perf_record::ratio::{Inseparable, LatencyRatio, latency_ratio};
 
-use crate::load::http::observe::Observed;
+use crate::load::http::observe::{MAX_VALIDATORS, Observed};
 use crate::load::http::target::Target;
 use crate::load::kinds::catalog::probe::get;
 use crate::load::kinds::figures::share;
 
+/// A URL's validator: (path, `If-None-Match` or `If-Modified-Since`, the
+/// value to send in it).
+type Validator = (String, HeaderName, HeaderValue);
+
+/// The conditional requests: one per distinct URL that gave a validator.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Revalidation {
+    /// Conditional requests sent.
+    pub(super) sent: u64,
+    /// Of which answered `304 Not Modified`.
+    pub(super) not_modified: u64,
+    /// The first that was not, and what it got instead.
+    pub(super) first_miss: Option<String>,
+}
+
+/// Each distinct URL's first validator over every phase, at most
+/// [`MAX_VALIDATORS`]: the warm phase asks for the cold phase's URLs again,
+/// and revalidating one twice would count it twice.
+pub(super) fn validators(seen: &[Observed]) -> Vec<Validator> {
+    let mut distinct: Vec<Validator> = Vec::new();
+    for validator in seen.iter().flat_map(|o| &o.validators) {
+        if distinct.len() < MAX_VALIDATORS && !distinct.iter().any(|(p, _, _)| *p == validator.0) {
+            distinct.push(validator.clone());
+        }
+    }
+    distinct
+}
+
+/// Sends each validator once in a conditional GET.
+pub(super) fn revalidate(target: &Target, validators: &[Validator]) -> Revalidation {
+    let mut revalidation = Revalidation::default();
+    for (path, name, value) in validators {
+        revalidation.sent += 1;
+        match get(
+            target,
+            path,
+            &[(name.clone(), value.clone())],
+            Duration::from_secs(5),
+        ) {
+            Ok((304, _)) => revalidation.not_modified += 1,
+            answer => {
+                let got = match answer {
+                    Ok((status, _)) => status.to_string(),
+                    Err(e) => format!("no answer ({e})"),
+                };
+                revalidation
+                    .first_miss
+                    .get_or_insert_with(|| format!("GET {path} with {name} answered {got}"));
+            }
+        }
+    }
+    revalidation
+}
+
+/// Judges a caching test from its phases (cold, warm): what each saw, the
+/// latencies of each as histogram buckets `(µs, requests)`, and the
+/// conditional requests. A figure it cannot measure goes into
+/// `unmeasured` with why, instead of `metrics`.
 pub(super) fn caching(
-    levels: &[LevelStats],
     seen: &[Observed],
-    target: &Target,
+    latencies: &[Vec<(f64, u64)>],
+    revalidation: &Revalidation,
     metrics: &mut BTreeMap<String, f64>,
     findings: &mut Vec<String>,
+    unmeasured: &mut BTreeMap<String, String>,
 ) {
-    let (Some(cold), Some(warm), Some(observed)) = (levels.first(), levels.get(1), seen.get(1))
-    else {
-        return;
-    };
-    let ms = |us: u64| us as f64 / 1e3;
     if seen.first().is_some_and(|o| o.keys_issued == 0) {
         findings.push(
             "the test never called `user.key()`: the cold and warm phases asked for the same thing, so the \
@@ -30,55 +87,125 @@ pub(super) fn caching(
                 .to_owned(),
         );
     }
-    if cold.p50_us > 0 && warm.p50_us > 0 {
-        let speedup = cold.p50_us as f64 / warm.p50_us as f64;
-        metrics.insert("warm_speedup".to_owned(), speedup);
-        findings.push(format!(
-            "p50 {:.2} ms cold (a new key each request) -> {:.2} ms warm (keys asked for before): {speedup:.1}x",
-            ms(cold.p50_us),
-            ms(warm.p50_us)
-        ));
-        if speedup < 2.0 {
-            findings.push(
-                "warm requests are not much faster than cold ones (under 2x): the cache is not hit, or saves little".to_owned(),
-            );
+    let empty = Vec::new();
+    let (cold, warm) = (
+        latencies.first().unwrap_or(&empty),
+        latencies.get(1).unwrap_or(&empty),
+    );
+    match speedup(cold, warm) {
+        Ok((ratio, (low, high))) => {
+            metrics.insert("warm_speedup".to_owned(), ratio.estimate);
+            metrics.insert("warm_speedup_ci_low".to_owned(), low);
+            metrics.insert("warm_speedup_ci_high".to_owned(), high);
+            findings.push(format!(
+                "speedup {} warm over cold (95% interval {} .. {}): the median ratio of a \
+                 cold request's latency to a warm one's, over every pair of {} cold and {} warm requests",
+                times(ratio.estimate),
+                times(low),
+                times(high),
+                ratio.counts.0,
+                ratio.counts.1
+            ));
+        }
+        Err(why) => {
+            findings.push(format!("speedup not measurable: {why}"));
+            unmeasured.insert("warm_speedup".to_owned(), why);
         }
     }
-    let headers = share(observed.cacheable, observed.answered);
-    metrics.insert("cache_headers_pct".to_owned(), headers);
-    if observed.cache_header_names.is_empty() {
-        findings
-            .push("no cache headers (Cache-Control, ETag, Last-Modified, Age, Expires)".to_owned());
-    } else {
-        findings.push(format!(
-            "{headers:.0}% of the warm responses carry cache headers ({})",
-            observed.cache_header_names.join(", ")
-        ));
-    }
-    let validators: Vec<_> = seen
-        .iter()
-        .flat_map(|o| &o.validators)
-        .take(crate::load::http::observe::MAX_VALIDATORS)
-        .collect();
-    if validators.is_empty() {
-        findings.push("no ETag or Last-Modified: conditional requests cannot be made".to_owned());
+    headers(seen, metrics, findings, unmeasured);
+    if revalidation.sent == 0 {
+        let why =
+            "no response carried an ETag or Last-Modified, so no conditional request could be made";
+        findings.push(format!("no revalidation: {why}"));
+        unmeasured.insert("revalidated_pct".to_owned(), why.to_owned());
         return;
     }
-    let mut not_modified = 0u64;
-    for (path, name, value) in &validators {
-        if let Ok((304, _)) = get(
-            target,
-            path,
-            &[(name.clone(), value.clone())],
-            Duration::from_secs(5),
-        ) {
-            not_modified += 1;
+    metrics.insert(
+        "revalidated_pct".to_owned(),
+        share(revalidation.not_modified, revalidation.sent),
+    );
+    let urls = if revalidation.sent == 1 {
+        "URL"
+    } else {
+        "URLs"
+    };
+    let mut finding = format!(
+        "{} of {} {urls} answered 304 Not Modified to a conditional request (If-None-Match / \
+         If-Modified-Since with the validator it gave, once per URL)",
+        revalidation.not_modified, revalidation.sent
+    );
+    if let Some(miss) = &revalidation.first_miss {
+        finding.push_str(&format!("; {miss}"));
+    }
+    findings.push(finding);
+}
+
+/// The speedup of warm over cold from every request of each, with its
+/// 95% interval, or why the two cannot be told apart.
+fn speedup(cold: &[(f64, u64)], warm: &[(f64, u64)]) -> Result<(LatencyRatio, (f64, f64)), String> {
+    let ratio = latency_ratio(cold, warm)
+        .ok_or_else(|| "no answered request in the cold or the warm phase".to_owned())?;
+    let (cold_count, warm_count) = ratio.counts;
+    let shown = |(low, high): (f64, f64)| format!("{} .. {}", times(low), times(high));
+    match (ratio.inseparable(), ratio.interval) {
+        (None, Some(interval)) => Ok((ratio, interval)),
+        (None | Some(Inseparable::TooFew), _) => Err(format!(
+            "too few requests for an interval ({cold_count} cold, {warm_count} warm)"
+        )),
+        (Some(Inseparable::IntervalHoldsOne), _) => Err(format!(
+            "cold and warm latencies cannot be told apart: the 95% interval of their ratio, {}, holds 1",
+            ratio.interval.map(shown).unwrap_or_default()
+        )),
+        (Some(Inseparable::Overlap), _) => Err(format!(
+            "cold and warm latencies overlap: a cold request is the slower of a cold/warm pair in {:.0}% of the \
+             pairs, too near half to separate them (latency in two modes, or nothing cached)",
+            ratio.slower_share * 100.0
+        )),
+    }
+}
+
+/// A ratio as `941x`, `66.4x`, `1.003x`: three decimals below 10, where
+/// two would show an interval round 1 as `1.00x .. 1.00x`.
+fn times(ratio: f64) -> String {
+    match ratio {
+        r if r >= 100.0 => format!("{r:.0}x"),
+        r if r >= 10.0 => format!("{r:.1}x"),
+        r => format!("{r:.3}x"),
+    }
+}
+
+/// The share of answered GETs, over both phases, that carry cache headers.
+fn headers(
+    seen: &[Observed],
+    metrics: &mut BTreeMap<String, f64>,
+    findings: &mut Vec<String>,
+    unmeasured: &mut BTreeMap<String, String>,
+) {
+    let answered: u64 = seen.iter().map(|o| o.answered).sum();
+    let cacheable: u64 = seen.iter().map(|o| o.cacheable).sum();
+    if answered == 0 {
+        let why = "no GET was answered 2xx or 304";
+        findings.push(format!("cache headers not measurable: {why}"));
+        unmeasured.insert("cache_headers_pct".to_owned(), why.to_owned());
+        return;
+    }
+    let pct = share(cacheable, answered);
+    metrics.insert("cache_headers_pct".to_owned(), pct);
+    let mut names: Vec<&str> = Vec::new();
+    for name in seen.iter().flat_map(|o| &o.cache_header_names) {
+        if !names.contains(&name.as_str()) {
+            names.push(name);
         }
     }
-    let revalidated = share(not_modified, validators.len() as u64);
-    metrics.insert("revalidated_pct".to_owned(), revalidated);
-    findings.push(format!(
-        "{not_modified} of {} conditional requests (If-None-Match / If-Modified-Since) answered 304 Not Modified",
-        validators.len()
-    ));
+    findings.push(if names.is_empty() {
+        format!(
+            "none of the {answered} answered GETs carries a cache header (Cache-Control without no-store, \
+             ETag, Last-Modified, Age, Expires)"
+        )
+    } else {
+        format!(
+            "{pct:.0}% of the {answered} answered GETs carry cache headers ({})",
+            names.join(", ")
+        )
+    });
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
 
-use super::caching::caching;
+use super::caching::{caching, revalidate, validators};
 use super::n_plus_one::{n_plus_one, per_request, scrape};
 use super::pool::pool;
 use super::rate_limit::{BELOW_LIMIT, discount_limited, rate_limit};
@@ -18,6 +18,7 @@ use super::websocket::{round_trips_only, websocket};
 use crate::load::engine::Generator;
 use crate::load::http::observe::{Keys, Observe, Observed, Observer};
 use crate::load::kinds::figures::{level_stats, think_ms};
+use crate::load::latency::buckets;
 use crate::load::merge::merge;
 use crate::load::profile::{LoadOptions, LoadProfile};
 
@@ -210,11 +211,23 @@ pub(crate) fn run(
     }
     let mut metrics = BTreeMap::new();
     let mut findings = Vec::new();
+    let mut unmeasured = BTreeMap::new();
     match options {
         CatalogOptions::RateLimit(options) => {
             rate_limit(options, &levels, &seen, &runs, &mut metrics, &mut findings);
         }
-        CatalogOptions::Caching(_) => caching(&levels, &seen, target, &mut metrics, &mut findings),
+        CatalogOptions::Caching(_) => {
+            let revalidation = revalidate(target, &validators(&seen));
+            let latencies: Vec<_> = runs.iter().map(|r| buckets(&r.latency)).collect();
+            caching(
+                &seen,
+                &latencies,
+                &revalidation,
+                &mut metrics,
+                &mut findings,
+                &mut unmeasured,
+            );
+        }
         CatalogOptions::NPlusOne(_) => n_plus_one(&levels, &mut metrics, &mut findings),
         CatalogOptions::Pool(options) => pool(options, &levels, &mut metrics, &mut findings),
         CatalogOptions::Timeout(options) => {
@@ -262,7 +275,9 @@ pub(crate) fn run(
         think_ms: think_ms(think_ns, scale),
         max_in_flight: None,
     };
-    overall.sweep = Some(SweepStats::of(kind, levels, metrics, findings));
+    let mut sweep = SweepStats::of(kind, levels, metrics, findings);
+    sweep.unmeasured = unmeasured;
+    overall.sweep = Some(sweep);
     Ok((overall, total))
 }
 

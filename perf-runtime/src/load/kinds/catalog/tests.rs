@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use perf_record::load::{LevelStats, LoadStats, WorkloadSummary};
 
+use super::caching::{Revalidation, caching, validators};
 use super::n_plus_one::n_plus_one;
 use super::pool::pool;
 use super::rate_limit::rate_limit;
@@ -200,4 +201,129 @@ fn a_limiter_is_judged_on_what_gets_through_and_its_headers() {
     );
     assert_eq!(metrics["admitted_pct"], 200.0);
     assert_eq!(metrics["limit_headers_pct"], 0.0);
+}
+
+/// `n` latencies around `centre` µs, spread evenly over ±5%.
+fn around(centre: f64, n: usize) -> Vec<(f64, u64)> {
+    (0..n)
+        .map(|i| (centre * (0.95 + 0.1 * (i as f64 * 0.618_034).fract()), 1))
+        .collect()
+}
+
+/// A phase that asked for `paths`, each answered with `headers`.
+fn phase(paths: &[&str], headers: &[(&'static str, &'static str)]) -> Observed {
+    let observer = crate::load::http::observe::Observer::new(None, None);
+    let headers: hyper::HeaderMap = headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                hyper::header::HeaderName::from_static(n),
+                hyper::header::HeaderValue::from_static(v),
+            )
+        })
+        .collect();
+    for path in paths {
+        observer.observe("GET /static", true, path, 200, &headers);
+    }
+    observer.observed()
+}
+
+#[test]
+fn each_url_is_revalidated_once_over_both_phases() {
+    let files = ["/a.css", "/b.js", "/index.html"];
+    let etag = [("etag", "\"1\""), ("cache-control", "no-cache")];
+    let seen = [phase(&files, &etag), phase(&files, &etag)];
+    let validators = validators(&seen);
+    let paths: Vec<&str> = validators.iter().map(|(p, _, _)| p.as_str()).collect();
+    assert_eq!(paths, files, "3 files, 3 conditional requests");
+    assert_eq!(validators[0].1, hyper::header::IF_NONE_MATCH);
+    let (mut metrics, mut findings, mut unmeasured) =
+        (BTreeMap::new(), Vec::new(), BTreeMap::new());
+    let revalidation = Revalidation {
+        sent: 3,
+        not_modified: 3,
+        first_miss: None,
+    };
+    let same = [around(300.0, 400), around(300.0, 399)];
+    caching(
+        &seen,
+        &same,
+        &revalidation,
+        &mut metrics,
+        &mut findings,
+        &mut unmeasured,
+    );
+    assert_eq!(metrics["revalidated_pct"], 100.0);
+    assert_eq!(metrics["cache_headers_pct"], 100.0);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.starts_with("3 of 3 URLs answered 304")),
+        "{findings:?}"
+    );
+    // No cache of its own: cold and warm are the same server.
+    assert!(!metrics.contains_key("warm_speedup"), "{metrics:?}");
+    assert!(
+        unmeasured["warm_speedup"].starts_with("cold and warm latencies cannot be told apart"),
+        "{unmeasured:?}"
+    );
+}
+
+#[test]
+fn a_bimodal_server_has_no_speedup_and_a_cache_has_one() {
+    let seen = [phase(&["/x?key=1"], &[]), phase(&["/x?key=1"], &[])];
+    let none = Revalidation::default();
+    // Half the responses stall 40 ms in both phases, a few more when cold:
+    // the p50s would read 80x.
+    let stalled = |slow: usize, n: usize| {
+        let mut all = around(40_000.0, slow);
+        all.extend(around(500.0, n - slow));
+        all
+    };
+    let (mut metrics, mut findings, mut unmeasured) =
+        (BTreeMap::new(), Vec::new(), BTreeMap::new());
+    caching(
+        &seen,
+        &[stalled(240, 400), stalled(170, 400)],
+        &none,
+        &mut metrics,
+        &mut findings,
+        &mut unmeasured,
+    );
+    assert!(!metrics.contains_key("warm_speedup"), "{metrics:?}");
+    assert!(
+        unmeasured["warm_speedup"].starts_with("cold and warm latencies overlap"),
+        "{unmeasured:?}"
+    );
+    assert!(
+        findings.contains(&format!(
+            "speedup not measurable: {}",
+            unmeasured["warm_speedup"]
+        )),
+        "{findings:?}"
+    );
+    // Without a validator there is nothing to revalidate: not measured,
+    // with why; no header at all reads 0%.
+    assert!(!metrics.contains_key("revalidated_pct"));
+    assert!(unmeasured["revalidated_pct"].contains("ETag or Last-Modified"));
+    assert_eq!(metrics["cache_headers_pct"], 0.0);
+
+    let (mut metrics, mut findings, mut unmeasured) =
+        (BTreeMap::new(), Vec::new(), BTreeMap::new());
+    caching(
+        &seen,
+        &[around(10_000.0, 100), around(120.0, 5000)],
+        &none,
+        &mut metrics,
+        &mut findings,
+        &mut unmeasured,
+    );
+    let speedup = metrics["warm_speedup"];
+    assert!((75.0..92.0).contains(&speedup), "{metrics:?}");
+    assert!(metrics["warm_speedup_ci_low"] > 70.0, "{metrics:?}");
+    assert!(!unmeasured.contains_key("warm_speedup"));
+    assert!(
+        findings.iter().any(|f| f.starts_with("speedup 8")),
+        "{findings:?}"
+    );
 }
