@@ -52,14 +52,14 @@ def table(log, threshold, revs, projects, changes):
         name, seconds = line.split()
         wall[name].append(float(seconds))
     header = ("cargo perf", "project", "change", "runs", "pooled", "sd of estimates", "mean ±half-width",
-              "coverage", "flagged", "regressed", "wall (median)")
+              "coverage", "flagged", "regressed", "wall (median)", "x plain")
     rows = [header]
     for project, s, rev in product(projects.split(), changes.split(), revs.split()):
         name = f"{rev}-{project}-{s}"
         found = [median_metric(p) for p in sorted(log.glob(f"{name}-*.json"))]
         found = [t for t in found if t and t.get("estimate")]
         if not found:
-            rows.append((rev, project, f"{s}%", "0") + ("-",) * 7)
+            rows.append((rev, project, f"{s}%", "0") + ("-",) * 8)
             continue
         logs = [math.log1p(t["change_pct"] / 100) for t in found]
         pooled = math.expm1(statistics.mean(logs)) * 100
@@ -68,10 +68,12 @@ def table(log, threshold, revs, projects, changes):
                                for t in found)
         covered = sum(1 for t in found if t["estimate"]["ci_pct"][0] <= pooled <= t["estimate"]["ci_pct"][1])
         w = statistics.median(wall[name]) if wall[name] else float("nan")
+        plain = wall.get(f"{rev}-{project}-plain")
+        ratio = f"{w / statistics.median(plain):.2f}x" if plain else "-"
         rows.append((rev, project, f"{s}%", str(len(found)), f"{pooled:+.2f}%", f"{sd:.2f} pt",
                      f"±{half:.2f} pt", f"{covered}/{len(found)} ({100 * covered / len(found):.0f}%)",
                      str(sum(1 for t in found if flagged(t))),
-                     str(sum(1 for t in found if t["verdict"] == "regressed")), f"{w:.0f} s"))
+                     str(sum(1 for t in found if t["verdict"] == "regressed")), f"{w:.0f} s", ratio))
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     print(f"\nthreshold {threshold}; coverage: intervals containing the pooled estimate")
     for r in rows:

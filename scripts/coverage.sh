@@ -9,7 +9,8 @@
 # between invocations beside the mean half-width of one invocation's
 # interval, the share of intervals that contain the pooled estimate
 # (coverage; nominal 95%), how many invocations flagged a regression before
-# and after the confirming re-run, and the wall time per invocation.
+# and after the confirming re-run, and the wall time per invocation beside a
+# plain run of the same benchmark.
 #
 # Projects: fixtures/demo (checksum_64k; `checksum()` doing S% more work)
 # and fixtures/logstats, a log-statistics library of the kind users write
@@ -101,8 +102,21 @@ for rev in $REVS; do
 done
 
 # The invocations, going round the revisions, projects and changes so
-# that the machine's slow drifts fall on all of them alike.
+# that the machine's slow drifts fall on all of them alike; a plain run of
+# the same benchmark every few rounds, for what a comparison costs beside
+# it.
 for ((k = 1; k <= N; k++)); do
+    if ((k % 5 == 1)); then
+        for project in $PROJECTS; do
+            for rev in $REVS; do
+                start="$(now)"
+                (cd "$work/$rev-$project-${CHANGES%% *}" && "$work/perf-target-$rev/release/cargo-perf" \
+                    perf "$(bench_of "$project")" >/dev/null 2>&1) || true
+                end="$(now)"
+                printf '%s %s\n' "$rev-$project-plain" "$(python3 -c "print(f'{$end - $start:.1f}')")" >>"$log/wall.txt"
+            done
+        done
+    fi
     for project in $PROJECTS; do
         for s in $CHANGES; do
             for rev in $REVS; do
