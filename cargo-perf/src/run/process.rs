@@ -33,14 +33,27 @@ pub(crate) fn summary_of(result: &TestResult) -> String {
     }
 }
 
+/// How one process is started: the run's settings, the share of the
+/// test's budget it spends, and the length of its environment's padding.
+pub(crate) struct Launch<'a> {
+    /// The settings.
+    pub(crate) options: &'a RunOptions,
+    /// Into how many processes the test's budget is split.
+    pub(crate) share: u32,
+    /// The padding drawn for it (see [`crate::run::draw`]).
+    pub(crate) pad: u16,
+}
+
 /// Runs one process measuring one test: its result, or the record of its
 /// failure.
 pub(crate) fn run_process(
     test: &DiscoveredTest,
     binary: &PerfBinary,
-    options: &RunOptions,
-    share: u32,
-    pad: u16,
+    Launch {
+        options,
+        share,
+        pad,
+    }: Launch<'_>,
     target: Option<&str>,
     result_path: &Path,
     progress: &mut Progress,

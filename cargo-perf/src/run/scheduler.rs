@@ -10,7 +10,7 @@ use perf_record::{InstructionCount, TestRecord, TestResult};
 
 use super::instructions::{self, Counter};
 use super::job::{Job, Work};
-use super::process::{run_process, summary_of};
+use super::process::{Launch, run_process, summary_of};
 use super::progress::Progress;
 use crate::cargo::PerfBinary;
 use crate::discover::DiscoveredTest;
@@ -163,9 +163,11 @@ fn run_job(
     let outcome = run_process(
         test,
         &side.binaries[test.binary],
-        &job.options,
-        share,
-        job.pad,
+        Launch {
+            options: &job.options,
+            share,
+            pad: job.pad,
+        },
         target.as_deref(),
         &path,
         progress,
