@@ -56,6 +56,10 @@ impl Table {
                 })
                 .collect::<Vec<_>>()
                 .join("  ")
+                // Empty cells at the end (a failed test's row) leave no
+                // padding behind.
+                .trim_end()
+                .to_owned()
         };
         writeln!(out, "{BOLD}{}{RESET}", line(&self.header))?;
         for (cells, style) in &self.rows {
