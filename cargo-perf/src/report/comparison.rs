@@ -1,19 +1,28 @@
 //! The report of a comparison: each metric's change, interval, threshold
 //! and verdict, what is on one side only, and the noise.
 
+use std::fmt::{self, Write};
 use std::path::Path;
 
-use anstream::println;
 use perf_record::kinds::Change;
 use perf_record::units::format_nanos;
 
 use super::table::{
-    BOLD, GREEN, RED, RESET, Table, YELLOW, display_names, kind_difference, kind_value,
+    BOLD, GREEN, RED, RESET, Table, YELLOW, display_names, kind_difference, kind_value, rendered,
 };
 use crate::verdict::compare::{CompareMode, Comparison, Verdict};
 
 /// The comparison with a baseline.
 pub fn print_comparison(comparison: &Comparison) {
+    anstream::print!("{}", render_comparison(comparison));
+}
+
+/// The comparison with a baseline, rendered with its colours.
+pub(super) fn render_comparison(comparison: &Comparison) -> String {
+    rendered(|out| write_comparison(out, comparison))
+}
+
+fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> fmt::Result {
     let ids = comparison
         .tests
         .iter()
@@ -27,17 +36,22 @@ pub fn print_comparison(comparison: &Comparison) {
         .map(|c| format!(", commit {}", crate::environment::short_commit(c)))
         .unwrap_or_default();
     for difference in &comparison.environment_differences {
-        println!("{YELLOW}warning{RESET}: the baseline was made elsewhere: {difference}");
+        writeln!(
+            out,
+            "{YELLOW}warning{RESET}: the baseline was made elsewhere: {difference}"
+        )?;
     }
     match &comparison.mode {
-        CompareMode::Baseline => println!(
+        CompareMode::Baseline => writeln!(
+            out,
             "\n{BOLD}Compared with {}{RESET} (saved {}{commit})",
             comparison.baseline_path, comparison.baseline_created_utc
-        ),
-        CompareMode::Paired { base_ref, rounds } => println!(
+        )?,
+        CompareMode::Paired { base_ref, rounds } => writeln!(
+            out,
             "\n{BOLD}Compared with {base_ref}{RESET} ({}): base and candidate in {rounds} paired rounds per test, in random order",
             comparison.baseline_path
-        ),
+        )?,
     }
     let mut table = Table::new(&[
         "test",
@@ -133,34 +147,41 @@ pub fn print_comparison(comparison: &Comparison) {
         cells.extend(dashes("new (not in baseline)"));
         table.row(cells, YELLOW);
     }
-    table.print();
+    table.write(out)?;
     for test in &comparison.tests {
         if let Some(diff) = &test.config_diff {
-            println!(
+            writeln!(
+                out,
                 "\n{YELLOW}note{RESET}: {} ran with a different configuration than in the baseline:\n{diff}",
                 name(&test.id)
-            );
+            )?;
         }
     }
     if let Some(noise) = comparison.noise_floor_pct {
-        println!("\nnoise floor: ±{noise:.1}% (the median half-width of the 95% intervals)");
+        writeln!(
+            out,
+            "\nnoise floor: ±{noise:.1}% (the median half-width of the 95% intervals)"
+        )?;
     }
     for warning in &comparison.noise_warnings {
-        println!("{YELLOW}warning{RESET}: {warning}");
+        writeln!(out, "{YELLOW}warning{RESET}: {warning}")?;
     }
-    println!(
+    writeln!(
+        out,
         "\nnote: a test regresses when its change is beyond the threshold, the change is real (its 95% \
          interval excludes zero after Holm's correction for the number of tests), and a re-run confirms both."
-    );
+    )?;
     if comparison.mode == CompareMode::Baseline {
-        println!(
+        writeln!(
+            out,
             "note: a saved baseline is a separate run, and machines drift between runs; \
              `cargo perf --compare-ref REV` runs base and candidate in paired rounds, the robust choice for CI."
-        );
+        )?;
     }
+    Ok(())
 }
 
 /// `--save-baseline`.
 pub fn print_saved(path: &Path) {
-    println!("\nSaved baseline {}", path.display());
+    anstream::println!("\nSaved baseline {}", path.display());
 }

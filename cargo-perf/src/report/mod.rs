@@ -9,3 +9,5 @@ mod table;
 pub use comparison::{print_comparison, print_saved};
 pub use json::{JsonMessage, ListedTestMessage};
 pub use run::{print_list, print_run};
+#[cfg(test)]
+mod tests;

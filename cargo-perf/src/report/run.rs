@@ -2,18 +2,29 @@
 //! load test's totals, transfer, endpoints, thresholds and catalogue
 //! figures.
 
-use anstream::println;
+use std::fmt::{self, Write};
+
 use perf_record::TestOutcome;
 use perf_record::load::{LoadStats, ServerStats, Transfer};
 use perf_record::units::{format_byte_rate, format_bytes, format_nanos};
 
 use super::table::{
-    GREEN, RED, RESET, Table, YELLOW, bytes, display_names, kind_value, latency, mib, ms, spread,
+    GREEN, RED, RESET, Table, YELLOW, bytes, display_names, kind_value, latency, mib, ms, rendered,
+    spread,
 };
 use crate::discover::DiscoveredTest;
 
 /// `--list`.
 pub fn print_list(tests: &[&DiscoveredTest]) {
+    anstream::print!("{}", render_list(tests));
+}
+
+/// `--list`, rendered.
+pub(super) fn render_list(tests: &[&DiscoveredTest]) -> String {
+    rendered(|out| write_list(out, tests))
+}
+
+fn write_list(out: &mut impl Write, tests: &[&DiscoveredTest]) -> fmt::Result {
     let name = display_names(tests.iter().map(|t| &t.id));
     for test in tests {
         let ignored = match (&test.listed.ignored, &test.listed.ignore_reason) {
@@ -21,12 +32,27 @@ pub fn print_list(tests: &[&DiscoveredTest]) {
             (true, None) => "  (ignored)".to_owned(),
             _ => String::new(),
         };
-        println!("{}: {}{ignored}", name(&test.id), test.listed.kind.as_str());
+        writeln!(
+            out,
+            "{}: {}{ignored}",
+            name(&test.id),
+            test.listed.kind.as_str()
+        )?;
     }
+    Ok(())
 }
 
 /// The results of a run.
 pub fn print_run(record: &perf_record::RunRecord) {
+    anstream::print!("{}", render_run(record));
+}
+
+/// The results of a run, rendered with their colours.
+pub(super) fn render_run(record: &perf_record::RunRecord) -> String {
+    rendered(|out| write_run(out, record))
+}
+
+fn write_run(out: &mut impl Write, record: &perf_record::RunRecord) -> fmt::Result {
     let name = display_names(record.tests.iter().map(|t| &t.id));
     let mut table = Table::new(&[
         "test",
@@ -79,24 +105,29 @@ pub fn print_run(record: &perf_record::RunRecord) {
         }
     }
     if table.rows.iter().any(|(cells, _)| !cells.is_empty()) {
-        println!();
-        table.print();
+        writeln!(out)?;
+        table.write(out)?;
     }
-    print_load(record, &name);
+    write_load(out, record, &name)?;
     for (name, message) in failures {
-        println!("\n{RED}{name} failed{RESET}: {message}");
+        writeln!(out, "\n{RED}{name} failed{RESET}: {message}")?;
     }
+    Ok(())
 }
 
 /// The load tests of a run: totals, endpoints, thresholds, warnings.
-fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestId) -> String) {
+fn write_load(
+    out: &mut impl Write,
+    record: &perf_record::RunRecord,
+    name: &dyn Fn(&perf_record::TestId) -> String,
+) -> fmt::Result {
     let loads: Vec<_> = record
         .tests
         .iter()
         .filter_map(|t| t.load.as_ref().map(|l| (t, l)))
         .collect();
     if loads.is_empty() {
-        return;
+        return Ok(());
     }
     let mut table = Table::new(&LOAD_COLUMNS);
     for (test, load) in &loads {
@@ -104,24 +135,25 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
             table.row(cells, "");
         }
     }
-    println!();
-    table.print();
+    writeln!(out)?;
+    table.write(out)?;
     for (test, load) in &loads {
         if let Some(sweep) = &load.sweep {
-            print_sweep(&name(&test.id), sweep);
+            write_sweep(out, &name(&test.id), sweep)?;
         }
         if let Some(raw) = &load.raw_latency {
-            println!(
+            writeln!(
+                out,
                 "{}: latency is timed from each iteration's scheduled start (open model); from the actual send \
                  it was p50 {}, p95 {}, p99 {}",
                 name(&test.id),
                 ms(raw.p50_us),
                 ms(raw.p95_us),
                 ms(raw.p99_us)
-            );
+            )?;
         }
         if let Some(transfer) = transfer(&load.transfer) {
-            println!("{}: {transfer}", name(&test.id));
+            writeln!(out, "{}: {transfer}", name(&test.id))?;
         }
         if !load.status_codes.is_empty() {
             let codes: Vec<String> = load
@@ -129,15 +161,16 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
                 .iter()
                 .map(|(c, n)| format!("{c}: {n}"))
                 .collect();
-            println!("{}: status codes {}", name(&test.id), codes.join(", "));
+            writeln!(out, "{}: status codes {}", name(&test.id), codes.join(", "))?;
         }
         for (kind, errors) in &load.errors {
-            println!(
+            writeln!(
+                out,
                 "{}: {} {kind} error(s), e.g. {}",
                 name(&test.id),
                 errors.count,
                 errors.first_messages.first().map_or("", String::as_str)
-            );
+            )?;
         }
         for result in &test.thresholds {
             let t = &result.threshold;
@@ -162,17 +195,19 @@ fn print_load(record: &perf_record::RunRecord, name: &dyn Fn(&perf_record::TestI
                 (None, true) => "measured nothing (no response to judge it on),".to_owned(),
                 (None, false) => format!("measured {},", shown(result.value)),
             };
-            println!(
+            writeln!(
+                out,
                 "{style}{}: threshold {} {verdict}{RESET}: {measured} limit {}",
                 name(&test.id),
                 t.text,
                 shown(t.limit)
-            );
+            )?;
         }
         for warning in &load.warnings {
-            println!("{YELLOW}warning{RESET}: {}: {warning}", name(&test.id));
+            writeln!(out, "{YELLOW}warning{RESET}: {}: {warning}", name(&test.id))?;
         }
     }
+    Ok(())
 }
 
 /// The load table's columns: `rx MiB/s` is the bytes of the responses
@@ -256,12 +291,16 @@ fn transfer(transfer: &Transfer) -> Option<String> {
 }
 
 /// A sweep's levels and findings.
-fn print_sweep(name: &str, sweep: &perf_record::load::SweepStats) {
+fn write_sweep(
+    out: &mut impl Write,
+    name: &str,
+    sweep: &perf_record::load::SweepStats,
+) -> fmt::Result {
     if sweep.levels.is_empty() {
         for finding in &sweep.findings {
-            println!("{name}: {finding}");
+            writeln!(out, "{name}: {finding}")?;
         }
-        return;
+        return Ok(());
     }
     let level_header = format!("{name} ({})", sweep.kind);
     let mut table = Table::new(&[
@@ -313,11 +352,12 @@ fn print_sweep(name: &str, sweep: &perf_record::load::SweepStats) {
             if broke { RED } else { "" },
         );
     }
-    println!();
-    table.print();
+    writeln!(out)?;
+    table.write(out)?;
     for finding in &sweep.findings {
-        println!("{name}: {finding}");
+        writeln!(out, "{name}: {finding}")?;
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! The pieces every report is drawn with: a table, colours, test names,
 //! and figures written in their units.
 
-use anstream::println;
+use std::fmt::{self, Write};
+
 use perf_record::TestId;
 use perf_record::kinds::Unit;
 
@@ -29,7 +30,8 @@ impl Table {
         self.rows.push((cells, style));
     }
 
-    pub(super) fn print(&self) {
+    /// Writes the header and the rows, each line ending in a newline.
+    pub(super) fn write(&self, out: &mut impl Write) -> fmt::Result {
         let columns = self.header.len();
         let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
         for (cells, _) in &self.rows {
@@ -54,16 +56,30 @@ impl Table {
                 })
                 .collect::<Vec<_>>()
                 .join("  ")
+                // Empty cells at the end (a failed test's row) leave no
+                // padding behind.
+                .trim_end()
+                .to_owned()
         };
-        println!("{BOLD}{}{RESET}", line(&self.header));
+        writeln!(out, "{BOLD}{}{RESET}", line(&self.header))?;
         for (cells, style) in &self.rows {
             if style.is_empty() {
-                println!("{}", line(cells));
+                writeln!(out, "{}", line(cells))?;
             } else {
-                println!("{style}{}{RESET}", line(cells));
+                writeln!(out, "{style}{}{RESET}", line(cells))?;
             }
         }
+        Ok(())
     }
+}
+
+/// What `write` writes, as a string: a report is rendered whole, with its
+/// colours, and printed through anstream, which strips them when stdout
+/// is not a terminal (or `NO_COLOR` is set).
+pub(super) fn rendered(write: impl FnOnce(&mut String) -> fmt::Result) -> String {
+    let mut out = String::new();
+    write(&mut out).expect("writing to a String never fails");
+    out
 }
 
 /// A latency given in µs: in milliseconds, or in microseconds below 10 µs,

@@ -259,17 +259,7 @@ fn json_output_is_json_lines_with_a_schema_version() {
     assert_eq!(reasons, ["run-finished", "summary"]);
     assert!(lines.iter().all(|l| l["schema_version"] == SCHEMA_VERSION));
     assert_eq!(lines[1]["exit_code"], 0);
-    // The human table is built from the same record.
-    let record = output.record();
-    let human = project
-        .cargo_perf()
-        .args(&["--quick", "checksum_64k"])
-        .run();
-    human.assert_code(0);
-    assert!(
-        human.stdout.contains("checksum_64k") && human.stdout.contains("95% CI of median"),
-        "{}",
-        human.stdout
-    );
-    assert_eq!(record.tests.len(), 1);
+    // The human report of the same run is pinned by the snapshot in
+    // snapshots.rs.
+    assert_eq!(output.record().tests.len(), 1);
 }

@@ -18,4 +18,5 @@ mod load;
 mod paired;
 mod selection;
 mod servers;
+mod snapshots;
 mod support;
