@@ -28,6 +28,19 @@ def median_metric(path):
     return found
 
 
+def pooled_log(found):
+    """The invocations' estimates pooled on the log scale, each weighted by
+    the inverse of its interval's variance: an invocation that ran on a
+    busy machine (a wide interval) counts for less than a quiet one."""
+    total = weights = 0.0
+    for t in found:
+        low, high = (math.log1p(x / 100) for x in t["estimate"]["ci_pct"])
+        se = max((high - low) / (2 * 1.96), 1e-9)
+        total += math.log1p(t["change_pct"] / 100) / se**2
+        weights += 1 / se**2
+    return total / weights
+
+
 def flagged(t):
     """Flagged before the confirming re-run (it ran only then)."""
     return t["verdict"] == "regressed" or t.get("confirmation") is not None
@@ -62,7 +75,7 @@ def table(log, threshold, revs, projects, changes):
             rows.append((rev, project, f"{s}%", "0") + ("-",) * 8)
             continue
         logs = [math.log1p(t["change_pct"] / 100) for t in found]
-        pooled = math.expm1(statistics.mean(logs)) * 100
+        pooled = math.expm1(pooled_log(found)) * 100
         sd = statistics.stdev([x * 100 for x in logs]) if len(logs) > 1 else float("nan")
         half = statistics.mean((t["estimate"]["ci_pct"][1] - t["estimate"]["ci_pct"][0]) / 2
                                for t in found)

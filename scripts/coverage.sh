@@ -5,7 +5,8 @@
 # them), with a change planted near the threshold, well beyond it, and none.
 #
 # For each project and each planted change it prints: the pooled estimate
-# (mean of the N estimates, on the log scale), the spread of the estimates
+# (the N estimates' mean on the log scale, weighted by their intervals'
+# inverse variance), the spread of the estimates
 # between invocations beside the mean half-width of one invocation's
 # interval, the share of intervals that contain the pooled estimate
 # (coverage; nominal 95%), how many invocations flagged a regression before
