@@ -128,25 +128,7 @@ pub fn parse_bytes(text: &str) -> Result<u64, UnitError> {
         .unwrap_or(value.len());
     let (number, unit) = value.split_at(split);
     let unit = unit.trim();
-    let scale: u64 = match unit {
-        "" => {
-            return Err(UnitError::MissingUnit {
-                value: value.to_owned(),
-                hint: BYTES_HINT,
-            });
-        }
-        "B" => 1,
-        "KB" | "KiB" => 1 << 10,
-        "MB" | "MiB" => 1 << 20,
-        "GB" | "GiB" => 1 << 30,
-        _ => {
-            return Err(UnitError::UnknownUnit {
-                value: value.to_owned(),
-                unit: unit.to_owned(),
-                hint: BYTES_HINT,
-            });
-        }
-    };
+    let scale = byte_scale(value, unit, "", BYTES_HINT)?;
     let number: u64 = number.parse().map_err(|_| UnitError::InvalidNumber {
         value: value.to_owned(),
         hint: BYTES_HINT,
@@ -158,6 +140,29 @@ pub fn parse_bytes(text: &str) -> Result<u64, UnitError> {
             value: value.to_owned(),
             hint: BYTES_HINT,
         })
+}
+
+/// The bytes in one `unit` of a size (`B`, `KiB`, ...; KB, MB and GB are
+/// powers of 1024 too), which must end with `suffix` (`/s` for a rate);
+/// `value` and `hint` name it in the error.
+fn byte_scale(value: &str, unit: &str, suffix: &str, hint: &'static str) -> Result<u64, UnitError> {
+    if unit.is_empty() {
+        return Err(UnitError::MissingUnit {
+            value: value.to_owned(),
+            hint,
+        });
+    }
+    match unit.strip_suffix(suffix) {
+        Some("B") => Ok(1),
+        Some("KB" | "KiB") => Ok(1 << 10),
+        Some("MB" | "MiB") => Ok(1 << 20),
+        Some("GB" | "GiB") => Ok(1 << 30),
+        _ => Err(UnitError::UnknownUnit {
+            value: value.to_owned(),
+            unit: unit.to_owned(),
+            hint,
+        }),
+    }
 }
 
 /// What a valid transfer rate looks like, for error messages.
@@ -182,25 +187,7 @@ pub fn parse_byte_rate(text: &str) -> Result<f64, UnitError> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
         .unwrap_or(value.len());
     let (number, unit) = value.split_at(split);
-    let scale: u64 = match unit.trim() {
-        "" => {
-            return Err(UnitError::MissingUnit {
-                value: value.to_owned(),
-                hint: BYTE_RATE_HINT,
-            });
-        }
-        "B/s" => 1,
-        "KB/s" | "KiB/s" => 1 << 10,
-        "MB/s" | "MiB/s" => 1 << 20,
-        "GB/s" | "GiB/s" => 1 << 30,
-        unit => {
-            return Err(UnitError::UnknownUnit {
-                value: value.to_owned(),
-                unit: unit.to_owned(),
-                hint: BYTE_RATE_HINT,
-            });
-        }
-    };
+    let scale = byte_scale(value, unit.trim(), "/s", BYTE_RATE_HINT)?;
     let number: f64 = number.parse().map_err(|_| UnitError::InvalidNumber {
         value: value.to_owned(),
         hint: BYTE_RATE_HINT,
