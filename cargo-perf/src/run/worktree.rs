@@ -1,10 +1,16 @@
 //! The base side of `--compare-ref`: the revision checked out in a git
 //! worktree of its own, removed afterwards, also when the run fails or is
 //! interrupted.
+//!
+//! The checkout's path depends on the commit only, and its files carry the
+//! commit's time: cargo, which rebuilds a package whose path or sources
+//! look newer than its last build, then reuses the base's build from the
+//! last run on the same commit instead of rebuilding it every run.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
 
 use crate::error::CliError;
 
@@ -65,31 +71,51 @@ pub fn resolve(workspace_root: &Path, rev: &str) -> Result<BaseCommit, CliError>
     })
 }
 
-/// Worktrees to remove if cargo perf is interrupted.
-static ACTIVE: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
+/// Worktrees to remove if cargo perf is interrupted: (repository,
+/// checkout, its lock).
+type Active = (PathBuf, PathBuf, Option<PathBuf>);
+static ACTIVE: Mutex<Vec<Active>> = Mutex::new(Vec::new());
 
 /// A checked-out base revision; removed on drop.
 #[derive(Debug)]
 pub struct Worktree {
     path: PathBuf,
     toplevel: PathBuf,
+    /// The lock that makes `path` this run's (`None`: a path of its own,
+    /// because another run holds the commit's).
+    lock: Option<PathBuf>,
 }
 
 impl Worktree {
-    /// Checks `base` out (detached) in a new directory under `parent`.
+    /// Checks `base` out (detached) under `parent`, in the commit's own
+    /// directory, or in one named after this process while another run
+    /// uses that.
     pub fn add(base: &BaseCommit, parent: &Path) -> Result<Self, CliError> {
-        let path = parent.join(format!("worktree-{}-{}", base.short(), std::process::id()));
-        if path.exists() {
-            remove(&base.toplevel, &path);
-        }
         std::fs::create_dir_all(parent).map_err(|source| CliError::Write {
             path: parent.to_path_buf(),
             source,
         })?;
-        ACTIVE
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((base.toplevel.clone(), path.clone()));
+        let lock = parent.join(format!("worktree-{}.lock", base.short()));
+        let (path, lock) = if take(&lock) {
+            (
+                parent.join(format!("worktree-{}", base.short())),
+                Some(lock),
+            )
+        } else {
+            let pid = std::process::id();
+            (
+                parent.join(format!("worktree-{}-{pid}", base.short())),
+                None,
+            )
+        };
+        if path.exists() {
+            remove(&base.toplevel, &path);
+        }
+        ACTIVE.lock().unwrap_or_else(PoisonError::into_inner).push((
+            base.toplevel.clone(),
+            path.clone(),
+            lock.clone(),
+        ));
         let path_text = path.display().to_string();
         git(
             &base.toplevel,
@@ -104,15 +130,20 @@ impl Worktree {
         )
         .map_err(|e| {
             forget(&path);
+            release(lock.as_deref());
             CliError::Git(format!(
                 "--compare-ref {}: failed to check {} out in {path_text}: {e}",
                 base.rev,
                 base.short()
             ))
         })?;
+        if let Some(time) = commit_time(&base.toplevel, &base.commit) {
+            date_files(&path, time);
+        }
         Ok(Self {
             path,
             toplevel: base.toplevel.clone(),
+            lock,
         })
     }
 
@@ -133,6 +164,73 @@ impl Drop for Worktree {
     fn drop(&mut self) {
         remove(&self.toplevel, &self.path);
         forget(&self.path);
+        release(self.lock.as_deref());
+    }
+}
+
+/// Takes the lock file `lock` for this process: made anew, or left by a
+/// process that is gone. Another live run's lock is not taken.
+fn take(lock: &Path) -> bool {
+    let pid = std::process::id().to_string();
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(lock)
+    };
+    let file = match create() {
+        Ok(file) => Some(file),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let owner = std::fs::read_to_string(lock).unwrap_or_default();
+            let alive = owner
+                .trim()
+                .parse::<u32>()
+                .is_ok_and(|owner| Path::new(&format!("/proc/{owner}")).exists());
+            if alive || std::fs::remove_file(lock).is_err() {
+                None
+            } else {
+                create().ok()
+            }
+        }
+        Err(_) => None,
+    };
+    file.is_some_and(|mut file| std::io::Write::write_all(&mut file, pid.as_bytes()).is_ok())
+}
+
+fn release(lock: Option<&Path>) {
+    if let Some(lock) = lock {
+        let _ = std::fs::remove_file(lock);
+    }
+}
+
+/// When `commit` was made.
+fn commit_time(toplevel: &Path, commit: &str) -> Option<SystemTime> {
+    let seconds = git(toplevel, &["show", "-s", "--format=%ct", commit]).ok()?;
+    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds.parse().ok()?))
+}
+
+/// Gives every file and directory under `dir` the modification time
+/// `time`. Best effort: a file left newer only costs a rebuild.
+fn date_files(dir: &Path, time: SystemTime) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => {
+                date_files(&path, time);
+                set_modified(&path, time);
+            }
+            Ok(kind) if kind.is_file() => set_modified(&path, time),
+            _ => {}
+        }
+    }
+}
+
+fn set_modified(path: &Path, time: SystemTime) {
+    if let Ok(file) = std::fs::File::open(path) {
+        let _ = file.set_modified(time);
     }
 }
 
@@ -140,7 +238,7 @@ fn forget(path: &Path) {
     ACTIVE
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .retain(|(_, p)| p != path);
+        .retain(|(_, p, _)| p != path);
 }
 
 fn remove(toplevel: &Path, path: &Path) {
@@ -154,7 +252,48 @@ fn remove(toplevel: &Path, path: &Path) {
 /// Removes every worktree still checked out (the interrupt path).
 pub fn remove_all() {
     let active = std::mem::take(&mut *ACTIVE.lock().unwrap_or_else(PoisonError::into_inner));
-    for (toplevel, path) in active {
+    for (toplevel, path, lock) in active {
         remove(&toplevel, &path);
+        release(lock.as_deref());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lock_is_taken_once_and_again_when_its_owner_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join("worktree-abc.lock");
+        assert!(take(&lock));
+        // Held by this (live) process: another run gets a path of its own.
+        assert!(!take(&lock));
+        release(Some(&lock));
+        assert!(!lock.exists());
+        // Left by a process that is gone: taken over.
+        std::fs::write(&lock, "4294967").unwrap();
+        assert!(take(&lock));
+        assert_eq!(
+            std::fs::read_to_string(&lock).unwrap(),
+            std::process::id().to_string()
+        );
+    }
+
+    #[test]
+    fn a_checkout_s_files_get_the_commit_s_time() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src/nested")).unwrap();
+        std::fs::write(dir.path().join("src/nested/lib.rs"), "").unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), "").unwrap();
+        let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        date_files(dir.path(), time);
+        for path in ["src/nested/lib.rs", "Cargo.toml", "src/nested", "src"] {
+            let modified = std::fs::metadata(dir.path().join(path))
+                .unwrap()
+                .modified()
+                .unwrap();
+            assert_eq!(modified, time, "{path}");
+        }
     }
 }
