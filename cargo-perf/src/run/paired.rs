@@ -19,6 +19,9 @@ use crate::verdict::compare::{
     LoadRatios, TestComparison, bench_median, compare_records, load_metrics,
 };
 
+/// The file in the base's target dir that names the commit it last built.
+const LAST_BUILT: &str = "cargo-perf-last-base";
+
 /// The base revision, built and listed.
 pub(crate) struct BaseSide {
     /// Its checkout; removed when this is dropped.
@@ -47,7 +50,14 @@ impl BaseSide {
         base: &BaseCommit,
         selection: &Selection,
     ) -> Result<Self, CliError> {
-        let worktree = Worktree::add(base, &perf_dir.join("worktrees"))?;
+        // The base keeps a target dir of its own (its dependencies are built
+        // once and reused by later runs); the candidate's stays untouched.
+        // It notes the commit it last built, whose build the next run on
+        // the same commit may reuse (see `Worktree::add`).
+        let base_target = perf_dir.join("base-target");
+        let built = base_target.join(LAST_BUILT);
+        let reuse = std::fs::read_to_string(&built).is_ok_and(|c| c.trim() == base.commit);
+        let worktree = Worktree::add(base, &perf_dir.join("worktrees"), reuse)?;
         let manifest = user_manifest(&candidate.manifest_path)?;
         let mut cargo_options = candidate.clone();
         cargo_options.manifest_path = Some(worktree.map(&manifest).ok_or_else(|| {
@@ -71,9 +81,7 @@ impl BaseSide {
                 base.short()
             );
         }
-        // The base keeps a target dir of its own (its dependencies are built
-        // once and reused by later runs); the candidate's stays untouched.
-        cargo_options.target_dir = Some(perf_dir.join("base-target"));
+        cargo_options.target_dir = Some(base_target);
         eprintln!(
             "{:>12} base {} ({}) in {}",
             "Building",
@@ -89,11 +97,15 @@ impl BaseSide {
             ))
         })?;
         let targets = perf_targets(&packages, &cargo_options)?;
+        // Forgotten before the build and noted after it: a build that fails
+        // half-way leaves artifacts of this commit that no other may reuse.
+        let _ = std::fs::remove_file(&built);
         let binaries = if targets.is_empty() {
             Vec::new()
         } else {
             cargo::build(&cargo_options, &targets)?
         };
+        let _ = std::fs::write(&built, &base.commit);
         let base_scratch = scratch.join("base");
         std::fs::create_dir_all(&base_scratch).map_err(|source| CliError::Write {
             path: base_scratch.clone(),

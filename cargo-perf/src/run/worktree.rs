@@ -2,10 +2,13 @@
 //! worktree of its own, removed afterwards, also when the run fails or is
 //! interrupted.
 //!
-//! The checkout's path depends on the commit only, and its files carry the
-//! commit's time: cargo, which rebuilds a package whose path or sources
-//! look newer than its last build, then reuses the base's build from the
-//! last run on the same commit instead of rebuilding it every run.
+//! The checkout's path depends on the commit only, and when the base's
+//! target dir last built that same commit, its files get the commit's
+//! time: cargo, which rebuilds a package whose path or sources look newer
+//! than its last build, then reuses that build instead of rebuilding the
+//! base every run. (Only then: cargo tells a workspace's packages apart by
+//! their path within it, so another commit's build, newer than this
+//! commit's time, would pass for this one's.)
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -89,8 +92,9 @@ pub struct Worktree {
 impl Worktree {
     /// Checks `base` out (detached) under `parent`, in the commit's own
     /// directory, or in one named after this process while another run
-    /// uses that.
-    pub fn add(base: &BaseCommit, parent: &Path) -> Result<Self, CliError> {
+    /// uses that; `reuse`: the base's target dir last built this commit,
+    /// and the files get the commit's time.
+    pub fn add(base: &BaseCommit, parent: &Path, reuse: bool) -> Result<Self, CliError> {
         std::fs::create_dir_all(parent).map_err(|source| CliError::Write {
             path: parent.to_path_buf(),
             source,
@@ -137,7 +141,7 @@ impl Worktree {
                 base.short()
             ))
         })?;
-        if let Some(time) = commit_time(&base.toplevel, &base.commit) {
+        if reuse && let Some(time) = commit_time(&base.toplevel, &base.commit) {
             date_files(&path, time);
         }
         Ok(Self {
