@@ -53,10 +53,12 @@ impl Draw {
     /// drawn at random. Balanced, so that neither side more often runs on a
     /// machine the other just warmed; random, so that the order carries no
     /// pattern a periodic disturbance could line up with.
+    /// With an odd number of rounds, the odd one's order is a coin's toss.
     pub(crate) fn side_orders(&mut self, rounds: usize) -> Vec<[Side; 2]> {
+        let odd = self.rng.bool();
         let mut orders: Vec<[Side; 2]> = (0..rounds)
             .map(|round| {
-                if round.is_multiple_of(2) {
+                if round.is_multiple_of(2) == odd {
                     [Side::Base, Side::Candidate]
                 } else {
                     [Side::Candidate, Side::Base]
@@ -82,6 +84,11 @@ mod tests {
         let second = draw.side_orders(20);
         assert_ne!(first, second, "two draws gave the same order");
         assert_eq!(draw.side_orders(3).len(), 3);
+        // A single round (a whole run) goes either way.
+        let firsts: std::collections::BTreeSet<bool> = (0..50)
+            .map(|_| draw.side_orders(1)[0][0] == Side::Base)
+            .collect();
+        assert_eq!(firsts.len(), 2);
     }
 
     #[test]
