@@ -193,10 +193,20 @@ fn available(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Writes JSON atomically: to a temporary file in the same directory, then
-/// renamed over the destination, so a reader never sees half a file and an
-/// interrupted run leaves the old one intact.
+/// Writes JSON atomically (see [`write_bytes_atomic`]).
 pub fn write_atomic(path: &Path, value: &impl serde::Serialize) -> Result<(), CliError> {
+    let mut json = serde_json::to_vec_pretty(value).map_err(|e| CliError::Write {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e),
+    })?;
+    json.push(b'\n');
+    write_bytes_atomic(path, &json)
+}
+
+/// Writes a file atomically: to a temporary file in the same directory,
+/// then renamed over the destination, so a reader never sees half a file
+/// and an interrupted run leaves the old one intact.
+pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     let error = |source: std::io::Error| CliError::Write {
         path: path.to_path_buf(),
         source,
@@ -208,9 +218,7 @@ pub fn write_atomic(path: &Path, value: &impl serde::Serialize) -> Result<(), Cl
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(error)?;
-    let json = serde_json::to_vec_pretty(value).map_err(|e| error(std::io::Error::other(e)))?;
-    file.write_all(&json).map_err(error)?;
-    file.write_all(b"\n").map_err(error)?;
+    file.write_all(bytes).map_err(error)?;
     // Overwriting keeps the file's mode (a baseline shared through a group
     // stays group-writable); a new file gets the temp file's.
     if let Ok(meta) = std::fs::metadata(path) {

@@ -137,9 +137,23 @@ pub struct PerfArgs {
     #[arg(short, long)]
     pub verbose: bool,
 
+    /// Files written from the run's record besides latest.json.
+    #[command(flatten)]
+    pub outputs: OutputArgs,
+
     /// Cargo's own flags.
     #[command(flatten)]
     pub cargo: CargoOptions,
+}
+
+/// The reports a run writes for people and CI systems, each from the same
+/// run record (and comparison).
+#[derive(Debug, Clone, Default, Args)]
+pub struct OutputArgs {
+    /// Also write the HTML report to PATH (it is always written to
+    /// target/perf/report/index.html).
+    #[arg(long, value_name = "PATH", help_heading = "Reports")]
+    pub html: Option<PathBuf>,
 }
 
 /// How results are printed.

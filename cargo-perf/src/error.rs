@@ -109,3 +109,13 @@ pub enum CliError {
         source: std::io::Error,
     },
 }
+
+/// Prints `error` and its causes on stderr.
+pub fn print_error(error: &CliError) {
+    eprintln!("error: {error}");
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        eprintln!("  caused by: {cause}");
+        source = cause.source();
+    }
+}

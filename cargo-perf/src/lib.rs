@@ -18,6 +18,7 @@ pub mod discover;
 pub mod environment;
 pub mod error;
 pub mod exit_code;
+pub(crate) mod export;
 pub mod interrupt;
 pub mod report;
 pub mod run;
@@ -68,12 +69,7 @@ pub fn main() -> ExitCode {
     if interrupted {
         eprintln!("\n{}", error::CliError::Interrupted);
     } else if let Err(error) = &result {
-        eprintln!("error: {error}");
-        let mut source = std::error::Error::source(error);
-        while let Some(cause) = source {
-            eprintln!("  caused by: {cause}");
-            source = cause.source();
-        }
+        error::print_error(error);
     }
     if args.message_format == cli::MessageFormat::Json {
         // The last line, whatever happened: what the exit code means.

@@ -15,6 +15,7 @@ pub(crate) fn finish(
     comparison: Option<&Comparison>,
     saved: Option<&std::path::Path>,
     latest: &std::path::Path,
+    written: &[std::path::PathBuf],
     json: bool,
 ) -> Findings {
     let failed: Vec<_> = record
@@ -59,6 +60,13 @@ pub(crate) fn finish(
             }
             .print();
         }
+        for path in written {
+            JsonMessage::ReportWritten {
+                schema_version: SCHEMA_VERSION,
+                path: path.display().to_string(),
+            }
+            .print();
+        }
     } else {
         report::print_run(record);
         if let Some(comparison) = comparison {
@@ -66,6 +74,9 @@ pub(crate) fn finish(
         }
         if let Some(path) = saved {
             report::print_saved(path);
+        }
+        for path in written {
+            report::print_written(path);
         }
     }
     if !failed.is_empty() {

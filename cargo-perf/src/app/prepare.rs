@@ -36,6 +36,7 @@ pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
     if let Some(name) = &args.save_baseline {
         baseline::check_writable("--save-baseline", &baseline::resolve(name, &baseline_dir))?;
     }
+    crate::export::check(&args.outputs, &workspace.target_dir.join("perf"))?;
     // Read the baseline before building: a typo must not cost a whole run.
     let baseline = match &args.compare {
         Some(name) => {

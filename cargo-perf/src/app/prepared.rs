@@ -75,14 +75,27 @@ impl Prepared<'_> {
             Some(path) => baseline::write_atomic(path, record).map(|()| Some(path.as_path())),
             None => Ok(None),
         });
+        let source = crate::export::Source { record, comparison };
+        let (written, errors) = crate::export::write_all(&self.args.outputs, self.perf_dir, &source);
         let findings = finish(
             record,
             comparison,
             saved.as_ref().ok().copied().flatten(),
             &latest,
+            &written,
             self.args.message_format == MessageFormat::Json,
         );
-        saved.map(|_| findings)
+        let saved = saved.map(|_| findings);
+        // Every failed report is named; the first one sets the exit code.
+        let mut errors = errors.into_iter();
+        let first = errors.next();
+        for error in errors {
+            crate::error::print_error(&error);
+        }
+        match first {
+            Some(error) => saved.and(Err(error)),
+            None => saved,
+        }
     }
 }
 

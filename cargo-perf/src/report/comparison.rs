@@ -185,3 +185,8 @@ fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> fmt::Resul
 pub fn print_saved(path: &Path) {
     anstream::println!("\nSaved baseline {}", path.display());
 }
+
+/// A report file the run wrote.
+pub fn print_written(path: &Path) {
+    anstream::println!("Wrote {}", path.display());
+}

@@ -40,6 +40,13 @@ pub enum JsonMessage<'a> {
         /// The file.
         path: String,
     },
+    /// A report file was written (`--html`, `--junit`, ...).
+    ReportWritten {
+        /// Schema version.
+        schema_version: u32,
+        /// The file.
+        path: String,
+    },
     /// The last line: what the exit code means.
     Summary {
         /// Schema version.

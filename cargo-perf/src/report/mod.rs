@@ -6,7 +6,7 @@ mod json;
 mod run;
 mod table;
 
-pub use comparison::{print_comparison, print_saved};
+pub use comparison::{print_comparison, print_saved, print_written};
 pub use json::{JsonMessage, ListedTestMessage};
 pub use run::{print_list, print_run};
 #[cfg(test)]
