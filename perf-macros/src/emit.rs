@@ -49,10 +49,10 @@ pub(crate) fn emit(
                     })
                 }
             };
-            let thresholds = options
-                .thresholds
-                .iter()
-                .map(|(m, v)| quote::quote! { (#m, #v) });
+            let thresholds = options.thresholds.iter().map(|(m, v, name)| {
+                let name = option_tokens(name.as_ref());
+                quote::quote! { (#m, #v, #name) }
+            });
             (
                 quote::quote! {
                     fn __perf_test_load(

@@ -21,8 +21,9 @@ pub(crate) struct PerfTestOptions {
     pub(crate) instructions: bool,
     /// `load = "preset"`, `load(...)` or a kind's options.
     pub(crate) load: Option<LoadSpec>,
-    /// `threshold(p95 = "200ms", ...)`: (metric, value as written).
-    pub(crate) thresholds: Vec<(String, String)>,
+    /// `threshold(p95 = "200ms" as "Requirement 9.3", ...)`: (metric, value
+    /// as written, the requirement's name).
+    pub(crate) thresholds: Vec<(String, String, Option<String>)>,
     /// Where each threshold's metric is written.
     threshold_spans: Vec<proc_macro2::Span>,
     /// `tasks(browse = 3, buy = 1)`: the functions a user picks from, by
@@ -64,7 +65,7 @@ impl PerfTestOptions {
     /// sets its own.
     fn check_sweep(&mut self) -> syn::Result<()> {
         let kind = self.load.as_ref().and_then(|l| l.kind.as_ref());
-        let metrics: Vec<&str> = self.thresholds.iter().map(|(m, _)| m.as_str()).collect();
+        let metrics: Vec<&str> = self.thresholds.iter().map(|(m, ..)| m.as_str()).collect();
         let defaults = perf_record::kinds::check_thresholds(kind.map(|(o, _)| o.kind()), &metrics)
             .map_err(|error| {
                 let span = match error.spot {
@@ -78,7 +79,8 @@ impl PerfTestOptions {
             })?;
         let span = kind.map_or_else(proc_macro2::Span::call_site, |(_, span)| *span);
         for (metric, value) in defaults {
-            self.thresholds.push((metric.to_owned(), value.to_owned()));
+            self.thresholds
+                .push((metric.to_owned(), value.to_owned(), None));
             self.threshold_spans.push(span);
         }
         Ok(())
@@ -172,7 +174,8 @@ impl PerfTestOptions {
                         return Err(inner.error("expected a metric such as `p95`"));
                     };
                     let name = metric.to_string();
-                    let value = string_value(&inner, &name, "\"200ms\"")?;
+                    let value = threshold_value(&inner, &name)?;
+                    let requirement = requirement_name(&inner)?;
                     perf_record::threshold::Threshold::parse(&name, &value.value()).map_err(
                         |e| {
                             let span = if matches!(
@@ -186,13 +189,13 @@ impl PerfTestOptions {
                             syn::Error::new(span, e.to_string())
                         },
                     )?;
-                    if self.thresholds.iter().any(|(m, _)| *m == name) {
+                    if self.thresholds.iter().any(|(m, ..)| *m == name) {
                         return Err(syn::Error::new(
                             metric.span(),
                             format!("`{name}` is given twice; keep one"),
                         ));
                     }
-                    self.thresholds.push((name, value.value()));
+                    self.thresholds.push((name, value.value(), requirement));
                     self.threshold_spans.push(metric.span());
                     Ok(())
                 })?;
@@ -280,4 +283,32 @@ pub(crate) fn string_value(
             format!("`{key}` takes a string: `{key} = {example}`"),
         )),
     }
+}
+
+/// A threshold's limit: a string literal, which `as "name"` may follow
+/// (so it is not read as an expression, which would take `as` for a cast).
+fn threshold_value(meta: &ParseNestedMeta<'_>, key: &str) -> syn::Result<syn::LitStr> {
+    if meta.input.peek(syn::Token![=]) && meta.input.peek2(syn::LitStr) {
+        meta.input.parse::<syn::Token![=]>()?;
+        return meta.input.parse();
+    }
+    string_value(meta, key, "\"200ms\"")
+}
+
+/// The name of the requirement a threshold checks, after its value:
+/// `p95 = "5s" as "Requirement 9.3"`.
+fn requirement_name(meta: &ParseNestedMeta<'_>) -> syn::Result<Option<String>> {
+    if !meta.input.peek(syn::Token![as]) {
+        return Ok(None);
+    }
+    meta.input.parse::<syn::Token![as]>()?;
+    let name: syn::LitStr = meta.input.parse().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            "`as` names the requirement with a string: `p95 = \"5s\" as \"Requirement 9.3\"`",
+        )
+    })?;
+    perf_record::threshold::check_requirement_name(&name.value())
+        .map_err(|message| syn::Error::new(name.span(), message))?;
+    Ok(Some(name.value()))
 }

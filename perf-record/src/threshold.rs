@@ -49,6 +49,34 @@ pub struct Threshold {
     pub at_least: bool,
     /// The threshold as written, for reports.
     pub text: String,
+    /// The requirement it checks, where the test names one
+    /// (`p95 = "5s" as "Requirement 9.3"`): every report shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The most characters a requirement's name may have.
+pub const MAX_REQUIREMENT_NAME: usize = 120;
+
+/// Checks the name of a requirement: a short line of text.
+pub fn check_requirement_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err(
+            "a requirement's name is empty; write e.g. `as \"Requirement 9.3\"`, or leave `as` out"
+                .to_owned(),
+        );
+    }
+    if name.chars().any(char::is_control) {
+        return Err(
+            "a requirement's name is one line of text, without control characters".to_owned(),
+        );
+    }
+    if name.chars().count() > MAX_REQUIREMENT_NAME {
+        return Err(format!(
+            "a requirement's name has at most {MAX_REQUIREMENT_NAME} characters; shorten it (reports show it beside the threshold)"
+        ));
+    }
+    Ok(())
 }
 
 /// Why a threshold could not be read.
@@ -184,7 +212,25 @@ impl Threshold {
             limit,
             at_least,
             text: format!("{metric} {} {rest}", if at_least { ">=" } else { "<=" }),
+            name: None,
         })
+    }
+
+    /// Parses a threshold as a test declares it: `metric = "value"`, with
+    /// the requirement's name where it has one.
+    pub fn declared(metric: &str, value: &str, name: Option<&str>) -> Result<Self, ThresholdError> {
+        let mut threshold = Self::parse(metric, value)?;
+        threshold.name = name.map(|n| n.trim().to_owned());
+        Ok(threshold)
+    }
+
+    /// The threshold for people: `Requirement 9.3: p95 <= 5s`, or as
+    /// written when it names no requirement.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{name}: {}", self.text),
+            None => self.text.clone(),
+        }
     }
 
     /// Whether the metric is measured by a sweep only, and by which kinds.
@@ -316,6 +362,22 @@ mod tests {
         let rps = Threshold::parse("rps", ">= 100").unwrap();
         assert_eq!((rps.limit, rps.at_least), (100.0, true));
         assert!(Threshold::parse("rps", "50").unwrap().at_least);
+    }
+
+    #[test]
+    fn a_threshold_names_the_requirement_it_checks() {
+        let named = Threshold::declared("p95", "5s", Some(" Requirement 9.3 ")).unwrap();
+        assert_eq!(named.label(), "Requirement 9.3: p95 <= 5s");
+        let json = serde_json::to_string(&named).unwrap();
+        assert!(json.contains(r#""name":"Requirement 9.3""#), "{json}");
+        let plain = Threshold::declared("p95", "5s", None).unwrap();
+        assert_eq!(plain.label(), "p95 <= 5s");
+        // Records saved before names existed still load.
+        assert!(!serde_json::to_string(&plain).unwrap().contains("name"));
+        assert!(check_requirement_name("").is_err());
+        assert!(check_requirement_name("a\nb").is_err());
+        assert!(check_requirement_name(&"x".repeat(121)).is_err());
+        assert!(check_requirement_name("SLA-4: checkout").is_ok());
     }
 
     #[test]

@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use perf_record::protocol::{self, PROTOCOL_VERSION, env};
-use perf_record::threshold::Threshold;
 use perf_record::units::format_nanos;
 use perf_record::{BenchStats, ListedTest, Listing, TestConfig, TestKind, TestOutcome, TestResult};
 
@@ -213,10 +212,7 @@ fn write_listing(entries: &[&PerfTestEntry], path: &PathBuf) -> std::io::Result<
                 thresholds: match entry.run {
                     TestFn::Bench(_) => Vec::new(),
                     // Checked by the macro at compile time.
-                    TestFn::Load { thresholds, .. } => thresholds
-                        .iter()
-                        .filter_map(|(metric, value)| Threshold::parse(metric, value).ok())
-                        .collect(),
+                    TestFn::Load { thresholds, .. } => crate::registry::parse_thresholds(thresholds),
                 },
                 whole_run: matches!(entry.run, TestFn::Load { options, .. } if options.sweep.is_some()),
             })

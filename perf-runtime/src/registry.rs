@@ -18,9 +18,27 @@ pub enum TestFn {
         run: LoadFn,
         /// The workload.
         options: &'static LoadOptions,
-        /// SLA thresholds: (metric, limit as written).
-        thresholds: &'static [(&'static str, &'static str)],
+        /// SLA thresholds: (metric, limit as written, the requirement's
+        /// name).
+        thresholds: &'static [DeclaredThreshold],
     },
+}
+
+/// A threshold as a test declares it: (metric, limit as written, the
+/// requirement's name).
+pub(crate) type DeclaredThreshold = (&'static str, &'static str, Option<&'static str>);
+
+/// The thresholds a test declares, parsed (the macro checked them at
+/// compile time).
+pub(crate) fn parse_thresholds(
+    declared: &[DeclaredThreshold],
+) -> Vec<perf_record::threshold::Threshold> {
+    declared
+        .iter()
+        .filter_map(|&(metric, value, name)| {
+            perf_record::threshold::Threshold::declared(metric, value, name).ok()
+        })
+        .collect()
 }
 
 /// One `#[perf_test]`, as the macro registers it.

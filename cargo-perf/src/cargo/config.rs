@@ -38,8 +38,28 @@ struct RawConfig {
     regression_threshold: Option<String>,
     baseline_dir: Option<String>,
     #[serde(default)]
-    thresholds: BTreeMap<String, String>,
+    thresholds: BTreeMap<String, RawThreshold>,
     server: Option<RawServer>,
+}
+
+/// A threshold as written: `p95 = "200ms"`, or with the requirement it
+/// checks, `p95 = { limit = "200ms", requirement = "Requirement 9.3" }`.
+#[derive(Debug, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a string, or a table with `limit` and `requirement`"
+)]
+enum RawThreshold {
+    Limit(String),
+    Named(NamedThreshold),
+}
+
+/// The table form of [`RawThreshold`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NamedThreshold {
+    limit: String,
+    requirement: Option<String>,
 }
 
 /// `[...metadata.perf.server]` as written.
@@ -71,7 +91,9 @@ fn example(key: &str) -> Option<&'static str> {
         ["regression-threshold"] => "regression-threshold = \"10%\"",
         ["baseline-dir"] => "baseline-dir = \"perf/baselines\"",
         ["thresholds"] => "a table of metric = \"limit\", e.g. p95 = \"200ms\"",
-        ["thresholds", _] => "p95 = \"200ms\" (a string)",
+        ["thresholds", _] => {
+            "p95 = \"200ms\", or p95 = { limit = \"200ms\", requirement = \"Requirement 9.3\" }"
+        }
         ["server"] => "a table with bin = \"NAME\" or command = [...]",
         ["server", "bin"] => "bin = \"demo-server\"",
         ["server", "command"] => "command = [\"./run.sh\", \"--verbose\"]",
@@ -130,9 +152,18 @@ pub(crate) fn parse_config(
     let thresholds = raw
         .thresholds
         .iter()
-        .map(|(metric, limit)| {
-            perf_record::threshold::Threshold::parse(metric, limit)
-                .map_err(|e| error(&format!("thresholds.{metric}"), e.to_string()))
+        .map(|(metric, raw)| {
+            let key = format!("thresholds.{metric}");
+            let (limit, requirement) = match raw {
+                RawThreshold::Limit(limit) => (limit, None),
+                RawThreshold::Named(named) => (&named.limit, named.requirement.as_deref()),
+            };
+            if let Some(name) = requirement {
+                perf_record::threshold::check_requirement_name(name)
+                    .map_err(|message| error(&format!("{key}.requirement"), message))?;
+            }
+            perf_record::threshold::Threshold::declared(metric, limit, requirement)
+                .map_err(|e| error(&key, e.to_string()))
         })
         .collect::<Result<_, _>>()?;
     Ok(PerfConfig {
@@ -275,6 +306,32 @@ mod tests {
         assert_eq!(
             parse_config(&serde_json::Value::Null, Path::new(MANIFEST), "x").unwrap(),
             PerfConfig::default()
+        );
+    }
+
+    #[test]
+    fn a_threshold_can_name_the_requirement_it_checks() {
+        let config = parse(serde_json::json!({
+            "thresholds": {
+                "p95": { "limit": "5s", "requirement": "Requirement 9.3" },
+                "p99": "8s",
+            },
+        }))
+        .unwrap();
+        let labels: Vec<_> = config.thresholds.iter().map(|t| t.label()).collect();
+        assert_eq!(labels, ["Requirement 9.3: p95 <= 5s", "p99 <= 8s"]);
+        let message = error_for(
+            serde_json::json!({ "thresholds": { "p95": { "limit": "5s", "requirement": " " } } }),
+            "thresholds.p95.requirement",
+        );
+        assert!(message.contains("name is empty"), "{message}");
+        let message = error_for(
+            serde_json::json!({ "thresholds": { "p95": { "limt": "5s" } } }),
+            "thresholds.p95",
+        );
+        assert!(
+            message.contains("requirement = \"Requirement 9.3\""),
+            "{message}"
         );
     }
 

@@ -199,7 +199,7 @@ fn write_load(
                 out,
                 "{style}{}: threshold {} {verdict}{RESET}: {measured} limit {}",
                 name(&test.id),
-                t.text,
+                t.label(),
                 shown(t.limit)
             )?;
         }

@@ -140,10 +140,18 @@ fn load_test() -> TestRecord {
         ],
         ..LoadStats::default()
     };
-    let thresholds = [("p95", "200ms"), ("error_rate", "0.1%"), ("rps", ">=1000")]
-        .into_iter()
-        .map(|(metric, limit)| Threshold::parse(metric, limit).unwrap().check(&load))
-        .collect();
+    let thresholds = [
+        ("p95", "200ms", Some("Requirement 9.3")),
+        ("error_rate", "0.1%", None),
+        ("rps", ">=1000", None),
+    ]
+    .into_iter()
+    .map(|(metric, limit, name)| {
+        Threshold::declared(metric, limit, name)
+            .unwrap()
+            .check(&load)
+    })
+    .collect();
     TestRecord {
         load: Some(load),
         server: Some(ServerStats {

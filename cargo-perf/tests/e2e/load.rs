@@ -121,6 +121,13 @@ fn load_tests_run_against_the_spawned_server_which_is_stopped_afterwards() {
     );
     // 200 a second for 4 s x 0.3.
     assert!((200..=260).contains(&fast.requests), "{}", fast.requests);
+    // The requirement a threshold checks is named in the record.
+    let named: Vec<_> = record.tests[2]
+        .thresholds
+        .iter()
+        .map(|t| t.threshold.name.as_deref())
+        .collect();
+    assert_eq!(named, [Some("Requirement 9.3"), None, None]);
     let log = crate::support::shared_target_dir().join("perf/server.log");
     assert!(
         std::fs::read_to_string(log)

@@ -40,7 +40,7 @@ pub(crate) fn run_load_entry(
     entry: &PerfTestEntry,
     run: LoadFn,
     options: &'static LoadOptions,
-    thresholds: &[(&str, &str)],
+    thresholds: &[crate::registry::DeclaredThreshold],
     measure: bool,
     result_out: Option<&Path>,
 ) -> Result<Completion, Failed> {
@@ -61,11 +61,7 @@ pub(crate) fn run_load_entry(
             .map(|()| Completion::Completed)
             .map_err(Failed::from);
     }
-    // Checked by the macro at compile time.
-    let thresholds: Vec<Threshold> = thresholds
-        .iter()
-        .filter_map(|(metric, value)| Threshold::parse(metric, value).ok())
-        .collect();
+    let thresholds = crate::registry::parse_thresholds(thresholds);
     let outcome = catch_unwind(AssertUnwindSafe(|| measure_load(run, options, &thresholds)));
     let (outcome, stats, total) = match outcome {
         Ok(Ok((stats, total))) => {

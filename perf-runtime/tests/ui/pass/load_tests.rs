@@ -9,7 +9,7 @@ async fn preset(user: &mut User) -> perf_runtime::Result<()> {
 
 #[perf_test(
     load(users = 10, ramp_up = "2s", hold = "10s", think = "100ms..300ms"),
-    threshold(p95 = "200ms", p99 = "<= 1s", mean = "50ms", error_rate = "1%", rps = ">= 100")
+    threshold(p95 = "200ms" as "Requirement 9.3", p99 = "<= 1s", mean = "50ms", error_rate = "1%", rps = ">= 100")
 )]
 async fn closed(user: &mut User) -> perf_runtime::Result<()> {
     let id = user.id();

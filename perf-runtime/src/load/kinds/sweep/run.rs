@@ -182,7 +182,7 @@ fn missed_thresholds(thresholds: &[Threshold], stats: &LoadStats) -> Vec<String>
                 "rps" => format!("{:.1} req/s", r.value),
                 _ => format!("{:.2} ms", r.value / 1e3),
             };
-            format!("{} (measured {measured})", r.threshold.text)
+            format!("{} (measured {measured})", r.threshold.label())
         })
         .collect()
 }
