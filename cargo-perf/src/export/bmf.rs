@@ -85,9 +85,12 @@ mod tests {
     use super::*;
     use crate::export::sample;
 
+    /// A measure's value and bounds.
+    type Metric = (f64, Option<f64>, Option<f64>);
+
     /// The document, read back as Bencher's schema describes it: each
     /// measure has a number `value` and optional number bounds.
-    fn parse(text: &str) -> BTreeMap<String, BTreeMap<String, (f64, Option<f64>, Option<f64>)>> {
+    fn parse(text: &str) -> BTreeMap<String, BTreeMap<String, Metric>> {
         let value: Value = serde_json::from_str(text).unwrap();
         let benchmarks = value.as_object().unwrap();
         benchmarks
