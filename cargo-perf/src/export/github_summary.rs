@@ -120,10 +120,18 @@ fn row(finding: &TestFindings<'_>) -> Row {
     let status = finding.status();
     let icon = if status.fails() { "❌" } else { "✅" };
     let reasons = finding.reasons();
-    let summary = if reasons.is_empty() {
-        findings::figures_text(test)
-    } else {
+    // What failed; else how it compared; else its figures.
+    let summary = if !reasons.is_empty() {
         reasons.join("; ")
+    } else if !finding.metrics.is_empty() {
+        let changes: Vec<String> = finding
+            .metrics
+            .iter()
+            .map(|m| findings::change_text(m))
+            .collect();
+        changes.join("; ")
+    } else {
+        findings::figures_text(test)
     };
     let mut items: Vec<String> = Vec::new();
     items.extend(finding.failure().map(|m| format!("failed: {m}")));

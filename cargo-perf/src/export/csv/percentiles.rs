@@ -26,10 +26,17 @@ pub(super) const COLUMNS: [(&str, f64); 11] = [
 /// Locust's word for a percentile it cannot give.
 pub(super) const NA: &str = "N/A";
 
-/// The histogram a summary carries, when it has a readable one.
+/// The histogram a summary carries, when it has a readable one that holds
+/// every request the summary counts. A test run in several processes
+/// keeps the first process's histogram only (`run::finish`), beside
+/// percentiles over all of them: that one would contradict the summary,
+/// so it is not used.
 pub(super) fn histogram(summary: &LatencySummary) -> Option<Histogram<u64>> {
     let bytes = STANDARD.decode(&summary.histogram).ok()?;
-    Deserializer::new().deserialize(&mut bytes.as_slice()).ok()
+    let hist: Histogram<u64> = Deserializer::new()
+        .deserialize(&mut bytes.as_slice())
+        .ok()?;
+    (hist.len() == summary.count).then_some(hist)
 }
 
 /// Several summaries' histograms added: the exact distribution of all
@@ -101,6 +108,10 @@ mod tests {
         let mut bare = summary.clone();
         bare.histogram = String::new();
         assert!(histogram(&bare).is_none());
+        // The first of several processes' histogram: not all the requests.
+        let mut partial = summary.clone();
+        partial.count *= 3;
+        assert!(histogram(&partial).is_none());
         let own = fields(&bare, None);
         assert_eq!(own[0], from_hist[0]);
         assert_eq!(own[1], NA);

@@ -95,6 +95,19 @@ fn method_and_path(endpoint: &EndpointStats) -> (&str, &str) {
     }
 }
 
+/// A load test's own row.
+fn test_row(name: String, load: &LoadStats) -> Vec<String> {
+    let counts = Counts {
+        requests: load.requests,
+        failures: load.endpoints.iter().map(|e| e.errors).sum(),
+        received_bytes: load.transfer.received_bytes,
+        duration_s: load.duration_s,
+        latency: &load.latency,
+    };
+    let hist = percentiles::histogram(&load.latency);
+    row("", name, &counts, hist.as_ref())
+}
+
 /// `PREFIX_stats.csv`.
 pub(super) fn render_stats(source: &Source<'_>) -> String {
     let header: Vec<&str> = STATS_COLUMNS
@@ -105,15 +118,7 @@ pub(super) fn render_stats(source: &Source<'_>) -> String {
     let mut rows = Vec::new();
     for (test, load) in load_tests(source) {
         let id = test.id.to_string();
-        let counts = Counts {
-            requests: load.requests,
-            failures: load.endpoints.iter().map(|e| e.errors).sum(),
-            received_bytes: load.transfer.received_bytes,
-            duration_s: load.duration_s,
-            latency: &load.latency,
-        };
-        let hist = percentiles::histogram(&load.latency);
-        rows.push(row("", id.clone(), &counts, hist.as_ref()));
+        rows.push(test_row(id.clone(), load));
         for endpoint in &load.endpoints {
             let (method, path) = method_and_path(endpoint);
             let counts = Counts {
@@ -131,9 +136,13 @@ pub(super) fn render_stats(source: &Source<'_>) -> String {
     to_csv(&header, rows)
 }
 
-/// Locust's `Aggregated` row: every load test's requests together.
+/// Locust's `Aggregated` row: every load test's requests together (one
+/// load test's own figures when there is one).
 fn aggregated(source: &Source<'_>) -> Vec<String> {
     let tests: Vec<&LoadStats> = load_tests(source).map(|(_, l)| l).collect();
+    if let [load] = tests[..] {
+        return test_row("Aggregated".to_owned(), load);
+    }
     let hist = percentiles::merged(tests.iter().map(|l| &l.latency));
     let count: u64 = tests.iter().map(|l| l.latency.count).sum();
     let summary = match &hist {

@@ -139,3 +139,28 @@ fn failures_are_counted_by_kind_with_their_message() {
     );
     assert_eq!(rows[0]["Occurrences"], "3");
 }
+
+#[test]
+fn two_load_tests_aggregate_through_their_histograms() {
+    let mut record = sample::record();
+    let mut fast = sample::load_test();
+    fast.id.name = "fast".into();
+    let load = fast.load.as_mut().unwrap();
+    load.latency = sample::latency(&[1_000; 300]);
+    load.requests = 300;
+    record.tests.push(fast);
+    let rows = read(&render_stats(&Source {
+        record: &record,
+        comparison: None,
+    }));
+    let aggregated = rows.last().unwrap();
+    assert_eq!(aggregated["Request Count"], "400");
+    // 300 requests at 1 ms and 100 at 1..=100 ms: the median is 1 ms,
+    // the 80th percentile 20 ms, the maximum 100 ms.
+    assert_eq!(aggregated["50%"], "1.000");
+    let p80: f64 = aggregated["80%"].parse().unwrap();
+    assert!((p80 - 20.0).abs() < 0.1, "{p80}");
+    let max: f64 = aggregated["100%"].parse().unwrap();
+    assert!((max - 100.0).abs() < 0.1, "{max}");
+    assert_eq!(aggregated["Requests/s"], "100.000");
+}
