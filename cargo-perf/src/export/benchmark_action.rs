@@ -14,7 +14,8 @@ use std::path::Path;
 use perf_record::TestRecord;
 use serde::Serialize;
 
-use super::{Mode, Output, Source, with_suffix};
+use super::prefix::with_suffix;
+use super::{Mode, Output, Source};
 
 /// The two files of `--github-benchmark PREFIX`.
 pub(crate) fn outputs(prefix: &Path) -> [Output; 2] {

@@ -8,6 +8,7 @@ mod csv;
 mod findings;
 mod github_summary;
 mod junit;
+mod prefix;
 #[cfg(test)]
 mod sample;
 
@@ -80,14 +81,6 @@ fn outputs(args: &OutputArgs, perf_dir: &Path) -> Vec<Output> {
         github_summary::ENV,
     )));
     outputs
-}
-
-/// `prefix` with `suffix` appended to its file name: `ci/run` and
-/// `_stats.csv` make `ci/run_stats.csv`.
-fn with_suffix(prefix: &Path, suffix: &str) -> PathBuf {
-    let mut name = prefix.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
 }
 
 /// Checks, before anything is measured, that every requested file can be
