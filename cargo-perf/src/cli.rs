@@ -154,6 +154,29 @@ pub struct OutputArgs {
     /// target/perf/report/index.html).
     #[arg(long, value_name = "PATH", help_heading = "Reports")]
     pub html: Option<PathBuf>,
+
+    /// Write the run as JUnit XML to PATH: a test case per perf test,
+    /// failed when it failed, missed a threshold or regressed (GitLab's
+    /// artifacts:reports:junit, Jenkins' junit step).
+    #[arg(long, value_name = "PATH", help_heading = "Reports")]
+    pub junit: Option<PathBuf>,
+
+    /// Write the figures in Bencher Metric Format (JSON) to PATH, for
+    /// `bencher run --adapter json --file PATH`.
+    #[arg(long, value_name = "PATH", help_heading = "Reports")]
+    pub bmf: Option<PathBuf>,
+
+    /// Write the figures for github-action-benchmark: PREFIX-smaller.json
+    /// (tool: customSmallerIsBetter: latencies, instructions, error rates)
+    /// and PREFIX-bigger.json (tool: customBiggerIsBetter: throughput).
+    #[arg(long, value_name = "PREFIX", help_heading = "Reports")]
+    pub github_benchmark: Option<PathBuf>,
+
+    /// Write CSV files as Locust does: PREFIX_stats.csv, PREFIX_failures.csv
+    /// and PREFIX_stats_history.csv for the load tests, and
+    /// PREFIX_benchmarks.csv for the micro-benchmarks.
+    #[arg(long, value_name = "PREFIX", help_heading = "Reports")]
+    pub csv: Option<PathBuf>,
 }
 
 /// How results are printed.

@@ -2,6 +2,16 @@
 //! each one drawn from the same run record and comparison, each written
 //! whole or not at all.
 
+mod benchmark_action;
+mod bmf;
+mod csv;
+mod findings;
+mod github_summary;
+mod junit;
+mod prefix;
+#[cfg(test)]
+mod sample;
+
 use std::path::{Path, PathBuf};
 
 use perf_record::RunRecord;
@@ -43,8 +53,34 @@ pub(crate) enum Mode {
 
 /// The files `args` ask for, with the report directory `perf_dir`.
 fn outputs(args: &OutputArgs, perf_dir: &Path) -> Vec<Output> {
-    let _ = (args, perf_dir);
-    Vec::new()
+    let _ = perf_dir;
+    let mut outputs = Vec::new();
+    if let Some(path) = &args.junit {
+        outputs.push(Output {
+            origin: "--junit",
+            path: path.clone(),
+            render: junit::render,
+            mode: Mode::Replace,
+        });
+    }
+    if let Some(path) = &args.bmf {
+        outputs.push(Output {
+            origin: "--bmf",
+            path: path.clone(),
+            render: bmf::render,
+            mode: Mode::Replace,
+        });
+    }
+    if let Some(prefix) = &args.github_benchmark {
+        outputs.extend(benchmark_action::outputs(prefix));
+    }
+    if let Some(prefix) = &args.csv {
+        outputs.extend(csv::outputs(prefix));
+    }
+    outputs.extend(github_summary::output(std::env::var_os(
+        github_summary::ENV,
+    )));
+    outputs
 }
 
 /// Checks, before anything is measured, that every requested file can be

@@ -5,10 +5,9 @@ use std::fmt::{self, Write};
 use std::path::Path;
 
 use perf_record::kinds::Change;
-use perf_record::units::format_nanos;
 
 use super::table::{
-    BOLD, GREEN, RED, RESET, Table, YELLOW, display_names, kind_difference, kind_value, rendered,
+    BOLD, GREEN, RED, RESET, Table, YELLOW, display_names, kind_difference, metric_value, rendered,
 };
 use crate::verdict::compare::{CompareMode, Comparison, Verdict};
 
@@ -70,14 +69,7 @@ fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> fmt::Resul
             Verdict::WithinNoise | Verdict::NotComparable => YELLOW,
             Verdict::Unchanged => "",
         };
-        let value = |v: f64| match test.metric {
-            "median_ns" => format_nanos(v),
-            "instructions" => format!("{v:.0}"),
-            "rps" => format!("{v:.1}/s"),
-            "error_rate_pct" => format!("{v:.2}%"),
-            "p95_us" | "p99_us" => format!("{:.2} ms", v / 1e3),
-            other => kind_value(other, v),
-        };
+        let value = |v: f64| metric_value(test.metric, v);
         let percent = test.change_pct.map(|c| format!("{c:+.1}%"));
         let interval = test.estimate.map_or_else(
             || "-".to_owned(),

@@ -9,5 +9,6 @@ mod table;
 pub use comparison::{print_comparison, print_saved, print_written};
 pub use json::{JsonMessage, ListedTestMessage};
 pub use run::{print_list, print_run};
+pub(crate) use table::{kind_difference, latency, metric_value, threshold_value};
 #[cfg(test)]
 mod tests;

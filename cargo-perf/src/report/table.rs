@@ -85,7 +85,7 @@ pub(super) fn rendered(write: impl FnOnce(&mut String) -> fmt::Result) -> String
 /// A latency given in µs: in milliseconds, or in microseconds below 10 µs,
 /// where two decimals of a millisecond would read 0.00 (a limit of `1us`
 /// prints as `1 µs`).
-pub(super) fn latency(us: f64) -> String {
+pub(crate) fn latency(us: f64) -> String {
     if us.abs() >= 10.0 {
         format!("{:.2} ms", us / 1e3)
     } else {
@@ -105,7 +105,7 @@ pub(super) fn mib(bytes: u64) -> String {
 }
 
 /// A kind's figure, in its unit.
-pub(super) fn kind_value(key: &str, v: f64) -> String {
+pub(crate) fn kind_value(key: &str, v: f64) -> String {
     let Some(figure) = perf_record::kinds::by_key(key) else {
         return format!("{v:.2}");
     };
@@ -119,8 +119,33 @@ pub(super) fn kind_value(key: &str, v: f64) -> String {
     }
 }
 
+/// A threshold's measured value or limit, in the threshold's unit.
+pub(crate) fn threshold_value(metric: &str, v: f64) -> String {
+    match metric {
+        "error_rate" => format!("{v:.2}%"),
+        "rps" => format!("{v:.1} req/s"),
+        "received" | "sent" => perf_record::units::format_byte_rate(v),
+        other => match perf_record::kinds::by_threshold(other) {
+            Some(figure) => kind_value(figure.key, v),
+            None => latency(v),
+        },
+    }
+}
+
+/// A compared metric's value (a side of a comparison), in its unit.
+pub(crate) fn metric_value(metric: &str, v: f64) -> String {
+    match metric {
+        "median_ns" => perf_record::units::format_nanos(v),
+        "instructions" => format!("{v:.0}"),
+        "rps" => format!("{v:.1}/s"),
+        "error_rate_pct" => format!("{v:.2}%"),
+        "p95_us" | "p99_us" => format!("{:.2} ms", v / 1e3),
+        other => kind_value(other, v),
+    }
+}
+
 /// A difference of a kind's figure (or a limit on one), signed.
-pub(super) fn kind_difference(figure: &perf_record::kinds::KindMetric, d: f64) -> String {
+pub(crate) fn kind_difference(figure: &perf_record::kinds::KindMetric, d: f64) -> String {
     match figure.unit {
         Unit::Percent => format!("{d:+.1} pt"),
         Unit::Duration => format!("{:+.2} ms", d / 1e3),

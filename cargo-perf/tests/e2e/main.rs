@@ -9,6 +9,7 @@
 mod baselines;
 mod catalog;
 mod errors;
+mod exports;
 mod faults;
 mod gate;
 mod harness;
