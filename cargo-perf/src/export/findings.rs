@@ -239,7 +239,7 @@ pub(crate) fn threshold_text(result: &ThresholdResult) -> String {
     };
     format!(
         "threshold {} {verdict}: {measured}, limit {}",
-        threshold.text,
+        threshold.label(),
         threshold_value(&threshold.metric, threshold.limit)
     )
 }
@@ -314,7 +314,7 @@ mod tests {
         );
         assert_eq!(
             findings[3].reasons(),
-            ["threshold p95 <= 50ms missed: measured 95.04 ms, limit 50.00 ms"]
+            ["threshold Requirement 9.3: p95 <= 50ms missed: measured 95.04 ms, limit 50.00 ms"]
         );
         assert_eq!(
             headline(&findings),

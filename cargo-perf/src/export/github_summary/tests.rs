@@ -98,7 +98,7 @@ fn the_table_puts_regressions_first_then_failures_and_shows_names_as_they_are() 
     );
     assert_eq!(
         read.rows[3][2],
-        "threshold p95 <= 50ms missed: measured 95.04 ms, limit 50.00 ms"
+        "threshold Requirement 9.3: p95 <= 50ms missed: measured 95.04 ms, limit 50.00 ms"
     );
 }
 
