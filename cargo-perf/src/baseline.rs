@@ -50,7 +50,7 @@ pub fn check_writable(flag: &str, path: &Path) -> Result<(), CliError> {
         && !meta.is_file()
     {
         return Err(CliError::Usage(format!(
-            "{flag}: {} is not a regular file; give a file name ending in .json",
+            "{flag}: {} is not a regular file; give the path of a file to write",
             path.display()
         )));
     }
@@ -213,11 +213,13 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     };
     let dir = parent_dir(path);
     std::fs::create_dir_all(dir).map_err(error)?;
-    let mut file = tempfile::Builder::new()
-        .prefix(".perf-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(error)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".perf-").suffix(".tmp");
+    // A new file gets the mode any new file gets (0666 less the umask),
+    // not a temporary file's 0600: a report is for others to read.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file = builder.tempfile_in(dir).map_err(error)?;
     file.write_all(bytes).map_err(error)?;
     // Overwriting keeps the file's mode (a baseline shared through a group
     // stays group-writable); a new file gets the temp file's.
@@ -329,6 +331,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("main.json");
         write_atomic(&path, &serde_json::json!({"a": 1})).unwrap();
+        // A new file is readable by others unless the umask says not: a
+        // temporary file's 0600 is not kept.
+        let fresh = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        let umask = std::process::Command::new("sh")
+            .args(["-c", "umask"])
+            .output()
+            .unwrap();
+        let umask =
+            u32::from_str_radix(String::from_utf8(umask.stdout).unwrap().trim(), 8).unwrap();
+        assert_eq!(fresh, 0o666 & !umask, "{fresh:o} under umask {umask:o}");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
         write_atomic(&path, &serde_json::json!({"a": 2})).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;

@@ -19,6 +19,7 @@ pub mod environment;
 pub mod error;
 pub mod exit_code;
 pub(crate) mod export;
+pub(crate) mod histogram;
 pub mod interrupt;
 pub mod report;
 pub mod run;

@@ -2,7 +2,7 @@
 //! the processes or rounds merged, the soak analysis, instruction counts
 //! and the thresholds.
 
-use perf_record::load::{ErrorKindStats, LoadStats, ProcessFigures, Transfer};
+use perf_record::load::{ErrorKindStats, LatencySummary, LoadStats, ProcessFigures, Transfer};
 use perf_record::{BenchStats, TestConfig, TestOutcome, TestRecord, TestResult};
 
 use super::scheduler::Measured;
@@ -100,8 +100,10 @@ fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
 /// status codes, bytes and time summed, the timelines one after the other,
 /// rps, the transfer rates and every percentile the median over the
 /// processes (so that MiB/s over req/s stays the bytes of a request), and
-/// each process's figures kept. The serialized histograms stay the first process's (an
-/// exact merge needs the histograms' own code, which the runtime has).
+/// each process's figures kept. The serialized histograms are added
+/// exactly: they hold every request (a distribution, where the percentiles
+/// beside them are the processes' median, which is what a comparison's
+/// noise is measured on).
 fn aggregate_load(
     rounds: Vec<perf_record::load::LoadStats>,
 ) -> Option<perf_record::load::LoadStats> {
@@ -149,6 +151,10 @@ fn aggregate_load(
     latency.p95_us = median_u64(&|r| r.latency.p95_us);
     latency.p99_us = median_u64(&|r| r.latency.p99_us);
     latency.p999_us = median_u64(&|r| r.latency.p999_us);
+    latency.histogram = merged_histogram(rounds.iter().map(|r| &r.latency));
+    if let Some(raw) = &mut load.raw_latency {
+        raw.histogram = merged_histogram(rounds.iter().filter_map(|r| r.raw_latency.as_ref()));
+    }
     load.late_iterations = rounds.iter().map(|r| r.late_iterations).sum();
     load.dropped_iterations = rounds.iter().map(|r| r.dropped_iterations).sum();
     load.generator_cpu_s = rounds.iter().map(|r| r.generator_cpu_s).sum();
@@ -208,11 +214,24 @@ fn aggregate_load(
         l.p95_us = median(all.iter().map(|e| e.latency.p95_us as f64).collect()) as u64;
         l.p99_us = median(all.iter().map(|e| e.latency.p99_us as f64).collect()) as u64;
         l.p999_us = median(all.iter().map(|e| e.latency.p999_us as f64).collect()) as u64;
+        l.histogram = merged_histogram(all.iter().map(|e| &e.latency));
     }
     for (status, count) in rounds.iter().skip(1).flat_map(|r| &r.status_codes) {
         *load.status_codes.entry(*status).or_default() += count;
     }
     Some(load)
+}
+
+/// The processes' histograms added into one that holds all their
+/// requests; empty when one that counted requests has none readable.
+fn merged_histogram<'a>(summaries: impl Iterator<Item = &'a LatencySummary>) -> String {
+    let counted: Vec<&str> = summaries
+        .filter(|s| s.count > 0)
+        .map(|s| s.histogram.as_str())
+        .collect();
+    crate::histogram::merge(counted)
+        .and_then(|h| crate::histogram::encode(&h))
+        .unwrap_or_default()
 }
 
 /// Finishes every test that ran on each side: `measured[side][test]`, with
@@ -280,5 +299,33 @@ mod tests {
         assert_eq!(load.transfer.received_per_s, 3.0 * 1_048_576.0);
         assert_eq!(load.transfer.sent_per_s, 1_048_576.0);
         assert_eq!(load.endpoints[0].transfer, load.transfer);
+    }
+
+    #[test]
+    fn the_processes_histograms_are_added_into_one_of_every_request() {
+        let summary = |values: std::ops::RangeInclusive<u64>| {
+            let mut h = hdrhistogram::Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
+            for v in values {
+                h.record(v).unwrap();
+            }
+            LatencySummary {
+                count: h.len(),
+                histogram: crate::histogram::encode(&h).unwrap(),
+                ..LatencySummary::default()
+            }
+        };
+        let with = |latency: LatencySummary| {
+            let mut p = process(1.0, 0, 0);
+            p.endpoints[0].latency = latency.clone();
+            p.latency = latency;
+            p
+        };
+        let load = aggregate_load(vec![with(summary(1..=100)), with(summary(1001..=1100))])
+            .expect("two processes");
+        for latency in [&load.latency, &load.endpoints[0].latency] {
+            let merged = crate::histogram::decode(&latency.histogram).unwrap();
+            assert_eq!((merged.len(), latency.count), (200, 200));
+            assert_eq!((merged.min(), merged.max()), (1, 1100));
+        }
     }
 }

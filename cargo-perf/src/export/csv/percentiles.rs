@@ -2,10 +2,7 @@
 //! test's latency summaries carry (the summary itself holds only p50,
 //! p90, p95, p99, p99.9 and max).
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use hdrhistogram::Histogram;
-use hdrhistogram::serialization::Deserializer;
 use perf_record::load::LatencySummary;
 
 /// Locust's percentile columns and their quantiles.
@@ -27,15 +24,9 @@ pub(super) const COLUMNS: [(&str, f64); 11] = [
 pub(super) const NA: &str = "N/A";
 
 /// The histogram a summary carries, when it has a readable one that holds
-/// every request the summary counts. A test run in several processes
-/// keeps the first process's histogram only (`run::finish`), beside
-/// percentiles over all of them: that one would contradict the summary,
-/// so it is not used.
+/// every request the summary counts.
 pub(super) fn histogram(summary: &LatencySummary) -> Option<Histogram<u64>> {
-    let bytes = STANDARD.decode(&summary.histogram).ok()?;
-    let hist: Histogram<u64> = Deserializer::new()
-        .deserialize(&mut bytes.as_slice())
-        .ok()?;
+    let hist = crate::histogram::decode(&summary.histogram)?;
     (hist.len() == summary.count).then_some(hist)
 }
 
