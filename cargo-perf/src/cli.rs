@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, ValueEnum};
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 
 /// `cargo perf` as cargo invokes it: `cargo-perf perf [ARGS]`.
 #[derive(Debug, Parser)]
@@ -22,6 +22,10 @@ pub enum CargoCli {
                   11 an SLA threshold missed, 12 a regression beyond the threshold, 130 interrupted."
 )]
 pub struct PerfArgs {
+    /// What to do instead of a run.
+    #[command(subcommand)]
+    pub command: Option<PerfCommand>,
+
     /// Run only the tests whose name contains one of these strings.
     #[arg(value_name = "FILTER")]
     pub filters: Vec<String>,
@@ -119,9 +123,20 @@ pub struct PerfArgs {
     #[arg(long, help_heading = "Measurement")]
     pub instructions: bool,
 
+    /// Saved runs kept in a baseline's history (NAME/ beside NAME.json)
+    /// by --save-baseline, the oldest pruned first; 0 keeps every run
+    /// [default: 100].
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "save_baseline",
+        help_heading = "Baselines"
+    )]
+    pub keep: Option<usize>,
+
     /// Where named baselines live [default: `baseline-dir` from
     /// [workspace.metadata.perf], else target/perf/baselines].
-    #[arg(long, value_name = "DIR", help_heading = "Baselines")]
+    #[arg(long, value_name = "DIR", global = true, help_heading = "Baselines")]
     pub baseline_dir: Option<PathBuf>,
 
     /// Regression threshold for tests that do not set their own, e.g. 5%
@@ -130,7 +145,7 @@ pub struct PerfArgs {
     pub threshold: Option<f64>,
 
     /// How to print results: a table, or JSON lines on stdout.
-    #[arg(long, value_enum, default_value_t = MessageFormat::Human, value_name = "FMT")]
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human, value_name = "FMT", global = true)]
     pub message_format: MessageFormat,
 
     /// Show cargo's full build output and the perf binaries' output.
@@ -144,6 +159,32 @@ pub struct PerfArgs {
     /// Cargo's own flags.
     #[command(flatten)]
     pub cargo: CargoOptions,
+}
+
+/// What `cargo perf` does instead of a run.
+#[derive(Debug, Subcommand)]
+pub enum PerfCommand {
+    /// Show the saved runs of a baseline, per test and metric, and the
+    /// step changes between them with the commit where each happened.
+    /// Exit 6 when the baseline has no saved runs.
+    History(HistoryArgs),
+}
+
+/// The arguments of `cargo perf history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The baseline: a name in the baseline directory, or the path of its
+    /// file (its runs are in the folder beside it named after the file).
+    #[arg(value_name = "NAME|PATH")]
+    pub name: String,
+
+    /// Show only the tests whose name contains one of these strings.
+    #[arg(value_name = "FILTER")]
+    pub filters: Vec<String>,
+
+    /// Match the filters exactly instead of as substrings.
+    #[arg(long)]
+    pub exact: bool,
 }
 
 /// The reports a run writes for people and CI systems, each from the same
@@ -169,7 +210,12 @@ pub enum MessageFormat {
 #[derive(Debug, Clone, Default, Args)]
 pub struct CargoOptions {
     /// Path to Cargo.toml.
-    #[arg(long, value_name = "PATH", help_heading = "Package selection")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        global = true,
+        help_heading = "Package selection"
+    )]
     pub manifest_path: Option<PathBuf>,
 
     /// Package(s) to run the perf tests of.
@@ -177,6 +223,7 @@ pub struct CargoOptions {
         short,
         long = "package",
         value_name = "SPEC",
+        global = true,
         help_heading = "Package selection"
     )]
     pub packages: Vec<String>,
@@ -319,7 +366,49 @@ pub fn parse_from(mut args: Vec<std::ffi::OsString>) -> Result<PerfArgs, clap::E
     if args.get(1).is_none_or(|arg| arg != "perf") {
         args.insert(1.min(args.len()), "perf".into());
     }
-    CargoCli::try_parse_from(args).map(|CargoCli::Perf(args)| args)
+    let mut command = CargoCli::command();
+    let matches = command.try_get_matches_from_mut(args)?;
+    if let Some(("perf", perf)) = matches.subcommand() {
+        check_subcommand_flags(&mut command, perf)?;
+    }
+    CargoCli::from_arg_matches(&matches).map(|CargoCli::Perf(args)| args)
+}
+
+/// A subcommand such as `history` takes only the flags marked global
+/// (`--manifest-path`, `-p`, `--baseline-dir`, `--message-format`): a run's
+/// flags given with it would be silently ignored, so they are refused.
+fn check_subcommand_flags(
+    command: &mut clap::Command,
+    perf: &clap::ArgMatches,
+) -> Result<(), clap::Error> {
+    let Some((name, _)) = perf.subcommand() else {
+        return Ok(());
+    };
+    let Some(perf_command) = command.find_subcommand("perf") else {
+        return Ok(());
+    };
+    let stray = perf_command.get_arguments().find(|arg| {
+        !arg.is_global_set()
+            && perf.value_source(arg.get_id().as_str())
+                == Some(clap::parser::ValueSource::CommandLine)
+    });
+    match stray {
+        Some(arg) => {
+            let shown = match (arg.get_long(), arg.get_value_names()) {
+                (Some(long), _) => format!("--{long}"),
+                (None, Some([value, ..])) => value.to_string(),
+                (None, _) => arg.get_id().to_string(),
+            };
+            Err(command.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "`{shown}` is a flag of a run, not of `cargo perf {name}`; \
+                     remove it (test filters go after `{name} NAME`)"
+                ),
+            ))
+        }
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -350,6 +439,58 @@ mod tests {
         );
         let args = parse("cargo-perf --test-timeout 90s").unwrap();
         assert_eq!(args.test_timeout, Some(Duration::from_secs(90)));
+    }
+
+    #[test]
+    fn history_is_a_subcommand_beside_the_filters() {
+        let args = parse("cargo-perf perf --manifest-path m/Cargo.toml history main checksum --baseline-dir b --message-format json")
+            .unwrap();
+        let Some(PerfCommand::History(history)) = &args.command else {
+            panic!("{args:?}");
+        };
+        assert_eq!(
+            (history.name.as_str(), history.filters.as_slice()),
+            ("main", &["checksum".to_owned()][..])
+        );
+        assert_eq!(
+            args.cargo.manifest_path,
+            Some(PathBuf::from("m/Cargo.toml"))
+        );
+        assert_eq!(args.baseline_dir, Some(PathBuf::from("b")));
+        assert_eq!(args.message_format, MessageFormat::Json);
+        assert!(args.filters.is_empty());
+        // A run's filters still work, and `--` makes `history` a filter.
+        let run = parse("cargo-perf perf checksum parse").unwrap();
+        assert!(run.command.is_none());
+        assert_eq!(run.filters, ["checksum", "parse"]);
+        let run = parse("cargo-perf perf -- history").unwrap();
+        assert!(run.command.is_none() && run.filters == ["history"]);
+        let run = parse("cargo-perf perf checksum history").unwrap();
+        assert!(run.command.is_none() && run.filters == ["checksum", "history"]);
+        // A run's flags are refused with the subcommand, not ignored.
+        for line in [
+            "cargo-perf perf --quick history main",
+            "cargo-perf perf history",
+        ] {
+            assert!(parse(line).is_err(), "{line}");
+        }
+        let message = parse("cargo-perf perf --quick history main")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("--quick") && message.contains("history"),
+            "{message}"
+        );
+        assert!(
+            parse("cargo-perf perf --keep 3").is_err(),
+            "--keep without --save-baseline"
+        );
+        assert_eq!(
+            parse("cargo-perf perf --save-baseline m --keep 0")
+                .unwrap()
+                .keep,
+            Some(0)
+        );
     }
 
     #[test]
