@@ -33,6 +33,9 @@ impl Scale {
     }
 }
 
+/// A metric's value in one run, and its interval when it has one.
+pub type Reading = (f64, Option<[f64; 2]>);
+
 /// A metric a history follows.
 #[derive(Debug)]
 pub struct Metric {
@@ -48,7 +51,7 @@ pub struct Metric {
     /// own noise) rather than a range.
     pub interval_is_ci: bool,
     /// Its value and interval in a test's record, when it has one.
-    pub value: fn(&TestRecord) -> Option<(f64, Option<[f64; 2]>)>,
+    pub value: fn(&TestRecord) -> Option<Reading>,
 }
 
 /// Every metric a history follows: a benchmark's median time and its

@@ -141,11 +141,20 @@ pub fn load(baseline: &Path) -> Result<History, CliError> {
         } else {
             String::new()
         };
+        let name = baseline
+            .file_stem()
+            .map_or_else(|| "NAME".into(), |n| n.to_string_lossy());
+        let others = histories_beside(&dir);
         return Err(CliError::Baseline {
-            path: dir,
+            path: dir.clone(),
             message: format!(
-                "no saved runs{latest}; each `cargo perf --save-baseline NAME` keeps its run \
-                 there, so save one first{}",
+                "no saved runs in this folder{latest}; each `cargo perf --save-baseline {name}` \
+                 keeps its run there, so save one first{}{}",
+                if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (histories beside it: {})", others.join(", "))
+                },
                 if unreadable.is_empty() {
                     String::new()
                 } else {
@@ -161,6 +170,23 @@ pub fn load(baseline: &Path) -> Result<History, CliError> {
         tests,
         unreadable,
     })
+}
+
+/// The other baselines with saved runs in the folder that holds `dir`.
+fn histories_beside(dir: &Path) -> Vec<String> {
+    let Some(parent) = dir.parent() else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = std::fs::read_dir(parent)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.path() != dir)
+        .filter(|entry| store::entries(&entry.path()).is_ok_and(|e| !e.is_empty()))
+        .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
+        .collect();
+    names.sort();
+    names
 }
 
 fn saved_run(file: &Path, record: &RunRecord) -> SavedRun {
@@ -251,7 +277,7 @@ fn steps(metric: &Metric, points: &[Point], splits: &[Split]) -> Vec<Step> {
                 let mut values: Vec<f64> = points[from..to].iter().map(|p| p.value).collect();
                 values.sort_by(f64::total_cmp);
                 let mid = values.len() / 2;
-                if values.len() % 2 == 0 {
+                if values.len().is_multiple_of(2) {
                     (values[mid - 1] + values[mid]) / 2.0
                 } else {
                     values[mid]

@@ -12,6 +12,7 @@ mod errors;
 mod faults;
 mod gate;
 mod harness;
+mod history;
 mod inputs;
 mod interrupts;
 mod load;
