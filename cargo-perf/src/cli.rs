@@ -22,6 +22,7 @@ pub enum CargoCli {
 #[derive(Debug, Args)]
 #[command(
     version,
+    disable_help_subcommand = true,
     after_help = "Exit codes: 0 ok, 1 internal error, 2 usage, 3 build failed, 4 no test matched, \
                   5 server failed, 6 baseline missing or corrupt, 10 a test failed, \
                   11 an SLA threshold missed, 12 a regression beyond the threshold, 130 interrupted."
@@ -96,7 +97,8 @@ pub struct PerfArgs {
     pub allow_remote: bool,
 
     /// Save the results as baseline NAME (target/perf/baselines/NAME.json),
-    /// or to a file when NAME is a path.
+    /// or to a file when NAME is a path; the run is also kept in the
+    /// baseline's history, NAME/ beside it (see `cargo perf history`).
     #[arg(long, value_name = "NAME|PATH", help_heading = "Baselines")]
     pub save_baseline: Option<String>,
 

@@ -119,11 +119,15 @@ fn baselines_live_in_a_dir_or_at_a_path_and_compare_and_save_in_one_run() {
         6
     );
     assert!(file.is_file());
-    let leftovers: Vec<_> = std::fs::read_dir(file.parent().unwrap())
+    let mut leftovers: Vec<_> = std::fs::read_dir(file.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(leftovers, ["base.json"], "no temporary files are left");
+    leftovers.sort();
+    // No temporary files are left; base/ is the baseline's history.
+    assert_eq!(leftovers, ["base", "base.json"]);
+    let history = std::fs::read_dir(file.with_file_name("base")).unwrap();
+    assert_eq!(history.count(), 1);
     // A path works wherever a name does.
     let output = project
         .cargo_perf()
