@@ -87,7 +87,12 @@ fn render_test(out: &mut String, history: &History, test: &TestHistory) {
             .iter()
             .filter_map(|(series, metric)| {
                 let step = series.steps.iter().find(|s| s.run == index)?;
-                Some(format!("{} {}", metric.label, format_change(metric, step)))
+                let way = if step.worse { "worse" } else { "better" };
+                Some(format!(
+                    "{} {} {way}",
+                    metric.label,
+                    format_change(metric, step)
+                ))
             })
             .collect();
         let mut row = vec![run.created_utc.clone(), run.commit_label()];
@@ -105,7 +110,7 @@ fn render_test(out: &mut String, history: &History, test: &TestHistory) {
             let at = &history.runs[step.run];
             let _ = writeln!(
                 out,
-                "  step: {} {} ({} → {}) at {} ({}), after {}: {}",
+                "  step: {} {} ({} → {}) at {} ({}), after {}: {} ({:.1}× the run-to-run noise, p = {:.2e})",
                 metric.label,
                 format_change(metric, step),
                 format_value(metric, step.before),
@@ -113,7 +118,9 @@ fn render_test(out: &mut String, history: &History, test: &TestHistory) {
                 at.commit_label(),
                 at.created_utc,
                 history.runs[step.previous_run].commit_label(),
-                if step.worse { "worse" } else { "better" }
+                if step.worse { "worse" } else { "better" },
+                step.effect,
+                step.p_value,
             );
         }
     }
@@ -221,12 +228,12 @@ mod tests {
         let text = render("main", &history);
         assert!(text.contains("4 saved runs in /b/main"), "{text}");
         assert!(
-            text.contains("2026-12-04T17:02:00Z  2222222222        2.000 µs [1.980 µs – 2.020 µs]  median +100.0%"),
+            text.contains("2026-12-04T17:02:00Z  2222222222        2.000 µs [1.980 µs – 2.020 µs]  median +100.0% worse"),
             "{text}"
         );
         assert!(text.contains("3333333333-dirty"), "{text}");
         assert!(
-            text.contains("step: median +100.0% (1.005 µs → 2.010 µs) at 2222222222 (2026-12-04T17:02:00Z), after 1111111111: worse"),
+            text.contains("step: median +100.0% (1.005 µs → 2.010 µs) at 2222222222 (2026-12-04T17:02:00Z), after 1111111111: worse (30.0× the run-to-run noise, p = 1.00e-3)"),
             "{text}"
         );
     }
