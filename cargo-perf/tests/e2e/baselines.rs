@@ -27,6 +27,10 @@ fn a_saved_baseline_holds_everything_needed_to_compare_later() {
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     std::fs::remove_file(&path).unwrap();
+    // The named baseline's history, beside it: one run.
+    let history = path.with_extension("");
+    assert_eq!(std::fs::read_dir(&history).unwrap().count(), 1);
+    std::fs::remove_dir_all(history).unwrap();
     assert_eq!(saved["schema_version"], SCHEMA_VERSION);
     assert_eq!(saved["environment"]["git_commit"], commit.as_str());
     assert!(
