@@ -20,8 +20,7 @@ use crate::{baseline, history};
 /// [`CliError::NoTestMatched`] (exit code 4).
 pub fn run(perf: &PerfArgs, args: &HistoryArgs) -> Result<Findings, CliError> {
     baseline::check_name("history", &args.name)?;
-    let path = baseline::resolve(&args.name, &baseline_dir(perf, &args.name)?);
-    let mut history = history::load(&path)?;
+    let mut history = history::load_named(&baseline_dir(perf, &args.name)?, &args.name)?;
     let selection = Selection {
         filters: args.filters.clone(),
         exact: args.exact,

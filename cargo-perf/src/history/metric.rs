@@ -43,6 +43,8 @@ pub struct Metric {
     pub key: &'static str,
     /// Its name in tables.
     pub label: &'static str,
+    /// The unit of its values.
+    pub unit: &'static str,
     /// Whether a higher value is better.
     pub higher_is_better: bool,
     /// The scale its steps are found on.
@@ -61,6 +63,7 @@ pub const METRICS: &[Metric] = &[
     Metric {
         key: "median_ns",
         label: "median",
+        unit: "ns",
         higher_is_better: false,
         scale: Scale::Log,
         interval_is_ci: true,
@@ -72,6 +75,7 @@ pub const METRICS: &[Metric] = &[
     Metric {
         key: "instructions",
         label: "instructions",
+        unit: "instructions",
         higher_is_better: false,
         scale: Scale::Log,
         interval_is_ci: false,
@@ -80,6 +84,7 @@ pub const METRICS: &[Metric] = &[
     Metric {
         key: "p95_us",
         label: "p95",
+        unit: "µs",
         higher_is_better: false,
         scale: Scale::Log,
         interval_is_ci: false,
@@ -91,6 +96,7 @@ pub const METRICS: &[Metric] = &[
     Metric {
         key: "p99_us",
         label: "p99",
+        unit: "µs",
         higher_is_better: false,
         scale: Scale::Log,
         interval_is_ci: false,
@@ -102,6 +108,7 @@ pub const METRICS: &[Metric] = &[
     Metric {
         key: "rps",
         label: "rps",
+        unit: "requests/s",
         higher_is_better: true,
         scale: Scale::Log,
         interval_is_ci: false,
@@ -113,6 +120,7 @@ pub const METRICS: &[Metric] = &[
     Metric {
         key: "error_rate_pct",
         label: "errors",
+        unit: "%",
         higher_is_better: false,
         scale: Scale::Difference,
         interval_is_ci: false,

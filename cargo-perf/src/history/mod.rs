@@ -2,6 +2,10 @@
 //! `NAME/` beside `NAME.json`; `cargo perf history NAME` shows each metric
 //! across those runs and the step changes in it, and `--compare NAME` takes
 //! their spread as the drift between runs.
+//!
+//! Reports draw from [`load`] (or [`load_named`]): the runs, and per test
+//! and metric the series of values with intervals and the steps found, all
+//! `Serialize`.
 
 pub mod metric;
 pub mod print;
@@ -10,5 +14,5 @@ pub mod spread;
 pub mod store;
 pub mod trend;
 
-pub use series::{History, Point, SavedRun, Series, Step, TestHistory, load};
+pub use series::{History, Point, SavedRun, Series, Step, TestHistory, load, load_named};
 pub use spread::drift;

@@ -209,6 +209,7 @@ mod tests {
                 kind: perf_record::TestKind::Bench,
                 series: vec![Series {
                     metric: "median_ns",
+                    unit: "ns",
                     higher_is_better: false,
                     points,
                     steps: vec![Step {

@@ -72,6 +72,9 @@ pub struct TestHistory {
 pub struct Series {
     /// The metric's key, as comparisons name it (`median_ns`, `p95_us`).
     pub metric: &'static str,
+    /// The unit of its values: `ns`, `instructions`, `µs`, `requests/s`,
+    /// `%`.
+    pub unit: &'static str,
     /// Whether a higher value is better.
     pub higher_is_better: bool,
     /// The value in each run that measured it, oldest first.
@@ -112,6 +115,12 @@ pub struct Step {
     pub effect: f64,
     /// Its p-value, corrected for the splits tried.
     pub p_value: f64,
+}
+
+/// Reads the history of the baseline `name_or_path` as `--compare` and
+/// `--save-baseline` resolve it in `baseline_dir` (see [`load`]).
+pub fn load_named(baseline_dir: &Path, name_or_path: &str) -> Result<History, CliError> {
+    load(&baseline::resolve(name_or_path, baseline_dir))
 }
 
 /// Reads the history of the baseline at `baseline` (a resolved
@@ -244,6 +253,7 @@ fn series(metric: &Metric, tests: &[(usize, &TestRecord)]) -> Option<Series> {
     let steps = steps(metric, &points, &splits);
     Some(Series {
         metric: metric.key,
+        unit: metric.unit,
         higher_is_better: metric.higher_is_better,
         points,
         steps,

@@ -113,6 +113,14 @@ pub fn save(path: &Path, record: &RunRecord, keep: usize) -> Result<PathBuf, Cli
         file = dir.join(format!("{stem}-{n}.json"));
     }
     baseline::write_atomic(&file, record)?;
+    // A run gets the baseline file's mode: a history shared through a
+    // group stays readable by it.
+    if let Ok(meta) = std::fs::metadata(path) {
+        std::fs::set_permissions(&file, meta.permissions()).map_err(|source| CliError::Write {
+            path: file.clone(),
+            source,
+        })?;
+    }
     prune(&dir, keep)?;
     Ok(file)
 }
@@ -249,6 +257,19 @@ mod tests {
         assert_eq!(prune(&history, 1).unwrap().len(), 3);
         assert_eq!(entries(&history).unwrap().len(), 1);
         assert!(entries(&dir.path().join("none")).unwrap().is_empty());
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn runs_take_the_baseline_s_mode() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.json");
+        save(&path, &record(1, None, false), 0).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+        let run = save(&path, &record(2, None, false), 0).unwrap();
+        let mode = std::fs::metadata(run).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o664);
     }
 
     #[test]
