@@ -12,16 +12,21 @@ use crate::error::CliError;
 /// in the baseline directory, anything with a path separator or a `.json`
 /// ending is a path.
 pub fn resolve(name_or_path: &str, baseline_dir: &Path) -> PathBuf {
-    let looks_like_path = name_or_path.contains('/')
-        || name_or_path.contains(std::path::MAIN_SEPARATOR)
-        || Path::new(name_or_path)
-            .extension()
-            .is_some_and(|e| e == "json");
-    if looks_like_path {
+    if is_path(name_or_path) {
         PathBuf::from(name_or_path)
     } else {
         baseline_dir.join(format!("{name_or_path}.json"))
     }
+}
+
+/// Whether a `--save-baseline`/`--compare` argument is a path rather than
+/// a name: it has a path separator or ends in `.json`.
+pub fn is_path(name_or_path: &str) -> bool {
+    name_or_path.contains('/')
+        || name_or_path.contains(std::path::MAIN_SEPARATOR)
+        || Path::new(name_or_path)
+            .extension()
+            .is_some_and(|e| e == "json")
 }
 
 /// Checks a baseline name before anything runs, so a typo does not cost a

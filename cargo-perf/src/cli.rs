@@ -3,7 +3,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, ValueEnum};
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
+
+mod subcommand;
+
+use subcommand::check_subcommand_flags;
+pub use subcommand::{HistoryArgs, PerfCommand};
 
 /// `cargo perf` as cargo invokes it: `cargo-perf perf [ARGS]`.
 #[derive(Debug, Parser)]
@@ -17,11 +22,16 @@ pub enum CargoCli {
 #[derive(Debug, Args)]
 #[command(
     version,
+    disable_help_subcommand = true,
     after_help = "Exit codes: 0 ok, 1 internal error, 2 usage, 3 build failed, 4 no test matched, \
                   5 server failed, 6 baseline missing or corrupt, 10 a test failed, \
                   11 an SLA threshold missed, 12 a regression beyond the threshold, 130 interrupted."
 )]
 pub struct PerfArgs {
+    /// What to do instead of a run.
+    #[command(subcommand)]
+    pub command: Option<PerfCommand>,
+
     /// Run only the tests whose name contains one of these strings.
     #[arg(value_name = "FILTER")]
     pub filters: Vec<String>,
@@ -87,7 +97,8 @@ pub struct PerfArgs {
     pub allow_remote: bool,
 
     /// Save the results as baseline NAME (target/perf/baselines/NAME.json),
-    /// or to a file when NAME is a path.
+    /// or to a file when NAME is a path; the run is also kept in the
+    /// baseline's history, NAME/ beside it (see `cargo perf history`).
     #[arg(long, value_name = "NAME|PATH", help_heading = "Baselines")]
     pub save_baseline: Option<String>,
 
@@ -119,9 +130,20 @@ pub struct PerfArgs {
     #[arg(long, help_heading = "Measurement")]
     pub instructions: bool,
 
+    /// Saved runs kept in a baseline's history (NAME/ beside NAME.json)
+    /// by --save-baseline, the oldest pruned first; 0 keeps every run
+    /// [default: 100].
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "save_baseline",
+        help_heading = "Baselines"
+    )]
+    pub keep: Option<usize>,
+
     /// Where named baselines live [default: `baseline-dir` from
     /// [workspace.metadata.perf], else target/perf/baselines].
-    #[arg(long, value_name = "DIR", help_heading = "Baselines")]
+    #[arg(long, value_name = "DIR", global = true, help_heading = "Baselines")]
     pub baseline_dir: Option<PathBuf>,
 
     /// Regression threshold for tests that do not set their own, e.g. 5%
@@ -130,7 +152,7 @@ pub struct PerfArgs {
     pub threshold: Option<f64>,
 
     /// How to print results: a table, or JSON lines on stdout.
-    #[arg(long, value_enum, default_value_t = MessageFormat::Human, value_name = "FMT")]
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human, value_name = "FMT", global = true)]
     pub message_format: MessageFormat,
 
     /// Show cargo's full build output and the perf binaries' output.
@@ -192,7 +214,12 @@ pub enum MessageFormat {
 #[derive(Debug, Clone, Default, Args)]
 pub struct CargoOptions {
     /// Path to Cargo.toml.
-    #[arg(long, value_name = "PATH", help_heading = "Package selection")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        global = true,
+        help_heading = "Package selection"
+    )]
     pub manifest_path: Option<PathBuf>,
 
     /// Package(s) to run the perf tests of.
@@ -200,6 +227,7 @@ pub struct CargoOptions {
         short,
         long = "package",
         value_name = "SPEC",
+        global = true,
         help_heading = "Package selection"
     )]
     pub packages: Vec<String>,
@@ -342,7 +370,12 @@ pub fn parse_from(mut args: Vec<std::ffi::OsString>) -> Result<PerfArgs, clap::E
     if args.get(1).is_none_or(|arg| arg != "perf") {
         args.insert(1.min(args.len()), "perf".into());
     }
-    CargoCli::try_parse_from(args).map(|CargoCli::Perf(args)| args)
+    let mut command = CargoCli::command();
+    let matches = command.try_get_matches_from_mut(args)?;
+    if let Some(("perf", perf)) = matches.subcommand() {
+        check_subcommand_flags(&mut command, perf)?;
+    }
+    CargoCli::from_arg_matches(&matches).map(|CargoCli::Perf(args)| args)
 }
 
 #[cfg(test)]

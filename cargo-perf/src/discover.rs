@@ -98,7 +98,7 @@ pub struct Selection {
 
 impl Selection {
     /// Whether the filters select this test (ignoring `ignore`).
-    fn matches_name(&self, id: &TestId) -> bool {
+    pub(crate) fn matches_name(&self, id: &TestId) -> bool {
         if self.filters.is_empty() {
             return true;
         }

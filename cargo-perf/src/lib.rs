@@ -20,6 +20,7 @@ pub mod error;
 pub mod exit_code;
 pub(crate) mod export;
 pub(crate) mod histogram;
+pub mod history;
 pub mod interrupt;
 pub mod report;
 pub mod run;
@@ -58,7 +59,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(exit_code::decide(&ending, false));
         }
     };
-    let result = app::run(&args);
+    let result = match &args.command {
+        Some(cli::PerfCommand::History(history)) => app::history(&args, history),
+        None => app::run(&args),
+    };
     // After an interrupt, whatever the run made of its killed children is
     // not news: the interrupt is.
     let interrupted = interrupt::interrupted();

@@ -1,11 +1,14 @@
 //! One `cargo perf` run, from flags to what it found: prepared once, then
 //! measured as a plain run (or against a saved baseline) or as a paired
-//! comparison with a git revision, and reported.
+//! comparison with a git revision, and reported; or, for `cargo perf
+//! history`, a baseline's saved runs shown.
 
+mod history;
 mod outcome;
 mod paired;
 mod plain;
 mod prepare;
 mod prepared;
 
+pub use history::run as history;
 pub use prepare::run;

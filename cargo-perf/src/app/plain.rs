@@ -15,6 +15,7 @@ use crate::run::scheduler::{SideRun, run_jobs};
 use crate::server::prepare_servers;
 use crate::verdict::compare::{compare, compare_records};
 use crate::verdict::confirm::confirm;
+use crate::{history, verdict};
 
 /// Runs the selected tests, compares them with `baseline` if given, and
 /// reports.
@@ -42,21 +43,32 @@ pub(crate) fn run(
     let jobs = job::plain(run.selected, &run.options, &mut draw, None);
     let records = measure(run, &jobs, &mut sides, "")?;
     let record = run.record(started, records);
-    let mut comparison = baseline
-        .as_ref()
-        .map(|(old, path)| compare(old, path, &record));
+    // The baseline's saved runs, when it has some, measure how far each
+    // metric drifts between runs.
+    let drift = baseline.as_ref().and_then(|(_, path)| history::drift(path));
+    let mut comparison = baseline.as_ref().map(|(old, path)| {
+        let mut comparison = compare(old, path, &record);
+        if let Some(drift) = &drift {
+            verdict::drift::apply(&mut comparison, drift);
+        }
+        comparison
+    });
     if let (Some(comparison), Some((old, _))) = (&mut comparison, &baseline) {
         confirm(comparison, "a re-run", |flagged| {
             let again = job::plain(run.selected, &run.options, &mut draw, Some(flagged));
             let records = measure(run, &again, &mut sides, "confirm-")?;
-            Ok(records
+            let mut again: Vec<_> = records
                 .iter()
                 .filter_map(|new| {
                     let old = old.tests.iter().find(|t| t.id == new.id)?;
                     Some(compare_records(old, new))
                 })
                 .flatten()
-                .collect())
+                .collect();
+            if let Some(drift) = &drift {
+                verdict::drift::widen(&mut again, drift);
+            }
+            Ok(again)
         })?;
     }
     run.save_and_report(&record, comparison.as_ref())

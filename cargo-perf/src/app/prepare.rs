@@ -34,7 +34,9 @@ pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
     let baseline_dir = baseline_dir(args, &workspace, &packages, &package_configs);
     // Where the results go is checked before anything is measured.
     if let Some(name) = &args.save_baseline {
-        baseline::check_writable("--save-baseline", &baseline::resolve(name, &baseline_dir))?;
+        let path = baseline::resolve(name, &baseline_dir);
+        baseline::check_writable("--save-baseline", &path)?;
+        crate::history::store::check_writable(&path)?;
     }
     crate::export::check(&args.outputs, &workspace.target_dir.join("perf"))?;
     // Read the baseline before building: a typo must not cost a whole run.
@@ -132,7 +134,7 @@ fn check_flags(args: &PerfArgs) -> Result<(), CliError> {
 /// Where baselines live. The most specific wins: the flag, then the
 /// selected package's own setting (over the workspace's) when one package
 /// is selected, then the workspace's, then target/perf/baselines.
-fn baseline_dir(
+pub(super) fn baseline_dir(
     args: &PerfArgs,
     workspace: &Workspace,
     packages: &[&cargo_metadata::Package],

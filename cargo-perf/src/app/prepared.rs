@@ -54,8 +54,8 @@ impl Prepared<'_> {
         }
     }
 
-    /// Saves the record (`latest.json`, and the baseline when
-    /// `--save-baseline` asks; nothing after an interrupt), then prints the
+    /// Saves the record (`latest.json`, and the baseline with its history
+    /// when `--save-baseline` asks; nothing after an interrupt), then prints the
     /// report, also when saving failed, and says what the run found.
     pub(crate) fn save_and_report(
         &self,
@@ -72,7 +72,13 @@ impl Prepared<'_> {
             .as_ref()
             .map(|name| baseline::resolve(name, self.baseline_dir));
         let saved = baseline::write_atomic(&latest, record).and_then(|()| match &baseline {
-            Some(path) => baseline::write_atomic(path, record).map(|()| Some(path.as_path())),
+            Some(path) => {
+                let keep = self
+                    .args
+                    .keep
+                    .unwrap_or(crate::history::store::DEFAULT_KEEP);
+                crate::history::store::save(path, record, keep).map(|_| Some(path.as_path()))
+            }
             None => Ok(None),
         });
         let source = crate::export::Source { record, comparison };

@@ -236,6 +236,7 @@ pub(crate) fn metric(
             p_higher: 0.001,
             p_lower: 0.999,
             n: 3,
+            history_runs: None,
         }),
         baseline_interval: None,
         current_interval: None,

@@ -155,6 +155,19 @@ fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> fmt::Resul
             "\nnoise floor: ±{noise:.1}% (the median half-width of the 95% intervals)"
         )?;
     }
+    let widened: Vec<usize> = comparison
+        .tests
+        .iter()
+        .filter_map(|t| t.estimate?.history_runs)
+        .collect();
+    if let Some(runs) = widened.iter().max() {
+        writeln!(
+            out,
+            "note: {} interval(s) come from the drift between the baseline's {runs} saved runs (its history), \
+             where that is wider than what the two runs measured themselves",
+            widened.len()
+        )?;
+    }
     for warning in &comparison.noise_warnings {
         writeln!(out, "{YELLOW}warning{RESET}: {warning}")?;
     }

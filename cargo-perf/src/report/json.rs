@@ -47,6 +47,16 @@ pub enum JsonMessage<'a> {
         /// The file.
         path: String,
     },
+    /// `cargo perf history`: a baseline's saved runs, each test's series
+    /// and the step changes found.
+    History {
+        /// Schema version.
+        schema_version: u32,
+        /// The baseline as the user named it.
+        baseline: &'a str,
+        /// The history.
+        history: &'a crate::history::History,
+    },
     /// The last line: what the exit code means.
     Summary {
         /// Schema version.

@@ -288,6 +288,7 @@ fn metric(
             p_higher: 0.5,
             p_lower: 0.5,
             n: 3,
+            history_runs: None,
         }),
         baseline_interval: None,
         current_interval: None,

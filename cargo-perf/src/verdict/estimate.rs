@@ -25,8 +25,12 @@ pub struct ChangeEstimate {
     /// One-sided p-value of "the candidate is lower".
     pub p_lower: f64,
     /// Independent measurements behind it: rounds when paired, processes
-    /// when not.
+    /// when not, saved runs when the interval is the baseline history's.
     pub n: usize,
+    /// Set when the interval is the spread of the baseline's saved runs
+    /// (see [`super::drift`]): how many there were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_runs: Option<usize>,
 }
 
 impl ChangeEstimate {
@@ -82,7 +86,9 @@ impl ChangeEstimate {
         ))
     }
 
-    fn from_log(diff: f64, se: f64, df: f64, n: usize) -> Self {
+    /// From a difference of log means `diff`, its standard error `se` with
+    /// `df` degrees of freedom, and the `n` measurements behind it.
+    pub fn from_log(diff: f64, se: f64, df: f64, n: usize) -> Self {
         let pct = |l: f64| (l.exp() - 1.0) * 100.0;
         let (p_higher, p_lower, half) = if se > 0.0 {
             let t = diff / se;
@@ -101,6 +107,7 @@ impl ChangeEstimate {
             p_higher,
             p_lower,
             n,
+            history_runs: None,
         }
     }
 

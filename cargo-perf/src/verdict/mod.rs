@@ -5,5 +5,6 @@
 pub mod compare;
 pub mod comparison;
 pub mod confirm;
+pub mod drift;
 pub mod estimate;
 pub mod thresholds;

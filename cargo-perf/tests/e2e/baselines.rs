@@ -27,6 +27,10 @@ fn a_saved_baseline_holds_everything_needed_to_compare_later() {
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     std::fs::remove_file(&path).unwrap();
+    // The named baseline's history, beside it: one run.
+    let history = path.with_extension("");
+    assert_eq!(std::fs::read_dir(&history).unwrap().count(), 1);
+    std::fs::remove_dir_all(history).unwrap();
     assert_eq!(saved["schema_version"], SCHEMA_VERSION);
     assert_eq!(saved["environment"]["git_commit"], commit.as_str());
     assert!(
@@ -119,11 +123,15 @@ fn baselines_live_in_a_dir_or_at_a_path_and_compare_and_save_in_one_run() {
         6
     );
     assert!(file.is_file());
-    let leftovers: Vec<_> = std::fs::read_dir(file.parent().unwrap())
+    let mut leftovers: Vec<_> = std::fs::read_dir(file.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(leftovers, ["base.json"], "no temporary files are left");
+    leftovers.sort();
+    // No temporary files are left; base/ is the baseline's history.
+    assert_eq!(leftovers, ["base", "base.json"]);
+    let history = std::fs::read_dir(file.with_file_name("base")).unwrap();
+    assert_eq!(history.count(), 1);
     // A path works wherever a name does.
     let output = project
         .cargo_perf()

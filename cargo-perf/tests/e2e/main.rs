@@ -13,6 +13,7 @@ mod exports;
 mod faults;
 mod gate;
 mod harness;
+mod history;
 mod inputs;
 mod interrupts;
 mod load;
