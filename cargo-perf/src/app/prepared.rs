@@ -76,7 +76,8 @@ impl Prepared<'_> {
             None => Ok(None),
         });
         let source = crate::export::Source { record, comparison };
-        let (written, errors) = crate::export::write_all(&self.args.outputs, self.perf_dir, &source);
+        let (written, errors) =
+            crate::export::write_all(&self.args.outputs, self.perf_dir, &source);
         let findings = finish(
             record,
             comparison,

@@ -2,6 +2,9 @@
 //! each one drawn from the same run record and comparison, each written
 //! whole or not at all.
 
+mod findings;
+mod html;
+
 use std::path::{Path, PathBuf};
 
 use perf_record::RunRecord;
@@ -43,8 +46,21 @@ pub(crate) enum Mode {
 
 /// The files `args` ask for, with the report directory `perf_dir`.
 fn outputs(args: &OutputArgs, perf_dir: &Path) -> Vec<Output> {
-    let _ = (args, perf_dir);
-    Vec::new()
+    let mut outputs = vec![Output {
+        origin: "the HTML report",
+        path: perf_dir.join("report/index.html"),
+        render: html::render,
+        mode: Mode::Replace,
+    }];
+    if let Some(path) = &args.html {
+        outputs.push(Output {
+            origin: "--html",
+            path: path.clone(),
+            render: html::render,
+            mode: Mode::Replace,
+        });
+    }
+    outputs
 }
 
 /// Checks, before anything is measured, that every requested file can be

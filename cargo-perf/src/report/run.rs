@@ -9,8 +9,8 @@ use perf_record::load::{LoadStats, ServerStats, Transfer};
 use perf_record::units::{format_byte_rate, format_bytes, format_nanos};
 
 use super::table::{
-    GREEN, RED, RESET, Table, YELLOW, bytes, display_names, kind_value, latency, mib, ms, rendered,
-    spread,
+    GREEN, RED, RESET, Table, YELLOW, bytes, display_names, mib, ms, rendered, spread,
+    threshold_value,
 };
 use crate::discover::DiscoveredTest;
 
@@ -174,15 +174,7 @@ fn write_load(
         }
         for result in &test.thresholds {
             let t = &result.threshold;
-            let shown = |v: f64| match t.metric.as_str() {
-                "error_rate" => format!("{v:.2}%"),
-                "rps" => format!("{v:.1} req/s"),
-                "received" | "sent" => format_byte_rate(v),
-                other => match perf_record::kinds::by_threshold(other) {
-                    Some(figure) => kind_value(figure.key, v),
-                    None => latency(v),
-                },
-            };
+            let shown = |v: f64| threshold_value(&t.metric, v);
             let (style, verdict) = if result.passed {
                 (GREEN, "met")
             } else {

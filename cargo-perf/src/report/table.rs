@@ -85,7 +85,7 @@ pub(super) fn rendered(write: impl FnOnce(&mut String) -> fmt::Result) -> String
 /// A latency given in µs: in milliseconds, or in microseconds below 10 µs,
 /// where two decimals of a millisecond would read 0.00 (a limit of `1us`
 /// prints as `1 µs`).
-pub(super) fn latency(us: f64) -> String {
+pub(crate) fn latency(us: f64) -> String {
     if us.abs() >= 10.0 {
         format!("{:.2} ms", us / 1e3)
     } else {
@@ -105,7 +105,7 @@ pub(super) fn mib(bytes: u64) -> String {
 }
 
 /// A kind's figure, in its unit.
-pub(super) fn kind_value(key: &str, v: f64) -> String {
+pub(crate) fn kind_value(key: &str, v: f64) -> String {
     let Some(figure) = perf_record::kinds::by_key(key) else {
         return format!("{v:.2}");
     };
@@ -116,6 +116,19 @@ pub(super) fn kind_value(key: &str, v: f64) -> String {
         Unit::BytesPerSecond => format!("{:.1} KiB/s", v / 1024.0),
         Unit::Number if v.fract() == 0.0 && v.abs() >= 1.0 => format!("{v:.0}"),
         Unit::Number => format!("{v:.2}"),
+    }
+}
+
+/// A threshold's measured value or limit, in the threshold's unit.
+pub(crate) fn threshold_value(metric: &str, v: f64) -> String {
+    match metric {
+        "error_rate" => format!("{v:.2}%"),
+        "rps" => format!("{v:.1} req/s"),
+        "received" | "sent" => perf_record::units::format_byte_rate(v),
+        other => match perf_record::kinds::by_threshold(other) {
+            Some(figure) => kind_value(figure.key, v),
+            None => latency(v),
+        },
     }
 }
 
