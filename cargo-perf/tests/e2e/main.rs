@@ -12,6 +12,7 @@ mod errors;
 mod faults;
 mod gate;
 mod harness;
+mod html;
 mod inputs;
 mod interrupts;
 mod load;
