@@ -87,8 +87,7 @@ impl Axis {
             let from = candidates
                 .iter()
                 .copied()
-                .filter(|c| *c <= lo * 1.0001)
-                .last()
+                .rfind(|c| *c <= lo * 1.0001)
                 .unwrap_or(lo);
             let to = candidates
                 .iter()

@@ -82,10 +82,10 @@ pub(crate) fn render(source: &Source<'_>) -> String {
     for (i, test) in record.tests.iter().enumerate() {
         out.push_str(&test_section(i, test, &name(&test.id)));
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
         "</main><footer>Written by cargo-perf {} from the run record (target/perf/latest.json).</footer>\
-         <script>{CHECK}</script></body></html>\n",
+         <script>{CHECK}</script></body></html>",
         escape(&record.cargo_perf_version)
     );
     out
