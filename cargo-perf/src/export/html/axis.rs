@@ -172,18 +172,20 @@ fn span(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) }
 }
 
-/// The nice step (1, 2 or 5 times a power of ten) nearest above `rough`.
+/// The nice step (1, 2 or 5 times a power of ten) nearest `rough`.
 fn nice_step(rough: f64) -> f64 {
     if !rough.is_finite() || rough <= 0.0 {
         return 1.0;
     }
     let power = 10f64.powf(rough.log10().floor());
     let m = rough / power;
-    let nice = if m <= 1.0 {
+    // The nearest nice step, not the next one up: 2.02 is a step of 2
+    // (0 to 12 for 10.1), not of 5 (0 to 15).
+    let nice = if m < 1.5 {
         1.0
-    } else if m <= 2.0 {
+    } else if m < 3.5 {
         2.0
-    } else if m <= 5.0 {
+    } else if m < 7.5 {
         5.0
     } else {
         10.0
@@ -242,6 +244,8 @@ mod tests {
         assert_eq!((axis.lo, axis.hi), (0.0, 100.0));
         let values: Vec<f64> = axis.ticks.iter().map(|t| t.0).collect();
         assert_eq!(values, [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        let soak = Axis::linear("t", [0.0, 10.1], true, number);
+        assert_eq!((soak.lo, soak.hi), (0.0, 12.0));
         let flat = Axis::linear("x", [5.0, 5.0], false, number);
         assert!(flat.lo < 5.0 && flat.hi > 5.0, "{flat:?}");
         let none = Axis::linear("x", [], true, number);

@@ -169,9 +169,24 @@ fn forest(comparison: &Comparison, name: &dyn Fn(&TestId) -> String) -> Option<S
     // The first row at the top.
     let labels: Vec<String> = rows.iter().rev().map(|r| r.label.clone()).collect();
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    // An interval far wider than every change and limit (a load test's
+    // one run a side) would squeeze the other rows to a point: the axis
+    // stops at three times the largest of those, and such a whisker runs
+    // off its edge (its tooltip has the numbers).
+    let reach = rows
+        .iter()
+        .map(|r| r.worse.abs().max(r.metric.limit()))
+        .fold(10.0, f64::max)
+        * 3.0;
     let values = rows.iter().flat_map(|r| {
         let (lo, hi) = r.interval.unwrap_or((r.worse, r.worse));
-        [r.worse, lo, hi, r.metric.limit(), 0.0]
+        [
+            r.worse,
+            lo.max(-reach),
+            hi.min(reach),
+            r.metric.limit(),
+            0.0,
+        ]
     });
     let x = Axis::linear(
         "change, % worse than the base (right: slower or less throughput)",

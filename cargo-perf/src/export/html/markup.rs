@@ -6,13 +6,17 @@ use std::fmt::Write as _;
 use super::svg::escape;
 
 /// A table; each row has a CSS class ("" for none) and its cells as
-/// plain text (escaped here).
+/// plain text (escaped here). A head of empty names is left out.
 pub(super) fn table(head: &[&str], rows: &[(&str, Vec<String>)]) -> String {
-    let mut out = String::from("<table><thead><tr>");
-    for cell in head {
-        let _ = write!(out, "<th>{}</th>", escape(cell));
+    let mut out = String::from("<table>");
+    if head.iter().any(|h| !h.is_empty()) {
+        out.push_str("<thead><tr>");
+        for cell in head {
+            let _ = write!(out, "<th>{}</th>", escape(cell));
+        }
+        out.push_str("</tr></thead>");
     }
-    out.push_str("</tr></thead><tbody>");
+    out.push_str("<tbody>");
     for (class, cells) in rows {
         if class.is_empty() {
             out.push_str("<tr>");
