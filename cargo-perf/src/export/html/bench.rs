@@ -13,7 +13,7 @@ use super::svg::{Chart, PALETTE, RED, downsample};
 const BINS: usize = 40;
 
 /// Samples drawn in order at most.
-const MAX_POINTS: usize = 800;
+const MAX_POINTS: usize = 400;
 
 /// The benchmark's HTML.
 pub(super) fn section(test: &TestRecord) -> String {

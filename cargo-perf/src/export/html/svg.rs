@@ -135,18 +135,26 @@ impl Chart {
 
     /// Dots, each with its own tooltip.
     pub(super) fn dots(&mut self, name: &str, color: &str, dots: &[(f64, f64, String)]) {
-        for (x, y, tip) in dots.iter().filter(|d| d.0.is_finite() && d.1.is_finite()) {
+        let finite = dots.iter().filter(|d| d.0.is_finite() && d.1.is_finite());
+        let mut group = String::new();
+        for (x, y, tip) in finite {
             let _ = write!(
-                self.body,
-                r#"<circle class="mark" cx="{:.1}" cy="{:.1}" r="3.2" fill="{color}" fill-opacity="0.75"><title>{}</title></circle>"#,
+                group,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="3.2"><title>{}</title></circle>"#,
                 self.px(*x),
                 self.py(*y),
                 escape(tip)
             );
         }
-        if !dots.is_empty() {
-            self.legend_entry(name, color);
+        if group.is_empty() {
+            return;
         }
+        // One group carries the colour: hundreds of samples stay light.
+        let _ = write!(
+            self.body,
+            r#"<g class="mark" fill="{color}" fill-opacity="0.75">{group}</g>"#
+        );
+        self.legend_entry(name, color);
     }
 
     /// Bars from the x axis' base (zero, or the low end of a log axis) up
@@ -362,6 +370,10 @@ mod tests {
         assert!(svg.starts_with(r#"<svg class="chart""#), "{svg}");
         assert!(svg.ends_with("</svg>"));
         assert_eq!(svg.matches(r#"class="mark""#).count(), 2, "{svg}");
+        assert!(
+            svg.contains(r#"<circle cx="348.0" cy="158.0" r="3.2">"#),
+            "{svg}"
+        );
         assert!(svg.contains("&lt;rps&gt; &amp; &quot;more&quot;"), "{svg}");
         assert!(
             svg.contains("t=5 &lt;b&gt;") && !svg.contains("<b>"),
