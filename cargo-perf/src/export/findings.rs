@@ -9,6 +9,7 @@ use perf_record::kinds::Kind;
 use perf_record::{RunRecord, TestId, TestKind, TestOutcome};
 
 use super::Source;
+use crate::report::comparison::metric_cells;
 use crate::report::table::threshold_value;
 use crate::verdict::comparison::Verdict;
 
@@ -184,24 +185,23 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
             .iter()
             .filter(|t| t.verdict == Verdict::Regressed)
         {
-            let interval = metric
-                .estimate
-                .map(|e| {
-                    format!(
-                        " (95% interval {:+.1}% .. {:+.1}%)",
-                        e.ci_pct[0], e.ci_pct[1]
-                    )
-                })
-                .unwrap_or_default();
+            // In the comparison table's words and units.
+            let cells = metric_cells(metric);
+            let interval = match cells.interval.as_str() {
+                "-" => String::new(),
+                interval => format!(" (95% interval {interval})"),
+            };
             out.push(Finding {
                 severity: Severity::Regression,
                 test: Some(metric.id.clone()),
                 text: format!(
-                    "{} {} regressed: {:+.1}%{interval}, beyond the {:.1} limit",
+                    "{} {} regressed: {} -> {}, {}{interval}, beyond its {} threshold",
                     metric.id,
-                    metric.metric,
-                    metric.change_pct.unwrap_or(f64::NAN),
-                    metric.limit()
+                    cells.metric,
+                    cells.baseline,
+                    cells.current,
+                    cells.change,
+                    cells.threshold
                 ),
                 recommendation:
                     "find the change that caused it (`cargo perf --compare-ref <commit>` runs both \

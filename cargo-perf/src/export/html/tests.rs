@@ -247,7 +247,7 @@ fn the_page_with_a_comparison() {
         "{html}"
     );
     for finding in [
-        "demo/perf::checksum median_ns regressed: +84.0% (95% interval +71.0% .. +97.0%), beyond the 10.0 limit",
+        "demo/perf::checksum median regressed: 1.000 µs -&gt; 1.840 µs, +84.0% (95% interval +71.0% .. +97.0%), beyond its 10% threshold",
         "demo/perf::browse missed its threshold p99 &lt;= 1ms",
         "the load generator used 95% of its threads",
         "demo/perf::gone is only in the baseline",
