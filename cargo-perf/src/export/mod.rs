@@ -2,11 +2,13 @@
 //! each one drawn from the same run record and comparison, each written
 //! whole or not at all.
 
+mod advice;
 mod benchmark_action;
 mod bmf;
 mod csv;
 mod findings;
 mod github_summary;
+mod html;
 mod junit;
 mod output;
 mod prefix;

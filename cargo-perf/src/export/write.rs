@@ -10,8 +10,20 @@ use crate::error::CliError;
 
 /// The files `args` ask for, with the report directory `perf_dir`.
 fn outputs(args: &OutputArgs, perf_dir: &Path) -> Vec<Output> {
-    let _ = perf_dir;
-    let mut outputs = Vec::new();
+    let mut outputs = vec![Output {
+        origin: "the HTML report",
+        path: perf_dir.join("report/index.html"),
+        render: super::html::render,
+        mode: Mode::Replace,
+    }];
+    if let Some(path) = &args.html {
+        outputs.push(Output {
+            origin: "--html",
+            path: path.clone(),
+            render: super::html::render,
+            mode: Mode::Replace,
+        });
+    }
     if let Some(path) = &args.junit {
         outputs.push(Output {
             origin: "--junit",

@@ -10,6 +10,7 @@ use super::table::{
     BOLD, GREEN, RED, RESET, Table, YELLOW, display_names, kind_difference, metric_value, rendered,
 };
 use crate::verdict::compare::{CompareMode, Comparison, Verdict};
+use crate::verdict::comparison::TestComparison;
 
 /// The comparison with a baseline.
 pub fn print_comparison(comparison: &Comparison) {
@@ -69,54 +70,22 @@ fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> fmt::Resul
             Verdict::WithinNoise | Verdict::NotComparable => YELLOW,
             Verdict::Unchanged => "",
         };
-        let value = |v: f64| metric_value(test.metric, v);
-        let percent = test.change_pct.map(|c| format!("{c:+.1}%"));
-        let interval = test.estimate.map_or_else(
-            || "-".to_owned(),
-            |e| format!("{:+.1}% .. {:+.1}%", e.ci_pct[0], e.ci_pct[1]),
-        );
-        let verdict = match test.confirmation {
-            Some(c) if !c.confirmed => format!(
-                "{} (re-run: {})",
-                test.verdict.label(),
-                c.change_pct
-                    .map_or_else(|| "-".to_owned(), |c| format!("{c:+.1}%"))
-            ),
-            Some(_) => format!("{} (confirmed)", test.verdict.label()),
-            None => test.verdict.label().to_owned(),
-        };
-        let (metric, change, threshold) = match test.metric {
-            "median_ns" => ("median", percent, format!("{}%", test.threshold_pct)),
-            "error_rate_pct" => (
-                "errors",
-                test.change_pct.map(|c| format!("{c:+.2} pt")),
-                "1 pt".to_owned(),
-            ),
-            other => match perf_record::kinds::by_key(other) {
-                Some(figure) => match figure.change {
-                    Change::Absolute(limit) => (
-                        figure.label,
-                        test.change_pct.map(|c| kind_difference(figure, c)),
-                        kind_difference(figure, limit),
-                    ),
-                    Change::Relative | Change::Shown => {
-                        (figure.label, percent, format!("{}%", test.threshold_pct))
-                    }
-                },
-                None => (
-                    other.trim_end_matches("_us"),
-                    percent,
-                    format!("{}%", test.threshold_pct),
-                ),
-            },
-        };
+        let MetricCells {
+            metric,
+            baseline,
+            current,
+            change,
+            interval,
+            threshold,
+            verdict,
+        } = metric_cells(test);
         table.row(
             vec![
                 name(&test.id),
                 metric.to_owned(),
-                test.baseline_value.map_or_else(|| "-".into(), value),
-                test.current_value.map_or_else(|| "-".into(), value),
-                change.unwrap_or_else(|| "-".into()),
+                baseline,
+                current,
+                change,
                 interval,
                 threshold,
                 verdict,
@@ -184,6 +153,78 @@ fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> fmt::Resul
         )?;
     }
     Ok(())
+}
+
+/// One compared metric's cells as every report shows them.
+pub(crate) struct MetricCells {
+    /// The metric's short name (`median`, `p95`, a kind's label).
+    pub(crate) metric: &'static str,
+    /// The base's value, in the metric's unit.
+    pub(crate) baseline: String,
+    /// The candidate's value.
+    pub(crate) current: String,
+    /// The change (percent, or a difference in the metric's unit).
+    pub(crate) change: String,
+    /// The change's 95% interval, when it has one.
+    pub(crate) interval: String,
+    /// The limit it was held to.
+    pub(crate) threshold: String,
+    /// The verdict, with what a re-run found.
+    pub(crate) verdict: String,
+}
+
+/// The cells of one compared metric.
+pub(crate) fn metric_cells(test: &TestComparison) -> MetricCells {
+    let value = |v: f64| metric_value(test.metric, v);
+    let percent = test.change_pct.map(|c| format!("{c:+.1}%"));
+    let interval = test.estimate.map_or_else(
+        || "-".to_owned(),
+        |e| format!("{:+.1}% .. {:+.1}%", e.ci_pct[0], e.ci_pct[1]),
+    );
+    let verdict = match test.confirmation {
+        Some(c) if !c.confirmed => format!(
+            "{} (re-run: {})",
+            test.verdict.label(),
+            c.change_pct
+                .map_or_else(|| "-".to_owned(), |c| format!("{c:+.1}%"))
+        ),
+        Some(_) => format!("{} (confirmed)", test.verdict.label()),
+        None => test.verdict.label().to_owned(),
+    };
+    let (metric, change, threshold) = match test.metric {
+        "median_ns" => ("median", percent, format!("{}%", test.threshold_pct)),
+        "error_rate_pct" => (
+            "errors",
+            test.change_pct.map(|c| format!("{c:+.2} pt")),
+            "1 pt".to_owned(),
+        ),
+        other => match perf_record::kinds::by_key(other) {
+            Some(figure) => match figure.change {
+                Change::Absolute(limit) => (
+                    figure.label,
+                    test.change_pct.map(|c| kind_difference(figure, c)),
+                    kind_difference(figure, limit),
+                ),
+                Change::Relative | Change::Shown => {
+                    (figure.label, percent, format!("{}%", test.threshold_pct))
+                }
+            },
+            None => (
+                other.trim_end_matches("_us"),
+                percent,
+                format!("{}%", test.threshold_pct),
+            ),
+        },
+    };
+    MetricCells {
+        metric,
+        baseline: test.baseline_value.map_or_else(|| "-".into(), value),
+        current: test.current_value.map_or_else(|| "-".into(), value),
+        change: change.unwrap_or_else(|| "-".into()),
+        interval,
+        threshold,
+        verdict,
+    }
 }
 
 /// `--save-baseline`.

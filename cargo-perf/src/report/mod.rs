@@ -1,10 +1,10 @@
 //! What `cargo perf` prints: tables for people, JSON lines for machines,
 //! both from the same data.
 
-mod comparison;
+pub(crate) mod comparison;
 mod json;
 mod run;
-mod table;
+pub(crate) mod table;
 
 pub use comparison::{print_comparison, print_saved, print_written};
 pub use json::{JsonMessage, ListedTestMessage};

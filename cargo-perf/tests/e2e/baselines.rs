@@ -270,9 +270,18 @@ fn json_output_is_json_lines_with_a_schema_version() {
         .iter()
         .map(|l| l["reason"].as_str().unwrap())
         .collect();
-    assert_eq!(reasons, ["run-finished", "summary"]);
+    // Every run writes its HTML report.
+    assert_eq!(reasons, ["run-finished", "report-written", "summary"]);
     assert!(lines.iter().all(|l| l["schema_version"] == SCHEMA_VERSION));
-    assert_eq!(lines[1]["exit_code"], 0);
+    assert!(
+        lines[1]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("perf/report/index.html"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2]["exit_code"], 0);
     // The human report of the same run is pinned by the snapshot in
     // snapshots.rs.
     assert_eq!(output.record().tests.len(), 1);

@@ -14,6 +14,7 @@ mod faults;
 mod gate;
 mod harness;
 mod history;
+mod html;
 mod inputs;
 mod interrupts;
 mod load;

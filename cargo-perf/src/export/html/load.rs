@@ -1,0 +1,304 @@
+//! A load test's part of the page: its headline figures, the per-second
+//! timeline (throughput, errors, latency, users), the server's CPU and
+//! memory, the latency distribution, thresholds, endpoints and errors.
+
+use perf_record::TestRecord;
+use perf_record::load::{LoadStats, ServerStats};
+
+use super::axis::{self, Axis};
+use super::markup::{charts, figures, list, table};
+use super::percentiles::{MAX_INVERSE, percentile_curve, percentile_ticks};
+use super::svg::{Chart, PALETTE, RED, downsample};
+use crate::report::table::{latency, threshold_value};
+
+/// Points a timeline keeps at most (a 10-minute soak has 600 seconds).
+const MAX_POINTS: usize = 600;
+
+/// Bytes in a MiB.
+const MIB: f64 = 1_048_576.0;
+
+/// Endpoints drawn on the distribution chart at most.
+const MAX_ENDPOINT_CURVES: usize = 5;
+
+/// The load test's HTML; `kind` is the catalogue kind's part, if any,
+/// shown after the headline figures.
+pub(super) fn section(test: &TestRecord, load: &LoadStats, kind: &str) -> String {
+    let mut out = figures(&[
+        ("requests", load.requests.to_string()),
+        ("req/s", format!("{:.1}", load.rps)),
+        ("errors", format!("{:.2}%", load.error_rate_pct)),
+        ("p50", latency(load.latency.p50_us as f64)),
+        ("p95", latency(load.latency.p95_us as f64)),
+        ("p99", latency(load.latency.p99_us as f64)),
+        ("max", latency(load.latency.max_us as f64)),
+        ("duration", format!("{:.1} s", load.duration_s)),
+        ("generator CPU", format!("{:.0}%", load.generator_cpu_pct)),
+    ]);
+    if !load.warnings.is_empty() {
+        out.push_str(r#"<div class="warnings">"#);
+        out.push_str(&list(&load.warnings));
+        out.push_str("</div>");
+    }
+    out.push_str(kind);
+    let mut drawn = timeline_charts(load);
+    if let Some(server) = &test.server {
+        drawn.extend(server_charts(server));
+    }
+    drawn.extend(distribution_chart(load));
+    out.push_str(&charts(&drawn));
+    if !test.thresholds.is_empty() {
+        out.push_str("<h3>Thresholds</h3>");
+        out.push_str(&thresholds(test));
+    }
+    out.push_str("<h3>Endpoints</h3>");
+    out.push_str(&endpoints(load));
+    if !load.errors.is_empty() {
+        out.push_str("<h3>Errors</h3>");
+        let rows: Vec<(&str, Vec<String>)> = load
+            .errors
+            .iter()
+            .map(|(kind, e)| {
+                (
+                    "",
+                    vec![
+                        kind.clone(),
+                        e.count.to_string(),
+                        e.first_messages.join(" | "),
+                    ],
+                )
+            })
+            .collect();
+        out.push_str(&table(&["kind", "count", "first messages"], &rows));
+    }
+    if !load.status_codes.is_empty() {
+        let codes: Vec<String> = load
+            .status_codes
+            .iter()
+            .map(|(code, n)| format!("{code}: {n}"))
+            .collect();
+        out.push_str(&format!(
+            "<p class=\"muted\">Status codes: {}</p>",
+            super::svg::escape(&codes.join(", "))
+        ));
+    }
+    out
+}
+
+/// Throughput and errors, latency percentiles, and users, per second.
+fn timeline_charts(load: &LoadStats) -> Vec<String> {
+    let seconds = &load.timeline;
+    if seconds.len() < 2 {
+        return Vec::new();
+    }
+    let series = |f: &dyn Fn(&perf_record::load::Second) -> f64| -> Vec<(f64, f64)> {
+        let points: Vec<(f64, f64)> = seconds.iter().map(|s| (f64::from(s.t), f(s))).collect();
+        downsample(&points, MAX_POINTS)
+    };
+    let time = || {
+        Axis::linear(
+            "time (s)",
+            seconds.iter().map(|s| f64::from(s.t)),
+            true,
+            axis::number,
+        )
+    };
+    // The last second is cut short by the end of the test: its counts
+    // are over the part of it that ran (none: it is left out).
+    let rate = |count: &dyn Fn(&perf_record::load::Second) -> u64| -> Vec<(f64, f64)> {
+        let points: Vec<(f64, f64)> = seconds
+            .iter()
+            .filter_map(|s| {
+                let ran = if load.duration_s > 0.0 {
+                    (load.duration_s - f64::from(s.t)).min(1.0)
+                } else {
+                    1.0
+                };
+                (ran > 0.05).then(|| (f64::from(s.t), count(s) as f64 / ran))
+            })
+            .collect();
+        downsample(&points, MAX_POINTS)
+    };
+    let rps = rate(&|s| s.requests);
+    let errors = rate(&|s| s.errors);
+    let mut throughput = Chart::new(
+        "Throughput",
+        time(),
+        Axis::linear("per second", rps.iter().map(|p| p.1), true, axis::number),
+    );
+    throughput.line("requests/s", PALETTE[0], &rps);
+    throughput.line("errors/s", RED, &errors);
+    // A second with no answer has no latency: leave it out rather than
+    // draw a fall to zero.
+    let answered = |f: &dyn Fn(&perf_record::load::Second) -> u64| -> Vec<(f64, f64)> {
+        let points: Vec<(f64, f64)> = seconds
+            .iter()
+            .filter(|s| s.requests > s.errors)
+            .map(|s| (f64::from(s.t), f(s) as f64))
+            .collect();
+        downsample(&points, MAX_POINTS)
+    };
+    let (p50, p95, p99) = (
+        answered(&|s| s.p50_us),
+        answered(&|s| s.p95_us),
+        answered(&|s| s.p99_us),
+    );
+    let mut latencies = Chart::new(
+        "Latency over time",
+        time(),
+        Axis::linear(
+            "latency (ms)",
+            p99.iter().map(|p| p.1),
+            true,
+            axis::ms_from_us,
+        ),
+    );
+    latencies.line("p50", PALETTE[2], &p50);
+    latencies.line("p95", PALETTE[0], &p95);
+    latencies.line("p99", PALETTE[1], &p99);
+    let active = series(&|s| s.active as f64);
+    let mut users = Chart::new(
+        "Active users",
+        time(),
+        Axis::linear(
+            if load.workload.model == "open" {
+                "iterations in flight"
+            } else {
+                "users"
+            },
+            active.iter().map(|p| p.1),
+            true,
+            axis::number,
+        ),
+    );
+    users.line("active", PALETTE[3], &active);
+    let mut drawn = vec![throughput.render(), latencies.render()];
+    // Sweeps run their levels apart from the timeline's users.
+    if active.iter().any(|p| p.1 > 0.0) {
+        drawn.push(users.render());
+    }
+    drawn
+}
+
+/// The server's CPU and resident memory over the test.
+fn server_charts(server: &ServerStats) -> Vec<String> {
+    if server.samples.len() < 2 {
+        return Vec::new();
+    }
+    let cpu: Vec<(f64, f64)> = server.samples.iter().map(|s| (s.0, s.1)).collect();
+    let rss: Vec<(f64, f64)> = server
+        .samples
+        .iter()
+        .map(|s| (s.0, s.2 as f64 / MIB))
+        .collect();
+    let (cpu, rss) = (downsample(&cpu, MAX_POINTS), downsample(&rss, MAX_POINTS));
+    let time = || Axis::linear("time (s)", cpu.iter().map(|p| p.0), true, axis::number);
+    let mut cpu_chart = Chart::new(
+        "Server CPU",
+        time(),
+        Axis::linear("% of one core", cpu.iter().map(|p| p.1), true, axis::number),
+    );
+    cpu_chart.line("cpu %", PALETTE[4], &cpu);
+    let mut rss_chart = Chart::new(
+        "Server resident memory",
+        time(),
+        Axis::linear("MiB", rss.iter().map(|p| p.1), false, axis::number),
+    );
+    rss_chart.line("rss", PALETTE[5], &rss);
+    vec![cpu_chart.render(), rss_chart.render()]
+}
+
+/// Every percentile of the latency, from the HDR histogram: overall, from
+/// the actual send (open model), and per endpoint when there are several.
+fn distribution_chart(load: &LoadStats) -> Option<String> {
+    let overall = percentile_curve(&load.latency);
+    if overall.len() < 2 {
+        return None;
+    }
+    let mut curves = vec![("all requests".to_owned(), overall)];
+    if let Some(raw) = &load.raw_latency {
+        curves.push(("from the actual send".to_owned(), percentile_curve(raw)));
+    }
+    if load.endpoints.len() > 1 {
+        for endpoint in load.endpoints.iter().take(MAX_ENDPOINT_CURVES) {
+            curves.push((endpoint.name.clone(), percentile_curve(&endpoint.latency)));
+        }
+    }
+    let widest = curves
+        .iter()
+        .flat_map(|(_, c)| c.iter().map(|p| p.0))
+        .fold(10.0, f64::max)
+        .min(MAX_INVERSE);
+    let x =
+        Axis::log("percentile", [1.0, widest], axis::number).with_ticks(percentile_ticks(widest));
+    let y = Axis::linear(
+        "latency (ms)",
+        curves.iter().flat_map(|(_, c)| c.iter().map(|p| p.1)),
+        true,
+        axis::ms_from_us,
+    );
+    let mut chart = Chart::new("Latency by percentile", x, y);
+    for (i, (name, curve)) in curves.iter().enumerate() {
+        chart.line(name, PALETTE[i % PALETTE.len()], curve);
+    }
+    Some(chart.render())
+}
+
+/// Each threshold: its value against its limit.
+fn thresholds(test: &TestRecord) -> String {
+    let rows: Vec<(&str, Vec<String>)> = test
+        .thresholds
+        .iter()
+        .map(|r| {
+            let t = &r.threshold;
+            let value = match (&r.unmeasured_why, r.unmeasured) {
+                (Some(why), _) => format!("not measurable ({why})"),
+                (None, true) => "nothing measured".to_owned(),
+                (None, false) => threshold_value(&t.metric, r.value),
+            };
+            (
+                if r.passed { "pass" } else { "fail" },
+                vec![
+                    t.metric.clone(),
+                    t.text.clone(),
+                    value,
+                    threshold_value(&t.metric, t.limit),
+                    if r.passed { "met" } else { "MISSED" }.to_owned(),
+                ],
+            )
+        })
+        .collect();
+    table(
+        &["metric", "threshold", "measured", "limit", "verdict"],
+        &rows,
+    )
+}
+
+/// One row per endpoint.
+fn endpoints(load: &LoadStats) -> String {
+    let rows: Vec<(&str, Vec<String>)> = load
+        .endpoints
+        .iter()
+        .map(|e| {
+            (
+                if e.errors > 0 { "warn" } else { "" },
+                vec![
+                    e.name.clone(),
+                    e.latency.count.to_string(),
+                    format!("{:.1}", e.rps),
+                    e.errors.to_string(),
+                    latency(e.latency.p50_us as f64),
+                    latency(e.latency.p95_us as f64),
+                    latency(e.latency.p99_us as f64),
+                    latency(e.latency.max_us as f64),
+                    format!("{:.2}", e.transfer.received_per_s / 1_048_576.0),
+                ],
+            )
+        })
+        .collect();
+    table(
+        &[
+            "endpoint", "requests", "req/s", "errors", "p50", "p95", "p99", "max", "rx MiB/s",
+        ],
+        &rows,
+    )
+}

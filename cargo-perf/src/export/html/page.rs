@@ -1,0 +1,270 @@
+//! The page: a header with the verdict, the summary (what failed,
+//! regressed or was not compared, findings with what to do, the
+//! environment), a table of contents, the comparison, and one section per
+//! test. One file with its style and a small checking script inline: it
+//! opens offline.
+
+use std::fmt::Write as _;
+
+use perf_record::{RunRecord, TestKind, TestOutcome, TestRecord};
+
+use super::markup::{badge, table};
+use super::svg::escape;
+use super::{bench, comparison, kinds, load};
+use crate::export::Source;
+use crate::export::advice::{Finding, Severity, findings};
+use crate::report::table::display_names;
+use crate::verdict::compare::Verdict;
+
+/// The style sheet.
+const STYLE: &str = include_str!("style.css");
+
+/// Records script errors before anything else runs.
+const ON_ERROR: &str = "window.__errors=0;window.onerror=function(){window.__errors++;\
+document.body&&document.body.setAttribute('data-script-errors',String(window.__errors));};";
+
+/// Counts the charts, and those drawn (laid out with a size and at least
+/// one mark), into attributes of `<body>` that a headless browser's DOM
+/// dump shows.
+const CHECK: &str = "(function(){var all=document.querySelectorAll('svg.chart'),drawn=0;\
+for(var i=0;i<all.length;i++){var b=all[i].getBBox();\
+if(b.width>0&&b.height>0&&all[i].querySelector('.mark'))drawn++;}\
+var body=document.body;body.setAttribute('data-charts',String(all.length));\
+body.setAttribute('data-charts-drawn',String(drawn));\
+body.setAttribute('data-script-errors',String(window.__errors||0));})();";
+
+/// The whole page.
+pub(crate) fn render(source: &Source<'_>) -> String {
+    let record = source.record;
+    let found = findings(source);
+    let name = display_names(record.tests.iter().map(|t| &t.id));
+    let (verdict, class) = verdict(record, source, &found);
+    let mut out = String::with_capacity(64 * 1024);
+    let _ = write!(
+        out,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>cargo perf: {}</title><style>{STYLE}</style><script>{ON_ERROR}</script></head><body>",
+        escape(&verdict)
+    );
+    let _ = write!(
+        out,
+        "<header class=\"{class}\"><h1>cargo perf report</h1><p class=\"verdict\">{}</p><p>{} test(s), run {}{}</p></header><main>",
+        escape(&verdict),
+        record.tests.len(),
+        escape(&record.created_utc),
+        record
+            .environment
+            .git_commit
+            .as_deref()
+            .map(|c| format!(
+                ", commit {}{}",
+                escape(crate::environment::short_commit(c)),
+                if record.environment.git_dirty {
+                    " (with uncommitted changes)"
+                } else {
+                    ""
+                }
+            ))
+            .unwrap_or_default()
+    );
+    out.push_str(r#"<section id="summary"><h2>Summary</h2>"#);
+    out.push_str(&findings_html(&found));
+    out.push_str("<h3>Environment</h3>");
+    out.push_str(&environment(record));
+    out.push_str("</section>");
+    out.push_str(&contents(record, source, &name));
+    if let Some(comparison) = source.comparison {
+        out.push_str(r#"<section id="comparison"><h2>Comparison</h2>"#);
+        out.push_str(&comparison::section(comparison, &name));
+        out.push_str("</section>");
+    }
+    for (i, test) in record.tests.iter().enumerate() {
+        out.push_str(&test_section(i, test, &name(&test.id)));
+    }
+    let _ = writeln!(
+        out,
+        "</main><footer>Written by cargo-perf {} from the run record (target/perf/latest.json).</footer>\
+         <script>{CHECK}</script></body></html>",
+        escape(&record.cargo_perf_version)
+    );
+    out
+}
+
+/// The run's verdict in words, and its header's class.
+fn verdict(record: &RunRecord, source: &Source<'_>, found: &[Finding]) -> (String, &'static str) {
+    let failed = record
+        .tests
+        .iter()
+        .filter(|t| !t.outcome.is_passed())
+        .count();
+    let missed = record
+        .tests
+        .iter()
+        .filter(|t| t.thresholds.iter().any(|r| !r.passed))
+        .count();
+    let regressed = source.comparison.map_or(0, |c| c.regressed_tests().len());
+    let mut parts = Vec::new();
+    if failed > 0 {
+        parts.push(format!("{failed} test(s) failed"));
+    }
+    if missed > 0 {
+        parts.push(format!("{missed} missed a threshold"));
+    }
+    if regressed > 0 {
+        parts.push(format!("{regressed} regressed"));
+    }
+    if parts.is_empty() {
+        let warnings = found
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count();
+        let text = if warnings > 0 {
+            format!("PASSED, with {warnings} warning(s)")
+        } else {
+            "PASSED".to_owned()
+        };
+        (text, "pass")
+    } else {
+        (format!("FAILED: {}", parts.join(", ")), "fail")
+    }
+}
+
+/// The findings, worst first, each with what to do.
+fn findings_html(found: &[Finding]) -> String {
+    if found.is_empty() {
+        return "<p>Nothing to report: every test passed, and nothing casts doubt on the figures.</p>".to_owned();
+    }
+    let mut out = String::from(r#"<ul class="findings">"#);
+    for f in found {
+        let class = match f.severity {
+            Severity::Failure | Severity::Regression => "fail",
+            Severity::Warning => "warn",
+            Severity::Note => "note",
+        };
+        let _ = write!(
+            out,
+            "<li>{} {}<br><span class=\"advice\">What to do: {}</span></li>",
+            badge(class, f.severity.label()),
+            escape(&f.text),
+            escape(&f.recommendation)
+        );
+    }
+    out.push_str("</ul>");
+    out
+}
+
+/// Where and from what the run was made.
+fn environment(record: &RunRecord) -> String {
+    let e = &record.environment;
+    let mut rows = vec![
+        ("host", e.host.clone()),
+        ("os / arch", format!("{} / {}", e.os, e.arch)),
+        (
+            "cpu",
+            format!(
+                "{} ({} logical)",
+                e.cpu.as_deref().unwrap_or("unknown"),
+                e.cpus
+            ),
+        ),
+        ("rustc", e.rustc.clone()),
+        ("profile", e.profile.clone()),
+    ];
+    if let Some(target) = &e.target {
+        rows.push(("target", target.clone()));
+    }
+    if !e.features.is_empty() {
+        rows.push(("features", e.features.join(", ")));
+    }
+    if let Some(commit) = &e.git_commit {
+        rows.push((
+            "commit",
+            format!("{commit}{}", if e.git_dirty { " (dirty)" } else { "" }),
+        ));
+    }
+    let rows: Vec<(&str, Vec<String>)> = rows
+        .into_iter()
+        .map(|(k, v)| ("", vec![k.to_owned(), v]))
+        .collect();
+    table(&["", ""], &rows)
+}
+
+/// Links to every section, each test with its status.
+fn contents(
+    record: &RunRecord,
+    source: &Source<'_>,
+    name: &dyn Fn(&perf_record::TestId) -> String,
+) -> String {
+    let mut out =
+        String::from(r##"<nav><h2>Contents</h2><ol><li><a href="#summary">Summary</a></li>"##);
+    if source.comparison.is_some() {
+        out.push_str(r##"<li><a href="#comparison">Comparison</a></li>"##);
+    }
+    for (i, test) in record.tests.iter().enumerate() {
+        let regressed = source.comparison.is_some_and(|c| {
+            c.tests
+                .iter()
+                .any(|m| m.id == test.id && m.verdict == Verdict::Regressed)
+        });
+        let status = if !test.outcome.is_passed() {
+            badge("fail", "failed")
+        } else if test.thresholds.iter().any(|r| !r.passed) {
+            badge("fail", "missed")
+        } else if regressed {
+            badge("fail", "regressed")
+        } else {
+            badge("pass", "ok")
+        };
+        let _ = write!(
+            out,
+            "<li><a href=\"#test-{i}\">{}</a> <span class=\"muted\">{}</span> {status}</li>",
+            escape(&name(&test.id)),
+            escape(&kind_name(test))
+        );
+    }
+    out.push_str("</ol></nav>");
+    out
+}
+
+/// A test's kind in words: `benchmark`, `load`, or the catalogue kind.
+fn kind_name(test: &TestRecord) -> String {
+    match (
+        &test.kind,
+        test.load.as_ref().and_then(|l| l.sweep.as_ref()),
+    ) {
+        (TestKind::Bench, _) => "benchmark".to_owned(),
+        (TestKind::Load, Some(sweep)) => sweep.kind.name().to_owned(),
+        (TestKind::Load, None) => "load".to_owned(),
+    }
+}
+
+/// One test's section.
+fn test_section(i: usize, test: &TestRecord, name: &str) -> String {
+    let mut out = format!(
+        "<section id=\"test-{i}\" class=\"test\"><h2>{} <span class=\"muted\">{}</span></h2>",
+        escape(name),
+        escape(&kind_name(test))
+    );
+    if let TestOutcome::Failed { message } = &test.outcome {
+        let _ = write!(
+            out,
+            "<p class=\"failed\">{} <code>{}</code></p>",
+            badge("fail", "failed"),
+            escape(message)
+        );
+    }
+    match &test.load {
+        Some(stats) => {
+            let kind = stats
+                .sweep
+                .as_ref()
+                .map(|sweep| kinds::section(test, sweep))
+                .unwrap_or_default();
+            out.push_str(&load::section(test, stats, &kind));
+        }
+        None => out.push_str(&bench::section(test)),
+    }
+    out.push_str("</section>");
+    out
+}

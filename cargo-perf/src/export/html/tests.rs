@@ -1,0 +1,314 @@
+//! The page drawn from a hand-built record with a comparison: one file
+//! with nothing to fetch, every chart with marks, every string from the
+//! record escaped, the verdict, findings, forest plot and each kind's
+//! charts in place.
+
+use std::collections::BTreeMap;
+
+use perf_record::kinds::Kind;
+use perf_record::load::{EndpointStats, LevelStats, LoadStats, Second, ServerStats, SweepStats};
+use perf_record::threshold::Threshold;
+use perf_record::{
+    BenchStats, Environment, RunRecord, TestConfig, TestId, TestKind, TestOutcome, TestRecord,
+};
+
+use super::percentiles::tests::summary_of;
+use super::render;
+use crate::export::Source;
+use crate::verdict::compare::{CompareMode, Comparison, TestComparison, Verdict};
+use crate::verdict::estimate::ChangeEstimate;
+
+/// A name with every character HTML treats specially.
+const HOSTILE: &str = "<script>alert('x')</script> & \"quoted\"";
+
+fn id(name: &str) -> TestId {
+    TestId {
+        package: "demo".into(),
+        target: "perf".into(),
+        name: name.into(),
+    }
+}
+
+fn test(name: &str, kind: TestKind) -> TestRecord {
+    TestRecord {
+        id: id(name),
+        kind,
+        config: TestConfig {
+            warm_up_ns: 1_000_000_000,
+            measurement_ns: 3_000_000_000,
+            quick: false,
+            processes: 3,
+            regression_threshold_pct: Some(10.0),
+        },
+        outcome: TestOutcome::Passed,
+        stats: None,
+        samples_ns: Vec::new(),
+        process_medians_ns: Vec::new(),
+        timer_resolution_ns: 20.0,
+        load: None,
+        server: None,
+        thresholds: Vec::new(),
+        instructions: None,
+    }
+}
+
+/// A benchmark with 300 samples around `median_ns`.
+fn bench(name: &str, median_ns: f64) -> TestRecord {
+    let samples_ns: Vec<f64> = (0..300)
+        .map(|i| median_ns * (0.95 + f64::from(i % 17) / 100.0))
+        .collect();
+    TestRecord {
+        stats: BenchStats::from_samples(&samples_ns, 64),
+        samples_ns,
+        ..test(name, TestKind::Bench)
+    }
+}
+
+/// A 20-second load test whose endpoint has a hostile name, its server
+/// sampled, one threshold met and one missed.
+fn load_test() -> TestRecord {
+    let mut latencies: Vec<u64> = (0..2_000).map(|i| 1_000 + i % 700).collect();
+    latencies.extend([25_000, 40_000, 90_000]);
+    let latency = summary_of(&latencies);
+    let load = LoadStats {
+        duration_s: 20.0,
+        requests: 2_003,
+        rps: 100.0,
+        latency: latency.clone(),
+        endpoints: vec![EndpointStats {
+            name: HOSTILE.into(),
+            rps: 100.0,
+            errors: 0,
+            latency,
+            transfer: Default::default(),
+        }],
+        timeline: (0..20)
+            .map(|t| Second {
+                t,
+                requests: 100,
+                errors: u64::from(t % 7 == 0),
+                p50_us: 1_300,
+                p95_us: 1_650,
+                p99_us: 1_690 + u64::from(t) * 10,
+                active: 4,
+            })
+            .collect(),
+        generator_cpu_pct: 95.0,
+        warnings: vec![
+            "the load generator used 95% of its 1 thread(s): it may have been the bottleneck"
+                .into(),
+        ],
+        ..LoadStats::default()
+    };
+    let thresholds = [("p95", "200ms"), ("p99", "1ms")]
+        .into_iter()
+        .map(|(metric, limit)| Threshold::parse(metric, limit).unwrap().check(&load))
+        .collect();
+    TestRecord {
+        load: Some(load),
+        server: Some(ServerStats {
+            samples: (0..80)
+                .map(|i| (f64::from(i) / 4.0, f64::from(i % 9) * 10.0, 30 << 20))
+                .collect(),
+            ..ServerStats::default()
+        }),
+        thresholds,
+        ..test("browse", TestKind::Load)
+    }
+}
+
+/// A stress sweep that broke at 16 users.
+fn stress_test() -> TestRecord {
+    let level = |users: u32, p95_us: u64, missed: &[&str]| LevelStats {
+        level: u64::from(users),
+        users,
+        requests: 100,
+        rps: f64::from(users) * 50.0,
+        p50_us: p95_us / 2,
+        p95_us,
+        p99_us: p95_us * 2,
+        missed: missed.iter().map(|m| (*m).to_owned()).collect(),
+        ..LevelStats::default()
+    };
+    let sweep = SweepStats::of(
+        Kind::Stress,
+        vec![
+            level(1, 3_000, &[]),
+            level(4, 6_000, &[]),
+            level(16, 240_000, &["p95 <= 50ms"]),
+        ],
+        BTreeMap::from([("breaking_point".to_owned(), 4.0)]),
+        vec!["breaking point: 4 user(s)".into()],
+    );
+    TestRecord {
+        load: Some(LoadStats {
+            sweep: Some(sweep),
+            ..LoadStats::default()
+        }),
+        ..test("stress", TestKind::Load)
+    }
+}
+
+fn metric(
+    name: &str,
+    metric: &'static str,
+    change_pct: f64,
+    ci_pct: [f64; 2],
+    verdict: Verdict,
+) -> TestComparison {
+    TestComparison {
+        id: id(name),
+        metric,
+        verdict,
+        higher_is_better: false,
+        baseline_value: Some(1_000.0),
+        current_value: Some(1_000.0 * (1.0 + change_pct / 100.0)),
+        change_pct: Some(change_pct),
+        estimate: Some(ChangeEstimate {
+            change_pct,
+            ci_pct,
+            p_higher: 0.5,
+            p_lower: 0.5,
+            n: 3,
+            history_runs: None,
+        }),
+        baseline_interval: None,
+        current_interval: None,
+        threshold_pct: 10.0,
+        confirmation: None,
+        config_diff: None,
+    }
+}
+
+fn record() -> RunRecord {
+    RunRecord {
+        schema_version: perf_record::record::SCHEMA_VERSION,
+        cargo_perf_version: "0.1.0".into(),
+        created_unix_s: 1_700_000_000,
+        created_utc: "2023-11-14T22:13:20Z".into(),
+        environment: Environment {
+            host: "ci-runner".into(),
+            ..Environment::default()
+        },
+        tests: vec![
+            bench("checksum", 52_000.0),
+            bench(HOSTILE, 900.0),
+            load_test(),
+            stress_test(),
+        ],
+    }
+}
+
+fn comparison() -> Comparison {
+    Comparison {
+        mode: CompareMode::Baseline,
+        baseline_path: "target/perf/baselines/main.json".into(),
+        baseline_created_utc: "2023-11-13T10:00:00Z".into(),
+        baseline_git_commit: None,
+        environment_differences: Vec::new(),
+        tests: vec![
+            metric(
+                "checksum",
+                "median_ns",
+                84.0,
+                [71.0, 97.0],
+                Verdict::Regressed,
+            ),
+            metric(HOSTILE, "median_ns", 1.2, [-2.0, 4.5], Verdict::Unchanged),
+        ],
+        only_in_baseline: vec![id("gone")],
+        only_in_current: Vec::new(),
+        noise_floor_pct: Some(3.2),
+        noise_warnings: Vec::new(),
+    }
+}
+
+#[test]
+fn the_page_with_a_comparison() {
+    let (record, comparison) = (record(), comparison());
+    let html = render(&Source {
+        record: &record,
+        comparison: Some(&comparison),
+    });
+    assert!(html.starts_with("<!doctype html>") && html.ends_with("</html>\n"));
+    // Self-contained: nothing to fetch (the SVG namespace is a name, not
+    // a request).
+    let fetches = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    for fetch in ["http://", "https://", " src=", "url(", "@import", "<link"] {
+        assert!(!fetches.contains(fetch), "{fetch} in the page");
+    }
+    // Every string from the record is escaped.
+    assert!(!html.contains("<script>alert"), "an unescaped test name");
+    assert!(
+        html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot;")
+    );
+    // The verdict, the findings with what to do, the contents.
+    assert!(
+        html.contains("FAILED: 1 missed a threshold, 1 regressed"),
+        "{html}"
+    );
+    for finding in [
+        "demo/perf::checksum median regressed: 1.000 µs -&gt; 1.840 µs, +84.0% (95% interval +71.0% .. +97.0%), beyond its 10% threshold",
+        "demo/perf::browse missed its threshold p99 &lt;= 1ms",
+        "the load generator used 95% of its threads",
+        "demo/perf::gone is only in the baseline",
+        "demo/perf::stress: the server held every threshold up to 4 users",
+    ] {
+        assert!(html.contains(finding), "no finding {finding:?}");
+    }
+    assert_eq!(
+        html.matches("What to do: ").count(),
+        5,
+        "one recommendation per finding"
+    );
+    assert!(html.contains(r##"<a href="#comparison">"##) && html.contains(r#"id="test-3""#));
+    // The charts: two per benchmark, the forest plot, four of the load
+    // test (throughput, latency, users, server CPU and memory, the
+    // distribution) and two of the stress sweep.
+    let charts: Vec<&str> = html.split(r#"<svg class="chart""#).skip(1).collect();
+    assert_eq!(charts.len(), 2 * 2 + 1 + 6 + 2, "{html}");
+    for chart in &charts {
+        let chart = &chart[..chart.find("</svg>").unwrap()];
+        assert!(
+            chart.contains(r#"class="mark""#),
+            "a chart without marks: {chart}"
+        );
+    }
+    for title in [
+        "Changes with their 95% intervals",
+        "Latency by percentile",
+        "Server resident memory",
+        "p95 latency by level",
+        "Distribution of the samples",
+    ] {
+        assert!(
+            html.contains(&format!("<title>{title}</title>")),
+            "no chart {title:?}"
+        );
+    }
+    // The regression is red in the table and the forest plot, with its
+    // threshold marked.
+    assert!(
+        html.contains(r#"<tr class="fail"><td>checksum</td><td>median</td>"#),
+        "{html}"
+    );
+    assert!(html.contains("threshold +10% worse"));
+    assert!(html.contains("breaking point: 4"));
+    // The checking script is there, after the charts.
+    assert!(html.contains("data-charts-drawn") && html.contains("window.onerror"));
+}
+
+#[test]
+fn a_passing_run_without_a_comparison_says_so() {
+    let record = RunRecord {
+        tests: vec![bench("checksum", 52_000.0)],
+        ..record()
+    };
+    let html = render(&Source {
+        record: &record,
+        comparison: None,
+    });
+    assert!(html.contains(r#"<p class="verdict">PASSED</p>"#), "{html}");
+    assert!(html.contains("Nothing to report"));
+    assert!(!html.contains(r#"id="comparison""#));
+}
