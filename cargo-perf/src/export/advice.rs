@@ -86,12 +86,15 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
             let text = match (t.metric.as_str(), result.unmeasured) {
                 ("breaking_point", false) => format!(
                     "{}: the server breaks at {:.0} users, below the {:.0} it must hold ({})",
-                    test.id, result.value, t.limit, t.text
+                    test.id,
+                    result.value,
+                    t.limit,
+                    t.label()
                 ),
                 _ => format!(
                     "{} missed its threshold {}: {measured}, limit {}",
                     test.id,
-                    t.text,
+                    t.label(),
                     threshold_value(&t.metric, t.limit)
                 ),
             };

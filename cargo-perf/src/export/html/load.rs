@@ -259,7 +259,7 @@ fn thresholds(test: &TestRecord) -> String {
                 if r.passed { "pass" } else { "fail" },
                 vec![
                     t.metric.clone(),
-                    t.text.clone(),
+                    t.label(),
                     value,
                     threshold_value(&t.metric, t.limit),
                     if r.passed { "met" } else { "MISSED" }.to_owned(),

@@ -100,10 +100,17 @@ fn load_test() -> TestRecord {
         ],
         ..LoadStats::default()
     };
-    let thresholds = [("p95", "200ms"), ("p99", "1ms")]
-        .into_iter()
-        .map(|(metric, limit)| Threshold::parse(metric, limit).unwrap().check(&load))
-        .collect();
+    let thresholds = [
+        ("p95", "200ms", None),
+        ("p99", "1ms", Some("SLA <p99> 4.2")),
+    ]
+    .into_iter()
+    .map(|(metric, limit, name)| {
+        Threshold::declared(metric, limit, name)
+            .unwrap()
+            .check(&load)
+    })
+    .collect();
     TestRecord {
         load: Some(load),
         server: Some(ServerStats {
@@ -242,6 +249,11 @@ fn the_page_with_a_comparison() {
     assert!(
         html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot;")
     );
+    // The requirement a threshold checks is named in its row.
+    assert!(
+        html.contains("<td>SLA &lt;p99&gt; 4.2: p99 &lt;= 1ms</td>"),
+        "{html}"
+    );
     // The verdict, the findings with what to do, the contents.
     assert!(
         html.contains("FAILED: 1 missed a threshold, 1 regressed"),
@@ -249,7 +261,7 @@ fn the_page_with_a_comparison() {
     );
     for finding in [
         "demo/perf::checksum median regressed: 1.000 µs -&gt; 1.840 µs, +84.0% (95% interval +71.0% .. +97.0%), beyond its 10% threshold",
-        "demo/perf::browse missed its threshold p99 &lt;= 1ms",
+        "demo/perf::browse missed its threshold SLA &lt;p99&gt; 4.2: p99 &lt;= 1ms",
         "the load generator used 95% of its threads",
         "demo/perf::gone is only in the baseline",
         "demo/perf::stress: the server held every threshold up to 4 users",
