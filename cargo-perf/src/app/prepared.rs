@@ -81,7 +81,23 @@ impl Prepared<'_> {
             }
             None => Ok(None),
         });
-        let source = crate::export::Source { record, comparison };
+        // The reports chart the history of the baseline the run saved to
+        // (this run included) or compared with.
+        let named = self
+            .args
+            .save_baseline
+            .as_deref()
+            .or(self.args.compare.as_deref());
+        let history = named.and_then(|name| {
+            crate::history::load_named(self.baseline_dir, name)
+                .ok()
+                .map(|h| (name, h))
+        });
+        let source = crate::export::Source {
+            record,
+            comparison,
+            history: history.as_ref().map(|(name, h)| (*name, h)),
+        };
         let (written, errors) =
             crate::export::write_all(&self.args.outputs, self.perf_dir, &source);
         let findings = finish(

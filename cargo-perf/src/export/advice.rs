@@ -414,6 +414,7 @@ mod tests {
         findings(&Source {
             record: &record,
             comparison: None,
+            history: None,
         })
     }
 

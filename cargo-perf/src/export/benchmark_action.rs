@@ -220,6 +220,7 @@ mod tests {
         let source = Source {
             record: &record,
             comparison: None,
+            history: None,
         };
         let smaller = read(&render_smaller(&source));
         let names: Vec<&str> = smaller.iter().map(|e| e.name.as_str()).collect();
@@ -275,6 +276,7 @@ mod tests {
         let source = Source {
             record: &empty,
             comparison: None,
+            history: None,
         };
         assert!(read(&(bigger.render)(&source)).is_empty());
     }

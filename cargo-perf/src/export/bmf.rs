@@ -128,6 +128,7 @@ mod tests {
         let bmf = parse(&render(&Source {
             record: &record,
             comparison: None,
+            history: None,
         }));
         let names: Vec<&str> = bmf.keys().map(String::as_str).collect();
         // The failed test measured nothing, so it is left out.
@@ -181,6 +182,7 @@ mod tests {
         let bmf = parse(&render(&Source {
             record: &record,
             comparison: None,
+            history: None,
         }));
         assert_eq!(
             bmf["demo/load::browse_catalog"]["breaking-point"],

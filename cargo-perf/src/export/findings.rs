@@ -293,6 +293,7 @@ mod tests {
         let source = Source {
             record: &record,
             comparison: Some(&comparison),
+            history: None,
         };
         let findings = of(&source);
         let statuses: Vec<Status> = findings.iter().map(TestFindings::status).collect();
@@ -332,6 +333,7 @@ mod tests {
         let source = Source {
             record: &record,
             comparison: None,
+            history: None,
         };
         assert_eq!(headline(&of(&source)), "1 perf test(s) passed");
         assert_eq!(

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use perf_record::RunRecord;
 
+use crate::history::History;
 use crate::verdict::compare::Comparison;
 
 /// What a report is drawn from.
@@ -13,6 +14,9 @@ pub(crate) struct Source<'a> {
     pub(crate) record: &'a RunRecord,
     /// Its comparison, when it had one.
     pub(crate) comparison: Option<&'a Comparison>,
+    /// The history of the baseline it saved to or compared with, by name,
+    /// when that has saved runs.
+    pub(crate) history: Option<(&'a str, &'a History)>,
 }
 
 /// One file to write: which flag asked for it, where, and its contents.

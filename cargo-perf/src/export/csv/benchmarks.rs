@@ -81,6 +81,7 @@ mod tests {
         let text = render(&Source {
             record: &record,
             comparison: None,
+            history: None,
         });
         let mut reader = ::csv::Reader::from_reader(text.as_bytes());
         assert_eq!(reader.headers().unwrap(), HEADER.as_slice());

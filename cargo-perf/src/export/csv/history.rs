@@ -106,6 +106,7 @@ mod tests {
         let text = render(&Source {
             record: &record,
             comparison: None,
+            history: None,
         });
         let mut reader = ::csv::Reader::from_reader(text.as_bytes());
         let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();

@@ -56,6 +56,7 @@ fn sample_summary() -> String {
     render(&Source {
         record: &record,
         comparison: Some(&comparison),
+        history: None,
     })
 }
 
@@ -168,6 +169,7 @@ fn past_the_budget_passing_rows_and_details_go_but_never_the_failures() {
     let source = Source {
         record: &record,
         comparison: Some(&comparison),
+        history: None,
     };
     let budget = 8_000;
     let text = render_within(&source, budget);
@@ -204,6 +206,7 @@ fn a_huge_run_stays_under_githubs_limit() {
     let text = render(&Source {
         record: &record,
         comparison: Some(&comparison),
+        history: None,
     });
     assert!(text.len() <= BUDGET && BUDGET < 1 << 20, "{}", text.len());
     let read = read(&text);

@@ -5,6 +5,7 @@
 mod axis;
 mod bench;
 mod comparison;
+mod history;
 mod kinds;
 mod load;
 mod markup;

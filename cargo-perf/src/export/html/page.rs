@@ -79,6 +79,15 @@ pub(crate) fn render(source: &Source<'_>) -> String {
         out.push_str(&comparison::section(comparison, &name));
         out.push_str("</section>");
     }
+    if let Some((baseline, history)) = source.history {
+        let _ = write!(
+            out,
+            r#"<section id="history"><h2>History of {}</h2>"#,
+            escape(baseline)
+        );
+        out.push_str(&super::history::section(history, baseline, &name));
+        out.push_str("</section>");
+    }
     for (i, test) in record.tests.iter().enumerate() {
         out.push_str(&test_section(i, test, &name(&test.id)));
     }
@@ -200,6 +209,9 @@ fn contents(
         String::from(r##"<nav><h2>Contents</h2><ol><li><a href="#summary">Summary</a></li>"##);
     if source.comparison.is_some() {
         out.push_str(r##"<li><a href="#comparison">Comparison</a></li>"##);
+    }
+    if source.history.is_some() {
+        out.push_str(r##"<li><a href="#history">History</a></li>"##);
     }
     for (i, test) in record.tests.iter().enumerate() {
         let regressed = source.comparison.is_some_and(|c| {

@@ -236,6 +236,7 @@ fn the_page_with_a_comparison() {
     let html = render(&Source {
         record: &record,
         comparison: Some(&comparison),
+        history: None,
     });
     assert!(html.starts_with("<!doctype html>") && html.ends_with("</html>\n"));
     // Self-contained: nothing to fetch (the SVG namespace is a name, not
@@ -319,8 +320,83 @@ fn a_passing_run_without_a_comparison_says_so() {
     let html = render(&Source {
         record: &record,
         comparison: None,
+        history: None,
     });
     assert!(html.contains(r#"<p class="verdict">PASSED</p>"#), "{html}");
     assert!(html.contains("Nothing to report"));
     assert!(!html.contains(r#"id="comparison""#));
+}
+
+#[test]
+fn the_history_of_the_baseline_is_charted_with_its_steps() {
+    use crate::history::{History, Point, SavedRun, Series, Step, TestHistory};
+    let record = RunRecord {
+        tests: vec![bench("checksum", 52_000.0)],
+        ..record()
+    };
+    let runs = (0..6)
+        .map(|i| SavedRun {
+            file: format!("2026120{i}T000000Z-c0ffee000{i}.json"),
+            created_utc: format!("2026-12-0{}T00:00:00Z", i + 1),
+            created_unix_s: 1_796_000_000 + i * 86_400,
+            git_commit: Some(format!("c0ffee000{i}{}", "0".repeat(30))),
+            git_dirty: false,
+        })
+        .collect();
+    let points = (0..6)
+        .map(|run| {
+            let value = if run < 3 { 25_000.0 } else { 50_000.0 };
+            Point {
+                run,
+                value,
+                interval: Some([value * 0.99, value * 1.01]),
+            }
+        })
+        .collect();
+    let history = History {
+        dir: "target/perf/baselines/main".into(),
+        runs,
+        tests: vec![TestHistory {
+            id: id("checksum"),
+            kind: TestKind::Bench,
+            series: vec![Series {
+                metric: "median_ns",
+                unit: "ns",
+                higher_is_better: false,
+                points,
+                steps: vec![Step {
+                    run: 3,
+                    previous_run: 2,
+                    before: 25_000.0,
+                    after: 50_000.0,
+                    change: 100.0,
+                    worse: true,
+                    effect: 40.0,
+                    p_value: 1e-4,
+                }],
+            }],
+        }],
+        unreadable: Vec::new(),
+    };
+    let html = render(&Source {
+        record: &record,
+        comparison: None,
+        history: Some(("main <x>", &history)),
+    });
+    assert!(
+        html.contains(r##"<a href="#history">History</a>"##),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h2>History of main &lt;x&gt;</h2>"),
+        "{html}"
+    );
+    assert!(html.contains("6 saved run(s)"), "{html}");
+    // The step is marked at the commit where it happened, in red (worse).
+    assert!(html.contains("+100.0% at c0ffee0003"), "{html}");
+    // Each run is a dot whose tooltip names its commit and interval.
+    assert!(
+        html.contains("2026-12-04T00:00:00Z c0ffee0003: 50 µs [49.5 µs .. 50.5 µs]"),
+        "{html}"
+    );
 }

@@ -26,6 +26,7 @@ fn suites_cases_and_failures_have_the_structure_ci_systems_read() {
     let xml = render(&Source {
         record: &record,
         comparison: Some(&comparison),
+        history: None,
     });
     let doc = Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
     let root = doc.root_element();
@@ -123,6 +124,7 @@ fn names_that_need_escaping_come_back_as_they_were() {
     let xml = render(&Source {
         record: &record,
         comparison: Some(&comparison),
+        history: None,
     });
     let doc = Document::parse(&xml).unwrap();
     let odd = doc
@@ -149,6 +151,7 @@ fn a_run_without_comparison_fails_only_its_failed_tests() {
     let xml = render(&Source {
         record: &record,
         comparison: None,
+        history: None,
     });
     let doc = Document::parse(&xml).unwrap();
     let failed: Vec<&str> = doc

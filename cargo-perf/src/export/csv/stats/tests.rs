@@ -33,6 +33,7 @@ fn rows_for_the_test_its_endpoints_and_the_aggregate() {
     let text = render_stats(&Source {
         record: &record,
         comparison: None,
+        history: None,
     });
     assert_eq!(text.lines().next().unwrap(), LOCUST_HEADER);
     let rows = read(&text);
@@ -81,6 +82,7 @@ fn without_histograms_the_aggregate_says_na_rather_than_guess() {
     let text = render_stats(&Source {
         record: &record,
         comparison: None,
+        history: None,
     });
     let rows = read(&text);
     let aggregated = rows.last().unwrap();
@@ -111,6 +113,7 @@ fn a_run_without_load_tests_has_an_empty_aggregate() {
     let source = Source {
         record: &record,
         comparison: None,
+        history: None,
     };
     let rows = read(&render_stats(&source));
     assert_eq!(rows.len(), 1);
@@ -125,6 +128,7 @@ fn failures_are_counted_by_kind_with_their_message() {
     let text = render_failures(&Source {
         record: &record,
         comparison: None,
+        history: None,
     });
     assert_eq!(
         text.lines().next().unwrap(),
@@ -152,6 +156,7 @@ fn two_load_tests_aggregate_through_their_histograms() {
     let rows = read(&render_stats(&Source {
         record: &record,
         comparison: None,
+        history: None,
     }));
     let aggregated = rows.last().unwrap();
     assert_eq!(aggregated["Request Count"], "400");
