@@ -16,6 +16,7 @@ pub(crate) fn finish(
     saved: Option<&std::path::Path>,
     latest: &std::path::Path,
     written: &[std::path::PathBuf],
+    advice: &[crate::export::Finding],
     json: bool,
 ) -> Findings {
     let failed: Vec<_> = record
@@ -57,6 +58,21 @@ pub(crate) fn finish(
             JsonMessage::BaselineSaved {
                 schema_version: SCHEMA_VERSION,
                 path: path.display().to_string(),
+            }
+            .print();
+        }
+        if !advice.is_empty() {
+            JsonMessage::Findings {
+                schema_version: SCHEMA_VERSION,
+                findings: advice
+                    .iter()
+                    .map(|f| report::FindingMessage {
+                        severity: f.severity.label(),
+                        test: f.test.as_ref(),
+                        text: &f.text,
+                        recommendation: &f.recommendation,
+                    })
+                    .collect(),
             }
             .print();
         }

@@ -100,12 +100,14 @@ impl Prepared<'_> {
         };
         let (written, errors) =
             crate::export::write_all(&self.args.outputs, self.perf_dir, &source);
+        let advice = crate::export::findings(&source);
         let findings = finish(
             record,
             comparison,
             saved.as_ref().ok().copied().flatten(),
             &latest,
             &written,
+            &advice,
             self.args.message_format == MessageFormat::Json,
         );
         let saved = saved.map(|_| findings);

@@ -16,5 +16,6 @@ mod prefix;
 mod sample;
 mod write;
 
+pub(crate) use advice::{Finding, findings};
 pub(crate) use output::{Mode, Output, Source};
 pub(crate) use write::{check, write_all};

@@ -6,6 +6,20 @@ use serde::Serialize;
 
 use crate::verdict::compare::Comparison;
 
+/// One finding of a run.
+#[derive(Debug, Serialize)]
+pub struct FindingMessage<'a> {
+    /// `failure`, `regression`, `warning` or `note`.
+    pub severity: &'static str,
+    /// The test it is about, if it is about one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test: Option<&'a TestId>,
+    /// What was found.
+    pub text: &'a str,
+    /// What to do about it.
+    pub recommendation: &'a str,
+}
+
 /// A line of JSON output.
 #[derive(Debug, Serialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
@@ -39,6 +53,14 @@ pub enum JsonMessage<'a> {
         schema_version: u32,
         /// The file.
         path: String,
+    },
+    /// What the run found, in plain words, each with what to do about it
+    /// (worst first): the same findings the HTML report's summary lists.
+    Findings {
+        /// Schema version.
+        schema_version: u32,
+        /// The findings.
+        findings: Vec<FindingMessage<'a>>,
     },
     /// A report file was written (`--html`, `--junit`, ...).
     ReportWritten {

@@ -7,7 +7,7 @@ mod run;
 pub(crate) mod table;
 
 pub use comparison::{print_comparison, print_saved, print_written};
-pub use json::{JsonMessage, ListedTestMessage};
+pub use json::{FindingMessage, JsonMessage, ListedTestMessage};
 pub use run::{print_list, print_run};
 pub(crate) use table::{kind_difference, latency, metric_value, threshold_value};
 #[cfg(test)]

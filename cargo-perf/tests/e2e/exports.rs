@@ -47,11 +47,32 @@ fn one_run_writes_every_ci_format_with_the_regression_and_the_missed_threshold()
         .args(&["echo_64k", "--duration-scale", "0.3", "--compare", base])
         .args(&["--junit", &path("junit.xml"), "--bmf", &path("bmf.json")])
         .args(&["--github-benchmark", &path("gab"), "--csv", &path("locust")])
+        .args(&["--message-format", "json"])
         .env("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())
         .env("DEMO_SLOWDOWN", "100")
         .run();
     // A missed threshold's code wins over a regression's.
     output.assert_code(11);
+    // The JSON lines carry the findings, each with what to do: the missed
+    // threshold and the regression first.
+    let findings = output.message("findings");
+    let findings = findings["findings"].as_array().unwrap();
+    let worst: Vec<(&str, &str)> = findings
+        .iter()
+        .take(2)
+        .map(|f| {
+            assert!(!f["recommendation"].as_str().unwrap().is_empty(), "{f}");
+            (
+                f["severity"].as_str().unwrap(),
+                f["test"]["name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        worst,
+        [("failure", "echo_64k"), ("regression", "checksum_64k")],
+        "{findings:#?}"
+    );
 
     junit(&out.join("junit.xml"));
     job_summary(&std::fs::read_to_string(&summary).unwrap());
