@@ -96,6 +96,10 @@ fn render_within(source: &Source<'_>, budget: usize) -> String {
         }
     }
     out.push('\n');
+    let advice = advice(source);
+    if out.len() + advice.len() <= budget {
+        out += &advice;
+    }
     let mut details_left_out = 0;
     for r in rows.iter().filter(|r| !r.details.is_empty()) {
         if out.len() + r.details.len() <= budget {
@@ -112,6 +116,27 @@ fn render_within(source: &Source<'_>, budget: usize) -> String {
              target/perf/latest.json have everything._\n"
         );
     }
+    out
+}
+
+/// The findings of the HTML report's summary, each with what to do, as a
+/// list (empty when there are none).
+fn advice(source: &Source<'_>) -> String {
+    let found = super::advice::findings(source);
+    if found.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("**What to do**\n\n");
+    for finding in &found {
+        let _ = writeln!(
+            out,
+            "- **{}**: {} _{}_",
+            finding.severity.label(),
+            cell(&finding.text),
+            cell(&finding.recommendation)
+        );
+    }
+    out.push('\n');
     out
 }
 

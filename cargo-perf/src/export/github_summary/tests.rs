@@ -228,3 +228,23 @@ fn escaping_keeps_text_as_text() {
     assert_eq!(escape("a|b *c* <d> `e`"), r"a\|b \*c\* \<d\> \`e\`");
     assert_eq!(html("<a & b>"), "&lt;a &amp; b&gt;");
 }
+
+#[test]
+fn the_findings_come_with_what_to_do() {
+    let text = sample_summary();
+    let read = read(&text);
+    let advice: Vec<&String> = read
+        .items
+        .iter()
+        .filter(|i| i.starts_with("regression: ") || i.starts_with("failure: "))
+        .collect();
+    assert!(
+        advice
+            .iter()
+            .any(|i| i.starts_with("regression: demo/perf::checksum_64k")
+                && i.contains("cargo perf --compare-ref <commit>")),
+        "{advice:#?}"
+    );
+    // Before the folded details.
+    assert!(text.find("**What to do**") < text.find("<details>"));
+}
