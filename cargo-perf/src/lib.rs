@@ -24,6 +24,8 @@ pub mod history;
 pub mod interrupt;
 pub mod report;
 pub mod run;
+#[cfg(test)]
+pub(crate) mod sample;
 pub mod server;
 pub mod verdict;
 

@@ -191,7 +191,7 @@ mod tests {
     use serde::Deserialize;
 
     use super::*;
-    use crate::export::sample;
+    use crate::sample;
 
     /// An entry as the action reads it.
     #[derive(Debug, Deserialize, PartialEq)]

@@ -83,7 +83,7 @@ mod tests {
     use perf_record::load::SweepStats;
 
     use super::*;
-    use crate::export::sample;
+    use crate::sample;
 
     /// A measure's value and bounds.
     type Metric = (f64, Option<f64>, Option<f64>);

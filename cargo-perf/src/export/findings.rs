@@ -285,7 +285,7 @@ pub(crate) fn figures_text(test: &TestRecord) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::sample;
+    use crate::sample;
 
     #[test]
     fn each_test_gets_its_worst_status_and_every_reason() {

@@ -12,8 +12,6 @@ mod html;
 mod junit;
 mod output;
 mod prefix;
-#[cfg(test)]
-mod sample;
 mod write;
 
 pub(crate) use advice::{Finding, findings};

@@ -12,8 +12,7 @@ use perf_record::load::{
 };
 use perf_record::threshold::Threshold;
 use perf_record::{
-    BenchStats, Environment, Outliers, RunRecord, TestConfig, TestId, TestKind, TestOutcome,
-    TestRecord,
+    BenchStats, Environment, Outliers, RunRecord, TestId, TestKind, TestOutcome, TestRecord,
 };
 
 use super::comparison::render_comparison;
@@ -29,35 +28,11 @@ fn plain(report: &str) -> String {
 }
 
 fn id(name: &str) -> TestId {
-    TestId {
-        package: "demo".into(),
-        target: "perf".into(),
-        name: name.into(),
-    }
+    crate::sample::id("perf", name)
 }
 
-/// A test record of `kind` with nothing measured yet.
 fn test(name: &str, kind: TestKind) -> TestRecord {
-    TestRecord {
-        id: id(name),
-        kind,
-        config: TestConfig {
-            warm_up_ns: 1_000_000_000,
-            measurement_ns: 3_000_000_000,
-            quick: false,
-            processes: 3,
-            regression_threshold_pct: Some(10.0),
-        },
-        outcome: TestOutcome::Passed,
-        stats: None,
-        samples_ns: Vec::new(),
-        process_medians_ns: Vec::new(),
-        timer_resolution_ns: 20.0,
-        load: None,
-        server: None,
-        thresholds: Vec::new(),
-        instructions: None,
-    }
+    crate::sample::test("perf", name, kind)
 }
 
 /// A benchmark whose median is `median_ns`, measured in three processes.

@@ -73,7 +73,7 @@ pub(super) fn render(source: &Source<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::sample;
+    use crate::sample;
 
     #[test]
     fn a_row_per_benchmark_with_quoting_where_needed() {

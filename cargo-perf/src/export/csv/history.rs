@@ -98,7 +98,7 @@ fn rows(name: String, load: &LoadStats) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::sample;
+    use crate::sample;
 
     #[test]
     fn one_row_a_second_with_running_totals() {

@@ -86,7 +86,7 @@ fn own(summary: &LatencySummary, q: f64) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::sample;
+    use crate::sample;
 
     #[test]
     fn percentiles_come_from_the_histogram_or_the_summary() {

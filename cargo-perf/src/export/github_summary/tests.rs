@@ -4,7 +4,7 @@
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::*;
-use crate::export::sample;
+use crate::sample;
 
 /// What a reader sees: the heading's text, the table's rows as cell
 /// texts, the raw HTML blocks, and the list items' texts.

@@ -8,9 +8,7 @@ use std::collections::BTreeMap;
 use perf_record::kinds::Kind;
 use perf_record::load::{EndpointStats, LevelStats, LoadStats, Second, ServerStats, SweepStats};
 use perf_record::threshold::Threshold;
-use perf_record::{
-    BenchStats, Environment, RunRecord, TestConfig, TestId, TestKind, TestOutcome, TestRecord,
-};
+use perf_record::{BenchStats, Environment, RunRecord, TestId, TestKind, TestRecord};
 
 use super::percentiles::tests::summary_of;
 use super::render;
@@ -22,34 +20,11 @@ use crate::verdict::estimate::ChangeEstimate;
 const HOSTILE: &str = "<script>alert('x')</script> & \"quoted\"";
 
 fn id(name: &str) -> TestId {
-    TestId {
-        package: "demo".into(),
-        target: "perf".into(),
-        name: name.into(),
-    }
+    crate::sample::id("perf", name)
 }
 
 fn test(name: &str, kind: TestKind) -> TestRecord {
-    TestRecord {
-        id: id(name),
-        kind,
-        config: TestConfig {
-            warm_up_ns: 1_000_000_000,
-            measurement_ns: 3_000_000_000,
-            quick: false,
-            processes: 3,
-            regression_threshold_pct: Some(10.0),
-        },
-        outcome: TestOutcome::Passed,
-        stats: None,
-        samples_ns: Vec::new(),
-        process_medians_ns: Vec::new(),
-        timer_resolution_ns: 20.0,
-        load: None,
-        server: None,
-        thresholds: Vec::new(),
-        instructions: None,
-    }
+    crate::sample::test("perf", name, kind)
 }
 
 /// A benchmark with 300 samples around `median_ns`.

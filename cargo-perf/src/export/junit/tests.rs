@@ -4,7 +4,7 @@
 use roxmltree::{Document, Node};
 
 use super::*;
-use crate::export::sample;
+use crate::sample;
 
 fn attribute<'a>(node: Node<'a, '_>, name: &str) -> &'a str {
     node.attribute(name)

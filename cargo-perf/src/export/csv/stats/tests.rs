@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::*;
-use crate::export::sample;
+use crate::sample;
 
 /// Locust's `_stats.csv` header, as Locust 2 writes it.
 const LOCUST_HEADER: &str = "Type,Name,Request Count,Failure Count,Median Response Time,\

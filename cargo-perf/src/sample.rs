@@ -1,13 +1,12 @@
-//! A hand-built run for the exports' tests: a benchmark that regressed,
+//! A hand-built run for the reports' tests (and the builders of test
+//! records they share): a benchmark that regressed,
 //! one unchanged whose name needs escaping everywhere, one that panicked,
 //! a load test (with its real HDR histogram) that missed a threshold, and
 //! a test only in the baseline.
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
 use hdrhistogram::Histogram;
-use hdrhistogram::serialization::{Serializer as _, V2DeflateSerializer};
 use perf_record::load::{
     EndpointStats, ErrorKindStats, LatencySummary, LoadStats, Second, Transfer,
 };
@@ -37,7 +36,8 @@ pub(crate) fn id(target: &str, name: &str) -> TestId {
     }
 }
 
-fn test(target: &str, name: &str, kind: TestKind) -> TestRecord {
+/// A test record of `kind` with nothing measured yet.
+pub(crate) fn test(target: &str, name: &str, kind: TestKind) -> TestRecord {
     TestRecord {
         id: id(target, name),
         kind,
@@ -90,10 +90,6 @@ pub(crate) fn latency(latencies_us: &[u64]) -> LatencySummary {
     for &us in latencies_us {
         hist.record(us).unwrap();
     }
-    let mut bytes = Vec::new();
-    V2DeflateSerializer::new()
-        .serialize(&hist, &mut bytes)
-        .unwrap();
     LatencySummary {
         count: hist.len(),
         min_us: hist.min(),
@@ -104,7 +100,7 @@ pub(crate) fn latency(latencies_us: &[u64]) -> LatencySummary {
         p99_us: hist.value_at_quantile(0.99),
         p999_us: hist.value_at_quantile(0.999),
         max_us: hist.max(),
-        histogram: base64::engine::general_purpose::STANDARD.encode(&bytes),
+        histogram: crate::histogram::encode(&hist).unwrap(),
     }
 }
 
