@@ -62,17 +62,23 @@ fn chart(history: &History, test: &TestHistory, series: &Series, color: &str) ->
         .points
         .iter()
         .flat_map(|p| std::iter::once(p.value).chain(p.interval.into_iter().flatten()));
+    let label = crate::history::metric::METRICS
+        .iter()
+        .find(|m| m.key == series.metric)
+        .map_or(series.metric, |m| m.label);
+    // A throughput or an error rate from zero, where a flat line reads
+    // flat; a latency around its values, where the steps show.
+    let from_zero = matches!(series.unit, "requests/s" | "%");
     let y = Axis::linear(
-        &format!("{} ({})", series.metric, series.unit),
+        &format!("{label} ({})", series.unit),
         values,
-        false,
+        from_zero,
         format,
     );
     let last = history.runs.len().saturating_sub(1) as f64;
     let x = Axis::linear("saved run (commit)", [0.0, last], false, number)
         .with_ticks(run_ticks(history));
-    let mut chart =
-        Chart::new(&format!("{}: {}", test.id.name, series.metric), x, y).size(660.0, 260.0);
+    let mut chart = Chart::new(&format!("{}: {label}", test.id.name), x, y).size(660.0, 260.0);
     let band: Vec<(f64, f64, f64)> = series
         .points
         .iter()
@@ -84,7 +90,7 @@ fn chart(history: &History, test: &TestHistory, series: &Series, color: &str) ->
         .iter()
         .map(|p| (p.run as f64, p.value))
         .collect();
-    chart.line(series.metric, color, &line);
+    chart.line(label, color, &line);
     let dots: Vec<(f64, f64, String)> = series
         .points
         .iter()
