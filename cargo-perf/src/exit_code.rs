@@ -3,7 +3,8 @@
 //!
 //! When several outcomes apply to one run, the most severe wins, in this
 //! order: a fatal error (1 to 6, the run stopped), then a failed test (10),
-//! a missed SLA threshold (11), a regression (12). The report names all.
+//! a missed SLA threshold (11), a regression (12), then a report that
+//! could not be written (1). The report names all.
 
 /// Everything ran and nothing regressed.
 pub const SUCCESS: u8 = 0;
@@ -56,6 +57,10 @@ pub struct Findings {
     pub missed: Vec<TestId>,
     /// The tests with a metric that regressed beyond its threshold.
     pub regressed: Vec<TestId>,
+    /// Reports the run could not write (each named on stderr): the gate's
+    /// verdict still decides the exit code, and a run that passed it
+    /// fails with 1, its reports missing.
+    pub unwritten: Vec<std::path::PathBuf>,
 }
 
 /// The exit code of a run that ended so. An interrupt wins over whatever
@@ -71,6 +76,7 @@ pub fn decide(ending: &Ending<'_>, interrupted: bool) -> u8 {
         Ending::Reported(f) if !f.failed.is_empty() => TEST_FAILED,
         Ending::Reported(f) if !f.missed.is_empty() => THRESHOLD_MISSED,
         Ending::Reported(f) if !f.regressed.is_empty() => REGRESSION,
+        Ending::Reported(f) if !f.unwritten.is_empty() => INTERNAL,
         Ending::Reported(_) => SUCCESS,
     }
 }
@@ -113,6 +119,7 @@ mod tests {
             failed: vec![id.clone()],
             missed: vec![id.clone()],
             regressed: vec![id],
+            unwritten: vec!["junit.xml".into()],
         };
         assert_eq!(decide(&Ending::Reported(all.clone()), false), TEST_FAILED);
         let missed = Findings {
@@ -127,7 +134,17 @@ mod tests {
             missed: Vec::new(),
             ..missed
         };
-        assert_eq!(decide(&Ending::Reported(regressed), false), REGRESSION);
+        assert_eq!(
+            decide(&Ending::Reported(regressed.clone()), false),
+            REGRESSION
+        );
+        // A report that could not be written fails a run the gate passed,
+        // and never hides what the gate found.
+        let unwritten = Findings {
+            regressed: Vec::new(),
+            ..regressed
+        };
+        assert_eq!(decide(&Ending::Reported(unwritten), false), INTERNAL);
         assert_eq!(
             decide(&Ending::Reported(Findings::default()), false),
             SUCCESS

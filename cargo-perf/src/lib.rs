@@ -88,6 +88,11 @@ pub fn main() -> ExitCode {
             failed: findings.failed.iter().collect(),
             thresholds_missed: findings.missed.iter().collect(),
             regressed: findings.regressed.iter().collect(),
+            reports_unwritten: findings
+                .unwritten
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
             error: match (&result, interrupted) {
                 (_, true) => Some(error::CliError::Interrupted.to_string()),
                 (Err(error), false) => Some(error.to_string()),

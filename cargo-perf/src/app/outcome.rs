@@ -39,6 +39,7 @@ pub(crate) fn finish(
         failed: failed.iter().map(|&id| id.clone()).collect(),
         missed: missed.iter().map(|&id| id.clone()).collect(),
         regressed: regressed.iter().map(|&id| id.clone()).collect(),
+        unwritten: Vec::new(),
     };
     if json {
         JsonMessage::RunFinished {

@@ -45,7 +45,9 @@ pub(crate) fn run(
     let record = run.record(started, records);
     // The baseline's saved runs, when it has some, measure how far each
     // metric drifts between runs.
-    let drift = baseline.as_ref().and_then(|(_, path)| history::drift(path));
+    let drift = baseline
+        .as_ref()
+        .and_then(|(_, path)| history::drift(path, &record));
     let mut comparison = baseline.as_ref().map(|(old, path)| {
         let mut comparison = compare(old, path, &record);
         if let Some(drift) = &drift {

@@ -38,7 +38,12 @@ pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
         baseline::check_writable("--save-baseline", &path)?;
         crate::history::store::check_writable(&path)?;
     }
-    crate::export::check(&args.outputs, &workspace.target_dir.join("perf"))?;
+    let perf_dir = workspace.target_dir.join("perf");
+    let mut taken = vec![("the run record", perf_dir.join("latest.json"))];
+    if let Some(name) = &args.save_baseline {
+        taken.push(("--save-baseline", baseline::resolve(name, &baseline_dir)));
+    }
+    crate::export::check(&args.outputs, &perf_dir, &taken)?;
     // Read the baseline before building: a typo must not cost a whole run.
     let baseline = match &args.compare {
         Some(name) => {
@@ -58,7 +63,6 @@ pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
         return Err(no_perf_targets(&packages, &gated));
     }
     let binaries = cargo::build(&args.cargo, &targets)?;
-    let perf_dir = workspace.target_dir.join("perf");
     let scratch = crate::run::scratch::create(&perf_dir, &baseline_dir)?;
     let (tests, skipped) = discover(&binaries, scratch.path())?;
     if args.verbose {

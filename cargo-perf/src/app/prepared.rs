@@ -110,17 +110,17 @@ impl Prepared<'_> {
             &advice,
             self.args.message_format == MessageFormat::Json,
         );
-        let saved = saved.map(|_| findings);
-        // Every failed report is named; the first one sets the exit code.
-        let mut errors = errors.into_iter();
-        let first = errors.next();
+        // Every report that could not be written is named; the findings
+        // stay the run's, so the exit code and the JSON summary still say
+        // what the run found.
+        let mut findings = findings;
         for error in errors {
+            if let CliError::Write { path, .. } = &error {
+                findings.unwritten.push(path.clone());
+            }
             crate::error::print_error(&error);
         }
-        match first {
-            Some(error) => saved.and(Err(error)),
-            None => saved,
-        }
+        saved.map(|_| findings)
     }
 }
 

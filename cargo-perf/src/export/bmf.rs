@@ -23,41 +23,38 @@ pub(crate) fn render(source: &Source<'_>) -> String {
     let mut benchmarks = Map::new();
     for test in &source.record.tests {
         let mut measures = Map::new();
+        // Bencher refuses a document with one value that is not a number:
+        // a value that is not finite is left out, a bound that is not
+        // finite dropped.
+        let mut put = |key: &str, value: f64, bounds: Option<(f64, f64)>| {
+            if value.is_finite() {
+                measures.insert(key.to_owned(), measure(value, bounds));
+            }
+        };
         if let Some(stats) = &test.stats {
-            measures.insert(
-                "latency".into(),
-                bounded(
-                    stats.median_ns,
-                    stats.median_ci_low_ns,
-                    stats.median_ci_high_ns,
-                ),
+            put(
+                "latency",
+                stats.median_ns,
+                Some((stats.median_ci_low_ns, stats.median_ci_high_ns)),
             );
         }
         if let Some(count) = &test.instructions {
-            measures.insert(
-                "instructions".into(),
-                json!({ "value": count.per_iteration }),
-            );
+            put("instructions", count.per_iteration, None);
         }
         if let Some(load) = &test.load
             && load.latency.count > 0
         {
             let l = &load.latency;
             let ns = |us: u64| us as f64 * 1e3;
-            measures.insert(
-                "latency".into(),
-                bounded(ns(l.p50_us), ns(l.min_us), ns(l.max_us)),
-            );
-            measures.insert("latency-p95".into(), json!({ "value": ns(l.p95_us) }));
-            measures.insert("latency-p99".into(), json!({ "value": ns(l.p99_us) }));
-            measures.insert("throughput".into(), json!({ "value": load.rps }));
-            measures.insert("error-rate".into(), json!({ "value": load.error_rate_pct }));
+            put("latency", ns(l.p50_us), Some((ns(l.min_us), ns(l.max_us))));
+            put("latency-p95", ns(l.p95_us), None);
+            put("latency-p99", ns(l.p99_us), None);
+            put("throughput", load.rps, None);
+            put("error-rate", load.error_rate_pct, None);
         }
         if let Some(sweep) = test.load.as_ref().and_then(|l| l.sweep.as_ref()) {
             for (key, value) in &sweep.metrics {
-                if value.is_finite() {
-                    measures.insert(key.replace('_', "-"), json!({ "value": value }));
-                }
+                put(&key.replace('_', "-"), *value, None);
             }
         }
         if !measures.is_empty() {
@@ -70,9 +67,14 @@ pub(crate) fn render(source: &Source<'_>) -> String {
     text
 }
 
-/// A value with its bounds.
-fn bounded(value: f64, lower: f64, upper: f64) -> Value {
-    json!({ "value": value, "lower_value": lower, "upper_value": upper })
+/// A value, with its bounds where both are numbers.
+fn measure(value: f64, bounds: Option<(f64, f64)>) -> Value {
+    match bounds {
+        Some((lower, upper)) if lower.is_finite() && upper.is_finite() => {
+            json!({ "value": value, "lower_value": lower, "upper_value": upper })
+        }
+        _ => json!({ "value": value }),
+    }
 }
 
 #[cfg(test)]
@@ -188,5 +190,24 @@ mod tests {
             bmf["demo/load::browse_catalog"]["breaking-point"],
             (16.0, None, None)
         );
+    }
+
+    #[test]
+    fn a_figure_that_is_not_a_number_is_left_out() {
+        let mut test = sample::load_test();
+        test.load.as_mut().unwrap().rps = f64::NAN;
+        let mut bench = sample::bench("nan", 1_000.0);
+        bench.stats.as_mut().unwrap().median_ci_high_ns = f64::INFINITY;
+        let record = perf_record::RunRecord {
+            tests: vec![test, bench],
+            ..sample::record()
+        };
+        let bmf = parse(&render(&Source {
+            record: &record,
+            comparison: None,
+            history: None,
+        }));
+        assert!(!bmf["demo/load::browse_catalog"].contains_key("throughput"));
+        assert_eq!(bmf["demo/perf::nan"]["latency"], (1_000.0, None, None));
     }
 }

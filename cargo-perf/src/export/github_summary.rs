@@ -7,8 +7,9 @@
 //! GitHub refuses a step's summary over 1 MiB. The summary stays under
 //! [`BUDGET`]: past it the passing tests' rows and then the details are
 //! left out, with a note that says so; the heading and the rows of the
-//! tests that failed the gate are always kept (a cell is cut at
-//! [`CELL_CHARS`] characters, the whole text being in its details).
+//! tests that failed the gate are kept (a cell is cut at [`CELL_CHARS`]
+//! characters, the whole text being in its details), shortened when they
+//! alone would pass the limit, and only past that counted in a note.
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -62,7 +63,7 @@ fn render_within(source: &Source<'_>, budget: usize) -> String {
         let _ = writeln!(
             head,
             "Compared with {} (saved {}).\n",
-            escape(&comparison.baseline_path),
+            cell(&comparison.baseline_path),
             escape(&comparison.baseline_created_utc)
         );
     }
@@ -72,7 +73,7 @@ fn render_within(source: &Source<'_>, budget: usize) -> String {
     rows.extend(findings::not_run(source).iter().map(|id| Row {
         status: None,
         cells: [
-            escape(&id.to_string()),
+            cell(&id.to_string()),
             "➖ not run".to_owned(),
             "in the baseline, not run now".to_owned(),
         ],
@@ -84,16 +85,45 @@ fn render_within(source: &Source<'_>, budget: usize) -> String {
     let line = |r: &Row| format!("| {} | {} | {} |\n", r.cells[0], r.cells[1], r.cells[2]);
 
     // Room for the note on what was left out.
-    let budget = budget.saturating_sub(200);
+    let budget = budget.saturating_sub(400);
     let mut out = head;
     let mut left_out = 0;
+    let mut failing_left_out = 0;
+    // The failing rows are kept whole when they fit, else all shortened
+    // (a summary over GitHub's limit would be refused whole), and only
+    // past that counted in a note.
+    let fails = |r: &Row| r.status.is_some_and(Status::fails);
+    let failing: usize = rows
+        .iter()
+        .filter(|r| fails(r))
+        .map(|r| line(r).len())
+        .sum();
+    let shorten = out.len() + failing > budget;
     for r in &rows {
-        let text = line(r);
-        if r.status.is_some_and(Status::fails) || out.len() + text.len() <= budget {
+        let text = if fails(r) && shorten {
+            format!(
+                "| {} | {} | {} |\n",
+                r.cells[0],
+                r.cells[1],
+                cut_escaped(&r.cells[2], 80)
+            )
+        } else {
+            line(r)
+        };
+        if out.len() + text.len() <= budget {
             out += &text;
+        } else if fails(r) {
+            failing_left_out += 1;
         } else {
             left_out += 1;
         }
+    }
+    if failing_left_out > 0 {
+        let _ = writeln!(
+            out,
+            "\n_{failing_left_out} more failing test(s) left out to stay under GitHub's 1 MiB step summary; \
+             the JUnit report (`--junit`) and target/perf/latest.json name them all._"
+        );
     }
     out.push('\n');
     let advice = advice(source);
@@ -207,6 +237,20 @@ fn cell(text: &str) -> String {
     } else {
         escape(&one_line)
     }
+}
+
+/// Escaped text cut at `chars` characters, never inside an escape (a
+/// trailing lone backslash would escape the cell's closing `|`).
+fn cut_escaped(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(chars).collect();
+    let backslashes = cut.chars().rev().take_while(|&c| c == '\\').count();
+    if backslashes % 2 == 1 {
+        cut.pop();
+    }
+    cut + "…"
 }
 
 /// Text as Markdown that shows it as it is: the characters Markdown (and

@@ -195,6 +195,7 @@ mod tests {
                 run,
                 value,
                 interval: Some([value * 0.99, value * 1.01]),
+                setup: Default::default(),
             })
             .collect();
         let history = History {

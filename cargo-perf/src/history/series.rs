@@ -93,6 +93,37 @@ pub struct Point {
     /// Its 95% confidence interval (a benchmark's median), or the range
     /// across the run's processes (a load test run in several).
     pub interval: Option<[f64; 2]>,
+    /// How the run measured the test: only runs measured alike are one
+    /// series of noise (see [`super::drift`]).
+    #[serde(skip)]
+    pub setup: Setup,
+}
+
+/// How a run measured a test: `--quick`, its processes, its warm-up and
+/// measurement times. Runs measured differently drift differently.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Setup {
+    /// `--quick`.
+    pub quick: bool,
+    /// Processes the measurement was split over.
+    pub processes: u32,
+    /// Warm-up time, ns.
+    pub warm_up_ns: u64,
+    /// Measurement time, ns.
+    pub measurement_ns: u64,
+}
+
+impl Setup {
+    /// How `test` was measured.
+    pub fn of(test: &TestRecord) -> Self {
+        let c = &test.config;
+        Self {
+            quick: c.quick,
+            processes: c.processes,
+            warm_up_ns: c.warm_up_ns,
+            measurement_ns: c.measurement_ns,
+        }
+    }
 }
 
 /// A step change: where a metric moved and by how much.
@@ -242,6 +273,7 @@ fn series(metric: &Metric, tests: &[(usize, &TestRecord)]) -> Option<Series> {
                     run: *run,
                     value,
                     interval,
+                    setup: Setup::of(test),
                 },
             )
         })

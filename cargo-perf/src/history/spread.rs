@@ -3,37 +3,46 @@
 
 use std::path::Path;
 
-use super::series::{self, load};
+use perf_record::RunRecord;
+
+use super::series::{self, Point, Setup, load};
 use super::{metric, trend};
 use crate::verdict::drift::{self, Drift, RunDrift};
 
 /// The drift between runs of each metric that the history of the baseline
 /// at `baseline` measured, where it has at least [`drift::MIN_RUNS`] runs
-/// (see [`crate::verdict::drift`]). `None` without a history.
-pub fn drift(baseline: &Path) -> Option<Drift> {
+/// measured as `current` measured the test (`--quick` runs, or runs of
+/// other lengths or processes, drift differently and are left out; see
+/// [`crate::verdict::drift`]). `None` without a history.
+pub fn drift(baseline: &Path, current: &RunRecord) -> Option<Drift> {
     let history = load(baseline).ok()?;
     let mut found = Drift::new();
     for test in &history.tests {
+        let Some(now) = current.test(&test.id).map(Setup::of) else {
+            continue;
+        };
         for series in &test.series {
             let Some(metric) = metric::by_key(series.metric) else {
                 continue;
             };
-            if !drift::METRICS.contains(&series.metric) || series.points.len() < drift::MIN_RUNS {
-                continue;
-            }
-            let values: Vec<f64> = series
+            let alike: Vec<Point> = series
                 .points
                 .iter()
-                .map(|p| metric.scale.of(p.value))
+                .filter(|p| p.setup == now)
+                .copied()
                 .collect();
-            let splits = series::detect(metric, &series.points);
-            if let Some((sd_log, df)) = trend::spread(&values, &splits) {
+            if !drift::METRICS.contains(&series.metric) || alike.len() < drift::MIN_RUNS {
+                continue;
+            }
+            let values: Vec<f64> = alike.iter().map(|p| metric.scale.of(p.value)).collect();
+            let splits = series::detect(metric, &alike);
+            if let Some((sd_log, df)) = trend::robust_spread(&values, &splits) {
                 found.insert(
                     (test.id.clone(), series.metric.to_owned()),
                     RunDrift {
                         sd_log,
                         df,
-                        runs: series.points.len(),
+                        runs: alike.len(),
                     },
                 );
             }
@@ -108,10 +117,16 @@ mod tests {
         assert!(step.worse);
         // The drift leaves the step out: the runs' spread around their
         // own level, about 1%, with 6 runs - 2 levels degrees of freedom.
-        let drift = drift(&path).unwrap();
+        let current = run(2000, "c6", 200.0);
+        let drift = drift(&path, &current).unwrap();
         let median = drift[&(id.clone(), "median_ns".to_owned())];
         assert_eq!((median.runs, median.df), (6, 4));
         assert!(median.sd_log > 0.005 && median.sd_log < 0.02, "{median:?}");
-        assert!(super::drift(&dir.path().join("none.json")).is_none());
+        assert!(super::drift(&dir.path().join("none.json"), &current).is_none());
+        // A run measured otherwise (--quick here) lends no drift: its
+        // history's runs were measured alike, and it was not.
+        let mut quick = current.clone();
+        quick.tests[0].config.quick = true;
+        assert!(super::drift(&path, &quick).is_none());
     }
 }

@@ -90,9 +90,23 @@ pub fn entries(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
         .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
         .filter(|name| is_entry(name))
         .collect();
-    // The time comes first and has a fixed width: names sort as times.
-    names.sort();
+    // The time comes first and has a fixed width: names sort as times,
+    // and saves within one second by their number.
+    names.sort_by_cached_key(|name| sort_key(name));
     Ok(names.into_iter().map(|name| dir.join(name)).collect())
+}
+
+/// How saved runs sort: by their time, then (saves within one second of
+/// one commit) by their number, `-2` after none.
+fn sort_key(name: &str) -> (String, u32, String) {
+    let stem = name.trim_end_matches(".json");
+    let (stamp, rest) = stem.split_at(16.min(stem.len()));
+    let parts: Vec<&str> = rest.trim_start_matches('-').split('-').collect();
+    let number = match parts.as_slice() {
+        [_, .., last] if last.bytes().all(|b| b.is_ascii_digit()) => last.parse().unwrap_or(1),
+        _ => 1,
+    };
+    (stamp.to_owned(), number, rest.to_owned())
 }
 
 /// Saves `record` as the baseline at `path` (the latest run, atomically,
@@ -134,7 +148,12 @@ pub fn prune(dir: &Path, keep: usize) -> Result<Vec<PathBuf>, CliError> {
     }
     let old = &runs[..runs.len() - keep];
     for file in old {
-        std::fs::remove_file(file).map_err(|source| CliError::Io {
+        // Another run saving the same baseline may have pruned it first.
+        match std::fs::remove_file(file) {
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+            other => other,
+        }
+        .map_err(|source| CliError::Io {
             message: format!(
                 "failed to prune {} from the baseline history (--keep {keep})",
                 file.display()
@@ -253,9 +272,12 @@ mod tests {
         // The same second and commit again: a second file, not a lost run.
         let again = save(&path, &record(400, Some("c4"), false), 0).unwrap();
         assert!(again.ends_with("19700101T000640Z-c4-2.json"), "{again:?}");
+        // It is the newest: after the first save of that second, and the
+        // one pruning keeps.
+        assert_eq!(entries(&history).unwrap().last(), Some(&again));
         assert_eq!(entries(&history).unwrap().len(), 4);
         assert_eq!(prune(&history, 1).unwrap().len(), 3);
-        assert_eq!(entries(&history).unwrap().len(), 1);
+        assert_eq!(entries(&history).unwrap(), [again]);
         assert!(entries(&dir.path().join("none")).unwrap().is_empty());
     }
 

@@ -235,6 +235,58 @@ pub fn spread(values: &[f64], steps: &[Split]) -> Option<(f64, usize)> {
     (df >= 1).then(|| ((squares / df as f64).sqrt(), df))
 }
 
+/// Beyond this many robust standard deviations from its segment's median
+/// a run is an outlier (Iglewicz and Hoaglin's modified z-score cut-off).
+const OUTLIER_Z: f64 = 3.5;
+
+/// [`spread`], robust to a stray run: a run further than [`OUTLIER_Z`]
+/// robust standard deviations (1.4826 x the median absolute deviation from
+/// its segment's median) from its segment is left out first, so that one
+/// bad run, which can be no step, does not widen every later comparison.
+/// Leaving runs out can only narrow the spread, and a comparison keeps the
+/// wider of this and its own interval, so its own stays the floor.
+pub fn robust_spread(values: &[f64], steps: &[Split]) -> Option<(f64, usize)> {
+    let mut bounds: Vec<usize> = steps.iter().map(|s| s.at).collect();
+    bounds.insert(0, 0);
+    bounds.push(values.len());
+    let segments: Vec<&[f64]> = bounds.windows(2).map(|w| &values[w[0]..w[1]]).collect();
+    let centres: Vec<f64> = segments.iter().map(|part| median(part)).collect();
+    let deviations: Vec<f64> = segments
+        .iter()
+        .zip(&centres)
+        .flat_map(|(part, centre)| part.iter().map(move |v| (v - centre).abs()))
+        .collect();
+    let scale = 1.4826 * median(&deviations);
+    if scale.is_nan() || scale <= 0.0 {
+        return spread(values, steps);
+    }
+    let (mut squares, mut kept, mut parts) = (0.0, 0, 0);
+    for (part, centre) in segments.iter().zip(&centres) {
+        let inliers: Vec<f64> = part
+            .iter()
+            .copied()
+            .filter(|v| (v - centre).abs() <= OUTLIER_Z * scale)
+            .collect();
+        if !inliers.is_empty() {
+            squares += sum_sq(&inliers, mean(&inliers));
+            kept += inliers.len();
+            parts += 1;
+        }
+    }
+    let df = kept.checked_sub(parts)?;
+    (df >= 1).then(|| ((squares / df as f64).sqrt(), df))
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
 fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len().max(1) as f64
 }
@@ -388,5 +440,26 @@ mod tests {
         let (whole, _) = spread(&values, &[]).unwrap();
         assert!(whole > 1.5, "{whole}");
         assert!(spread(&[1.0], &[]).is_none());
+    }
+
+    #[test]
+    fn one_stray_run_does_not_widen_the_spread() {
+        // Ten runs at 1% noise and one 30% off: the plain spread is
+        // several times the noise, the robust one about the noise.
+        let mut values: Vec<f64> = [1.0, 0.99, 1.01, 1.0, 1.02, 0.98, 1.0, 1.01, 0.99, 1.0]
+            .iter()
+            .map(|v: &f64| v.ln())
+            .collect();
+        values.insert(6, 1.3f64.ln());
+        let (plain, _) = spread(&values, &[]).unwrap();
+        let (robust, df) = robust_spread(&values, &[]).unwrap();
+        assert!(plain > 0.07, "{plain}");
+        assert!(robust < 0.015, "{robust}");
+        assert_eq!(df, 9);
+        // Without an outlier the two agree.
+        values.remove(6);
+        assert_eq!(robust_spread(&values, &[]), spread(&values, &[]));
+        // Identical runs have no deviation to judge by.
+        assert_eq!(robust_spread(&[1.0; 4], &[]), Some((0.0, 3)));
     }
 }

@@ -93,6 +93,9 @@ pub enum JsonMessage<'a> {
         thresholds_missed: Vec<&'a TestId>,
         /// Tests that regressed beyond their threshold.
         regressed: Vec<&'a TestId>,
+        /// Reports that could not be written (named on stderr).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        reports_unwritten: Vec<String>,
         /// Why the run stopped early, when it did.
         #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<String>,

@@ -75,7 +75,13 @@ pub fn widen(tests: &mut [TestComparison], drift: &Drift) -> bool {
         let (Some(base), Some(current)) = (test.baseline_value, test.current_value) else {
             continue;
         };
-        if run.runs < MIN_RUNS || run.df < 2 || !(base > 0.0 && current > 0.0) {
+        // Runs that never moved say nothing of the noise: a zero-width
+        // interval would call any change real.
+        if run.runs < MIN_RUNS
+            || run.df < 2
+            || !(run.sd_log > 0.0 && run.sd_log.is_finite())
+            || !(base > 0.0 && current > 0.0)
+        {
             continue;
         }
         let diff = match test.estimate {
@@ -209,5 +215,9 @@ mod tests {
         assert!(c.tests[0].estimate.is_none());
         apply(&mut c, &drift("p99_us", 0.05, 6));
         assert!(c.tests[0].estimate.is_none());
+        // Saved runs that never moved give no interval, not a zero-wide one.
+        apply(&mut c, &drift("p95_us", 0.0, 6));
+        assert!(c.tests[0].estimate.is_none());
+        assert_eq!(c.tests[0].verdict, Verdict::WithinNoise);
     }
 }

@@ -216,6 +216,35 @@ fn a_huge_run_stays_under_githubs_limit() {
 }
 
 #[test]
+fn thousands_of_failing_tests_are_shortened_then_counted_never_over_the_limit() {
+    let comparison = sample::comparison();
+    for failed in [2_000, 8_000] {
+        let record = big_run(failed, 2_000, 0);
+        let text = render(&Source {
+            record: &record,
+            comparison: Some(&comparison),
+            history: None,
+        });
+        assert!(text.len() <= BUDGET, "{failed}: {}", text.len());
+        let read = read(&text);
+        let shown = read.rows.iter().filter(|r| r[1].starts_with('❌')).count();
+        if failed == 2_000 {
+            assert_eq!(shown, 2_001, "every failing row, shortened");
+        } else {
+            assert!(shown < 8_001, "{shown}");
+            assert!(text.contains("more failing test(s) left out"), "{shown}");
+        }
+    }
+}
+
+#[test]
+fn a_cut_never_leaves_a_lone_backslash() {
+    assert_eq!(super::cut_escaped("ab\\|cd", 3), "ab…");
+    assert_eq!(super::cut_escaped("a\\\\|", 3), "a\\\\…");
+    assert_eq!(super::cut_escaped("short", 80), "short");
+}
+
+#[test]
 fn only_a_set_variable_asks_for_it() {
     assert!(output(None).is_none());
     assert!(output(Some(OsString::new())).is_none());

@@ -325,6 +325,7 @@ fn the_history_of_the_baseline_is_charted_with_its_steps() {
                 run,
                 value,
                 interval: Some([value * 0.99, value * 1.01]),
+                setup: Default::default(),
             }
         })
         .collect();
