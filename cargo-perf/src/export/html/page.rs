@@ -14,7 +14,6 @@ use super::{bench, comparison, kinds, load};
 use crate::export::Source;
 use crate::export::advice::{Finding, Severity, findings};
 use crate::report::table::display_names;
-use crate::verdict::compare::Verdict;
 
 /// The style sheet.
 const STYLE: &str = include_str!("style.css");
@@ -213,21 +212,11 @@ fn contents(
     if source.history.is_some() {
         out.push_str(r##"<li><a href="#history">History</a></li>"##);
     }
-    for (i, test) in record.tests.iter().enumerate() {
-        let regressed = source.comparison.is_some_and(|c| {
-            c.tests
-                .iter()
-                .any(|m| m.id == test.id && m.verdict == Verdict::Regressed)
-        });
-        let status = if !test.outcome.is_passed() {
-            badge("fail", "failed")
-        } else if test.thresholds.iter().any(|r| !r.passed) {
-            badge("fail", "missed")
-        } else if regressed {
-            badge("fail", "regressed")
-        } else {
-            badge("pass", "ok")
-        };
+    // Each test's status in the words every report uses.
+    let statuses = crate::export::findings::of(source);
+    for (i, (test, found)) in record.tests.iter().zip(&statuses).enumerate() {
+        let status = found.status();
+        let status = badge(if status.fails() { "fail" } else { "pass" }, status.label());
         let _ = write!(
             out,
             "<li><a href=\"#test-{i}\">{}</a> <span class=\"muted\">{}</span> {status}</li>",
