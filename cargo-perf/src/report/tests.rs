@@ -405,7 +405,7 @@ fn the_comparison_with_a_revision_in_paired_rounds() {
         noise_floor_pct: Some(3.7),
         noise_warnings: vec![
             "demo/perf::browse_catalog p99_us: noise ±23.9%: a 10% threshold cannot be checked here; \
-             raise it, measure longer, or count instructions (--instructions)"
+             raise it, run longer, or compare with --compare-ref REV (paired rounds)"
                 .into(),
         ],
         only_in_current: vec![id("search")],

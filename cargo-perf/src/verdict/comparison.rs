@@ -282,10 +282,16 @@ impl Comparison {
             .iter()
             .filter_map(|t| {
                 let noise = t.estimate?.noise_pct();
+                // A benchmark can fall back on instruction counts; a load
+                // test's figures steady only when both sides run alike.
+                let fix = if t.metric == "median_ns" {
+                    "raise it, measure longer, or count instructions (--instructions)"
+                } else {
+                    "raise it, run longer, or compare with --compare-ref REV (paired rounds)"
+                };
                 (noise >= t.threshold_pct).then(|| {
                     format!(
-                        "{} {}: noise ±{noise:.1}%: a {}% threshold cannot be checked here; raise it, \
-                         measure longer, or count instructions (--instructions)",
+                        "{} {}: noise ±{noise:.1}%: a {}% threshold cannot be checked here; {fix}",
                         t.id, t.metric, t.threshold_pct
                     )
                 })
