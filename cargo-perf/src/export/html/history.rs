@@ -69,12 +69,12 @@ fn chart(history: &History, test: &TestHistory, series: &Series, color: &str) ->
     // A throughput or an error rate from zero, where a flat line reads
     // flat; a latency around its values, where the steps show.
     let from_zero = matches!(series.unit, "requests/s" | "%");
-    let y = Axis::linear(
-        &format!("{label} ({})", series.unit),
-        values,
-        from_zero,
-        format,
-    );
+    // Times carry their unit on each tick.
+    let name = match series.unit {
+        "ns" | "µs" => label.to_owned(),
+        unit => format!("{label} ({unit})"),
+    };
+    let y = Axis::linear(&name, values, from_zero, format);
     let last = history.runs.len().saturating_sub(1) as f64;
     let x = Axis::linear("saved run (commit)", [0.0, last], false, number)
         .with_ticks(run_ticks(history));
