@@ -11,6 +11,7 @@ use crate::exit_code::Findings;
 use crate::run::draw::Draw;
 use crate::run::finish::finish_all;
 use crate::run::job::{self, Job};
+use crate::run::options::RunOptions;
 use crate::run::scheduler::{SideRun, run_jobs};
 use crate::server::prepare_servers;
 use crate::verdict::compare::{compare, compare_records};
@@ -57,7 +58,14 @@ pub(crate) fn run(
     });
     if let (Some(comparison), Some((old, _))) = (&mut comparison, &baseline) {
         confirm(comparison, "a re-run", |flagged| {
-            let again = job::plain(run.selected, &run.options, &mut draw, Some(flagged));
+            // In fresh processes, at least three: one process a side
+            // (`--quick`) cannot tell a change from how one process's
+            // memory layout happened to fall, and three measure that.
+            let options = RunOptions {
+                processes: run.options.processes.max(CONFIRM_PROCESSES),
+                ..run.options.clone()
+            };
+            let again = job::plain(run.selected, &options, &mut draw, Some(flagged));
             let records = measure(run, &again, &mut sides, "confirm-")?;
             let mut again: Vec<_> = records
                 .iter()
@@ -75,6 +83,9 @@ pub(crate) fn run(
     }
     run.save_and_report(&record, comparison.as_ref())
 }
+
+/// The fewest processes a confirming re-run measures a test in.
+const CONFIRM_PROCESSES: u32 = 3;
 
 /// Runs `jobs` on the candidate and finishes the record of each test that
 /// ran.

@@ -9,7 +9,7 @@ use perf_record::{RunRecord, TestConfig, TestId, TestKind, TestRecord};
 
 use super::comparison::absolute_limit;
 pub use super::comparison::{CompareMode, Comparison, Confirmation, TestComparison, Verdict};
-use super::estimate::{ChangeEstimate, Side};
+use super::estimate::{ChangeEstimate, Side, against_one};
 use crate::environment;
 
 mod load;
@@ -106,6 +106,20 @@ fn metric(
     }
 }
 
+/// A one-process baseline (`--quick`) against a candidate measured in
+/// several processes (its confirming re-run): see [`against_one`].
+fn one_against_several(old: &TestRecord, new: &TestRecord) -> Option<ChangeEstimate> {
+    let [single] = old.process_medians_ns.as_slice() else {
+        return None;
+    };
+    let stats = new.stats.as_ref()?;
+    against_one(
+        *single,
+        &new.process_medians_ns,
+        [stats.median_ci_low_ns, stats.median_ci_high_ns],
+    )
+}
+
 /// A benchmark's median. `paired_ratios`: the per-round ratios when both
 /// sides ran in paired rounds.
 pub fn bench_median(
@@ -125,7 +139,8 @@ pub fn bench_median(
         Some(ratios) => ChangeEstimate::paired(ratios),
         None => side(old)
             .zip(side(new))
-            .and_then(|(a, b)| ChangeEstimate::unpaired(a, b)),
+            .and_then(|(a, b)| ChangeEstimate::unpaired(a, b))
+            .or_else(|| one_against_several(old, new)),
     };
     let median = |t: &TestRecord| t.stats.as_ref().map(|s| s.median_ns);
     let interval = |t: &TestRecord| {

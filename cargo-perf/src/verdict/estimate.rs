@@ -160,6 +160,36 @@ impl Side {
     }
 }
 
+/// The change from one process's median `single` (a `--quick` baseline)
+/// to several processes' `medians` (a confirming re-run). One process says
+/// nothing of the spread between processes, but the several do: assuming
+/// both sides' processes spread alike (the same code, laid out afresh in
+/// each process), the one is a single draw from that spread, so the
+/// difference of the log of `single` and the mean of the others' logs has
+/// a standard error of s·√(1 + 1/n), with n − 1 degrees of freedom (a
+/// prediction interval). `None` with fewer than three processes, where
+/// the spread is not yet measured.
+pub fn against_one(single: f64, medians: &[f64], ci: [f64; 2]) -> Option<ChangeEstimate> {
+    let logs: Vec<f64> = medians
+        .iter()
+        .filter(|m| **m > 0.0)
+        .map(|m| m.ln())
+        .collect();
+    if logs.len() < 3 || single.is_nan() || single <= 0.0 {
+        return None;
+    }
+    let n = logs.len() as f64;
+    let mean = logs.iter().sum::<f64>() / n;
+    let var = logs.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let se = (var * (1.0 + 1.0 / n)).sqrt().max(ci_se(ci));
+    Some(ChangeEstimate::from_log(
+        mean - single.ln(),
+        se,
+        n - 1.0,
+        logs.len() + 1,
+    ))
+}
+
 /// The standard error on the log scale that a 95% interval implies.
 fn ci_se([low, high]: [f64; 2]) -> f64 {
     if low > 0.0 && high >= low {
@@ -227,6 +257,21 @@ mod tests {
         assert!(close(slower.change_pct, 50.0, 1.0), "{slower:?}");
         assert!(slower.p_higher < 0.01, "{slower:?}");
         assert!(Side::from_medians(&[100.0], [99.0, 101.0]).is_none());
+    }
+
+    #[test]
+    fn one_process_against_several_is_a_prediction_interval() {
+        let ci = [0.0, 0.0];
+        // A real doubling, measured alike in three fresh processes: real.
+        let doubled = against_one(100.0, &[200.0, 201.0, 199.0], ci).unwrap();
+        assert!(close(doubled.change_pct, 100.0, 1.0), "{doubled:?}");
+        assert!(doubled.p_higher < 0.01, "{doubled:?}");
+        // A baseline process that fell fast, against processes whose
+        // layouts spread 172..258 µs: no telling, whatever the centre.
+        let layout = against_one(172.0, &[174.0, 258.0, 260.0], ci).unwrap();
+        assert!(layout.ci_pct[0] < 0.0, "{layout:?}");
+        // Two processes do not measure a spread yet.
+        assert!(against_one(100.0, &[150.0, 151.0], ci).is_none());
     }
 
     #[test]

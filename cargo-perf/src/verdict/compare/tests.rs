@@ -199,3 +199,26 @@ fn configuration_changes_are_diffed() {
     );
     assert!(!diff.contains("threshold"), "{diff}");
 }
+
+#[test]
+fn a_quick_baseline_is_compared_with_a_re_run_in_several_processes() {
+    // One process a side: no interval; the re-run's three give one.
+    let quick = bench_median(&record("x", &[100.0]), &record("x", &[160.0]), None);
+    assert!(quick.estimate.is_none());
+    let slower = bench_median(
+        &record("x", &[100.0]),
+        &record("x", &[150.0, 151.0, 149.0]),
+        None,
+    );
+    let estimate = slower
+        .estimate
+        .expect("three processes measure their spread");
+    assert!(estimate.p_higher < 0.01, "{estimate:?}");
+    let layout = bench_median(
+        &record("x", &[172.0]),
+        &record("x", &[174.0, 258.0, 173.0]),
+        None,
+    );
+    let verdict = judged(vec![layout]).tests[0].verdict;
+    assert_ne!(verdict, Verdict::Regressed);
+}
