@@ -26,8 +26,11 @@ fn one_run_writes_every_ci_format_with_the_regression_and_the_missed_threshold()
         "200ms",
         "--measurement-time",
         "500ms",
+        // Above what one process's memory layout can make of a test
+        // (parse_orders_1k runs up to 50% slower in some), below the
+        // doubling DEMO_SLOWDOWN=100 plants.
         "--threshold",
-        "25%",
+        "60%",
     ];
     project
         .cargo_perf()

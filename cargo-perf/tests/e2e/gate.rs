@@ -3,14 +3,25 @@
 //!
 //! A saved baseline is a separate run, and a shared 2-core CI machine
 //! drifts by more than 10% between runs now and then; these tests gate a
-//! 100% slowdown at 25%, the margin such a machine needs. Paired runs
-//! (`--compare-ref`, see paired.rs) hold the default threshold.
+//! 100% slowdown at 25%, the margin such a machine needs, and at 60% where
+//! every demo benchmark is compared (one process's memory layout can make
+//! parse_orders_1k up to 50% slower). Paired runs (`--compare-ref`, see
+//! paired.rs) hold the default threshold.
 
 use crate::support::TempProject;
 
 #[test]
 fn a_slowed_function_fails_the_gate_and_only_it() {
     let project = TempProject::new("demo");
+    // The threshold is above what one process's memory layout can make of
+    // a test (parse_orders_1k runs up to 50% slower in some) and below the
+    // doubling DEMO_SLOWDOWN=100 plants; word_frequencies' own 30% would
+    // take its place, so it goes.
+    project.edit(
+        "benches/perf.rs",
+        r#"#[perf_test(regression_threshold = "30%")]"#,
+        "#[perf_test]",
+    );
     let base = project.root().join("main.json");
     let base = base.to_str().unwrap();
     let measure = [
@@ -20,7 +31,7 @@ fn a_slowed_function_fails_the_gate_and_only_it() {
         "--measurement-time",
         "1s",
         "--threshold",
-        "25%",
+        "60%",
         "--message-format",
         "json",
     ];
