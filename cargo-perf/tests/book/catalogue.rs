@@ -87,6 +87,10 @@ fn section(kind: Kind) -> String {
             spec.name
         );
     }
+    if kind.figures().is_empty() {
+        text.push_str("\nNo figures of its own: the test's own thresholds judge it.\n");
+        return text;
+    }
     text.push_str("\n| figure | in reports | threshold written as | default threshold |\n");
     text.push_str("| --- | --- | --- | --- |\n");
     for figure in kind.figures() {
