@@ -11,6 +11,7 @@
 use std::process::ExitCode;
 
 pub mod app;
+pub mod atomic_write;
 pub mod baseline;
 pub mod cargo;
 pub mod cli;

@@ -35,7 +35,7 @@ pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
     // Where the results go is checked before anything is measured.
     if let Some(name) = &args.save_baseline {
         let path = baseline::resolve(name, &baseline_dir);
-        baseline::check_writable("--save-baseline", &path)?;
+        crate::atomic_write::check_writable("--save-baseline", &path)?;
         crate::history::store::check_writable(&path)?;
     }
     let perf_dir = workspace.target_dir.join("perf");

@@ -71,16 +71,17 @@ impl Prepared<'_> {
             .save_baseline
             .as_ref()
             .map(|name| baseline::resolve(name, self.baseline_dir));
-        let saved = baseline::write_atomic(&latest, record).and_then(|()| match &baseline {
-            Some(path) => {
-                let keep = self
-                    .args
-                    .keep
-                    .unwrap_or(crate::history::store::DEFAULT_KEEP);
-                crate::history::store::save(path, record, keep).map(|_| Some(path.as_path()))
-            }
-            None => Ok(None),
-        });
+        let saved =
+            crate::atomic_write::write_json(&latest, record).and_then(|()| match &baseline {
+                Some(path) => {
+                    let keep = self
+                        .args
+                        .keep
+                        .unwrap_or(crate::history::store::DEFAULT_KEEP);
+                    crate::history::store::save(path, record, keep).map(|_| Some(path.as_path()))
+                }
+                None => Ok(None),
+            });
         // The reports chart the history of the baseline the run saved to
         // (this run included) or compared with.
         let named = self
