@@ -8,16 +8,17 @@
 use std::fmt::Write as _;
 
 use super::Source;
-use super::findings::{self, Status, TestFindings};
+use super::gate_text;
+use crate::verdict::gate::{Breach, GatedTest, Status};
 
 /// The XML document.
 pub(crate) fn render(source: &Source<'_>) -> String {
-    let findings = findings::of(source);
+    let tests = gate_text::of(source);
     let mut suites: Vec<Suite> = Vec::new();
-    for finding in &findings {
-        let id = &finding.test.id;
+    for gated in &tests {
+        let id = &gated.test.id;
         let name = format!("{}/{}", id.package, id.target);
-        let case = Case::of(finding);
+        let case = Case::of(gated);
         match suites.iter_mut().find(|s| s.name == name) {
             Some(suite) => suite.cases.push(case),
             None => suites.push(Suite {
@@ -27,7 +28,7 @@ pub(crate) fn render(source: &Source<'_>) -> String {
         }
     }
     let baseline = source.comparison.map(|c| c.baseline_path.as_str());
-    for id in findings::not_run(source) {
+    for id in gate_text::not_run(source) {
         let name = format!("{}/{}", id.package, id.target);
         let case = Case {
             classname: name.clone(),
@@ -61,7 +62,7 @@ pub(crate) fn render(source: &Source<'_>) -> String {
         total(&Suite::skipped),
         attr(&record.created_utc)
     );
-    let headline = findings::headline(&findings);
+    let headline = gate_text::headline(&tests);
     let mut properties = vec![
         ("verdict", headline),
         ("cargo_perf_version", record.cargo_perf_version.clone()),
@@ -134,23 +135,23 @@ struct Case {
 }
 
 impl Case {
-    fn of(finding: &TestFindings<'_>) -> Self {
-        let test = finding.test;
-        let status = finding.status();
-        let reasons = finding.reasons();
+    fn of(gated: &GatedTest<'_>) -> Self {
+        let test = gated.test;
+        let status = gated.status();
+        let reasons = gate_text::reasons(gated);
         let failure = status.fails().then(|| {
             let kind = match status {
-                Status::Regressed => "regression",
-                Status::Missed => "threshold",
+                Status::Fails(Breach::Regressed) => "regression",
+                Status::Fails(Breach::Missed) => "threshold",
                 _ => "failure",
             };
             (kind, reasons.join("; "), reasons.join("\n"))
         });
         // Every metric and threshold, met or not, after the figures.
-        let lines = std::iter::once(findings::figures_text(test))
+        let lines = std::iter::once(gate_text::figures_text(test))
             .filter(|line| !line.is_empty())
-            .chain(finding.metrics.iter().map(|m| findings::change_text(m)))
-            .chain(test.thresholds.iter().map(findings::threshold_text));
+            .chain(gated.metrics.iter().map(|m| gate_text::change_text(m)))
+            .chain(test.thresholds.iter().map(gate_text::threshold_text));
         Case {
             classname: format!("{}/{}", test.id.package, test.id.target),
             name: test.id.name.clone(),
