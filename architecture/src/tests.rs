@@ -219,3 +219,19 @@ fn files_over_the_limit_are_listed() {
     let found = check_crate(&sources(&files)).oversize;
     assert_eq!(found, [("a/tests.rs".to_owned(), MAX_LINES + 1)]);
 }
+
+#[test]
+fn a_file_that_does_not_parse_is_named_with_where() {
+    let files = [
+        ("lib.rs", "mod a;\n"),
+        ("a.rs", "pub fn f() {\n    let x = ;\n}\n"),
+    ];
+    let found = check_crate(&sources(&files));
+    assert_eq!(found.unparsed.len(), 1, "{found:?}");
+    assert!(found.unparsed[0].0.starts_with("a.rs:2:"), "{found:?}");
+    let report = render(&[("demo", found)]);
+    assert!(
+        report.contains("1 files that do not parse:\n  demo/src/a.rs:2:"),
+        "{report}"
+    );
+}
