@@ -3,6 +3,8 @@
 //! - **no module cycles**: in every crate, no file module imports a module
 //!   that imports it, directly or round a longer loop. A cycle means
 //!   neither side can be understood, tested or moved without the other.
+//! - **no folder cycles**: in the crates [`folders::CRATES`] names, no
+//!   top-level module (`cargo/`, `interrupt.rs`) names one that names it.
 //! - **no file over [`MAX_LINES`] lines**, test files included: past that
 //!   a file holds more than one concern.
 //! - **a `mod.rs` only declares and re-exports** (`mod`, `use`, docs and
@@ -22,6 +24,7 @@
 //! [`render`]. `cargo test --workspace` runs it (this crate's test), and
 //! `cargo run -p architecture` prints the report alone.
 
+mod folders;
 mod graph;
 mod scan;
 
@@ -50,6 +53,8 @@ struct Violations {
     /// Each cycle as its edges: (file, line, path named there); the file
     /// of the next edge is the one named.
     cycles: Vec<Vec<(String, usize, String)>>,
+    /// Each cycle of top-level modules, as its hops.
+    folder_cycles: Vec<Vec<folders::Hop>>,
     /// (file, lines)
     oversize: Vec<(String, usize)>,
     /// (file, the items that are more than declarations, with lines)
@@ -58,9 +63,15 @@ struct Violations {
     unparsed: Vec<(String, String)>,
 }
 
-/// Checks one crate's files (paths relative to its `src/`).
-fn check_crate(files: &[SourceFile]) -> Violations {
+/// Checks one crate's files (paths relative to its `src/`); `folders`:
+/// whether it is held to the folder rule too.
+fn check_crate(files: &[SourceFile], folders: bool) -> Violations {
     let graph = build(files);
+    let folder_cycles = if folders {
+        folders::cycles(files, &graph)
+    } else {
+        Vec::new()
+    };
     let cycles = graph
         .cycles()
         .into_iter()
@@ -99,6 +110,7 @@ fn check_crate(files: &[SourceFile]) -> Violations {
         .collect();
     Violations {
         cycles,
+        folder_cycles,
         oversize,
         crowded_mod_rs,
         unparsed,
@@ -145,6 +157,26 @@ fn render(violations: &[(&str, Violations)]) -> String {
                 .collect();
             let _ = writeln!(out, "  {name}: {}", files.join(" -> "));
             for (file, line, path) in cycle {
+                let _ = writeln!(out, "    {name}/src/{file}:{line}: {path}");
+            }
+        }
+    }
+    let folder_cycles = count(|f| f.folder_cycles.len());
+    if folder_cycles > 0 {
+        let _ = writeln!(
+            out,
+            "{folder_cycles} folder cycles (a top-level module names one that names it):"
+        );
+    }
+    for (name, found) in violations {
+        for cycle in &found.folder_cycles {
+            let folders: Vec<_> = cycle
+                .iter()
+                .chain(cycle.first())
+                .map(|hop| hop.0.as_str())
+                .collect();
+            let _ = writeln!(out, "  {name}: {}", folders.join(" -> "));
+            for (_, file, line, path) in cycle {
                 let _ = writeln!(out, "    {name}/src/{file}:{line}: {path}");
             }
         }
@@ -196,7 +228,7 @@ fn check_workspace() -> String {
             let src = workspace.join(name).join("src");
             let mut files = Vec::new();
             read_sources(&src, &src, &mut files);
-            (name, check_crate(&files))
+            (name, check_crate(&files, folders::CRATES.contains(&name)))
         })
         .collect();
     render(&violations)
