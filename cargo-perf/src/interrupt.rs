@@ -55,13 +55,7 @@ pub fn install_signal_handler() {
         for pid in &pids {
             signal(*pid, rustix::process::Signal::KILL);
         }
-        let cleanups: Vec<fn()> = CLEANUPS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        for cleanup in cleanups {
-            cleanup();
-        }
+        run_cleanups();
         CLEANED_UP.store(true, Ordering::SeqCst);
     });
 }
@@ -113,6 +107,17 @@ pub fn forget(pid: u32) {
         .retain(|p| *p != pid);
 }
 
+/// Runs what [`on_interrupt`] registered, in order.
+fn run_cleanups() {
+    let cleanups: Vec<fn()> = CLEANUPS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    for cleanup in cleanups {
+        cleanup();
+    }
+}
+
 /// Runs `cleanup` when cargo perf is interrupted, after every child is
 /// stopped and before the run sees [`interrupted`]. Register it once, before
 /// the state it undoes exists.
@@ -121,4 +126,19 @@ pub fn on_interrupt(cleanup: fn()) {
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .push(cleanup);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static CLEANED: AtomicBool = AtomicBool::new(false);
+
+    #[test]
+    fn a_registered_cleanup_runs_on_the_interrupt_path() {
+        on_interrupt(|| CLEANED.store(true, Ordering::SeqCst));
+        assert!(!CLEANED.load(Ordering::SeqCst));
+        run_cleanups();
+        assert!(CLEANED.load(Ordering::SeqCst));
+    }
 }
