@@ -10,14 +10,15 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite, XmlString};
 
 use super::Source;
-use super::findings::{self, Status, TestFindings};
+use super::gate_text;
+use crate::verdict::gate::{Breach, GatedTest, Status};
 
 /// The XML document.
 pub(crate) fn render(source: &Source<'_>) -> String {
-    let findings = findings::of(source);
+    let tests = gate_text::of(source);
     let record = source.record;
     let mut properties = vec![
-        ("verdict", findings::headline(&findings)),
+        ("verdict", gate_text::headline(&tests)),
         ("cargo_perf_version", record.cargo_perf_version.clone()),
     ];
     if let Some(commit) = &record.environment.git_commit {
@@ -57,12 +58,12 @@ pub(crate) fn render(source: &Source<'_>) -> String {
         suite.time = Some(suite.time.unwrap_or_default() + case.time.unwrap_or_default());
         suite.add_test_case(case);
     };
-    for finding in &findings {
-        let id = &finding.test.id;
-        add(format!("{}/{}", id.package, id.target), case(finding));
+    for gated in &tests {
+        let id = &gated.test.id;
+        add(format!("{}/{}", id.package, id.target), case(gated));
     }
     let baseline = source.comparison.map(|c| c.baseline_path.as_str());
-    for id in findings::not_run(source) {
+    for id in gate_text::not_run(source) {
         let target = format!("{}/{}", id.package, id.target);
         let mut status = TestCaseStatus::skipped();
         status.set_message(xml(&format!(
@@ -92,14 +93,14 @@ pub(crate) fn render(source: &Source<'_>) -> String {
 /// `regression` when it fails the gate (its reasons in the message and
 /// one a line in the body), and its figures, every metric and threshold
 /// in `<system-out>`.
-fn case(finding: &TestFindings<'_>) -> TestCase {
-    let test = finding.test;
-    let status = finding.status();
-    let reasons = finding.reasons();
+fn case(gated: &GatedTest<'_>) -> TestCase {
+    let test = gated.test;
+    let status = gated.status();
+    let reasons = gate_text::reasons(gated);
     let junit_status = if status.fails() {
         let kind = match status {
-            Status::Regressed => "regression",
-            Status::Missed => "threshold",
+            Status::Fails(Breach::Regressed) => "regression",
+            Status::Fails(Breach::Missed) => "threshold",
             _ => "failure",
         };
         let mut failure = TestCaseStatus::non_success(NonSuccessKind::Failure);
@@ -112,10 +113,10 @@ fn case(finding: &TestFindings<'_>) -> TestCase {
         TestCaseStatus::success()
     };
     // Every metric and threshold, met or not, after the figures.
-    let out = std::iter::once(findings::figures_text(test))
+    let out = std::iter::once(gate_text::figures_text(test))
         .filter(|line| !line.is_empty())
-        .chain(finding.metrics.iter().map(|m| findings::change_text(m)))
-        .chain(test.thresholds.iter().map(findings::threshold_text))
+        .chain(gated.metrics.iter().map(|m| gate_text::change_text(m)))
+        .chain(test.thresholds.iter().map(gate_text::threshold_text))
         .collect::<Vec<_>>()
         .join("\n");
     let mut case = TestCase::new(xml(&test.id.name), junit_status);

@@ -12,6 +12,7 @@ use super::{bench, comparison, kinds, load};
 use crate::export::Source;
 use crate::export::advice::{Finding, Severity, findings};
 use crate::report::table::display_names;
+use crate::verdict::gate;
 
 /// The style sheet.
 const STYLE: &str = include_str!("style.css");
@@ -101,17 +102,8 @@ pub(crate) fn render(source: &Source<'_>) -> String {
 
 /// The run's verdict in words, and its header's class.
 fn verdict(record: &RunRecord, source: &Source<'_>, found: &[Finding]) -> (String, &'static str) {
-    let failed = record
-        .tests
-        .iter()
-        .filter(|t| !t.outcome.is_passed())
-        .count();
-    let missed = record
-        .tests
-        .iter()
-        .filter(|t| t.thresholds.iter().any(|r| !r.passed))
-        .count();
-    let regressed = source.comparison.map_or(0, |c| c.regressed_tests().len());
+    let gate = gate::Summary::of(&gate::of(record, source.comparison));
+    let (failed, missed, regressed) = (gate.failed.len(), gate.missed.len(), gate.regressed.len());
     let mut parts = Vec::new();
     if failed > 0 {
         parts.push(format!("{failed} test(s) failed"));
@@ -214,7 +206,7 @@ fn contents(
         out.push_markup(r##"<li><a href="#history">History</a></li>"##);
     }
     // Each test's status in the words every report uses.
-    let statuses = crate::export::findings::of(source);
+    let statuses = gate::of(source.record, source.comparison);
     for (i, (test, found)) in record.tests.iter().zip(&statuses).enumerate() {
         let status = found.status();
         let status = badge(if status.fails() { "fail" } else { "pass" }, status.label());
