@@ -12,7 +12,8 @@ use perf_record::load::{LevelStats, SweepStats};
 use super::axis::{self, Axis};
 use super::markup::{charts, list, table};
 use super::svg::{Chart, GREEN, GREY, PALETTE, RED, downsample};
-use crate::report::table::{kind_value, latency};
+use perf_record::format::latency;
+use perf_record::metric::Metric;
 
 /// Bytes in a MiB.
 const MIB: f64 = 1_048_576.0;
@@ -60,8 +61,8 @@ pub(super) fn section(test: &TestRecord, sweep: &SweepStats) -> String {
 /// A kind's figure in its unit; the figures that are not thresholds
 /// (a spike's p95s, a soak's interval) by their key's suffix.
 fn figure(key: &str, v: f64) -> String {
-    if perf_record::kinds::by_key(key).is_some() {
-        kind_value(key, v)
+    if let Some(figure) = Metric::by_key(key).filter(|m| m.is_figure()) {
+        figure.value_text(v)
     } else if key.ends_with("_us") {
         latency(v)
     } else if key.ends_with("_pct") {
@@ -155,7 +156,7 @@ fn by_level(test: &TestRecord, sweep: &SweepStats) -> Vec<String> {
     let p95_limit = test
         .thresholds
         .iter()
-        .find(|r| r.threshold.metric == "p95")
+        .find(|r| r.threshold.metric == Metric::P95)
         .map(|r| r.threshold.limit);
     let mut p95 = Chart::new(
         "p95 latency by level",
