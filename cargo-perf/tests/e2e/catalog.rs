@@ -344,10 +344,11 @@ fn each_kind_catches_its_planted_defect_and_passes_the_healthy_twin() {
         None => assert!((0.67..1.5).contains(&miss.value), "{miss:?}"),
     }
     assert!(
-        test(&record, "caching_static")
-            .thresholds
-            .iter()
-            .all(|t| t.threshold.metric.threshold_name() != "speedup"),
+        test(&record, "caching_static").thresholds.iter().all(|t| t
+            .threshold
+            .metric
+            .threshold_name()
+            != "speedup"),
         "a speedup is judged only where a test asks"
     );
     for test in &record.tests {

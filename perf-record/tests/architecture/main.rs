@@ -20,6 +20,7 @@
 
 mod graph;
 mod lexer;
+mod metric_names;
 mod scan;
 
 use std::fmt::Write as _;

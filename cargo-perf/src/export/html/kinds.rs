@@ -177,7 +177,7 @@ fn by_level(test: &TestRecord, sweep: &SweepStats) -> Vec<String> {
         .iter()
         .map(|l| (l.level as f64, l.p95_us as f64))
         .collect();
-    p95.line("p95", PALETTE[1], &line);
+    p95.line(Metric::P95.label, PALETTE[1], &line);
     let (held, broke): (Vec<&LevelStats>, Vec<&LevelStats>) =
         sweep.levels.iter().partition(|l| l.missed.is_empty());
     let dots = |levels: &[&LevelStats]| -> Vec<(f64, f64, String)> {
@@ -235,8 +235,11 @@ fn growth(sweep: &SweepStats) -> Vec<String> {
     );
     let mut chart = Chart::new("Latency against size (log-log)", x, y);
     for (i, (name, pick)) in [
-        ("p50", (|l: &LevelStats| l.p50_us) as fn(&LevelStats) -> u64),
-        ("p95", |l| l.p95_us),
+        (
+            Metric::P50.label,
+            (|l: &LevelStats| l.p50_us) as fn(&LevelStats) -> u64,
+        ),
+        (Metric::P95.label, |l| l.p95_us),
     ]
     .into_iter()
     .enumerate()
@@ -451,7 +454,14 @@ fn soak(test: &TestRecord, sweep: &SweepStats) -> Option<String> {
 fn levels(sweep: &SweepStats) -> String {
     let has_queries = sweep.levels.iter().any(|l| l.per_request.is_some());
     let mut head = vec![
-        "level", "users", "requests", "req/s", "errors", "p50", "p95", "p99",
+        "level",
+        "users",
+        "requests",
+        "req/s",
+        "errors",
+        Metric::P50.label,
+        Metric::P95.label,
+        Metric::P99.label,
     ];
     if has_queries {
         head.push("queries/request");
