@@ -60,11 +60,10 @@ mod tests {
     /// A run of one benchmark whose median is `median_ns`, with a ±1%
     /// interval, made at `unix_s` from `commit`.
     fn run(unix_s: u64, commit: &str, median_ns: f64) -> RunRecord {
-        let stats = perf_record::BenchStats::from_samples(&[1.0, 2.0, 3.0], 1).unwrap();
-        let mut stats = serde_json::to_value(stats).unwrap();
-        stats["median_ns"] = serde_json::json!(median_ns);
-        stats["median_ci_low_ns"] = serde_json::json!(median_ns * 0.99);
-        stats["median_ci_high_ns"] = serde_json::json!(median_ns * 1.01);
+        let mut stats = perf_record::BenchStats::from_samples(&[1.0, 2.0, 3.0], 1).unwrap();
+        stats.median_ns = median_ns;
+        stats.median_ci_low_ns = median_ns * 0.99;
+        stats.median_ci_high_ns = median_ns * 1.01;
         let test: TestRecord = serde_json::from_value(serde_json::json!({
             "id": {"package": "p", "target": "t", "name": "n"},
             "kind": "bench",

@@ -160,11 +160,6 @@ pub fn by_threshold(name: &str) -> Option<&'static MetricSpec> {
     figures().find(|m| m.threshold == Some(name))
 }
 
-/// The figure kept under `key` in a result.
-pub fn by_key(key: &str) -> Option<&'static MetricSpec> {
-    figures().find(|m| m.key == key)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,7 +263,7 @@ mod figure_tests {
             Some(vec![Kind::Volume, Kind::Pagination])
         );
         assert_eq!(
-            by_key("admitted_pct").map(|f| f.threshold),
+            crate::metric::Metric::by_key("admitted_pct").map(|f| f.threshold),
             Some(Some("admitted"))
         );
     }

@@ -28,7 +28,7 @@ mod value;
 mod websocket;
 
 pub use caching::CachingOptions;
-pub use catalog::{by_key, by_threshold, figures};
+pub use catalog::{by_threshold, figures};
 pub use family::{CatalogKind, Family, SingleKind, SweepKind};
 pub use kind::Kind;
 pub use n_plus_one::{NPlusOneOptions, QueryCounter};

@@ -58,9 +58,14 @@ impl Metric {
         base::BASE.into_iter().map(Self)
     }
 
-    /// Every metric: the base ones, then every kind's figures (each once).
+    /// Every kind's figure, each once.
+    pub fn figures() -> impl Iterator<Item = Self> {
+        crate::kinds::figures().map(Self)
+    }
+
+    /// Every metric: the base ones, then every kind's figures.
     pub fn all() -> impl Iterator<Item = Self> {
-        Self::base().chain(crate::kinds::figures().map(Self))
+        Self::base().chain(Self::figures())
     }
 
     /// The metric kept under `key`.

@@ -5,13 +5,15 @@
 //! that knows the metric by name; it must go through
 //! `perf_record::metric::Metric` instead.
 //!
-//! Exempt: the vocabulary itself (which tests its serialization), test
-//! code (files named `tests.rs`, and everything after a file's first
-//! `#[cfg(test)]`, where the tests write records, thresholds and
-//! `Cargo.toml` settings as users and old baselines spell them), and the
-//! homonyms in [`HOMONYMS`]. Literals are read by a small scanner that
-//! skips comments, char literals and raw strings (JSON written in a raw
-//! string is never equal to a name).
+//! Test code is held to the rule too. Exempt: the vocabulary itself
+//! (which tests its serialization), the test code of the files in
+//! [`SERIALIZATION_TESTS`] (their tests write records, thresholds and
+//! `Cargo.toml` settings as users and old baselines spell them: a typed
+//! name there would test nothing), and the homonyms in [`HOMONYMS`]. A
+//! file's test code is a `tests.rs` file, or what follows its first
+//! `#[cfg(test)]` (the test module closes every file here). Literals are
+//! read by a small scanner that skips comments, char literals and raw
+//! strings (JSON written in a raw string is never equal to a name).
 
 use std::path::Path;
 
@@ -32,6 +34,24 @@ const HOMONYMS: [(&str, &str, &str); 2] = [
     ),
 ];
 
+/// Files whose tests read or write metric names as text: (file under the
+/// workspace, what the tests check).
+const SERIALIZATION_TESTS: [(&str, &str); 4] = [
+    (
+        "perf-record/src/threshold/tests.rs",
+        "thresholds parsed as users write them",
+    ),
+    (
+        "perf-record/src/kinds/thresholds.rs",
+        "the threshold names a kind accepts, as written",
+    ),
+    (
+        "cargo-perf/src/cargo/config.rs",
+        "thresholds read from `[package.metadata.perf]`",
+    ),
+    ("cargo-perf/src/export/bmf.rs", "the BMF document's keys"),
+];
+
 /// Every base metric's key and threshold name.
 fn names() -> Vec<&'static str> {
     Metric::base()
@@ -40,10 +60,8 @@ fn names() -> Vec<&'static str> {
         .collect()
 }
 
-/// The plain string literals of `source` that come before its test code,
-/// each with its line.
+/// The plain string literals of `source`, each with its line.
 pub(crate) fn literals(source: &str) -> Vec<(usize, String)> {
-    let source = source.split("#[cfg(test)]").next().unwrap_or_default();
     let chars: Vec<char> = source.chars().collect();
     let (mut out, mut i, mut line) = (Vec::new(), 0, 1);
     while i < chars.len() {
@@ -125,9 +143,18 @@ fn is_ident(chars: &[char], i: usize) -> bool {
 /// The metric names spelled in `source` (the file `file` under the
 /// workspace): (line, literal).
 pub(crate) fn spelled(file: &str, source: &str, names: &[&str]) -> Vec<(usize, String)> {
-    if file.contains("perf-record/src/metric/") || file.ends_with("tests.rs") {
+    if file.contains("perf-record/src/metric/") {
         return Vec::new();
     }
+    let source = if SERIALIZATION_TESTS.iter().any(|(path, _)| *path == file) {
+        if file.ends_with("tests.rs") {
+            ""
+        } else {
+            source.split("#[cfg(test)]").next().unwrap_or_default()
+        }
+    } else {
+        source
+    };
     literals(source)
         .into_iter()
         .filter(|(_, text)| names.contains(&text.as_str()))
@@ -202,10 +229,20 @@ mod tests {
 "##;
     assert_eq!(
         spelled("cargo-perf/src/report/run.rs", source, &names),
-        [(7, "rps".to_owned())]
+        [(7, "rps".to_owned()), (12, "median_ns".to_owned())],
+        "test code is checked too"
     );
     assert!(spelled("perf-record/src/metric/base.rs", source, &names).is_empty());
-    assert!(spelled("cargo-perf/src/report/tests.rs", source, &names).is_empty());
+    assert_eq!(
+        spelled("cargo-perf/src/export/bmf.rs", source, &names),
+        [(7, "rps".to_owned())],
+        "a serialization test's own code is exempt, not the file's"
+    );
+    assert!(spelled("perf-record/src/threshold/tests.rs", source, &names).is_empty());
+    assert_eq!(
+        spelled("cargo-perf/src/report/tests.rs", source, &names).len(),
+        2
+    );
     let homonym = "fn f() { match x { \"instructions\" => {} } }";
     assert!(spelled("perf-macros/src/options.rs", homonym, &names).is_empty());
     assert_eq!(

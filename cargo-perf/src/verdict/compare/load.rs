@@ -75,13 +75,9 @@ pub fn load_metrics(
         None,
     ));
     // A sweep's own figures, where both sides measured them.
-    metrics.extend(
-        perf_record::kinds::figures()
-            .map(Metric::of)
-            .filter_map(|figure| match both(figure) {
-                (Some(b), Some(a)) => Some(metric(new, figure, (Some(b), Some(a)), None)),
-                _ => None,
-            }),
-    );
+    metrics.extend(Metric::figures().filter_map(|figure| match both(figure) {
+        (Some(b), Some(a)) => Some(metric(new, figure, (Some(b), Some(a)), None)),
+        _ => None,
+    }));
     metrics
 }
