@@ -1,7 +1,52 @@
 //! Values written in their units, the same in every report (terminal,
 //! HTML, CI formats, messages): the one place a number becomes text.
 
-pub use crate::units::{format_byte_rate as byte_rate, format_bytes, format_nanos as nanos};
+/// Formats nanoseconds with a unit that keeps three or four significant
+/// digits, e.g. `1.234 µs`.
+pub fn nanos(nanos: f64) -> String {
+    let abs = nanos.abs();
+    let (value, unit) = if abs < 1e3 {
+        (nanos, "ns")
+    } else if abs < 1e6 {
+        (nanos / 1e3, "µs")
+    } else if abs < 1e9 {
+        (nanos / 1e6, "ms")
+    } else {
+        (nanos / 1e9, "s")
+    };
+    let decimals = if value.abs() >= 100.0 {
+        1
+    } else if value.abs() >= 10.0 {
+        2
+    } else {
+        3
+    };
+    format!("{value:.decimals$} {unit}")
+}
+
+/// Formats a number of bytes in the largest binary unit that keeps it
+/// at 1 or more, e.g. `512 B`, `64.00 KiB`, `1.25 GiB`.
+pub fn bytes(bytes: f64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes.abs() < 1024.0 {
+        return format!("{bytes:.0} B");
+    }
+    let mut value = bytes / 1024.0;
+    let mut unit = UNITS[0];
+    for next in &UNITS[1..] {
+        if value.abs() < 1024.0 {
+            break;
+        }
+        value /= 1024.0;
+        unit = next;
+    }
+    format!("{value:.2} {unit}")
+}
+
+/// Formats bytes per second as [`bytes`] does, e.g. `105.20 MiB/s`.
+pub fn byte_rate(bytes_per_s: f64) -> String {
+    format!("{}/s", bytes(bytes_per_s))
+}
 
 /// A latency given in µs: in milliseconds, or in microseconds below 10 µs,
 /// where two decimals of a millisecond would read 0.00 (a limit of `1us`
@@ -49,6 +94,24 @@ pub fn change_pct(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_and_rates_are_formatted_in_binary_units() {
+        assert_eq!(bytes(512.0), "512 B");
+        assert_eq!(bytes(65_536.0), "64.00 KiB");
+        assert_eq!(bytes(3.5 * 1_048_576.0), "3.50 MiB");
+        assert_eq!(bytes(1.25 * 1_073_741_824.0), "1.25 GiB");
+        assert_eq!(byte_rate(105.2 * 1_048_576.0), "105.20 MiB/s");
+        assert_eq!(byte_rate(0.0), "0 B/s");
+    }
+
+    #[test]
+    fn nanos_are_formatted_with_a_fitting_unit() {
+        assert_eq!(nanos(12.0), "12.00 ns");
+        assert_eq!(nanos(1234.0), "1.234 µs");
+        assert_eq!(nanos(123_456_789.0), "123.5 ms");
+        assert_eq!(nanos(2.5e9), "2.500 s");
+    }
 
     #[test]
     fn short_latencies_keep_their_digits() {

@@ -5,9 +5,7 @@
 use std::fmt::{self, Write};
 
 use perf_record::TestOutcome;
-use perf_record::format::{
-    self, byte_rate as format_byte_rate, format_bytes, nanos as format_nanos,
-};
+use perf_record::format;
 use perf_record::load::{LoadStats, ServerStats, Transfer};
 use perf_record::metric::Metric;
 
@@ -69,16 +67,16 @@ fn write_run(out: &mut impl Write, record: &perf_record::RunRecord) -> fmt::Resu
             (TestOutcome::Passed, Some(stats)) => table.row(
                 vec![
                     name(&test.id),
-                    format_nanos(stats.median_ns),
+                    format::nanos(stats.median_ns),
                     format!(
                         "{} .. {}",
-                        format_nanos(stats.median_ci_low_ns),
-                        format_nanos(stats.median_ci_high_ns)
+                        format::nanos(stats.median_ci_low_ns),
+                        format::nanos(stats.median_ci_high_ns)
                     ),
                     format!(
                         "{} ± {}",
-                        format_nanos(stats.mean_ns),
-                        format_nanos(stats.stddev_ns)
+                        format::nanos(stats.mean_ns),
+                        format::nanos(stats.stddev_ns)
                     ),
                     format!("{} × {}", stats.rounds, stats.iterations_per_round),
                     stats.outliers.total().to_string(),
@@ -274,10 +272,10 @@ fn transfer(transfer: &Transfer) -> Option<String> {
     (transfer.received_bytes > 0 || transfer.sent_bytes > 0).then(|| {
         format!(
             "received {} ({}), sent {} ({})",
-            format_bytes(transfer.received_bytes as f64),
-            format_byte_rate(transfer.received_per_s),
-            format_bytes(transfer.sent_bytes as f64),
-            format_byte_rate(transfer.sent_per_s)
+            format::bytes(transfer.received_bytes as f64),
+            format::byte_rate(transfer.received_per_s),
+            format::bytes(transfer.sent_bytes as f64),
+            format::byte_rate(transfer.sent_per_s)
         )
     })
 }

@@ -82,7 +82,7 @@ fn level_name(sweep: &SweepStats, level: &LevelStats) -> String {
         return phase.clone();
     }
     match sweep.parameter.as_str() {
-        "bytes" => perf_record::units::format_bytes(level.level as f64),
+        "bytes" => perf_record::format::bytes(level.level as f64),
         "page" => format!("page {}", level.level),
         // "1 user", "8 users"; "1 items", said "1 item".
         other if level.level == 1 => format!("1 {}", other.trim_end_matches('s')),
