@@ -96,6 +96,11 @@ fn unpaired_load_latency_is_shown_not_gated_but_errors_are() {
         verdicts,
         [Verdict::WithinNoise, Verdict::Regressed, Verdict::Unchanged]
     );
+    // The JSON report names the metric by its key, as it always has (the
+    // keys themselves are pinned in perf-record's metric tests).
+    let json = serde_json::to_value(&comparison.tests[1]).unwrap();
+    assert_eq!(json["metric"], Metric::ERROR_RATE.key);
+    assert_eq!(json["higher_is_better"], false);
     assert!(
         comparison.noise_warnings[0].contains("--compare-ref"),
         "{:?}",
