@@ -26,6 +26,8 @@
 
 mod folders;
 mod graph;
+#[cfg(test)]
+mod metric_names;
 mod scan;
 
 use std::fmt::Write as _;

@@ -10,6 +10,7 @@ use hdrhistogram::Histogram;
 use perf_record::load::{
     EndpointStats, ErrorKindStats, LatencySummary, LoadStats, Second, Transfer,
 };
+use perf_record::metric::Metric;
 use perf_record::threshold::Threshold;
 use perf_record::{
     BenchStats, Environment, InstructionCount, Outliers, RunRecord, TestConfig, TestId, TestKind,
@@ -164,8 +165,12 @@ pub(crate) fn load_test() -> TestRecord {
         ..LoadStats::default()
     };
     let thresholds = [
-        ("p95", "50ms", Some("Requirement 9.3")),
-        ("rps", ">= 10", None),
+        (
+            Metric::P95.threshold_name(),
+            "50ms",
+            Some("Requirement 9.3"),
+        ),
+        (Metric::THROUGHPUT.threshold_name(), ">= 10", None),
     ]
     .into_iter()
     .map(|(metric, limit, name)| {
@@ -212,7 +217,7 @@ pub(crate) fn record() -> RunRecord {
 /// One compared metric of one test.
 pub(crate) fn metric(
     test: &TestId,
-    metric: &'static str,
+    metric: Metric,
     (base, current): (f64, f64),
     ci_pct: Option<[f64; 2]>,
     verdict: Verdict,
@@ -222,7 +227,7 @@ pub(crate) fn metric(
         id: test.clone(),
         metric,
         verdict,
-        higher_is_better: metric == "rps",
+        higher_is_better: metric.higher_is_better,
         baseline_value: Some(base),
         current_value: Some(current),
         change_pct: Some(change_pct),
@@ -247,7 +252,7 @@ pub(crate) fn metric(
 pub(crate) fn comparison() -> Comparison {
     let mut regressed = metric(
         &id("perf", "checksum_64k"),
-        "median_ns",
+        Metric::MEDIAN,
         (2_000.0, 3_900.0),
         Some([90.1, 101.2]),
         Verdict::Regressed,
@@ -267,14 +272,14 @@ pub(crate) fn comparison() -> Comparison {
             regressed,
             metric(
                 &id("perf", ODD_NAME),
-                "median_ns",
+                Metric::MEDIAN,
                 (1_190.0, 1_200.0),
                 Some([-1.0, 2.5]),
                 Verdict::Unchanged,
             ),
             metric(
                 &id("load", "browse_catalog"),
-                "p95_us",
+                Metric::P95,
                 (80_000.0, 95_000.0),
                 None,
                 Verdict::WithinNoise,

@@ -8,8 +8,10 @@
 
 pub mod attr;
 pub mod distribution;
+pub mod format;
 pub mod kinds;
 pub mod load;
+pub mod metric;
 pub mod procfs;
 pub mod protocol;
 pub mod ratio;

@@ -53,8 +53,7 @@ pub mod env {
     /// A factor every load-test duration is multiplied by.
     pub const DURATION_SCALE: &str = "CARGO_PERF_DURATION_SCALE";
     /// `1`: a load test prints a progress line on stderr every second,
-    /// `cargo-perf-progress {"elapsed_s", "total_s", "active", "rps",
-    /// "p95_us", "errors"}`.
+    /// `cargo-perf-progress ` and a [`Progress`](super::Progress) as JSON.
     pub const PROGRESS: &str = "CARGO_PERF_PROGRESS";
     /// Worker threads of the load generator.
     pub const GENERATOR_THREADS: &str = "CARGO_PERF_GENERATOR_THREADS";
@@ -94,6 +93,26 @@ pub struct SourceLocation {
     pub file: String,
     /// Line of the function.
     pub line: u32,
+}
+
+/// A load test's state in one progress line (see [`env::PROGRESS`]): the
+/// generator writes it, cargo perf shows it. Every field reads 0 when
+/// missing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Progress {
+    /// Seconds since the test started.
+    pub elapsed_s: f64,
+    /// Seconds it runs in all.
+    pub total_s: f64,
+    /// Users (or iterations in flight) now.
+    pub active: f64,
+    /// Requests in the last second.
+    pub rps: f64,
+    /// p95 latency of the last second, µs.
+    pub p95_us: f64,
+    /// Failed requests in the last second.
+    pub errors: f64,
 }
 
 /// One test as the binary declares it (before any run-time override).

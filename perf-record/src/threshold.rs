@@ -3,34 +3,23 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::kinds::{Kind, Unit};
+use crate::kinds::Kind;
 use crate::load::LoadStats;
+use crate::metric::{Metric, Unit};
 use crate::units::{UnitError, parse_byte_rate, parse_duration, parse_percent};
 
-/// The metrics a threshold can be put on, besides the kinds' own figures
-/// ([`crate::kinds::figures`]).
-pub const METRICS: &[&str] = &[
-    "p50",
-    "p90",
-    "p95",
-    "p99",
-    "p999",
-    "mean",
-    "max",
-    "error_rate",
-    "rps",
-    "received",
-    "sent",
-];
-
-/// Every metric name, the kinds' figures with the kinds that measure them.
+/// Every metric a threshold can be put on, by its threshold name, the
+/// kinds' figures with the kinds that measure them.
 fn all_metrics() -> String {
-    let kinds =
-        crate::kinds::figures().map(|m| format!("{} ({})", m.threshold, m.kind_names(", ")));
-    METRICS
-        .iter()
-        .map(|m| (*m).to_owned())
-        .chain(kinds)
+    Metric::all()
+        .filter_map(|m| {
+            let name = m.threshold?;
+            Some(if m.is_figure() {
+                format!("{name} ({})", m.kind_names(", "))
+            } else {
+                name.to_owned()
+            })
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -38,8 +27,9 @@ fn all_metrics() -> String {
 /// A checked threshold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Threshold {
-    /// One of [`METRICS`].
-    pub metric: String,
+    /// The metric, recorded by its threshold name (`p95`).
+    #[serde(with = "crate::metric::threshold_name")]
+    pub metric: Metric,
     /// The limit: microseconds for latencies, percent for `error_rate`,
     /// requests per second for `rps`, bytes per second for `received` and
     /// `sent`.
@@ -135,80 +125,53 @@ impl Threshold {
             (None, text)
         };
         let rest = rest.trim();
-        let limit = match metric {
-            "p50" | "p90" | "p95" | "p99" | "p999" | "mean" | "max" | "error_rate" => {
-                if at_least == Some(true) {
-                    return Err(ThresholdError::WrongDirection {
-                        metric: metric.to_owned(),
-                    });
+        let Some(measured) = Metric::by_threshold(metric) else {
+            return Err(ThresholdError::UnknownMetric(metric.to_owned()));
+        };
+        if at_least == Some(true) && !measured.higher_is_better {
+            return Err(ThresholdError::WrongDirection {
+                metric: metric.to_owned(),
+            });
+        }
+        let value_error = |source| ThresholdError::Value {
+            metric: metric.to_owned(),
+            source,
+        };
+        let limit = match measured.unit {
+            Unit::PercentOfRequests => match parse_percent(rest) {
+                Ok(pct) if pct > 100.0 => {
+                    return Err(ThresholdError::ErrorRateOver100(text.to_owned()));
                 }
-                if metric == "error_rate" {
-                    match parse_percent(rest) {
-                        Ok(pct) if pct > 100.0 => {
-                            return Err(ThresholdError::ErrorRateOver100(text.to_owned()));
-                        }
-                        parsed => parsed,
-                    }
-                } else {
-                    parse_duration(rest).map(|d| d.as_nanos() as f64 / 1e3)
-                }
-                .map_err(|source| ThresholdError::Value {
-                    metric: metric.to_owned(),
-                    source,
-                })?
-            }
-            "rps" => rest
+                parsed => parsed.map_err(value_error)?,
+            },
+            Unit::Percent => parse_percent(rest).map_err(value_error)?,
+            Unit::Latency | Unit::Duration => parse_duration(rest)
+                .map(|d| d.as_nanos() as f64 / 1e3)
+                .map_err(value_error)?,
+            Unit::Transfer | Unit::BytesPerSecond => parse_byte_rate(rest).map_err(value_error)?,
+            Unit::RequestsPerSecond => rest
                 .parse::<f64>()
                 .ok()
                 .filter(|r| r.is_finite() && *r >= 0.0)
                 .ok_or_else(|| ThresholdError::Rate(text.to_owned()))?,
-            "received" | "sent" => {
-                parse_byte_rate(rest).map_err(|source| ThresholdError::Value {
+            Unit::Number | Unit::Nanos | Unit::Count => rest
+                .parse::<f64>()
+                .ok()
+                .filter(|r| r.is_finite() && *r >= 0.0)
+                .ok_or_else(|| ThresholdError::Number {
                     metric: metric.to_owned(),
-                    source,
-                })?
-            }
-            other => {
-                let Some(figure) = crate::kinds::by_threshold(other) else {
-                    return Err(ThresholdError::UnknownMetric(other.to_owned()));
-                };
-                if at_least == Some(true) && !figure.higher_is_better {
-                    return Err(ThresholdError::WrongDirection {
-                        metric: metric.to_owned(),
-                    });
-                }
-                let value_error = |source| ThresholdError::Value {
-                    metric: metric.to_owned(),
-                    source,
-                };
-                match figure.unit {
-                    Unit::Percent => parse_percent(rest).map_err(value_error)?,
-                    Unit::Duration => parse_duration(rest)
-                        .map(|d| d.as_nanos() as f64 / 1e3)
-                        .map_err(value_error)?,
-                    Unit::BytesPerSecond => parse_byte_rate(rest).map_err(value_error)?,
-                    Unit::Number => rest
-                        .parse::<f64>()
-                        .ok()
-                        .filter(|r| r.is_finite() && *r >= 0.0)
-                        .ok_or_else(|| ThresholdError::Number {
-                            metric: metric.to_owned(),
-                            text: text.to_owned(),
-                            example: if figure.higher_is_better {
-                                ">= 16"
-                            } else {
-                                "<= 1.2"
-                            },
-                        })?,
-                }
-            }
+                    text: text.to_owned(),
+                    example: if measured.higher_is_better {
+                        ">= 16"
+                    } else {
+                        "<= 1.2"
+                    },
+                })?,
         };
         // Throughput-like metrics are floors unless written with `<=`.
-        let floor = matches!(metric, "rps" | "received" | "sent")
-            || crate::kinds::by_threshold(metric).is_some_and(|m| m.higher_is_better);
-        let at_least = floor && at_least != Some(false);
+        let at_least = measured.higher_is_better && at_least != Some(false);
         Ok(Self {
-            metric: metric.to_owned(),
+            metric: measured,
             limit,
             at_least,
             text: format!("{metric} {} {rest}", if at_least { ">=" } else { "<=" }),
@@ -235,7 +198,7 @@ impl Threshold {
 
     /// Whether the metric is measured by a sweep only, and by which kinds.
     pub fn sweep_kinds(&self) -> Option<Vec<Kind>> {
-        crate::kinds::by_threshold(&self.metric).map(crate::kinds::KindMetric::kinds)
+        self.metric.is_figure().then(|| self.metric.kinds())
     }
 
     /// Whether `stats` measure this threshold's metric at all (a sweep
@@ -250,25 +213,10 @@ impl Threshold {
         }
     }
 
-    /// The measured value of this threshold's metric.
+    /// The measured value of this threshold's metric (NaN: a kind's figure
+    /// the stats do not hold).
     pub fn value_of(&self, stats: &LoadStats) -> f64 {
-        let l = &stats.latency;
-        match self.metric.as_str() {
-            "p50" => l.p50_us as f64,
-            "p90" => l.p90_us as f64,
-            "p95" => l.p95_us as f64,
-            "p99" => l.p99_us as f64,
-            "p999" => l.p999_us as f64,
-            "mean" => l.mean_us,
-            "max" => l.max_us as f64,
-            "error_rate" => stats.error_rate_pct,
-            "rps" => stats.rps,
-            "received" => stats.transfer.received_per_s,
-            "sent" => stats.transfer.sent_per_s,
-            other => {
-                crate::kinds::by_threshold(other).map_or(f64::NAN, |m| sweep_metric(stats, m.key))
-            }
-        }
+        self.metric.read_load(stats).unwrap_or(f64::NAN)
     }
 
     /// Whether `stats` hold anything to judge this metric on: a latency
@@ -277,9 +225,11 @@ impl Threshold {
     /// not measurable. (The percentiles of an empty histogram read 0,
     /// which would meet any limit.)
     pub fn measured_in(&self, stats: &LoadStats) -> bool {
-        match self.metric.as_str() {
-            "p50" | "p90" | "p95" | "p99" | "p999" | "mean" | "max" => stats.latency.count > 0,
-            "error_rate" | "rps" | "received" | "sent" => stats.requests > 0,
+        match self.metric.unit {
+            Unit::Latency => stats.latency.count > 0,
+            Unit::PercentOfRequests | Unit::RequestsPerSecond | Unit::Transfer => {
+                stats.requests > 0
+            }
             _ => self.why_unmeasured(stats).is_none(),
         }
     }
@@ -288,8 +238,15 @@ impl Threshold {
     /// where it said so (caching: a speedup whose cold and warm latencies
     /// cannot be told apart).
     pub fn why_unmeasured(&self, stats: &LoadStats) -> Option<String> {
-        let figure = crate::kinds::by_threshold(&self.metric)?;
-        stats.sweep.as_ref()?.unmeasured.get(figure.key).cloned()
+        if !self.metric.is_figure() {
+            return None;
+        }
+        stats
+            .sweep
+            .as_ref()?
+            .unmeasured
+            .get(self.metric.key)
+            .cloned()
     }
 
     /// Checks the threshold against a result. A threshold on nothing
@@ -317,14 +274,6 @@ impl Threshold {
             unmeasured_why: self.why_unmeasured(stats),
         }
     }
-}
-
-fn sweep_metric(stats: &LoadStats, key: &str) -> f64 {
-    stats
-        .sweep
-        .as_ref()
-        .and_then(|s| s.metrics.get(key).copied())
-        .unwrap_or(f64::NAN)
 }
 
 /// A threshold checked against a result.

@@ -238,53 +238,6 @@ pub fn parse_percent(text: &str) -> Result<f64, UnitError> {
     Ok(number)
 }
 
-/// Formats nanoseconds with a unit that keeps three or four significant
-/// digits, e.g. `1.234 µs`.
-pub fn format_nanos(nanos: f64) -> String {
-    let abs = nanos.abs();
-    let (value, unit) = if abs < 1e3 {
-        (nanos, "ns")
-    } else if abs < 1e6 {
-        (nanos / 1e3, "µs")
-    } else if abs < 1e9 {
-        (nanos / 1e6, "ms")
-    } else {
-        (nanos / 1e9, "s")
-    };
-    let decimals = if value.abs() >= 100.0 {
-        1
-    } else if value.abs() >= 10.0 {
-        2
-    } else {
-        3
-    };
-    format!("{value:.decimals$} {unit}")
-}
-
-/// Formats a number of bytes in the largest binary unit that keeps it
-/// at 1 or more, e.g. `512 B`, `64.00 KiB`, `1.25 GiB`.
-pub fn format_bytes(bytes: f64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if bytes.abs() < 1024.0 {
-        return format!("{bytes:.0} B");
-    }
-    let mut value = bytes / 1024.0;
-    let mut unit = UNITS[0];
-    for next in &UNITS[1..] {
-        if value.abs() < 1024.0 {
-            break;
-        }
-        value /= 1024.0;
-        unit = next;
-    }
-    format!("{value:.2} {unit}")
-}
-
-/// Formats bytes per second as [`format_bytes`] does, e.g. `105.20 MiB/s`.
-pub fn format_byte_rate(bytes_per_s: f64) -> String {
-    format!("{}/s", format_bytes(bytes_per_s))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,16 +291,6 @@ mod tests {
         assert!(matches!(parse_byte_rate(" "), Err(UnitError::Empty { .. })));
         let message = parse_byte_rate("100Mbps").unwrap_err().to_string();
         assert!(message.contains("MiB/s"), "{message}");
-    }
-
-    #[test]
-    fn sizes_and_rates_are_formatted_in_binary_units() {
-        assert_eq!(format_bytes(512.0), "512 B");
-        assert_eq!(format_bytes(65_536.0), "64.00 KiB");
-        assert_eq!(format_bytes(3.5 * 1_048_576.0), "3.50 MiB");
-        assert_eq!(format_bytes(1.25 * 1_073_741_824.0), "1.25 GiB");
-        assert_eq!(format_byte_rate(105.2 * 1_048_576.0), "105.20 MiB/s");
-        assert_eq!(format_byte_rate(0.0), "0 B/s");
     }
 
     #[test]
@@ -406,13 +349,5 @@ mod tests {
             parse_percent("abc"),
             Err(UnitError::InvalidNumber { .. })
         ));
-    }
-
-    #[test]
-    fn nanos_are_formatted_with_a_fitting_unit() {
-        assert_eq!(format_nanos(12.0), "12.00 ns");
-        assert_eq!(format_nanos(1234.0), "1.234 µs");
-        assert_eq!(format_nanos(123_456_789.0), "123.5 ms");
-        assert_eq!(format_nanos(2.5e9), "2.500 s");
     }
 }

@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
+use perf_record::format;
 use perf_record::protocol::{self, PROTOCOL_VERSION, env};
-use perf_record::units::format_nanos;
 use perf_record::{BenchStats, ListedTest, Listing, TestConfig, TestKind, TestOutcome, TestResult};
 
 use crate::bench::bencher::Bencher;
@@ -319,11 +319,11 @@ fn print_summary(summary: &[(String, BenchStats)]) {
     for (name, stats) in summary {
         println!(
             "{name:width$}  median {:>11}  [{} .. {}]  mean {}  ± {}  ({} x {} iters)",
-            format_nanos(stats.median_ns),
-            format_nanos(stats.median_ci_low_ns),
-            format_nanos(stats.median_ci_high_ns),
-            format_nanos(stats.mean_ns),
-            format_nanos(stats.stddev_ns),
+            format::nanos(stats.median_ns),
+            format::nanos(stats.median_ci_low_ns),
+            format::nanos(stats.median_ci_high_ns),
+            format::nanos(stats.mean_ns),
+            format::nanos(stats.stddev_ns),
             stats.rounds,
             stats.iterations_per_round,
         );

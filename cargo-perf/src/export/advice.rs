@@ -6,11 +6,11 @@
 //! the HTML report shows them, and other reports can.
 
 use perf_record::kinds::Kind;
+use perf_record::metric::{Metric, Unit};
 use perf_record::{RunRecord, TestId, TestKind, TestOutcome};
 
 use super::Source;
 use crate::report::comparison::metric_cells;
-use crate::report::table::threshold_value;
 use crate::verdict::comparison::Verdict;
 
 /// How bad a finding is, worst first (they sort that way).
@@ -81,9 +81,9 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
             let measured = match (&result.unmeasured_why, result.unmeasured) {
                 (Some(why), _) => format!("not measurable ({why})"),
                 (None, true) => "nothing was measured".to_owned(),
-                (None, false) => format!("measured {}", threshold_value(&t.metric, result.value)),
+                (None, false) => format!("measured {}", t.metric.threshold_text(result.value)),
             };
-            let text = match (t.metric.as_str(), result.unmeasured) {
+            let text = match (t.metric.threshold_name(), result.unmeasured) {
                 ("breaking_point", false) => format!(
                     "{}: the server breaks at {:.0} users, below the {:.0} it must hold ({})",
                     test.id,
@@ -95,10 +95,10 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
                     "{} missed its threshold {}: {measured}, limit {}",
                     test.id,
                     t.label(),
-                    threshold_value(&t.metric, t.limit)
+                    t.metric.threshold_text(t.limit)
                 ),
             };
-            add(Severity::Failure, text, advice(&t.metric));
+            add(Severity::Failure, text, advice(t.metric));
         }
         let Some(load) = &test.load else {
             continue;
@@ -137,7 +137,7 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
                 let gated = test
                     .thresholds
                     .iter()
-                    .any(|r| r.threshold.metric == "rss_growth" && !r.passed);
+                    .any(|r| r.threshold.metric.threshold_name() == "rss_growth" && !r.passed);
                 let leak = sweep.findings.iter().find(|f| f.starts_with("LEAK: "));
                 let step = sweep
                     .findings
@@ -148,7 +148,7 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
                     (Some(leak), _) => add(
                         Severity::Warning,
                         format!("{}: {}", test.id, leak.trim_start_matches("LEAK: ")),
-                        advice("rss_growth"),
+                        figure_advice("rss_growth"),
                     ),
                     (None, Some(step)) => add(
                         Severity::Note,
@@ -165,7 +165,7 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
                 let target = test
                     .thresholds
                     .iter()
-                    .find(|r| r.threshold.metric == "breaking_point")
+                    .find(|r| r.threshold.metric.threshold_name() == "breaking_point")
                     .map(|r| r.threshold.limit);
                 // A target it missed is a failure above.
                 if target.is_none() {
@@ -289,15 +289,23 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
 }
 
 /// What to do about a missed threshold on `metric`.
-fn advice(metric: &str) -> &'static str {
-    match metric {
-        "error_rate" => {
+fn advice(metric: Metric) -> &'static str {
+    match metric.unit {
+        Unit::PercentOfRequests => {
             "read the errors table of the test (each kind with its first messages) and fix their cause"
         }
-        "rps" | "received" | "sent" => {
+        Unit::RequestsPerSecond | Unit::Transfer => {
             "the server could not keep up with the rate: look at its CPU chart (near 100% of a core: find the \
              hot code; far below: a lock, a pool or a slow dependency), and check the generator was not saturated"
         }
+        _ => figure_advice(metric.threshold_name()),
+    }
+}
+
+/// What to do about a missed threshold on a kind's figure or a latency,
+/// by the threshold's name.
+fn figure_advice(name: &str) -> &'static str {
+    match name {
         "breaking_point" => {
             "find the bottleneck at the level where it broke (latency or errors rise while the server's CPU is \
              below 100%: a lock, a pool or a queue), or lower the target"

@@ -12,6 +12,7 @@
 use std::path::Path;
 
 use perf_record::TestRecord;
+use perf_record::metric::Metric;
 use serde::Serialize;
 
 use super::prefix::with_suffix;
@@ -107,7 +108,7 @@ fn entries(test: &TestRecord) -> Vec<(bool, Entry)> {
             false,
             entry(
                 format!("{id} instructions"),
-                "instructions",
+                Metric::INSTRUCTIONS.unit.symbol(),
                 count.per_iteration,
                 None,
                 Some(format!(
@@ -125,7 +126,12 @@ fn entries(test: &TestRecord) -> Vec<(bool, Entry)> {
             "{} requests in {:.1} s",
             load.requests, load.duration_s
         ));
-        for (name, us) in [("p50", l.p50_us), ("p95", l.p95_us), ("p99", l.p99_us)] {
+        for (metric, us) in [
+            (Metric::P50, l.p50_us),
+            (Metric::P95, l.p95_us),
+            (Metric::P99, l.p99_us),
+        ] {
+            let name = metric.label;
             out.push((
                 false,
                 entry(
@@ -154,12 +160,12 @@ fn entries(test: &TestRecord) -> Vec<(bool, Entry)> {
     }
     if let Some(sweep) = test.load.as_ref().and_then(|l| l.sweep.as_ref()) {
         for (key, &value) in &sweep.metrics {
-            let figure = perf_record::kinds::by_key(key);
+            let figure = Metric::by_key(key);
             out.push((
                 figure.is_some_and(|f| f.higher_is_better),
                 entry(
                     format!("{id} {}", figure.map_or(key.as_str(), |f| f.label)),
-                    figure.map_or("", |f| unit_of(f.unit)),
+                    figure.map_or("", |f| f.unit.symbol()),
                     value,
                     None,
                     None,
@@ -169,17 +175,6 @@ fn entries(test: &TestRecord) -> Vec<(bool, Entry)> {
     }
     out.retain(|(_, e)| e.value.is_finite());
     out
-}
-
-/// A kind's figure's unit, as the record holds it.
-fn unit_of(unit: perf_record::kinds::Unit) -> &'static str {
-    use perf_record::kinds::Unit;
-    match unit {
-        Unit::Number => "",
-        Unit::Percent => "%",
-        Unit::Duration => "µs",
-        Unit::BytesPerSecond => "B/s",
-    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 //! a measure it does not know on first use. A failed test has no figures
 //! and is left out.
 
+use perf_record::metric::Metric;
 use serde_json::{Map, Value, json};
 
 use super::Source;
@@ -39,7 +40,7 @@ pub(crate) fn render(source: &Source<'_>) -> String {
             );
         }
         if let Some(count) = &test.instructions {
-            put("instructions", count.per_iteration, None);
+            put(Metric::INSTRUCTIONS.key, count.per_iteration, None);
         }
         if let Some(load) = &test.load
             && load.latency.count > 0

@@ -6,10 +6,10 @@ use perf_record::threshold::ThresholdResult;
 use perf_record::{TestId, TestRecord};
 
 use super::Source;
-use crate::report::{latency, metric_value, threshold_value};
 use crate::verdict::compare::TestComparison;
-use crate::verdict::comparison::absolute_limit;
 use crate::verdict::gate::{self, Breach, GatedTest, Status};
+use perf_record::format;
+use perf_record::metric::Metric;
 
 /// The order the summaries list tests in, and count them in their
 /// headline: regressions first, then failed tests, then missed thresholds
@@ -81,38 +81,20 @@ pub(crate) fn headline(tests: &[GatedTest<'_>]) -> String {
     }
 }
 
-/// A metric's name in words.
-pub(crate) fn metric_label(metric: &str) -> &str {
-    match metric {
-        "median_ns" => "median",
-        "instructions" => "instructions",
-        "error_rate_pct" => "error rate",
-        "rps" => "throughput",
-        other => perf_record::kinds::by_key(other)
-            .map_or_else(|| other.trim_end_matches("_us"), |figure| figure.label),
-    }
-}
-
-/// A change in its unit: percent, or points and a kind's unit for the
-/// metrics held to a difference.
-fn change_of(metric: &str, change: f64) -> String {
-    match (metric, perf_record::kinds::by_key(metric)) {
-        ("error_rate_pct", _) => format!("{change:+.2} pt"),
-        (_, Some(figure)) if absolute_limit(metric).is_some() => {
-            crate::report::kind_difference(figure, change)
-        }
-        _ => format!("{change:+.1}%"),
+/// A change in its unit: percent, or a difference in the metric's unit
+/// (points for the error rate) for the metrics held to a difference.
+fn change_of(metric: Metric, change: f64) -> String {
+    match metric.absolute_limit() {
+        Some(_) => metric.difference_text(change),
+        None => format::change_pct(change),
     }
 }
 
 /// The limit a metric is held to, in the same unit as [`change_of`].
 fn limit_of(metric: &TestComparison) -> String {
-    match (metric.metric, perf_record::kinds::by_key(metric.metric)) {
-        ("error_rate_pct", _) => format!("{} pt", metric.limit()),
-        (_, Some(figure)) if absolute_limit(metric.metric).is_some() => {
-            crate::report::kind_difference(figure, metric.limit())
-        }
-        _ => format!("{}%", metric.threshold_pct),
+    match metric.metric.absolute_limit() {
+        Some(limit) => metric.metric.absolute_limit_text(limit),
+        None => format!("{}%", metric.threshold_pct),
     }
 }
 
@@ -121,7 +103,7 @@ fn limit_of(metric: &TestComparison) -> String {
 pub(crate) fn change_text(metric: &TestComparison) -> String {
     let mut text = format!(
         "{} {}",
-        metric_label(metric.metric),
+        metric.metric.prose,
         metric.verdict.label().to_lowercase()
     );
     if let Some(change) = metric.change_pct {
@@ -138,8 +120,8 @@ pub(crate) fn change_text(metric: &TestComparison) -> String {
     if let (Some(base), Some(current)) = (metric.baseline_value, metric.current_value) {
         text += &format!(
             ": {} -> {}",
-            metric_value(metric.metric, base),
-            metric_value(metric.metric, current)
+            metric.metric.value_text(base),
+            metric.metric.value_text(current)
         );
     }
     match metric.confirmation {
@@ -163,15 +145,12 @@ pub(crate) fn threshold_text(result: &ThresholdResult) -> String {
     let measured = match (&result.unmeasured_why, result.unmeasured) {
         (Some(why), _) => format!("not measurable ({why})"),
         (None, true) => "measured nothing (no response to judge it on)".to_owned(),
-        (None, false) => format!(
-            "measured {}",
-            threshold_value(&threshold.metric, result.value)
-        ),
+        (None, false) => format!("measured {}", threshold.metric.threshold_text(result.value)),
     };
     format!(
         "threshold {} {verdict}: {measured}, limit {}",
         threshold.label(),
-        threshold_value(&threshold.metric, threshold.limit)
+        threshold.metric.threshold_text(threshold.limit)
     )
 }
 
@@ -181,9 +160,9 @@ pub(crate) fn figures_text(test: &TestRecord) -> String {
     if let Some(stats) = &test.stats {
         parts.push(format!(
             "median {} (95% CI {} .. {})",
-            metric_value("median_ns", stats.median_ns),
-            metric_value("median_ns", stats.median_ci_low_ns),
-            metric_value("median_ns", stats.median_ci_high_ns)
+            Metric::MEDIAN.value_text(stats.median_ns),
+            Metric::MEDIAN.value_text(stats.median_ci_low_ns),
+            Metric::MEDIAN.value_text(stats.median_ci_high_ns)
         ));
         parts.push(format!(
             "{} rounds x {} iterations",
@@ -204,10 +183,10 @@ pub(crate) fn figures_text(test: &TestRecord) -> String {
         ));
         parts.push(format!(
             "latency p50 {}, p95 {}, p99 {}, max {}",
-            latency(l.p50_us as f64),
-            latency(l.p95_us as f64),
-            latency(l.p99_us as f64),
-            latency(l.max_us as f64)
+            format::latency(l.p50_us as f64),
+            format::latency(l.p95_us as f64),
+            format::latency(l.p99_us as f64),
+            format::latency(l.max_us as f64)
         ));
     }
     parts.join("; ")

@@ -4,10 +4,9 @@
 
 use std::fmt::Write as _;
 
-use perf_record::units::format_nanos;
-
-use super::metric::{Metric, by_key};
 use super::series::{History, Series, Step, TestHistory};
+use perf_record::format;
+use perf_record::metric::{Metric, Scale};
 
 /// The whole history as text.
 pub fn render(name: &str, history: &History) -> String {
@@ -55,11 +54,7 @@ pub fn render(name: &str, history: &History) -> String {
 
 fn render_test(out: &mut String, history: &History, test: &TestHistory) {
     let _ = writeln!(out, "{}", test.id);
-    let metrics: Vec<(&Series, &Metric)> = test
-        .series
-        .iter()
-        .filter_map(|s| Some((s, by_key(s.metric)?)))
-        .collect();
+    let metrics: Vec<(&Series, Metric)> = test.series.iter().map(|s| (s, s.metric)).collect();
     let mut header = vec!["run".to_owned(), "commit".to_owned()];
     header.extend(metrics.iter().map(|(_, m)| m.label.to_owned()));
     header.push("step".to_owned());
@@ -69,12 +64,12 @@ fn render_test(out: &mut String, history: &History, test: &TestHistory) {
             .iter()
             .map(|(series, metric)| {
                 let point = series.points.iter().find(|p| p.run == index)?;
-                let value = format_value(metric, point.value);
+                let value = metric.history_text(point.value);
                 Some(match point.interval {
                     Some([low, high]) => format!(
                         "{value} [{} – {}]",
-                        format_value(metric, low),
-                        format_value(metric, high)
+                        metric.history_text(low),
+                        metric.history_text(high)
                     ),
                     None => value,
                 })
@@ -91,7 +86,7 @@ fn render_test(out: &mut String, history: &History, test: &TestHistory) {
                 Some(format!(
                     "{} {} {way}",
                     metric.label,
-                    format_change(metric, step)
+                    format_change(*metric, step)
                 ))
             })
             .collect();
@@ -112,9 +107,9 @@ fn render_test(out: &mut String, history: &History, test: &TestHistory) {
                 out,
                 "  step: {} {} ({} → {}) at {} ({}), after {}: {} ({:.1}× the run-to-run noise, p = {:.2e})",
                 metric.label,
-                format_change(metric, step),
-                format_value(metric, step.before),
-                format_value(metric, step.after),
+                format_change(*metric, step),
+                metric.history_text(step.before),
+                metric.history_text(step.after),
                 at.commit_label(),
                 at.created_utc,
                 history.runs[step.previous_run].commit_label(),
@@ -127,21 +122,10 @@ fn render_test(out: &mut String, history: &History, test: &TestHistory) {
 }
 
 /// A step's size: percent, or percentage points for the error rate.
-fn format_change(metric: &Metric, step: &Step) -> String {
+fn format_change(metric: Metric, step: &Step) -> String {
     match metric.scale {
-        super::metric::Scale::Log => format!("{:+.1}%", step.change),
-        super::metric::Scale::Difference => format!("{:+.2} pp", step.change),
-    }
-}
-
-/// A metric's value in its unit.
-fn format_value(metric: &Metric, value: f64) -> String {
-    match metric.key {
-        "median_ns" => format_nanos(value),
-        "p95_us" | "p99_us" => format_nanos(value * 1000.0),
-        "rps" => format!("{value:.1}/s"),
-        "error_rate_pct" => format!("{value:.2}%"),
-        _ => format!("{value:.0}"),
+        Scale::Log => format::change_pct(step.change),
+        Scale::Difference => format!("{:+.2} pp", step.change),
     }
 }
 
@@ -209,8 +193,8 @@ mod tests {
                 },
                 kind: perf_record::TestKind::Bench,
                 series: vec![Series {
-                    metric: "median_ns",
-                    unit: "ns",
+                    metric: Metric::MEDIAN,
+                    unit: Metric::MEDIAN.unit.symbol(),
                     higher_is_better: false,
                     points,
                     steps: vec![Step {

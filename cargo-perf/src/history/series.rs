@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use perf_record::{RunRecord, TestId, TestKind, TestRecord};
 use serde::Serialize;
 
-use super::metric::{METRICS, Metric, Scale};
+use perf_record::metric::{Metric, Scale};
+
+use super::metric::{FOLLOWED, detector};
 use super::store;
 use super::trend::{self, Split};
 use crate::baseline;
@@ -70,8 +72,8 @@ pub struct TestHistory {
 /// One metric of one test across the runs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Series {
-    /// The metric's key, as comparisons name it (`median_ns`, `p95_us`).
-    pub metric: &'static str,
+    /// The metric (written as its key, as comparisons name it).
+    pub metric: Metric,
     /// The unit of its values: `ns`, `instructions`, `µs`, `requests/s`,
     /// `%`.
     pub unit: &'static str,
@@ -255,19 +257,19 @@ fn test_histories(records: &[RunRecord]) -> Vec<TestHistory> {
         .map(|(id, tests)| TestHistory {
             id: id.clone(),
             kind: tests.last().map_or(TestKind::Bench, |(_, t)| t.kind),
-            series: METRICS
-                .iter()
+            series: FOLLOWED
+                .into_iter()
                 .filter_map(|metric| series(metric, &tests))
                 .collect(),
         })
         .collect()
 }
 
-fn series(metric: &Metric, tests: &[(usize, &TestRecord)]) -> Option<Series> {
+fn series(metric: Metric, tests: &[(usize, &TestRecord)]) -> Option<Series> {
     let points: Vec<Point> = tests
         .iter()
         .filter_map(|(run, test)| {
-            let (value, interval) = (metric.value)(test)?;
+            let (value, interval) = metric.read(test)?;
             (value.is_finite() && (metric.scale == Scale::Difference || value > 0.0)).then_some(
                 Point {
                     run: *run,
@@ -284,8 +286,8 @@ fn series(metric: &Metric, tests: &[(usize, &TestRecord)]) -> Option<Series> {
     let splits = detect(metric, &points);
     let steps = steps(metric, &points, &splits);
     Some(Series {
-        metric: metric.key,
-        unit: metric.unit,
+        metric,
+        unit: metric.unit.symbol(),
         higher_is_better: metric.higher_is_better,
         points,
         steps,
@@ -293,21 +295,21 @@ fn series(metric: &Metric, tests: &[(usize, &TestRecord)]) -> Option<Series> {
 }
 
 /// The steps of a series on its metric's scale.
-pub(super) fn detect(metric: &Metric, points: &[Point]) -> Vec<Split> {
+pub(super) fn detect(metric: Metric, points: &[Point]) -> Vec<Split> {
     let values: Vec<f64> = points.iter().map(|p| metric.scale.of(p.value)).collect();
     let se: Vec<f64> = points
         .iter()
-        .map(|p| match (metric.interval_is_ci, p.interval) {
+        .map(|p| match (metric.interval_is_ci(), p.interval) {
             (true, Some([low, high])) if low > 0.0 && high >= low => {
                 (metric.scale.of(high) - metric.scale.of(low)) / (2.0 * 1.96)
             }
             _ => 0.0,
         })
         .collect();
-    trend::detect(&values, &se, &metric.scale.detector())
+    trend::detect(&values, &se, &detector(metric.scale))
 }
 
-fn steps(metric: &Metric, points: &[Point], splits: &[Split]) -> Vec<Step> {
+fn steps(metric: Metric, points: &[Point], splits: &[Split]) -> Vec<Step> {
     let mut bounds: Vec<usize> = splits.iter().map(|s| s.at).collect();
     bounds.insert(0, 0);
     bounds.push(points.len());
@@ -356,7 +358,7 @@ impl History {
     }
 
     /// A metric's series of a test, when the history has one.
-    pub fn series(&self, id: &TestId, metric: &str) -> Option<&Series> {
+    pub fn series(&self, id: &TestId, metric: Metric) -> Option<&Series> {
         self.tests
             .iter()
             .find(|t| &t.id == id)?

@@ -6,7 +6,7 @@ use std::path::Path;
 use perf_record::RunRecord;
 
 use super::series::{self, Point, Setup, load};
-use super::{metric, trend};
+use super::trend;
 use crate::verdict::drift::{self, Drift, RunDrift};
 
 /// The drift between runs of each metric that the history of the baseline
@@ -22,23 +22,21 @@ pub fn drift(baseline: &Path, current: &RunRecord) -> Option<Drift> {
             continue;
         };
         for series in &test.series {
-            let Some(metric) = metric::by_key(series.metric) else {
-                continue;
-            };
+            let metric = series.metric;
             let alike: Vec<Point> = series
                 .points
                 .iter()
                 .filter(|p| p.setup == now)
                 .copied()
                 .collect();
-            if !drift::METRICS.contains(&series.metric) || alike.len() < drift::MIN_RUNS {
+            if !drift::METRICS.contains(&metric) || alike.len() < drift::MIN_RUNS {
                 continue;
             }
             let values: Vec<f64> = alike.iter().map(|p| metric.scale.of(p.value)).collect();
             let splits = series::detect(metric, &alike);
             if let Some((sd_log, df)) = trend::robust_spread(&values, &splits) {
                 found.insert(
-                    (test.id.clone(), series.metric.to_owned()),
+                    (test.id.clone(), metric),
                     RunDrift {
                         sd_log,
                         df,
@@ -53,6 +51,7 @@ pub fn drift(baseline: &Path, current: &RunRecord) -> Option<Drift> {
 
 #[cfg(test)]
 mod tests {
+    use perf_record::metric::Metric;
     use perf_record::{RunRecord, TestRecord};
 
     use super::*;
@@ -61,11 +60,10 @@ mod tests {
     /// A run of one benchmark whose median is `median_ns`, with a ±1%
     /// interval, made at `unix_s` from `commit`.
     fn run(unix_s: u64, commit: &str, median_ns: f64) -> RunRecord {
-        let stats = perf_record::BenchStats::from_samples(&[1.0, 2.0, 3.0], 1).unwrap();
-        let mut stats = serde_json::to_value(stats).unwrap();
-        stats["median_ns"] = serde_json::json!(median_ns);
-        stats["median_ci_low_ns"] = serde_json::json!(median_ns * 0.99);
-        stats["median_ci_high_ns"] = serde_json::json!(median_ns * 1.01);
+        let mut stats = perf_record::BenchStats::from_samples(&[1.0, 2.0, 3.0], 1).unwrap();
+        stats.median_ns = median_ns;
+        stats.median_ci_low_ns = median_ns * 0.99;
+        stats.median_ci_high_ns = median_ns * 1.01;
         let test: TestRecord = serde_json::from_value(serde_json::json!({
             "id": {"package": "p", "target": "t", "name": "n"},
             "kind": "bench",
@@ -102,7 +100,7 @@ mod tests {
         assert_eq!(history.runs.len(), 6);
         assert_eq!(history.unreadable.len(), 1, "{:?}", history.unreadable);
         let id = &history.tests[0].id;
-        let series = history.series(id, "median_ns").unwrap();
+        let series = history.series(id, Metric::MEDIAN).unwrap();
         assert_eq!(series.points.len(), 6);
         assert_eq!(series.points[4].interval, Some([198.0, 202.0]));
         let [step] = series.steps.as_slice() else {
@@ -119,7 +117,7 @@ mod tests {
         // own level, about 1%, with 6 runs - 2 levels degrees of freedom.
         let current = run(2000, "c6", 200.0);
         let drift = drift(&path, &current).unwrap();
-        let median = drift[&(id.clone(), "median_ns".to_owned())];
+        let median = drift[&(id.clone(), Metric::MEDIAN)];
         assert_eq!((median.runs, median.df), (6, 4));
         assert!(median.sd_log > 0.005 && median.sd_log < 0.02, "{median:?}");
         assert!(super::drift(&dir.path().join("none.json"), &current).is_none());

@@ -4,11 +4,7 @@
 use std::fmt::{self, Write};
 use std::path::Path;
 
-use perf_record::kinds::Change;
-
-use super::table::{
-    BOLD, GREEN, RED, RESET, Table, YELLOW, display_names, kind_difference, metric_value, rendered,
-};
+use super::table::{BOLD, GREEN, RED, RESET, Table, YELLOW, display_names, rendered};
 use crate::verdict::compare::{CompareMode, Comparison, Verdict};
 use crate::verdict::comparison::TestComparison;
 
@@ -175,7 +171,7 @@ pub(crate) struct MetricCells {
 
 /// The cells of one compared metric.
 pub(crate) fn metric_cells(test: &TestComparison) -> MetricCells {
-    let value = |v: f64| metric_value(test.metric, v);
+    let value = |v: f64| test.metric.value_text(v);
     let percent = test.change_pct.map(|c| format!("{c:+.1}%"));
     let interval = test.estimate.map_or_else(
         || "-".to_owned(),
@@ -191,31 +187,14 @@ pub(crate) fn metric_cells(test: &TestComparison) -> MetricCells {
         Some(_) => format!("{} (confirmed)", test.verdict.label()),
         None => test.verdict.label().to_owned(),
     };
-    let (metric, change, threshold) = match test.metric {
-        "median_ns" => ("median", percent, format!("{}%", test.threshold_pct)),
-        "error_rate_pct" => (
-            "errors",
-            test.change_pct.map(|c| format!("{c:+.2} pt")),
-            "1 pt".to_owned(),
+    let (change, threshold) = match test.metric.absolute_limit() {
+        Some(limit) => (
+            test.change_pct.map(|c| test.metric.difference_text(c)),
+            test.metric.absolute_limit_text(limit),
         ),
-        other => match perf_record::kinds::by_key(other) {
-            Some(figure) => match figure.change {
-                Change::Absolute(limit) => (
-                    figure.label,
-                    test.change_pct.map(|c| kind_difference(figure, c)),
-                    kind_difference(figure, limit),
-                ),
-                Change::Relative | Change::Shown => {
-                    (figure.label, percent, format!("{}%", test.threshold_pct))
-                }
-            },
-            None => (
-                other.trim_end_matches("_us"),
-                percent,
-                format!("{}%", test.threshold_pct),
-            ),
-        },
+        None => (percent, format!("{}%", test.threshold_pct)),
     };
+    let metric = test.metric.label;
     MetricCells {
         metric,
         baseline: test.baseline_value.map_or_else(|| "-".into(), value),

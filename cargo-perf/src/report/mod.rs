@@ -9,6 +9,5 @@ pub(crate) mod table;
 pub use comparison::{print_comparison, print_saved, print_written};
 pub use json::{FindingMessage, JsonMessage, ListedTestMessage};
 pub use run::{print_list, print_run};
-pub(crate) use table::{kind_difference, latency, metric_value, threshold_value};
 #[cfg(test)]
 mod tests;

@@ -5,13 +5,11 @@
 use std::fmt::{self, Write};
 
 use perf_record::TestOutcome;
+use perf_record::format;
 use perf_record::load::{LoadStats, ServerStats, Transfer};
-use perf_record::units::{format_byte_rate, format_bytes, format_nanos};
+use perf_record::metric::Metric;
 
-use super::table::{
-    GREEN, RED, RESET, Table, YELLOW, bytes, display_names, mib, ms, rendered, spread,
-    threshold_value,
-};
+use super::table::{GREEN, RED, RESET, Table, YELLOW, display_names, rendered, spread};
 use crate::discover::DiscoveredTest;
 
 /// `--list`.
@@ -69,16 +67,16 @@ fn write_run(out: &mut impl Write, record: &perf_record::RunRecord) -> fmt::Resu
             (TestOutcome::Passed, Some(stats)) => table.row(
                 vec![
                     name(&test.id),
-                    format_nanos(stats.median_ns),
+                    format::nanos(stats.median_ns),
                     format!(
                         "{} .. {}",
-                        format_nanos(stats.median_ci_low_ns),
-                        format_nanos(stats.median_ci_high_ns)
+                        format::nanos(stats.median_ci_low_ns),
+                        format::nanos(stats.median_ci_high_ns)
                     ),
                     format!(
                         "{} ± {}",
-                        format_nanos(stats.mean_ns),
-                        format_nanos(stats.stddev_ns)
+                        format::nanos(stats.mean_ns),
+                        format::nanos(stats.stddev_ns)
                     ),
                     format!("{} × {}", stats.rounds, stats.iterations_per_round),
                     stats.outliers.total().to_string(),
@@ -147,9 +145,9 @@ fn write_load(
                 "{}: latency is timed from each iteration's scheduled start (open model); from the actual send \
                  it was p50 {}, p95 {}, p99 {}",
                 name(&test.id),
-                ms(raw.p50_us),
-                ms(raw.p95_us),
-                ms(raw.p99_us)
+                format::ms(raw.p50_us as f64),
+                format::ms(raw.p95_us as f64),
+                format::ms(raw.p99_us as f64)
             )?;
         }
         if let Some(transfer) = transfer(&load.transfer) {
@@ -174,7 +172,7 @@ fn write_load(
         }
         for result in &test.thresholds {
             let t = &result.threshold;
-            let shown = |v: f64| threshold_value(&t.metric, v);
+            let shown = |v: f64| t.metric.threshold_text(v);
             let (style, verdict) = if result.passed {
                 (GREEN, "met")
             } else {
@@ -210,10 +208,10 @@ const LOAD_COLUMNS: [&str; 11] = [
     "req/s",
     "rx MiB/s",
     "errors",
-    "p50",
-    "p95",
-    "p99",
-    "max",
+    Metric::P50.spec().label,
+    Metric::P95.spec().label,
+    Metric::P99.spec().label,
+    Metric::MAX.spec().label,
     "server cpu",
     "server rss",
 ];
@@ -227,17 +225,17 @@ fn load_rows(name: String, load: &LoadStats, server: Option<&ServerStats>) -> Ve
         format!("{:.1}", load.rps),
         received_mib_per_s(&load.transfer),
         format!("{:.2}%", load.error_rate_pct),
-        ms(load.latency.p50_us),
-        ms(load.latency.p95_us),
-        ms(load.latency.p99_us),
-        ms(load.latency.max_us),
+        format::ms(load.latency.p50_us as f64),
+        format::ms(load.latency.p95_us as f64),
+        format::ms(load.latency.p99_us as f64),
+        format::ms(load.latency.max_us as f64),
         server.map_or_else(
             || "-".to_owned(),
             |s| format!("{:.0}% (max {:.0}%)", s.cpu_pct_mean, s.cpu_pct_max),
         ),
         server.map_or_else(
             || "-".to_owned(),
-            |s| format!("{} peak", mib(s.rss_peak_bytes)),
+            |s| format!("{} peak", format::mib(s.rss_peak_bytes)),
         ),
     ]];
     rows.extend(load.endpoints.iter().map(|endpoint| {
@@ -247,10 +245,10 @@ fn load_rows(name: String, load: &LoadStats, server: Option<&ServerStats>) -> Ve
             format!("{:.1}", endpoint.rps),
             received_mib_per_s(&endpoint.transfer),
             endpoint.errors.to_string(),
-            ms(endpoint.latency.p50_us),
-            ms(endpoint.latency.p95_us),
-            ms(endpoint.latency.p99_us),
-            ms(endpoint.latency.max_us),
+            format::ms(endpoint.latency.p50_us as f64),
+            format::ms(endpoint.latency.p95_us as f64),
+            format::ms(endpoint.latency.p99_us as f64),
+            format::ms(endpoint.latency.max_us as f64),
             String::new(),
             String::new(),
         ]
@@ -274,10 +272,10 @@ fn transfer(transfer: &Transfer) -> Option<String> {
     (transfer.received_bytes > 0 || transfer.sent_bytes > 0).then(|| {
         format!(
             "received {} ({}), sent {} ({})",
-            format_bytes(transfer.received_bytes as f64),
-            format_byte_rate(transfer.received_per_s),
-            format_bytes(transfer.sent_bytes as f64),
-            format_byte_rate(transfer.sent_per_s)
+            format::bytes(transfer.received_bytes as f64),
+            format::byte_rate(transfer.received_per_s),
+            format::bytes(transfer.sent_bytes as f64),
+            format::byte_rate(transfer.sent_per_s)
         )
     })
 }
@@ -301,14 +299,14 @@ fn write_sweep(
         "requests",
         "req/s",
         "errors",
-        "p50",
-        "p95",
-        "p99",
+        Metric::P50.label,
+        Metric::P95.label,
+        Metric::P99.label,
         "",
     ]);
     for level in &sweep.levels {
         let shown = match sweep.parameter.as_str() {
-            "bytes" => format!("  {}", bytes(level.level)),
+            "bytes" => format!("  {}", format::size(level.level)),
             "page" => format!("  page {}", level.level),
             "phase" => format!("  {}", level.phase.as_deref().unwrap_or("-")),
             "query" => format!("  \"{}\"", level.phase.as_deref().unwrap_or("")),
@@ -332,9 +330,9 @@ fn write_sweep(
                 level.requests.to_string(),
                 format!("{:.1}", level.rps),
                 format!("{:.2}%", level.error_rate_pct),
-                ms(level.p50_us),
-                ms(level.p95_us),
-                ms(level.p99_us),
+                format::ms(level.p50_us as f64),
+                format::ms(level.p95_us as f64),
+                format::ms(level.p99_us as f64),
                 match (broke, level.per_request) {
                     (true, _) => format!("broke: {}", level.missed.join(", ")),
                     (false, Some(queries)) => format!("{queries:.1} queries/request"),

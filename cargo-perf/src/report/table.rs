@@ -1,10 +1,10 @@
-//! The pieces every report is drawn with: a table, colours, test names,
-//! and figures written in their units.
+//! The pieces the terminal reports are drawn with: a table, colours, test
+//! names. Values are written by `perf_record::format` and each metric's
+//! own formatting (`perf_record::metric`), the same in every report.
 
 use std::fmt::{self, Write};
 
 use perf_record::TestId;
-use perf_record::kinds::Unit;
 
 pub(super) const BOLD: &str = "\x1b[1m";
 pub(super) const RED: &str = "\x1b[31;1m";
@@ -82,86 +82,6 @@ pub(super) fn rendered(write: impl FnOnce(&mut String) -> fmt::Result) -> String
     out
 }
 
-/// A latency given in µs: in milliseconds, or in microseconds below 10 µs,
-/// where two decimals of a millisecond would read 0.00 (a limit of `1us`
-/// prints as `1 µs`).
-pub(crate) fn latency(us: f64) -> String {
-    if us.abs() >= 10.0 {
-        format!("{:.2} ms", us / 1e3)
-    } else {
-        let text = format!("{us:.2}");
-        let text = text.trim_end_matches('0').trim_end_matches('.');
-        format!("{text} µs")
-    }
-}
-
-/// Microseconds as milliseconds.
-pub(super) fn ms(us: u64) -> String {
-    format!("{:.2} ms", us as f64 / 1e3)
-}
-
-pub(super) fn mib(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
-}
-
-/// A kind's figure, in its unit.
-pub(crate) fn kind_value(key: &str, v: f64) -> String {
-    let Some(figure) = perf_record::kinds::by_key(key) else {
-        return format!("{v:.2}");
-    };
-    match figure.unit {
-        Unit::Percent => format!("{v:.2}%"),
-        Unit::Duration if v.abs() >= 1e6 => format!("{:.2} s", v / 1e6),
-        Unit::Duration => format!("{:.2} ms", v / 1e3),
-        Unit::BytesPerSecond => format!("{:.1} KiB/s", v / 1024.0),
-        Unit::Number if v.fract() == 0.0 && v.abs() >= 1.0 => format!("{v:.0}"),
-        Unit::Number => format!("{v:.2}"),
-    }
-}
-
-/// A threshold's measured value or limit, in the threshold's unit.
-pub(crate) fn threshold_value(metric: &str, v: f64) -> String {
-    match metric {
-        "error_rate" => format!("{v:.2}%"),
-        "rps" => format!("{v:.1} req/s"),
-        "received" | "sent" => perf_record::units::format_byte_rate(v),
-        other => match perf_record::kinds::by_threshold(other) {
-            Some(figure) => kind_value(figure.key, v),
-            None => latency(v),
-        },
-    }
-}
-
-/// A compared metric's value (a side of a comparison), in its unit.
-pub(crate) fn metric_value(metric: &str, v: f64) -> String {
-    match metric {
-        "median_ns" => perf_record::units::format_nanos(v),
-        "instructions" => format!("{v:.0}"),
-        "rps" => format!("{v:.1}/s"),
-        "error_rate_pct" => format!("{v:.2}%"),
-        "p95_us" | "p99_us" => format!("{:.2} ms", v / 1e3),
-        other => kind_value(other, v),
-    }
-}
-
-/// A difference of a kind's figure (or a limit on one), signed.
-pub(crate) fn kind_difference(figure: &perf_record::kinds::KindMetric, d: f64) -> String {
-    match figure.unit {
-        Unit::Percent => format!("{d:+.1} pt"),
-        Unit::Duration => format!("{:+.2} ms", d / 1e3),
-        Unit::BytesPerSecond => format!("{:+.1} KiB/s", d / 1024.0),
-        Unit::Number => format!("{d:+.2}"),
-    }
-}
-
-pub(super) fn bytes(n: u64) -> String {
-    match n {
-        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MB", n >> 20),
-        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KB", n >> 10),
-        n => format!("{n} B"),
-    }
-}
-
 /// How far apart the processes' medians are, relative to the median: the
 /// run-to-run noise a comparison has to see through.
 pub(super) fn spread(process_medians: &[f64], median: f64) -> String {
@@ -194,18 +114,5 @@ pub(crate) fn display_names<'a>(
         } else {
             id.to_string()
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_latencies_keep_their_digits() {
-        assert_eq!(latency(1.0), "1 µs");
-        assert_eq!(latency(2.5), "2.5 µs");
-        assert_eq!(latency(330.0), "0.33 ms");
-        assert_eq!(latency(50_000.0), "50.00 ms");
     }
 }

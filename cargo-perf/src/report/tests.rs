@@ -10,6 +10,7 @@ use perf_record::load::{
     EndpointStats, ErrorKindStats, LatencySummary, LevelStats, LoadStats, ServerStats, SweepStats,
     Transfer,
 };
+use perf_record::metric::Metric;
 use perf_record::threshold::Threshold;
 use perf_record::{
     BenchStats, Environment, Outliers, RunRecord, TestId, TestKind, TestOutcome, TestRecord,
@@ -116,9 +117,13 @@ fn load_test() -> TestRecord {
         ..LoadStats::default()
     };
     let thresholds = [
-        ("p95", "200ms", Some("Requirement 9.3")),
-        ("error_rate", "0.1%", None),
-        ("rps", ">=1000", None),
+        (
+            Metric::P95.threshold_name(),
+            "200ms",
+            Some("Requirement 9.3"),
+        ),
+        (Metric::ERROR_RATE.threshold_name(), "0.1%", None),
+        (Metric::THROUGHPUT.threshold_name(), ">=1000", None),
     ]
     .into_iter()
     .map(|(metric, limit, name)| {
@@ -240,20 +245,20 @@ fn a_stress_sweep() {
 /// `ci_pct` is given (the change is then its centre).
 fn metric(
     name: &str,
-    metric: &'static str,
+    metric: Metric,
     (base, current): (f64, f64),
     ci_pct: Option<[f64; 2]>,
     verdict: Verdict,
 ) -> TestComparison {
-    let change_pct = match metric {
-        "error_rate_pct" => current - base,
-        _ => (current / base - 1.0) * 100.0,
+    let change_pct = match metric.absolute_limit() {
+        Some(_) => current - base,
+        None => (current / base - 1.0) * 100.0,
     };
     TestComparison {
         id: id(name),
         metric,
         verdict,
-        higher_is_better: metric == "rps",
+        higher_is_better: metric.higher_is_better,
         baseline_value: Some(base),
         current_value: Some(current),
         change_pct: Some(change_pct),
@@ -292,7 +297,7 @@ fn comparison(mode: CompareMode, tests: Vec<TestComparison>) -> Comparison {
 fn the_comparison_with_a_saved_baseline() {
     let mut regressed = metric(
         "parse_order",
-        "median_ns",
+        Metric::MEDIAN,
         (18_204.0, 22_391.0),
         Some([19.4, 26.8]),
         Verdict::Regressed,
@@ -304,7 +309,7 @@ fn the_comparison_with_a_saved_baseline() {
     });
     let mut unchanged = metric(
         "render_page",
-        "median_ns",
+        Metric::MEDIAN,
         (1_342_500.0, 1_358_600.0),
         Some([-0.8, 3.2]),
         Verdict::Unchanged,
@@ -315,7 +320,7 @@ fn the_comparison_with_a_saved_baseline() {
     );
     let mut within_noise = metric(
         "browse_catalog",
-        "p95_us",
+        Metric::P95,
         (18_400.0, 21_900.0),
         None,
         Verdict::WithinNoise,
@@ -331,14 +336,14 @@ fn the_comparison_with_a_saved_baseline() {
         within_noise,
         metric(
             "browse_catalog",
-            "rps",
+            Metric::THROUGHPUT,
             (480.0, 561.0),
             None,
             Verdict::Improved,
         ),
         metric(
             "browse_catalog",
-            "error_rate_pct",
+            Metric::ERROR_RATE,
             (0.25, 0.21),
             None,
             Verdict::Unchanged,
@@ -366,7 +371,7 @@ fn the_comparison_with_a_saved_baseline() {
 fn the_comparison_with_a_revision_in_paired_rounds() {
     let mut regressed = metric(
         "parse_order",
-        "median_ns",
+        Metric::MEDIAN,
         (18_204.0, 20_391.0),
         Some([9.1, 15.0]),
         Verdict::Regressed,
@@ -380,21 +385,21 @@ fn the_comparison_with_a_revision_in_paired_rounds() {
         regressed,
         metric(
             "render_page",
-            "median_ns",
+            Metric::MEDIAN,
             (1_342_500.0, 1_101_000.0),
             Some([-21.0, -15.0]),
             Verdict::Improved,
         ),
         metric(
             "browse_catalog",
-            "p95_us",
+            Metric::P95,
             (18_400.0, 18_900.0),
             Some([-4.0, 9.6]),
             Verdict::Unchanged,
         ),
         metric(
             "browse_catalog",
-            "p99_us",
+            Metric::P99,
             (42_000.0, 51_000.0),
             Some([-2.5, 45.3]),
             Verdict::WithinNoise,

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use perf_record::metric::Metric;
 use perf_record::{TestId, TestKind, TestRecord};
 
 use super::scheduler::{Measured, rounds};
@@ -216,7 +217,7 @@ pub(crate) fn compare_pair(
     metrics.extend(
         compare_records(base, candidate)
             .into_iter()
-            .filter(|c| c.metric == "instructions"),
+            .filter(|c| c.metric == Metric::INSTRUCTIONS),
     );
     metrics
 }

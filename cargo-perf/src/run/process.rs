@@ -8,8 +8,8 @@ use std::process::Command;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Instant;
 
+use perf_record::format;
 use perf_record::protocol::env;
-use perf_record::units::format_nanos;
 use perf_record::{TestConfig, TestOutcome, TestRecord, TestResult};
 
 use super::deadline::Deadline;
@@ -28,7 +28,7 @@ pub(crate) fn summary_of(result: &TestResult) -> String {
             load.latency.p95_us as f64 / 1e3,
             load.error_rate_pct
         ),
-        (Some(stats), None) => format!("median {}", format_nanos(stats.median_ns)),
+        (Some(stats), None) => format!("median {}", format::nanos(stats.median_ns)),
         (None, None) => "ok".to_owned(),
     }
 }

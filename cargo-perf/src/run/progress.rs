@@ -117,17 +117,16 @@ fn live_bar(target: ProgressDrawTarget) -> ProgressBar {
 
 /// A load test's live state as a line, from the generator's JSON.
 fn live_line(label: &str, json: &str) -> Option<String> {
-    let state = serde_json::from_str::<serde_json::Value>(json).ok()?;
-    let number = |key: &str| state[key].as_f64().unwrap_or(0.0);
+    let state = serde_json::from_str::<perf_record::protocol::Progress>(json).ok()?;
     Some(format!(
         "{:>12} {label} {:.0}s/{:.0}s, active {}, {:.0} req/s, p95 {:.2} ms, errors {}",
         "Loading",
-        number("elapsed_s"),
-        number("total_s"),
-        number("active"),
-        number("rps"),
-        number("p95_us") / 1e3,
-        number("errors"),
+        state.elapsed_s,
+        state.total_s,
+        state.active,
+        state.rps,
+        state.p95_us / 1e3,
+        state.errors,
     ))
 }
 

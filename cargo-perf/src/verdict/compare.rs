@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use perf_record::metric::Metric;
 use perf_record::{RunRecord, TestConfig, TestId, TestKind, TestRecord};
 
-use super::comparison::absolute_limit;
 pub use super::comparison::{CompareMode, Comparison, Confirmation, TestComparison, Verdict};
 use super::estimate::{ChangeEstimate, Side, against_one};
 use crate::environment;
@@ -77,15 +77,14 @@ fn threshold_of(record: &TestRecord) -> f64 {
 /// A comparison of one metric, before the verdict rule.
 fn metric(
     new: &TestRecord,
-    metric: &'static str,
+    metric: Metric,
     values: (Option<f64>, Option<f64>),
     estimate: Option<ChangeEstimate>,
-    higher_is_better: bool,
 ) -> TestComparison {
     let (base, current) = values;
     let change_pct = match (base, current, estimate) {
         (_, _, Some(e)) => Some(e.change_pct),
-        (Some(b), Some(c), None) if absolute_limit(metric).is_some() => Some(c - b),
+        (Some(b), Some(c), None) if metric.absolute_limit().is_some() => Some(c - b),
         (Some(b), Some(c), None) if b > 0.0 => Some((c / b - 1.0) * 100.0),
         _ => None,
     };
@@ -93,7 +92,7 @@ fn metric(
         id: new.id.clone(),
         metric,
         verdict: Verdict::NotComparable,
-        higher_is_better,
+        higher_is_better: metric.higher_is_better,
         baseline_value: base,
         current_value: current,
         change_pct,
@@ -150,10 +149,9 @@ pub fn bench_median(
     };
     let mut comparison = metric(
         new,
-        "median_ns",
+        Metric::MEDIAN,
         (median(old), median(new)),
         estimate.filter(|_| median(old).is_some() && median(new).is_some()),
-        false,
     );
     comparison.baseline_interval = interval(old);
     comparison.current_interval = interval(new);
@@ -168,10 +166,9 @@ fn instructions(old: &TestRecord, new: &TestRecord) -> Option<TestComparison> {
     };
     Some(metric(
         new,
-        "instructions",
+        Metric::INSTRUCTIONS,
         (Some(before.per_iteration), Some(after.per_iteration)),
         None,
-        false,
     ))
 }
 

@@ -18,7 +18,7 @@
 //! alone decides, still subject to the confirming re-run.
 
 use perf_record::TestId;
-use perf_record::kinds::Change;
+use perf_record::metric::{Change, Metric};
 use serde::Serialize;
 
 use super::estimate::{ALPHA, ChangeEstimate, holm};
@@ -85,22 +85,23 @@ pub struct Confirmation {
 pub struct TestComparison {
     /// Which test.
     pub id: TestId,
-    /// The metric compared: `median_ns`, `instructions`, `p95_us`,
-    /// `p99_us`, `rps`, `error_rate_pct`, or a key of a kind's figure
-    /// ([`perf_record::kinds::figures`]).
-    pub metric: &'static str,
+    /// The metric compared (written as its key: `median_ns`, `p95_us`,
+    /// a kind's figure's key).
+    pub metric: Metric,
     /// The verdict.
     pub verdict: Verdict,
-    /// Whether a higher value is better (throughput).
+    /// Whether a higher value is better (throughput): the metric's
+    /// direction, written for the JSON report's readers.
     pub higher_is_better: bool,
-    /// The base's value: ns for `median_ns`, instructions per iteration
-    /// for `instructions`, µs for `p95_us` and `p99_us`, requests per
-    /// second for `rps`, percent for `error_rate_pct`.
+    /// The base's value, in the metric's unit: ns for the median,
+    /// instructions per iteration, µs for latencies, requests per second
+    /// for throughput, percent for the error rate.
     pub baseline_value: Option<f64>,
     /// The candidate's value, in the same unit.
     pub current_value: Option<f64>,
     /// The change in percent (the estimate of the change when there is
-    /// one; for `error_rate_pct`, the difference in percentage points).
+    /// one; for a metric held to a difference, such as the error rate, the
+    /// difference in its unit).
     pub change_pct: Option<f64>,
     /// The change's 95% interval, in percent, and its p-values.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -151,32 +152,14 @@ impl TestComparison {
     /// saved baseline): a single number each, whose drift between runs
     /// nothing in either run measures.
     fn is_one_load_run_a_side(&self) -> bool {
-        self.estimate.is_none()
-            && (matches!(self.metric, "p95_us" | "p99_us" | "rps")
-                || perf_record::kinds::by_key(self.metric)
-                    .is_some_and(|m| m.change == Change::Shown))
+        self.estimate.is_none() && self.metric.change == Change::Shown
     }
 
     /// The limit `worse_pct` is held to: the threshold, one percentage
     /// point for the error rate, or a kind's fixed limit on a difference
     /// (a growth exponent higher by 0.3: from linear to about level^1.3).
     pub fn limit(&self) -> f64 {
-        match absolute_limit(self.metric) {
-            Some(limit) => limit,
-            None => self.threshold_pct,
-        }
-    }
-}
-
-/// The limit on a metric compared as a difference rather than in percent
-/// (figures whose healthy value is near zero, and the error rate).
-pub(crate) fn absolute_limit(metric: &str) -> Option<f64> {
-    if metric == "error_rate_pct" {
-        return Some(1.0);
-    }
-    match perf_record::kinds::by_key(metric)?.change {
-        Change::Absolute(limit) => Some(limit),
-        Change::Relative | Change::Shown => None,
+        self.metric.absolute_limit().unwrap_or(self.threshold_pct)
     }
 }
 
@@ -270,7 +253,7 @@ impl Comparison {
                 let noise = t.estimate?.noise_pct();
                 // A benchmark can fall back on instruction counts; a load
                 // test's figures steady only when both sides run alike.
-                let fix = if t.metric == "median_ns" {
+                let fix = if t.metric == Metric::MEDIAN {
                     "raise it, measure longer, or count instructions (--instructions)"
                 } else {
                     "raise it, run longer, or compare with --compare-ref REV (paired rounds)"

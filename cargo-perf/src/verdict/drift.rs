@@ -26,6 +26,7 @@
 use std::collections::BTreeMap;
 
 use perf_record::TestId;
+use perf_record::metric::Metric;
 
 use super::comparison::{Comparison, TestComparison};
 use super::estimate::ChangeEstimate;
@@ -35,7 +36,7 @@ use super::estimate::ChangeEstimate;
 pub const MIN_RUNS: usize = 3;
 
 /// The metrics whose interval a history widens.
-pub const METRICS: &[&str] = &["median_ns", "p95_us", "p99_us", "rps"];
+pub const METRICS: [Metric; 4] = [Metric::MEDIAN, Metric::P95, Metric::P99, Metric::THROUGHPUT];
 
 /// How far one metric drifts between runs, as a baseline's history
 /// measured it.
@@ -50,7 +51,7 @@ pub struct RunDrift {
 }
 
 /// Each test's metrics' drift, by test and metric key.
-pub type Drift = BTreeMap<(TestId, String), RunDrift>;
+pub type Drift = BTreeMap<(TestId, Metric), RunDrift>;
 
 /// Widens the interval of every metric `drift` knows (see the module
 /// docs), then judges the comparison again.
@@ -69,7 +70,7 @@ pub fn widen(tests: &mut [TestComparison], drift: &Drift) -> bool {
         if !METRICS.contains(&test.metric) {
             continue;
         }
-        let Some(run) = drift.get(&(test.id.clone(), test.metric.to_owned())) else {
+        let Some(run) = drift.get(&(test.id.clone(), test.metric)) else {
             continue;
         };
         let (Some(base), Some(current)) = (test.baseline_value, test.current_value) else {
@@ -121,7 +122,7 @@ mod tests {
     }
 
     fn comparison(
-        metric: &'static str,
+        metric: Metric,
         base: f64,
         current: f64,
         estimate: Option<ChangeEstimate>,
@@ -136,7 +137,7 @@ mod tests {
                 id: id(),
                 metric,
                 verdict: Verdict::NotComparable,
-                higher_is_better: metric == "rps",
+                higher_is_better: metric.higher_is_better,
                 baseline_value: Some(base),
                 current_value: Some(current),
                 change_pct: Some((current / base - 1.0) * 100.0),
@@ -156,9 +157,9 @@ mod tests {
         comparison
     }
 
-    fn drift(metric: &str, sd_log: f64, runs: usize) -> Drift {
+    fn drift(metric: Metric, sd_log: f64, runs: usize) -> Drift {
         Drift::from([(
-            (id(), metric.to_owned()),
+            (id(), metric),
             RunDrift {
                 sd_log,
                 df: runs - 1,
@@ -171,11 +172,11 @@ mod tests {
     fn a_drifting_history_turns_a_tight_regression_into_noise() {
         // Three processes a side, tight: +15% looks real.
         let tight = ChangeEstimate::from_log(1.15f64.ln(), 0.01, 4.0, 3);
-        let mut c = comparison("median_ns", 100.0, 115.0, Some(tight));
+        let mut c = comparison(Metric::MEDIAN, 100.0, 115.0, Some(tight));
         assert_eq!(c.tests[0].verdict, Verdict::Regressed);
         // But the saved runs drift by 8% (sd of the log) from run to run:
         // two runs differ by ±(1.96..2.4)·√2·8% ≈ ±25% without any change.
-        apply(&mut c, &drift("median_ns", 0.08, 8));
+        apply(&mut c, &drift(Metric::MEDIAN, 0.08, 8));
         let e = c.tests[0].estimate.unwrap();
         assert_eq!(e.history_runs, Some(8));
         assert!(
@@ -199,24 +200,24 @@ mod tests {
     #[test]
     fn a_quiet_history_keeps_the_tighter_interval_and_gates_one_run_a_side() {
         let tight = ChangeEstimate::from_log(1.15f64.ln(), 0.01, 4.0, 3);
-        let mut c = comparison("median_ns", 100.0, 115.0, Some(tight));
-        apply(&mut c, &drift("median_ns", 0.001, 8));
+        let mut c = comparison(Metric::MEDIAN, 100.0, 115.0, Some(tight));
+        apply(&mut c, &drift(Metric::MEDIAN, 0.001, 8));
         assert_eq!(c.tests[0].estimate, Some(tight));
         assert_eq!(c.tests[0].verdict, Verdict::Regressed);
         // A load test's p95, one figure a side: shown, not gated, until a
         // history says how far it drifts; then a 60% rise is real.
-        let mut c = comparison("p95_us", 1000.0, 1600.0, None);
+        let mut c = comparison(Metric::P95, 1000.0, 1600.0, None);
         assert_eq!(c.tests[0].verdict, Verdict::WithinNoise);
-        apply(&mut c, &drift("p95_us", 0.05, 6));
+        apply(&mut c, &drift(Metric::P95, 0.05, 6));
         assert_eq!(c.tests[0].verdict, Verdict::Regressed);
         // Too few runs, or another metric: untouched.
-        let mut c = comparison("p95_us", 1000.0, 1600.0, None);
-        apply(&mut c, &drift("p95_us", 0.05, 2));
+        let mut c = comparison(Metric::P95, 1000.0, 1600.0, None);
+        apply(&mut c, &drift(Metric::P95, 0.05, 2));
         assert!(c.tests[0].estimate.is_none());
-        apply(&mut c, &drift("p99_us", 0.05, 6));
+        apply(&mut c, &drift(Metric::P99, 0.05, 6));
         assert!(c.tests[0].estimate.is_none());
         // Saved runs that never moved give no interval, not a zero-wide one.
-        apply(&mut c, &drift("p95_us", 0.0, 6));
+        apply(&mut c, &drift(Metric::P95, 0.0, 6));
         assert!(c.tests[0].estimate.is_none());
         assert_eq!(c.tests[0].verdict, Verdict::WithinNoise);
     }

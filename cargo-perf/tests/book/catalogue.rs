@@ -6,7 +6,8 @@
 
 use std::fmt::Write as _;
 
-use perf_record::kinds::{Kind, Unit};
+use perf_record::kinds::Kind;
+use perf_record::metric::Unit;
 
 /// How a threshold on a figure of this unit is written.
 fn written_as(unit: Unit) -> &'static str {
@@ -14,7 +15,10 @@ fn written_as(unit: Unit) -> &'static str {
         Unit::Number => "a number",
         Unit::Percent => "a percentage",
         Unit::Duration => "a duration",
-        Unit::BytesPerSecond => "bytes per second",
+        Unit::BytesPerSecond | Unit::Transfer => "bytes per second",
+        Unit::Nanos | Unit::Latency => "a duration",
+        Unit::Count | Unit::RequestsPerSecond => "a number",
+        Unit::PercentOfRequests => "a percentage",
     }
 }
 
@@ -97,12 +101,12 @@ fn section(kind: Kind) -> String {
         let default = spec
             .default_thresholds
             .iter()
-            .find(|(name, _)| *name == figure.threshold)
+            .find(|(name, _)| Some(*name) == figure.threshold)
             .map_or_else(|| "none".to_owned(), |(_, limit)| format!("`\"{limit}\"`"));
         let _ = writeln!(
             text,
             "| `{}` | {} | {} | {default} |",
-            figure.threshold,
+            figure.threshold.unwrap_or(figure.key),
             figure.label,
             written_as(figure.unit),
         );

@@ -110,7 +110,7 @@ fn load_tests_run_against_the_spawned_server_which_is_stopped_afterwards() {
     let checked: Vec<&str> = record.tests[0]
         .thresholds
         .iter()
-        .map(|t| t.threshold.metric.as_str())
+        .map(|t| t.threshold.metric.threshold_name())
         .collect();
     assert_eq!(checked, ["p95", "error_rate"]);
     let fast = record.tests[2].load.as_ref().unwrap();

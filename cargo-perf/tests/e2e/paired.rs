@@ -243,7 +243,7 @@ fn leaky_soak(project: &TempProject, mode: &[&str]) -> (crate::support::Output, 
     let growth = test
         .thresholds
         .iter()
-        .find(|t| t.threshold.metric == "rss_growth")
+        .find(|t| t.threshold.metric.threshold_name() == "rss_growth")
         .unwrap_or_else(|| panic!("rss_growth was not checked: {test:#?}"));
     assert!(!growth.passed, "{growth:#?}");
     (output, growth.value)

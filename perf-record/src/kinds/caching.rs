@@ -7,11 +7,11 @@
 //! revalidates correctly needs no cache of its own, so a speedup of warm
 //! over cold is judged only when the test asks (`speedup = ">= 2"`).
 
-use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
 use super::spec::Spec;
 use super::value::Think;
 use crate::attr::{Arg, Checked, Given};
+use crate::metric::{Change, MetricSpec, Unit};
 
 /// `caching(keys = 20, users = 1)`: a cold phase of new keys, then a warm
 /// one round the keys asked for before.
@@ -36,7 +36,7 @@ pub(super) const SPEC: Spec = Spec {
     example: "`caching(keys = 20, users = 1, step = \"2s\")`",
     aliases: &["cache", "cached"],
     figures: &[
-        KindMetric::new(
+        MetricSpec::figure(
             "speedup",
             "warm_speedup",
             Unit::Number,
@@ -44,7 +44,7 @@ pub(super) const SPEC: Spec = Spec {
             Change::Shown,
             "warm speedup",
         ),
-        KindMetric::new(
+        MetricSpec::figure(
             "cache_headers",
             "cache_headers_pct",
             Unit::Percent,
@@ -52,7 +52,7 @@ pub(super) const SPEC: Spec = Spec {
             Change::Absolute(5.0),
             "cache headers",
         ),
-        KindMetric::new(
+        MetricSpec::figure(
             "revalidated",
             "revalidated_pct",
             Unit::Percent,

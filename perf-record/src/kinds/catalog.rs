@@ -2,11 +2,11 @@
 //! and the lookups the macro, the thresholds, the comparison and the
 //! reports make through it (by name, by figure).
 
-use super::figure::KindMetric;
 use super::kind::Kind;
 use super::options::{CatalogOptions, KindOptions, SingleOptions, SweepOptions};
 use super::spec::Spec;
 use crate::attr::{Checked, Given, OptionError, no_repeats};
+use crate::metric::MetricSpec;
 
 impl Kind {
     /// Its specification: the one place each kind is described.
@@ -44,7 +44,7 @@ impl Kind {
     }
 
     /// The figures its analysis measures.
-    pub fn figures(self) -> &'static [KindMetric] {
+    pub fn figures(self) -> &'static [MetricSpec] {
         self.spec().figures
     }
 
@@ -125,13 +125,13 @@ impl std::fmt::Display for Kind {
     }
 }
 
-impl KindMetric {
+impl MetricSpec {
     /// The kinds that measure it.
     pub fn kinds(&self) -> Vec<Kind> {
         Kind::ALL
             .iter()
             .copied()
-            .filter(|kind| kind.figures().iter().any(|f| f.threshold == self.threshold))
+            .filter(|kind| kind.figures().iter().any(|f| f.key == self.key))
             .collect()
     }
 
@@ -147,7 +147,7 @@ impl KindMetric {
 
 /// Every kind's figures, each once (a figure two kinds share comes first
 /// with the first of them).
-pub fn figures() -> impl Iterator<Item = &'static KindMetric> {
+pub fn figures() -> impl Iterator<Item = &'static MetricSpec> {
     Kind::ALL
         .iter()
         .flat_map(|kind| kind.figures().iter().map(move |f| (*kind, f)))
@@ -156,13 +156,8 @@ pub fn figures() -> impl Iterator<Item = &'static KindMetric> {
 }
 
 /// The figure a threshold name stands for.
-pub fn by_threshold(name: &str) -> Option<&'static KindMetric> {
-    figures().find(|m| m.threshold == name)
-}
-
-/// The figure kept under `key` in a result.
-pub fn by_key(key: &str) -> Option<&'static KindMetric> {
-    figures().find(|m| m.key == key)
+pub fn by_threshold(name: &str) -> Option<&'static MetricSpec> {
+    figures().find(|m| m.threshold == Some(name))
 }
 
 #[cfg(test)]
@@ -234,7 +229,7 @@ mod tests {
         for kind in Kind::ALL {
             for (name, value) in kind.default_thresholds() {
                 assert!(
-                    kind.figures().iter().any(|f| f.threshold == *name),
+                    kind.figures().iter().any(|f| f.threshold == Some(*name)),
                     "{name} is not measured by {kind}"
                 );
                 crate::threshold::Threshold::parse(name, value).expect(value);
@@ -260,16 +255,16 @@ mod figure_tests {
         // A figure two kinds share is the same figure in both.
         for kind in Kind::ALL {
             for figure in kind.figures() {
-                assert_eq!(by_threshold(figure.threshold), Some(figure));
+                assert_eq!(by_threshold(figure.threshold.unwrap()), Some(figure));
             }
         }
         assert_eq!(
-            by_threshold("growth").map(KindMetric::kinds),
+            by_threshold("growth").map(MetricSpec::kinds),
             Some(vec![Kind::Volume, Kind::Pagination])
         );
         assert_eq!(
-            by_key("admitted_pct").map(|f| f.threshold),
-            Some("admitted")
+            crate::metric::Metric::by_key("admitted_pct").map(|f| f.threshold),
+            Some(Some("admitted"))
         );
     }
 }

@@ -11,7 +11,6 @@
 mod caching;
 mod catalog;
 mod family;
-mod figure;
 mod kind;
 mod n_plus_one;
 mod options;
@@ -29,9 +28,8 @@ mod value;
 mod websocket;
 
 pub use caching::CachingOptions;
-pub use catalog::{by_key, by_threshold, figures};
+pub use catalog::{by_threshold, figures};
 pub use family::{CatalogKind, Family, SingleKind, SweepKind};
-pub use figure::{Change, KindMetric, Unit};
 pub use kind::Kind;
 pub use n_plus_one::{NPlusOneOptions, QueryCounter};
 pub use options::{CatalogOptions, KindOptions, SingleOptions, SweepOptions};

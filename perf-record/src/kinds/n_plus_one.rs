@@ -1,11 +1,11 @@
 //! `n_plus_one(...)`: larger pages per level, and a server-side query
 //! counter per request (a header, or a Prometheus counter).
 
-use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
 use super::spec::Spec;
 use super::value::{List, Text, Think};
 use crate::attr::{Arg, Checked, Given};
+use crate::metric::{Change, MetricSpec, Unit};
 
 /// `n_plus_one(sizes = [10, 100], header = "x-db-queries")`: one step per
 /// page size, counting the server's queries per request.
@@ -56,7 +56,7 @@ pub(super) const SPEC: Spec = Spec {
               `n_plus_one(sizes = [10, 100], metric = \"db_queries_total\")`",
     aliases: &["nplus1", "n1", "queries", "database", "db"],
     figures: &[
-        KindMetric::new(
+        MetricSpec::figure(
             "query_growth",
             "query_growth",
             Unit::Number,
@@ -64,7 +64,7 @@ pub(super) const SPEC: Spec = Spec {
             Change::Absolute(0.3),
             "query growth",
         ),
-        KindMetric::new(
+        MetricSpec::figure(
             "queries",
             "queries_per_request",
             Unit::Number,

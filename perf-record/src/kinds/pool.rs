@@ -1,11 +1,11 @@
 //! `pool(...)`: more users per level than a connection pool holds; the
 //! pool's errors and the latency knee.
 
-use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
 use super::spec::Spec;
 use super::value::{List, Think};
 use crate::attr::{Arg, Checked, Given};
+use crate::metric::{Change, MetricSpec, Unit};
 
 /// `pool(users = [2, 4, 8, 16], size = 4)`: one step per level of users.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +29,7 @@ pub(super) const SPEC: Spec = Spec {
     example: "`pool(users = [2, 4, 8, 16], size = 4, step = \"1s\")`",
     aliases: &["connectionpool", "connections", "pooling"],
     figures: &[
-        KindMetric::new(
+        MetricSpec::figure(
             "pool_errors",
             "pool_error_pct",
             Unit::Percent,
@@ -37,7 +37,7 @@ pub(super) const SPEC: Spec = Spec {
             Change::Absolute(1.0),
             "pool errors",
         ),
-        KindMetric::new(
+        MetricSpec::figure(
             "knee",
             "knee_users",
             Unit::Number,

@@ -1,10 +1,10 @@
 //! `rate_limit(...)`: below, then above a declared rate limit; the 429s,
 //! what gets through, and the limit headers.
 
-use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
 use super::spec::Spec;
 use crate::attr::{Arg, Checked, Given};
+use crate::metric::{Change, MetricSpec, Unit};
 
 /// `rate_limit(limit = 50, over = 2)`: an open load below the declared
 /// limit, then above it.
@@ -27,7 +27,7 @@ pub(super) const SPEC: Spec = Spec {
     example: "`rate_limit(limit = 50, over = 2, step = \"3s\")`",
     aliases: &["ratelimiting", "ratelimiter", "throttle", "throttling"],
     figures: &[
-        KindMetric::new(
+        MetricSpec::figure(
             "admitted",
             "admitted_pct",
             Unit::Percent,
@@ -35,7 +35,7 @@ pub(super) const SPEC: Spec = Spec {
             Change::Absolute(20.0),
             "admitted",
         ),
-        KindMetric::new(
+        MetricSpec::figure(
             "limited_below",
             "limited_below_pct",
             Unit::Percent,
@@ -43,7 +43,7 @@ pub(super) const SPEC: Spec = Spec {
             Change::Absolute(5.0),
             "429s below limit",
         ),
-        KindMetric::new(
+        MetricSpec::figure(
             "limit_headers",
             "limit_headers_pct",
             Unit::Percent,

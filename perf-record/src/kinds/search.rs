@@ -1,11 +1,11 @@
 //! `search(...)`: one level per query; per-query statistics, the slowest
 //! named.
 
-use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
 use super::spec::Spec;
 use super::value::{List, Text, Think};
 use crate::attr::{Arg, Checked, Given};
+use crate::metric::{Change, MetricSpec, Unit};
 
 /// `search(queries = ["red chair", ...])`: one step per query.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +29,7 @@ pub(super) const SPEC: Spec = Spec {
     example: "`search(queries = [\"red chair\", \"oak table\", \"*oak\"], users = 1, step = \"1s\")`",
     aliases: &["searching"],
     figures: &[
-        KindMetric::new(
+        MetricSpec::figure(
             "spread",
             "query_spread",
             Unit::Number,
@@ -37,7 +37,7 @@ pub(super) const SPEC: Spec = Spec {
             Change::Shown,
             "query spread",
         ),
-        KindMetric::new(
+        MetricSpec::figure(
             "slowest",
             "slowest_p95_us",
             Unit::Duration,

@@ -1,11 +1,11 @@
 //! `soak(...)`: a long hold, to see the server's memory grow and its
 //! latency drift (cargo perf reads the memory and runs [`analyse`]).
 
-use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
 use super::spec::Spec;
 use super::value::Think;
 use crate::attr::{Arg, Checked, Given};
+use crate::metric::{Change, MetricSpec, Unit};
 
 mod analysis;
 
@@ -33,7 +33,7 @@ pub(super) const SPEC: Spec = Spec {
     keys: &["users", "hold", "warm_up", "think"],
     example: "`soak(users = 4, hold = \"10m\", warm_up = \"1m\")`",
     aliases: &["endurance"],
-    figures: &[KindMetric::new(
+    figures: &[MetricSpec::figure(
         "rss_growth",
         "rss_growth_bytes_per_s",
         Unit::BytesPerSecond,

@@ -2,9 +2,9 @@
 //! example, figures, default thresholds), and the messages built from it.
 //! Its options are checked by its module's `check` (see `Kind::check`).
 
-use super::figure::KindMetric;
 use super::kind::Kind;
 use crate::attr::{Arg, OptionError, Spot};
+use crate::metric::MetricSpec;
 
 /// Everything about one kind, in the kind's own module.
 #[derive(Debug)]
@@ -25,7 +25,7 @@ pub struct Spec {
     /// without `_`.
     pub aliases: &'static [&'static str],
     /// The figures its analysis measures.
-    pub figures: &'static [KindMetric],
+    pub figures: &'static [MetricSpec],
     /// The thresholds it gets unless the test sets its own on that figure:
     /// the limits that make its verdict.
     pub default_thresholds: &'static [(&'static str, &'static str)],

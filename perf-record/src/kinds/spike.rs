@@ -1,11 +1,11 @@
 //! `spike(...)`: base load, a burst, base load again; how long latency
 //! takes to come back.
 
-use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
 use super::spec::Spec;
 use super::value::Think;
 use crate::attr::{Arg, Checked, Given};
+use crate::metric::{Change, MetricSpec, Unit};
 
 /// `spike(users = 2, spike_users = 20, ...)`: base users, the spike's, base
 /// users again, the time after the spike read in windows.
@@ -43,7 +43,7 @@ pub(super) const SPEC: Spec = Spec {
     ],
     example: "`spike(users = 2, spike_users = 20, before = \"5s\", spike = \"3s\", after = \"10s\")`",
     aliases: &["burst"],
-    figures: &[KindMetric::new(
+    figures: &[MetricSpec::figure(
         "recovery",
         "recovery_us",
         Unit::Duration,

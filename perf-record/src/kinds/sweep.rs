@@ -2,11 +2,11 @@
 //! `pagination(...)`, a short load run per level, then how the figures
 //! change from level to level.
 
-use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
 use super::spec::Spec;
 use super::value::{List, Think};
 use crate::attr::{Arg, Checked, Given};
+use crate::metric::{Change, MetricSpec, Unit};
 
 /// `stress(...)` and `scalability(...)`: one step per level of users.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +34,7 @@ pub struct LevelSteps {
 }
 
 /// The exponent of latency ~ level^k, shared by volume and pagination.
-const GROWTH: KindMetric = KindMetric::new(
+const GROWTH: MetricSpec = MetricSpec::figure(
     "growth",
     "growth",
     Unit::Number,
@@ -51,7 +51,7 @@ pub(super) const STRESS: Spec = Spec {
     keys: &["users", "step", "think"],
     example: "`stress(users = [1, 2, 4, 8, 16], step = \"2s\")` with `threshold(p95 = \"200ms\")`",
     aliases: &["breakingpoint"],
-    figures: &[KindMetric::new(
+    figures: &[MetricSpec::figure(
         "breaking_point",
         "breaking_point",
         Unit::Number,
@@ -75,7 +75,7 @@ pub(super) const SCALABILITY: Spec = Spec {
     keys: &["users", "step", "think"],
     example: "`scalability(users = [1, 2, 4, 8], step = \"2s\")`",
     aliases: &[],
-    figures: &[KindMetric::new(
+    figures: &[MetricSpec::figure(
         "efficiency",
         "efficiency_pct",
         Unit::Percent,

@@ -1,11 +1,11 @@
 //! `timeout(...)`: a client timeout against a slow endpoint, then a probe
 //! that the server still answers.
 
-use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
 use super::spec::Spec;
 use super::value::{Text, Think};
 use crate::attr::{Arg, Checked, Given};
+use crate::metric::{Change, MetricSpec, Unit};
 
 /// `timeout(after = "500ms", probe = "/health")`: a step of requests with
 /// a client timeout, then a probe.
@@ -32,7 +32,7 @@ pub(super) const SPEC: Spec = Spec {
     example: "`timeout(after = \"500ms\", users = 4, step = \"2s\", probe = \"/health\")`",
     aliases: &["timeouts"],
     figures: &[
-        KindMetric::new(
+        MetricSpec::figure(
             "timeouts",
             "timeout_pct",
             Unit::Percent,
@@ -40,7 +40,7 @@ pub(super) const SPEC: Spec = Spec {
             Change::Absolute(1.0),
             "timeouts",
         ),
-        KindMetric::new(
+        MetricSpec::figure(
             "served_after",
             "served_after_pct",
             Unit::Percent,

@@ -1,11 +1,11 @@
 //! `websocket(...)`: more open WebSockets per level; round-trip latency,
 //! how it grows with the connections, and the handshakes that succeeded.
 
-use super::figure::{Change, KindMetric, Unit};
 use super::kind::Kind;
 use super::spec::Spec;
 use super::value::{List, Think};
 use crate::attr::{Arg, Checked, Given};
+use crate::metric::{Change, MetricSpec, Unit};
 
 /// `websocket(connections = [1, 8, 32])`: one step per level of open
 /// WebSockets, a user each.
@@ -28,7 +28,7 @@ pub(super) const SPEC: Spec = Spec {
     example: "`websocket(connections = [1, 8, 32], step = \"2s\", think = \"10ms..30ms\")`",
     aliases: &["ws", "websockets"],
     figures: &[
-        KindMetric::new(
+        MetricSpec::figure(
             "rtt_growth",
             "rtt_growth",
             Unit::Number,
@@ -36,7 +36,7 @@ pub(super) const SPEC: Spec = Spec {
             Change::Absolute(0.3),
             "rtt growth",
         ),
-        KindMetric::new(
+        MetricSpec::figure(
             "connected",
             "connected_pct",
             Unit::Percent,

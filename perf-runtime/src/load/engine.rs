@@ -206,15 +206,17 @@ async fn report_progress(session: Arc<Session>, counters: Arc<Counters>, total: 
         let elapsed = start.elapsed();
         let second = usize::try_from(elapsed.as_secs().saturating_sub(1)).unwrap_or(0);
         let (requests, errors, p95_us) = session.second_snapshot(second);
-        let line = serde_json::json!({
-            "elapsed_s": elapsed.as_secs_f64(),
-            "total_s": total.as_secs_f64(),
-            "active": counters.active.load(Ordering::Relaxed),
-            "rps": requests,
-            "p95_us": p95_us,
-            "errors": errors,
-        });
-        eprintln!("{PROGRESS_PREFIX}{line}");
+        let line = perf_record::protocol::Progress {
+            elapsed_s: elapsed.as_secs_f64(),
+            total_s: total.as_secs_f64(),
+            active: counters.active.load(Ordering::Relaxed) as f64,
+            rps: requests as f64,
+            p95_us: p95_us as f64,
+            errors: errors as f64,
+        };
+        if let Ok(line) = serde_json::to_string(&line) {
+            eprintln!("{PROGRESS_PREFIX}{line}");
+        }
     }
 }
 

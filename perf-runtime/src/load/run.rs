@@ -214,7 +214,7 @@ fn print_load_summary(name: &str, stats: &LoadStats) {
          max {:.2} ms",
         stats.requests,
         stats.rps,
-        perf_record::units::format_byte_rate(stats.transfer.received_per_s),
+        perf_record::format::byte_rate(stats.transfer.received_per_s),
         stats.error_rate_pct,
         ms(stats.latency.p50_us),
         ms(stats.latency.p95_us),

@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn linear_ticks_are_nice_and_cover_the_values() {
-        let axis = Axis::linear("rps", [3.0, 97.0], true, number);
+        let axis = Axis::linear("requests", [3.0, 97.0], true, number);
         assert_eq!((axis.lo, axis.hi), (0.0, 100.0));
         let values: Vec<f64> = axis.ticks.iter().map(|t| t.0).collect();
         assert_eq!(values, [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);

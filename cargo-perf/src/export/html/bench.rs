@@ -3,7 +3,7 @@
 //! samples in the order taken (drift and warm-up show there).
 
 use perf_record::TestRecord;
-use perf_record::units::format_nanos;
+use perf_record::format;
 
 use super::axis::{self, Axis};
 use super::markup::{charts, figures};
@@ -21,29 +21,29 @@ pub(super) fn section(test: &TestRecord) -> Html {
     let mut out = Html::new();
     if let Some(stats) = &test.stats {
         let mut pairs = vec![
-            ("median", format_nanos(stats.median_ns)),
+            ("median", format::nanos(stats.median_ns)),
             (
                 "95% CI of the median",
                 format!(
                     "{} .. {}",
-                    format_nanos(stats.median_ci_low_ns),
-                    format_nanos(stats.median_ci_high_ns)
+                    format::nanos(stats.median_ci_low_ns),
+                    format::nanos(stats.median_ci_high_ns)
                 ),
             ),
             (
                 "mean ± sd",
                 format!(
                     "{} ± {}",
-                    format_nanos(stats.mean_ns),
-                    format_nanos(stats.stddev_ns)
+                    format::nanos(stats.mean_ns),
+                    format::nanos(stats.stddev_ns)
                 ),
             ),
             (
                 "min .. max",
                 format!(
                     "{} .. {}",
-                    format_nanos(stats.min_ns),
-                    format_nanos(stats.max_ns)
+                    format::nanos(stats.min_ns),
+                    format::nanos(stats.max_ns)
                 ),
             ),
             (
@@ -105,8 +105,8 @@ fn histogram(test: &TestRecord) -> Option<Html> {
                 n as f64,
                 format!(
                     "{} .. {}: {n} samples",
-                    format_nanos(from),
-                    format_nanos(from + width)
+                    format::nanos(from),
+                    format::nanos(from + width)
                 ),
             )
         })
@@ -131,7 +131,7 @@ fn histogram(test: &TestRecord) -> Option<Html> {
         );
         chart.vline(
             stats.median_ns,
-            &format!("median {}", format_nanos(stats.median_ns)),
+            &format!("median {}", format::nanos(stats.median_ns)),
             RED,
         );
     }
@@ -161,7 +161,7 @@ fn in_order(test: &TestRecord) -> Option<Html> {
     let mut chart = Chart::new("Samples in the order taken", x, y);
     let dots: Vec<(f64, f64, String)> = points
         .iter()
-        .map(|&(i, s)| (i, s, format!("sample {i:.0}: {}", format_nanos(s))))
+        .map(|&(i, s)| (i, s, format!("sample {i:.0}: {}", format::nanos(s))))
         .collect();
     chart.dots("sample", PALETTE[0], &dots);
     Some(chart.render())

@@ -10,7 +10,6 @@ use super::safe::{Html, html};
 use super::svg::{Chart, GREEN, GREY, RED};
 use crate::report::comparison::metric_cells;
 use crate::verdict::compare::{CompareMode, Comparison, TestComparison, Verdict};
-use crate::verdict::comparison::absolute_limit;
 
 /// The colour of a verdict.
 pub(super) fn verdict_color(verdict: Verdict) -> &'static str {
@@ -145,7 +144,7 @@ fn forest(comparison: &Comparison, name: &dyn Fn(&TestId) -> String) -> Option<H
     let rows: Vec<Row<'_>> = comparison
         .tests
         .iter()
-        .filter(|t| absolute_limit(t.metric).is_none())
+        .filter(|t| t.metric.absolute_limit().is_none())
         .filter_map(|t| {
             let worse = t.worse_pct()?;
             let sign = if t.higher_is_better { -1.0 } else { 1.0 };

@@ -63,10 +63,7 @@ fn chart(history: &History, test: &TestHistory, series: &Series, color: &str) ->
         .points
         .iter()
         .flat_map(|p| std::iter::once(p.value).chain(p.interval.into_iter().flatten()));
-    let label = crate::history::metric::METRICS
-        .iter()
-        .find(|m| m.key == series.metric)
-        .map_or(series.metric, |m| m.label);
+    let label = series.metric.label;
     // A throughput or an error rate from zero, where a flat line reads
     // flat; a latency around its values, where the steps show.
     let from_zero = matches!(series.unit, "requests/s" | "%");

@@ -13,7 +13,8 @@ use super::axis::{self, Axis};
 use super::markup::{charts, list, table};
 use super::safe::{Html, html};
 use super::svg::{Chart, GREEN, GREY, PALETTE, RED, downsample};
-use crate::report::table::{kind_value, latency};
+use perf_record::format::latency;
+use perf_record::metric::Metric;
 
 /// Bytes in a MiB.
 const MIB: f64 = 1_048_576.0;
@@ -57,8 +58,8 @@ pub(super) fn section(test: &TestRecord, sweep: &SweepStats) -> Html {
 /// A kind's figure in its unit; the figures that are not thresholds
 /// (a spike's p95s, a soak's interval) by their key's suffix.
 fn figure(key: &str, v: f64) -> String {
-    if perf_record::kinds::by_key(key).is_some() {
-        kind_value(key, v)
+    if let Some(figure) = Metric::by_key(key).filter(|m| m.is_figure()) {
+        figure.value_text(v)
     } else if key.ends_with("_us") {
         latency(v)
     } else if key.ends_with("_pct") {
@@ -78,7 +79,7 @@ fn level_name(sweep: &SweepStats, level: &LevelStats) -> String {
         return phase.clone();
     }
     match sweep.parameter.as_str() {
-        "bytes" => perf_record::units::format_bytes(level.level as f64),
+        "bytes" => perf_record::format::bytes(level.level as f64),
         "page" => format!("page {}", level.level),
         // "1 user", "8 users"; "1 items", said "1 item".
         other if level.level == 1 => format!("1 {}", other.trim_end_matches('s')),
@@ -152,7 +153,7 @@ fn by_level(test: &TestRecord, sweep: &SweepStats) -> Vec<Html> {
     let p95_limit = test
         .thresholds
         .iter()
-        .find(|r| r.threshold.metric == "p95")
+        .find(|r| r.threshold.metric == Metric::P95)
         .map(|r| r.threshold.limit);
     let mut p95 = Chart::new(
         "p95 latency by level",
@@ -173,7 +174,7 @@ fn by_level(test: &TestRecord, sweep: &SweepStats) -> Vec<Html> {
         .iter()
         .map(|l| (l.level as f64, l.p95_us as f64))
         .collect();
-    p95.line("p95", PALETTE[1], &line);
+    p95.line(Metric::P95.label, PALETTE[1], &line);
     let (held, broke): (Vec<&LevelStats>, Vec<&LevelStats>) =
         sweep.levels.iter().partition(|l| l.missed.is_empty());
     let dots = |levels: &[&LevelStats]| -> Vec<(f64, f64, String)> {
@@ -231,8 +232,11 @@ fn growth(sweep: &SweepStats) -> Vec<Html> {
     );
     let mut chart = Chart::new("Latency against size (log-log)", x, y);
     for (i, (name, pick)) in [
-        ("p50", (|l: &LevelStats| l.p50_us) as fn(&LevelStats) -> u64),
-        ("p95", |l| l.p95_us),
+        (
+            Metric::P50.label,
+            (|l: &LevelStats| l.p50_us) as fn(&LevelStats) -> u64,
+        ),
+        (Metric::P95.label, |l| l.p95_us),
     ]
     .into_iter()
     .enumerate()
@@ -447,7 +451,14 @@ fn soak(test: &TestRecord, sweep: &SweepStats) -> Option<Html> {
 fn levels(sweep: &SweepStats) -> Html {
     let has_queries = sweep.levels.iter().any(|l| l.per_request.is_some());
     let mut head = vec![
-        "level", "users", "requests", "req/s", "errors", "p50", "p95", "p99",
+        "level",
+        "users",
+        "requests",
+        "req/s",
+        "errors",
+        Metric::P50.label,
+        Metric::P95.label,
+        Metric::P99.label,
     ];
     if has_queries {
         head.push("queries/request");

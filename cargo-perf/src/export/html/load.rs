@@ -10,7 +10,8 @@ use super::markup::{charts, figures, list, table};
 use super::percentiles::{MAX_INVERSE, percentile_curve, percentile_ticks};
 use super::safe::{Html, html};
 use super::svg::{Chart, PALETTE, RED, downsample};
-use crate::report::table::{latency, threshold_value};
+use perf_record::format::latency;
+use perf_record::metric::Metric;
 
 /// Points a timeline keeps at most (a 10-minute soak has 600 seconds).
 const MAX_POINTS: usize = 600;
@@ -28,10 +29,10 @@ pub(super) fn section(test: &TestRecord, load: &LoadStats, kind: &Html) -> Html 
         ("requests", load.requests.to_string()),
         ("req/s", format!("{:.1}", load.rps)),
         ("errors", format!("{:.2}%", load.error_rate_pct)),
-        ("p50", latency(load.latency.p50_us as f64)),
-        ("p95", latency(load.latency.p95_us as f64)),
-        ("p99", latency(load.latency.p99_us as f64)),
-        ("max", latency(load.latency.max_us as f64)),
+        (Metric::P50.label, latency(load.latency.p50_us as f64)),
+        (Metric::P95.label, latency(load.latency.p95_us as f64)),
+        (Metric::P99.label, latency(load.latency.p99_us as f64)),
+        (Metric::MAX.label, latency(load.latency.max_us as f64)),
         ("duration", format!("{:.1} s", load.duration_s)),
         ("generator CPU", format!("{:.0}%", load.generator_cpu_pct)),
     ]);
@@ -153,9 +154,9 @@ fn timeline_charts(load: &LoadStats) -> Vec<Html> {
             axis::ms_from_us,
         ),
     );
-    latencies.line("p50", PALETTE[2], &p50);
-    latencies.line("p95", PALETTE[0], &p95);
-    latencies.line("p99", PALETTE[1], &p99);
+    latencies.line(Metric::P50.label, PALETTE[2], &p50);
+    latencies.line(Metric::P95.label, PALETTE[0], &p95);
+    latencies.line(Metric::P99.label, PALETTE[1], &p99);
     let active = series(&|s| s.active as f64);
     let mut users = Chart::new(
         "Active users",
@@ -254,15 +255,15 @@ fn thresholds(test: &TestRecord) -> Html {
             let value = match (&r.unmeasured_why, r.unmeasured) {
                 (Some(why), _) => format!("not measurable ({why})"),
                 (None, true) => "nothing measured".to_owned(),
-                (None, false) => threshold_value(&t.metric, r.value),
+                (None, false) => t.metric.threshold_text(r.value),
             };
             (
                 if r.passed { "pass" } else { "fail" },
                 vec![
-                    t.metric.clone(),
+                    t.metric.threshold_name().to_owned(),
                     t.label(),
                     value,
-                    threshold_value(&t.metric, t.limit),
+                    t.metric.threshold_text(t.limit),
                     if r.passed { "met" } else { "MISSED" }.to_owned(),
                 ],
             )
@@ -298,7 +299,15 @@ fn endpoints(load: &LoadStats) -> Html {
         .collect();
     table(
         &[
-            "endpoint", "requests", "req/s", "errors", "p50", "p95", "p99", "max", "rx MiB/s",
+            "endpoint",
+            "requests",
+            "req/s",
+            "errors",
+            Metric::P50.label,
+            Metric::P95.label,
+            Metric::P99.label,
+            Metric::MAX.label,
+            "rx MiB/s",
         ],
         &rows,
     )

@@ -379,8 +379,8 @@ mod tests {
         let x = Axis::linear("time (s)", [0.0, 10.0], true, number);
         let y = Axis::linear("req/s", [0.0, 50.0], true, number);
         let mut chart = Chart::new("<rps> & \"more\"", x, y);
-        chart.line("rps", PALETTE[0], &[(0.0, 10.0), (10.0, 50.0)]);
-        chart.dots("p95", PALETTE[1], &[(5.0, 20.0, "t=5 <b>".into())]);
+        chart.line("throughput", PALETTE[0], &[(0.0, 10.0), (10.0, 50.0)]);
+        chart.dots("latency", PALETTE[1], &[(5.0, 20.0, "t=5 <b>".into())]);
         chart.vline(5.0, "spike", RED);
         let svg = chart.render().into_string();
         assert!(svg.starts_with(r#"<svg class="chart""#), "{svg}");

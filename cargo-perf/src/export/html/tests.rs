@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use perf_record::kinds::Kind;
 use perf_record::load::{EndpointStats, LevelStats, LoadStats, Second, ServerStats, SweepStats};
+use perf_record::metric::Metric;
 use perf_record::threshold::Threshold;
 use perf_record::{BenchStats, Environment, RunRecord, TestId, TestKind, TestRecord};
 
@@ -76,8 +77,8 @@ fn load_test() -> TestRecord {
         ..LoadStats::default()
     };
     let thresholds = [
-        ("p95", "200ms", None),
-        ("p99", "1ms", Some("SLA <p99> 4.2")),
+        (Metric::P95.threshold_name(), "200ms", None),
+        (Metric::P99.threshold_name(), "1ms", Some("SLA <p99> 4.2")),
     ]
     .into_iter()
     .map(|(metric, limit, name)| {
@@ -133,7 +134,7 @@ fn stress_test() -> TestRecord {
 
 fn metric(
     name: &str,
-    metric: &'static str,
+    metric: Metric,
     change_pct: f64,
     ci_pct: [f64; 2],
     verdict: Verdict,
@@ -191,12 +192,18 @@ fn comparison() -> Comparison {
         tests: vec![
             metric(
                 "checksum",
-                "median_ns",
+                Metric::MEDIAN,
                 84.0,
                 [71.0, 97.0],
                 Verdict::Regressed,
             ),
-            metric(HOSTILE, "median_ns", 1.2, [-2.0, 4.5], Verdict::Unchanged),
+            metric(
+                HOSTILE,
+                Metric::MEDIAN,
+                1.2,
+                [-2.0, 4.5],
+                Verdict::Unchanged,
+            ),
         ],
         only_in_baseline: vec![id("gone")],
         only_in_current: Vec::new(),
@@ -336,8 +343,8 @@ fn the_history_of_the_baseline_is_charted_with_its_steps() {
             id: id("checksum"),
             kind: TestKind::Bench,
             series: vec![Series {
-                metric: "median_ns",
-                unit: "ns",
+                metric: Metric::MEDIAN,
+                unit: Metric::MEDIAN.unit.symbol(),
                 higher_is_better: false,
                 points,
                 steps: vec![Step {

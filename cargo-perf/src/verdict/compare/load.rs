@@ -2,7 +2,8 @@
 //! the catalogue kinds' own figures.
 
 use perf_record::TestRecord;
-use perf_record::load::ProcessFigures;
+use perf_record::load::LoadStats;
+use perf_record::metric::Metric;
 
 use super::{ChangeEstimate, Side, TestComparison, metric};
 
@@ -18,6 +19,21 @@ pub struct LoadRatios {
     pub rps: Vec<f64>,
 }
 
+impl LoadRatios {
+    /// The ratios of `metric`, where rounds keep them.
+    fn of(&self, metric: Metric) -> Option<&[f64]> {
+        if metric == Metric::P95 {
+            Some(&self.p95)
+        } else if metric == Metric::P99 {
+            Some(&self.p99)
+        } else if metric == Metric::THROUGHPUT {
+            Some(&self.rps)
+        } else {
+            None
+        }
+    }
+}
+
 /// A load test's metrics, each with its direction: latency percentiles
 /// and the error rate are better lower, throughput higher.
 pub fn load_metrics(
@@ -26,80 +42,42 @@ pub fn load_metrics(
     paired: Option<&LoadRatios>,
 ) -> Vec<TestComparison> {
     let (Some(before), Some(after)) = (&old.load, &new.load) else {
-        return vec![metric(new, "p95_us", (None, None), None, false)];
+        return vec![metric(new, Metric::P95, (None, None), None)];
     };
     // Paired rounds give ratios; two separate runs of several processes
     // each give their processes' spread, the noise between runs.
-    let spread = |pick: fn(&ProcessFigures) -> f64| {
-        let side = |stats: &perf_record::load::LoadStats| {
-            let values: Vec<f64> = stats.processes.iter().map(pick).collect();
-            Side::from_medians(&values, [0.0, 0.0])
+    let spread = |measured: Metric| {
+        let side = |stats: &LoadStats| {
+            let values: Option<Vec<f64>> = stats
+                .processes
+                .iter()
+                .map(|p| measured.read_process(p))
+                .collect();
+            Side::from_medians(&values?, [0.0, 0.0])
         };
         side(before)
             .zip(side(after))
             .and_then(|(b, a)| ChangeEstimate::unpaired(b, a))
     };
-    let estimate = |ratios: Option<&Vec<f64>>, pick: fn(&ProcessFigures) -> f64| match ratios {
+    let estimate = |measured: Metric| match paired.and_then(|p| p.of(measured)) {
         Some(ratios) => ChangeEstimate::paired(ratios),
-        None => spread(pick),
+        None => spread(measured),
     };
+    let both = |measured: Metric| (measured.read_load(before), measured.read_load(after));
+    let mut metrics: Vec<TestComparison> = [Metric::P95, Metric::P99, Metric::THROUGHPUT]
+        .into_iter()
+        .map(|measured| metric(new, measured, both(measured), estimate(measured)))
+        .collect();
+    metrics.push(metric(
+        new,
+        Metric::ERROR_RATE,
+        both(Metric::ERROR_RATE),
+        None,
+    ));
     // A sweep's own figures, where both sides measured them.
-    let sweep_metric = |key: &str| {
-        let get = |stats: &perf_record::load::LoadStats| {
-            stats
-                .sweep
-                .as_ref()
-                .and_then(|s| s.metrics.get(key).copied())
-        };
-        get(before).zip(get(after))
-    };
-    let sweeps = perf_record::kinds::figures().filter_map(|figure| {
-        sweep_metric(figure.key).map(|(b, a)| {
-            metric(
-                new,
-                figure.key,
-                (Some(b), Some(a)),
-                None,
-                figure.higher_is_better,
-            )
-        })
-    });
-    let mut metrics = vec![
-        metric(
-            new,
-            "p95_us",
-            (
-                Some(before.latency.p95_us as f64),
-                Some(after.latency.p95_us as f64),
-            ),
-            estimate(paired.map(|p| &p.p95), |p| p.p95_us as f64),
-            false,
-        ),
-        metric(
-            new,
-            "p99_us",
-            (
-                Some(before.latency.p99_us as f64),
-                Some(after.latency.p99_us as f64),
-            ),
-            estimate(paired.map(|p| &p.p99), |p| p.p99_us as f64),
-            false,
-        ),
-        metric(
-            new,
-            "rps",
-            (Some(before.rps), Some(after.rps)),
-            estimate(paired.map(|p| &p.rps), |p| p.rps),
-            true,
-        ),
-        metric(
-            new,
-            "error_rate_pct",
-            (Some(before.error_rate_pct), Some(after.error_rate_pct)),
-            None,
-            false,
-        ),
-    ];
-    metrics.extend(sweeps);
+    metrics.extend(Metric::figures().filter_map(|figure| match both(figure) {
+        (Some(b), Some(a)) => Some(metric(new, figure, (Some(b), Some(a)), None)),
+        _ => None,
+    }));
     metrics
 }

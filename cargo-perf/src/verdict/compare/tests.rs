@@ -83,19 +83,24 @@ fn a_change_inside_the_threshold_or_inside_the_noise_does_not() {
 #[test]
 fn unpaired_load_latency_is_shown_not_gated_but_errors_are() {
     let base = record("browse", &[100.0]);
-    let at = |name: &'static str, before: f64, after: f64| {
-        metric(&base, name, (Some(before), Some(after)), None, false)
+    let at = |name: Metric, before: f64, after: f64| {
+        metric(&base, name, (Some(before), Some(after)), None)
     };
     let comparison = judged(vec![
-        at("p95_us", 100.0, 160.0),
-        at("error_rate_pct", 0.0, 3.0),
-        at("p99_us", 100.0, 95.0),
+        at(Metric::P95, 100.0, 160.0),
+        at(Metric::ERROR_RATE, 0.0, 3.0),
+        at(Metric::P99, 100.0, 95.0),
     ]);
     let verdicts: Vec<Verdict> = comparison.tests.iter().map(|t| t.verdict).collect();
     assert_eq!(
         verdicts,
         [Verdict::WithinNoise, Verdict::Regressed, Verdict::Unchanged]
     );
+    // The JSON report names the metric by its key, as it always has (the
+    // keys themselves are pinned in perf-record's metric tests).
+    let json = serde_json::to_value(&comparison.tests[1]).unwrap();
+    assert_eq!(json["metric"], Metric::ERROR_RATE.key);
+    assert_eq!(json["higher_is_better"], false);
     assert!(
         comparison.noise_warnings[0].contains("--compare-ref"),
         "{:?}",
@@ -106,8 +111,10 @@ fn unpaired_load_latency_is_shown_not_gated_but_errors_are() {
 #[test]
 fn kind_figures_follow_their_change_rule() {
     let base = record("catalog", &[100.0]);
-    let at = |name: &'static str, before: f64, after: f64, higher: bool| {
-        metric(&base, name, (Some(before), Some(after)), None, higher)
+    let at = |key: &str, before: f64, after: f64, higher: bool| {
+        let figure = Metric::by_key(key).expect("a kind's figure");
+        assert_eq!(figure.higher_is_better, higher, "{key}");
+        metric(&base, figure, (Some(before), Some(after)), None)
     };
     let comparison = judged(vec![
         // A ratio of latencies, one run a side: shown, not gated.

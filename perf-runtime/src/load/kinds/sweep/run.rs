@@ -6,6 +6,7 @@ use perf_record::kinds::{SweepKind, SweepOptions};
 use std::time::Duration;
 
 use perf_record::load::{LevelStats, LoadStats, SweepStats, WorkloadSummary};
+use perf_record::metric::Unit;
 use perf_record::threshold::Threshold;
 
 use super::analysis::analyse;
@@ -177,10 +178,10 @@ fn missed_thresholds(thresholds: &[Threshold], stats: &LoadStats) -> Vec<String>
         .map(|t| t.check(stats))
         .filter(|r| !r.passed)
         .map(|r| {
-            let measured = match r.threshold.metric.as_str() {
-                "error_rate" => format!("{:.2}%", r.value),
-                "rps" => format!("{:.1} req/s", r.value),
-                _ => format!("{:.2} ms", r.value / 1e3),
+            let metric = r.threshold.metric;
+            let measured = match metric.unit {
+                Unit::RequestsPerSecond => metric.threshold_text(r.value),
+                _ => metric.value_text(r.value),
             };
             format!("{} (measured {measured})", r.threshold.label())
         })
