@@ -5,6 +5,7 @@ pub(crate) mod error;
 pub(crate) mod http;
 pub(crate) mod kinds;
 pub(crate) mod latency;
+pub(crate) mod limits;
 pub(crate) mod merge;
 pub(crate) mod models;
 pub mod profile;
