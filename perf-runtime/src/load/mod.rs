@@ -1,5 +1,6 @@
 //! HTTP load tests: virtual users against a server, with HDR latency.
 
+pub(crate) mod endpoint;
 pub(crate) mod engine;
 pub(crate) mod error;
 pub(crate) mod http;
