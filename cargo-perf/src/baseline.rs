@@ -134,15 +134,28 @@ pub fn load(path: &Path) -> Result<RunRecord, CliError> {
     Ok(record)
 }
 
-/// A saved benchmark's median is a positive time: anything else is a file
-/// edited by hand or damaged, not a figure to compare with.
+/// The shortest median a benchmark can measure, in ns: a picosecond, far
+/// below any timer, yet far above the denormal numbers whose ratios
+/// overflow.
+const MIN_MEDIAN_NS: f64 = 1e-3;
+
+/// A saved benchmark's median is a positive time, and each test is saved
+/// once: anything else is a file edited by hand or damaged, not a figure
+/// to compare with.
 fn check_figures(record: &RunRecord) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
     for test in &record.tests {
+        if !seen.insert(&test.id) {
+            return Err(format!(
+                "it is corrupt: the test {} is in `tests` twice, where a run saves each test once",
+                test.id
+            ));
+        }
         if let Some(stats) = &test.stats
-            && !(stats.median_ns.is_finite() && stats.median_ns > 0.0)
+            && !(stats.median_ns.is_finite() && stats.median_ns >= MIN_MEDIAN_NS)
         {
             return Err(format!(
-                "it is corrupt: the test {} has a median of {} ns, where a measured median is above zero",
+                "it is corrupt: the test {} has a `median_ns` of {:?} ns, where a measured median is at least {MIN_MEDIAN_NS} ns",
                 test.id, stats.median_ns
             ));
         }
@@ -200,12 +213,17 @@ fn available(dir: &Path) -> Vec<String> {
 
 /// Writes JSON atomically (see [`write_bytes_atomic`]).
 pub fn write_atomic(path: &Path, value: &impl serde::Serialize) -> Result<(), CliError> {
+    write_bytes_atomic(path, &to_json(path, value)?)
+}
+
+/// `value` as the pretty JSON every file of cargo perf holds.
+fn to_json(path: &Path, value: &impl serde::Serialize) -> Result<Vec<u8>, CliError> {
     let mut json = serde_json::to_vec_pretty(value).map_err(|e| CliError::Write {
         path: path.to_path_buf(),
         source: std::io::Error::other(e),
     })?;
     json.push(b'\n');
-    write_bytes_atomic(path, &json)
+    Ok(json)
 }
 
 /// Writes a file atomically: to a temporary file in the same directory,
@@ -216,26 +234,65 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         path: path.to_path_buf(),
         source,
     };
-    let dir = parent_dir(path);
-    std::fs::create_dir_all(dir).map_err(error)?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".perf-").suffix(".tmp");
-    // A new file gets the mode any new file gets (0666 less the umask),
-    // not a temporary file's 0600: a report is for others to read.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut file = builder.tempfile_in(dir).map_err(error)?;
-    file.write_all(bytes).map_err(error)?;
-    // Overwriting keeps the file's mode (a baseline shared through a group
-    // stays group-writable); a new file gets the temp file's.
-    if let Ok(meta) = std::fs::metadata(path) {
-        file.as_file()
-            .set_permissions(meta.permissions())
-            .map_err(error)?;
-    }
-    file.as_file().sync_all().map_err(error)?;
+    let file = complete_temp_file(parent_dir(path), bytes, Some(path)).map_err(error)?;
     file.persist(path).map_err(|e| error(e.error))?;
     Ok(())
+}
+
+/// Writes JSON as a new file of `dir`: `stem.json`, or the first of
+/// `stem-2.json`, `stem-3.json`... that no other file holds. The name is
+/// taken and the whole content appears in one step (a complete temporary
+/// file moved to a name without replacing what is there), so writers that
+/// race for one name each keep their own file. Returns the file.
+pub fn write_new_atomic(
+    dir: &Path,
+    stem: &str,
+    value: &impl serde::Serialize,
+) -> Result<PathBuf, CliError> {
+    let error = |path: &Path, source: std::io::Error| CliError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let json = to_json(dir, value)?;
+    let mut file = complete_temp_file(dir, &json, None).map_err(|e| error(dir, e))?;
+    for n in 1u32.. {
+        let path = match n {
+            1 => dir.join(format!("{stem}.json")),
+            n => dir.join(format!("{stem}-{n}.json")),
+        };
+        match file.persist_noclobber(&path) {
+            Ok(_) => return Ok(path),
+            Err(taken) if taken.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                file = taken.file;
+            }
+            Err(failed) => return Err(error(&path, failed.error)),
+        }
+    }
+    unreachable!("a u32 of names is never all taken")
+}
+
+/// A temporary file in `dir` holding `bytes`, synced to disk. It gets the
+/// mode of `replacing` where that file exists (a baseline shared through a
+/// group stays group-writable), else the mode any new file gets (0666 less
+/// the umask), not a temporary file's 0600: a report is for others to
+/// read.
+fn complete_temp_file(
+    dir: &Path,
+    bytes: &[u8],
+    replacing: Option<&Path>,
+) -> std::io::Result<tempfile::NamedTempFile> {
+    std::fs::create_dir_all(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".perf-").suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file = builder.tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    if let Some(meta) = replacing.and_then(|path| std::fs::metadata(path).ok()) {
+        file.as_file().set_permissions(meta.permissions())?;
+    }
+    file.as_file().sync_all()?;
+    Ok(file)
 }
 
 #[cfg(test)]
@@ -304,23 +361,32 @@ mod tests {
         };
         let none = check_shares_tests(Path::new("b.json"), &record, &[]).unwrap_err();
         assert!(none.to_string().contains("no tests at all"), "{none}");
-        let bad = serde_json::to_string(&record).unwrap().replace(
-            "\"tests\":[]",
-            &format!("\"tests\":[{}]", zero_median_test()),
-        );
-        let path = dir.path().join("zero.json");
-        std::fs::write(&path, bad).unwrap();
-        let message = load(&path).unwrap_err().to_string();
-        assert!(message.contains("median of 0"), "{message}");
+        let saved = |tests: &[String]| {
+            let bad = serde_json::to_string(&record)
+                .unwrap()
+                .replace("\"tests\":[]", &format!("\"tests\":[{}]", tests.join(",")));
+            let path = dir.path().join("bad.json");
+            std::fs::write(&path, bad).unwrap();
+            load(&path).unwrap_err().to_string()
+        };
+        for (median, shown) in [(0.0, "of 0.0 ns"), (5e-324, "of 5e-324 ns")] {
+            let message = saved(&[median_test("n", median)]);
+            assert!(
+                message.contains(shown) && message.contains("is corrupt"),
+                "{message}"
+            );
+        }
+        let message = saved(&[median_test("n", 5.0), median_test("n", 6.0)]);
+        assert!(message.contains("p/t::n is in `tests` twice"), "{message}");
     }
 
-    /// A saved benchmark whose median is 0 ns, as JSON.
-    fn zero_median_test() -> String {
+    /// A saved benchmark named `name` whose median is `median` ns, as JSON.
+    fn median_test(name: &str, median: f64) -> String {
         let stats = perf_record::BenchStats::from_samples(&[1.0, 2.0, 3.0], 1).unwrap();
         let mut stats = serde_json::to_value(stats).unwrap();
-        stats["median_ns"] = serde_json::json!(0.0);
+        stats["median_ns"] = serde_json::json!(median);
         serde_json::json!({
-            "id": {"package": "p", "target": "t", "name": "n"},
+            "id": {"package": "p", "target": "t", "name": name},
             "kind": "bench",
             "config": {"warm_up_ns": 0, "measurement_ns": 0, "quick": false, "processes": 1},
             "outcome": {"status": "passed"},
