@@ -8,14 +8,14 @@ use std::path::{Path, PathBuf};
 
 use perf_record::RunRecord;
 
-use crate::baseline;
+use crate::atomic_write;
 use crate::error::CliError;
 
 /// Runs a history keeps when `--keep` is not given.
 pub const DEFAULT_KEEP: usize = 100;
 
 /// The folder of saved runs that belongs to the baseline file `baseline`
-/// (as [`baseline::resolve`] gives it): beside the file, named after it
+/// (as [`crate::baseline::resolve`] gives it): beside the file, named after it
 /// without its `.json` (`baselines/main.json` → `baselines/main/`, a path
 /// `ci/perf.json` → `ci/perf/`). A file with another ending gets
 /// `<file name>.history/`, which cannot be the file itself.
@@ -146,7 +146,7 @@ fn sort_key(name: &str) -> (String, u32, String) {
 pub fn save(path: &Path, record: &RunRecord, keep: usize) -> Result<PathBuf, CliError> {
     let dir = dir_of(path);
     let name = entry_name(record);
-    let file = baseline::write_new_atomic(&dir, name.trim_end_matches(".json"), record)?;
+    let file = atomic_write::write_new_json(&dir, name.trim_end_matches(".json"), record)?;
     // A run gets the baseline file's mode: a history shared through a
     // group stays readable by it.
     if let Ok(meta) = std::fs::metadata(path) {
@@ -155,7 +155,7 @@ pub fn save(path: &Path, record: &RunRecord, keep: usize) -> Result<PathBuf, Cli
             source,
         })?;
     }
-    baseline::write_atomic(path, record)?;
+    atomic_write::write_json(path, record)?;
     prune_except(&dir, keep, &file)?;
     Ok(file)
 }
@@ -310,7 +310,7 @@ mod tests {
         );
         // The latest saved is the baseline; files not of the history stay,
         // and no temporary file is left behind.
-        let latest = baseline::load(&path).unwrap();
+        let latest = crate::baseline::load(&path).unwrap();
         assert_eq!(latest.created_unix_s, 400);
         assert!(history.join("notes.txt").exists());
         assert_eq!(std::fs::read_dir(&history).unwrap().count(), 4);
