@@ -7,7 +7,7 @@
 //! file gets (0666 less the umask); an overwritten one keeps its mode.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::CliError;
 
@@ -59,12 +59,17 @@ fn parent_dir(path: &Path) -> &Path {
 /// Writes `value` as pretty JSON with a final newline, atomically (see
 /// [`write_bytes`]).
 pub fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), CliError> {
+    write_bytes(path, &to_json(path, value)?)
+}
+
+/// `value` as the pretty JSON every file of cargo perf holds.
+fn to_json(path: &Path, value: &impl serde::Serialize) -> Result<Vec<u8>, CliError> {
     let mut json = serde_json::to_vec_pretty(value).map_err(|e| CliError::Write {
         path: path.to_path_buf(),
         source: std::io::Error::other(e),
     })?;
     json.push(b'\n');
-    write_bytes(path, &json)
+    Ok(json)
 }
 
 /// Writes a file atomically: to a temporary file in the same directory,
@@ -75,26 +80,66 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         path: path.to_path_buf(),
         source,
     };
-    let dir = parent_dir(path);
-    std::fs::create_dir_all(dir).map_err(error)?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
-    // A new file gets the mode any new file gets (0666 less the umask),
-    // not a temporary file's 0600: a report is for others to read.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut file = builder.tempfile_in(dir).map_err(error)?;
-    file.write_all(bytes).map_err(error)?;
-    // Overwriting keeps the file's mode (a baseline shared through a group
-    // stays group-writable); a new file gets the temp file's.
-    if let Ok(meta) = std::fs::metadata(path) {
-        file.as_file()
-            .set_permissions(meta.permissions())
-            .map_err(error)?;
-    }
-    file.as_file().sync_all().map_err(error)?;
+    let file = complete_temp_file(parent_dir(path), bytes, Some(path)).map_err(error)?;
     file.persist(path).map_err(|e| error(e.error))?;
     Ok(())
+}
+
+/// Writes `value` as JSON in a new file of `dir`: `stem.json`, or the
+/// first of `stem-2.json`, `stem-3.json`... that no other file holds. The
+/// name is taken and the whole content appears in one step (a complete
+/// temporary file moved to a name without replacing what is there), so
+/// writers that race for one name each keep their own file. Returns the
+/// file.
+pub fn write_new_json(
+    dir: &Path,
+    stem: &str,
+    value: &impl serde::Serialize,
+) -> Result<PathBuf, CliError> {
+    let error = |path: &Path, source: std::io::Error| CliError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let json = to_json(dir, value)?;
+    let mut file = complete_temp_file(dir, &json, None).map_err(|e| error(dir, e))?;
+    for n in 1u32.. {
+        let path = match n {
+            1 => dir.join(format!("{stem}.json")),
+            n => dir.join(format!("{stem}-{n}.json")),
+        };
+        match file.persist_noclobber(&path) {
+            Ok(_) => return Ok(path),
+            Err(taken) if taken.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                file = taken.file;
+            }
+            Err(failed) => return Err(error(&path, failed.error)),
+        }
+    }
+    unreachable!("a u32 of names is never all taken")
+}
+
+/// A temporary file in `dir` holding `bytes`, synced to disk. It gets the
+/// mode of `replacing` where that file exists (a baseline shared through a
+/// group stays group-writable), else the mode any new file gets (0666 less
+/// the umask), not a temporary file's 0600: a report is for others to
+/// read.
+fn complete_temp_file(
+    dir: &Path,
+    bytes: &[u8],
+    replacing: Option<&Path>,
+) -> std::io::Result<tempfile::NamedTempFile> {
+    std::fs::create_dir_all(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file = builder.tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    if let Some(meta) = replacing.and_then(|path| std::fs::metadata(path).ok()) {
+        file.as_file().set_permissions(meta.permissions())?;
+    }
+    file.as_file().sync_all()?;
+    Ok(file)
 }
 
 #[cfg(test)]

@@ -99,15 +99,28 @@ pub fn load(path: &Path) -> Result<RunRecord, CliError> {
     Ok(record)
 }
 
-/// A saved benchmark's median is a positive time: anything else is a file
-/// edited by hand or damaged, not a figure to compare with.
+/// The shortest median a benchmark can measure, in ns: a picosecond, far
+/// below any timer, yet far above the denormal numbers whose ratios
+/// overflow.
+const MIN_MEDIAN_NS: f64 = 1e-3;
+
+/// A saved benchmark's median is a positive time, and each test is saved
+/// once: anything else is a file edited by hand or damaged, not a figure
+/// to compare with.
 fn check_figures(record: &RunRecord) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
     for test in &record.tests {
+        if !seen.insert(&test.id) {
+            return Err(format!(
+                "it is corrupt: the test {} is in `tests` twice, where a run saves each test once",
+                test.id
+            ));
+        }
         if let Some(stats) = &test.stats
-            && !(stats.median_ns.is_finite() && stats.median_ns > 0.0)
+            && !(stats.median_ns.is_finite() && stats.median_ns >= MIN_MEDIAN_NS)
         {
             return Err(format!(
-                "it is corrupt: the test {} has a median of {} ns, where a measured median is above zero",
+                "it is corrupt: the test {} has a `median_ns` of {:?} ns, where a measured median is at least {MIN_MEDIAN_NS} ns",
                 test.id, stats.median_ns
             ));
         }
@@ -223,22 +236,31 @@ mod tests {
         };
         let none = check_shares_tests(Path::new("b.json"), &record, &[]).unwrap_err();
         assert!(none.to_string().contains("no tests at all"), "{none}");
-        let bad = serde_json::to_string(&record).unwrap().replace(
-            "\"tests\":[]",
-            &format!("\"tests\":[{}]", zero_median_test()),
-        );
-        let path = dir.path().join("zero.json");
-        std::fs::write(&path, bad).unwrap();
-        let message = load(&path).unwrap_err().to_string();
-        assert!(message.contains("median of 0"), "{message}");
+        let saved = |tests: &[String]| {
+            let bad = serde_json::to_string(&record)
+                .unwrap()
+                .replace("\"tests\":[]", &format!("\"tests\":[{}]", tests.join(",")));
+            let path = dir.path().join("bad.json");
+            std::fs::write(&path, bad).unwrap();
+            load(&path).unwrap_err().to_string()
+        };
+        for (median, shown) in [(0.0, "of 0.0 ns"), (5e-324, "of 5e-324 ns")] {
+            let message = saved(&[median_test("n", median)]);
+            assert!(
+                message.contains(shown) && message.contains("is corrupt"),
+                "{message}"
+            );
+        }
+        let message = saved(&[median_test("n", 5.0), median_test("n", 6.0)]);
+        assert!(message.contains("p/t::n is in `tests` twice"), "{message}");
     }
 
-    /// A saved benchmark whose median is 0 ns, as JSON.
-    fn zero_median_test() -> String {
+    /// A saved benchmark named `name` whose median is `median` ns, as JSON.
+    fn median_test(name: &str, median: f64) -> String {
         let mut stats = perf_record::BenchStats::from_samples(&[1.0, 2.0, 3.0], 1).unwrap();
-        stats.median_ns = 0.0;
+        stats.median_ns = median;
         serde_json::json!({
-            "id": {"package": "p", "target": "t", "name": "n"},
+            "id": {"package": "p", "target": "t", "name": name},
             "kind": "bench",
             "config": {"warm_up_ns": 0, "measurement_ns": 0, "quick": false, "processes": 1},
             "outcome": {"status": "passed"},

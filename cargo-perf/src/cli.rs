@@ -73,7 +73,7 @@ pub struct PerfArgs {
     /// Kill a test's process and fail the test after DURATION, e.g. 5m
     /// [default: a benchmark 10 x its warm-up and measurement time + 30s; a
     /// load test twice its workload's length + 60s].
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Measurement")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_limit, help_heading = "Measurement")]
     pub test_timeout: Option<Duration>,
 
     /// Split each test's measurement over N processes, run in turn with the
@@ -344,6 +344,16 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     perf_record::parse_duration(text).map_err(|e| e.to_string())
 }
 
+/// A time limit: above zero, or every test would be killed at its start.
+fn parse_limit(text: &str) -> Result<Duration, String> {
+    match parse_duration(text)? {
+        Duration::ZERO => Err(format!(
+            "`{text}` would kill every test as it starts; give a limit above zero, e.g. 10m"
+        )),
+        limit => Ok(limit),
+    }
+}
+
 /// The largest `--duration-scale`: a thousand times a workload's length
 /// is already days for the presets; beyond it durations overflow.
 const MAX_SCALE: f64 = 1000.0;
@@ -406,6 +416,10 @@ mod tests {
         );
         let args = parse("cargo-perf --test-timeout 90s").unwrap();
         assert_eq!(args.test_timeout, Some(Duration::from_secs(90)));
+        let error = parse("cargo-perf --test-timeout 0s")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("would kill every test"), "{error}");
     }
 
     #[test]

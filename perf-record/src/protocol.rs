@@ -66,6 +66,23 @@ pub mod env {
     pub const SHARE: &str = "CARGO_PERF_SHARE";
 }
 
+/// The most generator threads one load process may be given: past a
+/// thousand, threads cost memory and context switches and add no requests.
+pub const MAX_GENERATOR_THREADS: usize = 1024;
+
+/// Reads a number of generator threads ([`env::GENERATOR_THREADS`]): one
+/// rule for the harness that uses it and for `cargo perf`, which refuses a
+/// bad value before anything is built.
+pub fn parse_generator_threads(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_GENERATOR_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "invalid {}: `{text}` is not a whole number from 1 to {MAX_GENERATOR_THREADS}",
+            env::GENERATOR_THREADS
+        )),
+    }
+}
+
 /// What kind of perf test an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -235,4 +252,23 @@ pub struct TestResult {
     /// What a load test measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load: Option<LoadStats>,
+}
+
+#[cfg(test)]
+mod generator_threads {
+    use super::*;
+
+    #[test]
+    fn threads_are_a_whole_number_from_one_to_the_cap() {
+        assert_eq!(parse_generator_threads("4"), Ok(4));
+        assert_eq!(parse_generator_threads("1024"), Ok(1024));
+        for bad in ["0", "-1", "abc", "100000", "", "2.5"] {
+            let error = parse_generator_threads(bad).unwrap_err();
+            assert!(
+                error.starts_with("invalid CARGO_PERF_GENERATOR_THREADS")
+                    && error.contains("from 1 to 1024"),
+                "{bad}: {error}"
+            );
+        }
+    }
 }

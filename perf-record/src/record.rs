@@ -147,6 +147,12 @@ pub enum RecordError {
     /// There is no `schema_version` field.
     #[error("it has no `schema_version` field, so it was not written by cargo perf")]
     MissingSchemaVersion,
+    /// A `schema_version` that no cargo-perf wrote: zero, negative, a
+    /// fraction or not a number.
+    #[error(
+        "its `schema_version` is {0}, which no cargo-perf wrote (versions are whole numbers from 1 to {SCHEMA_VERSION})"
+    )]
+    BadSchemaVersion(String),
     /// Written by a newer cargo-perf.
     #[error(
         "it uses schema version {found}, newer than the {supported} this cargo-perf reads; upgrade cargo-perf or save the baseline again"
@@ -164,10 +170,13 @@ impl RunRecord {
     /// file gets a clear error rather than a confusing field error.
     pub fn from_json(text: &str) -> Result<Self, RecordError> {
         let value: serde_json::Value = serde_json::from_str(text).map_err(RecordError::Corrupt)?;
-        let version = value
+        let field = value
             .get("schema_version")
-            .and_then(serde_json::Value::as_u64)
             .ok_or(RecordError::MissingSchemaVersion)?;
+        let version = field
+            .as_u64()
+            .filter(|v| *v >= 1)
+            .ok_or_else(|| RecordError::BadSchemaVersion(field.to_string()))?;
         if version > u64::from(SCHEMA_VERSION) {
             return Err(RecordError::NewerSchema {
                 found: version,
@@ -228,6 +237,15 @@ mod tests {
             RunRecord::from_json("{}"),
             Err(RecordError::MissingSchemaVersion)
         ));
+        for bad in ["0", "\"2\"", "-1", "1.5", "null"] {
+            let error =
+                RunRecord::from_json(&format!(r#"{{"schema_version": {bad}}}"#)).unwrap_err();
+            assert!(
+                matches!(&error, RecordError::BadSchemaVersion(v) if v == bad),
+                "{bad}: {error}"
+            );
+            assert!(error.to_string().contains("`schema_version`"), "{error}");
+        }
         assert!(matches!(
             RunRecord::from_json(r#"{"schema_version": 99}"#),
             Err(RecordError::NewerSchema { found: 99, .. })

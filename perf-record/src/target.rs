@@ -23,7 +23,19 @@ impl TargetUrl {
                 "the target URL `{shown}` must start with http:// (load tests speak plain HTTP/1.1)"
             )
         })?;
-        let authority = rest.split('/').next().unwrap_or(rest);
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, path) = rest.split_at(end);
+        if !path.is_empty() && path != "/" {
+            return Err(format!(
+                "the target URL `{shown}` has a path (`{}`), which load tests would not send: they \
+                 send their own absolute paths; give only the scheme, host and port \
+                 (`http://{}`), and write the prefix into the test's paths",
+                path,
+                authority
+                    .rsplit_once('@')
+                    .map_or(authority, |(_, host)| host)
+            ));
+        }
         let authority = authority
             .rsplit_once('@')
             .map_or(authority, |(_, host)| host);
@@ -106,7 +118,13 @@ mod tests {
 
     #[test]
     fn urls() {
-        let t = TargetUrl::parse("http://127.0.0.1:8080/api").unwrap();
+        let error = TargetUrl::parse("http://127.0.0.1:8080/api").unwrap_err();
+        assert!(
+            error.contains("has a path (`/api`)") && error.contains("`http://127.0.0.1:8080`"),
+            "{error}"
+        );
+        assert!(TargetUrl::parse("http://127.0.0.1:8080/?x=1").is_err());
+        let t = TargetUrl::parse("http://127.0.0.1:8080/").unwrap();
         assert_eq!(
             (t.authority.as_str(), t.host_port.as_str()),
             ("127.0.0.1:8080", "127.0.0.1:8080")
@@ -125,8 +143,10 @@ mod tests {
                 .contains("http://")
         );
         assert!(TargetUrl::parse("http:///x").is_err());
-        let secret = TargetUrl::parse("http://user:secret@127.0.0.1:1/x").unwrap();
+        let secret = TargetUrl::parse("http://user:secret@127.0.0.1:1/").unwrap();
         assert_eq!(secret.authority, "127.0.0.1:1");
+        let error = TargetUrl::parse("http://user:secret@127.0.0.1:1/x").unwrap_err();
+        assert!(!error.contains("secret"), "{error}");
         let error = TargetUrl::parse("https://user:secret@127.0.0.1:1").unwrap_err();
         assert!(
             !error.contains("secret") && error.contains("user:***@"),
@@ -169,7 +189,7 @@ mod tests {
     fn resolving_applies_the_rule() {
         let resolve = |url: &str, allow_remote| TargetUrl::parse(url)?.resolve(allow_remote);
         assert_eq!(
-            resolve("http://127.0.0.1:9/api", false).unwrap(),
+            resolve("http://127.0.0.1:9", false).unwrap(),
             addrs(&["127.0.0.1"])
                 .into_iter()
                 .map(|a| SocketAddr::new(a.ip(), 9))

@@ -2,6 +2,8 @@
 //! `kill -9` included, which no handler sees): nobody would read its
 //! results, and a load test would go on loading the server.
 
+#[cfg(unix)]
+use std::io::Write as _;
 use std::time::Duration;
 
 /// How often the parent is looked at.
@@ -19,7 +21,11 @@ pub(crate) fn end_with_parent() {
                 loop {
                     std::thread::sleep(POLL);
                     if std::os::unix::process::parent_id() != parent {
-                        eprintln!("cargo perf is gone: stopping");
+                        // stderr is a pipe to the parent that is gone:
+                        // `eprintln!` would panic on EPIPE and kill this
+                        // thread instead of the process. Nothing on this
+                        // path may panic: write, ignore the error, exit.
+                        let _ = writeln!(std::io::stderr(), "cargo perf is gone: stopping");
                         // 128 + SIGHUP: ended because its controller hung up.
                         #[expect(
                             clippy::exit,

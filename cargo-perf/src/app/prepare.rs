@@ -39,11 +39,34 @@ pub fn run(args: &PerfArgs) -> Result<Summary, CliError> {
         crate::history::store::check_writable(&path)?;
     }
     let perf_dir = workspace.target_dir.join("perf");
-    let mut taken = vec![("the run record", perf_dir.join("latest.json"))];
+    let latest = perf_dir.join("latest.json");
+    let mut taken = vec![("the run record", latest.clone())];
+    let mut folders = Vec::new();
     if let Some(name) = &args.save_baseline {
-        taken.push(("--save-baseline", baseline::resolve(name, &baseline_dir)));
+        let path = baseline::resolve(name, &baseline_dir);
+        if crate::export::same_file(&path, &latest) {
+            return Err(CliError::Usage(format!(
+                "--save-baseline names {}, the run record every run of cargo perf replaces; \
+                 give the baseline a name (kept in {}) or another path",
+                path.display(),
+                baseline_dir.display()
+            )));
+        }
+        folders.push((
+            "the history of the baseline --save-baseline writes",
+            crate::history::store::dir_of(&path),
+        ));
+        taken.push(("--save-baseline", path));
     }
-    crate::export::check(&args.outputs, &perf_dir, &taken)?;
+    if let Some(name) = &args.compare {
+        let path = baseline::resolve(name, &baseline_dir);
+        folders.push((
+            "the history of the baseline --compare reads",
+            crate::history::store::dir_of(&path),
+        ));
+        taken.push(("the baseline --compare reads", path));
+    }
+    crate::export::check(&args.outputs, &perf_dir, &taken, &folders)?;
     // Read the baseline before building: a typo must not cost a whole run.
     let baseline = match &args.compare {
         Some(name) => {
@@ -125,6 +148,9 @@ fn check_flags(args: &PerfArgs) -> Result<(), CliError> {
              PERF_TARGET_URL, where both sides would load the same server"
                 .to_owned(),
         ));
+    }
+    if let Ok(threads) = std::env::var(perf_record::protocol::env::GENERATOR_THREADS) {
+        perf_record::protocol::parse_generator_threads(&threads).map_err(CliError::Usage)?;
     }
     if args.instructions && crate::run::instructions::Counter::detect().is_none() {
         return Err(CliError::Usage(format!(

@@ -16,4 +16,4 @@ mod write;
 
 pub(crate) use advice::{Finding, findings};
 pub(crate) use output::{Mode, Output, Source};
-pub(crate) use write::{check, write_all};
+pub(crate) use write::{check, same_file, write_all};

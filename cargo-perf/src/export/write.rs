@@ -54,17 +54,23 @@ fn outputs(args: &OutputArgs, perf_dir: &Path) -> Vec<Output> {
 
 /// Checks, before anything is measured, that every requested file can be
 /// written, and that no two outputs, nor an output and one of the run's
-/// own files (`taken`: its record, the baseline it saves), are one file:
-/// the run would otherwise be lost, or one file overwrite another, at its
-/// end.
+/// own files (`taken`: its record, the baseline it saves or compares with),
+/// are one file, nor is an output inside a folder of the run's (`folders`:
+/// the histories of those baselines): the run would otherwise be lost, or
+/// a report overwrite a team's baseline, at its end.
 pub(crate) fn check(
     args: &OutputArgs,
     perf_dir: &Path,
     taken: &[(&str, PathBuf)],
+    folders: &[(&str, PathBuf)],
 ) -> Result<(), CliError> {
     let mut seen: Vec<(&str, PathBuf)> = taken
         .iter()
         .map(|(origin, path)| (*origin, same_file_key(path)))
+        .collect();
+    let folders: Vec<(&str, PathBuf)> = folders
+        .iter()
+        .map(|(origin, dir)| (*origin, same_dir_key(dir)))
         .collect();
     for output in outputs(args, perf_dir) {
         match output.mode {
@@ -72,6 +78,13 @@ pub(crate) fn check(
             Mode::Append => check_appendable(output.origin, &output.path)?,
         }
         let key = same_file_key(&output.path);
+        if let Some((owner, _)) = folders.iter().find(|(_, dir)| key.starts_with(dir)) {
+            return Err(CliError::Usage(format!(
+                "{} names {}, inside {owner}; write the report elsewhere",
+                output.origin,
+                output.path.display()
+            )));
+        }
         if let Some((other, _)) = seen.iter().find(|(_, k)| *k == key) {
             return Err(CliError::Usage(format!(
                 "{} and {other} both name {}; give each its own file",
@@ -84,6 +97,11 @@ pub(crate) fn check(
     Ok(())
 }
 
+/// Whether two paths name one file (by [`same_file_key`]).
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
+    same_file_key(a) == same_file_key(b)
+}
+
 /// A path's identity for telling two outputs apart: its directory made
 /// absolute and resolved (where it exists), and its file name.
 fn same_file_key(path: &Path) -> PathBuf {
@@ -94,6 +112,13 @@ fn same_file_key(path: &Path) -> PathBuf {
             .join(name),
         _ => absolute,
     }
+}
+
+/// A folder's identity, as [`same_file_key`] gives its files': absolute,
+/// and resolved where it exists.
+fn same_dir_key(dir: &Path) -> PathBuf {
+    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    std::fs::canonicalize(&absolute).unwrap_or(absolute)
 }
 
 /// A file appended to (a CI system's summary) must open for appending; a
@@ -158,7 +183,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let perf = dir.path().join("perf");
         let record = [("the run record", perf.join("latest.json"))];
-        let refused = |args: OutputArgs| match check(&args, &perf, &record) {
+        let refused = |args: OutputArgs| match check(&args, &perf, &record, &[]) {
             Err(CliError::Usage(message)) => message,
             other => panic!("{other:?}"),
         };
@@ -187,6 +212,54 @@ mod tests {
             },
             &perf,
             &record,
+            &[],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_report_cannot_replace_the_compared_baseline_or_a_run_of_its_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let perf = dir.path().join("perf");
+        let baselines = perf.join("baselines");
+        std::fs::create_dir_all(baselines.join("hh")).unwrap();
+        let taken = [
+            ("the run record", perf.join("latest.json")),
+            ("the baseline --compare reads", baselines.join("hh.json")),
+        ];
+        let folders = [(
+            "the history of the baseline --compare reads",
+            baselines.join("hh"),
+        )];
+        let refused = |args: OutputArgs| match check(&args, &perf, &taken, &folders) {
+            Err(CliError::Usage(message)) => message,
+            other => panic!("{other:?}"),
+        };
+        let message = refused(OutputArgs {
+            html: Some(baselines.join("hh.json")),
+            ..OutputArgs::default()
+        });
+        assert!(
+            message.starts_with("--html and the baseline --compare reads both name"),
+            "{message}"
+        );
+        let message = refused(OutputArgs {
+            junit: Some(baselines.join("hh/20261204T173000Z-0123456789.json")),
+            ..OutputArgs::default()
+        });
+        assert!(
+            message.contains("inside the history of the baseline --compare reads"),
+            "{message}"
+        );
+        // Beside the history, not in it: fine.
+        check(
+            &OutputArgs {
+                bmf: Some(baselines.join("hh-bmf.json")),
+                ..OutputArgs::default()
+            },
+            &perf,
+            &taken,
+            &folders,
         )
         .unwrap();
     }

@@ -36,10 +36,7 @@ pub fn dir_of(baseline: &Path) -> PathBuf {
 /// tree had uncommitted changes, `nogit` outside git):
 /// `20261204T173000Z-0123456789.json`.
 pub fn entry_name(record: &RunRecord) -> String {
-    let stamp: String = perf_record::record::format_utc(record.created_unix_s)
-        .chars()
-        .filter(|c| !matches!(c, '-' | ':'))
-        .collect();
+    let stamp = stamp(record.created_unix_s);
     let commit = match &record.environment.git_commit {
         Some(commit) => {
             let short: String = crate::environment::short_commit(commit)
@@ -57,6 +54,18 @@ pub fn entry_name(record: &RunRecord) -> String {
     };
     format!("{stamp}-{commit}.json")
 }
+
+/// A time as the names of saved runs start: `20261204T173000Z`.
+fn stamp(unix_s: u64) -> String {
+    perf_record::record::format_utc(unix_s)
+        .chars()
+        .filter(|c| !matches!(c, '-' | ':'))
+        .collect()
+}
+
+/// How far ahead of this machine's clock a saved run may be dated: clocks
+/// of CI runners disagree by seconds, not by days.
+const MAX_AHEAD_S: u64 = 86_400;
 
 /// Whether a file name is a saved run's (see [`entry_name`]): other files
 /// in the folder are neither read nor pruned.
@@ -91,7 +100,23 @@ pub fn entries(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
         .filter(|name| is_entry(name))
         .collect();
     // The time comes first and has a fixed width: names sort as times,
-    // and saves within one second by their number.
+    // and saves within one second by their number. A run dated days ahead
+    // would sort as the newest for ever (and pruning would go by it).
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let limit = stamp(now.saturating_add(MAX_AHEAD_S));
+    if let Some(ahead) = names.iter().find(|name| name[..16] > *limit) {
+        return Err(CliError::Baseline {
+            path: dir.join(ahead),
+            message: format!(
+                "this saved run is dated {}, more than a day ahead of this machine's clock (a run \
+                 from a machine whose clock was wrong, or a file renamed by hand); move it out of \
+                 the history",
+                &ahead[..16]
+            ),
+        });
+    }
     names.sort_by_cached_key(|name| sort_key(name));
     Ok(names.into_iter().map(|name| dir.join(name)).collect())
 }
@@ -109,24 +134,19 @@ fn sort_key(name: &str) -> (String, u32, String) {
     (stamp.to_owned(), number, rest.to_owned())
 }
 
-/// Saves `record` as the baseline at `path` (the latest run, atomically,
-/// as before histories existed) and as a run of its history, then prunes
-/// the history to its newest `keep` runs (0 keeps all). Returns the run's
-/// file.
+/// Saves `record` as a run of the history of the baseline at `path`, then
+/// as the baseline itself (the latest run, atomically, as before
+/// histories existed), then prunes the history to its newest `keep` runs
+/// (0 keeps all), never the run just saved. Returns the run's file.
+///
+/// The run's file is created under a name no other file holds, in one
+/// step: two runs saving one baseline in the same second of one commit
+/// each keep their run (`…-2.json`), where choosing a free name first and
+/// writing it later let one replace the other.
 pub fn save(path: &Path, record: &RunRecord, keep: usize) -> Result<PathBuf, CliError> {
-    atomic_write::write_json(path, record)?;
     let dir = dir_of(path);
     let name = entry_name(record);
-    let mut file = dir.join(&name);
-    // Two saves in one second of one commit: the second gets a number.
-    let stem = name.trim_end_matches(".json").to_owned();
-    for n in 2.. {
-        if !file.exists() {
-            break;
-        }
-        file = dir.join(format!("{stem}-{n}.json"));
-    }
-    atomic_write::write_json(&file, record)?;
+    let file = atomic_write::write_new_json(&dir, name.trim_end_matches(".json"), record)?;
     // A run gets the baseline file's mode: a history shared through a
     // group stays readable by it.
     if let Ok(meta) = std::fs::metadata(path) {
@@ -135,19 +155,35 @@ pub fn save(path: &Path, record: &RunRecord, keep: usize) -> Result<PathBuf, Cli
             source,
         })?;
     }
-    prune(&dir, keep)?;
+    atomic_write::write_json(path, record)?;
+    prune_except(&dir, keep, &file)?;
     Ok(file)
 }
 
 /// Removes the oldest runs of the history in `dir` beyond the newest
 /// `keep` (0 keeps all); returns the files removed.
 pub fn prune(dir: &Path, keep: usize) -> Result<Vec<PathBuf>, CliError> {
-    let runs = entries(dir)?;
+    prune_except(dir, keep, Path::new(""))
+}
+
+/// [`prune`], never removing `saved` (the run a save just wrote, which
+/// another run's history entry may sort after).
+fn prune_except(dir: &Path, keep: usize, saved: &Path) -> Result<Vec<PathBuf>, CliError> {
+    let mut runs = entries(dir)?;
     if keep == 0 || runs.len() <= keep {
         return Ok(Vec::new());
     }
-    let old = &runs[..runs.len() - keep];
-    for file in old {
+    // The run just saved is one of those kept, wherever it sorts; the
+    // others kept are the newest.
+    let kept_others = match runs.iter().position(|file| file.as_path() == saved) {
+        Some(at) => {
+            runs.remove(at);
+            keep - 1
+        }
+        None => keep,
+    };
+    let old: Vec<PathBuf> = runs[..runs.len() - kept_others].to_vec();
+    for file in &old {
         // Another run saving the same baseline may have pruned it first.
         match std::fs::remove_file(file) {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
@@ -161,19 +197,28 @@ pub fn prune(dir: &Path, keep: usize) -> Result<Vec<PathBuf>, CliError> {
             source,
         })?;
     }
-    Ok(old.to_vec())
+    Ok(old)
 }
 
 /// Checks, before anything is measured, that the history of the baseline
 /// at `path` can be written: its folder is not a file.
 pub fn check_writable(path: &Path) -> Result<(), CliError> {
     let dir = dir_of(path);
+    let is_link = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink());
     match std::fs::metadata(&dir) {
         Ok(meta) if !meta.is_dir() => Err(CliError::Usage(format!(
             "--save-baseline: {} keeps the baseline's history of runs, but it is a file; move it away",
             dir.display()
         ))),
-        _ => Ok(()),
+        Err(_) if is_link => Err(CliError::Usage(format!(
+            "--save-baseline: {} keeps the baseline's history of runs, but it is a symbolic link to \
+             {}, which does not exist; create that folder, or remove the link",
+            dir.display(),
+            std::fs::read_link(&dir).unwrap_or_default().display()
+        ))),
+        // The runs already saved must be readable, before the run and not
+        // after it has replaced the baseline.
+        _ => entries(&dir).map(drop),
     }
 }
 
@@ -306,5 +351,65 @@ mod tests {
             "{message}"
         );
         assert!(save(&path, &record(1, None, false), 3).is_err());
+    }
+
+    #[test]
+    fn concurrent_saves_of_one_second_and_commit_each_keep_their_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.json");
+        for round in 0..5 {
+            let saved: Vec<PathBuf> = std::thread::scope(|scope| {
+                let savers: Vec<_> = (0..4)
+                    .map(|_| {
+                        scope.spawn(|| save(&path, &record(1000 + round, Some("c"), false), 0))
+                    })
+                    .collect();
+                savers
+                    .into_iter()
+                    .map(|s| s.join().unwrap().unwrap())
+                    .collect()
+            });
+            let mut distinct = saved.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(distinct.len(), 4, "round {round}: {saved:?}");
+        }
+        assert_eq!(entries(&dir_of(&path)).unwrap().len(), 20);
+    }
+
+    #[test]
+    fn a_run_dated_days_ahead_is_refused_and_never_outlives_the_run_just_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.json");
+        let history = dir_of(&path);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        // An hour ahead (another runner's clock): kept, and the run saved
+        // after it is not pruned by `--keep 1` although it sorts first.
+        let soon = save(&path, &record(now + 3600, Some("a"), false), 0).unwrap();
+        let saved = save(&path, &record(now, Some("b"), false), 1).unwrap();
+        assert!(saved.exists(), "the run just saved was pruned");
+        assert!(!soon.exists());
+        // Ten days ahead: an error naming the file, before any run.
+        std::fs::write(
+            history.join(entry_name(&record(now + 864_000, None, false))),
+            "{}",
+        )
+        .unwrap();
+        let error = check_writable(&path).unwrap_err().to_string();
+        assert!(error.contains("more than a day ahead"), "{error}");
+        assert!(entries(&history).is_err());
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_dangling_link_in_the_history_s_place_is_refused_before_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.json");
+        std::os::unix::fs::symlink(dir.path().join("gone"), dir.path().join("main")).unwrap();
+        let message = check_writable(&path).unwrap_err().to_string();
+        assert!(message.contains("symbolic link"), "{message}");
     }
 }

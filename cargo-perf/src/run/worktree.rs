@@ -99,6 +99,7 @@ impl Worktree {
             path: parent.to_path_buf(),
             source,
         })?;
+        remove_stale(&base.toplevel, parent);
         let lock = parent.join(format!("worktree-{}.lock", base.short()));
         let (path, lock) = if take(&lock) {
             (
@@ -255,6 +256,32 @@ fn remove(toplevel: &Path, path: &Path) {
     }
 }
 
+/// Removes the worktrees named after a process (`worktree-<commit>-<pid>`,
+/// see [`Worktree::add`]) whose process is gone: a run killed before it
+/// could remove its own (`kill -9`) would leave them for ever, since no
+/// later run takes their name.
+fn remove_stale(toplevel: &Path, parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(owner_pid) else {
+            continue;
+        };
+        if !Path::new(&format!("/proc/{pid}")).exists() && entry.path().is_dir() {
+            remove(toplevel, &entry.path());
+        }
+    }
+}
+
+/// The process a worktree's name says owns it: `worktree-<hex>-<pid>`.
+fn owner_pid(name: &str) -> Option<u32> {
+    let (commit, pid) = name.strip_prefix("worktree-")?.rsplit_once('-')?;
+    let hex = !commit.is_empty() && commit.bytes().all(|b| b.is_ascii_hexdigit());
+    hex.then(|| pid.parse().ok()).flatten()
+}
+
 /// Removes every worktree still checked out (the interrupt path, which
 /// [`Worktree::add`] registers).
 fn remove_all() {
@@ -268,6 +295,20 @@ fn remove_all() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_process_named_worktree_says_its_owner() {
+        assert_eq!(owner_pid("worktree-0123abcdef-4242"), Some(4242));
+        for other in [
+            "worktree-0123abcdef",
+            "worktree-0123abcdef.lock",
+            "worktree--4242",
+            "worktree-xyz-4242",
+            "target",
+        ] {
+            assert_eq!(owner_pid(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn a_lock_is_taken_once_and_again_when_its_owner_is_gone() {

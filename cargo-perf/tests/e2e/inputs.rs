@@ -174,3 +174,40 @@ fn absurd_flags_are_usage_errors() {
         );
     }
 }
+
+#[test]
+fn no_report_replaces_a_baseline_its_history_or_the_run_record() {
+    let project = TempProject::new("demo");
+    let dir = project.root().join("baselines");
+    let dir = dir.to_str().unwrap();
+    let latest = crate::support::shared_target_dir().join("perf/latest.json");
+    let cases: [&[&str]; 4] = [
+        &["--compare", "hh", "--html", &format!("{dir}/hh.json")],
+        &[
+            "--compare",
+            "hh",
+            "--junit",
+            &format!("{dir}/hh/20261204T173000Z-0123456789.json"),
+        ],
+        &[
+            "--save-baseline",
+            "hh",
+            "--bmf",
+            &format!("{dir}/hh/x.json"),
+        ],
+        &["--save-baseline", latest.to_str().unwrap()],
+    ];
+    for args in cases {
+        let output = project
+            .cargo_perf()
+            .args(&["checksum_64k", "--baseline-dir", dir])
+            .args(args)
+            .run();
+        output.assert_code(2);
+        assert!(
+            !output.stderr.contains("Compiling") && !output.stderr.contains("Measured"),
+            "refused before anything runs: {}",
+            output.stderr
+        );
+    }
+}

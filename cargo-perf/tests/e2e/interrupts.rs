@@ -67,3 +67,49 @@ fn ctrl_c_to_cargo_perf_stops_the_server() {
 fn sigterm_to_cargo_perf_stops_the_server() {
     interrupt_with("-TERM");
 }
+
+#[test]
+fn kill_9_of_cargo_perf_ends_a_hung_benchmark_whose_stderr_pipe_is_gone() {
+    // The perf binary's stderr is a pipe to cargo perf: once cargo perf is
+    // killed, the watchdog's message gets EPIPE. It must still end the
+    // process, or a benchmark that never returns spins forever.
+    let project = TempProject::new("demo");
+    project.edit(
+        "benches/perf.rs",
+        "perf_runtime::main!();",
+        r#"#[perf_test]
+fn never_returns(b: &mut Bencher) {
+    b.iter(|| {
+        while std::hint::black_box(true) {}
+        0
+    });
+}
+
+perf_runtime::main!();"#,
+    );
+    let mut child = project
+        .cargo_perf()
+        .args(&["demo/perf::never_returns", "--test-timeout", "10m"])
+        .spawn();
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while perf_binaries(&project).is_empty() {
+        assert!(Instant::now() < deadline, "the benchmark never started");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "cargo perf ended early"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().unwrap();
+    assert_eq!(child.wait().unwrap().code(), None);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !perf_binaries(&project).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        perf_binaries(&project).is_empty(),
+        "the hung benchmark is left spinning: {:?}",
+        perf_binaries(&project)
+    );
+}

@@ -8,6 +8,7 @@ mod workload;
 
 pub use help::{OPTIONS, not_an_option, unknown_option};
 pub use value::{
-    Arg, Checked, Given, OptionError, Spot, Value, duration_ns, no_repeats, number, think, whole,
+    Arg, Checked, Given, MAX_USERS, OptionError, Spot, Value, duration_ns, no_repeats, number,
+    think, too_many_users, whole,
 };
 pub use workload::{PRESETS, WORKLOAD_KEYS, Workload, check_workload, preset};

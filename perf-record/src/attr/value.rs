@@ -142,11 +142,13 @@ impl<'a> Arg<'a> {
         whole(self.value, self.key).map_err(|m| self.error(m))
     }
 
-    /// A whole number of at least 1 that fits a user count.
+    /// A whole number of users, from 1 to [`MAX_USERS`].
     pub fn users(&self) -> Checked<u32> {
+        if let Some(many) = number(self.value).filter(|n| *n > f64::from(MAX_USERS)) {
+            return Err(self.error(too_many_users(self.key, many)));
+        }
         let users = self.whole()?;
-        u32::try_from(users)
-            .map_err(|_| self.error(format!("`{}` takes whole numbers of at least 1", self.key)))
+        u32::try_from(users).map_err(|_| self.error(too_many_users(self.key, users)))
     }
 
     /// A string (`hint`: " such as \"2s\"").
@@ -274,11 +276,33 @@ pub fn number(value: &Value) -> Option<f64> {
     }
 }
 
+/// The most virtual users one load generator may be asked for: each holds
+/// a connection, so a socket, and one Linux process opens at most
+/// `nr_open` files (1,048,576 by default). Past that no setting of the
+/// machine helps; below it, the runtime checks the limits of the machine
+/// it runs on before it starts.
+pub const MAX_USERS: u32 = 1_000_000;
+
+/// Why `users` (or a stage's target) of `users` is too many.
+pub fn too_many_users(key: &str, users: impl std::fmt::Display) -> String {
+    format!(
+        "`{key}` = {users} is more than one load generator can run: each user holds a connection, \
+         and one process opens at most about a million; lower it to at most {MAX_USERS}, \
+         or run the load from several machines"
+    )
+}
+
 /// A whole number of at least 1, or what is wrong with it.
 pub fn whole(value: &Value, key: &str) -> Result<u64, String> {
     let number = number(value).ok_or_else(|| format!("`{key}` takes a number"))?;
-    if number < 1.0 || number.fract() != 0.0 || number > f64::from(u32::MAX) {
+    if number < 1.0 || number.fract() != 0.0 {
         return Err(format!("`{key}` takes whole numbers of at least 1"));
+    }
+    if number > f64::from(u32::MAX) {
+        return Err(format!(
+            "`{key}` = {number} is too large: it takes whole numbers from 1 to {}",
+            u32::MAX
+        ));
     }
     #[expect(
         clippy::cast_possible_truncation,
@@ -341,6 +365,28 @@ mod tests {
         }
         let error = arg(&Value::Str("4".into())).whole().unwrap_err();
         assert_eq!(error.message, "`users` takes a number");
+        let error = arg(&Value::Number(4_294_967_296.0)).whole().unwrap_err();
+        assert_eq!(
+            error.message,
+            "`users` = 4294967296 is too large: it takes whole numbers from 1 to 4294967295"
+        );
+    }
+
+    #[test]
+    fn users_stop_at_what_one_generator_can_open() {
+        assert_eq!(arg(&Value::Number(1_000_000.0)).users(), Ok(1_000_000));
+        for many in [1_000_001.0, 4_294_967_296.0] {
+            let error = arg(&Value::Number(many)).users().unwrap_err();
+            assert_eq!(error.spot, Spot::Value(2));
+            assert!(
+                error
+                    .message
+                    .contains("more than one load generator can run")
+                    && error.message.contains("at most 1000000"),
+                "{}",
+                error.message
+            );
+        }
     }
 
     #[test]

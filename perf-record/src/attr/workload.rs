@@ -70,10 +70,7 @@ pub fn check_workload(given: &[Given]) -> Checked<Workload> {
             }
             "users" => {
                 first_closed.get_or_insert(arg.index);
-                let users = arg
-                    .users()
-                    .map_err(|_| arg.error("`users` must be a whole number of at least 1"))?;
-                workload.users = Some(users);
+                workload.users = Some(arg.users()?);
             }
             "ramp_up" => workload.ramp_up_ns = Some(duration(&arg, hint)?),
             "hold" => workload.hold_ns = Some(duration(&arg, hint)?),
@@ -81,6 +78,12 @@ pub fn check_workload(given: &[Given]) -> Checked<Workload> {
             "rate" => {
                 first_open.get_or_insert(arg.index);
                 let rate = arg.number()?;
+                if !rate.is_finite() {
+                    return Err(arg.error(
+                        "`rate` is too large to be a number of iterations per second; give a finite \
+                         rate, e.g. `rate = 100`",
+                    ));
+                }
                 if rate <= 0.0 {
                     return Err(arg.error(
                         "a `rate` of zero or less would start no iteration; give iterations per second \
@@ -99,6 +102,17 @@ pub fn check_workload(given: &[Given]) -> Checked<Workload> {
             "stages" => {
                 first_closed.get_or_insert(arg.index);
                 workload.stages = stages(&arg)?;
+                if let Some((j, (_, users))) = workload
+                    .stages
+                    .iter()
+                    .enumerate()
+                    .find(|(_, (_, users))| *users > f64::from(super::value::MAX_USERS))
+                {
+                    return Err(OptionError::new(
+                        Spot::Part(arg.index, j, 1),
+                        super::value::too_many_users("a stage's target", users),
+                    ));
+                }
             }
             "rate_stages" => {
                 first_open.get_or_insert(arg.index);
@@ -181,6 +195,15 @@ fn stages(arg: &Arg<'_>) -> Checked<Vec<(u64, f64)>> {
                 "`a stage's target` takes a number".to_owned(),
             ));
         };
+        if !target.is_finite() {
+            return Err(at(
+                j,
+                Some(1),
+                "a stage's target is too large to be a number; give users (or iterations per second) \
+                 such as 50"
+                    .to_owned(),
+            ));
+        }
         if *target < 0.0 {
             return Err(at(
                 j,
@@ -232,6 +255,17 @@ mod tests {
         let list = Value::List(vec![stage("10s", 5.0), stage("10s", -5.0)]);
         let error = check_workload(&[Given::new("stages", list)]).unwrap_err();
         assert_eq!(error.spot, Spot::Part(0, 1, 1));
+        let crowd = Value::List(vec![stage("10s", 5.0), stage("10s", 2_000_000.0)]);
+        let error = check_workload(&[Given::new("stages", crowd)]).unwrap_err();
+        assert_eq!(error.spot, Spot::Part(0, 1, 1));
+        assert!(
+            error
+                .message
+                .contains("more than one load generator can run")
+        );
+        let endless = Value::List(vec![stage("10s", f64::INFINITY)]);
+        let error = check_workload(&[Given::new("rate_stages", endless)]).unwrap_err();
+        assert_eq!(error.spot, Spot::Part(0, 0, 1));
         let empty = check_workload(&[Given::new("stages", Value::List(Vec::new()))]).unwrap_err();
         assert_eq!(empty.spot, Spot::Value(0));
         assert!(empty.message.starts_with("the stage list is empty"));
@@ -247,6 +281,12 @@ mod tests {
         );
         let error = check_workload(&[Given::new("rate", Value::Number(0.0))]).unwrap_err();
         assert_eq!(error.spot, Spot::Value(0));
+        // `rate = 1e400` reads as infinity: an error at the value, not a
+        // panic of the macro that would emit it.
+        let error =
+            check_workload(&[Given::new("rate", Value::Number(f64::INFINITY))]).unwrap_err();
+        assert_eq!(error.spot, Spot::Value(0));
+        assert!(error.message.contains("finite"), "{}", error.message);
         let unknown = check_workload(&[Given::new("usrs", Value::Number(1.0))]).unwrap_err();
         assert!(
             unknown

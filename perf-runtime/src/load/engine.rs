@@ -28,6 +28,7 @@ impl Generator<'_> {
     /// Runs a workload to its end and returns what it measured; a test
     /// whose function panicked fails with the panic, whatever it measured.
     pub(crate) fn run(&self, profile: &LoadProfile) -> Result<LoadStats, String> {
+        super::limits::check(profile)?;
         let stats = run(self.load_fn, profile, self.target.clone(), self.threads)
             .map_err(|e| format!("failed to start the load generator: {e}"))?;
         match stats.errors.get(PANIC) {

@@ -1,10 +1,12 @@
 //! HTTP load tests: virtual users against a server, with HDR latency.
 
+pub(crate) mod endpoint;
 pub(crate) mod engine;
 pub(crate) mod error;
 pub(crate) mod http;
 pub(crate) mod kinds;
 pub(crate) mod latency;
+pub(crate) mod limits;
 pub(crate) mod merge;
 pub(crate) mod models;
 pub mod profile;

@@ -164,16 +164,7 @@ fn measure_load(
         Err(_) => 1.0,
     };
     let threads = match std::env::var(env::GENERATOR_THREADS) {
-        Ok(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|&n| n >= 1)
-            .ok_or_else(|| {
-                format!(
-                    "invalid {}: `{text}` is not a whole number of at least 1",
-                    env::GENERATOR_THREADS
-                )
-            })?,
+        Ok(text) => perf_record::protocol::parse_generator_threads(&text)?,
         // Leave half the cores to the server under test.
         Err(_) => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
     };

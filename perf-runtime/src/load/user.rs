@@ -82,8 +82,9 @@ impl User {
         self.label = label;
     }
 
-    /// `GET /items` for `GET /items?page=2`: the last one is kept, since a
-    /// user usually repeats its requests.
+    /// `GET /items` for `GET /items?page=2`, `GET /items/{id}` for
+    /// `GET /items/42` (see [`super::endpoint`]): the last one is kept,
+    /// since a user usually repeats its requests.
     fn default_name(&mut self, method: &hyper::Method, path: &str) -> String {
         let bare = path.split('?').next().unwrap_or(path);
         if let Some((m, p, name)) = &self.last_name
@@ -92,7 +93,7 @@ impl User {
         {
             return name.clone();
         }
-        let name = format!("{method} {bare}");
+        let name = format!("{method} {}", super::endpoint::template(bare));
         self.last_name = Some((method.clone(), bare.to_owned(), name.clone()));
         name
     }
