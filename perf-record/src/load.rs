@@ -6,6 +6,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::finding::{Finding, Warning};
+
+mod error_kind;
+
+pub use error_kind::RequestErrorKind;
+
 /// Latency percentiles of a set of requests, in microseconds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencySummary {
@@ -164,9 +170,9 @@ pub struct LoadStats {
     pub raw_latency: Option<LatencySummary>,
     /// Per named request.
     pub endpoints: Vec<EndpointStats>,
-    /// Errors by kind: `status`, `timeout`, `connect`, `check`, `io`, `user`,
-    /// `panic`.
-    pub errors: BTreeMap<String, ErrorKindStats>,
+    /// Errors by kind: `check`, `connect`, `io`, `panic`, `status`,
+    /// `timeout`, `user`.
+    pub errors: BTreeMap<RequestErrorKind, ErrorKindStats>,
     /// Responses by status code.
     pub status_codes: BTreeMap<u16, u64>,
     /// One entry per second.
@@ -181,8 +187,8 @@ pub struct LoadStats {
     /// Generator CPU as a share of its threads' capacity, percent.
     pub generator_cpu_pct: f64,
     /// Why the result may be unreliable (a saturated generator, iterations
-    /// behind schedule).
-    pub warnings: Vec<String>,
+    /// behind schedule), each with its code and words.
+    pub warnings: Vec<Warning>,
     /// A sweep test (stress, scalability, volume, pagination): each level
     /// and what the analysis found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -266,8 +272,8 @@ pub struct SweepStats {
     pub metrics: BTreeMap<String, f64>,
     /// The other kinds' figures are listed in
     /// `perf_record::kinds::figures()`.
-    /// What the analysis concluded, in words.
-    pub findings: Vec<String>,
+    /// What the analysis concluded, each with its code and words.
+    pub findings: Vec<Finding>,
     /// The kind's figures it could not measure, by key, each with why
     /// (caching: a speedup whose cold and warm latencies cannot be told
     /// apart). They are absent from `metrics`; a threshold on one is
@@ -283,7 +289,7 @@ impl SweepStats {
         kind: impl Into<crate::kinds::Kind>,
         levels: Vec<LevelStats>,
         metrics: BTreeMap<String, f64>,
-        findings: Vec<String>,
+        findings: Vec<Finding>,
     ) -> Self {
         let kind = kind.into();
         Self {

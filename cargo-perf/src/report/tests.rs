@@ -5,10 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use perf_record::finding::{Finding, Warning};
 use perf_record::kinds::Kind;
 use perf_record::load::{
-    EndpointStats, ErrorKindStats, LatencySummary, LevelStats, LoadStats, ServerStats, SweepStats,
-    Transfer,
+    EndpointStats, ErrorKindStats, LatencySummary, LevelStats, LoadStats, RequestErrorKind,
+    ServerStats, SweepStats, Transfer,
 };
 use perf_record::threshold::Threshold;
 use perf_record::{
@@ -103,16 +104,19 @@ fn load_test() -> TestRecord {
             endpoint("POST /api/orders", 2_400, 24_600, 12, 6 << 20),
         ],
         errors: BTreeMap::from([(
-            "status".to_owned(),
+            RequestErrorKind::Status,
             ErrorKindStats {
                 count: 12,
                 first_messages: vec!["POST /api/orders: expected status 200, got 503".into()],
             },
         )]),
         status_codes: BTreeMap::from([(200, 4_788), (503, 12)]),
-        warnings: vec![
-            "the load generator used 93% of a core: latency may include its own queueing".into(),
-        ],
+        // As a record written before warnings had codes holds it.
+        warnings: vec![Warning::Note {
+            code: "note".into(),
+            message: "the load generator used 93% of a core: latency may include its own queueing"
+                .into(),
+        }],
         ..LoadStats::default()
     };
     let thresholds = [
@@ -216,7 +220,14 @@ fn a_stress_sweep() {
         Kind::Stress,
         levels,
         BTreeMap::from([("breaking_point".to_owned(), 4.0)]),
-        vec!["breaking point: 4 user(s); at 16 user(s) it broke: p95 <= 200ms (measured 240.00 ms), error_rate <= 1% (measured 2.50%)".into()],
+        vec![Finding::BreakingPoint {
+            users: 4,
+            broke_at: 16,
+            missed: vec![
+                "p95 <= 200ms (measured 240.00 ms)".into(),
+                "error_rate <= 1% (measured 2.50%)".into(),
+            ],
+        }],
     );
     let stress = TestRecord {
         load: Some(LoadStats {

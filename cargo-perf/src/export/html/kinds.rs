@@ -34,7 +34,8 @@ pub(super) fn section(test: &TestRecord, sweep: &SweepStats) -> String {
     out.push_str(&charts(&drawn));
     if !sweep.findings.is_empty() {
         out.push_str(r#"<div class="kind-findings">"#);
-        out.push_str(&list(&sweep.findings));
+        let findings: Vec<String> = sweep.findings.iter().map(ToString::to_string).collect();
+        out.push_str(&list(&findings));
         out.push_str("</div>");
     }
     if !sweep.levels.is_empty() {

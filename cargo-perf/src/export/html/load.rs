@@ -36,7 +36,8 @@ pub(super) fn section(test: &TestRecord, load: &LoadStats, kind: &str) -> String
     ]);
     if !load.warnings.is_empty() {
         out.push_str(r#"<div class="warnings">"#);
-        out.push_str(&list(&load.warnings));
+        let warnings: Vec<String> = load.warnings.iter().map(ToString::to_string).collect();
+        out.push_str(&list(&warnings));
         out.push_str("</div>");
     }
     out.push_str(kind);
@@ -61,7 +62,7 @@ pub(super) fn section(test: &TestRecord, load: &LoadStats, kind: &str) -> String
                 (
                     "",
                     vec![
-                        kind.clone(),
+                        kind.to_string(),
                         e.count.to_string(),
                         e.first_messages.join(" | "),
                     ],
