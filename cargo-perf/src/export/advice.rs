@@ -247,10 +247,7 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
         for warning in &comparison.noise_warnings {
             // A load test's figures have no instruction count to fall
             // back on: what steadies them is measuring both sides alike.
-            let load = [" p95_us", " p99_us", " rps", "load test"]
-                .iter()
-                .any(|m| warning.contains(m));
-            let recommendation = if load {
+            let recommendation = if !warning.instructions_help() {
                 "compare with `--compare-ref REV` (base and candidate in paired rounds, under the same \
                  conditions), gate the load test with SLA thresholds, or keep saving the baseline: three \
                  or more saved runs lend it their run-to-run spread"
@@ -261,7 +258,7 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
             out.push(Finding {
                 severity: Severity::Warning,
                 test: None,
-                text: warning.clone(),
+                text: warning.to_string(),
                 recommendation: recommendation.to_owned(),
             });
         }

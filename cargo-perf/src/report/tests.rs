@@ -21,6 +21,7 @@ use super::run::{render_list, render_run};
 use crate::discover::DiscoveredTest;
 use crate::verdict::compare::{CompareMode, Comparison, Confirmation, TestComparison, Verdict};
 use crate::verdict::estimate::ChangeEstimate;
+use crate::verdict::noise::NoiseWarning;
 
 /// The report as printed where stdout is not a terminal: anstream strips
 /// the colour escapes there, so the snapshot holds none either.
@@ -363,11 +364,9 @@ fn the_comparison_with_a_saved_baseline() {
         only_in_baseline: vec![id("checkout")],
         only_in_current: vec![id("search")],
         noise_floor_pct: Some(2.4),
-        noise_warnings: vec![
-            "demo/perf::browse_catalog p95_us: a load test's latency and throughput, one run a side, \
-             cannot be told from the drift between separate runs; the change is shown, not gated"
-                .into(),
-        ],
+        noise_warnings: vec![NoiseWarning::LoadRunDrift {
+            metrics: vec!["demo/perf::browse_catalog p95_us".into()],
+        }],
         ..comparison(CompareMode::Baseline, tests)
     };
     insta::assert_snapshot!(plain(&render_comparison(&comparison)));
@@ -414,11 +413,13 @@ fn the_comparison_with_a_revision_in_paired_rounds() {
     let comparison = Comparison {
         baseline_path: "commit 0123456789".into(),
         noise_floor_pct: Some(3.7),
-        noise_warnings: vec![
-            "demo/perf::browse_catalog p99_us: noise ±23.9%: a 10% threshold cannot be checked here; \
-             raise it, run longer, or compare with --compare-ref REV (paired rounds)"
-                .into(),
-        ],
+        noise_warnings: vec![NoiseWarning::NoisierThanThreshold {
+            id: id("browse_catalog"),
+            metric: "p99_us",
+            noise_pct: 23.9,
+            threshold_pct: 10.0,
+            instructions_help: false,
+        }],
         only_in_current: vec![id("search")],
         ..comparison(
             CompareMode::Paired {

@@ -7,4 +7,5 @@ pub mod comparison;
 pub mod confirm;
 pub mod drift;
 pub mod estimate;
+pub mod noise;
 pub mod thresholds;

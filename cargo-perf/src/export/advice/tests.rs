@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use perf_record::finding::{Finding as KindFinding, GENERATOR_SATURATED_PCT, Warning};
 use perf_record::load::{LoadStats, SweepStats};
+
+use crate::verdict::noise::NoiseWarning;
 use perf_record::threshold::Threshold;
 use perf_record::{BenchStats, Environment, TestConfig, TestRecord};
 
@@ -244,23 +246,42 @@ fn a_saturated_generator_is_found_by_its_figure_or_its_warning_and_said_once() {
 fn noise_on_a_load_test_points_to_paired_rounds_not_instructions() {
     let record = crate::sample::record();
     let mut comparison = crate::sample::comparison();
+    let noisy = |target: &str, name: &str, metric, noise_pct| NoiseWarning::NoisierThanThreshold {
+        id: TestId {
+            package: "demo".into(),
+            target: target.into(),
+            name: name.into(),
+        },
+        metric,
+        noise_pct,
+        threshold_pct: 10.0,
+        instructions_help: metric == "median_ns",
+    };
+    let drift = NoiseWarning::LoadRunDrift {
+        metrics: vec!["demo/load::search p99_us".into()],
+    };
     comparison.noise_warnings = vec![
-        "demo/load::browse p95_us: noise ±40.0%: a 10% threshold cannot be checked here".into(),
-        "demo/perf::checksum median_ns: noise ±12.0%: a 10% threshold cannot be checked here"
-            .into(),
+        noisy("load", "browse", "p95_us", 40.0),
+        noisy("perf", "checksum", "median_ns", 12.0),
+        drift.clone(),
     ];
     let found = findings(&Source {
         record: &record,
         comparison: Some(&comparison),
         history: None,
     });
-    let advice = |start: &str| {
+    let advice = |warning: &NoiseWarning| {
+        let text = warning.to_string();
         found
             .iter()
-            .find(|f| f.text.starts_with(start))
+            .find(|f| f.text == text)
             .map(|f| f.recommendation.as_str())
-            .unwrap_or_else(|| panic!("no finding {start:?} in {found:#?}"))
+            .unwrap_or_else(|| panic!("no finding {text:?} in {found:#?}"))
     };
-    assert!(advice("demo/load::browse p95_us").contains("--compare-ref REV"));
-    assert!(advice("demo/perf::checksum median_ns").contains("--instructions"));
+    let [browse, checksum, drift] = &comparison.noise_warnings[..] else {
+        panic!("three warnings")
+    };
+    assert!(advice(browse).contains("--compare-ref REV"));
+    assert!(advice(checksum).contains("--instructions"));
+    assert!(advice(drift).contains("--compare-ref REV"));
 }
