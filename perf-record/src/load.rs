@@ -336,6 +336,54 @@ mod tests {
     }
 
     #[test]
+    fn a_record_from_before_findings_had_codes_still_loads() {
+        // As schema 2 wrote them: warnings and findings in words, errors
+        // keyed by kind.
+        let old = r#"{"workload":{"model":"closed","stages":[[1.0,2.0]],"think_ms":[0.0,0.0]},
+            "duration_s":1.0,"iterations":3,"requests":3,"rps":3.0,"error_rate_pct":66.7,
+            "latency":{"count":1,"min_us":1,"mean_us":1.0,"p50_us":1,"p90_us":1,"p95_us":1,
+                       "p99_us":1,"p999_us":1,"max_us":1,"histogram":""},
+            "endpoints":[],"errors":{"connect":{"count":1,"first_messages":["refused"]},
+                                     "panic":{"count":1,"first_messages":["boom"]}},
+            "status_codes":{"200":1},"timeline":[],"late_iterations":0,"dropped_iterations":0,
+            "generator_cpu_s":0.1,"generator_cpu_pct":5.0,
+            "warnings":["2 of 3 requests failed: the latency and throughput figures describe only the answered ones"],
+            "sweep":{"kind":"soak","parameter":"users","levels":[],"metrics":{},
+                     "findings":["LEAK: the server's memory keeps growing, 3.5 MiB an hour at this rate"]}}"#;
+        let stats: LoadStats = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            stats.errors.keys().copied().collect::<Vec<_>>(),
+            [RequestErrorKind::Connect, RequestErrorKind::Panic]
+        );
+        assert_eq!(stats.warnings[0].code(), "note");
+        assert_eq!(
+            stats.warnings[0].to_string(),
+            "2 of 3 requests failed: the latency and throughput figures describe only the answered ones"
+        );
+        let sweep = stats.sweep.as_ref().unwrap();
+        assert_eq!(
+            sweep.findings,
+            [Finding::note(
+                "note",
+                "LEAK: the server's memory keeps growing, 3.5 MiB an hour at this rate"
+            )]
+        );
+        // Written again, each keeps its words and gains a code.
+        let again = serde_json::to_string(&stats).unwrap();
+        assert!(
+            again.contains(
+                r#""errors":{"connect":{"count":1,"first_messages":["refused"]},"panic""#
+            ),
+            "{again}"
+        );
+        assert!(
+            again.contains(r#""warnings":[{"code":"note","message":"2 of 3 requests failed"#),
+            "{again}"
+        );
+        assert_eq!(serde_json::from_str::<LoadStats>(&again).unwrap(), stats);
+    }
+
+    #[test]
     fn figures_saved_before_transfer_was_measured_still_load() {
         let endpoint = EndpointStats {
             name: "GET /".into(),
