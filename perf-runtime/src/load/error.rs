@@ -26,7 +26,9 @@ impl Error {
         }
     }
 
-    /// The kind: `status`, `timeout`, `connect`, `io`, `check` or `user`.
+    /// The kind: `status`, `timeout`, `connect`, `io`, `check` or `user`
+    /// (a panicking user is counted as `panic` by the runtime, never
+    /// returned).
     pub fn kind(&self) -> RequestErrorKind {
         self.kind
     }
