@@ -2,9 +2,10 @@
 //! function that decides which one a run ends with.
 //!
 //! When several outcomes apply to one run, the most severe wins, in this
-//! order: a fatal error (1 to 6, the run stopped), then a failed test (10),
-//! a missed SLA threshold (11), a regression (12), then a report that
-//! could not be written (1). The report names all.
+//! order: a fatal error (1 to 6, the run stopped), then the gate's most
+//! severe breach ([`Breach`]'s order: a failed test (10), a missed SLA
+//! threshold (11), a regression (12)), then a report that could not be
+//! written (1). The report names all.
 
 /// Everything ran and nothing regressed.
 pub const SUCCESS: u8 = 0;
@@ -29,9 +30,8 @@ pub const INTERRUPTED: u8 = 130;
 /// A metric regressed beyond its threshold.
 pub const REGRESSION: u8 = 12;
 
-use perf_record::TestId;
-
 use crate::error::CliError;
+use crate::verdict::gate::{Breach, Summary};
 
 /// How a run ended.
 #[derive(Debug)]
@@ -43,24 +43,7 @@ pub enum Ending<'a> {
     /// The run stopped early.
     Error(&'a CliError),
     /// The run reached its report (or listed its tests).
-    Reported(Findings),
-}
-
-/// What a run that reached its report found.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Findings {
-    /// How many tests ran.
-    pub tests: usize,
-    /// The tests that failed or panicked.
-    pub failed: Vec<TestId>,
-    /// The load tests that missed an SLA threshold.
-    pub missed: Vec<TestId>,
-    /// The tests with a metric that regressed beyond its threshold.
-    pub regressed: Vec<TestId>,
-    /// Reports the run could not write (each named on stderr): the gate's
-    /// verdict still decides the exit code, and a run that passed it
-    /// fails with 1, its reports missing.
-    pub unwritten: Vec<std::path::PathBuf>,
+    Reported(Summary),
 }
 
 /// The exit code of a run that ended so. An interrupt wins over whatever
@@ -73,11 +56,20 @@ pub fn decide(ending: &Ending<'_>, interrupted: bool) -> u8 {
         Ending::Help => SUCCESS,
         Ending::BadFlags => USAGE,
         Ending::Error(error) => of_error(error),
-        Ending::Reported(f) if !f.failed.is_empty() => TEST_FAILED,
-        Ending::Reported(f) if !f.missed.is_empty() => THRESHOLD_MISSED,
-        Ending::Reported(f) if !f.regressed.is_empty() => REGRESSION,
-        Ending::Reported(f) if !f.unwritten.is_empty() => INTERNAL,
-        Ending::Reported(_) => SUCCESS,
+        Ending::Reported(summary) => match summary.worst() {
+            Some(breach) => of_breach(breach),
+            None if !summary.unwritten.is_empty() => INTERNAL,
+            None => SUCCESS,
+        },
+    }
+}
+
+/// The code of a run whose most severe breach is `breach`.
+fn of_breach(breach: Breach) -> u8 {
+    match breach {
+        Breach::Failed => TEST_FAILED,
+        Breach::Missed => THRESHOLD_MISSED,
+        Breach::Regressed => REGRESSION,
     }
 }
 
@@ -108,13 +100,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_more_severe_breach_has_the_lower_code() {
+        let codes = Breach::ALL.map(of_breach);
+        assert!(codes.is_sorted(), "{codes:?}");
+    }
+
+    #[test]
     fn the_most_severe_outcome_wins_and_an_interrupt_over_all() {
-        let id = TestId {
+        let id = perf_record::TestId {
             package: "p".into(),
             target: "t".into(),
             name: "n".into(),
         };
-        let all = Findings {
+        let all = Summary {
             tests: 1,
             failed: vec![id.clone()],
             missed: vec![id.clone()],
@@ -122,7 +120,7 @@ mod tests {
             unwritten: vec!["junit.xml".into()],
         };
         assert_eq!(decide(&Ending::Reported(all.clone()), false), TEST_FAILED);
-        let missed = Findings {
+        let missed = Summary {
             failed: Vec::new(),
             ..all.clone()
         };
@@ -130,7 +128,7 @@ mod tests {
             decide(&Ending::Reported(missed.clone()), false),
             THRESHOLD_MISSED
         );
-        let regressed = Findings {
+        let regressed = Summary {
             missed: Vec::new(),
             ..missed
         };
@@ -140,13 +138,13 @@ mod tests {
         );
         // A report that could not be written fails a run the gate passed,
         // and never hides what the gate found.
-        let unwritten = Findings {
+        let unwritten = Summary {
             regressed: Vec::new(),
             ..regressed
         };
         assert_eq!(decide(&Ending::Reported(unwritten), false), INTERNAL);
         assert_eq!(
-            decide(&Ending::Reported(Findings::default()), false),
+            decide(&Ending::Reported(Summary::default()), false),
             SUCCESS
         );
         assert_eq!(decide(&Ending::Reported(all), true), INTERRUPTED);

@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 /// Processes to stop if cargo perf is interrupted: servers and the perf
 /// binary running at the moment.
 static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+/// What else to undo when interrupted, after every child is stopped (the
+/// `--compare-ref` worktree): each step registers its own, so this module
+/// knows none of them.
+static CLEANUPS: Mutex<Vec<fn()>> = Mutex::new(Vec::new());
 static HANDLER: AtomicBool = AtomicBool::new(false);
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static CLEANED_UP: AtomicBool = AtomicBool::new(false);
@@ -51,7 +55,7 @@ pub fn install_signal_handler() {
         for pid in &pids {
             signal(*pid, rustix::process::Signal::KILL);
         }
-        crate::run::worktree::remove_all();
+        run_cleanups();
         CLEANED_UP.store(true, Ordering::SeqCst);
     });
 }
@@ -101,4 +105,40 @@ pub fn forget(pid: u32) {
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .retain(|p| *p != pid);
+}
+
+/// Runs what [`on_interrupt`] registered, in order.
+fn run_cleanups() {
+    let cleanups: Vec<fn()> = CLEANUPS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    for cleanup in cleanups {
+        cleanup();
+    }
+}
+
+/// Runs `cleanup` when cargo perf is interrupted, after every child is
+/// stopped and before the run sees [`interrupted`]. Register it once, before
+/// the state it undoes exists.
+pub fn on_interrupt(cleanup: fn()) {
+    CLEANUPS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(cleanup);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static CLEANED: AtomicBool = AtomicBool::new(false);
+
+    #[test]
+    fn a_registered_cleanup_runs_on_the_interrupt_path() {
+        on_interrupt(|| CLEANED.store(true, Ordering::SeqCst));
+        assert!(!CLEANED.load(Ordering::SeqCst));
+        run_cleanups();
+        assert!(CLEANED.load(Ordering::SeqCst));
+    }
 }

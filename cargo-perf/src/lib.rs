@@ -11,6 +11,7 @@
 use std::process::ExitCode;
 
 pub mod app;
+pub mod atomic_write;
 pub mod baseline;
 pub mod cargo;
 pub mod cli;
@@ -69,7 +70,7 @@ pub fn main() -> ExitCode {
     // not news: the interrupt is.
     let interrupted = interrupt::interrupted();
     let ending = match &result {
-        Ok(findings) => exit_code::Ending::Reported(findings.clone()),
+        Ok(summary) => exit_code::Ending::Reported(summary.clone()),
         Err(error) => exit_code::Ending::Error(error),
     };
     let code = exit_code::decide(&ending, interrupted);
@@ -80,15 +81,15 @@ pub fn main() -> ExitCode {
     }
     if args.message_format == cli::MessageFormat::Json {
         // The last line, whatever happened: what the exit code means.
-        let findings = result.as_ref().ok().cloned().unwrap_or_default();
+        let summary = result.as_ref().ok().cloned().unwrap_or_default();
         report::JsonMessage::Summary {
             schema_version: perf_record::record::SCHEMA_VERSION,
             exit_code: code,
-            tests: findings.tests,
-            failed: findings.failed.iter().collect(),
-            thresholds_missed: findings.missed.iter().collect(),
-            regressed: findings.regressed.iter().collect(),
-            reports_unwritten: findings
+            tests: summary.tests,
+            failed: summary.failed.iter().collect(),
+            thresholds_missed: summary.missed.iter().collect(),
+            regressed: summary.regressed.iter().collect(),
+            reports_unwritten: summary
                 .unwritten
                 .iter()
                 .map(|p| p.display().to_string())

@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 
 mod bench;
+#[cfg(doctest)]
+mod book;
 mod harness;
 pub mod load;
 mod outcome;

@@ -11,14 +11,14 @@ use crate::cargo::Workspace;
 use crate::cli::{HistoryArgs, MessageFormat, PerfArgs};
 use crate::discover::Selection;
 use crate::error::CliError;
-use crate::exit_code::Findings;
 use crate::report::JsonMessage;
+use crate::verdict::gate::Summary;
 use crate::{baseline, history};
 
 /// Shows the history of the baseline `args.name`; a missing history is
 /// [`CliError::Baseline`] (exit code 6), no test matching the filters
 /// [`CliError::NoTestMatched`] (exit code 4).
-pub fn run(perf: &PerfArgs, args: &HistoryArgs) -> Result<Findings, CliError> {
+pub fn run(perf: &PerfArgs, args: &HistoryArgs) -> Result<Summary, CliError> {
     baseline::check_name("history", &args.name)?;
     let mut history = history::load_named(&baseline_dir(perf, &args.name)?, &args.name)?;
     let selection = Selection {
@@ -46,9 +46,9 @@ pub fn run(perf: &PerfArgs, args: &HistoryArgs) -> Result<Findings, CliError> {
     } else {
         anstream::print!("{}", history::print::render(&args.name, &history));
     }
-    Ok(Findings {
+    Ok(Summary {
         tests: history.tests.len(),
-        ..Findings::default()
+        ..Summary::default()
     })
 }
 

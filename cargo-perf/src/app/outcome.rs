@@ -1,13 +1,13 @@
 //! The end of a run that reached its report: the report printed (human
-//! or JSON), the errors named, and what it found for the exit code (the
-//! JSON summary line is printed by `main`, after every ending).
+//! or JSON), the errors named, and the run at the gate for the exit code
+//! (the JSON summary line is printed by `main`, after every ending).
 
+use perf_record::RunRecord;
 use perf_record::record::SCHEMA_VERSION;
-use perf_record::{RunRecord, TestOutcome};
 
-use crate::exit_code::Findings;
 use crate::report::{self, JsonMessage};
 use crate::verdict::compare::Comparison;
+use crate::verdict::gate;
 
 /// Prints the reports and says what the run found.
 pub(crate) fn finish(
@@ -18,29 +18,8 @@ pub(crate) fn finish(
     written: &[std::path::PathBuf],
     advice: &[crate::export::Finding],
     json: bool,
-) -> Findings {
-    let failed: Vec<_> = record
-        .tests
-        .iter()
-        .filter(|t| !matches!(t.outcome, TestOutcome::Passed))
-        .map(|t| &t.id)
-        .collect();
-    let regressed: Vec<_> = comparison
-        .map(Comparison::regressed_tests)
-        .unwrap_or_default();
-    let missed: Vec<_> = record
-        .tests
-        .iter()
-        .filter(|t| t.thresholds.iter().any(|r| !r.passed))
-        .map(|t| &t.id)
-        .collect();
-    let findings = Findings {
-        tests: record.tests.len(),
-        failed: failed.iter().map(|&id| id.clone()).collect(),
-        missed: missed.iter().map(|&id| id.clone()).collect(),
-        regressed: regressed.iter().map(|&id| id.clone()).collect(),
-        unwritten: Vec::new(),
-    };
+) -> gate::Summary {
+    let summary = gate::Summary::of(&gate::of(record, comparison));
     if json {
         JsonMessage::RunFinished {
             schema_version: SCHEMA_VERSION,
@@ -96,28 +75,19 @@ pub(crate) fn finish(
             report::print_written(path);
         }
     }
-    if !failed.is_empty() {
-        eprintln!(
-            "error: {} perf test(s) failed: {}",
-            failed.len(),
-            join_ids(&failed)
-        );
+    for breach in gate::Breach::ALL {
+        let tests = summary.with(breach);
+        if tests.is_empty() {
+            continue;
+        }
+        let what = match breach {
+            gate::Breach::Failed => "perf test(s) failed",
+            gate::Breach::Missed => "load test(s) missed an SLA threshold",
+            gate::Breach::Regressed => "perf test(s) regressed beyond their threshold",
+        };
+        eprintln!("error: {} {what}: {}", tests.len(), join_ids(tests));
     }
-    if !missed.is_empty() {
-        eprintln!(
-            "error: {} load test(s) missed an SLA threshold: {}",
-            missed.len(),
-            join_ids(&missed)
-        );
-    }
-    if !regressed.is_empty() {
-        eprintln!(
-            "error: {} perf test(s) regressed beyond their threshold: {}",
-            regressed.len(),
-            join_ids(&regressed)
-        );
-    }
-    findings
+    summary
 }
 
 /// Test ids as a comma-separated list, for messages.

@@ -7,7 +7,6 @@ use perf_record::TestRecord;
 use super::prepared::{Prepared, now_unix_s, selection};
 use crate::discover::DiscoveredTest;
 use crate::error::CliError;
-use crate::exit_code::Findings;
 use crate::run::draw::Draw;
 use crate::run::finish::finish_all;
 use crate::run::job::{self, Job};
@@ -18,11 +17,12 @@ use crate::run::worktree::BaseCommit;
 use crate::server::prepare_servers;
 use crate::verdict::compare::{CompareMode, Comparison, TestComparison};
 use crate::verdict::confirm::confirm;
+use crate::verdict::gate::Summary;
 use crate::verdict::thresholds::Thresholds;
 use crate::{DEFAULT_ROUNDS, QUICK_ROUNDS};
 
 /// Runs the comparison with `base` and reports.
-pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<Findings, CliError> {
+pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<Summary, CliError> {
     let args = run.args;
     let base_side = BaseSide::prepare(
         &args.cargo,

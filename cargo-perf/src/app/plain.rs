@@ -7,7 +7,6 @@ use perf_record::RunRecord;
 
 use super::prepared::{Prepared, now_unix_s};
 use crate::error::CliError;
-use crate::exit_code::Findings;
 use crate::run::draw::Draw;
 use crate::run::finish::finish_all;
 use crate::run::job::{self, Job};
@@ -16,6 +15,7 @@ use crate::run::scheduler::{SideRun, run_jobs};
 use crate::server::prepare_servers;
 use crate::verdict::compare::{compare, compare_records};
 use crate::verdict::confirm::confirm;
+use crate::verdict::gate::Summary;
 use crate::{history, verdict};
 
 /// Runs the selected tests, compares them with `baseline` if given, and
@@ -23,7 +23,7 @@ use crate::{history, verdict};
 pub(crate) fn run(
     run: &Prepared<'_>,
     baseline: Option<(RunRecord, PathBuf)>,
-) -> Result<Findings, CliError> {
+) -> Result<Summary, CliError> {
     let args = run.args;
     let servers = prepare_servers(
         &args.cargo,

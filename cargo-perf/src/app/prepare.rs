@@ -11,15 +11,15 @@ use crate::cargo::{PerfConfig, Workspace, feature_gated_targets, perf_targets};
 use crate::cli::{MessageFormat, PerfArgs};
 use crate::discover::{DiscoveredTest, discover};
 use crate::error::CliError;
-use crate::exit_code::Findings;
 use crate::report::{self, JsonMessage};
 use crate::run::options::RunOptions;
 use crate::server::check_loopback;
+use crate::verdict::gate::Summary;
 use crate::{DEFAULT_PROCESSES, baseline, cargo};
 
 /// Runs `cargo perf` and returns what it found; errors that stop the run
 /// early come back as `Err`.
-pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
+pub fn run(args: &PerfArgs) -> Result<Summary, CliError> {
     // Ctrl-C and SIGTERM stop the perf binary running at the moment and
     // any server, whatever the run is doing.
     crate::interrupt::install_signal_handler();
@@ -35,7 +35,7 @@ pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
     // Where the results go is checked before anything is measured.
     if let Some(name) = &args.save_baseline {
         let path = baseline::resolve(name, &baseline_dir);
-        baseline::check_writable("--save-baseline", &path)?;
+        crate::atomic_write::check_writable("--save-baseline", &path)?;
         crate::history::store::check_writable(&path)?;
     }
     let perf_dir = workspace.target_dir.join("perf");
@@ -83,7 +83,7 @@ pub fn run(args: &PerfArgs) -> Result<Findings, CliError> {
     }
     if args.list {
         print_list(&selected, json);
-        return Ok(Findings::default());
+        return Ok(Summary::default());
     }
     let selected: Vec<_> = selected.into_iter().cloned().collect();
     let run = Prepared {

@@ -13,9 +13,9 @@ use crate::cargo::{PerfBinary, PerfConfig, Workspace};
 use crate::cli::{MessageFormat, PerfArgs};
 use crate::discover::{DiscoveredTest, Selection};
 use crate::error::CliError;
-use crate::exit_code::Findings;
 use crate::run::options::RunOptions;
 use crate::verdict::compare::Comparison;
+use crate::verdict::gate::Summary;
 use crate::verdict::thresholds::Thresholds;
 use crate::{baseline, environment};
 
@@ -61,7 +61,7 @@ impl Prepared<'_> {
         &self,
         record: &RunRecord,
         comparison: Option<&Comparison>,
-    ) -> Result<Findings, CliError> {
+    ) -> Result<Summary, CliError> {
         if crate::interrupt::interrupted() {
             return Err(CliError::Interrupted);
         }
@@ -71,16 +71,17 @@ impl Prepared<'_> {
             .save_baseline
             .as_ref()
             .map(|name| baseline::resolve(name, self.baseline_dir));
-        let saved = baseline::write_atomic(&latest, record).and_then(|()| match &baseline {
-            Some(path) => {
-                let keep = self
-                    .args
-                    .keep
-                    .unwrap_or(crate::history::store::DEFAULT_KEEP);
-                crate::history::store::save(path, record, keep).map(|_| Some(path.as_path()))
-            }
-            None => Ok(None),
-        });
+        let saved =
+            crate::atomic_write::write_json(&latest, record).and_then(|()| match &baseline {
+                Some(path) => {
+                    let keep = self
+                        .args
+                        .keep
+                        .unwrap_or(crate::history::store::DEFAULT_KEEP);
+                    crate::history::store::save(path, record, keep).map(|_| Some(path.as_path()))
+                }
+                None => Ok(None),
+            });
         // The reports chart the history of the baseline the run saved to
         // (this run included) or compared with.
         let named = self
@@ -101,7 +102,7 @@ impl Prepared<'_> {
         let (written, errors) =
             crate::export::write_all(&self.args.outputs, self.perf_dir, &source);
         let advice = crate::export::findings(&source);
-        let findings = finish(
+        let mut summary = finish(
             record,
             comparison,
             saved.as_ref().ok().copied().flatten(),
@@ -110,17 +111,16 @@ impl Prepared<'_> {
             &advice,
             self.args.message_format == MessageFormat::Json,
         );
-        // Every report that could not be written is named; the findings
-        // stay the run's, so the exit code and the JSON summary still say
+        // Every report that could not be written is named; the summary
+        // stays the run's, so the exit code and the JSON summary still say
         // what the run found.
-        let mut findings = findings;
         for error in errors {
             if let CliError::Write { path, .. } = &error {
-                findings.unwritten.push(path.clone());
+                summary.unwritten.push(path.clone());
             }
             crate::error::print_error(&error);
         }
-        saved.map(|_| findings)
+        saved.map(|_| summary)
     }
 }
 

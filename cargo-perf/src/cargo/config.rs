@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use super::server_spec::{Program, Ready, Restart, ServerSpec};
 use crate::error::CliError;
-use crate::server::{Program, Ready, Restart, ServerSpec};
 
 /// Settings from `[package.metadata.perf]`, over `[workspace.metadata.perf]`.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -14,8 +14,9 @@
 use std::ffi::OsString;
 use std::fmt::Write as _;
 
-use super::findings::{self, Status, TestFindings};
+use super::gate_text;
 use super::{Mode, Output, Source};
+use crate::verdict::gate::{GatedTest, Status};
 
 /// The variable GitHub Actions sets to the step's summary file.
 pub(crate) const ENV: &str = "GITHUB_STEP_SUMMARY";
@@ -52,12 +53,12 @@ struct Row {
 }
 
 fn render_within(source: &Source<'_>, budget: usize) -> String {
-    let findings = findings::of(source);
-    let failing = findings.iter().any(|f| f.status().fails());
+    let tests = gate_text::of(source);
+    let failing = tests.iter().any(|t| t.status().fails());
     let icon = if failing { "❌" } else { "✅" };
     let mut head = format!(
         "## {icon} cargo perf: {}\n\n",
-        escape(&findings::headline(&findings))
+        escape(&gate_text::headline(&tests))
     );
     if let Some(comparison) = source.comparison {
         let _ = writeln!(
@@ -69,8 +70,8 @@ fn render_within(source: &Source<'_>, budget: usize) -> String {
     }
     head += "| test | verdict | what it came to |\n| --- | --- | --- |\n";
 
-    let mut rows: Vec<Row> = findings.iter().map(row).collect();
-    rows.extend(findings::not_run(source).iter().map(|id| Row {
+    let mut rows: Vec<Row> = tests.iter().map(row).collect();
+    rows.extend(gate_text::not_run(source).iter().map(|id| Row {
         status: None,
         cells: [
             cell(&id.to_string()),
@@ -79,9 +80,9 @@ fn render_within(source: &Source<'_>, budget: usize) -> String {
         ],
         details: String::new(),
     }));
-    // Worst first; not run last. The sort is stable: the record's order
-    // within a status.
-    rows.sort_by_key(|r| (r.status.is_none(), r.status));
+    // In the listing order (regressions first); not run last. The sort is
+    // stable: the record's order within a status.
+    rows.sort_by_key(|r| r.status.map_or(usize::MAX, gate_text::listing_rank));
     let line = |r: &Row| format!("| {} | {} | {} |\n", r.cells[0], r.cells[1], r.cells[2]);
 
     // Room for the note on what was left out.
@@ -170,32 +171,32 @@ fn advice(source: &Source<'_>) -> String {
     out
 }
 
-fn row(finding: &TestFindings<'_>) -> Row {
-    let test = finding.test;
-    let status = finding.status();
+fn row(gated: &GatedTest<'_>) -> Row {
+    let test = gated.test;
+    let status = gated.status();
     let icon = if status.fails() { "❌" } else { "✅" };
-    let reasons = finding.reasons();
+    let reasons = gate_text::reasons(gated);
     // What failed; else how it compared; else its figures.
     let summary = if !reasons.is_empty() {
         reasons.join("; ")
-    } else if !finding.metrics.is_empty() {
-        let changes: Vec<String> = finding
+    } else if !gated.metrics.is_empty() {
+        let changes: Vec<String> = gated
             .metrics
             .iter()
-            .map(|m| findings::change_text(m))
+            .map(|m| gate_text::change_text(m))
             .collect();
         changes.join("; ")
     } else {
-        findings::figures_text(test)
+        gate_text::figures_text(test)
     };
     let mut items: Vec<String> = Vec::new();
-    items.extend(finding.failure().map(|m| format!("failed: {m}")));
-    let figures = findings::figures_text(test);
+    items.extend(gated.failure().map(|m| format!("failed: {m}")));
+    let figures = gate_text::figures_text(test);
     if !figures.is_empty() {
         items.push(figures);
     }
-    items.extend(finding.metrics.iter().map(|m| findings::change_text(m)));
-    items.extend(test.thresholds.iter().map(findings::threshold_text));
+    items.extend(gated.metrics.iter().map(|m| gate_text::change_text(m)));
+    items.extend(test.thresholds.iter().map(gate_text::threshold_text));
     if let Some(load) = &test.load {
         items.extend(load.errors.iter().map(|(kind, errors)| {
             format!(

@@ -5,65 +5,20 @@
 //! failed, missed an SLA threshold or regressed; the headline figures in
 //! its `<system-out>`, which the reporters show beside it.
 
-use std::fmt::Write as _;
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite, XmlString};
 
 use super::Source;
-use super::findings::{self, Status, TestFindings};
+use super::gate_text;
+use crate::verdict::gate::{Breach, GatedTest, Status};
 
 /// The XML document.
 pub(crate) fn render(source: &Source<'_>) -> String {
-    let findings = findings::of(source);
-    let mut suites: Vec<Suite> = Vec::new();
-    for finding in &findings {
-        let id = &finding.test.id;
-        let name = format!("{}/{}", id.package, id.target);
-        let case = Case::of(finding);
-        match suites.iter_mut().find(|s| s.name == name) {
-            Some(suite) => suite.cases.push(case),
-            None => suites.push(Suite {
-                name,
-                cases: vec![case],
-            }),
-        }
-    }
-    let baseline = source.comparison.map(|c| c.baseline_path.as_str());
-    for id in findings::not_run(source) {
-        let name = format!("{}/{}", id.package, id.target);
-        let case = Case {
-            classname: name.clone(),
-            name: id.name.clone(),
-            time_s: 0.0,
-            failure: None,
-            skipped: Some(format!(
-                "in the baseline {} but not run now",
-                baseline.unwrap_or_default()
-            )),
-            out: String::new(),
-        };
-        match suites.iter_mut().find(|s| s.name == name) {
-            Some(suite) => suite.cases.push(case),
-            None => suites.push(Suite {
-                name,
-                cases: vec![case],
-            }),
-        }
-    }
-
+    let tests = gate_text::of(source);
     let record = source.record;
-    let total = |count: &dyn Fn(&Suite) -> usize| suites.iter().map(count).sum::<usize>();
-    let time_s: f64 = suites.iter().map(Suite::time_s).sum();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        xml,
-        "<testsuites name=\"cargo perf\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{time_s:.3}\" timestamp=\"{}\">",
-        total(&|s| s.cases.len()),
-        total(&Suite::failures),
-        total(&Suite::skipped),
-        attr(&record.created_utc)
-    );
-    let headline = findings::headline(&findings);
     let mut properties = vec![
-        ("verdict", headline),
+        ("verdict", gate_text::headline(&tests)),
         ("cargo_perf_version", record.cargo_perf_version.clone()),
     ];
     if let Some(commit) = &record.environment.git_commit {
@@ -72,124 +27,105 @@ pub(crate) fn render(source: &Source<'_>) -> String {
     if let Some(comparison) = source.comparison {
         properties.push(("baseline", comparison.baseline_path.clone()));
     }
-    for suite in &suites {
-        let _ = writeln!(
-            xml,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{:.3}\" timestamp=\"{}\" hostname=\"{}\">",
-            attr(&suite.name),
-            suite.cases.len(),
-            suite.failures(),
-            suite.skipped(),
-            suite.time_s(),
-            attr(&record.created_utc),
-            attr(&record.environment.host)
-        );
-        xml += "    <properties>\n";
-        for (name, value) in &properties {
-            let _ = writeln!(
-                xml,
-                "      <property name=\"{name}\" value=\"{}\"/>",
-                attr(value)
-            );
-        }
-        xml += "    </properties>\n";
-        for case in &suite.cases {
-            case.write(&mut xml);
-        }
-        xml += "  </testsuite>\n";
+    let timestamp = i64::try_from(record.created_unix_s)
+        .ok()
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0));
+    // One suite per perf target, in the order its first test ran.
+    let mut suites: Vec<TestSuite> = Vec::new();
+    let mut add = |target: String, case: TestCase| {
+        let name = xml(&target);
+        let at = match suites.iter().position(|s| s.name == name) {
+            Some(at) => at,
+            None => {
+                let mut suite = TestSuite::new(name);
+                if let Some(timestamp) = timestamp {
+                    suite.set_timestamp(timestamp);
+                }
+                suite.set_time(Duration::ZERO);
+                suite
+                    .extra
+                    .insert("hostname".into(), xml(&record.environment.host));
+                suite.add_properties(
+                    properties
+                        .iter()
+                        .map(|(name, value)| quick_junit::Property::new(*name, xml(value))),
+                );
+                suites.push(suite);
+                suites.len() - 1
+            }
+        };
+        let suite = &mut suites[at];
+        suite.time = Some(suite.time.unwrap_or_default() + case.time.unwrap_or_default());
+        suite.add_test_case(case);
+    };
+    for gated in &tests {
+        let id = &gated.test.id;
+        add(format!("{}/{}", id.package, id.target), case(gated));
     }
-    xml += "</testsuites>\n";
-    xml
+    let baseline = source.comparison.map(|c| c.baseline_path.as_str());
+    for id in gate_text::not_run(source) {
+        let target = format!("{}/{}", id.package, id.target);
+        let mut status = TestCaseStatus::skipped();
+        status.set_message(xml(&format!(
+            "in the baseline {} but not run now",
+            baseline.unwrap_or_default()
+        )));
+        let mut case = TestCase::new(xml(&id.name), status);
+        case.set_classname(xml(&target)).set_time(Duration::ZERO);
+        add(target, case);
+    }
+
+    let mut report = Report::new("cargo perf");
+    if let Some(timestamp) = timestamp {
+        report.set_timestamp(timestamp);
+    }
+    report.set_time(suites.iter().filter_map(|s| s.time).sum());
+    report.add_test_suites(suites);
+    let mut out = Vec::new();
+    // Into memory: the writer cannot fail, and every piece is a `str`.
+    match report.serialize(&mut out) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(error) => unreachable!("serializing JUnit XML into memory failed: {error}"),
+    }
 }
 
-/// The test cases of one perf target.
-struct Suite {
-    name: String,
-    cases: Vec<Case>,
-}
-
-impl Suite {
-    fn failures(&self) -> usize {
-        self.cases.iter().filter(|c| c.failure.is_some()).count()
+/// One perf test, with a `<failure>` typed `failure`, `threshold` or
+/// `regression` when it fails the gate (its reasons in the message and
+/// one a line in the body), and its figures, every metric and threshold
+/// in `<system-out>`.
+fn case(gated: &GatedTest<'_>) -> TestCase {
+    let test = gated.test;
+    let status = gated.status();
+    let reasons = gate_text::reasons(gated);
+    let junit_status = if status.fails() {
+        let kind = match status {
+            Status::Fails(Breach::Regressed) => "regression",
+            Status::Fails(Breach::Missed) => "threshold",
+            _ => "failure",
+        };
+        let mut failure = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        failure
+            .set_type(kind)
+            .set_message(xml(&one_line(&reasons.join("; "))))
+            .set_description(xml(&reasons.join("\n")));
+        failure
+    } else {
+        TestCaseStatus::success()
+    };
+    // Every metric and threshold, met or not, after the figures.
+    let out = std::iter::once(gate_text::figures_text(test))
+        .filter(|line| !line.is_empty())
+        .chain(gated.metrics.iter().map(|m| gate_text::change_text(m)))
+        .chain(test.thresholds.iter().map(gate_text::threshold_text))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut case = TestCase::new(xml(&test.id.name), junit_status);
+    case.set_classname(xml(&format!("{}/{}", test.id.package, test.id.target)))
+        .set_time(Duration::try_from_secs_f64(measured_s(test)).unwrap_or_default());
+    if !out.is_empty() {
+        case.set_system_out(xml(&out));
     }
-
-    fn skipped(&self) -> usize {
-        self.cases.iter().filter(|c| c.skipped.is_some()).count()
-    }
-
-    fn time_s(&self) -> f64 {
-        self.cases.iter().map(|c| c.time_s).sum()
-    }
-}
-
-/// One perf test.
-struct Case {
-    classname: String,
-    name: String,
-    time_s: f64,
-    /// `(type, message, body)`.
-    failure: Option<(&'static str, String, String)>,
-    skipped: Option<String>,
-    out: String,
-}
-
-impl Case {
-    fn of(finding: &TestFindings<'_>) -> Self {
-        let test = finding.test;
-        let status = finding.status();
-        let reasons = finding.reasons();
-        let failure = status.fails().then(|| {
-            let kind = match status {
-                Status::Regressed => "regression",
-                Status::Missed => "threshold",
-                _ => "failure",
-            };
-            (kind, reasons.join("; "), reasons.join("\n"))
-        });
-        // Every metric and threshold, met or not, after the figures.
-        let lines = std::iter::once(findings::figures_text(test))
-            .filter(|line| !line.is_empty())
-            .chain(finding.metrics.iter().map(|m| findings::change_text(m)))
-            .chain(test.thresholds.iter().map(findings::threshold_text));
-        Case {
-            classname: format!("{}/{}", test.id.package, test.id.target),
-            name: test.id.name.clone(),
-            time_s: measured_s(test),
-            failure,
-            skipped: None,
-            out: lines.collect::<Vec<_>>().join("\n"),
-        }
-    }
-
-    fn write(&self, xml: &mut String) {
-        let _ = write!(
-            xml,
-            "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\"",
-            attr(&self.classname),
-            attr(&self.name),
-            self.time_s
-        );
-        if self.failure.is_none() && self.skipped.is_none() && self.out.is_empty() {
-            xml.push_str("/>\n");
-            return;
-        }
-        xml.push_str(">\n");
-        if let Some(message) = &self.skipped {
-            let _ = writeln!(xml, "      <skipped message=\"{}\"/>", attr(message));
-        }
-        if let Some((kind, message, body)) = &self.failure {
-            let _ = writeln!(
-                xml,
-                "      <failure type=\"{kind}\" message=\"{}\">{}</failure>",
-                attr(message),
-                text(body)
-            );
-        }
-        if !self.out.is_empty() {
-            let _ = writeln!(xml, "      <system-out>{}</system-out>", text(&self.out));
-        }
-        xml.push_str("    </testcase>\n");
-    }
+    case
 }
 
 /// The time a test measured: a benchmark's timed iterations, a load
@@ -203,38 +139,19 @@ fn measured_s(test: &perf_record::TestRecord) -> f64 {
     bench + load
 }
 
-/// Text as XML character data: markup escaped, terminal colour escapes
-/// removed, and characters XML 1.0 does not allow dropped.
-fn text(raw: &str) -> String {
-    let plain = anstream::adapter::strip_str(raw).to_string();
-    let mut out = String::with_capacity(plain.len());
-    for c in plain.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if allowed_in_xml(c) => out.push(c),
-            _ => {}
-        }
-    }
-    out
+/// Text as XML takes it: quick-junit's [`XmlString`] strips terminal
+/// colour escapes and the control characters XML 1.0 does not allow; this
+/// drops the two noncharacters it leaves (U+FFFE, U+FFFF), which XML 1.0
+/// does not allow either.
+fn xml(raw: &str) -> XmlString {
+    XmlString::new(raw.replace(['\u{FFFE}', '\u{FFFF}'], ""))
 }
 
-/// Text as an attribute value: [`text`], with quotes and line breaks as
-/// references so that they survive attribute normalization.
-fn attr(raw: &str) -> String {
-    text(raw)
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-        .replace('\n', "&#10;")
-        .replace('\r', "&#13;")
-        .replace('\t', "&#9;")
-}
-
-/// XML 1.0's `Char` production, less the whitespace handled apart.
-fn allowed_in_xml(c: char) -> bool {
-    matches!(c, '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+/// An attribute value on one line: XML reads a line break in an attribute
+/// as a space (quick-junit writes it as it is), so the message says so
+/// itself; the failure's body keeps the lines.
+fn one_line(text: &str) -> String {
+    text.lines().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

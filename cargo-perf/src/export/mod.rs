@@ -6,7 +6,7 @@ mod advice;
 mod benchmark_action;
 mod bmf;
 mod csv;
-mod findings;
+mod gate_text;
 mod github_summary;
 mod html;
 mod junit;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::output::{Mode, Output, Source};
-use crate::baseline;
+use crate::atomic_write;
 use crate::cli::OutputArgs;
 use crate::error::CliError;
 
@@ -68,7 +68,7 @@ pub(crate) fn check(
         .collect();
     for output in outputs(args, perf_dir) {
         match output.mode {
-            Mode::Replace => baseline::check_writable(output.origin, &output.path)?,
+            Mode::Replace => atomic_write::check_writable(output.origin, &output.path)?,
             Mode::Append => check_appendable(output.origin, &output.path)?,
         }
         let key = same_file_key(&output.path);
@@ -124,7 +124,7 @@ pub(crate) fn write_all(
     for output in outputs(args, perf_dir) {
         let text = (output.render)(source);
         let result = match output.mode {
-            Mode::Replace => baseline::write_bytes_atomic(&output.path, text.as_bytes()),
+            Mode::Replace => atomic_write::write_bytes(&output.path, text.as_bytes()),
             Mode::Append => append(&output.path, &text),
         };
         match result {

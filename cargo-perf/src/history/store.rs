@@ -8,14 +8,14 @@ use std::path::{Path, PathBuf};
 
 use perf_record::RunRecord;
 
-use crate::baseline;
+use crate::atomic_write;
 use crate::error::CliError;
 
 /// Runs a history keeps when `--keep` is not given.
 pub const DEFAULT_KEEP: usize = 100;
 
 /// The folder of saved runs that belongs to the baseline file `baseline`
-/// (as [`baseline::resolve`] gives it): beside the file, named after it
+/// (as [`crate::baseline::resolve`] gives it): beside the file, named after it
 /// without its `.json` (`baselines/main.json` → `baselines/main/`, a path
 /// `ci/perf.json` → `ci/perf/`). A file with another ending gets
 /// `<file name>.history/`, which cannot be the file itself.
@@ -114,7 +114,7 @@ fn sort_key(name: &str) -> (String, u32, String) {
 /// the history to its newest `keep` runs (0 keeps all). Returns the run's
 /// file.
 pub fn save(path: &Path, record: &RunRecord, keep: usize) -> Result<PathBuf, CliError> {
-    baseline::write_atomic(path, record)?;
+    atomic_write::write_json(path, record)?;
     let dir = dir_of(path);
     let name = entry_name(record);
     let mut file = dir.join(&name);
@@ -126,7 +126,7 @@ pub fn save(path: &Path, record: &RunRecord, keep: usize) -> Result<PathBuf, Cli
         }
         file = dir.join(format!("{stem}-{n}.json"));
     }
-    baseline::write_atomic(&file, record)?;
+    atomic_write::write_json(&file, record)?;
     // A run gets the baseline file's mode: a history shared through a
     // group stays readable by it.
     if let Ok(meta) = std::fs::metadata(path) {
@@ -265,7 +265,7 @@ mod tests {
         );
         // The latest saved is the baseline; files not of the history stay,
         // and no temporary file is left behind.
-        let latest = baseline::load(&path).unwrap();
+        let latest = crate::baseline::load(&path).unwrap();
         assert_eq!(latest.created_unix_s, 400);
         assert!(history.join("notes.txt").exists());
         assert_eq!(std::fs::read_dir(&history).unwrap().count(), 4);

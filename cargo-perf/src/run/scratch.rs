@@ -6,12 +6,11 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
+use crate::atomic_write;
 use crate::error::CliError;
 
 /// A scratch directory's name starts with this and the owner's pid.
 const PREFIX: &str = ".run-";
-/// An atomic write's temp file: `.perf-XXXX.tmp` (see `baseline`).
-const TEMP_PREFIX: &str = ".perf-";
 /// A temp file this old is no write in progress.
 const STALE_TEMP: Duration = Duration::from_secs(600);
 
@@ -50,7 +49,7 @@ fn clean_stale(dir: &Path) {
             if owner(rest).is_none_or(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
                 let _ = std::fs::remove_dir_all(&path);
             }
-        } else if name.starts_with(TEMP_PREFIX) && name.ends_with(".tmp") {
+        } else if atomic_write::is_temporary(name) {
             let old = entry
                 .metadata()
                 .and_then(|m| m.modified())
@@ -81,7 +80,8 @@ mod tests {
             .join(format!("{PREFIX}{}-live", std::process::id()));
         let dead = dir.path().join(format!("{PREFIX}{}-dead", u32::MAX - 1));
         let unnamed = dir.path().join(format!("{PREFIX}abcdef"));
-        let fresh_temp = dir.path().join(format!("{TEMP_PREFIX}abc.tmp"));
+        let fresh_temp = dir.path().join(".perf-abc.tmp");
+        assert!(atomic_write::is_temporary(".perf-abc.tmp"));
         let baseline = dir.path().join("main.json");
         for d in [&own, &dead, &unnamed] {
             std::fs::create_dir(d).unwrap();

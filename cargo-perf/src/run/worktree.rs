@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, Once, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use crate::error::CliError;
@@ -115,6 +115,8 @@ impl Worktree {
         if path.exists() {
             remove(&base.toplevel, &path);
         }
+        static ON_INTERRUPT: Once = Once::new();
+        ON_INTERRUPT.call_once(|| crate::interrupt::on_interrupt(remove_all));
         ACTIVE.lock().unwrap_or_else(PoisonError::into_inner).push((
             base.toplevel.clone(),
             path.clone(),
@@ -253,8 +255,9 @@ fn remove(toplevel: &Path, path: &Path) {
     }
 }
 
-/// Removes every worktree still checked out (the interrupt path).
-pub fn remove_all() {
+/// Removes every worktree still checked out (the interrupt path, which
+/// [`Worktree::add`] registers).
+fn remove_all() {
     let active = std::mem::take(&mut *ACTIVE.lock().unwrap_or_else(PoisonError::into_inner));
     for (toplevel, path, lock) in active {
         remove(&toplevel, &path);

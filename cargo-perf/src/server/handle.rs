@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::sampler::Sampler;
-use super::spec::{Ready, ServerSpec};
+use crate::cargo::{Ready, ServerSpec};
 use crate::error::CliError;
 use crate::interrupt::{alive, forget, signal, track};
 

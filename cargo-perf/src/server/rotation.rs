@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use super::handle::{ServerHandle, arguments, choose_port};
 use super::sampler::Sampler;
-use super::spec::{Program, Restart, ServerSpec};
+use crate::cargo::{Program, Restart, ServerSpec};
 use crate::error::CliError;
 
 /// A server that a side may start: what runs, and the packages whose load
@@ -228,7 +228,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::server::Ready;
+    use crate::cargo::Ready;
 
     fn planned(packages: &[&str], program: Program) -> PlannedServer {
         PlannedServer {

@@ -5,11 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::cargo;
-use crate::cargo::Workspace;
+use crate::cargo::{self, Program, ServerSpec, Workspace};
 use crate::discover::DiscoveredTest;
 use crate::error::CliError;
-use crate::server::{PlannedServer, Program, ServerManager, ServerSpec};
+use crate::server::{PlannedServer, ServerManager};
 
 /// Where load tests send their requests: the user's target, or for each
 /// package with load tests among `selected`, the server built and started
@@ -21,7 +20,7 @@ pub(crate) fn prepare_servers(
     target_url: Option<String>,
     allow_remote: bool,
     workspace: &Workspace,
-    configs: &BTreeMap<String, crate::cargo::PerfConfig>,
+    configs: &BTreeMap<String, cargo::PerfConfig>,
     selected: &[DiscoveredTest],
     log: &Path,
 ) -> Result<ServerManager, CliError> {

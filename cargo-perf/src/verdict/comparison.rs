@@ -208,20 +208,6 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    /// The metrics that regressed.
-    pub fn regressions(&self) -> impl Iterator<Item = &TestComparison> {
-        self.tests
-            .iter()
-            .filter(|t| t.verdict == Verdict::Regressed)
-    }
-
-    /// The tests with at least one regressed metric, each once.
-    pub fn regressed_tests(&self) -> Vec<&TestId> {
-        let mut ids: Vec<&TestId> = self.regressions().map(|t| &t.id).collect();
-        ids.dedup();
-        ids
-    }
-
     /// The tests with a metric that is flagged and not yet confirmed.
     pub fn unconfirmed_tests(&self) -> Vec<TestId> {
         let mut ids: Vec<TestId> = self

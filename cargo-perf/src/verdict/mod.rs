@@ -7,5 +7,6 @@ pub mod comparison;
 pub mod confirm;
 pub mod drift;
 pub mod estimate;
+pub mod gate;
 pub mod noise;
 pub mod thresholds;

@@ -7,6 +7,7 @@ use perf_record::units::format_nanos;
 
 use super::axis::{self, Axis};
 use super::markup::{charts, figures};
+use super::safe::Html;
 use super::svg::{Chart, PALETTE, RED, downsample};
 
 /// Bins of the histogram.
@@ -16,8 +17,8 @@ const BINS: usize = 40;
 const MAX_POINTS: usize = 400;
 
 /// The benchmark's HTML.
-pub(super) fn section(test: &TestRecord) -> String {
-    let mut out = String::new();
+pub(super) fn section(test: &TestRecord) -> Html {
+    let mut out = Html::new();
     if let Some(stats) = &test.stats {
         let mut pairs = vec![
             ("median", format_nanos(stats.median_ns)),
@@ -61,18 +62,18 @@ pub(super) fn section(test: &TestRecord) -> String {
                 ),
             ));
         }
-        out.push_str(&figures(&pairs));
+        out.push(&figures(&pairs));
     }
     let mut drawn = Vec::new();
     drawn.extend(histogram(test));
     drawn.extend(in_order(test));
-    out.push_str(&charts(&drawn));
+    out.push(&charts(&drawn));
     out
 }
 
 /// How many samples fall in each of [`BINS`] bins, with the median and its
 /// interval marked.
-fn histogram(test: &TestRecord) -> Option<String> {
+fn histogram(test: &TestRecord) -> Option<Html> {
     let samples: Vec<f64> = test
         .samples_ns
         .iter()
@@ -139,7 +140,7 @@ fn histogram(test: &TestRecord) -> Option<String> {
 }
 
 /// Each sample in the order taken (the processes' one after the other).
-fn in_order(test: &TestRecord) -> Option<String> {
+fn in_order(test: &TestRecord) -> Option<Html> {
     if test.samples_ns.len() < 2 {
         return None;
     }

@@ -2,13 +2,12 @@
 //! shows them, coloured by verdict, and a forest plot of the changes in
 //! percent with their 95% intervals against each metric's threshold.
 
-use std::fmt::Write as _;
-
 use perf_record::TestId;
 
 use super::axis::{self, Axis};
 use super::markup::{figures, table};
-use super::svg::{Chart, GREEN, GREY, RED, escape};
+use super::safe::{Html, html};
+use super::svg::{Chart, GREEN, GREY, RED};
 use crate::report::comparison::metric_cells;
 use crate::verdict::compare::{CompareMode, Comparison, TestComparison, Verdict};
 use crate::verdict::comparison::absolute_limit;
@@ -36,8 +35,8 @@ fn verdict_class(verdict: Verdict) -> &'static str {
 
 /// The comparison's HTML: what it compared with, the table, the forest
 /// plot, configuration diffs. `name` shows a test's id.
-pub(super) fn section(comparison: &Comparison, name: &dyn Fn(&TestId) -> String) -> String {
-    let mut out = String::new();
+pub(super) fn section(comparison: &Comparison, name: &dyn Fn(&TestId) -> String) -> Html {
+    let mut out = Html::new();
     let against = match &comparison.mode {
         CompareMode::Baseline => format!(
             "the baseline {} (saved {}{})",
@@ -54,7 +53,7 @@ pub(super) fn section(comparison: &Comparison, name: &dyn Fn(&TestId) -> String)
             comparison.baseline_path
         ),
     };
-    let _ = write!(out, "<p>Compared with {}.</p>", escape(&against));
+    out.push(&html!("<p>Compared with {}.</p>", against));
     let mut pairs = vec![("metrics", comparison.tests.len().to_string())];
     for verdict in [
         Verdict::Regressed,
@@ -72,9 +71,9 @@ pub(super) fn section(comparison: &Comparison, name: &dyn Fn(&TestId) -> String)
     if let Some(noise) = comparison.noise_floor_pct {
         pairs.push(("noise floor", format!("±{noise:.1}%")));
     }
-    out.push_str(&figures(&pairs));
+    out.push(&figures(&pairs));
     if let Some(chart) = forest(comparison, name) {
-        let _ = write!(out, r#"<div class="charts">{chart}</div>"#);
+        out.push(&html!(r#"<div class="charts">{}</div>"#, chart));
     }
     let mut rows: Vec<(&str, Vec<String>)> = comparison
         .tests
@@ -107,7 +106,7 @@ pub(super) fn section(comparison: &Comparison, name: &dyn Fn(&TestId) -> String)
             rows.push(("warn", cells));
         }
     }
-    out.push_str(&table(
+    out.push(&table(
         &[
             "test",
             "metric",
@@ -121,12 +120,11 @@ pub(super) fn section(comparison: &Comparison, name: &dyn Fn(&TestId) -> String)
         &rows,
     ));
     for t in comparison.tests.iter().filter(|t| t.config_diff.is_some()) {
-        let _ = write!(
-            out,
+        out.push(&html!(
             "<p>{} ran with a different configuration than in the baseline:</p><pre>{}</pre>",
-            escape(&name(&t.id)),
-            escape(t.config_diff.as_deref().unwrap_or_default())
-        );
+            name(&t.id),
+            t.config_diff.as_deref().unwrap_or_default()
+        ));
     }
     out
 }
@@ -143,7 +141,7 @@ struct Row<'a> {
 
 /// One row per metric compared in percent: the change and its 95%
 /// interval, each row's threshold marked, coloured by verdict.
-fn forest(comparison: &Comparison, name: &dyn Fn(&TestId) -> String) -> Option<String> {
+fn forest(comparison: &Comparison, name: &dyn Fn(&TestId) -> String) -> Option<Html> {
     let rows: Vec<Row<'_>> = comparison
         .tests
         .iter()

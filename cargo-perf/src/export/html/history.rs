@@ -6,7 +6,8 @@ use crate::history::{History, Series, TestHistory};
 
 use super::axis::{Axis, nanos, number, percent};
 use super::markup::charts;
-use super::svg::{Chart, PALETTE, RED, escape};
+use super::safe::{Html, html};
+use super::svg::{Chart, PALETTE, RED};
 
 /// Charts at most this many test histories (the rest are listed).
 const MAX_TESTS: usize = 40;
@@ -16,47 +17,47 @@ pub(super) fn section(
     history: &History,
     name: &str,
     label: &dyn Fn(&perf_record::TestId) -> String,
-) -> String {
+) -> Html {
     let runs = &history.runs;
-    let mut out = format!(
+    let mut out = html!(
         "<p>{} saved run(s) of <code>{}</code> in <code>{}</code>, {} to {}. A dashed line marks a step change: \
          the runs after it differ from the runs before by more than their noise (see <code>cargo perf history {}</code>).</p>",
         runs.len(),
-        escape(name),
-        escape(&history.dir.display().to_string()),
-        escape(runs.first().map_or("", |r| r.created_utc.as_str())),
-        escape(runs.last().map_or("", |r| r.created_utc.as_str())),
-        escape(name),
+        name,
+        history.dir.display().to_string(),
+        runs.first().map_or("", |r| r.created_utc.as_str()),
+        runs.last().map_or("", |r| r.created_utc.as_str()),
+        name,
     );
     if runs.len() < 2 {
-        out.push_str(
+        out.push_markup(
             "<p>One saved run is not a history yet: the charts start with the second.</p>",
         );
         return out;
     }
     for test in history.tests.iter().take(MAX_TESTS) {
-        out.push_str(&format!("<h3>{}</h3>", escape(&label(&test.id))));
-        let drawn: Vec<String> = test
+        out.push(&html!("<h3>{}</h3>", label(&test.id)));
+        let drawn: Vec<Html> = test
             .series
             .iter()
             .filter(|s| s.points.len() >= 2)
             .enumerate()
             .map(|(i, series)| chart(history, test, series, PALETTE[i % PALETTE.len()]))
             .collect();
-        out.push_str(&charts(&drawn));
+        out.push(&charts(&drawn));
     }
     if history.tests.len() > MAX_TESTS {
-        out.push_str(&format!(
+        out.push(&html!(
             "<p>{} more test(s) not charted; <code>cargo perf history {}</code> lists them all.</p>",
             history.tests.len() - MAX_TESTS,
-            escape(name)
+            name
         ));
     }
     out
 }
 
 /// One metric over the saved runs.
-fn chart(history: &History, test: &TestHistory, series: &Series, color: &str) -> String {
+fn chart(history: &History, test: &TestHistory, series: &Series, color: &str) -> Html {
     let format = tick_format(series.unit);
     let values = series
         .points

@@ -11,6 +11,7 @@ use perf_record::load::{LevelStats, SweepStats};
 
 use super::axis::{self, Axis};
 use super::markup::{charts, list, table};
+use super::safe::{Html, html};
 use super::svg::{Chart, GREEN, GREY, PALETTE, RED, downsample};
 use crate::report::table::{kind_value, latency};
 
@@ -18,28 +19,24 @@ use crate::report::table::{kind_value, latency};
 const MIB: f64 = 1_048_576.0;
 
 /// The kind's HTML.
-pub(super) fn section(test: &TestRecord, sweep: &SweepStats) -> String {
-    let drawn: Vec<String> = match sweep.kind {
+pub(super) fn section(test: &TestRecord, sweep: &SweepStats) -> Html {
+    let drawn: Vec<Html> = match sweep.kind {
         Kind::Soak => soak(test, sweep).into_iter().collect(),
         Kind::Volume | Kind::Pagination => growth(sweep),
         Kind::Spike => spike(sweep).into_iter().collect(),
         _ if sweep.levels.iter().any(|l| l.phase.is_some()) => phases(sweep),
         _ => by_level(test, sweep),
     };
-    let mut out = format!(
-        "<h3>{} ({})</h3>",
-        super::svg::escape(sweep.kind.name()),
-        super::svg::escape(&sweep.parameter)
-    );
-    out.push_str(&charts(&drawn));
+    let mut out = html!("<h3>{} ({})</h3>", sweep.kind.name(), sweep.parameter);
+    out.push(&charts(&drawn));
     if !sweep.findings.is_empty() {
-        out.push_str(r#"<div class="kind-findings">"#);
+        out.push_markup(r#"<div class="kind-findings">"#);
         let findings: Vec<String> = sweep.findings.iter().map(ToString::to_string).collect();
-        out.push_str(&list(&findings));
-        out.push_str("</div>");
+        out.push(&list(&findings));
+        out.push_markup("</div>");
     }
     if !sweep.levels.is_empty() {
-        out.push_str(&levels(sweep));
+        out.push(&levels(sweep));
     }
     let mut metrics: Vec<(&str, Vec<String>)> = sweep
         .metrics
@@ -53,7 +50,7 @@ pub(super) fn section(test: &TestRecord, sweep: &SweepStats) -> String {
             .map(|(key, why)| ("warn", vec![key.clone(), format!("not measured: {why}")])),
     );
     if !metrics.is_empty() {
-        out.push_str(&table(&["figure", "value"], &metrics));
+        out.push(&table(&["figure", "value"], &metrics));
     }
     out
 }
@@ -107,7 +104,7 @@ fn level_axis(sweep: &SweepStats) -> Axis {
 /// Stress, scalability, pool, websocket and the like: throughput and p95
 /// against the level, the levels that missed a threshold in red, the
 /// breaking point marked.
-fn by_level(test: &TestRecord, sweep: &SweepStats) -> Vec<String> {
+fn by_level(test: &TestRecord, sweep: &SweepStats) -> Vec<Html> {
     if sweep.levels.is_empty() {
         return Vec::new();
     }
@@ -212,7 +209,7 @@ fn by_level(test: &TestRecord, sweep: &SweepStats) -> Vec<String> {
 
 /// Volume and pagination: latency against the level on log-log axes,
 /// with the fitted growth `latency ~ level^k` over the upper half.
-fn growth(sweep: &SweepStats) -> Vec<String> {
+fn growth(sweep: &SweepStats) -> Vec<Html> {
     let usable: Vec<&LevelStats> = sweep
         .levels
         .iter()
@@ -304,7 +301,7 @@ fn growth(sweep: &SweepStats) -> Vec<String> {
 
 /// A spike's windows: p95 of each, before, during and after, with the
 /// pre-spike p95 and the window where it recovered marked.
-fn spike(sweep: &SweepStats) -> Option<String> {
+fn spike(sweep: &SweepStats) -> Option<Html> {
     if sweep.levels.is_empty() {
         return None;
     }
@@ -370,7 +367,7 @@ fn after_offset(level: &LevelStats) -> Option<f64> {
 }
 
 /// Rate limit, caching, timeout, search: p95 and throughput of each step.
-fn phases(sweep: &SweepStats) -> Vec<String> {
+fn phases(sweep: &SweepStats) -> Vec<Html> {
     let names: Vec<String> = sweep.levels.iter().map(|l| level_name(sweep, l)).collect();
     let bars = |pick: &dyn Fn(&LevelStats) -> f64, what: &str, unit: fn(f64) -> String| {
         let y = Axis::linear(what, sweep.levels.iter().map(pick), true, unit);
@@ -397,7 +394,7 @@ fn phases(sweep: &SweepStats) -> Vec<String> {
 
 /// A soak: the server's memory over the hold, the warm-up marked, and the
 /// fitted trend with its 95% interval after the warm-up.
-fn soak(test: &TestRecord, sweep: &SweepStats) -> Option<String> {
+fn soak(test: &TestRecord, sweep: &SweepStats) -> Option<Html> {
     let server = test.server.as_ref()?;
     let points: Vec<(f64, f64)> = server
         .samples
@@ -448,7 +445,7 @@ fn soak(test: &TestRecord, sweep: &SweepStats) -> Option<String> {
 }
 
 /// The levels as a table.
-fn levels(sweep: &SweepStats) -> String {
+fn levels(sweep: &SweepStats) -> Html {
     let has_queries = sweep.levels.iter().any(|l| l.per_request.is_some());
     let mut head = vec![
         "level", "users", "requests", "req/s", "errors", "p50", "p95", "p99",

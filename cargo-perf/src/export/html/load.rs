@@ -8,6 +8,7 @@ use perf_record::load::{LoadStats, ServerStats};
 use super::axis::{self, Axis};
 use super::markup::{charts, figures, list, table};
 use super::percentiles::{MAX_INVERSE, percentile_curve, percentile_ticks};
+use super::safe::{Html, html};
 use super::svg::{Chart, PALETTE, RED, downsample};
 use crate::report::table::{latency, threshold_value};
 
@@ -22,7 +23,7 @@ const MAX_ENDPOINT_CURVES: usize = 5;
 
 /// The load test's HTML; `kind` is the catalogue kind's part, if any,
 /// shown after the headline figures.
-pub(super) fn section(test: &TestRecord, load: &LoadStats, kind: &str) -> String {
+pub(super) fn section(test: &TestRecord, load: &LoadStats, kind: &Html) -> Html {
     let mut out = figures(&[
         ("requests", load.requests.to_string()),
         ("req/s", format!("{:.1}", load.rps)),
@@ -35,26 +36,26 @@ pub(super) fn section(test: &TestRecord, load: &LoadStats, kind: &str) -> String
         ("generator CPU", format!("{:.0}%", load.generator_cpu_pct)),
     ]);
     if !load.warnings.is_empty() {
-        out.push_str(r#"<div class="warnings">"#);
+        out.push_markup(r#"<div class="warnings">"#);
         let warnings: Vec<String> = load.warnings.iter().map(ToString::to_string).collect();
-        out.push_str(&list(&warnings));
-        out.push_str("</div>");
+        out.push(&list(&warnings));
+        out.push_markup("</div>");
     }
-    out.push_str(kind);
+    out.push(kind);
     let mut drawn = timeline_charts(load);
     if let Some(server) = &test.server {
         drawn.extend(server_charts(server));
     }
     drawn.extend(distribution_chart(load));
-    out.push_str(&charts(&drawn));
+    out.push(&charts(&drawn));
     if !test.thresholds.is_empty() {
-        out.push_str("<h3>Thresholds</h3>");
-        out.push_str(&thresholds(test));
+        out.push_markup("<h3>Thresholds</h3>");
+        out.push(&thresholds(test));
     }
-    out.push_str("<h3>Endpoints</h3>");
-    out.push_str(&endpoints(load));
+    out.push_markup("<h3>Endpoints</h3>");
+    out.push(&endpoints(load));
     if !load.errors.is_empty() {
-        out.push_str("<h3>Errors</h3>");
+        out.push_markup("<h3>Errors</h3>");
         let rows: Vec<(&str, Vec<String>)> = load
             .errors
             .iter()
@@ -69,7 +70,7 @@ pub(super) fn section(test: &TestRecord, load: &LoadStats, kind: &str) -> String
                 )
             })
             .collect();
-        out.push_str(&table(&["kind", "count", "first messages"], &rows));
+        out.push(&table(&["kind", "count", "first messages"], &rows));
     }
     if !load.status_codes.is_empty() {
         let codes: Vec<String> = load
@@ -77,16 +78,16 @@ pub(super) fn section(test: &TestRecord, load: &LoadStats, kind: &str) -> String
             .iter()
             .map(|(code, n)| format!("{code}: {n}"))
             .collect();
-        out.push_str(&format!(
+        out.push(&html!(
             "<p class=\"muted\">Status codes: {}</p>",
-            super::svg::escape(&codes.join(", "))
+            codes.join(", ")
         ));
     }
     out
 }
 
 /// Throughput and errors, latency percentiles, and users, per second.
-fn timeline_charts(load: &LoadStats) -> Vec<String> {
+fn timeline_charts(load: &LoadStats) -> Vec<Html> {
     let seconds = &load.timeline;
     if seconds.len() < 2 {
         return Vec::new();
@@ -181,7 +182,7 @@ fn timeline_charts(load: &LoadStats) -> Vec<String> {
 }
 
 /// The server's CPU and resident memory over the test.
-fn server_charts(server: &ServerStats) -> Vec<String> {
+fn server_charts(server: &ServerStats) -> Vec<Html> {
     if server.samples.len() < 2 {
         return Vec::new();
     }
@@ -210,7 +211,7 @@ fn server_charts(server: &ServerStats) -> Vec<String> {
 
 /// Every percentile of the latency, from the HDR histogram: overall, from
 /// the actual send (open model), and per endpoint when there are several.
-fn distribution_chart(load: &LoadStats) -> Option<String> {
+fn distribution_chart(load: &LoadStats) -> Option<Html> {
     let overall = percentile_curve(&load.latency);
     if overall.len() < 2 {
         return None;
@@ -245,7 +246,7 @@ fn distribution_chart(load: &LoadStats) -> Option<String> {
 }
 
 /// Each threshold: its value against its limit.
-fn thresholds(test: &TestRecord) -> String {
+fn thresholds(test: &TestRecord) -> Html {
     let rows: Vec<(&str, Vec<String>)> = test
         .thresholds
         .iter()
@@ -275,7 +276,7 @@ fn thresholds(test: &TestRecord) -> String {
 }
 
 /// One row per endpoint.
-fn endpoints(load: &LoadStats) -> String {
+fn endpoints(load: &LoadStats) -> Html {
     let rows: Vec<(&str, Vec<String>)> = load
         .endpoints
         .iter()

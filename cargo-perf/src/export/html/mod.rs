@@ -11,6 +11,7 @@ mod load;
 mod markup;
 mod page;
 mod percentiles;
+mod safe;
 mod svg;
 #[cfg(test)]
 mod tests;

@@ -4,16 +4,15 @@
 //! test. One file with its style and a small checking script inline: it
 //! opens offline.
 
-use std::fmt::Write as _;
-
 use perf_record::{RunRecord, TestKind, TestOutcome, TestRecord};
 
 use super::markup::{badge, table};
-use super::svg::escape;
+use super::safe::{Html, html};
 use super::{bench, comparison, kinds, load};
 use crate::export::Source;
 use crate::export::advice::{Finding, Severity, findings};
 use crate::report::table::display_names;
+use crate::verdict::gate;
 
 /// The style sheet.
 const STYLE: &str = include_str!("style.css");
@@ -38,80 +37,73 @@ pub(crate) fn render(source: &Source<'_>) -> String {
     let found = findings(source);
     let name = display_names(record.tests.iter().map(|t| &t.id));
     let (verdict, class) = verdict(record, source, &found);
-    let mut out = String::with_capacity(64 * 1024);
-    let _ = write!(
-        out,
+    let mut out = html!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>cargo perf: {}</title><style>{STYLE}</style><script>{ON_ERROR}</script></head><body>",
-        escape(&verdict)
+         <title>cargo perf: {}</title><style>{}</style><script>{}</script></head><body>",
+        verdict,
+        Html::markup(STYLE),
+        Html::markup(ON_ERROR)
     );
-    let _ = write!(
-        out,
-        "<header class=\"{class}\"><h1>cargo perf report</h1><p class=\"verdict\">{}</p><p>{} test(s), run {}{}</p></header><main>",
-        escape(&verdict),
-        record.tests.len(),
-        escape(&record.created_utc),
-        record
-            .environment
-            .git_commit
-            .as_deref()
-            .map(|c| format!(
+    let commit = record
+        .environment
+        .git_commit
+        .as_deref()
+        .map(|c| {
+            html!(
                 ", commit {}{}",
-                escape(crate::environment::short_commit(c)),
+                crate::environment::short_commit(c),
                 if record.environment.git_dirty {
                     " (with uncommitted changes)"
                 } else {
                     ""
                 }
-            ))
-            .unwrap_or_default()
-    );
-    out.push_str(r#"<section id="summary"><h2>Summary</h2>"#);
-    out.push_str(&findings_html(&found));
-    out.push_str("<h3>Environment</h3>");
-    out.push_str(&environment(record));
-    out.push_str("</section>");
-    out.push_str(&contents(record, source, &name));
+            )
+        })
+        .unwrap_or_default();
+    out.push(&html!(
+        "<header class=\"{}\"><h1>cargo perf report</h1><p class=\"verdict\">{}</p><p>{} test(s), run {}{}</p></header><main>",
+        class,
+        verdict,
+        record.tests.len(),
+        record.created_utc,
+        commit
+    ));
+    out.push_markup(r#"<section id="summary"><h2>Summary</h2>"#);
+    out.push(&findings_html(&found));
+    out.push_markup("<h3>Environment</h3>");
+    out.push(&environment(record));
+    out.push_markup("</section>");
+    out.push(&contents(record, source, &name));
     if let Some(comparison) = source.comparison {
-        out.push_str(r#"<section id="comparison"><h2>Comparison</h2>"#);
-        out.push_str(&comparison::section(comparison, &name));
-        out.push_str("</section>");
+        out.push_markup(r#"<section id="comparison"><h2>Comparison</h2>"#);
+        out.push(&comparison::section(comparison, &name));
+        out.push_markup("</section>");
     }
     if let Some((baseline, history)) = source.history {
-        let _ = write!(
-            out,
+        out.push(&html!(
             r#"<section id="history"><h2>History of {}</h2>"#,
-            escape(baseline)
-        );
-        out.push_str(&super::history::section(history, baseline, &name));
-        out.push_str("</section>");
+            baseline
+        ));
+        out.push(&super::history::section(history, baseline, &name));
+        out.push_markup("</section>");
     }
     for (i, test) in record.tests.iter().enumerate() {
-        out.push_str(&test_section(i, test, &name(&test.id)));
+        out.push(&test_section(i, test, &name(&test.id)));
     }
-    let _ = writeln!(
-        out,
+    out.push(&html!(
         "</main><footer>Written by cargo-perf {} from the run record (target/perf/latest.json).</footer>\
-         <script>{CHECK}</script></body></html>",
-        escape(&record.cargo_perf_version)
-    );
-    out
+         <script>{}</script></body></html>\n",
+        record.cargo_perf_version,
+        Html::markup(CHECK)
+    ));
+    out.into_string()
 }
 
 /// The run's verdict in words, and its header's class.
 fn verdict(record: &RunRecord, source: &Source<'_>, found: &[Finding]) -> (String, &'static str) {
-    let failed = record
-        .tests
-        .iter()
-        .filter(|t| !t.outcome.is_passed())
-        .count();
-    let missed = record
-        .tests
-        .iter()
-        .filter(|t| t.thresholds.iter().any(|r| !r.passed))
-        .count();
-    let regressed = source.comparison.map_or(0, |c| c.regressed_tests().len());
+    let gate = gate::Summary::of(&gate::of(record, source.comparison));
+    let (failed, missed, regressed) = (gate.failed.len(), gate.missed.len(), gate.regressed.len());
     let mut parts = Vec::new();
     if failed > 0 {
         parts.push(format!("{failed} test(s) failed"));
@@ -139,31 +131,32 @@ fn verdict(record: &RunRecord, source: &Source<'_>, found: &[Finding]) -> (Strin
 }
 
 /// The findings, worst first, each with what to do.
-fn findings_html(found: &[Finding]) -> String {
+fn findings_html(found: &[Finding]) -> Html {
     if found.is_empty() {
-        return "<p>Nothing to report: every test passed, and nothing casts doubt on the figures.</p>".to_owned();
+        return Html::markup(
+            "<p>Nothing to report: every test passed, and nothing casts doubt on the figures.</p>",
+        );
     }
-    let mut out = String::from(r#"<ul class="findings">"#);
+    let mut out = Html::markup(r#"<ul class="findings">"#);
     for f in found {
         let class = match f.severity {
             Severity::Failure | Severity::Regression => "fail",
             Severity::Warning => "warn",
             Severity::Note => "note",
         };
-        let _ = write!(
-            out,
+        out.push(&html!(
             "<li>{} {}<br><span class=\"advice\">What to do: {}</span></li>",
             badge(class, f.severity.label()),
-            escape(&f.text),
-            escape(&f.recommendation)
-        );
+            f.text,
+            f.recommendation
+        ));
     }
-    out.push_str("</ul>");
+    out.push_markup("</ul>");
     out
 }
 
 /// Where and from what the run was made.
-fn environment(record: &RunRecord) -> String {
+fn environment(record: &RunRecord) -> Html {
     let e = &record.environment;
     let mut rows = vec![
         ("host", e.host.clone()),
@@ -203,28 +196,29 @@ fn contents(
     record: &RunRecord,
     source: &Source<'_>,
     name: &dyn Fn(&perf_record::TestId) -> String,
-) -> String {
+) -> Html {
     let mut out =
-        String::from(r##"<nav><h2>Contents</h2><ol><li><a href="#summary">Summary</a></li>"##);
+        Html::markup(r##"<nav><h2>Contents</h2><ol><li><a href="#summary">Summary</a></li>"##);
     if source.comparison.is_some() {
-        out.push_str(r##"<li><a href="#comparison">Comparison</a></li>"##);
+        out.push_markup(r##"<li><a href="#comparison">Comparison</a></li>"##);
     }
     if source.history.is_some() {
-        out.push_str(r##"<li><a href="#history">History</a></li>"##);
+        out.push_markup(r##"<li><a href="#history">History</a></li>"##);
     }
     // Each test's status in the words every report uses.
-    let statuses = crate::export::findings::of(source);
+    let statuses = gate::of(source.record, source.comparison);
     for (i, (test, found)) in record.tests.iter().zip(&statuses).enumerate() {
         let status = found.status();
         let status = badge(if status.fails() { "fail" } else { "pass" }, status.label());
-        let _ = write!(
-            out,
-            "<li><a href=\"#test-{i}\">{}</a> <span class=\"muted\">{}</span> {status}</li>",
-            escape(&name(&test.id)),
-            escape(&kind_name(test))
-        );
+        out.push(&html!(
+            "<li><a href=\"#test-{}\">{}</a> <span class=\"muted\">{}</span> {}</li>",
+            i,
+            name(&test.id),
+            kind_name(test),
+            status
+        ));
     }
-    out.push_str("</ol></nav>");
+    out.push_markup("</ol></nav>");
     out
 }
 
@@ -241,19 +235,19 @@ fn kind_name(test: &TestRecord) -> String {
 }
 
 /// One test's section.
-fn test_section(i: usize, test: &TestRecord, name: &str) -> String {
-    let mut out = format!(
-        "<section id=\"test-{i}\" class=\"test\"><h2>{} <span class=\"muted\">{}</span></h2>",
-        escape(name),
-        escape(&kind_name(test))
+fn test_section(i: usize, test: &TestRecord, name: &str) -> Html {
+    let mut out = html!(
+        "<section id=\"test-{}\" class=\"test\"><h2>{} <span class=\"muted\">{}</span></h2>",
+        i,
+        name,
+        kind_name(test)
     );
     if let TestOutcome::Failed { message } = &test.outcome {
-        let _ = write!(
-            out,
+        out.push(&html!(
             "<p class=\"failed\">{} <code>{}</code></p>",
             badge("fail", "failed"),
-            escape(message)
-        );
+            message
+        ));
     }
     match &test.load {
         Some(stats) => {
@@ -262,10 +256,10 @@ fn test_section(i: usize, test: &TestRecord, name: &str) -> String {
                 .as_ref()
                 .map(|sweep| kinds::section(test, sweep))
                 .unwrap_or_default();
-            out.push_str(&load::section(test, stats, &kind));
+            out.push(&load::section(test, stats, &kind));
         }
-        None => out.push_str(&bench::section(test)),
+        None => out.push(&bench::section(test)),
     }
-    out.push_str("</section>");
+    out.push_markup("</section>");
     out
 }

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use super::axis::Axis;
+use super::safe::{Html, html};
 
 /// Room around the plot area, pixels: left for the y ticks, bottom for the
 /// x ticks and the axis name, top for the title and legend.
@@ -33,7 +34,7 @@ pub(super) struct Chart {
     width: f64,
     height: f64,
     left: f64,
-    body: String,
+    body: Html,
     legend: Vec<(String, String)>,
 }
 
@@ -47,7 +48,7 @@ impl Chart {
             width: 660.0,
             height: 280.0,
             left: LEFT,
-            body: String::new(),
+            body: Html::new(),
             legend: Vec::new(),
         }
     }
@@ -104,16 +105,18 @@ impl Chart {
         self.stroke(name, color, points, r#" stroke-dasharray="6 4""#);
     }
 
-    fn stroke(&mut self, name: &str, color: &str, points: &[(f64, f64)], extra: &str) {
+    fn stroke(&mut self, name: &str, color: &str, points: &[(f64, f64)], extra: &'static str) {
         if points.is_empty() {
             return;
         }
         let path = self.points(points);
-        let _ = write!(
-            self.body,
-            r#"<polyline class="mark" fill="none" stroke="{color}" stroke-width="1.8"{extra} points="{path}"><title>{}</title></polyline>"#,
-            escape(name)
-        );
+        self.body.push(&html!(
+            r#"<polyline class="mark" fill="none" stroke="{}" stroke-width="1.8"{} points="{}"><title>{}</title></polyline>"#,
+            color,
+            Html::markup(extra),
+            path,
+            name
+        ));
         self.legend_entry(name, color);
     }
 
@@ -125,35 +128,36 @@ impl Chart {
         let upper: Vec<(f64, f64)> = band.iter().map(|&(x, _, hi)| (x, hi)).collect();
         let lower: Vec<(f64, f64)> = band.iter().rev().map(|&(x, lo, _)| (x, lo)).collect();
         let path = format!("{} {}", self.points(&upper), self.points(&lower));
-        let _ = write!(
-            self.body,
-            r#"<polygon class="mark" fill="{color}" fill-opacity="0.18" stroke="none" points="{path}"><title>{}</title></polygon>"#,
-            escape(name)
-        );
+        self.body.push(&html!(
+            r#"<polygon class="mark" fill="{}" fill-opacity="0.18" stroke="none" points="{}"><title>{}</title></polygon>"#,
+            color,
+            path,
+            name
+        ));
         self.legend_entry(name, color);
     }
 
     /// Dots, each with its own tooltip.
     pub(super) fn dots(&mut self, name: &str, color: &str, dots: &[(f64, f64, String)]) {
         let finite = dots.iter().filter(|d| d.0.is_finite() && d.1.is_finite());
-        let mut group = String::new();
+        let mut group = Html::new();
         for (x, y, tip) in finite {
-            let _ = write!(
-                group,
+            group.push(&html!(
                 r#"<circle cx="{:.1}" cy="{:.1}" r="3.2"><title>{}</title></circle>"#,
                 self.px(*x),
                 self.py(*y),
-                escape(tip)
-            );
+                tip
+            ));
         }
         if group.is_empty() {
             return;
         }
         // One group carries the colour: hundreds of samples stay light.
-        let _ = write!(
-            self.body,
-            r#"<g class="mark" fill="{color}" fill-opacity="0.75">{group}</g>"#
-        );
+        self.body.push(&html!(
+            r#"<g class="mark" fill="{}" fill-opacity="0.75">{}</g>"#,
+            color,
+            group
+        ));
         self.legend_entry(name, color);
     }
 
@@ -170,14 +174,15 @@ impl Chart {
         for (x, y, tip) in bars.iter().filter(|b| b.0.is_finite() && b.1.is_finite()) {
             let (left, right) = (self.px(x - width / 2.0), self.px(x + width / 2.0));
             let top = self.py(*y);
-            let _ = write!(
-                self.body,
-                r#"<rect class="mark" x="{left:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{color}" fill-opacity="0.8"><title>{}</title></rect>"#,
+            self.body.push(&html!(
+                r#"<rect class="mark" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{}" fill-opacity="0.8"><title>{}</title></rect>"#,
+                left,
                 top.min(base),
                 (right - left).max(1.0),
                 (base - top).abs().max(0.5),
-                escape(tip)
-            );
+                color,
+                tip
+            ));
         }
         if !bars.is_empty() {
             self.legend_entry(name, color);
@@ -188,25 +193,34 @@ impl Chart {
     /// `mid` (a forest plot's row).
     pub(super) fn whisker(&mut self, y: f64, lo: f64, mid: f64, hi: f64, color: &str, tip: &str) {
         let row = self.py(y);
-        let tip = escape(tip);
         if lo.is_finite() && hi.is_finite() {
             let (a, b) = (self.px(lo), self.px(hi));
-            let _ = write!(
-                self.body,
-                r#"<g class="mark" stroke="{color}" stroke-width="2"><title>{tip}</title><line x1="{a:.1}" y1="{row:.1}" x2="{b:.1}" y2="{row:.1}"/><line x1="{a:.1}" y1="{:.1}" x2="{a:.1}" y2="{:.1}"/><line x1="{b:.1}" y1="{:.1}" x2="{b:.1}" y2="{:.1}"/></g>"#,
+            self.body.push(&html!(
+                r#"<g class="mark" stroke="{}" stroke-width="2"><title>{}</title><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/></g>"#,
+                color,
+                tip,
+                a,
+                row,
+                b,
+                row,
+                a,
                 row - 5.0,
+                a,
                 row + 5.0,
+                b,
                 row - 5.0,
+                b,
                 row + 5.0
-            );
+            ));
         }
         if mid.is_finite() {
-            let _ = write!(
-                self.body,
-                r#"<rect class="mark" x="{:.1}" y="{:.1}" width="9" height="9" fill="{color}"><title>{tip}</title></rect>"#,
+            self.body.push(&html!(
+                r#"<rect class="mark" x="{:.1}" y="{:.1}" width="9" height="9" fill="{}"><title>{}</title></rect>"#,
                 self.px(mid) - 4.5,
-                row - 4.5
-            );
+                row - 4.5,
+                color,
+                tip
+            ));
         }
     }
 
@@ -216,14 +230,18 @@ impl Chart {
             return;
         }
         let col = self.px(x);
-        let _ = write!(
-            self.body,
-            r#"<g class="ref"><line x1="{col:.1}" y1="{TOP:.1}" x2="{col:.1}" y2="{:.1}" stroke="{color}" stroke-width="1.5" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" fill="{color}" font-size="11">{}</text></g>"#,
+        self.body.push(&html!(
+            r#"<g class="ref"><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="1.5" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" fill="{}" font-size="11">{}</text></g>"#,
+            col,
+            TOP,
+            col,
             self.height - BOTTOM,
+            color,
             col + 3.0,
             TOP + 11.0,
-            escape(label)
-        );
+            color,
+            label
+        ));
     }
 
     /// A horizontal reference line at `y`, labelled at its left end.
@@ -232,82 +250,96 @@ impl Chart {
             return;
         }
         let row = self.py(y);
-        let _ = write!(
-            self.body,
-            r#"<g class="ref"><line x1="{:.1}" y1="{row:.1}" x2="{:.1}" y2="{row:.1}" stroke="{color}" stroke-width="1.5" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" fill="{color}" font-size="11">{}</text></g>"#,
+        self.body.push(&html!(
+            r#"<g class="ref"><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="1.5" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" fill="{}" font-size="11">{}</text></g>"#,
             self.left,
+            row,
             self.width - RIGHT,
+            row,
+            color,
             self.left + 4.0,
             row - 3.0,
-            escape(label)
-        );
+            color,
+            label
+        ));
     }
 
     /// The finished `<svg>`.
-    pub(super) fn render(&self) -> String {
+    pub(super) fn render(&self) -> Html {
         let (w, h) = (self.width, self.height);
         let (left, right, top, bottom) = (self.left, w - RIGHT, TOP, h - BOTTOM);
-        let mut out = String::new();
-        let _ = write!(
-            out,
-            r#"<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" font-family="system-ui, sans-serif" font-size="11"><title>{}</title>"#,
-            escape(&self.title)
+        let mut out = html!(
+            r#"<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" role="img" font-family="system-ui, sans-serif" font-size="11"><title>{}</title>"#,
+            w,
+            h,
+            w,
+            h,
+            self.title
         );
-        let _ = write!(
-            out,
-            r#"<text x="{left}" y="16" font-size="13" font-weight="600">{}</text>"#,
-            escape(&self.title)
-        );
+        out.push(&html!(
+            r#"<text x="{}" y="16" font-size="13" font-weight="600">{}</text>"#,
+            left,
+            self.title
+        ));
         let mut legend_x = left;
         for (name, color) in &self.legend {
-            let _ = write!(
-                out,
-                r#"<rect x="{legend_x:.1}" y="25" width="10" height="10" fill="{color}"/><text x="{:.1}" y="34">{}</text>"#,
+            out.push(&html!(
+                r#"<rect x="{:.1}" y="25" width="10" height="10" fill="{}"/><text x="{:.1}" y="34">{}</text>"#,
+                legend_x,
+                color,
                 legend_x + 13.0,
-                escape(name)
-            );
+                name
+            ));
             legend_x += 24.0 + 6.2 * name.chars().count() as f64;
         }
-        let _ = write!(
-            out,
-            "<rect x=\"{left}\" y=\"{top}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#fafafa\" stroke=\"#bbb\"/>",
+        out.push(&html!(
+            "<rect x=\"{}\" y=\"{}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#fafafa\" stroke=\"#bbb\"/>",
+            left,
+            top,
             right - left,
             bottom - top
-        );
+        ));
         for (value, text) in &self.y.ticks {
             let row = self.py(*value);
-            let _ = write!(
-                out,
-                "<line x1=\"{left}\" y1=\"{row:.1}\" x2=\"{right}\" y2=\"{row:.1}\" stroke=\"#e3e3e3\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            out.push(&html!(
+                "<line x1=\"{}\" y1=\"{:.1}\" x2=\"{}\" y2=\"{:.1}\" stroke=\"#e3e3e3\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+                left,
+                row,
+                right,
+                row,
                 left - 5.0,
                 row + 4.0,
-                escape(text)
-            );
+                text
+            ));
         }
         for (value, text) in &self.x.ticks {
             let col = self.px(*value);
-            let _ = write!(
-                out,
-                "<line x1=\"{col:.1}\" y1=\"{top}\" x2=\"{col:.1}\" y2=\"{bottom}\" stroke=\"#e3e3e3\"/><text x=\"{col:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            out.push(&html!(
+                "<line x1=\"{:.1}\" y1=\"{}\" x2=\"{:.1}\" y2=\"{}\" stroke=\"#e3e3e3\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                col,
+                top,
+                col,
+                bottom,
+                col,
                 bottom + 15.0,
-                escape(text)
-            );
+                text
+            ));
         }
-        let _ = write!(
-            out,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="{GREY}">{}</text>"#,
+        out.push(&html!(
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="{}">{}</text>"#,
             (left + right) / 2.0,
             h - 8.0,
-            escape(&self.x.label)
-        );
-        let _ = write!(
-            out,
-            r#"<text transform="translate(14 {:.1}) rotate(-90)" text-anchor="middle" fill="{GREY}">{}</text>"#,
+            GREY,
+            self.x.label
+        ));
+        out.push(&html!(
+            r#"<text transform="translate(14 {:.1}) rotate(-90)" text-anchor="middle" fill="{}">{}</text>"#,
             (top + bottom) / 2.0,
-            escape(&self.y.label)
-        );
-        out.push_str(&self.body);
-        out.push_str("</svg>");
+            GREY,
+            self.y.label
+        ));
+        out.push(&self.body);
+        out.push_markup("</svg>");
         out
     }
 }
@@ -337,22 +369,6 @@ pub(super) fn downsample(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
     out
 }
 
-/// `text` safe inside HTML or SVG text and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::axis::number;
@@ -366,7 +382,7 @@ mod tests {
         chart.line("rps", PALETTE[0], &[(0.0, 10.0), (10.0, 50.0)]);
         chart.dots("p95", PALETTE[1], &[(5.0, 20.0, "t=5 <b>".into())]);
         chart.vline(5.0, "spike", RED);
-        let svg = chart.render();
+        let svg = chart.render().into_string();
         assert!(svg.starts_with(r#"<svg class="chart""#), "{svg}");
         assert!(svg.ends_with("</svg>"));
         assert_eq!(svg.matches(r#"class="mark""#).count(), 2, "{svg}");
@@ -400,13 +416,5 @@ mod tests {
         assert!(short.contains(&(4_321.0, 99.0)));
         assert!(short.windows(2).all(|w| w[0].0 < w[1].0));
         assert_eq!(downsample(&points[..50], 200).len(), 50);
-    }
-
-    #[test]
-    fn escaping_covers_every_special_character() {
-        assert_eq!(
-            escape(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
     }
 }

@@ -2,6 +2,7 @@
 //! connection's end.
 
 use hyper::body::Bytes;
+use tokio::io::AsyncRead;
 
 use super::error::SendError;
 use super::head::{MAX_HEAD, MAX_HEADERS};
@@ -18,7 +19,10 @@ fn bufferable(length: u64) -> Option<usize> {
 
 /// Reads more of the response into `buf`; the server closing the
 /// connection is an error.
-pub(super) async fn read_more(wire: &mut Wire<'_>, buf: &mut Vec<u8>) -> Result<(), SendError> {
+pub(super) async fn read_more<S: AsyncRead + Unpin>(
+    wire: &mut Wire<'_, S>,
+    buf: &mut Vec<u8>,
+) -> Result<(), SendError> {
     // Into the spare capacity, without zeroing it first.
     buf.reserve(16 * 1024);
     match wire.read_buf(buf).await {
@@ -29,8 +33,8 @@ pub(super) async fn read_more(wire: &mut Wire<'_>, buf: &mut Vec<u8>) -> Result<
 }
 
 /// Reads a body of `length` bytes that starts at `buf[start..]`.
-pub(super) async fn read_length(
-    wire: &mut Wire<'_>,
+pub(super) async fn read_length<S: AsyncRead + Unpin>(
+    wire: &mut Wire<'_, S>,
     buf: &mut Vec<u8>,
     start: usize,
     length: u64,
@@ -51,15 +55,22 @@ pub(super) async fn read_length(
 }
 
 /// Reads a chunked body that starts at `buf[0]`, and its trailers.
-pub(super) async fn read_chunked(
-    wire: &mut Wire<'_>,
+pub(super) async fn read_chunked<S: AsyncRead + Unpin>(
+    wire: &mut Wire<'_, S>,
     buf: &mut Vec<u8>,
 ) -> Result<Bytes, SendError> {
     let mut body = Vec::new();
     loop {
         let (offset, size) = loop {
             match httparse::parse_chunk_size(buf) {
-                Ok(httparse::Status::Complete((offset, size))) => break (offset, size),
+                Ok(httparse::Status::Complete((offset, size)))
+                    if strict_size_line(&buf[..offset]) =>
+                {
+                    break (offset, size);
+                }
+                Ok(httparse::Status::Complete(_)) => {
+                    return Err(SendError::Io("a bad chunk size".to_owned()));
+                }
                 Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
                     return Err(SendError::Io(format!(
                         "a chunk-size line over {MAX_HEAD} bytes"
@@ -92,10 +103,23 @@ pub(super) async fn read_chunked(
     }
 }
 
+/// Whether a chunk-size line httparse read is one RFC 9112 (7.1) allows:
+/// httparse takes a line with no digits (`\r\n`, `;ext\r\n`) as size 0,
+/// the last chunk, which ends a body early and leaves the rest of it to
+/// be read as the next response; and it takes a line break inside an
+/// extension.
+fn strict_size_line(line: &[u8]) -> bool {
+    let before_crlf = &line[..line.len().saturating_sub(2)];
+    line.first().is_some_and(u8::is_ascii_hexdigit) && !before_crlf.contains(&b'\n')
+}
+
 /// Reads the trailer section after the last chunk, up to its blank line,
 /// and drops it: left in the buffer, it would be read as the next
 /// response.
-async fn read_trailers(wire: &mut Wire<'_>, buf: &mut Vec<u8>) -> Result<(), SendError> {
+async fn read_trailers<S: AsyncRead + Unpin>(
+    wire: &mut Wire<'_, S>,
+    buf: &mut Vec<u8>,
+) -> Result<(), SendError> {
     loop {
         let mut trailers = [httparse::EMPTY_HEADER; MAX_HEADERS];
         match httparse::parse_headers(buf, &mut trailers) {
@@ -116,8 +140,8 @@ async fn read_trailers(wire: &mut Wire<'_>, buf: &mut Vec<u8>) -> Result<(), Sen
 
 /// Reads a body that ends with the connection, starting at `buf[start..]`:
 /// only a clean close (FIN) ends it.
-pub(super) async fn read_to_close(
-    wire: &mut Wire<'_>,
+pub(super) async fn read_to_close<S: AsyncRead + Unpin>(
+    wire: &mut Wire<'_, S>,
     buf: &mut Vec<u8>,
     start: usize,
 ) -> Result<Bytes, SendError> {

@@ -3,7 +3,7 @@
 //! interim responses, chunk framing and encoded bodies as they were sent),
 //! not what the response decoded to.
 
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
 /// The bytes one request moved.
@@ -16,13 +16,14 @@ pub(crate) struct Transfer {
 }
 
 /// A connection's socket, counting into the transfer of the request it
-/// carries.
-pub(super) struct Wire<'a> {
-    pub(super) stream: &'a mut TcpStream,
+/// carries. The stream is a type parameter so that the parsers reading
+/// from it can be fed any bytes, split anywhere (their property tests).
+pub(super) struct Wire<'a, S = TcpStream> {
+    pub(super) stream: &'a mut S,
     pub(super) transfer: &'a mut Transfer,
 }
 
-impl Wire<'_> {
+impl<S: AsyncWrite + Unpin> Wire<'_, S> {
     /// Writes all of `bytes`; what was written before a failure counts.
     pub(super) async fn write_all(&mut self, mut bytes: &[u8]) -> std::io::Result<()> {
         while !bytes.is_empty() {
@@ -35,7 +36,9 @@ impl Wire<'_> {
         }
         Ok(())
     }
+}
 
+impl<S: AsyncRead + Unpin> Wire<'_, S> {
     /// Reads what the socket has into the spare capacity of `buf`; 0 at
     /// the connection's end.
     pub(super) async fn read_buf(&mut self, buf: &mut Vec<u8>) -> std::io::Result<usize> {

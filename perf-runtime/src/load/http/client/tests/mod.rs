@@ -1,10 +1,13 @@
 //! The client against a raw-socket server that sends what real servers
 //! send: each test scripts the bytes, drives the real `Connection`, and
-//! checks the response or the error, and what the server received.
+//! checks the response or the error, and what the server received. The
+//! parsers also run alone over in-memory bytes, in property tests.
 
 mod drive;
 mod failures;
 mod framing;
 mod lengths;
+mod pieces;
+mod properties;
 mod raw_server;
 mod transfer;

@@ -167,10 +167,11 @@ pub(crate) fn build(files: &[SourceFile]) -> ModuleGraph {
     for (index, file) in files.iter().enumerate() {
         let path = module_path(&file.path);
         let skip = path.is_none() || is_test_file(&file.path);
+        // A file that does not parse is reported by its own rule.
         resolver.facts.push(if skip {
             FileFacts::default()
         } else {
-            scan(&file.text)
+            scan(&file.text).unwrap_or_default()
         });
         if let Some(path) = &path {
             resolver.modules.insert(path.clone(), index);

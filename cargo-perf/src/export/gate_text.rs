@@ -1,122 +1,53 @@
-//! What each test of a run came to, told the same way in every CI format.
-//! A test fails the gate when it failed (panicked or reported a failure),
-//! missed an SLA threshold, or regressed beyond its threshold: the rule
-//! the exit code follows (`app::outcome`).
+//! What each test of a run came to at the gate, told the same way in every
+//! CI format: the words for [`crate::verdict::gate`]'s rule, which the exit
+//! code follows too.
 
 use perf_record::threshold::ThresholdResult;
-use perf_record::{TestId, TestOutcome, TestRecord};
+use perf_record::{TestId, TestRecord};
 
 use super::Source;
 use crate::report::{latency, metric_value, threshold_value};
-use crate::verdict::compare::{TestComparison, Verdict};
+use crate::verdict::compare::TestComparison;
 use crate::verdict::comparison::absolute_limit;
+use crate::verdict::gate::{self, Breach, GatedTest, Status};
 
-/// Where a test stands, worst first: the order of the summaries' tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Status {
-    /// A metric regressed beyond its threshold.
-    Regressed,
-    /// The test failed or panicked.
-    Failed,
-    /// It missed an SLA threshold.
-    Missed,
-    /// A metric improved, none regressed.
-    Improved,
-    /// Nothing went wrong.
-    Passed,
-}
+/// The order the summaries list tests in, and count them in their
+/// headline: regressions first, then failed tests, then missed thresholds
+/// (README: the job summary's table), then improved and passed tests. A
+/// listing order only: which breach names a test, and which decides the
+/// exit code, is [`Breach`]'s severity order.
+const LISTED: [Status; 5] = [
+    Status::Fails(Breach::Regressed),
+    Status::Fails(Breach::Failed),
+    Status::Fails(Breach::Missed),
+    Status::Improved,
+    Status::Passed,
+];
 
-impl Status {
-    /// The word in the summaries.
-    pub(crate) fn label(self) -> &'static str {
-        match self {
-            Self::Regressed => "regressed",
-            Self::Failed => "failed",
-            Self::Missed => "missed a threshold",
-            Self::Improved => "improved",
-            Self::Passed => "passed",
-        }
-    }
-
-    /// Whether it fails the run.
-    pub(crate) fn fails(self) -> bool {
-        self <= Self::Missed
-    }
-}
-
-/// One test with its compared metrics.
-pub(crate) struct TestFindings<'a> {
-    /// The test as recorded.
-    pub(crate) test: &'a TestRecord,
-    /// Its metrics in the comparison (none without one).
-    pub(crate) metrics: Vec<&'a TestComparison>,
-}
-
-impl TestFindings<'_> {
-    /// The failure message, when the test failed.
-    pub(crate) fn failure(&self) -> Option<&str> {
-        match &self.test.outcome {
-            TestOutcome::Passed => None,
-            TestOutcome::Failed { message } => Some(message),
-        }
-    }
-
-    /// The thresholds it missed.
-    pub(crate) fn missed(&self) -> impl Iterator<Item = &ThresholdResult> {
-        self.test.thresholds.iter().filter(|r| !r.passed)
-    }
-
-    /// The metrics that regressed.
-    pub(crate) fn regressions(&self) -> impl Iterator<Item = &TestComparison> {
-        self.metrics
-            .iter()
-            .copied()
-            .filter(|m| m.verdict == Verdict::Regressed)
-    }
-
-    /// Its worst status.
-    pub(crate) fn status(&self) -> Status {
-        if self.regressions().next().is_some() {
-            Status::Regressed
-        } else if self.failure().is_some() {
-            Status::Failed
-        } else if self.missed().next().is_some() {
-            Status::Missed
-        } else if self.metrics.iter().any(|m| m.verdict == Verdict::Improved) {
-            Status::Improved
-        } else {
-            Status::Passed
-        }
-    }
-
-    /// Why it fails the run, one reason a line: the failure, each
-    /// regression, each missed threshold.
-    pub(crate) fn reasons(&self) -> Vec<String> {
-        let failure = self.failure().map(|m| format!("failed: {m}"));
-        let regressions = self.regressions().map(change_text);
-        let missed = self.missed().map(threshold_text);
-        failure
-            .into_iter()
-            .chain(regressions)
-            .chain(missed)
-            .collect()
-    }
-}
-
-/// Every test of the run, in the record's order, with its metrics.
-pub(crate) fn of<'a>(source: &Source<'a>) -> Vec<TestFindings<'a>> {
-    source
-        .record
-        .tests
+/// Where a status is listed (see [`LISTED`]).
+pub(crate) fn listing_rank(status: Status) -> usize {
+    LISTED
         .iter()
-        .map(|test| TestFindings {
-            test,
-            metrics: source
-                .comparison
-                .map(|c| c.tests.iter().filter(|m| m.id == test.id).collect())
-                .unwrap_or_default(),
-        })
+        .position(|&s| s == status)
+        .unwrap_or(LISTED.len())
+}
+
+/// Why a test fails the run, one reason a line: the failure, each
+/// regression, each missed threshold.
+pub(crate) fn reasons(test: &GatedTest<'_>) -> Vec<String> {
+    let failure = test.failure().map(|m| format!("failed: {m}"));
+    let regressions = test.regressions().map(change_text);
+    let missed = test.missed().map(threshold_text);
+    failure
+        .into_iter()
+        .chain(regressions)
+        .chain(missed)
         .collect()
+}
+
+/// Every test of the run at the gate, in the record's order.
+pub(crate) fn of<'a>(source: &Source<'a>) -> Vec<GatedTest<'a>> {
+    gate::of(source.record, source.comparison)
 }
 
 /// The tests in the baseline that did not run now.
@@ -127,12 +58,12 @@ pub(crate) fn not_run<'a>(source: &Source<'a>) -> &'a [TestId] {
 }
 
 /// The run in one sentence: how many tests, and what failed the gate.
-pub(crate) fn headline(findings: &[TestFindings<'_>]) -> String {
-    let count = |status: Status| findings.iter().filter(|f| f.status() == status).count();
-    let failing = findings.iter().filter(|f| f.status().fails()).count();
-    let parts: Vec<String> = [Status::Regressed, Status::Failed, Status::Missed]
+pub(crate) fn headline(tests: &[GatedTest<'_>]) -> String {
+    let count = |status: Status| tests.iter().filter(|t| t.status() == status).count();
+    let failing = tests.iter().filter(|t| t.status().fails()).count();
+    let parts: Vec<String> = LISTED
         .into_iter()
-        .filter(|&s| count(s) > 0)
+        .filter(|&s| s.fails() && count(s) > 0)
         .map(|s| format!("{} {}", count(s), s.label()))
         .collect();
     let improved = match count(Status::Improved) {
@@ -140,11 +71,11 @@ pub(crate) fn headline(findings: &[TestFindings<'_>]) -> String {
         n => format!(" ({n} improved)"),
     };
     if failing == 0 {
-        format!("{} perf test(s) passed{improved}", findings.len())
+        format!("{} perf test(s) passed{improved}", tests.len())
     } else {
         format!(
             "{failing} of {} perf test(s) failed the gate: {}{improved}",
-            findings.len(),
+            tests.len(),
             parts.join(", ")
         )
     }
@@ -288,37 +219,30 @@ mod tests {
     use crate::sample;
 
     #[test]
-    fn each_test_gets_its_worst_status_and_every_reason() {
+    fn each_test_is_listed_by_its_status_with_every_reason() {
         let (record, comparison) = (sample::record(), sample::comparison());
         let source = Source {
             record: &record,
             comparison: Some(&comparison),
             history: None,
         };
-        let findings = of(&source);
-        let statuses: Vec<Status> = findings.iter().map(TestFindings::status).collect();
+        let tests = of(&source);
+        let mut ranks: Vec<usize> = tests.iter().map(|t| listing_rank(t.status())).collect();
+        ranks.sort_unstable();
+        assert_eq!(ranks, [0, 1, 2, 4], "regressed, failed, missed, passed");
         assert_eq!(
-            statuses,
-            [
-                Status::Regressed,
-                Status::Passed,
-                Status::Failed,
-                Status::Missed
-            ]
-        );
-        assert_eq!(
-            findings[0].reasons(),
+            reasons(&tests[0]),
             [
                 "median regressed +95.0% (95% CI +90.1% .. +101.2%), threshold 10%: \
               2.000 µs -> 3.900 µs, confirmed by a re-run"
             ]
         );
         assert_eq!(
-            findings[3].reasons(),
+            reasons(&tests[3]),
             ["threshold Requirement 9.3: p95 <= 50ms missed: measured 95.04 ms, limit 50.00 ms"]
         );
         assert_eq!(
-            headline(&findings),
+            headline(&tests),
             "3 of 4 perf test(s) failed the gate: 1 regressed, 1 failed, 1 missed a threshold"
         );
         assert_eq!(not_run(&source), [sample::id("perf", "retired")]);

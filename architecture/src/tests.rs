@@ -15,7 +15,7 @@ fn sources(files: &[(&str, &str)]) -> Vec<SourceFile> {
 
 /// Each cycle as its files, in order.
 fn cycles(files: &[(&str, &str)]) -> Vec<Vec<String>> {
-    check_crate(&sources(files))
+    check_crate(&sources(files), true)
         .cycles
         .into_iter()
         .map(|cycle| cycle.into_iter().map(|hop| hop.0).collect())
@@ -44,7 +44,7 @@ fn a_cycle_is_found_with_the_line_of_each_import() {
             "pub struct B;\n\nfn f() {\n    let _ = crate::a::A;\n}\n",
         ),
     ];
-    let found = check_crate(&sources(&files));
+    let found = check_crate(&sources(&files), true);
     assert_eq!(
         found.cycles,
         [vec![
@@ -191,13 +191,17 @@ fn a_mod_rs_may_only_declare_and_re_export() {
     let module = "//! Docs.\n\n#[cfg(feature = \"x\")]\npub(crate) mod a;\nmod b;\n\
                   pub use a::A;\nuse b::{self, B};\n#[cfg(test)]\nmod tests;\n";
     let files = [("m/mod.rs", module), ("lib.rs", "mod m;\nfn run() {}\n")];
-    assert!(check_crate(&sources(&files)).crowded_mod_rs.is_empty());
+    assert!(
+        check_crate(&sources(&files), true)
+            .crowded_mod_rs
+            .is_empty()
+    );
 
     let module = format!(
         "{module}\npub fn run() {{}}\nimpl A {{}}\n#[cfg(test)]\nmod inline {{}}\nmod nested {{ fn f() {{}} }}\n"
     );
     let files = [("m/mod.rs", module.as_str())];
-    let found = check_crate(&sources(&files)).crowded_mod_rs;
+    let found = check_crate(&sources(&files), true).crowded_mod_rs;
     let items = [
         ("fn run", 11),
         ("impl A", 12),
@@ -216,6 +220,62 @@ fn files_over_the_limit_are_listed() {
         .iter()
         .map(|(path, text)| (*path, text.as_str()))
         .collect();
-    let found = check_crate(&sources(&files)).oversize;
+    let found = check_crate(&sources(&files), true).oversize;
     assert_eq!(found, [("a/tests.rs".to_owned(), MAX_LINES + 1)]);
+}
+
+#[test]
+fn a_file_that_does_not_parse_is_named_with_where() {
+    let files = [
+        ("lib.rs", "mod a;\n"),
+        ("a.rs", "pub fn f() {\n    let x = ;\n}\n"),
+    ];
+    let found = check_crate(&sources(&files), true);
+    assert_eq!(found.unparsed.len(), 1, "{found:?}");
+    assert!(found.unparsed[0].0.starts_with("a.rs:2:"), "{found:?}");
+    let report = render(&[("demo", found)]);
+    assert!(
+        report.contains("1 files that do not parse:\n  demo/src/a.rs:2:"),
+        "{report}"
+    );
+}
+
+#[test]
+fn two_folders_that_name_each_other_are_a_cycle_though_no_two_files_are() {
+    let files = [
+        ("lib.rs", "mod cargo;\nmod server;\n"),
+        ("cargo/mod.rs", "mod build;\nmod config;\n"),
+        ("cargo/build.rs", "pub fn build() {}\n"),
+        ("cargo/config.rs", "use crate::server::spec::Spec;\n"),
+        ("server/mod.rs", "pub mod spec;\nmod target;\n"),
+        ("server/spec.rs", "pub struct Spec;\n"),
+        (
+            "server/target.rs",
+            "fn f() { crate::cargo::build::build() }\n",
+        ),
+    ];
+    let found = check_crate(&sources(&files), true);
+    assert!(found.cycles.is_empty(), "{found:?}");
+    let hops = [
+        ("cargo", "cargo/config.rs", 1, "crate::server::spec::Spec"),
+        (
+            "server",
+            "server/target.rs",
+            1,
+            "crate::cargo::build::build",
+        ),
+    ]
+    .map(|(folder, file, line, path)| (folder.to_owned(), file.to_owned(), line, path.to_owned()));
+    assert_eq!(found.folder_cycles, [hops.to_vec()]);
+    let report = render(&[("demo", found)]);
+    assert!(
+        report.contains("  demo: cargo -> server -> cargo\n"),
+        "{report}"
+    );
+    // A crate not held to the rule is not checked for it.
+    assert!(
+        check_crate(&sources(&files), false)
+            .folder_cycles
+            .is_empty()
+    );
 }
