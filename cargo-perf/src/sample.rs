@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 use perf_record::load::{
-    EndpointStats, ErrorKindStats, LatencySummary, LoadStats, Second, Transfer,
+    EndpointStats, ErrorKindStats, LatencySummary, LoadStats, RequestErrorKind, Second, Transfer,
 };
 use perf_record::metric::Metric;
 use perf_record::threshold::Threshold;
@@ -135,7 +135,7 @@ pub(crate) fn load_test() -> TestRecord {
             endpoint("POST /orders, \"bulk\"", &slow, 3),
         ],
         errors: BTreeMap::from([(
-            "status".to_owned(),
+            RequestErrorKind::Status,
             ErrorKindStats {
                 count: 3,
                 first_messages: vec!["POST /orders: expected status 200, got 503".into()],

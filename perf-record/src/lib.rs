@@ -8,6 +8,7 @@
 
 pub mod attr;
 pub mod distribution;
+pub mod finding;
 pub mod format;
 pub mod kinds;
 pub mod load;

@@ -6,6 +6,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::finding::{Finding, Warning};
+
+mod error_kind;
+
+pub use error_kind::RequestErrorKind;
+
 /// Latency percentiles of a set of requests, in microseconds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencySummary {
@@ -164,9 +170,9 @@ pub struct LoadStats {
     pub raw_latency: Option<LatencySummary>,
     /// Per named request.
     pub endpoints: Vec<EndpointStats>,
-    /// Errors by kind: `status`, `timeout`, `connect`, `check`, `io`, `user`,
-    /// `panic`.
-    pub errors: BTreeMap<String, ErrorKindStats>,
+    /// Errors by kind: `check`, `connect`, `io`, `panic`, `status`,
+    /// `timeout`, `user`.
+    pub errors: BTreeMap<RequestErrorKind, ErrorKindStats>,
     /// Responses by status code.
     pub status_codes: BTreeMap<u16, u64>,
     /// One entry per second.
@@ -181,8 +187,8 @@ pub struct LoadStats {
     /// Generator CPU as a share of its threads' capacity, percent.
     pub generator_cpu_pct: f64,
     /// Why the result may be unreliable (a saturated generator, iterations
-    /// behind schedule).
-    pub warnings: Vec<String>,
+    /// behind schedule), each with its code and words.
+    pub warnings: Vec<Warning>,
     /// A sweep test (stress, scalability, volume, pagination): each level
     /// and what the analysis found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -266,8 +272,8 @@ pub struct SweepStats {
     pub metrics: BTreeMap<String, f64>,
     /// The other kinds' figures are listed in
     /// `perf_record::kinds::figures()`.
-    /// What the analysis concluded, in words.
-    pub findings: Vec<String>,
+    /// What the analysis concluded, each with its code and words.
+    pub findings: Vec<Finding>,
     /// The kind's figures it could not measure, by key, each with why
     /// (caching: a speedup whose cold and warm latencies cannot be told
     /// apart). They are absent from `metrics`; a threshold on one is
@@ -283,7 +289,7 @@ impl SweepStats {
         kind: impl Into<crate::kinds::Kind>,
         levels: Vec<LevelStats>,
         metrics: BTreeMap<String, f64>,
-        findings: Vec<String>,
+        findings: Vec<Finding>,
     ) -> Self {
         let kind = kind.into();
         Self {
@@ -327,6 +333,54 @@ mod tests {
         assert_eq!((total.received_bytes, total.sent_bytes), (4_000, 400));
         assert_eq!((total.received_per_s, total.sent_per_s), (1_000.0, 100.0));
         assert_eq!(Transfer::sum([], 0.0), Transfer::default());
+    }
+
+    #[test]
+    fn a_record_from_before_findings_had_codes_still_loads() {
+        // As schema 2 wrote them: warnings and findings in words, errors
+        // keyed by kind.
+        let old = r#"{"workload":{"model":"closed","stages":[[1.0,2.0]],"think_ms":[0.0,0.0]},
+            "duration_s":1.0,"iterations":3,"requests":3,"rps":3.0,"error_rate_pct":66.7,
+            "latency":{"count":1,"min_us":1,"mean_us":1.0,"p50_us":1,"p90_us":1,"p95_us":1,
+                       "p99_us":1,"p999_us":1,"max_us":1,"histogram":""},
+            "endpoints":[],"errors":{"connect":{"count":1,"first_messages":["refused"]},
+                                     "panic":{"count":1,"first_messages":["boom"]}},
+            "status_codes":{"200":1},"timeline":[],"late_iterations":0,"dropped_iterations":0,
+            "generator_cpu_s":0.1,"generator_cpu_pct":5.0,
+            "warnings":["2 of 3 requests failed: the latency and throughput figures describe only the answered ones"],
+            "sweep":{"kind":"soak","parameter":"users","levels":[],"metrics":{},
+                     "findings":["LEAK: the server's memory keeps growing, 3.5 MiB an hour at this rate"]}}"#;
+        let stats: LoadStats = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            stats.errors.keys().copied().collect::<Vec<_>>(),
+            [RequestErrorKind::Connect, RequestErrorKind::Panic]
+        );
+        assert_eq!(stats.warnings[0].code(), "note");
+        assert_eq!(
+            stats.warnings[0].to_string(),
+            "2 of 3 requests failed: the latency and throughput figures describe only the answered ones"
+        );
+        let sweep = stats.sweep.as_ref().unwrap();
+        assert_eq!(
+            sweep.findings,
+            [Finding::note(
+                "note",
+                "LEAK: the server's memory keeps growing, 3.5 MiB an hour at this rate"
+            )]
+        );
+        // Written again, each keeps its words and gains a code.
+        let again = serde_json::to_string(&stats).unwrap();
+        assert!(
+            again.contains(
+                r#""errors":{"connect":{"count":1,"first_messages":["refused"]},"panic""#
+            ),
+            "{again}"
+        );
+        assert!(
+            again.contains(r#""warnings":[{"code":"note","message":"2 of 3 requests failed"#),
+            "{again}"
+        );
+        assert_eq!(serde_json::from_str::<LoadStats>(&again).unwrap(), stats);
     }
 
     #[test]

@@ -13,7 +13,12 @@ use crate::threshold::ThresholdResult;
 /// Version 2 renamed the comparison's `baseline_ns`/`current_ns` (which
 /// hold each metric's own unit) to `baseline_value`/`current_value`; the
 /// record itself did not change, so version 1 baselines load as they are.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Version 3 gave a load test's `warnings`, a kind's `findings` and the
+/// comparison's `noise_warnings` a code: each is `{code, …figures,
+/// message}` where it was a string, which a reader of version 2 could not
+/// parse; records of versions 1 and 2 load, their strings as text with
+/// the code `note`.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Identifies a test across runs.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

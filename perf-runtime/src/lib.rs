@@ -14,7 +14,7 @@ pub use harness::{DEFAULT_MEASUREMENT, DEFAULT_WARM_UP, QUICK_MEASUREMENT, QUICK
 pub use hyper::Method;
 #[cfg(feature = "websocket")]
 pub use load::WebSocket;
-pub use load::{Error, RequestBuilder, Response, Result, User};
+pub use load::{Error, RequestBuilder, RequestErrorKind, Response, Result, User};
 pub use perf_macros::perf_test;
 
 /// Defines the perf binary's `main`. Put it once at the end of a

@@ -5,6 +5,7 @@
 //! leak, a breaking point below the target). Independent of any format:
 //! the HTML report shows them, and other reports can.
 
+use perf_record::finding::{self, GENERATOR_SATURATED_PCT, LeakRate, Warning};
 use perf_record::kinds::Kind;
 use perf_record::metric::{Metric, Unit};
 use perf_record::{RunRecord, TestId, TestKind, TestOutcome};
@@ -50,10 +51,6 @@ pub(crate) struct Finding {
     /// What to do about it.
     pub(crate) recommendation: String,
 }
-
-/// Above this share of its threads' CPU the generator may have been the
-/// bottleneck (the runtime's own warning uses the same line).
-const GENERATOR_SATURATED_PCT: f64 = 90.0;
 
 /// Every finding of the run, worst first, in the record's test order
 /// within a severity.
@@ -103,9 +100,8 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
         let Some(load) = &test.load else {
             continue;
         };
-        if load.generator_cpu_pct > GENERATOR_SATURATED_PCT
-            || load.warnings.iter().any(|w| w.contains("load generator"))
-        {
+        let saturated = |w: &Warning| matches!(w, Warning::GeneratorSaturated { .. });
+        if load.generator_cpu_pct > GENERATOR_SATURATED_PCT || load.warnings.iter().any(saturated) {
             add(
                 Severity::Warning,
                 format!(
@@ -117,11 +113,7 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
                  or run it on a machine apart from the server",
             );
         }
-        for warning in load
-            .warnings
-            .iter()
-            .filter(|w| !w.contains("load generator"))
-        {
+        for warning in load.warnings.iter().filter(|w| !saturated(w)) {
             add(
                 Severity::Warning,
                 format!("{}: {warning}", test.id),
@@ -138,16 +130,19 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
                     .thresholds
                     .iter()
                     .any(|r| r.threshold.metric.threshold_name() == "rss_growth" && !r.passed);
-                let leak = sweep.findings.iter().find(|f| f.starts_with("LEAK: "));
+                let leak = sweep.findings.iter().find_map(|f| match f {
+                    finding::Finding::Leak { bytes_per_s } => Some(*bytes_per_s),
+                    _ => None,
+                });
                 let step = sweep
                     .findings
                     .iter()
-                    .find(|f| f.starts_with("no leak: the server's memory rose"));
+                    .find(|f| matches!(f, finding::Finding::MemoryStep { .. }));
                 match (leak, step) {
                     _ if gated => {}
-                    (Some(leak), _) => add(
+                    (Some(rate), _) => add(
                         Severity::Warning,
-                        format!("{}: {}", test.id, leak.trim_start_matches("LEAK: ")),
+                        format!("{}: {}", test.id, LeakRate(rate)),
                         figure_advice("rss_growth"),
                     ),
                     (None, Some(step)) => add(
@@ -252,10 +247,7 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
         for warning in &comparison.noise_warnings {
             // A load test's figures have no instruction count to fall
             // back on: what steadies them is measuring both sides alike.
-            let load = [" p95_us", " p99_us", " rps", "load test"]
-                .iter()
-                .any(|m| warning.contains(m));
-            let recommendation = if load {
+            let recommendation = if !warning.instructions_help() {
                 "compare with `--compare-ref REV` (base and candidate in paired rounds, under the same \
                  conditions), gate the load test with SLA thresholds, or keep saving the baseline: three \
                  or more saved runs lend it their run-to-run spread"
@@ -266,7 +258,7 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
             out.push(Finding {
                 severity: Severity::Warning,
                 test: None,
-                text: warning.clone(),
+                text: warning.to_string(),
                 recommendation: recommendation.to_owned(),
             });
         }

@@ -5,10 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use perf_record::finding::{Finding, Warning};
 use perf_record::kinds::Kind;
 use perf_record::load::{
-    EndpointStats, ErrorKindStats, LatencySummary, LevelStats, LoadStats, ServerStats, SweepStats,
-    Transfer,
+    EndpointStats, ErrorKindStats, LatencySummary, LevelStats, LoadStats, RequestErrorKind,
+    ServerStats, SweepStats, Transfer,
 };
 use perf_record::metric::Metric;
 use perf_record::threshold::Threshold;
@@ -21,6 +22,7 @@ use super::run::{render_list, render_run};
 use crate::discover::DiscoveredTest;
 use crate::verdict::compare::{CompareMode, Comparison, Confirmation, TestComparison, Verdict};
 use crate::verdict::estimate::ChangeEstimate;
+use crate::verdict::noise::NoiseWarning;
 
 /// The report as printed where stdout is not a terminal: anstream strips
 /// the colour escapes there, so the snapshot holds none either.
@@ -104,16 +106,19 @@ fn load_test() -> TestRecord {
             endpoint("POST /api/orders", 2_400, 24_600, 12, 6 << 20),
         ],
         errors: BTreeMap::from([(
-            "status".to_owned(),
+            RequestErrorKind::Status,
             ErrorKindStats {
                 count: 12,
                 first_messages: vec!["POST /api/orders: expected status 200, got 503".into()],
             },
         )]),
         status_codes: BTreeMap::from([(200, 4_788), (503, 12)]),
-        warnings: vec![
-            "the load generator used 93% of a core: latency may include its own queueing".into(),
-        ],
+        // As a record written before warnings had codes holds it.
+        warnings: vec![Warning::Note {
+            code: "note".into(),
+            message: "the load generator used 93% of a core: latency may include its own queueing"
+                .into(),
+        }],
         ..LoadStats::default()
     };
     let thresholds = [
@@ -221,7 +226,14 @@ fn a_stress_sweep() {
         Kind::Stress,
         levels,
         BTreeMap::from([("breaking_point".to_owned(), 4.0)]),
-        vec!["breaking point: 4 user(s); at 16 user(s) it broke: p95 <= 200ms (measured 240.00 ms), error_rate <= 1% (measured 2.50%)".into()],
+        vec![Finding::BreakingPoint {
+            users: 4,
+            broke_at: 16,
+            missed: vec![
+                "p95 <= 200ms (measured 240.00 ms)".into(),
+                "error_rate <= 1% (measured 2.50%)".into(),
+            ],
+        }],
     );
     let stress = TestRecord {
         load: Some(LoadStats {
@@ -357,11 +369,9 @@ fn the_comparison_with_a_saved_baseline() {
         only_in_baseline: vec![id("checkout")],
         only_in_current: vec![id("search")],
         noise_floor_pct: Some(2.4),
-        noise_warnings: vec![
-            "demo/perf::browse_catalog p95_us: a load test's latency and throughput, one run a side, \
-             cannot be told from the drift between separate runs; the change is shown, not gated"
-                .into(),
-        ],
+        noise_warnings: vec![NoiseWarning::LoadRunDrift {
+            metrics: vec!["demo/perf::browse_catalog p95_us".into()],
+        }],
         ..comparison(CompareMode::Baseline, tests)
     };
     insta::assert_snapshot!(plain(&render_comparison(&comparison)));
@@ -408,11 +418,13 @@ fn the_comparison_with_a_revision_in_paired_rounds() {
     let comparison = Comparison {
         baseline_path: "commit 0123456789".into(),
         noise_floor_pct: Some(3.7),
-        noise_warnings: vec![
-            "demo/perf::browse_catalog p99_us: noise ±23.9%: a 10% threshold cannot be checked here; \
-             raise it, run longer, or compare with --compare-ref REV (paired rounds)"
-                .into(),
-        ],
+        noise_warnings: vec![NoiseWarning::NoisierThanThreshold {
+            id: id("browse_catalog"),
+            metric: perf_record::metric::Metric::P99,
+            noise_pct: 23.9,
+            threshold_pct: 10.0,
+            instructions_help: false,
+        }],
         only_in_current: vec![id("search")],
         ..comparison(
             CompareMode::Paired {

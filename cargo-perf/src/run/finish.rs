@@ -185,13 +185,10 @@ fn aggregate_load(
         }
     }
     for (key, errors) in rounds.iter().skip(1).flat_map(|r| &r.errors) {
-        let merged = load
-            .errors
-            .entry(key.clone())
-            .or_insert_with(|| ErrorKindStats {
-                count: 0,
-                ..errors.clone()
-            });
+        let merged = load.errors.entry(*key).or_insert_with(|| ErrorKindStats {
+            count: 0,
+            ..errors.clone()
+        });
         merged.count += errors.count;
     }
     // An endpoint's counts and bytes are summed; its rates and percentiles

@@ -22,6 +22,7 @@ use perf_record::metric::{Change, Metric};
 use serde::Serialize;
 
 use super::estimate::{ALPHA, ChangeEstimate, holm};
+use super::noise::NoiseWarning;
 
 /// The verdict on one metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -185,8 +186,8 @@ pub struct Comparison {
     /// The median of the metrics' interval half-widths, in percent: the
     /// smallest change this run could tell from noise.
     pub noise_floor_pct: Option<f64>,
-    /// Metrics whose noise is larger than their threshold, in words.
-    pub noise_warnings: Vec<String>,
+    /// Metrics whose noise is larger than their threshold.
+    pub noise_warnings: Vec<NoiseWarning>,
 }
 
 impl Comparison {
@@ -250,19 +251,16 @@ impl Comparison {
             .tests
             .iter()
             .filter_map(|t| {
-                let noise = t.estimate?.noise_pct();
-                // A benchmark can fall back on instruction counts; a load
-                // test's figures steady only when both sides run alike.
-                let fix = if t.metric == Metric::MEDIAN {
-                    "raise it, measure longer, or count instructions (--instructions)"
-                } else {
-                    "raise it, run longer, or compare with --compare-ref REV (paired rounds)"
-                };
-                (noise >= t.threshold_pct).then(|| {
-                    format!(
-                        "{} {}: noise ±{noise:.1}%: a {}% threshold cannot be checked here; {fix}",
-                        t.id, t.metric, t.threshold_pct
-                    )
+                let noise_pct = t.estimate?.noise_pct();
+                (noise_pct >= t.threshold_pct).then(|| NoiseWarning::NoisierThanThreshold {
+                    id: t.id.clone(),
+                    metric: t.metric,
+                    noise_pct,
+                    threshold_pct: t.threshold_pct,
+                    // A benchmark can fall back on instruction counts; a
+                    // load test's figures steady only when both sides run
+                    // alike.
+                    instructions_help: t.metric == Metric::MEDIAN,
                 })
             })
             .collect();
@@ -273,13 +271,8 @@ impl Comparison {
             .map(|t| format!("{} {}", t.id, t.metric))
             .collect();
         if !drifting.is_empty() {
-            self.noise_warnings.push(format!(
-                "{}: a load test's latency and throughput (and latency ratios such as a cache's speedup), one run a side, cannot be told from the drift between \
-                 separate runs (p95 moved by up to ±60% between unchanged runs on a shared 2-core machine); the \
-                 change is shown, not gated. Gate load tests with --compare-ref REV (paired rounds), or with SLA \
-                 thresholds",
-                drifting.join(", ")
-            ));
+            self.noise_warnings
+                .push(NoiseWarning::LoadRunDrift { metrics: drifting });
         }
     }
 

@@ -8,4 +8,5 @@ pub mod confirm;
 pub mod drift;
 pub mod estimate;
 pub mod gate;
+pub mod noise;
 pub mod thresholds;

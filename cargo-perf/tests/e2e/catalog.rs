@@ -1,6 +1,7 @@
 //! The test catalogue: each kind against a demo endpoint with a planted
 //! defect and against its healthy twin, in one CI-sized run.
 
+use perf_record::finding::Finding;
 use perf_record::load::SweepStats;
 use perf_record::{RunRecord, TestRecord};
 
@@ -92,7 +93,9 @@ fn each_kind_catches_its_planted_defect_and_passes_the_healthy_twin() {
         sweep(&record, "scalability_locked")
             .findings
             .iter()
-            .any(|f| f.contains("stops growing past 1 user"))
+            .any(|f| f.code() == "scalability_knee"
+                && f.to_string()
+                    .starts_with("throughput stops growing past 1 user(s)"))
     );
 
     // Volume: quadratic in the body size against a plain echo.
@@ -141,13 +144,13 @@ fn each_kind_catches_its_planted_defect_and_passes_the_healthy_twin() {
         sweep(&record, "soak_leaky")
             .findings
             .iter()
-            .any(|f| f.starts_with("LEAK"))
+            .any(|f| matches!(f, Finding::Leak { .. }))
     );
     assert!(
         sweep(&record, "soak_steady")
             .findings
             .iter()
-            .any(|f| f.starts_with("no leak"))
+            .any(|f| matches!(f, Finding::MemorySteady | Finding::MemoryStep { .. }))
     );
 
     // Rate limiting: 80/s through a declared 50/s, with bare 429s; the twin
@@ -203,7 +206,7 @@ fn each_kind_catches_its_planted_defect_and_passes_the_healthy_twin() {
             sweep(&record, name)
                 .findings
                 .iter()
-                .any(|f| f.starts_with(&found)),
+                .any(|f| f.code() == "caching_revalidated" && f.to_string().starts_with(&found)),
             "{name}: {:?}",
             sweep(&record, name).findings
         );
@@ -261,7 +264,10 @@ fn each_kind_catches_its_planted_defect_and_passes_the_healthy_twin() {
     assert!(figure(&record, "search_naive", "query_spread") > 5.0);
     assert!(figure(&record, "search_indexed", "query_spread") < 5.0);
     assert!(
-        sweep(&record, "search_naive").findings[0].starts_with("slowest queries by p95: \"*zzz\""),
+        sweep(&record, "search_naive").findings[0].code() == "search_slowest"
+            && sweep(&record, "search_naive").findings[0]
+                .to_string()
+                .starts_with("slowest queries by p95: \"*zzz\""),
         "{:?}",
         sweep(&record, "search_naive").findings
     );

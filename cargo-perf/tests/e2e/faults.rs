@@ -46,7 +46,12 @@ fn a_server_that_never_answers_fails_the_test_and_its_thresholds() {
     assert_eq!(load.latency.count, 0);
     assert_eq!(load.requests, 8, "one request in flight per user");
     assert_eq!(load.error_rate_pct, 100.0);
-    assert_eq!(load.errors["timeout"].count, 8, "{:?}", load.errors);
+    assert_eq!(
+        load.errors[&perf_record::load::RequestErrorKind::Timeout].count,
+        8,
+        "{:?}",
+        load.errors
+    );
     let p95 = test
         .thresholds
         .iter()

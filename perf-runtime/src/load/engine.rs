@@ -6,11 +6,12 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use perf_record::load::LoadStats;
+use perf_record::finding::Warning;
+use perf_record::load::{LoadStats, RequestErrorKind};
 use perf_record::protocol::env;
 
 use crate::load::http::target::Target;
-use crate::load::models::{Counters, GRACE, PANIC, closed, open};
+use crate::load::models::{Counters, GRACE, closed, open};
 use crate::load::profile::{LoadProfile, Model};
 use crate::load::recorder::Session;
 use crate::load::user::{LoadFn, User};
@@ -31,7 +32,7 @@ impl Generator<'_> {
         super::limits::check(profile)?;
         let stats = run(self.load_fn, profile, self.target.clone(), self.threads)
             .map_err(|e| format!("failed to start the load generator: {e}"))?;
-        match stats.errors.get(PANIC) {
+        match stats.errors.get(&RequestErrorKind::Panic) {
             Some(panics) => Err(format!(
                 "{} (the test's function is broken: {} iteration(s) panicked)",
                 panics
@@ -124,26 +125,15 @@ fn run(
     let late = counters.late.load(Ordering::Relaxed);
     let dropped = counters.dropped.load(Ordering::Relaxed);
     let cpu_pct = cpu.as_secs_f64() / (secs * threads.max(1) as f64) * 100.0;
-    let mut warnings = Vec::new();
-    if cpu_pct > 90.0 {
-        warnings.push(format!(
-            "the load generator used {cpu_pct:.0}% of its {threads} thread(s): it may have been the bottleneck, \
-             so the figures may describe the generator rather than the server"
-        ));
-    }
-    let scheduled = iterations + dropped;
-    if profile.model == Model::Open && scheduled > 0 && (late + dropped) * 100 > scheduled {
-        warnings.push(format!(
-            "{late} iteration(s) started late and {dropped} never started: the generator fell behind the schedule \
-             (raise max_in_flight, or the server is saturated)"
-        ));
-    }
-    if totals.requests > 0 && totals.failed * 2 > totals.requests {
-        warnings.push(format!(
-            "{} of {} requests failed: the latency and throughput figures describe only the answered ones",
-            totals.failed, totals.requests
-        ));
-    }
+    let open = profile.model == Model::Open;
+    let warnings: Vec<Warning> = [
+        Warning::saturated(cpu_pct, threads),
+        Warning::behind_schedule(late, dropped, iterations + dropped).filter(|_| open),
+        Warning::mostly_failed(totals.failed, totals.requests),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let error_rate_pct = if totals.requests > 0 {
         totals.failed as f64 / totals.requests as f64 * 100.0
     } else if totals.failed > 0 {
@@ -287,7 +277,7 @@ mod tests {
             "waited {:?} for users that had died",
             started.elapsed()
         );
-        let panics = &stats.errors["panic"];
+        let panics = &stats.errors[&RequestErrorKind::Panic];
         assert_eq!(panics.count, 2, "{panics:?}");
         assert!(panics.first_messages[0].contains("boom"), "{panics:?}");
     }
@@ -350,7 +340,7 @@ mod tests {
         assert_eq!(stats.latency.count, 0);
         assert_eq!(stats.requests, 3, "{stats:?}");
         assert_eq!(stats.error_rate_pct, 100.0);
-        let timeouts = &stats.errors["timeout"];
+        let timeouts = &stats.errors[&RequestErrorKind::Timeout];
         assert_eq!(timeouts.count, 3, "{timeouts:?}");
         assert!(
             timeouts.first_messages[0].contains("counted as timed out"),

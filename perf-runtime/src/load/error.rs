@@ -1,6 +1,8 @@
 //! Why a load test's iteration failed: the error its checks, requests and
 //! the user's own code return, counted by kind in the report.
 
+pub use perf_record::load::RequestErrorKind;
+
 /// A load test's result: `Err` counts as a failed iteration with its reason.
 pub type Result<T = (), E = Error> = std::result::Result<T, E>;
 
@@ -8,7 +10,7 @@ pub type Result<T = (), E = Error> = std::result::Result<T, E>;
 /// they never panic the test.
 #[derive(Debug)]
 pub struct Error {
-    kind: &'static str,
+    kind: RequestErrorKind,
     message: String,
     /// Already counted where it happened (a request or a check).
     recorded: bool,
@@ -18,14 +20,16 @@ impl Error {
     /// A failure of the user's own making, counted as kind `user`.
     pub fn msg(message: impl Into<String>) -> Self {
         Self {
-            kind: "user",
+            kind: RequestErrorKind::User,
             message: message.into(),
             recorded: false,
         }
     }
 
-    /// The kind: `status`, `timeout`, `connect`, `io`, `check` or `user`.
-    pub fn kind(&self) -> &'static str {
+    /// The kind: `status`, `timeout`, `connect`, `io`, `check` or `user`
+    /// (a panicking user is counted as `panic` by the runtime, never
+    /// returned).
+    pub fn kind(&self) -> RequestErrorKind {
         self.kind
     }
 
@@ -34,7 +38,7 @@ impl Error {
     }
 
     /// A failure already counted where it happened.
-    pub(crate) fn recorded(kind: &'static str, message: String) -> Self {
+    pub(crate) fn recorded(kind: RequestErrorKind, message: String) -> Self {
         Self {
             kind,
             message,
@@ -43,7 +47,7 @@ impl Error {
     }
 
     /// A failure still to be counted.
-    pub(crate) fn unrecorded(kind: &'static str, message: String) -> Self {
+    pub(crate) fn unrecorded(kind: RequestErrorKind, message: String) -> Self {
         Self {
             kind,
             message,

@@ -66,7 +66,7 @@ pub(crate) fn merge(runs: &[LoadStats]) -> LoadStats {
     let mut offset = 0u32;
     for run in runs {
         for (kind, errors) in &run.errors {
-            let entry = total.errors.entry(kind.clone()).or_default();
+            let entry = total.errors.entry(*kind).or_default();
             entry.count += errors.count;
             for message in &errors.first_messages {
                 if entry.first_messages.len() < 5 && !entry.first_messages.contains(message) {

@@ -14,7 +14,7 @@ pub(crate) mod recorder;
 pub(crate) mod run;
 pub(crate) mod user;
 
-pub use error::{Error, Result};
+pub use error::{Error, RequestErrorKind, Result};
 pub use http::response::Response;
 #[cfg(feature = "websocket")]
 pub use http::websocket::WebSocket;

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
+use perf_record::load::RequestErrorKind;
 use tokio::sync::Semaphore;
 
 use crate::load::http::target::Target;
@@ -41,9 +42,6 @@ pub(crate) struct Counters {
     pub(crate) panicked: AtomicBool,
 }
 
-/// The error kind of a user's function that panicked.
-pub(crate) const PANIC: &str = "panic";
-
 /// Runs one iteration. A panic in the user's function is caught here, in
 /// either model, and recorded; the caller stops that user (`false`).
 async fn iterate(load_fn: LoadFn, user: &mut User, session: &Session, counters: &Counters) -> bool {
@@ -68,7 +66,11 @@ async fn iterate(load_fn: LoadFn, user: &mut User, session: &Session, counters: 
         Ok(Err(error)) => session.record_failure(None, error.kind(), error.to_string()),
         Err(payload) => {
             let message = crate::outcome::panic_message(payload.as_ref());
-            session.record_failure(None, PANIC, format!("a virtual user {message}"));
+            session.record_failure(
+                None,
+                RequestErrorKind::Panic,
+                format!("a virtual user {message}"),
+            );
             counters.panicked.store(true, Ordering::Relaxed);
             return false;
         }

@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
-use perf_record::load::{EndpointStats, ErrorKindStats, LatencySummary, Second, Transfer};
+use perf_record::load::{
+    EndpointStats, ErrorKindStats, LatencySummary, RequestErrorKind, Second, Transfer,
+};
 
 use crate::load::latency::{histogram, micros, summarize};
 
@@ -48,7 +50,7 @@ pub(crate) struct Recorder {
     latency: Histogram<u64>,
     raw_latency: Histogram<u64>,
     endpoints: HashMap<String, Tally>,
-    errors: BTreeMap<String, ErrorKindStats>,
+    errors: BTreeMap<RequestErrorKind, ErrorKindStats>,
     status_codes: BTreeMap<u16, u64>,
     seconds: Vec<(u64, u64, Histogram<u64>)>,
     requests: u64,
@@ -94,7 +96,7 @@ impl Recorder {
                 .merge(tally);
         }
         for (kind, stats) in &other.errors {
-            let entry = self.errors.entry(kind.clone()).or_default();
+            let entry = self.errors.entry(*kind).or_default();
             entry.count += stats.count;
             for message in &stats.first_messages {
                 if entry.first_messages.len() < MESSAGES_KEPT
@@ -130,7 +132,7 @@ pub(crate) struct RequestRecord<'a> {
     /// later than the actual send.
     pub(crate) corrected: Option<Duration>,
     pub(crate) status: Option<u16>,
-    pub(crate) error: Option<(&'static str, String)>,
+    pub(crate) error: Option<(RequestErrorKind, String)>,
     pub(crate) at: Instant,
     /// Bytes written for the request, and read for its response.
     pub(crate) sent: u64,
@@ -251,7 +253,7 @@ impl Session {
     pub(crate) fn record_failure(
         &self,
         endpoint: Option<&str>,
-        kind: &'static str,
+        kind: RequestErrorKind,
         message: String,
     ) {
         let now = Instant::now();
@@ -272,7 +274,7 @@ impl Session {
         self.with_local(|r| {
             r.requests += count;
             r.failed += count;
-            let entry = r.errors.entry("timeout".to_owned()).or_default();
+            let entry = r.errors.entry(RequestErrorKind::Timeout).or_default();
             entry.count += count;
             if entry.first_messages.len() < MESSAGES_KEPT {
                 entry.first_messages.push(message);
@@ -356,8 +358,12 @@ impl Session {
     }
 }
 
-fn note_error(errors: &mut BTreeMap<String, ErrorKindStats>, kind: &str, message: String) {
-    let entry = errors.entry(kind.to_owned()).or_default();
+fn note_error(
+    errors: &mut BTreeMap<RequestErrorKind, ErrorKindStats>,
+    kind: RequestErrorKind,
+    message: String,
+) {
+    let entry = errors.entry(kind).or_default();
     entry.count += 1;
     if entry.first_messages.len() < MESSAGES_KEPT && !entry.first_messages.contains(&message) {
         entry.first_messages.push(message);
@@ -372,7 +378,7 @@ pub(crate) struct Totals {
     pub(crate) raw_latency: LatencySummary,
     pub(crate) transfer: Transfer,
     pub(crate) endpoints: Vec<EndpointStats>,
-    pub(crate) errors: BTreeMap<String, ErrorKindStats>,
+    pub(crate) errors: BTreeMap<RequestErrorKind, ErrorKindStats>,
     pub(crate) status_codes: BTreeMap<u16, u64>,
     pub(crate) timeline: Vec<Second>,
 }
@@ -385,7 +391,7 @@ mod tests {
     fn threads_are_merged() {
         let session = Session::new();
         let now = Instant::now();
-        let request = |ms: u64, error: Option<(&'static str, String)>| RequestRecord {
+        let request = |ms: u64, error: Option<(RequestErrorKind, String)>| RequestRecord {
             name: "GET /items",
             latency: Duration::from_millis(ms),
             corrected: None,
@@ -400,18 +406,25 @@ mod tests {
             scope.spawn(|| {
                 session.record(request(
                     30,
-                    Some(("status", "500 Internal Server Error".into())),
+                    Some((RequestErrorKind::Status, "500 Internal Server Error".into())),
                 ))
             });
         });
-        session.record_failure(Some("GET /items"), "check", "expected 200".into());
+        session.record_failure(
+            Some("GET /items"),
+            RequestErrorKind::Check,
+            "expected 200".into(),
+        );
         let totals = session.finish(Duration::from_secs(2), &[1, 0]);
         assert_eq!(totals.requests, 2);
         assert_eq!(totals.failed, 2);
         assert_eq!(totals.status_codes[&200], 1);
         assert_eq!(totals.status_codes[&500], 1);
-        assert_eq!(totals.errors["status"].count, 1);
-        assert_eq!(totals.errors["check"].first_messages, ["expected 200"]);
+        assert_eq!(totals.errors[&RequestErrorKind::Status].count, 1);
+        assert_eq!(
+            totals.errors[&RequestErrorKind::Check].first_messages,
+            ["expected 200"]
+        );
         assert_eq!(totals.endpoints[0].errors, 2);
         assert_eq!(totals.latency.count, 2);
         assert!((29_000..=31_000).contains(&totals.latency.max_us));

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use hyper::body::Bytes;
 use hyper::header::{HeaderName, HeaderValue};
+use perf_record::load::RequestErrorKind;
 
 use crate::load::error::{Error, Result};
 use crate::load::http::client::{Connection, SendError};
@@ -374,7 +375,7 @@ impl RequestBuilder<'_> {
             None => user.default_name(&method, &path),
         };
         if let Some(message) = error {
-            return Err(Error::unrecorded("user", message));
+            return Err(Error::unrecorded(RequestErrorKind::User, message));
         }
         if !path.starts_with('/')
             || path
@@ -382,7 +383,7 @@ impl RequestBuilder<'_> {
                 .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
         {
             return Err(Error::unrecorded(
-                "user",
+                RequestErrorKind::User,
                 format!("invalid path `{path}`: write an absolute path such as \"/items?page=1\""),
             ));
         }
@@ -405,18 +406,21 @@ impl RequestBuilder<'_> {
         let (status, error) = match &result {
             Ok(response) if response.status >= 400 => (
                 Some(response.status),
-                Some(("status", format!("{name} returned {}", response.status))),
+                Some((
+                    RequestErrorKind::Status,
+                    format!("{name} returned {}", response.status),
+                )),
             ),
             Ok(response) => (Some(response.status), None),
             Err(SendError::Timeout) => (
                 None,
                 Some((
-                    "timeout",
+                    RequestErrorKind::Timeout,
                     format!("{name} timed out after {:?}", user.timeout),
                 )),
             ),
-            Err(SendError::Connect(m)) => (None, Some(("connect", m.clone()))),
-            Err(SendError::Io(m)) => (None, Some(("io", format!("{name}: {m}")))),
+            Err(SendError::Connect(m)) => (None, Some((RequestErrorKind::Connect, m.clone()))),
+            Err(SendError::Io(m)) => (None, Some((RequestErrorKind::Io, format!("{name}: {m}")))),
         };
         if let (Some(observer), Ok(raw)) = (user.session.observer(), &result) {
             observer.observe(
@@ -448,7 +452,7 @@ impl RequestBuilder<'_> {
                 latency,
                 session: Arc::clone(&user.session),
             }),
-            (Err(_), None) => Err(Error::recorded("io", "no response".into())),
+            (Err(_), None) => Err(Error::recorded(RequestErrorKind::Io, "no response".into())),
         }
     }
 }

@@ -197,7 +197,7 @@ pub(super) fn render_failures(source: &Source<'_>) -> String {
         load.errors.iter().map(|(kind, errors)| {
             let error = match errors.first_messages.first() {
                 Some(message) => format!("{kind}: {message}"),
-                None => kind.clone(),
+                None => kind.to_string(),
             };
             vec![
                 String::new(),

@@ -32,7 +32,8 @@ pub(super) fn section(test: &TestRecord, sweep: &SweepStats) -> Html {
     out.push(&charts(&drawn));
     if !sweep.findings.is_empty() {
         out.push_markup(r#"<div class="kind-findings">"#);
-        out.push(&list(&sweep.findings));
+        let findings: Vec<String> = sweep.findings.iter().map(ToString::to_string).collect();
+        out.push(&list(&findings));
         out.push_markup("</div>");
     }
     if !sweep.levels.is_empty() {

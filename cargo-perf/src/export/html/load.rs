@@ -38,7 +38,8 @@ pub(super) fn section(test: &TestRecord, load: &LoadStats, kind: &Html) -> Html 
     ]);
     if !load.warnings.is_empty() {
         out.push_markup(r#"<div class="warnings">"#);
-        out.push(&list(&load.warnings));
+        let warnings: Vec<String> = load.warnings.iter().map(ToString::to_string).collect();
+        out.push(&list(&warnings));
         out.push_markup("</div>");
     }
     out.push(kind);
@@ -63,7 +64,7 @@ pub(super) fn section(test: &TestRecord, load: &LoadStats, kind: &Html) -> Html 
                 (
                     "",
                     vec![
-                        kind.clone(),
+                        kind.to_string(),
                         e.count.to_string(),
                         e.first_messages.join(" | "),
                     ],

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use perf_record::finding::{Finding, Warning};
 use perf_record::kinds::Kind;
 use perf_record::load::{EndpointStats, LevelStats, LoadStats, Second, ServerStats, SweepStats};
 use perf_record::metric::Metric;
@@ -70,10 +71,10 @@ fn load_test() -> TestRecord {
             })
             .collect(),
         generator_cpu_pct: 95.0,
-        warnings: vec![
-            "the load generator used 95% of its 1 thread(s): it may have been the bottleneck"
-                .into(),
-        ],
+        warnings: vec![Warning::GeneratorSaturated {
+            cpu_pct: 95.0,
+            threads: 1,
+        }],
         ..LoadStats::default()
     };
     let thresholds = [
@@ -121,7 +122,11 @@ fn stress_test() -> TestRecord {
             level(16, 240_000, &["p95 <= 50ms"]),
         ],
         BTreeMap::from([("breaking_point".to_owned(), 4.0)]),
-        vec!["breaking point: 4 user(s)".into()],
+        vec![Finding::BreakingPoint {
+            users: 4,
+            broke_at: 16,
+            missed: vec!["p95 <= 50ms".into()],
+        }],
     );
     TestRecord {
         load: Some(LoadStats {

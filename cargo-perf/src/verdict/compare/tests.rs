@@ -1,6 +1,7 @@
 //! The verdict rule, tried on made-up records.
 
 use super::*;
+use crate::verdict::noise::NoiseWarning;
 
 fn record(name: &str, process_medians: &[f64]) -> TestRecord {
     let mut samples = Vec::new();
@@ -74,7 +75,7 @@ fn a_change_inside_the_threshold_or_inside_the_noise_does_not() {
         comparison
             .noise_warnings
             .iter()
-            .any(|w| w.contains("cannot be checked")),
+            .any(|w| matches!(w, NoiseWarning::NoisierThanThreshold { .. })),
         "{:?}",
         comparison.noise_warnings
     );
@@ -102,7 +103,10 @@ fn unpaired_load_latency_is_shown_not_gated_but_errors_are() {
     assert_eq!(json["metric"], Metric::ERROR_RATE.key);
     assert_eq!(json["higher_is_better"], false);
     assert!(
-        comparison.noise_warnings[0].contains("--compare-ref"),
+        matches!(
+            &comparison.noise_warnings[0],
+            NoiseWarning::LoadRunDrift { metrics } if metrics == &["demo/perf::browse p95_us"]
+        ),
         "{:?}",
         comparison.noise_warnings
     );

@@ -4,6 +4,7 @@
 //! cargo perf runs it, when it finishes the test's record.
 
 use crate::distribution::t_quantile;
+use crate::finding::Finding;
 use crate::kinds::Kind;
 use crate::load::{LoadStats, ServerStats};
 use crate::record::TestRecord;
@@ -31,25 +32,21 @@ pub fn analyse(record: &mut TestRecord) {
         sweep
             .metrics
             .insert("latency_drift_pct".to_owned(), drift_pct);
-        sweep.findings.push(format!(
-            "p95 {:.2} ms in the first third of the hold, {:.2} ms in the last: {drift_pct:+.1}%",
-            first / 1e3,
-            last / 1e3
-        ));
+        sweep.findings.push(Finding::LatencyDrift {
+            first_us: first,
+            last_us: last,
+            drift_pct,
+        });
     }
     let Some(server) = server else {
-        sweep.findings.push(
-            "no memory figures: a soak test watches the server cargo perf starts (not one given with --target-url)"
-                .to_owned(),
-        );
+        sweep.findings.push(Finding::NoMemoryFigures);
         return;
     };
     match rss_slope(&server, warm_up_s) {
-        None => sweep.findings.push(format!(
-            "too few memory samples after the {warm_up_s:.1} s warm-up to fit a trend; hold longer"
-        )),
+        None => sweep
+            .findings
+            .push(Finding::TooFewMemorySamples { warm_up_s }),
         Some(trend) => {
-            let kib = |b: f64| b / 1024.0;
             sweep
                 .metrics
                 .insert("rss_growth_bytes_per_s".to_owned(), trend.slope);
@@ -59,28 +56,26 @@ pub fn analyse(record: &mut TestRecord) {
             sweep
                 .metrics
                 .insert("rss_growth_ci_high".to_owned(), trend.high);
-            sweep.findings.push(format!(
-                "server memory {:.1} -> {:.1} MiB over {:.1} s after a {warm_up_s:.1} s warm-up: {:+.1} KiB/s \
-                 (95% interval {:+.1} .. {:+.1})",
-                trend.first / 1048576.0,
-                trend.last / 1048576.0,
-                trend.seconds,
-                kib(trend.slope),
-                kib(trend.low),
-                kib(trend.high)
-            ));
-            sweep.findings.push(match (trend.low > STEADY_BYTES_PER_S, trend.sustained) {
-                (true, true) => format!(
-                    "LEAK: the server's memory keeps growing, {:.1} MiB an hour at this rate",
-                    trend.slope * 3600.0 / 1048576.0
-                ),
-                (true, false) => format!(
-                    "no leak: the server's memory rose by {:.0} KiB in one half of the hold only, a step rather \
-                     than a climb (hold longer to be sure)",
-                    kib(trend.last - trend.first)
-                ),
-                (false, _) => "no leak: the server's memory is steady after the warm-up".to_owned(),
+            sweep.findings.push(Finding::MemoryTrend {
+                first_bytes: trend.first,
+                last_bytes: trend.last,
+                seconds: trend.seconds,
+                warm_up_s,
+                bytes_per_s: trend.slope,
+                low: trend.low,
+                high: trend.high,
             });
+            sweep
+                .findings
+                .push(match (trend.low > STEADY_BYTES_PER_S, trend.sustained) {
+                    (true, true) => Finding::Leak {
+                        bytes_per_s: trend.slope,
+                    },
+                    (true, false) => Finding::MemoryStep {
+                        rise_bytes: trend.last - trend.first,
+                    },
+                    (false, _) => Finding::MemorySteady,
+                });
         }
     }
 }

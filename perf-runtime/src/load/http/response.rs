@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::body::Bytes;
+use perf_record::load::RequestErrorKind;
 
 use crate::load::error::{Error, Result};
 use crate::load::recorder::Session;
@@ -66,8 +67,8 @@ impl Response {
 
     fn fail(&self, message: String) -> Error {
         self.session
-            .record_failure(Some(&self.name), "check", message.clone());
-        Error::recorded("check", message)
+            .record_failure(Some(&self.name), RequestErrorKind::Check, message.clone());
+        Error::recorded(RequestErrorKind::Check, message)
     }
 
     /// Fails (as a `check` error) unless the status is `status`.

@@ -18,6 +18,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use crate::load::error::{Error, Result};
 use crate::load::http::target::Target;
 use crate::load::recorder::{RequestRecord, Session};
+use perf_record::load::RequestErrorKind;
 
 /// An open WebSocket; see [`User::websocket`](crate::User::websocket).
 pub struct WebSocket {
@@ -38,7 +39,7 @@ impl std::fmt::Debug for WebSocket {
     }
 }
 
-fn error(kind: &'static str, message: String) -> Error {
+fn error(kind: RequestErrorKind, message: String) -> Error {
     Error::recorded(kind, message)
 }
 
@@ -65,7 +66,10 @@ impl WebSocket {
             target.authority.to_str().unwrap_or("127.0.0.1")
         );
         let request = url.as_str().into_client_request().map_err(|e| {
-            Error::unrecorded("user", format!("invalid WebSocket path `{path}`: {e}"))
+            Error::unrecorded(
+                RequestErrorKind::User,
+                format!("invalid WebSocket path `{path}`: {e}"),
+            )
         })?;
         let sent = Instant::now();
         let addr = target.addr;
@@ -116,12 +120,12 @@ impl WebSocket {
                     latency: done - sent,
                     corrected: None,
                     status: None,
-                    error: Some(("connect", message.clone())),
+                    error: Some((RequestErrorKind::Connect, message.clone())),
                     at: done,
                     sent: 0,
                     received: 0,
                 });
-                Err(error("connect", message))
+                Err(error(RequestErrorKind::Connect, message))
             }
         }
     }
@@ -137,7 +141,12 @@ impl WebSocket {
             self.stream
                 .send(Message::text(message))
                 .await
-                .map_err(|e| ("io", format!("{}: sending failed: {e}", self.name)))?;
+                .map_err(|e| {
+                    (
+                        RequestErrorKind::Io,
+                        format!("{}: sending failed: {e}", self.name),
+                    )
+                })?;
             loop {
                 match self.stream.next().await {
                     Some(Ok(Message::Text(text))) => return Ok(text.to_string()),
@@ -145,18 +154,23 @@ impl WebSocket {
                         return Ok(String::from_utf8_lossy(&bytes).into_owned());
                     }
                     Some(Ok(Message::Close(_))) | None => {
-                        return Err(("io", format!("{}: the server closed the socket", self.name)));
+                        return Err((
+                            RequestErrorKind::Io,
+                            format!("{}: the server closed the socket", self.name),
+                        ));
                     }
                     // Pings are answered by the stream itself.
                     Some(Ok(_)) => {}
-                    Some(Err(e)) => return Err(("io", format!("{}: {e}", self.name))),
+                    Some(Err(e)) => {
+                        return Err((RequestErrorKind::Io, format!("{}: {e}", self.name)));
+                    }
                 }
             }
         })
         .await
         .unwrap_or_else(|_| {
             Err((
-                "timeout",
+                RequestErrorKind::Timeout,
                 format!("{}: no reply within {:?}", self.name, self.timeout),
             ))
         });

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use hyper::header::{HeaderName, HeaderValue};
+use perf_record::finding::Finding;
 use perf_record::ratio::{Inseparable, LatencyRatio, latency_ratio};
 
 use crate::load::http::observe::{MAX_VALIDATORS, Observed};
@@ -77,15 +78,15 @@ pub(super) fn caching(
     latencies: &[Vec<(f64, u64)>],
     revalidation: &Revalidation,
     metrics: &mut BTreeMap<String, f64>,
-    findings: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
     unmeasured: &mut BTreeMap<String, String>,
 ) {
     if seen.first().is_some_and(|o| o.keys_issued == 0) {
-        findings.push(
+        findings.push(Finding::note(
+            "caching_same_key",
             "the test never called `user.key()`: the cold and warm phases asked for the same thing, so the \
-             speedup says nothing about the cache"
-                .to_owned(),
-        );
+             speedup says nothing about the cache",
+        ));
     }
     let empty = Vec::new();
     let (cold, warm) = (
@@ -97,7 +98,7 @@ pub(super) fn caching(
             metrics.insert("warm_speedup".to_owned(), ratio.estimate);
             metrics.insert("warm_speedup_ci_low".to_owned(), low);
             metrics.insert("warm_speedup_ci_high".to_owned(), high);
-            findings.push(format!(
+            findings.push(Finding::note("caching_speedup", format!(
                 "speedup {} warm over cold (95% interval {} .. {}): the median ratio of a \
                  cold request's latency to a warm one's, over every pair of {} cold and {} warm requests",
                 times(ratio.estimate),
@@ -105,10 +106,13 @@ pub(super) fn caching(
                 times(high),
                 ratio.counts.0,
                 ratio.counts.1
-            ));
+            )));
         }
         Err(why) => {
-            findings.push(format!("speedup not measurable: {why}"));
+            findings.push(Finding::note(
+                "caching_speedup_not_measurable",
+                format!("speedup not measurable: {why}"),
+            ));
             unmeasured.insert("warm_speedup".to_owned(), why);
         }
     }
@@ -116,7 +120,10 @@ pub(super) fn caching(
     if revalidation.sent == 0 {
         let why =
             "no response carried an ETag or Last-Modified, so no conditional request could be made";
-        findings.push(format!("no revalidation: {why}"));
+        findings.push(Finding::note(
+            "caching_no_revalidation",
+            format!("no revalidation: {why}"),
+        ));
         unmeasured.insert("revalidated_pct".to_owned(), why.to_owned());
         return;
     }
@@ -137,7 +144,7 @@ pub(super) fn caching(
     if let Some(miss) = &revalidation.first_miss {
         finding.push_str(&format!("; {miss}"));
     }
-    findings.push(finding);
+    findings.push(Finding::note("caching_revalidated", finding));
 }
 
 /// The speedup of warm over cold from every request of each, with its
@@ -178,14 +185,17 @@ fn times(ratio: f64) -> String {
 fn headers(
     seen: &[Observed],
     metrics: &mut BTreeMap<String, f64>,
-    findings: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
     unmeasured: &mut BTreeMap<String, String>,
 ) {
     let answered: u64 = seen.iter().map(|o| o.answered).sum();
     let cacheable: u64 = seen.iter().map(|o| o.cacheable).sum();
     if answered == 0 {
         let why = "no GET was answered 2xx or 304";
-        findings.push(format!("cache headers not measurable: {why}"));
+        findings.push(Finding::note(
+            "caching_headers_not_measurable",
+            format!("cache headers not measurable: {why}"),
+        ));
         unmeasured.insert("cache_headers_pct".to_owned(), why.to_owned());
         return;
     }
@@ -197,7 +207,7 @@ fn headers(
             names.push(name);
         }
     }
-    findings.push(if names.is_empty() {
+    findings.push(Finding::note("caching_headers", if names.is_empty() {
         format!(
             "none of the {answered} answered GETs carries a cache header (Cache-Control without no-store, \
              ETag, Last-Modified, Age, Expires)"
@@ -207,5 +217,5 @@ fn headers(
             "{pct:.0}% of the {answered} answered GETs carry cache headers ({})",
             names.join(", ")
         )
-    });
+    }));
 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use perf_record::finding::Finding;
 use perf_record::kinds::{CatalogOptions, NPlusOneOptions, QueryCounter};
 use perf_record::load::{LevelStats, LoadStats};
 
@@ -15,7 +16,7 @@ use crate::load::kinds::catalog::prometheus::counter_value;
 pub(super) fn n_plus_one(
     levels: &[LevelStats],
     metrics: &mut BTreeMap<String, f64>,
-    findings: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
 ) {
     let points: Vec<(f64, f64)> = levels
         .iter()
@@ -30,29 +31,34 @@ pub(super) fn n_plus_one(
     };
     let queries = |l: &LevelStats| l.per_request.unwrap_or(0.0);
     metrics.insert("queries_per_request".to_owned(), queries(last));
-    findings.push(format!(
-        "{:.1} queries per request at {} items -> {:.1} at {} items",
-        queries(first),
-        first.level,
-        queries(last),
-        last.level
+    findings.push(Finding::note(
+        "n_plus_one_queries",
+        format!(
+            "{:.1} queries per request at {} items -> {:.1} at {} items",
+            queries(first),
+            first.level,
+            queries(last),
+            last.level
+        ),
     ));
     let Some(line) = perf_record::stats::fit_line(&points) else {
-        findings.push(
+        findings.push(Finding::note(
+            "n_plus_one_too_few_levels",
             "too few levels to see how the queries grow (give at least two sizes)".to_owned(),
-        );
+        ));
         return;
     };
     let growth = line.slope.max(0.0);
     metrics.insert("query_growth".to_owned(), growth);
     if growth > 0.5 {
-        findings.push(format!(
+        findings.push(Finding::note("n_plus_one_growing", format!(
             "the queries grow with the page (as items^{growth:.2}): one query per item, an N+1; load the items \
              in one query (a join, or WHERE id IN (...))"
-        ));
+        )));
     } else {
-        findings.push(format!(
-            "the queries per request stay flat as the page grows (items^{growth:.2})"
+        findings.push(Finding::note(
+            "n_plus_one_flat",
+            format!("the queries per request stay flat as the page grows (items^{growth:.2})"),
         ));
     }
 }

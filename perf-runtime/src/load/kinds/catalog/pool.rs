@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use perf_record::finding::Finding;
 use perf_record::kinds::PoolOptions;
 use perf_record::load::LevelStats;
 
@@ -14,7 +15,7 @@ pub(super) fn pool(
     options: &PoolOptions,
     levels: &[LevelStats],
     metrics: &mut BTreeMap<String, f64>,
-    findings: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
 ) {
     let Some(first) = levels.first() else { return };
     let worst = levels.iter().map(|l| l.error_rate_pct).fold(0.0, f64::max);
@@ -32,27 +33,34 @@ pub(super) fn pool(
         .size
         .map_or_else(String::new, |size| format!(" (a pool of {size})"));
     match levels.iter().find(|l| l.error_rate_pct > 1.0) {
-        Some(failing) => findings.push(format!(
+        Some(failing) => findings.push(Finding::note("pool_errors", format!(
             "errors from {} users{size}: {:.1}% failed there, {worst:.1}% at worst (a pool that times \
              requests out instead of queueing them fails this way; the errors above say what failed)",
             failing.level, failing.error_rate_pct
-        )),
-        None => findings.push(format!("no errors up to {} users{size}", levels.last().map_or(0, |l| l.level))),
+        ))),
+        None => findings.push(Finding::note("pool_no_errors", format!("no errors up to {} users{size}", levels.last().map_or(0, |l| l.level)))),
     }
     match levels.iter().find(|l| !fine(l)) {
-        Some(past) if knee == 0 => findings.push(format!(
-            "no knee to find: the first level, {} users, already failed {:.1}% of its requests",
-            past.level, past.error_rate_pct
+        Some(past) if knee == 0 => findings.push(Finding::note(
+            "pool_first_level_failed",
+            format!(
+                "no knee to find: the first level, {} users, already failed {:.1}% of its requests",
+                past.level, past.error_rate_pct
+            ),
         )),
-        Some(past) => findings.push(format!(
-            "latency knee after {knee} users: p95 {:.2} ms at {} users against {:.2} ms at {}",
-            past.p95_us as f64 / 1e3,
-            past.level,
-            first.p95_us as f64 / 1e3,
-            first.level
+        Some(past) => findings.push(Finding::note(
+            "pool_knee",
+            format!(
+                "latency knee after {knee} users: p95 {:.2} ms at {} users against {:.2} ms at {}",
+                past.p95_us as f64 / 1e3,
+                past.level,
+                first.p95_us as f64 / 1e3,
+                first.level
+            ),
         )),
-        None => findings.push(
+        None => findings.push(Finding::note(
+            "pool_no_knee",
             "no latency knee in the sweep: p95 stays within 1.5x of the first level".to_owned(),
-        ),
+        )),
     }
 }

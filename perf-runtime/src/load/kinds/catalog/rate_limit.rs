@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use perf_record::finding::Finding;
+use perf_record::finding::Warning;
 use perf_record::kinds::RateLimitOptions;
-use perf_record::load::{LevelStats, LoadStats};
+use perf_record::load::{LevelStats, LoadStats, RequestErrorKind};
 
 use crate::load::http::observe::Observed;
 use crate::load::kinds::figures::share;
@@ -18,7 +20,7 @@ pub(super) fn rate_limit(
     seen: &[Observed],
     runs: &[LoadStats],
     metrics: &mut BTreeMap<String, f64>,
-    findings: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
 ) {
     let (Some(below), Some(above), Some(run)) = (seen.first(), seen.get(1), runs.get(1)) else {
         return;
@@ -44,47 +46,56 @@ pub(super) fn rate_limit(
     let offered = levels
         .get(1)
         .map_or(0.0, |l| l.requests as f64 / run.duration_s.max(1e-9));
-    findings.push(format!(
-        "at {:.0} req/s ({:.0}% of the declared {limit} req/s): {:.1}% answered 429",
-        limit * BELOW_LIMIT,
-        BELOW_LIMIT * 100.0,
-        early
+    findings.push(Finding::note(
+        "rate_limit_below",
+        format!(
+            "at {:.0} req/s ({:.0}% of the declared {limit} req/s): {:.1}% answered 429",
+            limit * BELOW_LIMIT,
+            BELOW_LIMIT * 100.0,
+            early
+        ),
     ));
-    findings.push(format!(
+    findings.push(Finding::note("rate_limit_above", format!(
         "at {offered:.0} req/s ({:.0}x the limit): {through:.1} req/s got through once the limiter started \
          answering 429 ({admitted:.0}% of the limit), {:.1}% answered 429",
         options.factor,
         share(above.limited, above.responses)
-    ));
+    )));
     if early > 5.0 {
-        findings.push(
-            "429s start below the declared limit: the limiter is stricter than documented"
-                .to_owned(),
-        );
+        findings.push(Finding::note(
+            "rate_limit_stricter",
+            "429s start below the declared limit: the limiter is stricter than documented",
+        ));
     }
     if admitted > 120.0 {
-        findings.push(format!(
+        findings.push(Finding::note("rate_limit_lets_more_in", format!(
             "{admitted:.0}% of the declared limit got through: the limiter lets more in than it promises"
-        ));
+        )));
     }
     if above.limited == 0 {
         // No 429 carried a header because there was none: the limit is not
         // enforced, and the header check fails with it.
         metrics.insert("limit_headers_pct".to_owned(), 0.0);
-        findings.push("no 429 at all above the limit: the limit is not enforced".to_owned());
+        findings.push(Finding::note(
+            "rate_limit_not_enforced",
+            "no 429 at all above the limit: the limit is not enforced",
+        ));
         return;
     }
     let with_headers = share(above.limited_with_headers, above.limited);
     metrics.insert("limit_headers_pct".to_owned(), with_headers);
     if above.limit_header_names.is_empty() {
-        findings.push(
-            "its 429s carry no Retry-After or RateLimit headers: clients cannot tell when to retry"
-                .to_owned(),
-        );
+        findings.push(Finding::note(
+            "rate_limit_no_headers",
+            "its 429s carry no Retry-After or RateLimit headers: clients cannot tell when to retry",
+        ));
     } else {
-        findings.push(format!(
-            "{with_headers:.0}% of its 429s carry limit headers ({})",
-            above.limit_header_names.join(", ")
+        findings.push(Finding::note(
+            "rate_limit_headers",
+            format!(
+                "{with_headers:.0}% of its 429s carry limit headers ({})",
+                above.limit_header_names.join(", ")
+            ),
         ));
     }
 }
@@ -99,7 +110,7 @@ pub(super) fn discount_limited(stats: &mut LoadStats, seen: &[Observed]) {
     // were answered and are in the latencies.
     stats
         .warnings
-        .retain(|w| !w.contains("requests failed: the latency and throughput"));
+        .retain(|w| !matches!(w, Warning::MostlyFailed { .. }));
     for endpoint in &mut stats.endpoints {
         let of_it: u64 = seen
             .iter()
@@ -111,11 +122,11 @@ pub(super) fn discount_limited(stats: &mut LoadStats, seen: &[Observed]) {
     }
     let failed = stats.error_rate_pct / 100.0 * stats.requests as f64;
     stats.error_rate_pct = ((failed - limited as f64) / stats.requests as f64 * 100.0).max(0.0);
-    if let Some(status) = stats.errors.get_mut("status") {
+    if let Some(status) = stats.errors.get_mut(&RequestErrorKind::Status) {
         status.count = status.count.saturating_sub(limited);
         status.first_messages.retain(|m| !m.ends_with(" 429"));
         if status.count == 0 {
-            stats.errors.remove("status");
+            stats.errors.remove(&RequestErrorKind::Status);
         }
     }
 }

@@ -2,12 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use perf_record::finding::Finding;
 use perf_record::load::LevelStats;
 
 pub(super) fn search(
     levels: &[LevelStats],
     metrics: &mut BTreeMap<String, f64>,
-    findings: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
 ) {
     let mut p95s: Vec<u64> = levels
         .iter()
@@ -43,9 +44,15 @@ pub(super) fn search(
             )
         })
         .collect();
-    findings.push(format!("slowest queries by p95: {}", named.join(", ")));
-    findings.push(format!(
-        "the slowest query's p95 is {spread:.1}x the median of the others' ({:.2} ms)",
-        median / 1e3
+    findings.push(Finding::note(
+        "search_slowest",
+        format!("slowest queries by p95: {}", named.join(", ")),
+    ));
+    findings.push(Finding::note(
+        "search_spread",
+        format!(
+            "the slowest query's p95 is {spread:.1}x the median of the others' ({:.2} ms)",
+            median / 1e3
+        ),
     ));
 }

@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use perf_record::finding::Finding;
 use perf_record::kinds::TimeoutOptions;
-use perf_record::load::LoadStats;
+use perf_record::load::{LoadStats, RequestErrorKind};
 
 use crate::load::http::target::Target;
 use crate::load::kinds::catalog::probe::get;
@@ -19,11 +20,11 @@ pub(super) fn timeout(
     runs: &[LoadStats],
     target: &Target,
     metrics: &mut BTreeMap<String, f64>,
-    findings: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
 ) {
     let Some(run) = runs.first() else { return };
-    let count = |kind: &str| run.errors.get(kind).map_or(0, |e| e.count);
-    let timed_out = count("timeout");
+    let count = |kind| run.errors.get(&kind).map_or(0, |e| e.count);
+    let timed_out = count(RequestErrorKind::Timeout);
     let of_requests = |part: u64| share(part, run.requests);
     metrics.insert("timeout_pct".to_owned(), of_requests(timed_out));
     let server_errors: u64 = run
@@ -34,16 +35,16 @@ pub(super) fn timeout(
         .sum();
     let answered = run
         .requests
-        .saturating_sub(timed_out + count("connect") + count("io"));
-    findings.push(format!(
+        .saturating_sub(timed_out + count(RequestErrorKind::Connect) + count(RequestErrorKind::Io));
+    findings.push(Finding::note("timeout_requests", format!(
         "{} requests with a {:.0} ms timeout: {timed_out} timed out ({:.1}%), {answered} answered ({server_errors} \
          with a 5xx), {} connection and {} I/O errors",
         run.requests,
         options.after_ns as f64 / 1e6,
         of_requests(timed_out),
-        count("connect"),
-        count("io")
-    ));
+        count(RequestErrorKind::Connect),
+        count(RequestErrorKind::Io)
+    )));
     let mut served = 0u32;
     let mut last_error = String::new();
     for _ in 0..PROBES {
@@ -57,22 +58,25 @@ pub(super) fn timeout(
         f64::from(served) / f64::from(PROBES) * 100.0,
     );
     if served == PROBES {
-        findings.push(format!(
-            "afterwards the server still answers: {PROBES} of {PROBES} GET {} within 2 s",
-            options.probe
+        findings.push(Finding::note(
+            "timeout_still_serving",
+            format!(
+                "afterwards the server still answers: {PROBES} of {PROBES} GET {} within 2 s",
+                options.probe
+            ),
         ));
     } else {
-        findings.push(format!(
+        findings.push(Finding::note("timeout_unable_to_serve", format!(
             "afterwards the server answered {served} of {PROBES} GET {} within 2 s ({last_error}): the timed-out \
              requests left it unable to serve",
             options.probe
-        ));
+        )));
     }
     if timed_out > 0 {
-        findings.push(
+        findings.push(Finding::note(
+            "timeout_hangs",
             "requests that outlive the client's timeout: the endpoint hangs; give it a deadline of its own (and \
-             a fallback or an error) shorter than its callers'"
-                .to_owned(),
-        );
+             a fallback or an error) shorter than its callers'",
+        ));
     }
 }

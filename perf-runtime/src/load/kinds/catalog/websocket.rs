@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use perf_record::finding::Finding;
 use perf_record::load::{LevelStats, LoadStats};
 
 use crate::load::http::observe::Observed;
@@ -11,33 +12,37 @@ pub(super) fn websocket(
     levels: &[LevelStats],
     seen: &[Observed],
     metrics: &mut BTreeMap<String, f64>,
-    findings: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
 ) {
     let attempted: u64 = seen.iter().map(|o| o.sockets_attempted).sum();
     let opened: u64 = seen.iter().map(|o| o.sockets_opened).sum();
     if attempted == 0 {
-        findings.push(
+        findings.push(Finding::note(
+            "websocket_none_opened",
             "no WebSocket was opened: call `user.websocket(\"/path\")` in the test (perf-runtime's `websocket` \
-             feature)"
-                .to_owned(),
-        );
+             feature)",
+        ));
         return;
     }
     let connected = opened as f64 / attempted as f64 * 100.0;
     metrics.insert("connected_pct".to_owned(), connected);
-    findings.push(format!(
-        "{opened} of {attempted} WebSocket handshakes succeeded ({connected:.1}%)"
+    findings.push(Finding::note(
+        "websocket_handshakes",
+        format!("{opened} of {attempted} WebSocket handshakes succeeded ({connected:.1}%)"),
     ));
     let (Some(first), Some(last)) = (levels.first(), levels.last()) else {
         return;
     };
     let ms = |us: u64| us as f64 / 1e3;
-    findings.push(format!(
-        "round trip p50 {:.2} ms with {} connection(s) -> {:.2} ms with {}",
-        ms(first.p50_us),
-        first.level,
-        ms(last.p50_us),
-        last.level
+    findings.push(Finding::note(
+        "websocket_round_trip",
+        format!(
+            "round trip p50 {:.2} ms with {} connection(s) -> {:.2} ms with {}",
+            ms(first.p50_us),
+            first.level,
+            ms(last.p50_us),
+            last.level
+        ),
     ));
     // Over every level: the round trip has no fixed cost large enough to
     // hide its growth, and sub-millisecond p50s are too noisy to fit on
@@ -51,10 +56,10 @@ pub(super) fn websocket(
         let growth = line.slope.max(0.0);
         metrics.insert("rtt_growth".to_owned(), growth);
         if growth > 0.5 {
-            findings.push(format!(
+            findings.push(Finding::note("websocket_round_trip_growing", format!(
                 "the round trip slows as connections are added (as connections^{growth:.2}): per-message work \
                  grows with the number of open sockets (a broadcast loop, a shared lock, a scan of all sessions)"
-            ));
+            )));
         }
     }
 }

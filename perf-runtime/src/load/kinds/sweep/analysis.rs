@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use perf_record::finding::Finding;
 use perf_record::kinds::{Kind, SweepKind, SweepOptions};
 use perf_record::load::LevelStats;
 
@@ -26,12 +27,15 @@ struct Growth {
     limit: f64,
     /// The warning.
     warning: &'static str,
+    /// The warning's stable code.
+    warning_code: &'static str,
 }
 
 const VOLUME: Growth = Growth {
     kind: SweepKind::Volume,
     unit: |level| format!("{level} bytes"),
     limit: VOLUME_GROWTH_LIMIT,
+    warning_code: "volume_super_linear",
     warning: "super-linear in the payload size: each byte costs more the larger the body (look for \
               quadratic work, such as repeated copies or concatenation)",
 };
@@ -40,6 +44,7 @@ const PAGINATION: Growth = Growth {
     kind: SweepKind::Pagination,
     unit: |level| format!("page {level}"),
     limit: PAGINATION_GROWTH_LIMIT,
+    warning_code: "pagination_deep_pages_slower",
     warning: "deep pages are slower than the first ones: the cost grows with the offset (OFFSET paging \
               scans the rows it skips; keyset pagination does not)",
 };
@@ -49,7 +54,7 @@ pub(super) fn analyse(
     sweep: &SweepOptions,
     levels: &[LevelStats],
     scale: f64,
-) -> (BTreeMap<String, f64>, Vec<String>) {
+) -> (BTreeMap<String, f64>, Vec<Finding>) {
     let mut metrics = BTreeMap::new();
     let mut findings = Vec::new();
     let (Some(first), Some(last)) = (levels.first(), levels.last()) else {
@@ -61,21 +66,16 @@ pub(super) fn analyse(
             let point = held.last().map_or(0, |l| l.level);
             metrics.insert("breaking_point".to_owned(), point as f64);
             match levels.iter().find(|l| !l.missed.is_empty()) {
-                Some(broken) if point == 0 => findings.push(format!(
-                    "broke at the first level, {} user(s): {}",
-                    broken.level,
-                    broken.missed.join(", ")
-                )),
-                Some(broken) => findings.push(format!(
-                    "breaking point: {point} user(s); at {} user(s) it broke: {}",
-                    broken.level,
-                    broken.missed.join(", ")
-                )),
-                None => findings.push(format!(
-                    "held every threshold up to {} user(s), the last level: the breaking point is beyond the \
-                     sweep (add higher levels to find it)",
-                    last.level
-                )),
+                Some(broken) if point == 0 => findings.push(Finding::BrokeAtFirstLevel {
+                    users: broken.level,
+                    missed: broken.missed.clone(),
+                }),
+                Some(broken) => findings.push(Finding::BreakingPoint {
+                    users: point,
+                    broke_at: broken.level,
+                    missed: broken.missed.clone(),
+                }),
+                None => findings.push(Finding::HeldEveryLevel { users: last.level }),
             }
         }
         SweepOptions::Scalability(_) => {
@@ -83,23 +83,23 @@ pub(super) fn analyse(
             metrics.insert("peak_rps".to_owned(), peak);
             let efficiency = scaling(first, last);
             metrics.insert("efficiency_pct".to_owned(), efficiency * 100.0);
-            findings.push(format!(
+            findings.push(Finding::note("scalability_efficiency", format!(
                 "throughput {:.0} -> {:.0} req/s from {} to {} user(s): {:.0}% scaling efficiency (100% is linear)",
                 first.rps,
                 last.rps,
                 first.users,
                 last.users,
                 efficiency * 100.0
-            ));
+            )));
             if let Some(pair) = levels
                 .windows(2)
                 .find(|w| scaling(&w[0], &w[1]) < SCALING_KNEE)
             {
-                findings.push(format!(
+                findings.push(Finding::note("scalability_knee", format!(
                     "throughput stops growing past {} user(s) ({:.0} req/s; {:.0} req/s at {} users): something \
                      serialises the requests (a lock, a single worker, a small pool)",
                     pair[0].users, pair[0].rps, pair[1].rps, pair[1].users
-                ));
+                )));
             }
         }
         SweepOptions::Spike(spike) => {
@@ -123,30 +123,33 @@ fn growth(
     growth: &Growth,
     levels: &[LevelStats],
     metrics: &mut BTreeMap<String, f64>,
-    findings: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
 ) {
     let (Some(first), Some(last)) = (levels.first(), levels.last()) else {
         return;
     };
     let Some(exponent) = growth_exponent(levels) else {
-        findings.push(
-            "too few levels with answered requests to fit a growth curve (give at least two)"
-                .to_owned(),
-        );
+        findings.push(Finding::note(
+            "growth_too_few_levels",
+            "too few levels with answered requests to fit a growth curve (give at least two)",
+        ));
         return;
     };
     metrics.insert("growth".to_owned(), exponent);
     let ms = |us: u64| us as f64 / 1e3;
-    findings.push(format!(
-        "p50 {:.2} ms at {} -> {:.2} ms at {}: latency grows as {}^{exponent:.2}",
-        ms(first.p50_us),
-        (growth.unit)(first.level),
-        ms(last.p50_us),
-        (growth.unit)(last.level),
-        Kind::from(growth.kind).parameter()
+    findings.push(Finding::note(
+        "growth",
+        format!(
+            "p50 {:.2} ms at {} -> {:.2} ms at {}: latency grows as {}^{exponent:.2}",
+            ms(first.p50_us),
+            (growth.unit)(first.level),
+            ms(last.p50_us),
+            (growth.unit)(last.level),
+            Kind::from(growth.kind).parameter()
+        ),
     ));
     if exponent > growth.limit {
-        findings.push(growth.warning.to_owned());
+        findings.push(Finding::note(growth.warning_code, growth.warning));
     }
 }
 
@@ -157,7 +160,7 @@ fn spike_recovery(
     tolerance_pct: f64,
     window_us: f64,
     metrics: &mut BTreeMap<String, f64>,
-    findings: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
 ) {
     let (Some(before), Some(during)) = (levels.first(), levels.get(1)) else {
         return;
@@ -174,35 +177,38 @@ fn spike_recovery(
     let ms = |us: f64| us / 1e3;
     metrics.insert("baseline_p95_us".to_owned(), before.p95_us as f64);
     metrics.insert("spike_p95_us".to_owned(), during.p95_us as f64);
-    findings.push(format!(
-        "p95 {:.2} ms before the spike, {:.2} ms during it ({} -> {} users)",
-        ms(before.p95_us as f64),
-        ms(during.p95_us as f64),
-        before.users,
-        during.users
+    findings.push(Finding::note(
+        "spike_p95",
+        format!(
+            "p95 {:.2} ms before the spike, {:.2} ms during it ({} -> {} users)",
+            ms(before.p95_us as f64),
+            ms(during.p95_us as f64),
+            before.users,
+            during.users
+        ),
     ));
     match recovered {
         Some(us) => {
             metrics.insert("recovery_us".to_owned(), us);
-            findings.push(format!(
+            findings.push(Finding::note("spike_recovered", format!(
                 "recovered {:.2} s after the spike: p95 back within {tolerance_pct:.0}% of the pre-spike {:.2} ms",
                 us / 1e6,
                 ms(before.p95_us as f64)
-            ));
+            )));
         }
         None => {
             // Not back by the end: the recovery took at least that long.
             let us = after.len() as f64 * window_us;
             metrics.insert("recovery_us".to_owned(), us);
             let last = after.last().map_or(0.0, |l| l.p95_us as f64);
-            findings.push(format!(
+            findings.push(Finding::note("spike_not_recovered", format!(
                 "not recovered {:.2} s after the spike: p95 {:.2} ms in the last window against {:.2} ms before \
                  (the server stays slow after a burst: a backlog, a cache or pool that does not recover, a \
                  circuit that stays open)",
                 us / 1e6,
                 ms(last),
                 ms(before.p95_us as f64)
-            ));
+            )));
         }
     }
 }
@@ -272,7 +278,7 @@ mod tests {
         }
     }
 
-    fn analysed(kind: SweepKind, levels: &[LevelStats]) -> (BTreeMap<String, f64>, Vec<String>) {
+    fn analysed(kind: SweepKind, levels: &[LevelStats]) -> (BTreeMap<String, f64>, Vec<Finding>) {
         analyse(&sweep(kind), levels, 1.0)
     }
 
@@ -302,7 +308,7 @@ mod tests {
         );
         let (metrics, findings) = analysed(SweepKind::Spike, &sticky[..5]);
         assert_eq!(metrics["recovery_us"], 3.0 * 500_000.0);
-        assert!(findings[1].starts_with("not recovered"), "{findings:?}");
+        assert_eq!(findings[1].code(), "spike_not_recovered", "{findings:?}");
     }
 
     #[test]
@@ -319,7 +325,7 @@ mod tests {
         let (metrics, findings) = analysed(SweepKind::Volume, &quadratic);
         assert!(metrics["growth"] > VOLUME_GROWTH_LIMIT);
         assert!(
-            findings.iter().any(|f| f.contains("super-linear")),
+            findings.iter().any(|f| f.code() == "volume_super_linear"),
             "{findings:?}"
         );
     }
@@ -333,9 +339,14 @@ mod tests {
             .collect();
         let (metrics, findings) = analysed(SweepKind::Pagination, &offset);
         assert!(metrics["growth"] > PAGINATION_GROWTH_LIMIT, "{metrics:?}");
-        assert!(findings[0].contains("at page 1 ->"), "{findings:?}");
-        assert!(
-            findings[1].starts_with("deep pages are slower"),
+        assert_eq!(findings[0].code(), "growth");
+        assert_eq!(
+            findings[0].to_string(),
+            "p50 1.05 ms at page 1 -> 51.00 ms at page 1000: latency grows as page^0.77"
+        );
+        assert_eq!(
+            findings[1].code(),
+            "pagination_deep_pages_slower",
             "{findings:?}"
         );
         let keyset: Vec<_> = pages.iter().map(|&p| level(p, 1, 10.0, 1000)).collect();
@@ -353,9 +364,10 @@ mod tests {
         let (metrics, findings) = analysed(SweepKind::Scalability, &locked);
         assert!(metrics["efficiency_pct"] < 30.0, "{metrics:?}");
         assert!(
-            findings
-                .iter()
-                .any(|f| f.contains("stops growing past 1 user")),
+            findings.iter().any(|f| f.code() == "scalability_knee"
+                && f.to_string()
+                    == "throughput stops growing past 1 user(s) (190 req/s; 195 req/s at 2 users): \
+                        something serialises the requests (a lock, a single worker, a small pool)"),
             "{findings:?}"
         );
         let free = [
@@ -376,9 +388,17 @@ mod tests {
         levels.push(broken);
         let (metrics, findings) = analysed(SweepKind::Stress, &levels);
         assert_eq!(metrics["breaking_point"], 8.0);
-        assert!(
-            findings[0].contains("at 16 user(s) it broke"),
-            "{findings:?}"
+        assert_eq!(
+            findings[0],
+            Finding::BreakingPoint {
+                users: 8,
+                broke_at: 16,
+                missed: vec!["p95 <= 50ms (measured 165.00 ms)".to_owned()],
+            }
+        );
+        assert_eq!(
+            findings[0].to_string(),
+            "breaking point: 8 user(s); at 16 user(s) it broke: p95 <= 50ms (measured 165.00 ms)"
         );
         let (metrics, _) = analysed(SweepKind::Stress, &levels[2..]);
         assert_eq!(metrics["breaking_point"], 0.0);

@@ -4,6 +4,7 @@ use perf_record::kinds::SingleOptions;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use perf_record::finding::Finding;
 use perf_record::load::{LoadStats, SweepStats};
 
 use crate::load::engine::Generator;
@@ -56,7 +57,7 @@ pub(crate) fn run_single(
     if let Some(cap) = cap {
         let l = &stats.latency;
         let ms = |us: u64| us as f64 / 1e3;
-        findings.push(format!(
+        findings.push(Finding::note("response_time_requests", format!(
             "{} of {cap} requests from one user, one after the other: min {:.2} ms, mean {:.2} ms, p50 {:.2} ms, \
              p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
             stats.iterations,
@@ -66,11 +67,14 @@ pub(crate) fn run_single(
             ms(l.p95_us),
             ms(l.p99_us),
             ms(l.max_us)
-        ));
+        )));
         if stats.iterations < cap {
-            findings.push(format!(
-                "stopped at the time limit ({} s) before all requests were sent",
-                RESPONSE_TIME_LIMIT_NS as f64 / 1e9 * scale
+            findings.push(Finding::note(
+                "response_time_time_limit",
+                format!(
+                    "stopped at the time limit ({} s) before all requests were sent",
+                    RESPONSE_TIME_LIMIT_NS as f64 / 1e9 * scale
+                ),
             ));
         }
     }
