@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use perf_record::kinds::{Kind, SweepKind, SweepOptions};
+use perf_record::kinds::Kind;
 use perf_record::load::LevelStats;
+
+use super::kind::Sweep;
 
 /// Above this growth exponent a volume sweep's latency grows faster than
 /// its payload: super-linear.
@@ -19,7 +21,7 @@ pub(crate) const SCALING_KNEE: f64 = 0.6;
 
 /// How a volume or pagination sweep reads its latency growth.
 struct Growth {
-    kind: SweepKind,
+    kind: Kind,
     /// A level, in words (`4096 bytes`, `page 3`).
     unit: fn(u64) -> String,
     /// Above this exponent the growth is worth a warning.
@@ -29,7 +31,7 @@ struct Growth {
 }
 
 const VOLUME: Growth = Growth {
-    kind: SweepKind::Volume,
+    kind: Kind::Volume,
     unit: |level| format!("{level} bytes"),
     limit: VOLUME_GROWTH_LIMIT,
     warning: "super-linear in the payload size: each byte costs more the larger the body (look for \
@@ -37,7 +39,7 @@ const VOLUME: Growth = Growth {
 };
 
 const PAGINATION: Growth = Growth {
-    kind: SweepKind::Pagination,
+    kind: Kind::Pagination,
     unit: |level| format!("page {level}"),
     limit: PAGINATION_GROWTH_LIMIT,
     warning: "deep pages are slower than the first ones: the cost grows with the offset (OFFSET paging \
@@ -46,7 +48,7 @@ const PAGINATION: Growth = Growth {
 
 /// The kind's figures and what they say.
 pub(super) fn analyse(
-    sweep: &SweepOptions,
+    sweep: Sweep,
     levels: &[LevelStats],
     scale: f64,
 ) -> (BTreeMap<String, f64>, Vec<String>) {
@@ -56,7 +58,7 @@ pub(super) fn analyse(
         return (metrics, findings);
     };
     match sweep {
-        SweepOptions::Stress(_) => {
+        Sweep::Stress(_) => {
             let held: Vec<_> = levels.iter().take_while(|l| l.missed.is_empty()).collect();
             let point = held.last().map_or(0, |l| l.level);
             metrics.insert("breaking_point".to_owned(), point as f64);
@@ -78,7 +80,7 @@ pub(super) fn analyse(
                 )),
             }
         }
-        SweepOptions::Scalability(_) => {
+        Sweep::Scalability(_) => {
             let peak = levels.iter().map(|l| l.rps).fold(0.0, f64::max);
             metrics.insert("peak_rps".to_owned(), peak);
             let efficiency = scaling(first, last);
@@ -102,7 +104,7 @@ pub(super) fn analyse(
                 ));
             }
         }
-        SweepOptions::Spike(spike) => {
+        Sweep::Spike(spike) => {
             let window_us = spike.window_ns as f64 / 1e3 * scale;
             spike_recovery(
                 levels,
@@ -112,8 +114,8 @@ pub(super) fn analyse(
                 &mut findings,
             );
         }
-        SweepOptions::Volume(_) => growth(&VOLUME, levels, &mut metrics, &mut findings),
-        SweepOptions::Pagination(_) => growth(&PAGINATION, levels, &mut metrics, &mut findings),
+        Sweep::Volume(_) => growth(&VOLUME, levels, &mut metrics, &mut findings),
+        Sweep::Pagination(_) => growth(&PAGINATION, levels, &mut metrics, &mut findings),
     }
     (metrics, findings)
 }
@@ -143,7 +145,7 @@ fn growth(
         (growth.unit)(first.level),
         ms(last.p50_us),
         (growth.unit)(last.level),
-        Kind::from(growth.kind).parameter()
+        growth.kind.parameter()
     ));
     if exponent > growth.limit {
         findings.push(growth.warning.to_owned());
@@ -244,36 +246,41 @@ mod tests {
         }
     }
 
-    fn sweep(kind: SweepKind) -> SweepOptions {
-        let users = UserSteps {
-            users: List::Borrowed(&[]),
-            step_ns: 1_000_000_000,
-            think_ns: None,
-        };
-        let levels = LevelSteps {
-            levels: List::Borrowed(&[]),
-            users: 1,
-            step_ns: 1_000_000_000,
-            think_ns: None,
-        };
+    static USERS: UserSteps = UserSteps {
+        users: List::Borrowed(&[]),
+        step_ns: 1_000_000_000,
+        think_ns: None,
+    };
+
+    static LEVELS: LevelSteps = LevelSteps {
+        levels: List::Borrowed(&[]),
+        users: 1,
+        step_ns: 1_000_000_000,
+        think_ns: None,
+    };
+
+    static SPIKE: SpikeOptions = SpikeOptions {
+        users: 2,
+        spike_users: 20,
+        phases_ns: [0; 3],
+        window_ns: 500_000_000,
+        tolerance_pct: 50.0,
+        think_ns: None,
+    };
+
+    fn sweep(kind: Kind) -> Sweep {
         match kind {
-            SweepKind::Stress => SweepOptions::Stress(users),
-            SweepKind::Scalability => SweepOptions::Scalability(users),
-            SweepKind::Volume => SweepOptions::Volume(levels),
-            SweepKind::Pagination => SweepOptions::Pagination(levels),
-            SweepKind::Spike => SweepOptions::Spike(SpikeOptions {
-                users: 2,
-                spike_users: 20,
-                phases_ns: [0; 3],
-                window_ns: 500_000_000,
-                tolerance_pct: 50.0,
-                think_ns: None,
-            }),
+            Kind::Stress => Sweep::Stress(&USERS),
+            Kind::Scalability => Sweep::Scalability(&USERS),
+            Kind::Volume => Sweep::Volume(&LEVELS),
+            Kind::Pagination => Sweep::Pagination(&LEVELS),
+            Kind::Spike => Sweep::Spike(&SPIKE),
+            other => panic!("{other} is no sweep"),
         }
     }
 
-    fn analysed(kind: SweepKind, levels: &[LevelStats]) -> (BTreeMap<String, f64>, Vec<String>) {
-        analyse(&sweep(kind), levels, 1.0)
+    fn analysed(kind: Kind, levels: &[LevelStats]) -> (BTreeMap<String, f64>, Vec<String>) {
+        analyse(sweep(kind), levels, 1.0)
     }
 
     #[test]
@@ -294,13 +301,13 @@ mod tests {
             p95("after", 7000),
             p95("after", 6500),
         ];
-        let (metrics, _) = analysed(SweepKind::Spike, &sticky);
+        let (metrics, _) = analysed(Kind::Spike, &sticky);
         assert_eq!(
             metrics["recovery_us"],
             3.0 * 500_000.0,
             "a dip that does not last is no recovery: back from the start of the fourth window"
         );
-        let (metrics, findings) = analysed(SweepKind::Spike, &sticky[..5]);
+        let (metrics, findings) = analysed(Kind::Spike, &sticky[..5]);
         assert_eq!(metrics["recovery_us"], 3.0 * 500_000.0);
         assert!(findings[1].starts_with("not recovered"), "{findings:?}");
     }
@@ -316,7 +323,7 @@ mod tests {
         assert!((1.7..2.1).contains(&growth), "{growth}");
         let flat: Vec<_> = sizes.iter().map(|&s| level(s, 1, 10.0, 120)).collect();
         assert!(growth_exponent(&flat).unwrap() < 0.1);
-        let (metrics, findings) = analysed(SweepKind::Volume, &quadratic);
+        let (metrics, findings) = analysed(Kind::Volume, &quadratic);
         assert!(metrics["growth"] > VOLUME_GROWTH_LIMIT);
         assert!(
             findings.iter().any(|f| f.contains("super-linear")),
@@ -331,7 +338,7 @@ mod tests {
             .iter()
             .map(|&p| level(p, 1, 10.0, 1000 + p * 50))
             .collect();
-        let (metrics, findings) = analysed(SweepKind::Pagination, &offset);
+        let (metrics, findings) = analysed(Kind::Pagination, &offset);
         assert!(metrics["growth"] > PAGINATION_GROWTH_LIMIT, "{metrics:?}");
         assert!(findings[0].contains("at page 1 ->"), "{findings:?}");
         assert!(
@@ -339,7 +346,7 @@ mod tests {
             "{findings:?}"
         );
         let keyset: Vec<_> = pages.iter().map(|&p| level(p, 1, 10.0, 1000)).collect();
-        let (_, findings) = analysed(SweepKind::Pagination, &keyset);
+        let (_, findings) = analysed(Kind::Pagination, &keyset);
         assert_eq!(findings.len(), 1, "{findings:?}");
     }
 
@@ -350,7 +357,7 @@ mod tests {
             level(2, 2, 195.0, 10_000),
             level(4, 4, 197.0, 20_000),
         ];
-        let (metrics, findings) = analysed(SweepKind::Scalability, &locked);
+        let (metrics, findings) = analysed(Kind::Scalability, &locked);
         assert!(metrics["efficiency_pct"] < 30.0, "{metrics:?}");
         assert!(
             findings
@@ -363,7 +370,7 @@ mod tests {
             level(2, 2, 380.0, 5000),
             level(4, 4, 750.0, 5000),
         ];
-        let (metrics, findings) = analysed(SweepKind::Scalability, &free);
+        let (metrics, findings) = analysed(Kind::Scalability, &free);
         assert!(metrics["efficiency_pct"] > 90.0, "{metrics:?}");
         assert_eq!(findings.len(), 1, "{findings:?}");
     }
@@ -374,13 +381,13 @@ mod tests {
         let mut broken = level(16, 16, 90.0, 160_000);
         broken.missed = vec!["p95 <= 50ms (measured 165.00 ms)".to_owned()];
         levels.push(broken);
-        let (metrics, findings) = analysed(SweepKind::Stress, &levels);
+        let (metrics, findings) = analysed(Kind::Stress, &levels);
         assert_eq!(metrics["breaking_point"], 8.0);
         assert!(
             findings[0].contains("at 16 user(s) it broke"),
             "{findings:?}"
         );
-        let (metrics, _) = analysed(SweepKind::Stress, &levels[2..]);
+        let (metrics, _) = analysed(Kind::Stress, &levels[2..]);
         assert_eq!(metrics["breaking_point"], 0.0);
     }
 }

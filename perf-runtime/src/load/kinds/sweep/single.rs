@@ -1,11 +1,11 @@
 //! The kinds that are one run: response time and soak.
 
-use perf_record::kinds::SingleOptions;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use perf_record::load::{LoadStats, SweepStats};
 
+use super::kind::Single;
 use crate::load::engine::Generator;
 use crate::load::profile::{LoadOptions, LoadProfile};
 
@@ -18,14 +18,14 @@ const RESPONSE_TIME_LIMIT_NS: u64 = 300_000_000_000;
 /// server's memory over it, which this process cannot see).
 pub(crate) fn run_single(
     generator: Generator<'_>,
-    single: &SingleOptions,
+    single: Single,
     scale: f64,
 ) -> Result<(LoadStats, Duration), String> {
     let kind = single.kind();
     let mut metrics = BTreeMap::new();
     let mut findings = Vec::new();
     let (users, hold_ns, cap) = match single {
-        SingleOptions::ResponseTime(options) => {
+        Single::ResponseTime(options) => {
             let requests = options.requests;
             #[expect(
                 clippy::cast_possible_truncation,
@@ -36,7 +36,7 @@ pub(crate) fn run_single(
             metrics.insert("requests".to_owned(), scaled as f64);
             (1, RESPONSE_TIME_LIMIT_NS, Some(scaled))
         }
-        SingleOptions::Soak(options) => {
+        Single::Soak(options) => {
             let (warm_up, hold) = (options.warm_up_ns, options.hold_ns);
             metrics.insert("warm_up_s".to_owned(), warm_up as f64 / 1e9 * scale);
             (options.users, warm_up + hold, None)
