@@ -7,7 +7,7 @@ use perf_record::kinds::KindOptions;
 use perf_record::load::LoadStats;
 use perf_record::threshold::Threshold;
 
-use super::catalog::{caching, n_plus_one, pool, rate_limit, search, timeout, websocket};
+use super::catalog;
 use super::smoke::Smoke;
 use super::sweep::{Single, Sweep};
 use crate::load::engine::Generator;
@@ -45,12 +45,12 @@ pub(crate) fn runner(options: &'static KindOptions) -> Box<dyn KindRun> {
         KindOptions::Spike(o) => Box::new(Sweep::Spike(o)),
         KindOptions::ResponseTime(o) => Box::new(Single::ResponseTime(o)),
         KindOptions::Soak(o) => Box::new(Single::Soak(o)),
-        KindOptions::RateLimit(o) => Box::new(rate_limit::RateLimit(o)),
-        KindOptions::Caching(o) => Box::new(caching::Caching(o)),
-        KindOptions::NPlusOne(o) => Box::new(n_plus_one::NPlusOne(o)),
-        KindOptions::Pool(o) => Box::new(pool::Pool(o)),
-        KindOptions::Timeout(o) => Box::new(timeout::Timeout(o)),
-        KindOptions::Search(o) => Box::new(search::Search(o)),
-        KindOptions::WebSocket(o) => Box::new(websocket::WebSocket(o)),
+        KindOptions::RateLimit(o) => Box::new(catalog::rate_limit::RateLimit(o)),
+        KindOptions::Caching(o) => Box::new(catalog::caching::Caching(o)),
+        KindOptions::NPlusOne(o) => Box::new(catalog::n_plus_one::NPlusOne(o)),
+        KindOptions::Pool(o) => Box::new(catalog::pool::Pool(o)),
+        KindOptions::Timeout(o) => Box::new(catalog::timeout::Timeout(o)),
+        KindOptions::Search(o) => Box::new(catalog::search::Search(o)),
+        KindOptions::WebSocket(o) => Box::new(catalog::websocket::WebSocket(o)),
     }
 }
