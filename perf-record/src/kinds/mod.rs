@@ -15,7 +15,9 @@
 //!    `load/kinds/runner.rs`; a new options struct also gets its line in
 //!    perf-macros' `emit_structs!` (the compiler asks for both).
 //!
-//! Reports, thresholds and comparisons read a kind through its `Spec`.
+//! Thresholds, comparisons and reports read a kind through its `Spec`; the
+//! few report sections drawn for one kind (a soak's memory, a spike's
+//! recovery) draw any other kind's levels as they are.
 
 mod caching;
 mod catalog;
