@@ -5,9 +5,10 @@
 
 mod catalog;
 mod figures;
+mod kind_run;
 mod runner;
 mod smoke;
 mod sweep;
 
-pub(crate) use runner::runner;
-pub(crate) use smoke::{Smoke, smoke};
+pub(crate) use runner::{runner, smoke};
+pub(crate) use smoke::Smoke;

@@ -1,38 +1,12 @@
-//! How perf-runtime runs each kind: the [`KindRun`] every kind's runner
-//! implements, and [`runner`], the one line per kind that picks it.
-
-use std::time::Duration;
+//! Which runner runs each kind: [`runner`], the one line per kind that
+//! hands a kind's options to its [`KindRun`].
 
 use perf_record::kinds::KindOptions;
-use perf_record::load::LoadStats;
-use perf_record::threshold::Threshold;
 
 use super::catalog;
+use super::kind_run::KindRun;
 use super::smoke::Smoke;
 use super::sweep::{Single, Sweep};
-use crate::load::engine::Generator;
-
-/// A kind as perf-runtime runs it, with its options.
-pub(crate) trait KindRun {
-    /// Runs a test of the kind: its figures with the kind's analysis, and
-    /// how long the workload was meant to take.
-    fn run(
-        &self,
-        generator: Generator<'_>,
-        scale: f64,
-        thresholds: &[Threshold],
-    ) -> Result<(LoadStats, Duration), String>;
-
-    /// The few iterations of a smoke run under `cargo test`, as the kind
-    /// would first run them.
-    fn smoke(&self) -> Smoke;
-
-    /// Whether its requests time out on purpose (its analysis reads them),
-    /// so that a test with no response measured is no failure.
-    fn times_out_on_purpose(&self) -> bool {
-        false
-    }
-}
 
 /// The runner of a kind, handed its own options: the one place that says
 /// which runner each kind goes to.
@@ -52,5 +26,57 @@ pub(crate) fn runner(options: &'static KindOptions) -> Box<dyn KindRun> {
         KindOptions::Timeout(o) => Box::new(catalog::timeout::Timeout(o)),
         KindOptions::Search(o) => Box::new(catalog::search::Search(o)),
         KindOptions::WebSocket(o) => Box::new(catalog::websocket::WebSocket(o)),
+    }
+}
+
+/// The smoke run of a test of this kind: its runner's.
+pub(crate) fn smoke(options: &'static KindOptions) -> Smoke {
+    runner(options).smoke()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use perf_record::kinds::{List, SearchOptions, SpikeOptions, Text, TimeoutOptions};
+    use std::time::Duration;
+
+    static SEARCH: KindOptions = KindOptions::Search(SearchOptions {
+        queries: List::Borrowed(&[Text::Borrowed("red chair"), Text::Borrowed("oak")]),
+        users: 1,
+        step_ns: 1_000_000_000,
+        think_ns: None,
+    });
+
+    static TIMEOUT: KindOptions = KindOptions::Timeout(TimeoutOptions {
+        after_ns: 500_000_000,
+        users: 4,
+        step_ns: 2_000_000_000,
+        probe: Text::Borrowed("/health"),
+        think_ns: None,
+    });
+
+    static SPIKE: KindOptions = KindOptions::Spike(SpikeOptions {
+        users: 2,
+        spike_users: 20,
+        phases_ns: [1; 3],
+        window_ns: 1,
+        tolerance_pct: 50.0,
+        think_ns: None,
+    });
+
+    #[test]
+    fn a_smoke_run_takes_the_first_query_the_timeout_and_the_base_users() {
+        let search = smoke(&SEARCH);
+        assert_eq!((search.level, search.label), (0, Some("red chair")));
+        let timeout = smoke(&TIMEOUT);
+        assert_eq!(timeout.timeout, Some(Duration::from_millis(500)));
+        assert_eq!(
+            smoke(&SPIKE),
+            Smoke {
+                level: 2,
+                label: None,
+                timeout: None
+            }
+        );
     }
 }

@@ -12,7 +12,7 @@ use super::kind::{Analysis, CatalogueKind, Ran};
 use crate::load::engine::Generator;
 use crate::load::http::observe::{Keys, Observe, Observed};
 use crate::load::kinds::figures::{level_stats, think_ms};
-use crate::load::kinds::runner::KindRun;
+use crate::load::kinds::kind_run::KindRun;
 use crate::load::kinds::smoke::Smoke;
 use crate::load::merge::merge;
 use crate::load::profile::{LoadOptions, LoadProfile};

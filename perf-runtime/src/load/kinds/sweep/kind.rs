@@ -1,20 +1,12 @@
 //! The kinds that share the sweep runner, each with its options: a
 //! stress, scalability, volume, pagination or spike test runs one
-//! closed-model step per level or phase; a response-time or soak test is
-//! one run.
-
-use std::time::Duration;
+//! closed-model step per level or phase (`run.rs`); a response-time or
+//! soak test is one run (`single.rs`).
 
 use perf_record::kinds::{
     Kind, LevelSteps, ResponseTimeOptions, SoakOptions, SpikeOptions, Think, ThinkTime as _,
     UserSteps,
 };
-use perf_record::load::LoadStats;
-use perf_record::threshold::Threshold;
-
-use crate::load::engine::Generator;
-use crate::load::kinds::runner::KindRun;
-use crate::load::kinds::smoke::Smoke;
 
 /// A kind that runs one short step per level or phase.
 #[derive(Debug, Clone, Copy)]
@@ -53,25 +45,6 @@ impl Sweep {
     }
 }
 
-impl KindRun for Sweep {
-    fn run(
-        &self,
-        generator: Generator<'_>,
-        scale: f64,
-        thresholds: &[Threshold],
-    ) -> Result<(LoadStats, Duration), String> {
-        super::run::run(generator, *self, scale, thresholds)
-    }
-
-    /// Its first step's level.
-    fn smoke(&self) -> Smoke {
-        Smoke {
-            level: super::run::first_level(*self),
-            ..Smoke::default()
-        }
-    }
-}
-
 /// A kind that is one run.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Single {
@@ -95,29 +68,6 @@ impl Single {
         match self {
             Self::ResponseTime(options) => options.think_ns(),
             Self::Soak(options) => options.think_ns(),
-        }
-    }
-}
-
-impl KindRun for Single {
-    fn run(
-        &self,
-        generator: Generator<'_>,
-        scale: f64,
-        _thresholds: &[Threshold],
-    ) -> Result<(LoadStats, Duration), String> {
-        super::single::run_single(generator, *self, scale)
-    }
-
-    /// A response-time test's requests, a soak test's users.
-    fn smoke(&self) -> Smoke {
-        let level = match self {
-            Self::ResponseTime(options) => options.requests,
-            Self::Soak(options) => options.users.into(),
-        };
-        Smoke {
-            level,
-            ..Smoke::default()
         }
     }
 }

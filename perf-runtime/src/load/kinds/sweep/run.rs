@@ -11,13 +11,15 @@ use super::analysis::analyse;
 use super::kind::Sweep;
 use crate::load::engine::Generator;
 use crate::load::kinds::figures::{level_stats, think_ms};
+use crate::load::kinds::kind_run::KindRun;
+use crate::load::kinds::smoke::Smoke;
 use crate::load::merge::merge;
 use crate::load::profile::{LoadOptions, LoadProfile};
 
 /// Runs every level of the sweep (a stress sweep stops at the first level
 /// that breaks a threshold) and returns the test's figures with the
 /// analysis attached, and how long the workload was meant to take.
-pub(crate) fn run(
+fn run(
     generator: Generator<'_>,
     sweep: Sweep,
     scale: f64,
@@ -168,8 +170,27 @@ fn plan(sweep: Sweep, scale: f64) -> Vec<Step> {
 }
 
 /// The level of the sweep's first step (a smoke run's).
-pub(super) fn first_level(sweep: Sweep) -> u64 {
+fn first_level(sweep: Sweep) -> u64 {
     plan(sweep, 1.0).first().map_or(0, |step| step.level)
+}
+
+impl KindRun for Sweep {
+    fn run(
+        &self,
+        generator: Generator<'_>,
+        scale: f64,
+        thresholds: &[Threshold],
+    ) -> Result<(LoadStats, Duration), String> {
+        run(generator, *self, scale, thresholds)
+    }
+
+    /// Its first step's level.
+    fn smoke(&self) -> Smoke {
+        Smoke {
+            level: first_level(*self),
+            ..Smoke::default()
+        }
+    }
 }
 
 /// The latency, error and throughput thresholds a level missed, with what

@@ -4,9 +4,12 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use perf_record::load::{LoadStats, SweepStats};
+use perf_record::threshold::Threshold;
 
 use super::kind::Single;
 use crate::load::engine::Generator;
+use crate::load::kinds::kind_run::KindRun;
+use crate::load::kinds::smoke::Smoke;
 use crate::load::profile::{LoadOptions, LoadProfile};
 
 /// The longest a response-time test may take, before `--duration-scale`.
@@ -16,7 +19,7 @@ const RESPONSE_TIME_LIMIT_NS: u64 = 300_000_000_000;
 /// of requests: scaled by `--duration-scale` like a duration, at least 1)
 /// and a soak test (a warm-up and a long hold; cargo perf reads the
 /// server's memory over it, which this process cannot see).
-pub(crate) fn run_single(
+fn run_single(
     generator: Generator<'_>,
     single: Single,
     scale: f64,
@@ -77,4 +80,27 @@ pub(crate) fn run_single(
     let total = Duration::from_secs_f64(stats.duration_s);
     stats.sweep = Some(SweepStats::of(kind, Vec::new(), metrics, findings));
     Ok((stats, total))
+}
+
+impl KindRun for Single {
+    fn run(
+        &self,
+        generator: Generator<'_>,
+        scale: f64,
+        _thresholds: &[Threshold],
+    ) -> Result<(LoadStats, Duration), String> {
+        run_single(generator, *self, scale)
+    }
+
+    /// A response-time test's requests, a soak test's users.
+    fn smoke(&self) -> Smoke {
+        let level = match self {
+            Self::ResponseTime(options) => options.requests,
+            Self::Soak(options) => options.users.into(),
+        };
+        Smoke {
+            level,
+            ..Smoke::default()
+        }
+    }
 }
