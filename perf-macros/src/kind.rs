@@ -2,11 +2,7 @@
 //! read as written, checked by `perf_record::kinds` into the kind's own
 //! options, and emitted as those, for the test's `static`.
 
-use perf_record::kinds::{
-    CachingOptions, CatalogOptions, Kind, KindOptions, LevelSteps, List, NPlusOneOptions,
-    PoolOptions, QueryCounter, RateLimitOptions, ResponseTimeOptions, SearchOptions, SingleOptions,
-    SoakOptions, SpikeOptions, SweepOptions, Text, TimeoutOptions, UserSteps, WebSocketOptions,
-};
+use perf_record::kinds::{Kind, KindOptions, List, QueryCounter, Text};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::meta::ParseNestedMeta;
@@ -43,37 +39,36 @@ trait Emit {
     fn emit(&self, kinds: &TokenStream) -> TokenStream;
 }
 
-/// The kinds' enums, each variant wrapping one value: every variant
-/// named, so a variant added to one is a compile error here.
-macro_rules! emit_enums {
-    ($($ty:ident { $($variant:ident),* })*) => {$(
-        impl Emit for $ty {
+/// `KindOptions`, one variant per kind of perf-record's registry, each
+/// wrapping its kind's options.
+macro_rules! emit_kind_options {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident = $name:literal => $module:ident::{$spec:ident, $check:ident, $options:ident};
+    )*) => {
+        impl Emit for KindOptions {
             fn emit(&self, kinds: &TokenStream) -> TokenStream {
                 match self {
                     $(Self::$variant(inner) => {
                         let inner = inner.emit(kinds);
-                        quote! { #kinds::$ty::$variant(#inner) }
+                        quote! { #kinds::KindOptions::$variant(#inner) }
                     })*
                 }
             }
         }
-    )*};
+    };
 }
 
-emit_enums! {
-    KindOptions { Sweep, Single, Catalog }
-    SweepOptions { Stress, Scalability, Volume, Pagination, Spike }
-    SingleOptions { ResponseTime, Soak }
-    CatalogOptions { RateLimit, Caching, NPlusOne, Pool, Timeout, Search, WebSocket }
-}
+perf_record::for_each_kind!(emit_kind_options);
 
-/// The kinds' structs: every field named, so a field added to one is a
-/// compile error here.
+/// The kinds' options structs, one line each: every field named, so a
+/// field added to one is a compile error here, and a struct left out is
+/// one where `KindOptions` is emitted.
 macro_rules! emit_structs {
     ($($ty:ident { $($field:ident),* })*) => {$(
-        impl Emit for $ty {
+        impl Emit for perf_record::kinds::$ty {
             fn emit(&self, kinds: &TokenStream) -> TokenStream {
-                let $ty { $($field),* } = self;
+                let perf_record::kinds::$ty { $($field),* } = self;
                 $(let $field = $field.emit(kinds);)*
                 quote! { #kinds::$ty { $($field: #$field),* } }
             }

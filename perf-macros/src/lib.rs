@@ -120,8 +120,7 @@ mod tests {
         assert!(!out.contains("compile_error"), "{out}");
         assert!(
             out.contains(
-                ":: perf_runtime :: __private :: kinds :: KindOptions :: Catalog \
-             (:: perf_runtime :: __private :: kinds :: CatalogOptions :: RateLimit \
+                ":: perf_runtime :: __private :: kinds :: KindOptions :: RateLimit \
              (:: perf_runtime :: __private :: kinds :: RateLimitOptions {"
             ),
             "{out}"

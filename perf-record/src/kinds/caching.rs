@@ -7,7 +7,7 @@
 //! revalidates correctly needs no cache of its own, so a speedup of warm
 //! over cold is judged only when the test asks (`speedup = ">= 2"`).
 
-use super::kind::Kind;
+use super::options::ThinkTime;
 use super::spec::Spec;
 use super::value::Think;
 use crate::attr::{Arg, Checked, Given};
@@ -27,9 +27,14 @@ pub struct CachingOptions {
     pub think_ns: Think,
 }
 
+impl ThinkTime for CachingOptions {
+    fn think_ns(&self) -> Think {
+        self.think_ns
+    }
+}
+
 pub(super) const SPEC: Spec = Spec {
     name: "caching",
-    variant: "Caching",
     parameter: "phase",
     holds: "options",
     keys: &["keys", "users", "step", "think"],
@@ -63,7 +68,6 @@ pub(super) const SPEC: Spec = Spec {
     ],
     default_thresholds: &[("cache_headers", ">= 100%"), ("revalidated", ">= 100%")],
     needs_threshold: None,
-    kind: Kind::Caching,
 };
 
 pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<CachingOptions> {
@@ -89,6 +93,7 @@ pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<CachingOptions> {
 mod tests {
     use super::*;
     use crate::attr::Value;
+    use crate::kinds::Kind;
 
     #[test]
     fn the_defaults_judge_headers_and_revalidation_and_a_speedup_is_asked_for() {

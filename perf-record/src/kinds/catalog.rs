@@ -1,38 +1,11 @@
-//! Every kind with its module: `Kind::spec()` is the one list of them,
-//! and the lookups the macro, the thresholds, the comparison and the
-//! reports make through it (by name, by figure).
+//! The lookups the macro, the thresholds, the comparison and the reports
+//! make through `Kind::spec()` (by name, by figure).
 
 use super::kind::Kind;
-use super::options::{CatalogOptions, KindOptions, SingleOptions, SweepOptions};
-use super::spec::Spec;
-use crate::attr::{Checked, Given, OptionError, no_repeats};
+use crate::attr::OptionError;
 use crate::metric::MetricSpec;
 
 impl Kind {
-    /// Its specification: the one place each kind is described.
-    pub fn spec(self) -> &'static Spec {
-        use super::{
-            caching, n_plus_one, pool, rate_limit, response_time, search, soak, spike, sweep,
-            timeout, websocket,
-        };
-        match self {
-            Self::Stress => &sweep::STRESS,
-            Self::Scalability => &sweep::SCALABILITY,
-            Self::Volume => &sweep::VOLUME,
-            Self::Pagination => &sweep::PAGINATION,
-            Self::Spike => &spike::SPEC,
-            Self::ResponseTime => &response_time::SPEC,
-            Self::Soak => &soak::SPEC,
-            Self::RateLimit => &rate_limit::SPEC,
-            Self::Caching => &caching::SPEC,
-            Self::NPlusOne => &n_plus_one::SPEC,
-            Self::Pool => &pool::SPEC,
-            Self::Timeout => &timeout::SPEC,
-            Self::Search => &search::SPEC,
-            Self::WebSocket => &websocket::SPEC,
-        }
-    }
-
     /// Its name as written and recorded.
     pub fn name(self) -> &'static str {
         self.spec().name
@@ -87,36 +60,6 @@ impl Kind {
     pub fn needs_parentheses(self) -> OptionError {
         self.spec().needs_parentheses()
     }
-
-    /// Checks the options given in its parentheses: its module's `check`,
-    /// as its own variant of [`KindOptions`].
-    pub fn check(self, given: &[Given]) -> Checked<KindOptions> {
-        use super::{
-            caching, n_plus_one, pool, rate_limit, response_time, search, soak, spike, sweep,
-            timeout, websocket,
-        };
-        use KindOptions::{Catalog, Single, Sweep};
-        no_repeats(given)?;
-        let spec = self.spec();
-        Ok(match self {
-            Self::Stress => Sweep(SweepOptions::Stress(sweep::user_steps(spec, given)?)),
-            Self::Scalability => Sweep(SweepOptions::Scalability(sweep::user_steps(spec, given)?)),
-            Self::Volume => Sweep(SweepOptions::Volume(sweep::level_steps(spec, given)?)),
-            Self::Pagination => Sweep(SweepOptions::Pagination(sweep::level_steps(spec, given)?)),
-            Self::Spike => Sweep(SweepOptions::Spike(spike::check(spec, given)?)),
-            Self::ResponseTime => Single(SingleOptions::ResponseTime(response_time::check(
-                spec, given,
-            )?)),
-            Self::Soak => Single(SingleOptions::Soak(soak::check(spec, given)?)),
-            Self::RateLimit => Catalog(CatalogOptions::RateLimit(rate_limit::check(spec, given)?)),
-            Self::Caching => Catalog(CatalogOptions::Caching(caching::check(spec, given)?)),
-            Self::NPlusOne => Catalog(CatalogOptions::NPlusOne(n_plus_one::check(spec, given)?)),
-            Self::Pool => Catalog(CatalogOptions::Pool(pool::check(spec, given)?)),
-            Self::Timeout => Catalog(CatalogOptions::Timeout(timeout::check(spec, given)?)),
-            Self::Search => Catalog(CatalogOptions::Search(search::check(spec, given)?)),
-            Self::WebSocket => Catalog(CatalogOptions::WebSocket(websocket::check(spec, given)?)),
-        })
-    }
 }
 
 impl std::fmt::Display for Kind {
@@ -163,7 +106,7 @@ pub fn by_threshold(name: &str) -> Option<&'static MetricSpec> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attr::Spot;
+    use crate::attr::{Given, Spot};
 
     #[test]
     fn each_kind_serializes_as_its_name_and_reads_back() {
@@ -172,8 +115,6 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", kind.name()));
             assert_eq!(serde_json::from_str::<Kind>(&json).unwrap(), kind);
             assert_eq!(Kind::from_name(kind.name()), Some(kind));
-            assert_eq!(format!("{kind:?}"), kind.spec().variant);
-            assert_eq!(kind.spec().kind, kind);
         }
         // Names recorded before the type existed.
         assert_eq!(

@@ -1,76 +1,80 @@
 //! The `Kind` of a catalogue test, as recorded: a name and nothing else
-//! (its [`Spec`](super::Spec) says the rest).
+//! (its [`Spec`] says the rest), and [`KindOptions`], its checked
+//! options. Both are built from the list in `registry.rs`.
 
 use serde::{Deserialize, Serialize};
 
-/// A kind of catalogue test. Serialized as its name (`"rate_limit"`), as
-/// in records and baselines written before this type existed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Kind {
-    /// More users per level until a threshold breaks: the breaking point.
-    #[serde(rename = "stress")]
-    Stress,
-    /// More users per level: the throughput curve and scaling efficiency.
-    #[serde(rename = "scalability")]
-    Scalability,
-    /// A larger payload per level: latency growth with size.
-    #[serde(rename = "volume")]
-    Volume,
-    /// A deeper page per level: latency growth with the offset.
-    #[serde(rename = "pagination")]
-    Pagination,
-    /// Base load, a burst, base load again: how long until latency is back.
-    #[serde(rename = "spike")]
-    Spike,
-    /// One user, a fixed number of requests one after the other.
-    #[serde(rename = "response_time")]
-    ResponseTime,
-    /// A long hold: the server's memory growth and the latency drift.
-    #[serde(rename = "soak")]
-    Soak,
-    /// Below and above a declared rate limit: 429s, what gets through, and
-    /// the limit headers.
-    #[serde(rename = "rate_limit")]
-    RateLimit,
-    /// Cold keys, then warm ones: the cache's speedup, its headers, and
-    /// conditional requests.
-    #[serde(rename = "caching")]
-    Caching,
-    /// Larger pages per level: a server-side query counter per request.
-    #[serde(rename = "n_plus_one")]
-    NPlusOne,
-    /// More users per level than a pool holds: errors and the latency knee.
-    #[serde(rename = "pool")]
-    Pool,
-    /// A client timeout against a slow endpoint, then a probe that the
-    /// server still answers.
-    #[serde(rename = "timeout")]
-    Timeout,
-    /// One level per query: per-query statistics, the slowest named.
-    #[serde(rename = "search")]
-    Search,
-    /// More open WebSockets per level: round-trip latency, how it grows
-    /// with the connections, and the handshakes that succeeded.
-    #[serde(rename = "websocket")]
-    WebSocket,
+use super::options::ThinkTime as _;
+use super::spec::Spec;
+use super::value::Think;
+use crate::attr::{Checked, Given, no_repeats};
+
+/// Builds the kinds' types from the registry's entries.
+macro_rules! declare_kinds {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident = $name:literal => $module:ident::{$spec:ident, $check:ident, $options:ident};
+    )*) => {
+        /// A kind of catalogue test. Serialized as its name (`"rate_limit"`), as
+        /// in records and baselines written before this type existed.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum Kind {
+            $(
+                $(#[$doc])*
+                #[serde(rename = $name)]
+                $variant,
+            )*
+        }
+
+        impl Kind {
+            /// Every kind, in the order messages list them.
+            pub const ALL: [Kind; [$($name),*].len()] = [$(Self::$variant),*];
+
+            /// Its specification: the one place each kind is described.
+            pub fn spec(self) -> &'static Spec {
+                match self {
+                    $(Self::$variant => &super::$module::$spec,)*
+                }
+            }
+
+            /// Checks the options given in its parentheses: its module's
+            /// `check`, as its own variant of [`KindOptions`].
+            pub fn check(self, given: &[Given]) -> Checked<KindOptions> {
+                no_repeats(given)?;
+                let spec = self.spec();
+                Ok(match self {
+                    $(Self::$variant => KindOptions::$variant(super::$module::$check(spec, given)?),)*
+                })
+            }
+        }
+
+        /// The checked options of `stress(...)`, `caching(...)` and the rest:
+        /// what the macro writes into a test's registration and the kind's
+        /// runner reads, one variant per kind, holding its module's options.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum KindOptions {
+            $(
+                #[doc = concat!("`", $name, "(...)`.")]
+                $variant(super::$module::$options),
+            )*
+        }
+
+        impl KindOptions {
+            /// The kind they are the options of.
+            pub fn kind(&self) -> Kind {
+                match self {
+                    $(Self::$variant(_) => Kind::$variant,)*
+                }
+            }
+
+            /// The users' think time (a rate-limit test's load is open: none).
+            pub fn think_ns(&self) -> Think {
+                match self {
+                    $(Self::$variant(options) => options.think_ns(),)*
+                }
+            }
+        }
+    };
 }
 
-impl Kind {
-    /// Every kind, in the order messages list them.
-    pub const ALL: [Kind; 14] = [
-        Self::Stress,
-        Self::Scalability,
-        Self::Volume,
-        Self::Pagination,
-        Self::Spike,
-        Self::ResponseTime,
-        Self::Soak,
-        Self::RateLimit,
-        Self::Caching,
-        Self::NPlusOne,
-        Self::Pool,
-        Self::Timeout,
-        Self::Search,
-        Self::WebSocket,
-    ];
-}
+crate::for_each_kind!(declare_kinds);

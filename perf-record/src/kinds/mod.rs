@@ -1,21 +1,32 @@
 //! The kinds of catalogue test: one [`Kind`] type, and one module per kind
 //! (or family of kinds) with its options, defaults, figures and thresholds.
-//! To add a kind: write its module with a `Spec`, its options struct and
-//! the `check` that reads them; add its variant in `kind.rs` (and to
-//! `Kind::ALL`), its member of the family that runs it in `family.rs`, its
-//! options' variant of that family in `options.rs`, and its arms of
-//! `Kind::spec()` and `Kind::check()` in `catalog.rs`. The compiler then
-//! names what is left: the macro's emitting of the options (perf-macros'
-//! `kind.rs`) and the family's runner in perf-runtime.
+//!
+//! To add a kind:
+//! 1. write its module here: its `Spec` (name, options, example, figures,
+//!    default thresholds), its options struct with the [`ThinkTime`] it
+//!    runs with, and the `check` that reads them (declare it with `mod`
+//!    and re-export its options type below);
+//! 2. add its one line to the list in `registry.rs`: its variant, its
+//!    name, and its module's `Spec`, `check` and options type. `Kind`,
+//!    `Kind::ALL`, `Kind::spec`, `Kind::check`, [`KindOptions`] and the
+//!    macro's emitting of them follow from that line;
+//! 3. in perf-runtime, write its runner (a `CatalogueKind` in
+//!    `load/kinds/catalog/`, or its own `KindRun`) and add its one line to
+//!    `load/kinds/runner.rs`; a new options struct also gets its line in
+//!    perf-macros' `emit_structs!` (the compiler asks for both).
+//!
+//! Thresholds, comparisons and reports read a kind through its `Spec`; the
+//! few report sections drawn for one kind (a soak's memory, a spike's
+//! recovery) draw any other kind's levels as they are.
 
 mod caching;
 mod catalog;
-mod family;
 mod kind;
 mod n_plus_one;
 mod options;
 mod pool;
 mod rate_limit;
+mod registry;
 mod response_time;
 mod search;
 mod soak;
@@ -29,10 +40,9 @@ mod websocket;
 
 pub use caching::CachingOptions;
 pub use catalog::{by_threshold, figures};
-pub use family::{CatalogKind, Family, SingleKind, SweepKind};
-pub use kind::Kind;
+pub use kind::{Kind, KindOptions};
 pub use n_plus_one::{NPlusOneOptions, QueryCounter};
-pub use options::{CatalogOptions, KindOptions, SingleOptions, SweepOptions};
+pub use options::ThinkTime;
 pub use pool::PoolOptions;
 pub use rate_limit::RateLimitOptions;
 pub use response_time::ResponseTimeOptions;

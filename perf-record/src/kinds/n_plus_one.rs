@@ -1,7 +1,7 @@
 //! `n_plus_one(...)`: larger pages per level, and a server-side query
 //! counter per request (a header, or a Prometheus counter).
 
-use super::kind::Kind;
+use super::options::ThinkTime;
 use super::spec::Spec;
 use super::value::{List, Text, Think};
 use crate::attr::{Arg, Checked, Given};
@@ -38,9 +38,14 @@ pub enum QueryCounter {
     },
 }
 
+impl ThinkTime for NPlusOneOptions {
+    fn think_ns(&self) -> Think {
+        self.think_ns
+    }
+}
+
 pub(super) const SPEC: Spec = Spec {
     name: "n_plus_one",
-    variant: "NPlusOne",
     parameter: "items",
     holds: "options",
     keys: &[
@@ -75,7 +80,6 @@ pub(super) const SPEC: Spec = Spec {
     ],
     default_thresholds: &[("query_growth", "<= 0.5")],
     needs_threshold: None,
-    kind: Kind::NPlusOne,
 };
 
 pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<NPlusOneOptions> {
@@ -150,6 +154,7 @@ pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<NPlusOneOptions> {
 mod tests {
     use super::*;
     use crate::attr::{Spot, Value};
+    use crate::kinds::Kind;
 
     fn sizes() -> Given {
         Given::new(

@@ -1,7 +1,7 @@
 //! `pool(...)`: more users per level than a connection pool holds; the
 //! pool's errors and the latency knee.
 
-use super::kind::Kind;
+use super::options::ThinkTime;
 use super::spec::Spec;
 use super::value::{List, Think};
 use crate::attr::{Arg, Checked, Given};
@@ -20,9 +20,14 @@ pub struct PoolOptions {
     pub think_ns: Think,
 }
 
+impl ThinkTime for PoolOptions {
+    fn think_ns(&self) -> Think {
+        self.think_ns
+    }
+}
+
 pub(super) const SPEC: Spec = Spec {
     name: "pool",
-    variant: "Pool",
     parameter: "users",
     holds: "options",
     keys: &["users", "size", "step", "think"],
@@ -48,7 +53,6 @@ pub(super) const SPEC: Spec = Spec {
     ],
     default_thresholds: &[("pool_errors", "<= 1%")],
     needs_threshold: None,
-    kind: Kind::Pool,
 };
 
 pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<PoolOptions> {
@@ -80,6 +84,7 @@ pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<PoolOptions> {
 mod tests {
     use super::*;
     use crate::attr::Value;
+    use crate::kinds::Kind;
 
     #[test]
     fn a_pool_test_sweeps_users_past_the_pool() {

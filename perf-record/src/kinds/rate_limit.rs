@@ -1,8 +1,9 @@
 //! `rate_limit(...)`: below, then above a declared rate limit; the 429s,
 //! what gets through, and the limit headers.
 
-use super::kind::Kind;
+use super::options::ThinkTime;
 use super::spec::Spec;
+use super::value::Think;
 use crate::attr::{Arg, Checked, Given};
 use crate::metric::{Change, MetricSpec, Unit};
 
@@ -18,9 +19,15 @@ pub struct RateLimitOptions {
     pub step_ns: u64,
 }
 
+/// A rate-limit test's load is open: its arrivals have no think time.
+impl ThinkTime for RateLimitOptions {
+    fn think_ns(&self) -> Think {
+        None
+    }
+}
+
 pub(super) const SPEC: Spec = Spec {
     name: "rate_limit",
-    variant: "RateLimit",
     parameter: "phase",
     holds: "options",
     keys: &["limit", "over", "step"],
@@ -58,7 +65,6 @@ pub(super) const SPEC: Spec = Spec {
         ("limit_headers", ">= 99%"),
     ],
     needs_threshold: None,
-    kind: Kind::RateLimit,
 };
 
 pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<RateLimitOptions> {
@@ -94,6 +100,7 @@ pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<RateLimitOptions> {
 mod tests {
     use super::*;
     use crate::attr::{Spot, Value};
+    use crate::kinds::Kind;
 
     #[test]
     fn a_rate_limit_test_needs_the_limit_and_drives_well_above_it() {

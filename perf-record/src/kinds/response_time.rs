@@ -1,7 +1,7 @@
 //! `response_time(...)`: one user sends a fixed number of requests one
 //! after the other.
 
-use super::kind::Kind;
+use super::options::ThinkTime;
 use super::spec::Spec;
 use super::value::Think;
 use crate::attr::{Arg, Checked, Given};
@@ -15,9 +15,14 @@ pub struct ResponseTimeOptions {
     pub think_ns: Think,
 }
 
+impl ThinkTime for ResponseTimeOptions {
+    fn think_ns(&self) -> Think {
+        self.think_ns
+    }
+}
+
 pub(super) const SPEC: Spec = Spec {
     name: "response_time",
-    variant: "ResponseTime",
     parameter: "requests",
     holds: "options",
     keys: &["requests", "think"],
@@ -26,7 +31,6 @@ pub(super) const SPEC: Spec = Spec {
     figures: &[],
     default_thresholds: &[],
     needs_threshold: None,
-    kind: Kind::ResponseTime,
 };
 
 pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<ResponseTimeOptions> {
@@ -49,6 +53,7 @@ pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<ResponseTimeOptions
 mod tests {
     use super::*;
     use crate::attr::Value;
+    use crate::kinds::Kind;
 
     #[test]
     fn response_time_needs_its_requests() {

@@ -1,7 +1,7 @@
 //! `search(...)`: one level per query; per-query statistics, the slowest
 //! named.
 
-use super::kind::Kind;
+use super::options::ThinkTime;
 use super::spec::Spec;
 use super::value::{List, Text, Think};
 use crate::attr::{Arg, Checked, Given};
@@ -20,9 +20,14 @@ pub struct SearchOptions {
     pub think_ns: Think,
 }
 
+impl ThinkTime for SearchOptions {
+    fn think_ns(&self) -> Think {
+        self.think_ns
+    }
+}
+
 pub(super) const SPEC: Spec = Spec {
     name: "search",
-    variant: "Search",
     parameter: "query",
     holds: "options",
     keys: &["queries", "users", "step", "think"],
@@ -48,7 +53,6 @@ pub(super) const SPEC: Spec = Spec {
     ],
     default_thresholds: &[("spread", "<= 5")],
     needs_threshold: None,
-    kind: Kind::Search,
 };
 
 pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<SearchOptions> {
@@ -83,6 +87,7 @@ pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<SearchOptions> {
 mod tests {
     use super::*;
     use crate::attr::{Spot, Value};
+    use crate::kinds::Kind;
 
     fn queries(names: &[&str]) -> Given {
         Given::new(

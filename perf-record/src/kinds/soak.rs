@@ -1,7 +1,7 @@
 //! `soak(...)`: a long hold, to see the server's memory grow and its
 //! latency drift (cargo perf reads the memory and runs [`analyse`]).
 
-use super::kind::Kind;
+use super::options::ThinkTime;
 use super::spec::Spec;
 use super::value::Think;
 use crate::attr::{Arg, Checked, Given};
@@ -25,9 +25,14 @@ pub struct SoakOptions {
     pub think_ns: Think,
 }
 
+impl ThinkTime for SoakOptions {
+    fn think_ns(&self) -> Think {
+        self.think_ns
+    }
+}
+
 pub(super) const SPEC: Spec = Spec {
     name: "soak",
-    variant: "Soak",
     parameter: "users",
     holds: "options",
     keys: &["users", "hold", "warm_up", "think"],
@@ -43,7 +48,6 @@ pub(super) const SPEC: Spec = Spec {
     )],
     default_thresholds: &[("rss_growth", "<= 16KB/s")],
     needs_threshold: None,
-    kind: Kind::Soak,
 };
 
 pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<SoakOptions> {
@@ -80,6 +84,7 @@ pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<SoakOptions> {
 mod tests {
     use super::*;
     use crate::attr::{Spot, Value};
+    use crate::kinds::Kind;
 
     #[test]
     fn a_soak_holds_its_users_after_a_warm_up() {

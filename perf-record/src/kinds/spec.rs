@@ -1,8 +1,8 @@
 //! What each kind's module declares: its [`Spec`] (names, options,
 //! example, figures, default thresholds), and the messages built from it.
-//! Its options are checked by its module's `check` (see `Kind::check`).
+//! Its options are checked by its module's `check`; the registry
+//! (`registry.rs`) names both for `Kind::spec` and `Kind::check`.
 
-use super::kind::Kind;
 use crate::attr::{Arg, OptionError, Spot};
 use crate::metric::MetricSpec;
 
@@ -11,8 +11,6 @@ use crate::metric::MetricSpec;
 pub struct Spec {
     /// As written in `#[perf_test(...)]` and recorded (the serde name).
     pub name: &'static str,
-    /// The Rust name of its [`Kind`] variant, for the macro's output.
-    pub variant: &'static str,
     /// What a level counts (`users`, `bytes`, `phase`...).
     pub parameter: &'static str,
     /// What its parentheses hold, for "takes its ... in parentheses".
@@ -32,8 +30,6 @@ pub struct Spec {
     /// Why it needs a threshold of the test's own (stress: one to break),
     /// and an example; `None` when it does not.
     pub needs_threshold: Option<&'static str>,
-    /// Which kind it describes.
-    pub kind: Kind,
 }
 
 impl Spec {

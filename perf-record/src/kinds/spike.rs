@@ -1,7 +1,7 @@
 //! `spike(...)`: base load, a burst, base load again; how long latency
 //! takes to come back.
 
-use super::kind::Kind;
+use super::options::ThinkTime;
 use super::spec::Spec;
 use super::value::Think;
 use crate::attr::{Arg, Checked, Given};
@@ -26,9 +26,14 @@ pub struct SpikeOptions {
     pub think_ns: Think,
 }
 
+impl ThinkTime for SpikeOptions {
+    fn think_ns(&self) -> Think {
+        self.think_ns
+    }
+}
+
 pub(super) const SPEC: Spec = Spec {
     name: "spike",
-    variant: "Spike",
     parameter: "phase",
     holds: "levels",
     keys: &[
@@ -53,7 +58,6 @@ pub(super) const SPEC: Spec = Spec {
     )],
     default_thresholds: &[("recovery", "<= 1s")],
     needs_threshold: None,
-    kind: Kind::Spike,
 };
 
 pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<SpikeOptions> {
@@ -99,6 +103,7 @@ pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<SpikeOptions> {
 mod tests {
     use super::*;
     use crate::attr::{Spot, Value};
+    use crate::kinds::Kind;
 
     #[test]
     fn a_spike_runs_its_base_users_then_its_spike_users() {

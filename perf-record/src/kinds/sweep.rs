@@ -2,7 +2,7 @@
 //! `pagination(...)`, a short load run per level, then how the figures
 //! change from level to level.
 
-use super::kind::Kind;
+use super::options::ThinkTime;
 use super::spec::Spec;
 use super::value::{List, Think};
 use crate::attr::{Arg, Checked, Given};
@@ -33,6 +33,18 @@ pub struct LevelSteps {
     pub think_ns: Think,
 }
 
+impl ThinkTime for UserSteps {
+    fn think_ns(&self) -> Think {
+        self.think_ns
+    }
+}
+
+impl ThinkTime for LevelSteps {
+    fn think_ns(&self) -> Think {
+        self.think_ns
+    }
+}
+
 /// The exponent of latency ~ level^k, shared by volume and pagination.
 const GROWTH: MetricSpec = MetricSpec::figure(
     "growth",
@@ -45,7 +57,6 @@ const GROWTH: MetricSpec = MetricSpec::figure(
 
 pub(super) const STRESS: Spec = Spec {
     name: "stress",
-    variant: "Stress",
     parameter: "users",
     holds: "levels",
     keys: &["users", "step", "think"],
@@ -64,12 +75,10 @@ pub(super) const STRESS: Spec = Spec {
         "a stress test steps the load up until a threshold breaks: give one, e.g. \
          `threshold(p95 = \"200ms\", error_rate = \"1%\")`",
     ),
-    kind: Kind::Stress,
 };
 
 pub(super) const SCALABILITY: Spec = Spec {
     name: "scalability",
-    variant: "Scalability",
     parameter: "users",
     holds: "levels",
     keys: &["users", "step", "think"],
@@ -85,12 +94,10 @@ pub(super) const SCALABILITY: Spec = Spec {
     )],
     default_thresholds: &[("efficiency", ">= 50%")],
     needs_threshold: None,
-    kind: Kind::Scalability,
 };
 
 pub(super) const VOLUME: Spec = Spec {
     name: "volume",
-    variant: "Volume",
     parameter: "bytes",
     holds: "levels",
     keys: &["sizes", "users", "step", "think"],
@@ -99,12 +106,10 @@ pub(super) const VOLUME: Spec = Spec {
     figures: &[GROWTH],
     default_thresholds: &[("growth", "<= 1.2")],
     needs_threshold: None,
-    kind: Kind::Volume,
 };
 
 pub(super) const PAGINATION: Spec = Spec {
     name: "pagination",
-    variant: "Pagination",
     parameter: "page",
     holds: "levels",
     keys: &["pages", "users", "step", "think"],
@@ -113,7 +118,6 @@ pub(super) const PAGINATION: Spec = Spec {
     figures: &[GROWTH],
     default_thresholds: &[("growth", "<= 0.5")],
     needs_threshold: None,
-    kind: Kind::Pagination,
 };
 
 /// Stress and scalability: `users` lists the levels.
@@ -167,6 +171,7 @@ pub(super) fn level_steps(spec: &Spec, given: &[Given]) -> Checked<LevelSteps> {
 mod tests {
     use super::*;
     use crate::attr::{Spot, Value};
+    use crate::kinds::Kind;
 
     fn list(values: &[f64]) -> Value {
         Value::List(values.iter().map(|v| Value::Number(*v)).collect())

@@ -1,7 +1,7 @@
 //! `timeout(...)`: a client timeout against a slow endpoint, then a probe
 //! that the server still answers.
 
-use super::kind::Kind;
+use super::options::ThinkTime;
 use super::spec::Spec;
 use super::value::{Text, Think};
 use crate::attr::{Arg, Checked, Given};
@@ -23,9 +23,14 @@ pub struct TimeoutOptions {
     pub think_ns: Think,
 }
 
+impl ThinkTime for TimeoutOptions {
+    fn think_ns(&self) -> Think {
+        self.think_ns
+    }
+}
+
 pub(super) const SPEC: Spec = Spec {
     name: "timeout",
-    variant: "Timeout",
     parameter: "phase",
     holds: "options",
     keys: &["after", "users", "step", "probe", "think"],
@@ -51,7 +56,6 @@ pub(super) const SPEC: Spec = Spec {
     ],
     default_thresholds: &[("timeouts", "<= 1%"), ("served_after", ">= 100%")],
     needs_threshold: None,
-    kind: Kind::Timeout,
 };
 
 pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<TimeoutOptions> {
@@ -87,6 +91,7 @@ pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<TimeoutOptions> {
 mod tests {
     use super::*;
     use crate::attr::Value;
+    use crate::kinds::Kind;
 
     #[test]
     fn a_timeout_must_fit_in_its_step() {

@@ -1,7 +1,7 @@
 //! `websocket(...)`: more open WebSockets per level; round-trip latency,
 //! how it grows with the connections, and the handshakes that succeeded.
 
-use super::kind::Kind;
+use super::options::ThinkTime;
 use super::spec::Spec;
 use super::value::{List, Think};
 use crate::attr::{Arg, Checked, Given};
@@ -19,9 +19,14 @@ pub struct WebSocketOptions {
     pub think_ns: Think,
 }
 
+impl ThinkTime for WebSocketOptions {
+    fn think_ns(&self) -> Think {
+        self.think_ns
+    }
+}
+
 pub(super) const SPEC: Spec = Spec {
     name: "websocket",
-    variant: "WebSocket",
     parameter: "connections",
     holds: "options",
     keys: &["connections", "step", "think"],
@@ -47,7 +52,6 @@ pub(super) const SPEC: Spec = Spec {
     ],
     default_thresholds: &[("rtt_growth", "<= 0.5"), ("connected", ">= 99%")],
     needs_threshold: None,
-    kind: Kind::WebSocket,
 };
 
 pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<WebSocketOptions> {
@@ -81,6 +85,7 @@ pub(super) fn check(spec: &Spec, given: &[Given]) -> Checked<WebSocketOptions> {
 mod tests {
     use super::*;
     use crate::attr::Value;
+    use crate::kinds::Kind;
 
     #[test]
     fn websocket_users_think_unless_told_otherwise() {

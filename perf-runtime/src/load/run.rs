@@ -3,7 +3,7 @@
 //! iterations when a target is set, and is ignored (with the reason) when
 //! not.
 
-use perf_record::kinds::{Kind, KindOptions};
+use perf_record::kinds::KindOptions;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::Duration;
@@ -16,7 +16,7 @@ use perf_record::{TestConfig, TestKind, TestOutcome, TestResult};
 
 use crate::load::engine::{self, Generator};
 use crate::load::http::target::resolve_target;
-use crate::load::kinds::{Smoke, catalog, smoke, sweep};
+use crate::load::kinds::{Smoke, runner, smoke};
 use crate::load::profile::{LoadOptions, LoadProfile};
 use crate::load::user::LoadFn;
 use crate::outcome::{append_result, panic_message};
@@ -118,12 +118,12 @@ pub(crate) fn run_load_entry(
 /// throughput describe nothing, and a threshold on them would be judged on
 /// an empty histogram. A timeout test's requests time out on purpose; its
 /// own analysis reads them.
-fn unanswered(stats: &LoadStats, options: &LoadOptions) -> Option<String> {
+fn unanswered(stats: &LoadStats, options: &'static LoadOptions) -> Option<String> {
     if stats.latency.count > 0
         || options
             .sweep
             .as_ref()
-            .is_some_and(|s| s.kind() == Kind::Timeout)
+            .is_some_and(|s| runner(s).times_out_on_purpose())
     {
         return None;
     }
@@ -182,20 +182,15 @@ fn measure_load(
     Ok((stats, profile.total()))
 }
 
-/// Runs a test of a catalogue kind with its family's runner, handing it
-/// the kind's own options: the one place that decides which runner a kind
-/// goes to.
+/// Runs a test of a catalogue kind with the kind's runner, handing it the
+/// kind's own options.
 fn run_kind(
     generator: Generator<'_>,
     options: &'static KindOptions,
     scale: f64,
     thresholds: &[Threshold],
 ) -> Result<(LoadStats, Duration), String> {
-    match options {
-        KindOptions::Single(single) => sweep::run_single(generator, single, scale),
-        KindOptions::Catalog(catalog) => catalog::run(generator, catalog, scale),
-        KindOptions::Sweep(sweep) => sweep::run(generator, sweep, scale, thresholds),
-    }
+    runner(options).run(generator, scale, thresholds)
 }
 
 fn print_load_summary(name: &str, stats: &LoadStats) {

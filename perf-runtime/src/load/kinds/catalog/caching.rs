@@ -14,6 +14,13 @@ use crate::load::http::observe::{MAX_VALIDATORS, Observed};
 use crate::load::http::target::Target;
 use crate::load::kinds::catalog::probe::get;
 use crate::load::kinds::figures::share;
+use std::sync::Arc;
+
+use perf_record::kinds::{CachingOptions, Kind, Think};
+
+use super::kind::{Analysis, CatalogueKind, Ran, Step};
+use crate::load::http::observe::{Keys, Observer};
+use crate::load::latency::buckets;
 
 /// A URL's validator: (path, `If-None-Match` or `If-Modified-Since`, the
 /// value to send in it).
@@ -218,4 +225,45 @@ fn headers(
             names.join(", ")
         )
     }));
+}
+
+/// `caching(...)`: a cold phase, then a warm one round the same keys.
+pub(crate) struct Caching(pub(crate) &'static CachingOptions);
+
+impl CatalogueKind for Caching {
+    fn kind(&self) -> Kind {
+        Kind::Caching
+    }
+
+    fn think_ns(&self) -> Think {
+        self.0.think_ns
+    }
+
+    fn plan(&self, _scale: f64) -> Vec<Step> {
+        ["cold", "warm"]
+            .into_iter()
+            .map(|phase| Step::closed(Some(phase), 0, self.0.users, self.0.step_ns))
+            .collect()
+    }
+
+    /// Hands out keys: the warm phase round the ones the cold phase asked
+    /// for.
+    fn observer(&self, base: u64, cold: Option<&Observed>) -> Arc<Observer> {
+        let cycle = cold.map(|cold| self.0.keys.min(cold.keys_issued.max(1)));
+        Observer::new(None, Some(Keys::new(base, cycle)))
+    }
+
+    fn analyse(&self, ran: &Ran<'_>, out: &mut Analysis) -> Result<(), String> {
+        let revalidation = revalidate(ran.target, &validators(ran.seen));
+        let latencies: Vec<_> = ran.runs.iter().map(|r| buckets(&r.latency)).collect();
+        caching(
+            ran.seen,
+            &latencies,
+            &revalidation,
+            &mut out.metrics,
+            &mut out.findings,
+            &mut out.unmeasured,
+        );
+        Ok(())
+    }
 }

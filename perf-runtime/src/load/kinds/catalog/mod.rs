@@ -1,19 +1,20 @@
 //! The catalogue's kinds that read more than timing: rate limits, caches,
 //! N+1 queries, connection pools, timeouts, search and WebSockets. Each
 //! runs a few short steps (like a sweep), watches the responses, and then
-//! says what it found; each kind's analysis is in the file named after it.
+//! says what it found: each kind's module holds its `CatalogueKind`
+//! (plan, observer, per-step reading, analysis) beside its analysis, and
+//! `run.rs` is the one loop they all go through.
 
-mod caching;
-mod n_plus_one;
-mod pool;
+pub(super) mod caching;
+mod kind;
+pub(super) mod n_plus_one;
+pub(super) mod pool;
 mod probe;
 mod prometheus;
-mod rate_limit;
+pub(super) mod rate_limit;
 mod run;
-mod search;
+pub(super) mod search;
 #[cfg(test)]
 mod tests;
-mod timeout;
-mod websocket;
-
-pub(crate) use run::{request_timeout, run};
+pub(super) mod timeout;
+pub(super) mod websocket;

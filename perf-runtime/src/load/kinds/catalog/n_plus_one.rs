@@ -5,13 +5,19 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use perf_record::finding::Finding;
-use perf_record::kinds::{CatalogOptions, NPlusOneOptions, QueryCounter};
+use perf_record::kinds::{NPlusOneOptions, QueryCounter};
 use perf_record::load::{LevelStats, LoadStats};
 
 use crate::load::http::observe::Observed;
 use crate::load::http::target::Target;
 use crate::load::kinds::catalog::probe::get;
 use crate::load::kinds::catalog::prometheus::counter_value;
+use std::sync::Arc;
+
+use perf_record::kinds::{Kind, Think};
+
+use super::kind::{Analysis, CatalogueKind, Ran, Step};
+use crate::load::http::observe::Observer;
 
 pub(super) fn n_plus_one(
     levels: &[LevelStats],
@@ -65,11 +71,11 @@ pub(super) fn n_plus_one(
 
 /// N+1 with `metric = "..."`: the counter's value on the server, read from
 /// its Prometheus text (the sum over its label sets).
-pub(super) fn scrape(options: &CatalogOptions, target: &Target) -> Result<Option<f64>, String> {
-    let CatalogOptions::NPlusOne(NPlusOneOptions {
+pub(super) fn scrape(options: &NPlusOneOptions, target: &Target) -> Result<Option<f64>, String> {
+    let NPlusOneOptions {
         counter: QueryCounter::Metric { name, path },
         ..
-    }) = options
+    } = options
     else {
         return Ok(None);
     };
@@ -111,4 +117,59 @@ pub(super) fn per_request(
         ));
     }
     Ok(observed.counter_sum / observed.counter_seen as f64)
+}
+
+/// `n_plus_one(...)`: larger pages per level at the same users, each
+/// request's queries counted on the server.
+pub(crate) struct NPlusOne(pub(crate) &'static NPlusOneOptions);
+
+impl CatalogueKind for NPlusOne {
+    fn kind(&self) -> Kind {
+        Kind::NPlusOne
+    }
+
+    fn think_ns(&self) -> Think {
+        self.0.think_ns
+    }
+
+    /// The level is the page size, at the same users.
+    fn plan(&self, _scale: f64) -> Vec<Step> {
+        self.0
+            .sizes
+            .iter()
+            .map(|&level| Step::closed(None, level, self.0.users, self.0.step_ns))
+            .collect()
+    }
+
+    fn describe(&self, step: &Step) -> String {
+        format!("{} items", step.level)
+    }
+
+    /// Reads the query header, if that is the counter.
+    fn observer(&self, _base: u64, _cold: Option<&Observed>) -> Arc<Observer> {
+        match &self.0.counter {
+            QueryCounter::Header(header) => Observer::new(Some(header), None),
+            QueryCounter::Metric { .. } => Observer::new(None, None),
+        }
+    }
+
+    fn scrape(&self, target: &Target) -> Result<Option<f64>, String> {
+        scrape(self.0, target)
+    }
+
+    fn finish_level(
+        &self,
+        level: &mut LevelStats,
+        observed: &Observed,
+        (before, after): (Option<f64>, Option<f64>),
+        stats: &LoadStats,
+    ) -> Result<(), String> {
+        level.per_request = Some(per_request(self.0, observed, before, after, stats)?);
+        Ok(())
+    }
+
+    fn analyse(&self, ran: &Ran<'_>, out: &mut Analysis) -> Result<(), String> {
+        n_plus_one(ran.levels, &mut out.metrics, &mut out.findings);
+        Ok(())
+    }
 }

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use perf_record::finding::Finding;
 use perf_record::kinds::PoolOptions;
+use perf_record::kinds::{Kind, Think};
 use perf_record::load::LevelStats;
+
+use super::kind::{Analysis, CatalogueKind, Ran, Step};
 
 /// A pool level whose p95 is more than this many times the first level's
 /// is past the latency knee.
@@ -62,5 +65,27 @@ pub(super) fn pool(
             "pool_no_knee",
             "no latency knee in the sweep: p95 stays within 1.5x of the first level".to_owned(),
         )),
+    }
+}
+
+/// `pool(...)`: more users per level than the pool holds.
+pub(crate) struct Pool(pub(crate) &'static PoolOptions);
+
+impl CatalogueKind for Pool {
+    fn kind(&self) -> Kind {
+        Kind::Pool
+    }
+
+    fn think_ns(&self) -> Think {
+        self.0.think_ns
+    }
+
+    fn plan(&self, _scale: f64) -> Vec<Step> {
+        Step::by_users(&self.0.users, self.0.step_ns)
+    }
+
+    fn analyse(&self, ran: &Ran<'_>, out: &mut Analysis) -> Result<(), String> {
+        pool(self.0, ran.levels, &mut out.metrics, &mut out.findings);
+        Ok(())
     }
 }

@@ -10,6 +10,9 @@ use perf_record::load::{LevelStats, LoadStats, RequestErrorKind};
 
 use crate::load::http::observe::Observed;
 use crate::load::kinds::figures::share;
+use perf_record::kinds::{Kind, Think};
+
+use super::kind::{Analysis, CatalogueKind, Ran, Step};
 
 /// Below the limit, a rate-limit test drives this share of it.
 pub(super) const BELOW_LIMIT: f64 = 0.8;
@@ -127,6 +130,59 @@ pub(super) fn discount_limited(stats: &mut LoadStats, seen: &[Observed]) {
         status.first_messages.retain(|m| !m.ends_with(" 429"));
         if status.count == 0 {
             stats.errors.remove(&RequestErrorKind::Status);
+        }
+    }
+}
+
+/// `rate_limit(...)`: an open load below the limit, then above it.
+pub(crate) struct RateLimit(pub(crate) &'static RateLimitOptions);
+
+impl CatalogueKind for RateLimit {
+    fn kind(&self) -> Kind {
+        Kind::RateLimit
+    }
+
+    /// An open load: no think time.
+    fn think_ns(&self) -> Think {
+        None
+    }
+
+    fn plan(&self, scale: f64) -> Vec<Step> {
+        let limiter = self.0;
+        // A limiter's rate needs a second or so to read, whatever
+        // --duration-scale asks: at least 1 s after scaling.
+        let floor = (1e9 / scale).ceil() as u64;
+        [("below", BELOW_LIMIT), ("above", limiter.factor)]
+            .into_iter()
+            .map(|(phase, factor)| Step {
+                rate: Some(limiter.limit * factor),
+                ..Step::closed(Some(phase), 0, 1, limiter.step_ns.max(floor))
+            })
+            .collect()
+    }
+
+    fn analyse(&self, ran: &Ran<'_>, out: &mut Analysis) -> Result<(), String> {
+        rate_limit(
+            self.0,
+            ran.levels,
+            ran.seen,
+            ran.runs,
+            &mut out.metrics,
+            &mut out.findings,
+        );
+        Ok(())
+    }
+
+    /// The 429s are what the test provokes: counted by the analysis, not
+    /// as errors.
+    fn settle(&self, overall: &mut LoadStats, levels: &mut [LevelStats], seen: &[Observed]) {
+        discount_limited(overall, seen);
+        for (level, observed) in levels.iter_mut().zip(seen) {
+            if level.requests > 0 {
+                level.error_rate_pct = (level.error_rate_pct
+                    - observed.limited as f64 / level.requests as f64 * 100.0)
+                    .max(0.0);
+            }
         }
     }
 }

@@ -3,7 +3,10 @@
 use std::collections::BTreeMap;
 
 use perf_record::finding::Finding;
+use perf_record::kinds::{Kind, SearchOptions, Think};
 use perf_record::load::LevelStats;
+
+use super::kind::{Analysis, CatalogueKind, Ran, Step};
 
 pub(super) fn search(
     levels: &[LevelStats],
@@ -55,4 +58,37 @@ pub(super) fn search(
             median / 1e3
         ),
     ));
+}
+
+/// `search(...)`: one step per query, labelled with it.
+pub(crate) struct Search(pub(crate) &'static SearchOptions);
+
+impl CatalogueKind for Search {
+    fn kind(&self) -> Kind {
+        Kind::Search
+    }
+
+    fn think_ns(&self) -> Think {
+        self.0.think_ns
+    }
+
+    fn plan(&self, _scale: f64) -> Vec<Step> {
+        self.0
+            .queries
+            .iter()
+            .zip(0..)
+            .map(|(query, i)| {
+                let query: &'static str = query;
+                Step {
+                    label: Some(query),
+                    ..Step::closed(Some(query), i, self.0.users, self.0.step_ns)
+                }
+            })
+            .collect()
+    }
+
+    fn analyse(&self, ran: &Ran<'_>, out: &mut Analysis) -> Result<(), String> {
+        search(ran.levels, &mut out.metrics, &mut out.findings);
+        Ok(())
+    }
 }

@@ -11,6 +11,9 @@ use perf_record::load::{LoadStats, RequestErrorKind};
 use crate::load::http::target::Target;
 use crate::load::kinds::catalog::probe::get;
 use crate::load::kinds::figures::share;
+use perf_record::kinds::{Kind, Think};
+
+use super::kind::{Analysis, CatalogueKind, Ran, Step};
 
 /// Requests the timeout test's probe sends once the load is over.
 const PROBES: u32 = 5;
@@ -78,5 +81,43 @@ pub(super) fn timeout(
             "requests that outlive the client's timeout: the endpoint hangs; give it a deadline of its own (and \
              a fallback or an error) shorter than its callers'",
         ));
+    }
+}
+
+/// `timeout(...)`: one step of load under the client's timeout, then the
+/// probe.
+pub(crate) struct Timeout(pub(crate) &'static TimeoutOptions);
+
+impl CatalogueKind for Timeout {
+    fn kind(&self) -> Kind {
+        Kind::Timeout
+    }
+
+    fn think_ns(&self) -> Think {
+        self.0.think_ns
+    }
+
+    fn plan(&self, _scale: f64) -> Vec<Step> {
+        vec![Step::closed(Some("load"), 0, self.0.users, self.0.step_ns)]
+    }
+
+    /// The test's own.
+    fn request_timeout(&self) -> Option<Duration> {
+        Some(Duration::from_nanos(self.0.after_ns))
+    }
+
+    fn times_out_on_purpose(&self) -> bool {
+        true
+    }
+
+    fn analyse(&self, ran: &Ran<'_>, out: &mut Analysis) -> Result<(), String> {
+        timeout(
+            self.0,
+            ran.runs,
+            ran.target,
+            &mut out.metrics,
+            &mut out.findings,
+        );
+        Ok(())
     }
 }

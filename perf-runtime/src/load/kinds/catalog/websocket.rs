@@ -7,6 +7,9 @@ use perf_record::finding::Finding;
 use perf_record::load::{LevelStats, LoadStats};
 
 use crate::load::http::observe::Observed;
+use perf_record::kinds::{Kind, Think, WebSocketOptions};
+
+use super::kind::{Analysis, CatalogueKind, Ran, Step};
 
 pub(super) fn websocket(
     levels: &[LevelStats],
@@ -76,5 +79,50 @@ pub(super) fn round_trips_only(level: &mut LevelStats, stats: &LoadStats) {
         level.p50_us = trips.latency.p50_us;
         level.p95_us = trips.latency.p95_us;
         level.p99_us = trips.latency.p99_us;
+    }
+}
+
+/// `websocket(...)`: one step per level of open WebSockets, a user each.
+pub(crate) struct WebSocket(pub(crate) &'static WebSocketOptions);
+
+impl CatalogueKind for WebSocket {
+    fn kind(&self) -> Kind {
+        Kind::WebSocket
+    }
+
+    fn think_ns(&self) -> Think {
+        self.0.think_ns
+    }
+
+    fn plan(&self, _scale: f64) -> Vec<Step> {
+        Step::by_users(&self.0.connections, self.0.step_ns)
+    }
+
+    fn describe(&self, step: &Step) -> String {
+        format!("{} connections", step.users)
+    }
+
+    fn finish_level(
+        &self,
+        level: &mut LevelStats,
+        _observed: &Observed,
+        _counter: (Option<f64>, Option<f64>),
+        stats: &LoadStats,
+    ) -> Result<(), String> {
+        round_trips_only(level, stats);
+        Ok(())
+    }
+
+    /// An error when the test opened no WebSocket at all.
+    fn analyse(&self, ran: &Ran<'_>, out: &mut Analysis) -> Result<(), String> {
+        websocket(ran.levels, ran.seen, &mut out.metrics, &mut out.findings);
+        if ran.seen.iter().all(|o| o.sockets_attempted == 0) {
+            return Err(
+                "a websocket(...) test opened no WebSocket: call `user.websocket(\"/path\")` in it (perf-runtime's \
+                 `websocket` feature)"
+                    .to_owned(),
+            );
+        }
+        Ok(())
     }
 }

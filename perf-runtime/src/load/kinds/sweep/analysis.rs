@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 
 use perf_record::finding::Finding;
-use perf_record::kinds::{Kind, SweepKind, SweepOptions};
+use perf_record::kinds::Kind;
 use perf_record::load::LevelStats;
+
+use super::kind::Sweep;
 
 /// Above this growth exponent a volume sweep's latency grows faster than
 /// its payload: super-linear.
@@ -20,7 +22,7 @@ pub(crate) const SCALING_KNEE: f64 = 0.6;
 
 /// How a volume or pagination sweep reads its latency growth.
 struct Growth {
-    kind: SweepKind,
+    kind: Kind,
     /// A level, in words (`4096 bytes`, `page 3`).
     unit: fn(u64) -> String,
     /// Above this exponent the growth is worth a warning.
@@ -32,7 +34,7 @@ struct Growth {
 }
 
 const VOLUME: Growth = Growth {
-    kind: SweepKind::Volume,
+    kind: Kind::Volume,
     unit: |level| format!("{level} bytes"),
     limit: VOLUME_GROWTH_LIMIT,
     warning_code: "volume_super_linear",
@@ -41,7 +43,7 @@ const VOLUME: Growth = Growth {
 };
 
 const PAGINATION: Growth = Growth {
-    kind: SweepKind::Pagination,
+    kind: Kind::Pagination,
     unit: |level| format!("page {level}"),
     limit: PAGINATION_GROWTH_LIMIT,
     warning_code: "pagination_deep_pages_slower",
@@ -51,7 +53,7 @@ const PAGINATION: Growth = Growth {
 
 /// The kind's figures and what they say.
 pub(super) fn analyse(
-    sweep: &SweepOptions,
+    sweep: Sweep,
     levels: &[LevelStats],
     scale: f64,
 ) -> (BTreeMap<String, f64>, Vec<Finding>) {
@@ -61,7 +63,7 @@ pub(super) fn analyse(
         return (metrics, findings);
     };
     match sweep {
-        SweepOptions::Stress(_) => {
+        Sweep::Stress(_) => {
             let held: Vec<_> = levels.iter().take_while(|l| l.missed.is_empty()).collect();
             let point = held.last().map_or(0, |l| l.level);
             metrics.insert("breaking_point".to_owned(), point as f64);
@@ -78,7 +80,7 @@ pub(super) fn analyse(
                 None => findings.push(Finding::HeldEveryLevel { users: last.level }),
             }
         }
-        SweepOptions::Scalability(_) => {
+        Sweep::Scalability(_) => {
             let peak = levels.iter().map(|l| l.rps).fold(0.0, f64::max);
             metrics.insert("peak_rps".to_owned(), peak);
             let efficiency = scaling(first, last);
@@ -102,7 +104,7 @@ pub(super) fn analyse(
                 )));
             }
         }
-        SweepOptions::Spike(spike) => {
+        Sweep::Spike(spike) => {
             let window_us = spike.window_ns as f64 / 1e3 * scale;
             spike_recovery(
                 levels,
@@ -112,8 +114,8 @@ pub(super) fn analyse(
                 &mut findings,
             );
         }
-        SweepOptions::Volume(_) => growth(&VOLUME, levels, &mut metrics, &mut findings),
-        SweepOptions::Pagination(_) => growth(&PAGINATION, levels, &mut metrics, &mut findings),
+        Sweep::Volume(_) => growth(&VOLUME, levels, &mut metrics, &mut findings),
+        Sweep::Pagination(_) => growth(&PAGINATION, levels, &mut metrics, &mut findings),
     }
     (metrics, findings)
 }
@@ -145,7 +147,7 @@ fn growth(
             (growth.unit)(first.level),
             ms(last.p50_us),
             (growth.unit)(last.level),
-            Kind::from(growth.kind).parameter()
+            growth.kind.parameter()
         ),
     ));
     if exponent > growth.limit {
@@ -250,36 +252,41 @@ mod tests {
         }
     }
 
-    fn sweep(kind: SweepKind) -> SweepOptions {
-        let users = UserSteps {
-            users: List::Borrowed(&[]),
-            step_ns: 1_000_000_000,
-            think_ns: None,
-        };
-        let levels = LevelSteps {
-            levels: List::Borrowed(&[]),
-            users: 1,
-            step_ns: 1_000_000_000,
-            think_ns: None,
-        };
+    static USERS: UserSteps = UserSteps {
+        users: List::Borrowed(&[]),
+        step_ns: 1_000_000_000,
+        think_ns: None,
+    };
+
+    static LEVELS: LevelSteps = LevelSteps {
+        levels: List::Borrowed(&[]),
+        users: 1,
+        step_ns: 1_000_000_000,
+        think_ns: None,
+    };
+
+    static SPIKE: SpikeOptions = SpikeOptions {
+        users: 2,
+        spike_users: 20,
+        phases_ns: [0; 3],
+        window_ns: 500_000_000,
+        tolerance_pct: 50.0,
+        think_ns: None,
+    };
+
+    fn sweep(kind: Kind) -> Sweep {
         match kind {
-            SweepKind::Stress => SweepOptions::Stress(users),
-            SweepKind::Scalability => SweepOptions::Scalability(users),
-            SweepKind::Volume => SweepOptions::Volume(levels),
-            SweepKind::Pagination => SweepOptions::Pagination(levels),
-            SweepKind::Spike => SweepOptions::Spike(SpikeOptions {
-                users: 2,
-                spike_users: 20,
-                phases_ns: [0; 3],
-                window_ns: 500_000_000,
-                tolerance_pct: 50.0,
-                think_ns: None,
-            }),
+            Kind::Stress => Sweep::Stress(&USERS),
+            Kind::Scalability => Sweep::Scalability(&USERS),
+            Kind::Volume => Sweep::Volume(&LEVELS),
+            Kind::Pagination => Sweep::Pagination(&LEVELS),
+            Kind::Spike => Sweep::Spike(&SPIKE),
+            other => panic!("{other} is no sweep"),
         }
     }
 
-    fn analysed(kind: SweepKind, levels: &[LevelStats]) -> (BTreeMap<String, f64>, Vec<Finding>) {
-        analyse(&sweep(kind), levels, 1.0)
+    fn analysed(kind: Kind, levels: &[LevelStats]) -> (BTreeMap<String, f64>, Vec<Finding>) {
+        analyse(sweep(kind), levels, 1.0)
     }
 
     #[test]
@@ -300,13 +307,13 @@ mod tests {
             p95("after", 7000),
             p95("after", 6500),
         ];
-        let (metrics, _) = analysed(SweepKind::Spike, &sticky);
+        let (metrics, _) = analysed(Kind::Spike, &sticky);
         assert_eq!(
             metrics["recovery_us"],
             3.0 * 500_000.0,
             "a dip that does not last is no recovery: back from the start of the fourth window"
         );
-        let (metrics, findings) = analysed(SweepKind::Spike, &sticky[..5]);
+        let (metrics, findings) = analysed(Kind::Spike, &sticky[..5]);
         assert_eq!(metrics["recovery_us"], 3.0 * 500_000.0);
         assert_eq!(findings[1].code(), "spike_not_recovered", "{findings:?}");
     }
@@ -322,7 +329,7 @@ mod tests {
         assert!((1.7..2.1).contains(&growth), "{growth}");
         let flat: Vec<_> = sizes.iter().map(|&s| level(s, 1, 10.0, 120)).collect();
         assert!(growth_exponent(&flat).unwrap() < 0.1);
-        let (metrics, findings) = analysed(SweepKind::Volume, &quadratic);
+        let (metrics, findings) = analysed(Kind::Volume, &quadratic);
         assert!(metrics["growth"] > VOLUME_GROWTH_LIMIT);
         assert!(
             findings.iter().any(|f| f.code() == "volume_super_linear"),
@@ -337,7 +344,7 @@ mod tests {
             .iter()
             .map(|&p| level(p, 1, 10.0, 1000 + p * 50))
             .collect();
-        let (metrics, findings) = analysed(SweepKind::Pagination, &offset);
+        let (metrics, findings) = analysed(Kind::Pagination, &offset);
         assert!(metrics["growth"] > PAGINATION_GROWTH_LIMIT, "{metrics:?}");
         assert_eq!(findings[0].code(), "growth");
         assert_eq!(
@@ -350,7 +357,7 @@ mod tests {
             "{findings:?}"
         );
         let keyset: Vec<_> = pages.iter().map(|&p| level(p, 1, 10.0, 1000)).collect();
-        let (_, findings) = analysed(SweepKind::Pagination, &keyset);
+        let (_, findings) = analysed(Kind::Pagination, &keyset);
         assert_eq!(findings.len(), 1, "{findings:?}");
     }
 
@@ -361,7 +368,7 @@ mod tests {
             level(2, 2, 195.0, 10_000),
             level(4, 4, 197.0, 20_000),
         ];
-        let (metrics, findings) = analysed(SweepKind::Scalability, &locked);
+        let (metrics, findings) = analysed(Kind::Scalability, &locked);
         assert!(metrics["efficiency_pct"] < 30.0, "{metrics:?}");
         assert!(
             findings.iter().any(|f| f.code() == "scalability_knee"
@@ -375,7 +382,7 @@ mod tests {
             level(2, 2, 380.0, 5000),
             level(4, 4, 750.0, 5000),
         ];
-        let (metrics, findings) = analysed(SweepKind::Scalability, &free);
+        let (metrics, findings) = analysed(Kind::Scalability, &free);
         assert!(metrics["efficiency_pct"] > 90.0, "{metrics:?}");
         assert_eq!(findings.len(), 1, "{findings:?}");
     }
@@ -386,7 +393,7 @@ mod tests {
         let mut broken = level(16, 16, 90.0, 160_000);
         broken.missed = vec!["p95 <= 50ms (measured 165.00 ms)".to_owned()];
         levels.push(broken);
-        let (metrics, findings) = analysed(SweepKind::Stress, &levels);
+        let (metrics, findings) = analysed(Kind::Stress, &levels);
         assert_eq!(metrics["breaking_point"], 8.0);
         assert_eq!(
             findings[0],
@@ -400,7 +407,7 @@ mod tests {
             findings[0].to_string(),
             "breaking point: 8 user(s); at 16 user(s) it broke: p95 <= 50ms (measured 165.00 ms)"
         );
-        let (metrics, _) = analysed(SweepKind::Stress, &levels[2..]);
+        let (metrics, _) = analysed(Kind::Stress, &levels[2..]);
         assert_eq!(metrics["breaking_point"], 0.0);
     }
 }

@@ -3,8 +3,8 @@
 //! step; and the kinds that are a single run (response time, soak).
 
 mod analysis;
+mod kind;
 mod run;
 mod single;
 
-pub(crate) use run::run;
-pub(crate) use single::run_single;
+pub(crate) use kind::{Single, Sweep};

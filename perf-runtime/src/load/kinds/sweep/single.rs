@@ -1,13 +1,16 @@
 //! The kinds that are one run: response time and soak.
 
-use perf_record::kinds::SingleOptions;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use perf_record::finding::Finding;
 use perf_record::load::{LoadStats, SweepStats};
+use perf_record::threshold::Threshold;
 
+use super::kind::Single;
 use crate::load::engine::Generator;
+use crate::load::kinds::kind_run::KindRun;
+use crate::load::kinds::smoke::Smoke;
 use crate::load::profile::{LoadOptions, LoadProfile};
 
 /// The longest a response-time test may take, before `--duration-scale`.
@@ -17,16 +20,16 @@ const RESPONSE_TIME_LIMIT_NS: u64 = 300_000_000_000;
 /// of requests: scaled by `--duration-scale` like a duration, at least 1)
 /// and a soak test (a warm-up and a long hold; cargo perf reads the
 /// server's memory over it, which this process cannot see).
-pub(crate) fn run_single(
+fn run_single(
     generator: Generator<'_>,
-    single: &SingleOptions,
+    single: Single,
     scale: f64,
 ) -> Result<(LoadStats, Duration), String> {
     let kind = single.kind();
     let mut metrics = BTreeMap::new();
     let mut findings = Vec::new();
     let (users, hold_ns, cap) = match single {
-        SingleOptions::ResponseTime(options) => {
+        Single::ResponseTime(options) => {
             let requests = options.requests;
             #[expect(
                 clippy::cast_possible_truncation,
@@ -37,7 +40,7 @@ pub(crate) fn run_single(
             metrics.insert("requests".to_owned(), scaled as f64);
             (1, RESPONSE_TIME_LIMIT_NS, Some(scaled))
         }
-        SingleOptions::Soak(options) => {
+        Single::Soak(options) => {
             let (warm_up, hold) = (options.warm_up_ns, options.hold_ns);
             metrics.insert("warm_up_s".to_owned(), warm_up as f64 / 1e9 * scale);
             (options.users, warm_up + hold, None)
@@ -81,4 +84,27 @@ pub(crate) fn run_single(
     let total = Duration::from_secs_f64(stats.duration_s);
     stats.sweep = Some(SweepStats::of(kind, Vec::new(), metrics, findings));
     Ok((stats, total))
+}
+
+impl KindRun for Single {
+    fn run(
+        &self,
+        generator: Generator<'_>,
+        scale: f64,
+        _thresholds: &[Threshold],
+    ) -> Result<(LoadStats, Duration), String> {
+        run_single(generator, *self, scale)
+    }
+
+    /// A response-time test's requests, a soak test's users.
+    fn smoke(&self) -> Smoke {
+        let level = match self {
+            Self::ResponseTime(options) => options.requests,
+            Self::Soak(options) => options.users.into(),
+        };
+        Smoke {
+            level,
+            ..Smoke::default()
+        }
+    }
 }
