@@ -32,7 +32,8 @@ mod tests {
     #[test]
     fn targets_must_be_loopback_http() {
         assert!(resolve_target("http://127.0.0.1:8080", false).is_ok());
-        assert!(resolve_target("http://[::1]:8080/api", false).is_ok());
+        assert!(resolve_target("http://[::1]:8080/", false).is_ok());
+        assert!(resolve_target("http://[::1]:8080/api", false).is_err());
         assert!(resolve_target("http://localhost:9", false).is_ok());
         let remote = resolve_target("http://192.0.2.1:80", false).unwrap_err();
         assert!(
