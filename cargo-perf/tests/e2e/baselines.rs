@@ -270,7 +270,12 @@ fn json_output_is_json_lines_with_a_schema_version() {
         .iter()
         .map(|l| l["reason"].as_str().unwrap())
         .collect();
-    // Every run writes its HTML report.
+    // Every run writes its HTML report. A `findings` line comes before it
+    // when there is something to say: on a busy machine, a quick run's
+    // median can be known only to wider than its threshold.
+    let lines: Vec<&serde_json::Value> =
+        lines.iter().filter(|l| l["reason"] != "findings").collect();
+    let reasons: Vec<&str> = reasons.into_iter().filter(|r| *r != "findings").collect();
     assert_eq!(reasons, ["run-finished", "report-written", "summary"]);
     assert!(lines.iter().all(|l| l["schema_version"] == SCHEMA_VERSION));
     assert!(
