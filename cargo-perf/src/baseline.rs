@@ -43,8 +43,28 @@ pub fn check_name(flag: &str, name_or_path: &str) -> Result<(), CliError> {
             "{flag} `{name_or_path}` names no file; give a name such as `main`, or a path ending in .json"
         )));
     }
+    if name_or_path.chars().any(char::is_control) {
+        return Err(CliError::Usage(format!(
+            "{flag} {name_or_path:?} holds a control character (a newline?); give a name such as `main`"
+        )));
+    }
+    // The file `NAME.json` and the history folder `NAME/` are both one
+    // path component: a longer name is refused by the file system, after
+    // the run.
+    if let Some(long) = last.filter(|n| n.len() > MAX_NAME_BYTES) {
+        return Err(CliError::Usage(format!(
+            "{flag}: the file name `{}…` is {} bytes long, more than the {MAX_NAME_BYTES} a baseline's \
+             file and history folder may have; give a shorter name",
+            long.chars().take(24).collect::<String>(),
+            long.len()
+        )));
+    }
     Ok(())
 }
+
+/// The longest file name of a baseline, in bytes: file systems allow 255
+/// per path component, and `NAME.json` adds five to a name.
+const MAX_NAME_BYTES: usize = 250;
 
 /// Reads a baseline; every problem is an error naming the file.
 pub fn load(path: &Path) -> Result<RunRecord, CliError> {
@@ -186,6 +206,21 @@ mod tests {
         assert_eq!(resolve("main", dir), dir.join("main.json"));
         assert_eq!(resolve("ci/main.json", dir), PathBuf::from("ci/main.json"));
         assert_eq!(resolve("base.json", dir), PathBuf::from("base.json"));
+    }
+
+    #[test]
+    fn names_that_no_file_system_takes_are_refused_before_the_run() {
+        let refused = |name: &str| match check_name("--save-baseline", name) {
+            Err(CliError::Usage(message)) => message,
+            other => panic!("{name:?}: {other:?}"),
+        };
+        assert!(refused("main\nx").contains("control character"));
+        assert!(refused("a\rb").contains("control character"));
+        assert!(refused(&"x".repeat(251)).contains("251 bytes long"));
+        assert!(refused(&format!("ci/{}.json", "y".repeat(300))).contains("bytes long"));
+        for fine in ["main", &"x".repeat(250), "ci/main.json"] {
+            assert!(check_name("--save-baseline", fine).is_ok(), "{fine}");
+        }
     }
 
     #[test]

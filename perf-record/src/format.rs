@@ -91,6 +91,31 @@ pub fn change_pct(v: f64) -> String {
     format!("{v:+.1}%")
 }
 
+/// Text that comes from a test (a panic or failure message, what a server
+/// answered) as every report may show it: control characters other than
+/// newline and tab, and the bidirectional controls that reorder what a
+/// reader sees (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C),
+/// become `\u{..}` escapes, so that a message cannot rewrite a terminal
+/// line (`\r`) or hide text in a report (U+202E).
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+    };
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(shown)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +155,17 @@ mod tests {
         assert_eq!(ms(2500.0), "2.50 ms");
         assert_eq!(percent(1.0), "1.00%");
         assert_eq!(change_pct(-3.04), "-3.0%");
+    }
+
+    #[test]
+    fn text_from_a_test_cannot_rewrite_a_line_or_reverse_one() {
+        assert_eq!(
+            printable("plain\nlines\tand tabs"),
+            "plain\nlines\tand tabs"
+        );
+        assert_eq!(printable("ok\rFAILED"), "ok\\u{d}FAILED");
+        assert_eq!(printable("abc\u{202e}fed"), "abc\\u{202e}fed");
+        assert_eq!(printable("\u{1b}[31mred"), "\\u{1b}[31mred");
+        assert!(matches!(printable("é ✓"), std::borrow::Cow::Borrowed(_)));
     }
 }

@@ -79,6 +79,69 @@ fn stat_cpu_ticks(stat: &str) -> Option<u64> {
     Some(user + system)
 }
 
+/// A live process as `/proc/<pid>/stat` describes it: who started it, its
+/// process group, and when it started (which tells it from a later
+/// process that got its number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Process {
+    /// Its id.
+    pub pid: u32,
+    /// Its parent's id.
+    pub parent: u32,
+    /// Its process group.
+    pub group: u32,
+    /// When it started, in clock ticks since boot.
+    pub started: u64,
+    /// Whether it has exited and waits for its parent to collect it.
+    pub zombie: bool,
+}
+
+/// Every live process (none elsewhere than Linux).
+pub fn processes() -> Vec<Process> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(process)
+        .collect()
+}
+
+/// Process `pid` now, `None` once it is gone.
+pub fn process(pid: u32) -> Option<Process> {
+    let stat = std::fs::read_to_string(proc_file(Some(pid), "stat")).ok()?;
+    stat_process(pid, &stat)
+}
+
+/// The processes below `root` in `all`: its children, theirs, and so on.
+pub fn descendants(all: &[Process], root: u32) -> Vec<Process> {
+    let mut found: Vec<Process> = Vec::new();
+    let mut parents = vec![root];
+    while let Some(parent) = parents.pop() {
+        for child in all.iter().filter(|p| p.parent == parent && p.pid != root) {
+            if !found.iter().any(|f| f.pid == child.pid) {
+                found.push(*child);
+                parents.push(child.pid);
+            }
+        }
+    }
+    found
+}
+
+/// The fields of `/proc/<pid>/stat` after the command name: the state is
+/// the 1st there, the parent the 2nd, the group the 3rd, the start time
+/// the 20th.
+fn stat_process(pid: u32, stat: &str) -> Option<Process> {
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    Some(Process {
+        zombie: *fields.first()? == "Z",
+        pid,
+        parent: fields.get(1)?.parse().ok()?,
+        group: fields.get(2)?.parse().ok()?,
+        started: fields.get(19)?.parse().ok()?,
+    })
+}
+
 /// `VmRSS` from the text of `/proc/<pid>/status`, in bytes.
 fn status_rss_bytes(status: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
@@ -99,6 +162,33 @@ mod tests {
         assert_eq!(stat_cpu_ticks("garbage"), None);
         assert_eq!(stat_group(stat), Some(4242));
         assert_eq!(stat_group("4242 (x) S 1"), None);
+        assert_eq!(
+            stat_process(4242, stat),
+            Some(Process {
+                pid: 4242,
+                parent: 1,
+                group: 4242,
+                started: 123_456,
+                zombie: false,
+            })
+        );
+        assert_eq!(stat_process(4242, "4242 (x) S 1 2"), None);
+    }
+
+    #[test]
+    fn descendants_are_found_through_every_generation() {
+        let p = |pid, parent| Process {
+            pid,
+            parent,
+            group: pid,
+            started: 0,
+            zombie: false,
+        };
+        let all = [p(1, 0), p(10, 1), p(11, 10), p(12, 11), p(13, 10), p(20, 1)];
+        let mut below: Vec<u32> = descendants(&all, 10).iter().map(|p| p.pid).collect();
+        below.sort_unstable();
+        assert_eq!(below, [11, 12, 13]);
+        assert!(descendants(&all, 12).is_empty());
     }
 
     #[test]

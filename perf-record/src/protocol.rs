@@ -254,6 +254,29 @@ pub struct TestResult {
     pub load: Option<LoadStats>,
 }
 
+impl TestResult {
+    /// The result with the text it carries from the test (its failure
+    /// message, the first messages of each kind of request error) made
+    /// printable ([`crate::format::printable`]): cargo perf reads results
+    /// through this, so no report shows a test's control characters.
+    pub fn into_printable(mut self) -> Self {
+        let clean = |text: &mut String| {
+            if let std::borrow::Cow::Owned(shown) = crate::format::printable(text) {
+                *text = shown;
+            }
+        };
+        if let TestOutcome::Failed { message } = &mut self.outcome {
+            clean(message);
+        }
+        if let Some(load) = &mut self.load {
+            for kind in load.errors.values_mut() {
+                kind.first_messages.iter_mut().for_each(clean);
+            }
+        }
+        self
+    }
+}
+
 #[cfg(test)]
 mod generator_threads {
     use super::*;

@@ -209,7 +209,20 @@ fn check_server(
     let ready = match server.ready {
         None => Ready::Tcp,
         Some(ready) if ready == "tcp" => Ready::Tcp,
-        Some(path) if path.starts_with('/') => Ready::Http(path),
+        Some(path) if path.starts_with('/') => {
+            // The path goes into the request line as written: a space or a
+            // control character would break it.
+            if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(error(
+                    "server.ready",
+                    format!(
+                        "the path {path:?} holds a space or a control character, which an HTTP request \
+                         line cannot carry; percent-encode it (a space is %20)"
+                    ),
+                ));
+            }
+            Ready::Http(path)
+        }
         Some(_) => {
             return Err(error(
                 "server.ready",
@@ -451,6 +464,11 @@ mod tests {
             serde_json::json!({ "server": { "bin": "x", "ready": "health" } }),
             "server.ready",
         );
+        let message = error_for(
+            serde_json::json!({ "server": { "bin": "x", "ready": "/ok?x=1 2" } }),
+            "server.ready",
+        );
+        assert!(message.contains("%20"), "{message}");
         error_for(serde_json::json!("fast"), "perf");
     }
 

@@ -42,6 +42,9 @@ pub struct SavedRun {
     pub git_commit: Option<String>,
     /// Whether the working tree had uncommitted changes.
     pub git_dirty: bool,
+    /// The machine it ran on: runs of other machines drift differently.
+    #[serde(skip)]
+    pub host: String,
 }
 
 impl SavedRun {
@@ -241,6 +244,7 @@ fn saved_run(file: &Path, record: &RunRecord) -> SavedRun {
         created_unix_s: record.created_unix_s,
         git_commit: record.environment.git_commit.clone(),
         git_dirty: record.environment.git_dirty,
+        host: record.environment.host.clone(),
     }
 }
 

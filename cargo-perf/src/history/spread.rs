@@ -16,6 +16,10 @@ use crate::verdict::drift::{self, Drift, RunDrift};
 /// [`crate::verdict::drift`]). `None` without a history.
 pub fn drift(baseline: &Path, current: &RunRecord) -> Option<Drift> {
     let history = load(baseline).ok()?;
+    // Only runs of the baseline's machine (the run saved last): another
+    // machine's runs differ by more than noise, and would widen every
+    // interval until a real slowdown reads as "within noise".
+    let host = history.runs.last().map(|run| run.host.clone())?;
     let mut found = Drift::new();
     for test in &history.tests {
         let Some(now) = current.test(&test.id).map(Setup::of) else {
@@ -26,7 +30,7 @@ pub fn drift(baseline: &Path, current: &RunRecord) -> Option<Drift> {
             let alike: Vec<Point> = series
                 .points
                 .iter()
-                .filter(|p| p.setup == now)
+                .filter(|p| p.setup == now && history.runs[p.run].host == host)
                 .copied()
                 .collect();
             if !drift::METRICS.contains(&metric) || alike.len() < drift::MIN_RUNS {
@@ -126,5 +130,32 @@ mod tests {
         let mut quick = current.clone();
         quick.tests[0].config.quick = true;
         assert!(super::drift(&path, &quick).is_none());
+    }
+
+    #[test]
+    fn only_the_baseline_s_machine_gives_the_drift() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.json");
+        // Another machine's runs, far apart, then this machine's, close.
+        let runs = [
+            ("other", 60.0),
+            ("other", 180.0),
+            ("other", 90.0),
+            ("ci-1", 100.0),
+            ("ci-1", 101.0),
+            ("ci-1", 99.5),
+            ("ci-1", 100.5),
+        ];
+        for (i, (host, median)) in runs.iter().enumerate() {
+            let mut record = run(1000 + 60 * i as u64, &format!("c{i}"), *median);
+            record.environment.host = (*host).to_owned();
+            store::save(&path, &record, 0).unwrap();
+        }
+        let current = run(5000, "now", 100.0);
+        let id = current.tests[0].id.clone();
+        let drift = drift(&path, &current).unwrap();
+        let median = drift[&(id, Metric::MEDIAN)];
+        assert_eq!(median.runs, 4, "{median:?}");
+        assert!(median.sd_log < 0.02, "{median:?}");
     }
 }

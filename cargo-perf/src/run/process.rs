@@ -173,12 +173,15 @@ pub(crate) fn run_process(
             text.lines()
                 .filter_map(|line| serde_json::from_str::<TestResult>(line).ok())
                 .find(|r| r.name == test.listed.name)
+                .map(TestResult::into_printable)
         });
     let failed = |config: TestConfig, message: String| TestRecord {
         id: test.id.clone(),
         kind: test.listed.kind,
         config,
-        outcome: TestOutcome::Failed { message },
+        outcome: TestOutcome::Failed {
+            message: perf_record::format::printable(&message).into_owned(),
+        },
         stats: None,
         samples_ns: Vec::new(),
         process_medians_ns: Vec::new(),

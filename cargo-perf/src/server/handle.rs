@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::family;
 use super::sampler::Sampler;
 use crate::cargo::{Ready, ServerSpec};
 use crate::error::CliError;
@@ -19,6 +20,8 @@ pub struct ServerHandle {
     child: Child,
     /// Its base URL, `http://127.0.0.1:PORT`.
     pub url: String,
+    /// The port of `url`.
+    port: u16,
     /// Where its output goes.
     pub log: PathBuf,
     /// Where its output starts in `log`, which other servers of the run
@@ -126,6 +129,7 @@ impl ServerHandle {
             child,
             watchdog,
             url: format!("http://127.0.0.1:{port}"),
+            port,
             log: log.to_path_buf(),
             log_start,
             stop_timeout: spec.stop_timeout,
@@ -185,9 +189,27 @@ impl ServerHandle {
                 if !self.running() {
                     forget(self.child.id());
                 }
+                // A process it started answers on its port: a server that
+                // daemonizes (forks and exits) cannot be watched or
+                // sampled. It is stopped with the handle.
+                let port = self.port;
+                let answered = TcpStream::connect_timeout(
+                    &SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+                    Duration::from_millis(200),
+                )
+                .is_ok();
+                let daemon = if answered {
+                    format!(
+                        "; a process it started still answered on port {port} (a server that daemonizes \
+                         or forks and exits cannot be watched): cargo perf stops it; run the server in \
+                         the foreground"
+                    )
+                } else {
+                    String::new()
+                };
                 Err(server_error(
                     format!(
-                        "the server exited ({status}){context}; its log is {}",
+                        "the server exited ({status}){context}{daemon}; its log is {}",
                         self.log.display()
                     ),
                     self.log_tail(),
@@ -208,22 +230,31 @@ impl ServerHandle {
         Sampler::start(self.child.id())
     }
 
-    /// Stops the server and whatever it started: SIGTERM to its process
-    /// group, then SIGKILL after the grace period.
+    /// Stops the server and whatever it started, wherever it went (its
+    /// process group, and the processes that left it: see
+    /// [`super::family`]): SIGTERM to all, then SIGKILL after the grace
+    /// period.
     pub fn stop(&mut self) {
         let pid = self.child.id();
-        if self.running() {
+        let mut escaped = family::members(pid, std::process::id(), &[]);
+        // The server and its group: signalled as a group below (which
+        // also reaches a member born after this look).
+        escaped.retain(|member| member.pid != pid && member.group != pid);
+        let left = |handle: &mut Self| handle.running() || escaped.iter().any(family::runs);
+        if left(self) {
             signal(pid, rustix::process::Signal::TERM);
+            family::signal(&escaped, rustix::process::Signal::TERM);
             let deadline = Instant::now() + self.stop_timeout;
-            while self.running() && Instant::now() < deadline {
+            while left(self) && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(20));
             }
-            if self.running() {
+            if left(self) {
                 signal(pid, rustix::process::Signal::KILL);
+                family::signal(&escaped, rustix::process::Signal::KILL);
                 // SIGKILL cannot be ignored; this is only the kernel's
                 // time to tear the processes down.
                 let deadline = Instant::now() + Duration::from_secs(1);
-                while self.running() && Instant::now() < deadline {
+                while left(self) && Instant::now() < deadline {
                     std::thread::sleep(Duration::from_millis(10));
                 }
             }

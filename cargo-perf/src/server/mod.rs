@@ -2,6 +2,7 @@
 //! configures them: [`crate::cargo::ServerSpec`]): starting and stopping one, which package's server each load test needs, sampling it,
 //! and where each load test sends its requests.
 
+mod family;
 mod handle;
 mod rotation;
 mod sampler;

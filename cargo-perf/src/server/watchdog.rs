@@ -8,7 +8,10 @@ use std::ffi::OsString;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use perf_record::procfs;
 use rustix::process::{Pid, Signal, kill_process_group, test_kill_process_group};
+
+use super::family;
 
 /// The hidden first argument that makes `cargo-perf` a watchdog.
 pub const ARG: &str = "__watchdog";
@@ -37,18 +40,40 @@ pub fn run(args: &[OsString]) {
     let (Some(parent), Some(group)) = (number(0), number(1).and_then(Pid::from_raw)) else {
         return;
     };
-    loop {
-        if test_kill_process_group(group).is_err() {
+    // What the server started, as last seen while cargo perf lived: once
+    // it is gone, the server's orphans go to init and no longer show as
+    // its (see `super::family`).
+    let mut known: Vec<procfs::Process> = Vec::new();
+    for poll in 0u64.. {
+        if test_kill_process_group(group).is_err() && known.iter().all(|p| !family::runs(p)) {
             return;
         }
         // Orphaned: the kernel gave this process a new parent.
         if i32::try_from(std::os::unix::process::parent_id()).ok() != Some(parent) {
             stop(group);
+            family::stop(&known, Duration::from_secs(3));
             return;
+        }
+        if poll % LOOKS_EVERY == 0
+            && let (Ok(root), Ok(adopter)) = (
+                u32::try_from(group.as_raw_nonzero().get()),
+                u32::try_from(parent),
+            )
+        {
+            for member in super::family::members(root, adopter, &[]) {
+                if !known.contains(&member) {
+                    known.push(member);
+                }
+            }
+            known.retain(family::runs);
         }
         std::thread::sleep(POLL);
     }
 }
+
+/// Polls between two looks at the server's processes (a look reads every
+/// process's `/proc/<pid>/stat`).
+const LOOKS_EVERY: u64 = 5;
 
 /// SIGTERM to the group, SIGKILL to what is left after a grace period.
 fn stop(group: Pid) {

@@ -208,3 +208,88 @@ fn both_sides_of_a_comparison_use_each_package_s_server() {
     }
     assert!(left_running(&project).is_empty());
 }
+
+/// A server in Python that leaves cargo perf's process group: `exits`
+/// double-forks a daemon (in a session of its own) and exits, `stays`
+/// keeps its process while a worker that called `setsid` serves.
+const DAEMON: &str = r#"import http.server, os, sys, time
+port = int(sys.argv[sys.argv.index("--port") + 1])
+mode = sys.argv[sys.argv.index("--mode") + 1]
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+    def log_message(self, *args):
+        pass
+def serve():
+    http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+if os.fork() == 0:
+    os.setsid()
+    if mode == "stays" or os.fork() == 0:
+        serve()
+    os._exit(0)
+if mode == "exits":
+    time.sleep(0.5)
+    os._exit(0)
+os.wait()
+"#;
+
+/// The demo with its server replaced by [`DAEMON`] in `mode`.
+fn daemon_project(mode: &str) -> TempProject {
+    let project = TempProject::new("demo");
+    std::fs::write(project.root().join("daemon.py"), DAEMON).unwrap();
+    project.edit(
+        "Cargo.toml",
+        r#"bin = "demo-server"
+args = ["--port", "{port}", "--workers", "1"]"#,
+        &format!(r#"command = ["python3", "daemon.py", "--port", "{{port}}", "--mode", "{mode}"]"#),
+    );
+    project
+}
+
+/// The daemon's processes of this test's project that still run, after a
+/// moment for the kernel to tear them down.
+fn daemons_left(project: &TempProject) -> Vec<u32> {
+    std::thread::sleep(Duration::from_millis(300));
+    servers_named(project, "daemon.py")
+}
+
+#[test]
+fn a_server_that_daemonizes_and_exits_is_an_error_and_its_daemon_is_stopped() {
+    let project = daemon_project("exits");
+    let output = project
+        .cargo_perf()
+        .args(&["demo/load::fast_endpoint", "--duration-scale", "0.25"])
+        .run_within(Duration::from_secs(600));
+    output.assert_code(5);
+    assert!(
+        output.stderr.contains("the server exited"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(
+        daemons_left(&project),
+        Vec::<u32>::new(),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn a_server_whose_worker_leaves_its_group_is_stopped_whole() {
+    let project = daemon_project("stays");
+    let output = project
+        .cargo_perf()
+        .args(&["demo/load::fast_endpoint", "--duration-scale", "0.25"])
+        .run_within(Duration::from_secs(600));
+    assert_ne!(output.code, 5, "{}", output.stderr);
+    assert_eq!(
+        daemons_left(&project),
+        Vec::<u32>::new(),
+        "{}",
+        output.stderr
+    );
+}

@@ -95,11 +95,18 @@ fn method_and_path(endpoint: &EndpointStats) -> (&str, &str) {
     }
 }
 
+/// A load test's failures: every failed request and check, of every kind
+/// (what `_failures.csv` lists), not only those counted on an endpoint (a
+/// failed check or connection is on none).
+fn failures(load: &LoadStats) -> u64 {
+    load.errors.values().map(|e| e.count).sum()
+}
+
 /// A load test's own row.
 fn test_row(name: String, load: &LoadStats) -> Vec<String> {
     let counts = Counts {
         requests: load.requests,
-        failures: load.endpoints.iter().map(|e| e.errors).sum(),
+        failures: failures(load),
         received_bytes: load.transfer.received_bytes,
         duration_s: load.duration_s,
         latency: &load.latency,
@@ -169,11 +176,7 @@ fn aggregated(source: &Source<'_>) -> Vec<String> {
     };
     let counts = Counts {
         requests: tests.iter().map(|l| l.requests).sum(),
-        failures: tests
-            .iter()
-            .flat_map(|l| &l.endpoints)
-            .map(|e| e.errors)
-            .sum(),
+        failures: tests.iter().map(|l| failures(l)).sum(),
         received_bytes: tests.iter().map(|l| l.transfer.received_bytes).sum(),
         duration_s: tests.iter().map(|l| l.duration_s).sum(),
         latency: &summary,

@@ -328,6 +328,7 @@ fn the_history_of_the_baseline_is_charted_with_its_steps() {
             created_unix_s: 1_796_000_000 + i * 86_400,
             git_commit: Some(format!("c0ffee000{i}{}", "0".repeat(30))),
             git_dirty: false,
+            host: String::new(),
         })
         .collect();
     let points = (0..6)

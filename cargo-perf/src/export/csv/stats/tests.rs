@@ -169,3 +169,33 @@ fn two_load_tests_aggregate_through_their_histograms() {
     assert!((max - 100.0).abs() < 0.1, "{max}");
     assert_eq!(aggregated["Requests/s"], "100.000");
 }
+
+#[test]
+fn a_test_s_failure_count_is_every_failure_failures_csv_lists() {
+    // Failed checks belong to no endpoint: the test's and the aggregate's
+    // Failure Count still count them, as `_failures.csv` does.
+    let mut record = sample::record();
+    let load = record
+        .tests
+        .iter_mut()
+        .find_map(|t| t.load.as_mut())
+        .unwrap();
+    for endpoint in &mut load.endpoints {
+        endpoint.errors = 0;
+    }
+    let listed: u64 = load.errors.values().map(|e| e.count).sum();
+    assert!(listed > 0);
+    let source = Source {
+        record: &record,
+        comparison: None,
+        history: None,
+    };
+    let rows = read(&render_stats(&source));
+    let test = rows
+        .iter()
+        .find(|r| r["Name"] == "demo/load::browse_catalog")
+        .unwrap();
+    assert_eq!(test["Failure Count"], listed.to_string());
+    let aggregated = rows.iter().find(|r| r["Name"] == "Aggregated").unwrap();
+    assert_eq!(aggregated["Failure Count"], listed.to_string());
+}
