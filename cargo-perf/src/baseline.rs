@@ -51,9 +51,15 @@ pub fn check_name(flag: &str, name_or_path: &str) -> Result<(), CliError> {
     // The file `NAME.json` and the history folder `NAME/` are both one
     // path component: a longer name is refused by the file system, after
     // the run.
-    if let Some(long) = last.filter(|n| n.len() > MAX_NAME_BYTES) {
+    // A path not ending in `.json` keeps its history in `<name>.history`.
+    let most = if trimmed.ends_with(".json") {
+        MAX_NAME_BYTES
+    } else {
+        MAX_NAME_BYTES - ".history".len() + ".json".len()
+    };
+    if let Some(long) = last.filter(|n| n.len() > most) {
         return Err(CliError::Usage(format!(
-            "{flag}: the file name `{}…` is {} bytes long, more than the {MAX_NAME_BYTES} a baseline's \
+            "{flag}: the file name `{}…` is {} bytes long, more than the {most} a baseline's \
              file and history folder may have; give a shorter name",
             long.chars().take(24).collect::<String>(),
             long.len()
@@ -218,7 +224,15 @@ mod tests {
         assert!(refused("a\rb").contains("control character"));
         assert!(refused(&"x".repeat(251)).contains("251 bytes long"));
         assert!(refused(&format!("ci/{}.json", "y".repeat(300))).contains("bytes long"));
-        for fine in ["main", &"x".repeat(250), "ci/main.json"] {
+        // A name's history folder is `<name>/`; a path not ending in
+        // `.json` keeps it in `<name>.history/`, three bytes longer.
+        assert!(refused(&format!("ci/{}", "z".repeat(248))).contains("more than the 247"));
+        for fine in [
+            "main",
+            &"x".repeat(247),
+            &format!("ci/{}.json", "y".repeat(245)),
+            "ci/main.json",
+        ] {
             assert!(check_name("--save-baseline", fine).is_ok(), "{fine}");
         }
     }

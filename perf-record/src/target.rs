@@ -26,6 +26,15 @@ impl TargetUrl {
         let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
         let (authority, path) = rest.split_at(end);
         if !path.is_empty() && path != "/" {
+            // A password with an unencoded `/` would end up in `path`: then
+            // neither part is shown.
+            if path.contains('@') {
+                return Err(
+                    "the target URL has a path, which load tests would not send; give only the \
+                     scheme, host and port (percent-encode a `/` in a password)"
+                        .to_owned(),
+                );
+            }
             return Err(format!(
                 "the target URL `{shown}` has a path (`{}`), which load tests would not send: they \
                  send their own absolute paths; give only the scheme, host and port \
@@ -147,6 +156,8 @@ mod tests {
         assert_eq!(secret.authority, "127.0.0.1:1");
         let error = TargetUrl::parse("http://user:secret@127.0.0.1:1/x").unwrap_err();
         assert!(!error.contains("secret"), "{error}");
+        let error = TargetUrl::parse("http://user:se/cret@127.0.0.1:1").unwrap_err();
+        assert!(!error.contains("cret"), "{error}");
         let error = TargetUrl::parse("https://user:secret@127.0.0.1:1").unwrap_err();
         assert!(
             !error.contains("secret") && error.contains("user:***@"),

@@ -13,10 +13,31 @@ use std::time::{Duration, Instant};
 use perf_record::procfs::{self, Process};
 use rustix::process::{Pid, Signal, WaitOptions};
 
+/// The server's first process: its id, and when it started (`None`
+/// when unknown), which tells it from a later process given its number
+/// once it has exited and been collected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Root {
+    /// Its id, also its process group's.
+    pub(crate) pid: u32,
+    /// When it started, in clock ticks since boot.
+    pub(crate) started: Option<u64>,
+}
+
+impl Root {
+    /// The process `pid` as it runs now.
+    pub(crate) fn of(pid: u32) -> Self {
+        Self {
+            pid,
+            started: procfs::process(pid).map(|p| p.started),
+        }
+    }
+}
+
 /// The processes of the server `root` now, as `adopter` (cargo perf)
 /// sees them; `own`: other children of `adopter` that lead a group of
 /// their own and are not the server's (none while one server runs).
-pub(crate) fn members(root: u32, adopter: u32, own: &[u32]) -> Vec<Process> {
+pub(crate) fn members(root: Root, adopter: u32, own: &[u32]) -> Vec<Process> {
     let all = procfs::processes();
     let adopter_group = all.iter().find(|p| p.pid == adopter).map(|p| p.group);
     let mut members: Vec<Process> = Vec::new();
@@ -25,12 +46,21 @@ pub(crate) fn members(root: u32, adopter: u32, own: &[u32]) -> Vec<Process> {
             members.push(process);
         }
     };
-    let in_group = all.iter().filter(|p| p.pid == root || p.group == root);
-    for process in in_group.copied() {
-        add(process);
-    }
-    for process in procfs::descendants(&all, root) {
-        add(process);
+    // The server's number given to another process since: its group and
+    // descendants are not the server's (Linux gives no number still used
+    // by a group, so while the server's group lives, nothing took it).
+    let reused = all
+        .iter()
+        .any(|p| p.pid == root.pid && root.started.is_some_and(|s| s != p.started));
+    let root = root.pid;
+    if !reused {
+        let in_group = all.iter().filter(|p| p.pid == root || p.group == root);
+        for process in in_group.copied() {
+            add(process);
+        }
+        for process in procfs::descendants(&all, root) {
+            add(process);
+        }
     }
     let orphans = all.iter().filter(|p| {
         p.parent == adopter
@@ -110,10 +140,10 @@ mod tests {
         let root = server.id();
         let deadline = Instant::now() + Duration::from_secs(5);
         let escaped = |members: &[Process]| members.iter().any(|m| m.group != root);
-        let mut found = members(root, std::process::id(), &[]);
+        let mut found = members(Root::of(root), std::process::id(), &[]);
         while !escaped(&found) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(20));
-            found = members(root, std::process::id(), &[]);
+            found = members(Root::of(root), std::process::id(), &[]);
         }
         assert!(escaped(&found), "{found:?}");
         stop(&found, Duration::from_secs(2));
@@ -143,7 +173,7 @@ mod tests {
             std::thread::sleep(Duration::from_millis(20));
             // Only this test's daemon: other tests' children may be orphans
             // of this process too.
-            found = members(root, std::process::id(), &[])
+            found = members(Root::of(root), std::process::id(), &[])
                 .into_iter()
                 .filter(ours)
                 .collect();

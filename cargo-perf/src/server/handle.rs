@@ -22,6 +22,8 @@ pub struct ServerHandle {
     pub url: String,
     /// The port of `url`.
     port: u16,
+    /// The server's first process, as it started.
+    root: family::Root,
     /// Where its output goes.
     pub log: PathBuf,
     /// Where its output starts in `log`, which other servers of the run
@@ -124,12 +126,14 @@ impl ServerHandle {
             )
         })?;
         track(child.id());
+        let root = family::Root::of(child.id());
         let watchdog = super::watchdog::spawn(child.id());
         let mut handle = Self {
             child,
             watchdog,
             url: format!("http://127.0.0.1:{port}"),
             port,
+            root,
             log: log.to_path_buf(),
             log_start,
             stop_timeout: spec.stop_timeout,
@@ -236,7 +240,7 @@ impl ServerHandle {
     /// period.
     pub fn stop(&mut self) {
         let pid = self.child.id();
-        let mut escaped = family::members(pid, std::process::id(), &[]);
+        let mut escaped = family::members(self.root, std::process::id(), &[]);
         // The server and its group: signalled as a group below (which
         // also reaches a member born after this look).
         escaped.retain(|member| member.pid != pid && member.group != pid);

@@ -44,6 +44,9 @@ pub fn run(args: &[OsString]) {
     // it is gone, the server's orphans go to init and no longer show as
     // its (see `super::family`).
     let mut known: Vec<procfs::Process> = Vec::new();
+    let root = u32::try_from(group.as_raw_nonzero().get())
+        .ok()
+        .map(family::Root::of);
     for poll in 0u64.. {
         if test_kill_process_group(group).is_err() && known.iter().all(|p| !family::runs(p)) {
             return;
@@ -55,10 +58,7 @@ pub fn run(args: &[OsString]) {
             return;
         }
         if poll % LOOKS_EVERY == 0
-            && let (Ok(root), Ok(adopter)) = (
-                u32::try_from(group.as_raw_nonzero().get()),
-                u32::try_from(parent),
-            )
+            && let (Some(root), Ok(adopter)) = (root, u32::try_from(parent))
         {
             for member in super::family::members(root, adopter, &[]) {
                 if !known.contains(&member) {

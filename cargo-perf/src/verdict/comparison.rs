@@ -260,7 +260,8 @@ impl Comparison {
                     // A benchmark can fall back on instruction counts; a
                     // load test's figures steady only when both sides run
                     // alike.
-                    instructions_help: t.metric == Metric::MEDIAN,
+                    instructions_help: t.metric == Metric::MEDIAN
+                        || t.metric == Metric::INSTRUCTIONS,
                 })
             })
             .collect();

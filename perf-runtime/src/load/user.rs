@@ -404,11 +404,11 @@ impl RequestBuilder<'_> {
         let latency = done - sent;
         let corrected = scheduled.filter(|s| *s < sent).map(|s| done - s);
         let (status, error) = match &result {
-            Ok(response) if response.status >= 400 => (
+            Ok(response) if status_failed(response.status) => (
                 Some(response.status),
                 Some((
                     RequestErrorKind::Status,
-                    format!("{name} returned {}", response.status),
+                    format!("{name} returned {:03}", response.status),
                 )),
             ),
             Ok(response) => (Some(response.status), None),
@@ -453,6 +453,28 @@ impl RequestBuilder<'_> {
                 session: Arc::clone(&user.session),
             }),
             (Err(_), None) => Err(Error::recorded(RequestErrorKind::Io, "no response".into())),
+        }
+    }
+}
+
+/// Whether a response's status fails its request: 400 and above, and
+/// below 100, which is no HTTP status (`000` from a broken server is a
+/// failure, not a success).
+fn status_failed(status: u16) -> bool {
+    !(100..400).contains(&status)
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::status_failed;
+
+    #[test]
+    fn a_status_below_100_or_from_400_fails_its_request() {
+        for failed in [0, 99, 400, 404, 429, 500, 599] {
+            assert!(status_failed(failed), "{failed}");
+        }
+        for answered in [100, 200, 204, 301, 304, 399] {
+            assert!(!status_failed(answered), "{answered}");
         }
     }
 }
