@@ -167,26 +167,6 @@ pub(crate) fn spelled(file: &str, source: &str, names: &[&str]) -> Vec<(usize, S
         .collect()
 }
 
-/// Every `.rs` file under `dir`, as (path under the workspace, text).
-fn sources(workspace: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|error| panic!("failed to read {}: {error}", dir.display()))
-        .map(|entry| entry.expect("a readable directory entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            sources(workspace, &path, out);
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            let relative = path.strip_prefix(workspace).expect("under the workspace");
-            out.push((
-                relative.to_string_lossy().replace('\\', "/"),
-                std::fs::read_to_string(&path).expect("a UTF-8 source file"),
-            ));
-        }
-    }
-}
-
 #[test]
 fn no_metric_is_spelled_outside_its_vocabulary() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -194,10 +174,12 @@ fn no_metric_is_spelled_outside_its_vocabulary() {
     let names = names();
     let mut found = Vec::new();
     for name in super::CRATES {
+        let src = workspace.join(name).join("src");
         let mut files = Vec::new();
-        sources(&workspace, &workspace.join(name).join("src"), &mut files);
-        for (file, text) in &files {
-            for (line, literal) in spelled(file, text, &names) {
+        super::read_sources(&src, &src, &mut files);
+        for source in &files {
+            let (file, text) = (format!("{name}/src/{}", source.path), &source.text);
+            for (line, literal) in spelled(&file, text, &names) {
                 found.push(format!("  {file}:{line}: \"{literal}\""));
             }
         }
