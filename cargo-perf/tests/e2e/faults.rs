@@ -124,19 +124,7 @@ perf_runtime::main!();"#,
 #[test]
 fn a_benchmark_that_never_returns_is_killed_at_its_limit_and_fails() {
     let project = TempProject::new("demo");
-    project.edit(
-        "benches/perf.rs",
-        "perf_runtime::main!();",
-        r#"#[perf_test]
-fn never_returns(b: &mut Bencher) {
-    b.iter(|| {
-        while std::hint::black_box(true) {}
-        0
-    });
-}
-
-perf_runtime::main!();"#,
-    );
+    project.add_a_benchmark_that_never_returns();
     let output = project
         .cargo_perf()
         .args(&["demo/perf::never_returns", "demo/perf::checksum_64k"])

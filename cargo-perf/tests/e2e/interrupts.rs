@@ -74,19 +74,7 @@ fn kill_9_of_cargo_perf_ends_a_hung_benchmark_whose_stderr_pipe_is_gone() {
     // killed, the watchdog's message gets EPIPE. It must still end the
     // process, or a benchmark that never returns spins forever.
     let project = TempProject::new("demo");
-    project.edit(
-        "benches/perf.rs",
-        "perf_runtime::main!();",
-        r#"#[perf_test]
-fn never_returns(b: &mut Bencher) {
-    b.iter(|| {
-        while std::hint::black_box(true) {}
-        0
-    });
-}
-
-perf_runtime::main!();"#,
-    );
+    project.add_a_benchmark_that_never_returns();
     let mut child = project
         .cargo_perf()
         .args(&["demo/perf::never_returns", "--test-timeout", "10m"])

@@ -122,6 +122,24 @@ impl TempProject {
         assert!(text.contains(from), "{} has no {from:?}", path.display());
         std::fs::write(&path, text.replace(from, to)).unwrap();
     }
+
+    /// Adds the demo benchmark `never_returns`, whose routine spins for
+    /// ever: what only a time limit or a watchdog can end.
+    pub(crate) fn add_a_benchmark_that_never_returns(&self) {
+        self.edit(
+            "benches/perf.rs",
+            "perf_runtime::main!();",
+            r#"#[perf_test]
+fn never_returns(b: &mut Bencher) {
+    b.iter(|| {
+        while std::hint::black_box(true) {}
+        0
+    });
+}
+
+perf_runtime::main!();"#,
+        );
+    }
 }
 
 fn scrub(command: &mut Command) {
