@@ -4,6 +4,7 @@
 
 mod family;
 mod handle;
+mod log;
 mod rotation;
 mod sampler;
 mod target;

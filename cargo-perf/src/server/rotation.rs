@@ -92,11 +92,9 @@ impl ServerManager {
     /// Load tests go to the server `planned` for their package, logging
     /// to `log`, one after the other.
     pub fn spawned(planned: Vec<PlannedServer>, log: PathBuf) -> Self {
-        // A fresh log for each run.
-        let _ = std::fs::remove_file(&log);
         Self {
             planned,
-            log,
+            log: super::log::claim(&log),
             ..Self::none()
         }
     }
