@@ -180,9 +180,7 @@ fn aggregate_load(
     // Unique warnings of every process, and what the merge did.
     load.warnings = Vec::new();
     for warning in rounds.iter().flat_map(|r| &r.warnings) {
-        if !load.warnings.contains(warning) {
-            load.warnings.push(warning.clone());
-        }
+        warning.clone().merge_into(&mut load.warnings);
     }
     for (key, errors) in rounds.iter().skip(1).flat_map(|r| &r.errors) {
         let merged = load.errors.entry(*key).or_insert_with(|| ErrorKindStats {

@@ -112,6 +112,34 @@ impl fmt::Display for Warning {
     }
 }
 
+impl Warning {
+    /// Adds this warning to those of a merged result (a test's processes,
+    /// or one side's rounds): one warning per kind of problem, the worst
+    /// of each (every process of a saturated test warns with its own CPU
+    /// figure), and each note once.
+    pub fn merge_into(self, warnings: &mut Vec<Self>) {
+        let kept = warnings.iter_mut().find(|kept| match (&**kept, &self) {
+            (Self::Note { .. }, _) | (_, Self::Note { .. }) => **kept == self,
+            (kept, new) => kept.code() == new.code(),
+        });
+        match kept {
+            None => warnings.push(self),
+            Some(kept) if self.severity() > kept.severity() => *kept = self,
+            Some(_) => {}
+        }
+    }
+
+    /// How bad the problem is, to keep the worst of one kind.
+    fn severity(&self) -> f64 {
+        match self {
+            Self::GeneratorSaturated { cpu_pct, .. } => *cpu_pct,
+            Self::OpenModelLate { late, dropped } => (late + dropped) as f64,
+            Self::MostlyFailed { failed, requests } => *failed as f64 / (*requests).max(1) as f64,
+            Self::Note { .. } => 0.0,
+        }
+    }
+}
+
 impl Coded for Warning {
     fn serialize_tagged<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Self::serialize(self, serializer)
@@ -217,5 +245,55 @@ mod tests {
         );
         assert_eq!(old[1].code(), "from_the_future");
         assert_eq!(old[1].to_string(), "said a newer writer");
+    }
+
+    #[test]
+    fn merged_warnings_keep_the_worst_of_each_kind_and_each_note_once() {
+        let mut merged = Vec::new();
+        for warning in [
+            Warning::GeneratorSaturated {
+                cpu_pct: 93.0,
+                threads: 1,
+            },
+            Warning::GeneratorSaturated {
+                cpu_pct: 97.0,
+                threads: 1,
+            },
+            Warning::GeneratorSaturated {
+                cpu_pct: 91.0,
+                threads: 1,
+            },
+            Warning::Note {
+                code: "note".into(),
+                message: "a".into(),
+            },
+            Warning::Note {
+                code: "note".into(),
+                message: "a".into(),
+            },
+            Warning::Note {
+                code: "note".into(),
+                message: "b".into(),
+            },
+        ] {
+            warning.merge_into(&mut merged);
+        }
+        assert_eq!(
+            merged,
+            [
+                Warning::GeneratorSaturated {
+                    cpu_pct: 97.0,
+                    threads: 1
+                },
+                Warning::Note {
+                    code: "note".into(),
+                    message: "a".into()
+                },
+                Warning::Note {
+                    code: "note".into(),
+                    message: "b".into()
+                },
+            ]
+        );
     }
 }

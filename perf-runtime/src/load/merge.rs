@@ -85,9 +85,7 @@ pub(crate) fn merge(runs: &[LoadStats]) -> LoadStats {
         }));
         offset = offset.saturating_add(len);
         for warning in &run.warnings {
-            if !total.warnings.contains(warning) {
-                total.warnings.push(warning.clone());
-            }
+            warning.clone().merge_into(&mut total.warnings);
         }
     }
     total.late_iterations = runs.iter().map(|r| r.late_iterations).sum();
