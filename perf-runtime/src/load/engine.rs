@@ -130,6 +130,7 @@ fn run(
         Warning::saturated(cpu_pct, threads),
         Warning::behind_schedule(late, dropped, iterations + dropped).filter(|_| open),
         Warning::mostly_failed(totals.failed, totals.requests),
+        totals.overflow.clone(),
     ]
     .into_iter()
     .flatten()

@@ -9,10 +9,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
+use perf_record::finding::{OTHER_ENDPOINTS, Warning};
 use perf_record::load::{
     EndpointStats, ErrorKindStats, LatencySummary, RequestErrorKind, Second, Transfer,
 };
 
+use crate::load::endpoint::{Admission, Overflow};
 use crate::load::latency::{histogram, micros, summarize};
 
 /// Distinct messages kept per error kind.
@@ -50,6 +52,7 @@ pub(crate) struct Recorder {
     latency: Histogram<u64>,
     raw_latency: Histogram<u64>,
     endpoints: HashMap<String, Tally>,
+    overflow: Overflow,
     errors: BTreeMap<RequestErrorKind, ErrorKindStats>,
     status_codes: BTreeMap<u16, u64>,
     seconds: Vec<(u64, u64, Histogram<u64>)>,
@@ -66,6 +69,7 @@ impl Recorder {
             latency: histogram(3),
             raw_latency: histogram(3),
             endpoints: HashMap::new(),
+            overflow: Overflow::default(),
             errors: BTreeMap::new(),
             status_codes: BTreeMap::new(),
             seconds: Vec::new(),
@@ -95,6 +99,7 @@ impl Recorder {
                 .or_insert_with(Tally::new)
                 .merge(tally);
         }
+        self.overflow.merge(&other.overflow);
         for (kind, stats) in &other.errors {
             let entry = self.errors.entry(*kind).or_default();
             entry.count += stats.count;
@@ -144,6 +149,7 @@ pub(crate) struct Session {
     id: u64,
     start: Instant,
     recorders: Mutex<Vec<Arc<Mutex<Recorder>>>>,
+    endpoints: Admission,
     observer: Option<Arc<crate::load::http::observe::Observer>>,
 }
 
@@ -166,6 +172,7 @@ impl Session {
             id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
             start: Instant::now(),
             recorders: Mutex::new(Vec::new()),
+            endpoints: Admission::default(),
             observer,
         })
     }
@@ -217,10 +224,13 @@ impl Session {
             }
             let endpoint = match r.endpoints.get_mut(request.name) {
                 Some(endpoint) => endpoint,
-                None => r
-                    .endpoints
-                    .entry(request.name.to_owned())
-                    .or_insert_with(Tally::new),
+                None => {
+                    let row = self.endpoints.row(request.name);
+                    if row != request.name {
+                        r.overflow.count(request.name);
+                    }
+                    r.endpoints.entry(row.to_owned()).or_insert_with(Tally::new)
+                }
             };
             endpoint.sent += request.sent;
             endpoint.received += request.received;
@@ -259,7 +269,14 @@ impl Session {
         let now = Instant::now();
         self.with_local(|r| {
             r.failed += 1;
-            if let Some(tally) = endpoint.and_then(|name| r.endpoints.get_mut(name)) {
+            let row = endpoint.map(|name| {
+                if r.endpoints.contains_key(name) {
+                    name
+                } else {
+                    OTHER_ENDPOINTS
+                }
+            });
+            if let Some(tally) = row.and_then(|name| r.endpoints.get_mut(name)) {
                 tally.errors += 1;
             }
             note_error(&mut r.errors, kind, message);
@@ -354,6 +371,7 @@ impl Session {
             errors: total.errors,
             status_codes: total.status_codes,
             timeline,
+            overflow: total.overflow.warning(),
         }
     }
 }
@@ -381,6 +399,8 @@ pub(crate) struct Totals {
     pub(crate) errors: BTreeMap<RequestErrorKind, ErrorKindStats>,
     pub(crate) status_codes: BTreeMap<u16, u64>,
     pub(crate) timeline: Vec<Second>,
+    /// Requests past the cap on distinct endpoints, if any.
+    pub(crate) overflow: Option<Warning>,
 }
 
 #[cfg(test)]
@@ -435,5 +455,45 @@ mod tests {
         assert_eq!(total, (4_000, 200));
         assert_eq!(totals.transfer.received_per_s, 2_000.0);
         assert_eq!(totals.endpoints[0].transfer, totals.transfer);
+    }
+
+    #[test]
+    fn distinct_names_past_the_cap_are_one_row_across_threads() {
+        let session = Session::new();
+        let now = Instant::now();
+        let record = |i: usize| {
+            let name = format!("GET /search/{i}x");
+            session.record(RequestRecord {
+                name: &name,
+                latency: Duration::from_millis(1),
+                corrected: None,
+                status: Some(200),
+                error: None,
+                at: now,
+                sent: 10,
+                received: 10,
+            });
+        };
+        std::thread::scope(|scope| {
+            scope.spawn(|| (0..400).for_each(record));
+            scope.spawn(|| (400..800).for_each(record));
+        });
+        (0..800).for_each(record);
+        let totals = session.finish(Duration::from_secs(1), &[1]);
+        assert_eq!(
+            totals.endpoints.len(),
+            crate::load::endpoint::MAX_ENDPOINTS + 1
+        );
+        let other = totals
+            .endpoints
+            .iter()
+            .find(|e| e.name == OTHER_ENDPOINTS)
+            .expect("an other row");
+        assert_eq!(other.latency.count, 2 * 300);
+        assert_eq!(totals.requests, 1_600);
+        assert!(matches!(
+            totals.overflow,
+            Some(Warning::TooManyEndpoints { requests: 600, .. })
+        ));
     }
 }
