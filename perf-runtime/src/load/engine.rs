@@ -341,6 +341,12 @@ mod tests {
         assert_eq!(stats.latency.count, 0);
         assert_eq!(stats.requests, 3, "{stats:?}");
         assert_eq!(stats.error_rate_pct, 100.0);
+        // Each cut request was written: its bytes count.
+        assert!(
+            stats.transfer.sent_bytes >= 3 * "GET / HTTP/1.1\r\n".len() as u64,
+            "{:?}",
+            stats.transfer
+        );
         let timeouts = &stats.errors[&RequestErrorKind::Timeout];
         assert_eq!(timeouts.count, 3, "{timeouts:?}");
         assert!(

@@ -302,6 +302,16 @@ impl Session {
         });
     }
 
+    /// Records the bytes of a request cut at the end of the test: written,
+    /// and perhaps partly answered, but never recorded as a request (the
+    /// cut requests are counted by [`Session::record_unfinished`]).
+    pub(crate) fn record_cut_transfer(&self, sent: u64, received: u64) {
+        self.with_local(|r| {
+            r.sent += sent;
+            r.received += received;
+        });
+    }
+
     /// Requests, failures and the 95th percentile (µs) of one second of
     /// the test so far, across threads: for the live progress line.
     pub(crate) fn second_snapshot(&self, second: usize) -> (u64, u64, u64) {

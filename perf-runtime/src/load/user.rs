@@ -41,6 +41,8 @@ pub struct User {
     #[cfg(feature = "websocket")]
     socket: Option<WebSocket>,
     pub(crate) set_up: bool,
+    /// A request is on the wire: its bytes are not recorded yet.
+    sending: bool,
 }
 
 impl User {
@@ -67,6 +69,7 @@ impl User {
             #[cfg(feature = "websocket")]
             socket: None,
             set_up: false,
+            sending: false,
         }
     }
 
@@ -308,6 +311,19 @@ impl User {
     }
 }
 
+impl Drop for User {
+    /// A user dropped with a request on the wire (its iteration cut at the
+    /// end of the test's grace) still wrote and read bytes: they count,
+    /// as its request counts as timed out.
+    fn drop(&mut self) {
+        if self.sending {
+            let transfer = self.connection.transfer();
+            self.session
+                .record_cut_transfer(transfer.sent, transfer.received);
+        }
+    }
+}
+
 /// A request being put together; see [`User::request`].
 pub struct RequestBuilder<'a> {
     user: &'a mut User,
@@ -389,6 +405,7 @@ impl RequestBuilder<'_> {
         }
         let scheduled = user.scheduled.take();
         let sent = Instant::now();
+        user.sending = true;
         let result = user
             .connection
             .send(
@@ -432,6 +449,7 @@ impl RequestBuilder<'_> {
             );
         }
         let transfer = user.connection.transfer();
+        user.sending = false;
         user.session.record(RequestRecord {
             name: &name,
             latency,
