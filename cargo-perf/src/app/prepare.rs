@@ -235,6 +235,7 @@ fn run_options(args: &PerfArgs) -> RunOptions {
         duration_scale: args
             .duration_scale
             .or(args.quick.then_some(QUICK_DURATION_SCALE)),
+        generator_threads: args.generator_threads,
         allow_remote: args.allow_remote,
         verbose: args.verbose,
         instructions: args.instructions,
