@@ -74,6 +74,6 @@ pub(crate) const DEFAULT_ERROR_RATE: &str = "5%";
 fn default_error_rate() -> Threshold {
     let mut threshold = Threshold::parse(Metric::ERROR_RATE.threshold_name(), DEFAULT_ERROR_RATE)
         .unwrap_or_else(|e| unreachable!("the default error rate parses: {e}"));
-    threshold.name = Some("cargo perf's default; set `error_rate` to change it".to_owned());
+    threshold.name = Some("cargo perf's default for load tests".to_owned());
     threshold
 }
