@@ -407,5 +407,17 @@ mod tests {
                 ),
             ]
         );
+        // Caching's speedup, from before it was typed: its code and words.
+        let old: Finding = serde_json::from_str(
+            r#"{"code":"caching_speedup","message":"speedup 941x warm over cold (95% interval 940x .. 942x)"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            old,
+            Finding::note(
+                "caching_speedup",
+                "speedup 941x warm over cold (95% interval 940x .. 942x)"
+            )
+        );
     }
 }
