@@ -80,8 +80,8 @@ pub(super) fn revalidate(target: &Target, validators: &[Validator]) -> Revalidat
 
 /// Judges a caching test from its phases (cold, warm): what each saw, the
 /// latencies of each as histogram buckets `(lowest µs, highest µs,
-/// requests)`, and the conditional requests. A figure it cannot measure goes into
-/// `unmeasured` with why, instead of `metrics`.
+/// requests)`, and the conditional requests. A figure it cannot measure
+/// goes into `unmeasured` with why, instead of `metrics`.
 pub(super) fn caching(
     seen: &[Observed],
     latencies: &[Vec<(f64, f64, u64)>],
