@@ -55,8 +55,10 @@ pub const SPREAD: u64 = 32;
 
 /// The share of pairs in which one side must be the slower for the two to
 /// count as apart: Vargha and Delaney's "medium" effect (A = 0.64). Under
-/// it the two overlap so much that any ratio between them depends on
-/// which mode each side happened to land in.
+/// it the two overlap so much that a ratio of their percentiles depends on
+/// which mode each side happened to land in; the median over the pairs
+/// stays near 1, and is reported as such, with a word that the two cannot
+/// be told apart.
 pub const APART_SHARE: f64 = 0.64;
 
 /// The normal quantile of a two-sided 95% interval.
