@@ -275,8 +275,7 @@ pub struct SweepStats {
     /// What the analysis concluded, each with its code and words.
     pub findings: Vec<Finding>,
     /// The kind's figures it could not measure, by key, each with why
-    /// (caching: a speedup whose cold and warm latencies cannot be told
-    /// apart). They are absent from `metrics`; a threshold on one is
+    /// (caching: a speedup from too few requests for an interval). They are absent from `metrics`; a threshold on one is
     /// missed and says why.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unmeasured: BTreeMap<String, String>,

@@ -53,8 +53,8 @@ impl Thresholds<'_> {
         // A figure the run could not measure (a soak test's memory without
         // a server to watch, a growth fit from one level) is not checked:
         // the findings say why it is missing. One the kind's analysis
-        // declared not measurable (a caching test's speedup whose cold and
-        // warm latencies overlap) is checked, missed, and says why.
+        // declared not measurable (a caching test's speedup from too few
+        // requests for an interval) is checked, missed, and says why.
         record.thresholds = thresholds
             .iter()
             .map(|t| t.check(load))

@@ -256,7 +256,7 @@ fn thresholds(test: &TestRecord) -> Html {
             let value = match (&r.unmeasured_why, r.unmeasured) {
                 (Some(why), _) => format!("not measurable ({why})"),
                 (None, true) => "nothing measured".to_owned(),
-                (None, false) => t.metric.threshold_text(r.value),
+                (None, false) => r.value_text(),
             };
             (
                 if r.passed { "pass" } else { "fail" },
