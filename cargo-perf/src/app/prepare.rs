@@ -104,6 +104,18 @@ pub fn run(args: &PerfArgs) -> Result<Summary, CliError> {
         let ids: Vec<_> = selected.iter().map(|t| &t.id).collect();
         baseline::check_shares_tests(path, record, &ids)?;
     }
+    // `--shard`, after the filters: every shard deals the same list. A
+    // shard dealt no test still runs, and writes a record that says so.
+    let (selected, shard) = match args.sharding.shard {
+        Some(spec) => {
+            let ids: Vec<_> = selected.iter().map(|t| &t.id).collect();
+            let environment = crate::environment::fingerprint(workspace.root(), &args.cargo);
+            let flags = crate::cli::ShardArgs::measurement_flags(args);
+            let hash = crate::shard::run_hash(&flags, &environment, &ids, spec.kind, spec.count);
+            (crate::shard::deal(selected, spec), Some(spec.info(hash)))
+        }
+        None => (selected, None),
+    };
     if args.list {
         print_list(&selected, json);
         return Ok(Summary::default());
@@ -119,6 +131,7 @@ pub fn run(args: &PerfArgs) -> Result<Summary, CliError> {
         selected: &selected,
         baseline_dir: &baseline_dir,
         options: run_options(args),
+        shard,
     };
     match (base_commit, baseline) {
         (Some(commit), _) => super::paired::run(&run, &commit),

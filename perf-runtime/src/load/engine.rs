@@ -157,6 +157,7 @@ fn run(
         errors: totals.errors,
         status_codes: totals.status_codes,
         timeline: totals.timeline,
+        started_unix_ms: session.started_unix_ms(),
         late_iterations: late,
         dropped_iterations: dropped,
         generator_cpu_s: cpu.as_secs_f64(),

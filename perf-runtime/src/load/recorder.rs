@@ -13,7 +13,7 @@ use perf_record::load::{
     EndpointStats, ErrorKindStats, LatencySummary, RequestErrorKind, Second, Transfer,
 };
 
-use crate::load::latency::{histogram, micros, summarize};
+use crate::load::latency::{encode, histogram, micros, summarize};
 
 /// Distinct messages kept per error kind.
 const MESSAGES_KEPT: usize = 5;
@@ -143,6 +143,9 @@ pub(crate) struct RequestRecord<'a> {
 pub(crate) struct Session {
     id: u64,
     start: Instant,
+    /// `start` on the wall clock, ms since the Unix epoch: shards of one
+    /// test align their timelines on it.
+    started_unix_ms: Option<u64>,
     recorders: Mutex<Vec<Arc<Mutex<Recorder>>>>,
     observer: Option<Arc<crate::load::http::observe::Observer>>,
 }
@@ -165,6 +168,10 @@ impl Session {
         Arc::new(Self {
             id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
             start: Instant::now(),
+            started_unix_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .and_then(|d| u64::try_from(d.as_millis()).ok()),
             recorders: Mutex::new(Vec::new()),
             observer,
         })
@@ -176,6 +183,11 @@ impl Session {
 
     pub(crate) fn start(&self) -> Instant {
         self.start
+    }
+
+    /// When the session started on the wall clock, ms since the Unix epoch.
+    pub(crate) fn started_unix_ms(&self) -> Option<u64> {
+        self.started_unix_ms
     }
 
     fn with_local<R>(&self, f: impl FnOnce(&mut Recorder) -> R) -> R {
@@ -341,7 +353,13 @@ impl Session {
                 p50_us: hist.value_at_quantile(0.5),
                 p95_us: hist.value_at_quantile(0.95),
                 p99_us: hist.value_at_quantile(0.99),
-                active: active.get(t).copied().unwrap_or(0),
+                // The last, partial second ends before the next sample:
+                // the users it ran are those of the last sample, not none
+                // (a chart would draw a ramp to zero the workload never
+                // had).
+                active: active.get(t).or(active.last()).copied().unwrap_or(0),
+                histogram: encode(hist),
+                part: 0,
             })
             .collect();
         Totals {

@@ -61,6 +61,8 @@ fn load_test() -> TestRecord {
         }],
         timeline: (0..20)
             .map(|t| Second {
+                histogram: String::new(),
+                part: 0,
                 t,
                 requests: 100,
                 errors: u64::from(t % 7 == 0),
@@ -170,6 +172,7 @@ fn metric(
 
 fn record() -> RunRecord {
     RunRecord {
+        shard: None,
         schema_version: perf_record::record::SCHEMA_VERSION,
         cargo_perf_version: "0.1.0".into(),
         created_unix_s: 1_700_000_000,
