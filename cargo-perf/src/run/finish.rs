@@ -345,4 +345,65 @@ mod tests {
             assert_eq!((merged.min(), merged.max()), (1, 1100));
         }
     }
+
+    #[test]
+    fn every_process_s_timeline_and_server_is_kept_each_over_its_own_time() {
+        let timed = |start_ms: u64| {
+            let mut p = process(2.0, 0, 0);
+            p.started_unix_ms = Some(start_ms);
+            p.timeline = (0..2)
+                .map(|t| perf_record::load::Second {
+                    t,
+                    requests: 5,
+                    active: 8,
+                    ..Default::default()
+                })
+                .collect();
+            p
+        };
+        let server = |start_ms: u64, cpu: f64| ServerStats {
+            samples: (1..=8)
+                .map(|i| (f64::from(i) * 0.25, cpu, 1 << 20))
+                .collect(),
+            started_unix_ms: Some(start_ms),
+            ..ServerStats::default()
+        };
+        let loads = vec![timed(1_000), timed(9_000), timed(20_000)];
+        let servers = vec![
+            Some(server(900, 10.0)),
+            Some(server(8_900, 20.0)),
+            Some(server(19_900, 30.0)),
+        ];
+        let merged = server_of(&loads, &servers).expect("three servers");
+        assert_eq!(merged.parts.len(), 3);
+        assert_eq!(merged.cpu_pct_mean, 20.0);
+        // The third process's server lies over seconds 4 to 6.
+        assert!(
+            merged
+                .samples
+                .iter()
+                .filter(|s| s.1 == 30.0)
+                .all(|s| (4.0..=6.0).contains(&s.0)),
+            "{:?}",
+            merged.samples
+        );
+        let load = aggregate_load(loads).expect("three processes");
+        let shape: Vec<(u32, u32, u64)> = load
+            .timeline
+            .iter()
+            .map(|s| (s.t, s.part, s.active))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (0, 0, 8),
+                (1, 0, 8),
+                (2, 1, 8),
+                (3, 1, 8),
+                (4, 2, 8),
+                (5, 2, 8)
+            ]
+        );
+        assert_eq!(load.processes[2].duration_s, 2.0);
+    }
 }

@@ -454,4 +454,39 @@ mod tests {
         assert_eq!(totals.transfer.received_per_s, 2_000.0);
         assert_eq!(totals.endpoints[0].transfer, totals.transfer);
     }
+
+    #[test]
+    fn the_last_partial_second_keeps_its_users_and_each_second_its_histogram() {
+        let session = Session::new();
+        let start = session.start();
+        for (second, ms) in [(0, 5), (1, 7), (2, 9)] {
+            session.record(RequestRecord {
+                name: "GET /",
+                latency: Duration::from_millis(ms),
+                corrected: None,
+                status: Some(200),
+                error: None,
+                at: start + Duration::from_millis(second * 1_000 + 100),
+                sent: 10,
+                received: 10,
+            });
+        }
+        // 2.5 s: samples of the users at 1 s and 2 s, none for the last,
+        // cut-short second, whose users are still the last sample's.
+        let totals = session.finish(Duration::from_millis(2_500), &[8, 8]);
+        let active: Vec<u64> = totals.timeline.iter().map(|s| s.active).collect();
+        assert_eq!(active, [8, 8, 8]);
+        for (second, ms) in totals.timeline.iter().zip([5_000, 7_000, 9_000]) {
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(&second.histogram)
+                .unwrap();
+            let h: Histogram<u64> = hdrhistogram::serialization::Deserializer::new()
+                .deserialize(&mut bytes.as_slice())
+                .unwrap();
+            assert_eq!(h.len(), 1);
+            assert!(h.equivalent(h.max(), ms), "{} against {ms}", h.max());
+        }
+        assert!(session.started_unix_ms().is_some());
+    }
 }
