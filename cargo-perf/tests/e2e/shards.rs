@@ -1,0 +1,117 @@
+//! A run dealt into test-list shards (`--shard`) and merged back into one
+//! run (`cargo perf merge`).
+
+use std::path::Path;
+
+use perf_record::RunRecord;
+
+use crate::support::{TempProject, names};
+
+/// The demo's micro-benchmarks (its load tests live in `demo/load`).
+const BENCHES: &str = "demo/perf::";
+
+#[test]
+fn three_count_shards_merge_into_the_tests_of_one_run() {
+    let project = TempProject::new("demo");
+    let shards = tempfile::tempdir().unwrap();
+    let listed = project
+        .cargo_perf()
+        .args(&["--list", "--message-format", "json", BENCHES])
+        .run();
+    listed.assert_code(0);
+    let mut whole: Vec<String> = listed.message("test-list")["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["ignored"] == false)
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect();
+    whole.sort();
+    let mut dealt: Vec<Vec<String>> = Vec::new();
+    for index in 1..=3 {
+        let spec = format!("count:{index}/3");
+        let output = project
+            .cargo_perf()
+            .args(&[
+                "--quick",
+                "--message-format",
+                "json",
+                BENCHES,
+                "--shard",
+                &spec,
+            ])
+            .run();
+        output.assert_code(0);
+        let record = output.record();
+        let shard = record.shard.as_ref().expect("a shard's record says so");
+        assert_eq!(shard.to_string(), spec);
+        dealt.push(names(&record).iter().map(ToString::to_string).collect());
+        std::fs::write(
+            shards.path().join(format!("shard-{index}.json")),
+            serde_json::to_string(&record).unwrap(),
+        )
+        .unwrap();
+    }
+    // Round-robin over the sorted names: two each, none twice.
+    assert!(dealt.iter().all(|d| d.len() == 2), "{dealt:?}");
+    let mut union: Vec<String> = dealt.concat();
+    union.sort();
+    assert_eq!(union, whole);
+
+    // The merge, from the folder: one run of every test, gated and
+    // reported as a run is.
+    let merged_path = shards.path().join("merged.json");
+    let merged_path_text = merged_path.display().to_string();
+    let junit = shards.path().join("junit.xml");
+    let output = project
+        .cargo_perf()
+        .args(&["merge", &shards.path().display().to_string()])
+        .args(&[
+            "-o",
+            &merged_path_text,
+            "--junit",
+            &junit.display().to_string(),
+        ])
+        .args(&["--message-format", "json"])
+        .run();
+    output.assert_code(0);
+    let merged = output.record();
+    assert_eq!(merged.shard, None);
+    let mut merged_names: Vec<String> = names(&merged).iter().map(ToString::to_string).collect();
+    merged_names.sort();
+    assert_eq!(merged_names, whole);
+    let written: RunRecord =
+        serde_json::from_str(&std::fs::read_to_string(&merged_path).unwrap()).unwrap();
+    assert_eq!(written, merged);
+    assert_eq!(output.message("summary")["tests"], whole.len());
+    let junit = std::fs::read_to_string(junit).unwrap();
+    assert_eq!(junit.matches("<testcase ").count(), whole.len(), "{junit}");
+    // Each test as its shard measured it.
+    for index in 1..=3 {
+        let shard = read(&shards.path().join(format!("shard-{index}.json")));
+        for test in &shard.tests {
+            assert_eq!(merged.test(&test.id), Some(test));
+        }
+    }
+
+    // A missing shard is refused, naming the run's first file; exit 2.
+    std::fs::remove_file(&merged_path).unwrap();
+    let partial = project
+        .cargo_perf()
+        .args(&["merge"])
+        .args(&[
+            &shards.path().join("shard-1.json").display().to_string(),
+            &shards.path().join("shard-2.json").display().to_string(),
+        ])
+        .run();
+    partial.assert_code(2);
+    assert!(
+        partial.stderr.contains("shard-1.json") && partial.stderr.contains("shard(s) 3 of 3"),
+        "{}",
+        partial.stderr
+    );
+}
+
+fn read(path: &Path) -> RunRecord {
+    RunRecord::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
