@@ -285,3 +285,57 @@ fn what_is_not_one_run_is_refused_naming_the_file() {
     assert!(error.message.contains("differ"), "{error}");
     assert!(merge(&[split(1, "a"), split(2, "a")]).is_ok());
 }
+
+#[test]
+fn where_shards_differ_only_the_added_histograms_tell_the_truth() {
+    // Four generators; one of them met the server during a 2-second stall
+    // (every request of its seconds 4 and 5 took 40 to 80 ms).
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let seconds = 10;
+    let dealt: Vec<Vec<(u32, u64)>> = (0..4)
+        .map(|shard| {
+            (0..5_000)
+                .map(|i| {
+                    let t = i * seconds / 5_000;
+                    let stalled = shard == 3 && (4..6).contains(&t);
+                    let us = if stalled {
+                        40_000 + rng.next() % 40_000
+                    } else {
+                        200 + rng.next() % 1_800
+                    };
+                    (t, us)
+                })
+                .collect()
+        })
+        .collect();
+    let whole = load_of(&dealt.concat(), seconds, 0);
+    let shards: Vec<(PathBuf, RunRecord)> = dealt
+        .iter()
+        .zip(1..)
+        .map(|(part, index)| {
+            let load = load_of(part, seconds, 0);
+            shard(
+                ShardKind::Split,
+                index,
+                4,
+                vec![test_record("browse", Some(load))],
+            )
+        })
+        .collect();
+    let merged = merge(&shards).unwrap();
+    let load = merged.tests[0].load.as_ref().unwrap();
+    let p99s: Vec<u64> = shards
+        .iter()
+        .map(|(_, r)| r.tests[0].load.as_ref().unwrap().latency.p99_us)
+        .collect();
+    let averaged = p99s.iter().sum::<u64>() as f64 / 4.0;
+    println!(
+        "a stalled shard of 4: merged p99 {} us = unsplit p99 {} us; the shards' p99s {p99s:?} average {averaged:.0} us ({:+.0}%)",
+        load.latency.p99_us,
+        whole.latency.p99_us,
+        (averaged / whole.latency.p99_us as f64 - 1.0) * 100.0
+    );
+    assert_eq!(load.latency.p99_us, whole.latency.p99_us);
+    assert_eq!(load.latency.p95_us, whole.latency.p95_us);
+    assert!(averaged < whole.latency.p99_us as f64 * 0.5, "{averaged}");
+}
