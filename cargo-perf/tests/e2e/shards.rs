@@ -115,3 +115,91 @@ fn three_count_shards_merge_into_the_tests_of_one_run() {
 fn read(path: &Path) -> RunRecord {
     RunRecord::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
+
+/// The test names a comparison judged, and those it found only in the
+/// baseline.
+fn compared(output: &crate::support::Output) -> (Vec<String>, Vec<String>) {
+    let comparison = &output.message("comparison")["comparison"];
+    let names = |field: &str, pick: &dyn Fn(&serde_json::Value) -> String| {
+        let mut names: Vec<String> = comparison[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(pick)
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    (
+        names("tests", &|t| t["id"]["name"].as_str().unwrap().to_owned()),
+        names("only_in_baseline", &|t| t.to_string()),
+    )
+}
+
+#[test]
+fn shards_compare_their_own_tests_and_the_merge_compares_the_union() {
+    let project = TempProject::new("demo");
+    let shards = tempfile::tempdir().unwrap();
+    let baseline = shards.path().join("main.json").display().to_string();
+    let quick = ["--quick", "--message-format", "json", BENCHES];
+    let saved = project
+        .cargo_perf()
+        .args(&quick)
+        .args(&["--save-baseline", &baseline])
+        .run();
+    saved.assert_code(0);
+    let whole = project
+        .cargo_perf()
+        .args(&quick)
+        .args(&["--compare", &baseline])
+        .run();
+    let (one_run, _) = compared(&whole);
+    assert_eq!(one_run.len(), 6, "{one_run:?}");
+    let records = shards.path().join("records");
+    std::fs::create_dir(&records).unwrap();
+    for index in 1..=3 {
+        let spec = format!("hash:{index}/3");
+        let output = project
+            .cargo_perf()
+            .args(&quick)
+            .args(&["--shard", &spec, "--compare", &baseline])
+            .run();
+        assert!([0, 12].contains(&output.code), "{}", output.stderr);
+        // Its own tests, and none of the others' reported missing.
+        let record = output.record();
+        if !record.tests.is_empty() {
+            let (tests, only_in_baseline) = compared(&output);
+            let mut own: Vec<String> = names(&record).iter().map(ToString::to_string).collect();
+            own.sort();
+            assert_eq!(tests, own);
+            assert!(only_in_baseline.is_empty(), "{only_in_baseline:?}");
+        }
+        std::fs::write(
+            records.join(format!("{index}.json")),
+            serde_json::to_string(&record).unwrap(),
+        )
+        .unwrap();
+    }
+    let merged = project
+        .cargo_perf()
+        .args(&[
+            "merge",
+            &records.display().to_string(),
+            "--compare",
+            &baseline,
+        ])
+        .args(&[
+            "-o",
+            &shards.path().join("merged.json").display().to_string(),
+        ])
+        .args(&["--message-format", "json"])
+        .run();
+    assert!([0, 12].contains(&merged.code), "{}", merged.stderr);
+    let (union, only_in_baseline) = compared(&merged);
+    assert_eq!(union, one_run);
+    assert!(only_in_baseline.is_empty(), "{only_in_baseline:?}");
+    // The exit code says what the merged comparison found, as a run's.
+    let regressed = merged.summary_names("regressed");
+    assert_eq!(merged.code == 12, !regressed.is_empty(), "{regressed:?}");
+}
