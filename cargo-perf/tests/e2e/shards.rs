@@ -203,3 +203,51 @@ fn shards_compare_their_own_tests_and_the_merge_compares_the_union() {
     let regressed = merged.summary_names("regressed");
     assert_eq!(merged.code == 12, !regressed.is_empty(), "{regressed:?}");
 }
+
+#[test]
+fn a_load_test_s_processes_are_each_kept_over_their_own_time() {
+    let project = TempProject::new("demo");
+    let output = project
+        .cargo_perf()
+        .args(&["demo/load::browse_items", "--processes", "3"])
+        .args(&["--duration-scale", "0.6", "--message-format", "json"])
+        .run();
+    output.assert_code(0);
+    let record = output.record();
+    let test = &record.tests[0];
+    let load = test.load.as_ref().unwrap();
+    // Each process's seconds, in order, marked with it; the users held at
+    // 8 to each one's end, never a ramp to zero between them.
+    let parts: Vec<u32> = load.timeline.iter().map(|s| s.part).collect();
+    assert!(
+        parts.is_sorted() && parts.contains(&0) && parts.contains(&2),
+        "{parts:?}"
+    );
+    assert!(
+        load.timeline.iter().all(|s| s.active == 8),
+        "{:?}",
+        load.timeline
+    );
+    assert!(load.timeline.iter().all(|s| !s.histogram.is_empty()));
+    assert!(load.started_unix_ms.is_some());
+    assert_eq!(load.processes.len(), 3);
+    assert!(load.processes.iter().all(|p| p.duration_s > 0.0));
+    // The server of every process, each over its part of the timeline.
+    let server = test.server.as_ref().unwrap();
+    assert_eq!(server.parts.len(), 3);
+    let end = f64::from(load.timeline.last().unwrap().t) + 1.5;
+    assert!(
+        server.samples.iter().all(|s| (0.0..=end).contains(&s.0)),
+        "{:?}",
+        server.samples
+    );
+    let third_starts = load.timeline.iter().find(|s| s.part == 2).unwrap().t;
+    assert!(
+        server
+            .samples
+            .iter()
+            .any(|s| s.0 >= f64::from(third_starts)),
+        "the third process's server is charted: {:?}",
+        server.samples
+    );
+}

@@ -353,10 +353,10 @@ impl Session {
                 p50_us: hist.value_at_quantile(0.5),
                 p95_us: hist.value_at_quantile(0.95),
                 p99_us: hist.value_at_quantile(0.99),
-                // The last, partial second ends before the next sample:
-                // the users it ran are those of the last sample, not none
-                // (a chart would draw a ramp to zero the workload never
-                // had).
+                // The last, partial second may end before its sample
+                // (taken mid-second): the users it ran are those of the
+                // last sample, not none (a chart would draw a ramp to zero
+                // the workload never had).
                 active: active.get(t).or(active.last()).copied().unwrap_or(0),
                 histogram: encode(hist),
                 part: 0,
@@ -471,9 +471,9 @@ mod tests {
                 received: 10,
             });
         }
-        // 2.5 s: samples of the users at 1 s and 2 s, none for the last,
-        // cut-short second, whose users are still the last sample's.
-        let totals = session.finish(Duration::from_millis(2_500), &[8, 8]);
+        // 2.4 s: samples of the users at 0.5 s and 1.5 s, none for the
+        // last, cut-short second, whose users are still the last sample's.
+        let totals = session.finish(Duration::from_millis(2_400), &[8, 8]);
         let active: Vec<u64> = totals.timeline.iter().map(|s| s.active).collect();
         assert_eq!(active, [8, 8, 8]);
         for (second, ms) in totals.timeline.iter().zip([5_000, 7_000, 9_000]) {
