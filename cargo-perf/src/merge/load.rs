@@ -163,3 +163,70 @@ fn workload(parts: &[&LoadStats]) -> perf_record::load::WorkloadSummary {
     }
     whole
 }
+
+#[cfg(test)]
+mod tests {
+    use perf_record::load::{ErrorKindStats, RequestErrorKind, WorkloadSummary};
+
+    use super::*;
+
+    /// A shard of an open-model test at `rate` iterations a second that
+    /// started at `start_ms` and ran 2 s.
+    fn part(rate: f64, start_ms: u64, requests: u64) -> LoadStats {
+        LoadStats {
+            workload: WorkloadSummary {
+                model: "open".into(),
+                stages: vec![(2.0, rate)],
+                ..WorkloadSummary::default()
+            },
+            duration_s: 2.0,
+            started_unix_ms: Some(start_ms),
+            requests,
+            iterations: requests,
+            error_rate_pct: 10.0,
+            transfer: Transfer::over(requests * 100, requests * 10, 2.0),
+            errors: [(
+                RequestErrorKind::Status,
+                ErrorKindStats {
+                    count: requests / 10,
+                    first_messages: vec![format!("503 from {start_ms}")],
+                },
+            )]
+            .into(),
+            status_codes: [(200, requests - requests / 10), (503, requests / 10)].into(),
+            generator_cpu_pct: rate / 10.0,
+            ..LoadStats::default()
+        }
+    }
+
+    #[test]
+    fn shards_counts_bytes_and_rates_add_up_over_the_wall_clock() {
+        let (a, b) = (part(100.0, 10_000, 200), part(50.0, 10_500, 100));
+        let total = concurrent(&[&a, &b]).unwrap();
+        // From the first start to the last end: 2.5 s.
+        assert_eq!(total.duration_s, 2.5);
+        assert_eq!(total.started_unix_ms, Some(10_000));
+        assert_eq!((total.requests, total.iterations), (300, 300));
+        assert_eq!(total.transfer.received_bytes, 30_000);
+        assert_eq!(total.transfer.received_per_s, 12_000.0);
+        assert!((total.error_rate_pct - 10.0).abs() < 1e-9);
+        assert_eq!(total.status_codes[&200], 270);
+        assert_eq!(total.status_codes[&503], 30);
+        let status = &total.errors[&RequestErrorKind::Status];
+        assert_eq!(status.count, 30);
+        assert_eq!(status.first_messages, ["503 from 10000", "503 from 10500"]);
+        // The whole arrival rate, and the busier generator.
+        assert_eq!(total.workload.stages, [(2.0, 150.0)]);
+        assert_eq!(total.generator_cpu_pct, 10.0);
+        assert!(total.processes.is_empty());
+        // A sweep's levels do not add up across shards.
+        let mut sweep = part(1.0, 0, 1);
+        sweep.sweep = Some(perf_record::load::SweepStats::of(
+            perf_record::kinds::Kind::Stress,
+            Vec::new(),
+            std::collections::BTreeMap::new(),
+            Vec::new(),
+        ));
+        assert_eq!(concurrent(&[&sweep, &sweep]), Err(LoadMergeError::Sweep));
+    }
+}
