@@ -15,6 +15,8 @@ use crate::verdict::gate::Summary;
 
 /// Where the merged record goes unless `-o` says otherwise, as a run's.
 const DEFAULT_OUTPUT: &str = "target/perf/latest.json";
+/// Where named baselines are unless `--baseline-dir` says otherwise.
+const DEFAULT_BASELINE_DIR: &str = "target/perf/baselines";
 
 /// Merges the shards named on the command line, then gates and reports.
 pub fn run(args: &PerfArgs, merge: &MergeArgs) -> Result<Summary, CliError> {
@@ -26,10 +28,12 @@ pub fn run(args: &PerfArgs, merge: &MergeArgs) -> Result<Summary, CliError> {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    // Named baselines where a run in this folder keeps them by default,
+    // wherever `-o` puts the merged record.
     let baseline_dir = args
         .baseline_dir
         .clone()
-        .unwrap_or_else(|| perf_dir.join("baselines"));
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_BASELINE_DIR));
     for (flag, value) in [
         ("--save-baseline", &merge.save_baseline),
         ("--compare", &merge.compare),

@@ -61,8 +61,9 @@ pub struct MergeArgs {
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
-    /// Save the merged run as baseline NAME, or to a file when NAME is a
-    /// path, as a run's --save-baseline does.
+    /// Save the merged run as baseline NAME (in --baseline-dir, else
+    /// target/perf/baselines), or to a file when NAME is a path, as a
+    /// run's --save-baseline does.
     #[arg(long, value_name = "NAME|PATH")]
     pub save_baseline: Option<String>,
 
