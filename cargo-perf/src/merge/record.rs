@@ -73,10 +73,7 @@ fn identities(shards: &[(PathBuf, RunRecord)]) -> Result<Vec<ShardInfo>, MergeEr
         };
         if let Some(reference) = infos.first() {
             let (first_path, _) = &shards[0];
-            if (info.kind.deals_tests(), info.count)
-                != (reference.kind.deals_tests(), reference.count)
-                || info.kind != reference.kind
-            {
+            if (info.kind, info.count) != (reference.kind, reference.count) {
                 return Err(refuse(
                     path,
                     format!(
@@ -253,24 +250,18 @@ fn split_test(parts: &[(&Path, &TestRecord)]) -> Result<TestRecord, MergeError> 
         .collect();
     // Each shard watched the server (or, for an external one, none): the
     // samples of every shard are kept, on the wall clock.
-    let servers: Vec<(
-        u32,
+    let watched: Vec<(
         &perf_record::load::ServerStats,
         &perf_record::load::LoadStats,
     )> = parts
         .iter()
-        .filter_map(|(_, t)| Some((0, t.server.as_ref()?, t.load.as_ref()?)))
+        .filter_map(|(_, t)| Some((t.server.as_ref()?, t.load.as_ref()?)))
         .collect();
-    let offsets = super::timeline::offsets(
-        &servers
-            .iter()
-            .map(|(_, _, l)| l.started_unix_ms)
-            .collect::<Vec<_>>(),
-    );
-    let server_parts: Vec<super::server::ServerPart<'_>> = servers
+    let starts: Vec<Option<u64>> = watched.iter().map(|(_, l)| l.started_unix_ms).collect();
+    let server_parts: Vec<super::server::ServerPart<'_>> = watched
         .iter()
-        .zip(offsets)
-        .map(|((_, stats, load), offset)| super::server::ServerPart {
+        .zip(super::timeline::offsets(&starts))
+        .map(|((stats, load), offset)| super::server::ServerPart {
             stats,
             offset_s: f64::from(offset),
             load_started_unix_ms: load.started_unix_ms,

@@ -339,3 +339,42 @@ fn where_shards_differ_only_the_added_histograms_tell_the_truth() {
     assert_eq!(load.latency.p95_us, whole.latency.p95_us);
     assert!(averaged < whole.latency.p99_us as f64 * 0.5, "{averaged}");
 }
+
+#[test]
+fn a_split_test_s_thresholds_are_checked_on_the_sum_and_every_server_kept() {
+    use perf_record::metric::Metric;
+    use perf_record::threshold::Threshold;
+    // Shard 3's p95 is over 5 ms (a tenth of its requests took 9 ms);
+    // the sum's is not (they are a thirtieth of all): the threshold is
+    // the whole load's, checked on the sum.
+    let fast: Vec<(u32, u64)> = (0..1_000).map(|i| (i / 500, 1_000)).collect();
+    let slow: Vec<(u32, u64)> = (0..1_000)
+        .map(|i| (i / 500, if i % 10 == 0 { 9_000 } else { 1_000 }))
+        .collect();
+    let p95 = Threshold::declared(Metric::P95.threshold_name(), "5ms", None).unwrap();
+    let shards: Vec<(PathBuf, RunRecord)> = [fast.clone(), fast, slow]
+        .iter()
+        .zip(1..)
+        .map(|(requests, index)| {
+            let load = load_of(requests, 2, 0);
+            let mut test = test_record("browse", Some(load));
+            test.thresholds = vec![p95.check(test.load.as_ref().unwrap())];
+            test.server = Some(perf_record::load::ServerStats {
+                samples: vec![(0.5, f64::from(index), 1), (1.5, f64::from(index), 1)],
+                ..perf_record::load::ServerStats::default()
+            });
+            shard(ShardKind::Split, index, 3, vec![test])
+        })
+        .collect();
+    let passed: Vec<bool> = shards
+        .iter()
+        .map(|(_, r)| r.tests[0].thresholds[0].passed)
+        .collect();
+    assert_eq!(passed, [true, true, false]);
+    let merged = merge(&shards).unwrap();
+    let test = &merged.tests[0];
+    assert_eq!(test.load.as_ref().unwrap().requests, 3_000);
+    assert!(test.thresholds[0].passed, "{:?}", test.thresholds);
+    assert!(test.thresholds[0].value < 5_000.0, "{:?}", test.thresholds);
+    assert_eq!(test.server.as_ref().unwrap().parts.len(), 3);
+}
