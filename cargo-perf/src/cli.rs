@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
 
+mod shard;
 mod subcommand;
 
+pub use shard::{MergeArgs, ShardArgs};
 use subcommand::check_subcommand_flags;
 pub use subcommand::{HistoryArgs, PerfCommand};
 
@@ -167,6 +169,10 @@ pub struct PerfArgs {
     /// Files written from the run's record besides latest.json.
     #[command(flatten)]
     pub outputs: OutputArgs,
+
+    /// `--shard`: a share of the selected tests.
+    #[command(flatten)]
+    pub sharding: ShardArgs,
 
     /// Cargo's own flags.
     #[command(flatten)]

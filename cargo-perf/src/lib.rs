@@ -23,11 +23,13 @@ pub(crate) mod export;
 pub(crate) mod histogram;
 pub mod history;
 pub mod interrupt;
+pub mod merge;
 pub mod report;
 pub mod run;
 #[cfg(test)]
 pub(crate) mod sample;
 pub mod server;
+pub mod shard;
 pub mod verdict;
 
 /// The regression threshold when nothing else sets one, in percent.
@@ -64,6 +66,7 @@ pub fn main() -> ExitCode {
     };
     let result = match &args.command {
         Some(cli::PerfCommand::History(history)) => app::history(&args, history),
+        Some(cli::PerfCommand::Merge(merge)) => app::merge(&args, merge),
         None => app::run(&args),
     };
     // After an interrupt, whatever the run made of its killed children is

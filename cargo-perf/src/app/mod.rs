@@ -4,6 +4,7 @@
 //! history`, a baseline's saved runs shown.
 
 mod history;
+mod merge;
 mod outcome;
 mod paired;
 mod plain;
@@ -11,4 +12,5 @@ mod prepare;
 mod prepared;
 
 pub use history::run as history;
+pub use merge::run as merge;
 pub use prepare::run;

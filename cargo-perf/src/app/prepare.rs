@@ -104,6 +104,37 @@ pub fn run(args: &PerfArgs) -> Result<Summary, CliError> {
         let ids: Vec<_> = selected.iter().map(|t| &t.id).collect();
         baseline::check_shares_tests(path, record, &ids)?;
     }
+    let all_selected: Vec<perf_record::TestId> = selected.iter().map(|t| t.id.clone()).collect();
+    // `--shard`, after the filters: every shard deals the same list. A
+    // shard dealt no test still runs, and writes a record that says so.
+    let (selected, shard) = match args.sharding.shard {
+        Some(spec) => {
+            let ids: Vec<_> = selected.iter().map(|t| &t.id).collect();
+            let environment = crate::environment::fingerprint(workspace.root(), &args.cargo);
+            let flags = crate::cli::ShardArgs::measurement_flags(args);
+            let hash = crate::shard::run_hash(&flags, &environment, &ids, spec.kind, spec.count);
+            let all = selected.len();
+            let dealt = crate::shard::deal(selected, spec);
+            if dealt.is_empty() {
+                eprintln!(
+                    "note: shard {spec} was dealt none of the {all} selected test(s); \
+                     its record holds none"
+                );
+            }
+            (dealt, Some(spec.info(hash)))
+        }
+        None => (selected, None),
+    };
+    // A shard compares its own tests: the baseline's tests dealt to the
+    // other shards are theirs to compare, not missing from this run.
+    let baseline = baseline.map(|(mut record, path)| {
+        if shard.is_some() {
+            record
+                .tests
+                .retain(|t| selected.iter().any(|s| s.id == t.id) || !all_selected.contains(&t.id));
+        }
+        (record, path)
+    });
     if args.list {
         print_list(&selected, json);
         return Ok(Summary::default());
@@ -119,6 +150,7 @@ pub fn run(args: &PerfArgs) -> Result<Summary, CliError> {
         selected: &selected,
         baseline_dir: &baseline_dir,
         options: run_options(args),
+        shard,
     };
     match (base_commit, baseline) {
         (Some(commit), _) => super::paired::run(&run, &commit),

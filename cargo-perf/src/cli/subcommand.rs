@@ -10,6 +10,11 @@ pub enum PerfCommand {
     /// step changes between them with the commit where each happened.
     /// Exit 6 when the baseline has no saved runs.
     History(HistoryArgs),
+    /// Merge the run records of a run's shards (`--shard`, `--split`)
+    /// into one run, then compare, save and report it as one run; exit
+    /// codes as a run's. Refuses a missing, duplicate or foreign shard, and
+    /// one whose load generator was saturated.
+    Merge(super::MergeArgs),
 }
 
 /// The arguments of `cargo perf history`.

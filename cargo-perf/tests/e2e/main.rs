@@ -21,5 +21,6 @@ mod load;
 mod paired;
 mod selection;
 mod servers;
+mod shards;
 mod snapshots;
 mod support;

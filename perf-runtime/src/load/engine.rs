@@ -158,6 +158,7 @@ fn run(
         errors: totals.errors,
         status_codes: totals.status_codes,
         timeline: totals.timeline,
+        started_unix_ms: session.started_unix_ms(),
         late_iterations: late,
         dropped_iterations: dropped,
         generator_cpu_s: cpu.as_secs_f64(),
@@ -168,11 +169,13 @@ fn run(
     })
 }
 
-/// The number of active users or in-flight iterations, once a second,
-/// until aborted.
+/// The number of active users or in-flight iterations, once a second, in
+/// the middle of each second, until aborted: at a second's end the
+/// workload may just have stopped, and a second that ran 8 users would
+/// read as none.
 async fn sample_active(counters: Arc<Counters>, start: Instant, series: Arc<Mutex<Vec<u64>>>) {
     let mut tick = tokio::time::interval_at(
-        tokio::time::Instant::from_std(start + Duration::from_secs(1)),
+        tokio::time::Instant::from_std(start + Duration::from_millis(500)),
         Duration::from_secs(1),
     );
     loop {

@@ -26,15 +26,25 @@ pub(crate) fn micros(d: Duration) -> u64 {
         .clamp(1, MAX_US)
 }
 
+/// The histogram serialized (V2 + deflate, base64); empty when it holds
+/// nothing or cannot be serialized.
+pub(crate) fn encode(hist: &Histogram<u64>) -> String {
+    let mut bytes = Vec::new();
+    if hist.is_empty()
+        || V2DeflateSerializer::new()
+            .serialize(hist, &mut bytes)
+            .is_err()
+    {
+        return String::new();
+    }
+    STANDARD.encode(&bytes)
+}
+
 /// Percentiles and the serialized histogram.
 pub(crate) fn summarize(hist: &Histogram<u64>) -> LatencySummary {
     if hist.is_empty() {
         return LatencySummary::default();
     }
-    let mut bytes = Vec::new();
-    let serialized = V2DeflateSerializer::new()
-        .serialize(hist, &mut bytes)
-        .is_ok();
     LatencySummary {
         count: hist.len(),
         min_us: hist.min(),
@@ -45,11 +55,7 @@ pub(crate) fn summarize(hist: &Histogram<u64>) -> LatencySummary {
         p99_us: hist.value_at_quantile(0.99),
         p999_us: hist.value_at_quantile(0.999),
         max_us: hist.max(),
-        histogram: if serialized {
-            STANDARD.encode(&bytes)
-        } else {
-            String::new()
-        },
+        histogram: encode(hist),
     }
 }
 

@@ -15,7 +15,7 @@ use perf_record::load::{
 };
 
 use crate::load::endpoint::{Admission, Overflow};
-use crate::load::latency::{histogram, micros, summarize};
+use crate::load::latency::{encode, histogram, micros, summarize};
 
 /// Distinct messages kept per error kind.
 const MESSAGES_KEPT: usize = 5;
@@ -148,6 +148,9 @@ pub(crate) struct RequestRecord<'a> {
 pub(crate) struct Session {
     id: u64,
     start: Instant,
+    /// `start` on the wall clock, ms since the Unix epoch: shards of one
+    /// test align their timelines on it.
+    started_unix_ms: Option<u64>,
     recorders: Mutex<Vec<Arc<Mutex<Recorder>>>>,
     endpoints: Admission,
     observer: Option<Arc<crate::load::http::observe::Observer>>,
@@ -171,6 +174,10 @@ impl Session {
         Arc::new(Self {
             id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
             start: Instant::now(),
+            started_unix_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .and_then(|d| u64::try_from(d.as_millis()).ok()),
             recorders: Mutex::new(Vec::new()),
             endpoints: Admission::default(),
             observer,
@@ -183,6 +190,11 @@ impl Session {
 
     pub(crate) fn start(&self) -> Instant {
         self.start
+    }
+
+    /// When the session started on the wall clock, ms since the Unix epoch.
+    pub(crate) fn started_unix_ms(&self) -> Option<u64> {
+        self.started_unix_ms
     }
 
     fn with_local<R>(&self, f: impl FnOnce(&mut Recorder) -> R) -> R {
@@ -368,7 +380,13 @@ impl Session {
                 p50_us: hist.value_at_quantile(0.5),
                 p95_us: hist.value_at_quantile(0.95),
                 p99_us: hist.value_at_quantile(0.99),
-                active: active.get(t).copied().unwrap_or(0),
+                // The last, partial second may end before its sample
+                // (taken mid-second): the users it ran are those of the
+                // last sample, not none (a chart would draw a ramp to zero
+                // the workload never had).
+                active: active.get(t).or(active.last()).copied().unwrap_or(0),
+                histogram: encode(hist),
+                part: 0,
             })
             .collect();
         Totals {
@@ -414,96 +432,4 @@ pub(crate) struct Totals {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn threads_are_merged() {
-        let session = Session::new();
-        let now = Instant::now();
-        let request = |ms: u64, error: Option<(RequestErrorKind, String)>| RequestRecord {
-            name: "GET /items",
-            latency: Duration::from_millis(ms),
-            corrected: None,
-            status: Some(if error.is_some() { 500 } else { 200 }),
-            error,
-            at: now,
-            sent: 100,
-            received: if ms == 10 { 1_000 } else { 3_000 },
-        };
-        session.record(request(10, None));
-        std::thread::scope(|scope| {
-            scope.spawn(|| {
-                session.record(request(
-                    30,
-                    Some((RequestErrorKind::Status, "500 Internal Server Error".into())),
-                ))
-            });
-        });
-        session.record_failure(
-            Some("GET /items"),
-            RequestErrorKind::Check,
-            "expected 200".into(),
-        );
-        let totals = session.finish(Duration::from_secs(2), &[1, 0]);
-        assert_eq!(totals.requests, 2);
-        assert_eq!(totals.failed, 2);
-        assert_eq!(totals.status_codes[&200], 1);
-        assert_eq!(totals.status_codes[&500], 1);
-        assert_eq!(totals.errors[&RequestErrorKind::Status].count, 1);
-        assert_eq!(
-            totals.errors[&RequestErrorKind::Check].first_messages,
-            ["expected 200"]
-        );
-        assert_eq!(totals.endpoints[0].errors, 2);
-        assert_eq!(totals.latency.count, 2);
-        assert!((29_000..=31_000).contains(&totals.latency.max_us));
-        assert!(!totals.latency.histogram.is_empty());
-        assert_eq!(totals.timeline[0].requests, 2);
-        // Both threads' bytes, over the test's two seconds.
-        let total = (totals.transfer.received_bytes, totals.transfer.sent_bytes);
-        assert_eq!(total, (4_000, 200));
-        assert_eq!(totals.transfer.received_per_s, 2_000.0);
-        assert_eq!(totals.endpoints[0].transfer, totals.transfer);
-    }
-
-    #[test]
-    fn distinct_names_past_the_cap_are_one_row_across_threads() {
-        let session = Session::new();
-        let now = Instant::now();
-        let record = |i: usize| {
-            let name = format!("GET /search/{i}x");
-            session.record(RequestRecord {
-                name: &name,
-                latency: Duration::from_millis(1),
-                corrected: None,
-                status: Some(200),
-                error: None,
-                at: now,
-                sent: 10,
-                received: 10,
-            });
-        };
-        std::thread::scope(|scope| {
-            scope.spawn(|| (0..400).for_each(record));
-            scope.spawn(|| (400..800).for_each(record));
-        });
-        (0..800).for_each(record);
-        let totals = session.finish(Duration::from_secs(1), &[1]);
-        assert_eq!(
-            totals.endpoints.len(),
-            crate::load::endpoint::MAX_ENDPOINTS + 1
-        );
-        let other = totals
-            .endpoints
-            .iter()
-            .find(|e| e.name == OTHER_ENDPOINTS)
-            .expect("an other row");
-        assert_eq!(other.latency.count, 2 * 300);
-        assert_eq!(totals.requests, 1_600);
-        assert!(matches!(
-            totals.overflow,
-            Some(Warning::TooManyEndpoints { requests: 600, .. })
-        ));
-    }
-}
+mod tests;

@@ -156,6 +156,7 @@ fn a_limiter_is_judged_on_what_gets_through_and_its_headers() {
         errors: BTreeMap::new(),
         status_codes: BTreeMap::new(),
         timeline: Vec::new(),
+        started_unix_ms: None,
         late_iterations: 0,
         dropped_iterations: 0,
         generator_cpu_s: 0.0,
