@@ -8,7 +8,7 @@ use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
 mod subcommand;
 
 use subcommand::check_subcommand_flags;
-pub use subcommand::{HistoryArgs, PerfCommand};
+pub use subcommand::{ArchiveArgs, HistoryArgs, PerfCommand};
 
 /// `cargo perf` as cargo invokes it: `cargo-perf perf [ARGS]`.
 #[derive(Debug, Parser)]
@@ -238,7 +238,7 @@ pub struct CargoOptions {
     pub packages: Vec<String>,
 
     /// All packages in the workspace.
-    #[arg(long, help_heading = "Package selection")]
+    #[arg(long, global = true, help_heading = "Package selection")]
     pub workspace: bool,
 
     /// Exclude packages from --workspace.
@@ -246,6 +246,7 @@ pub struct CargoOptions {
         long,
         value_name = "SPEC",
         requires = "workspace",
+        global = true,
         help_heading = "Package selection"
     )]
     pub exclude: Vec<String>,
@@ -255,36 +256,58 @@ pub struct CargoOptions {
         short = 'F',
         long,
         value_name = "FEATURES",
+        global = true,
         help_heading = "Feature selection"
     )]
     pub features: Vec<String>,
 
     /// Activate all available features.
-    #[arg(long, help_heading = "Feature selection")]
+    #[arg(long, global = true, help_heading = "Feature selection")]
     pub all_features: bool,
 
     /// Do not activate the `default` feature.
-    #[arg(long, help_heading = "Feature selection")]
+    #[arg(long, global = true, help_heading = "Feature selection")]
     pub no_default_features: bool,
 
     /// Build with this profile [default: bench].
-    #[arg(long, value_name = "NAME", help_heading = "Compilation options")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        global = true,
+        help_heading = "Compilation options"
+    )]
     pub profile: Option<String>,
 
     /// Directory for all generated artifacts.
-    #[arg(long, value_name = "DIR", help_heading = "Compilation options")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        global = true,
+        help_heading = "Compilation options"
+    )]
     pub target_dir: Option<PathBuf>,
 
+    /// Run the perf binaries and servers of this archive (made by `cargo
+    /// perf archive`) instead of building them; the checkout is still
+    /// needed, its build is not.
+    #[arg(long, value_name = "PATH", help_heading = "Compilation options")]
+    pub archive_file: Option<PathBuf>,
+
+    /// Where the executables come from: cargo, the archive `--archive-file`
+    /// opened, or cargo with each noted for `cargo perf archive`.
+    #[arg(skip)]
+    pub archive: crate::archive::Link,
+
     /// Require Cargo.lock to be up to date.
-    #[arg(long, help_heading = "Manifest options")]
+    #[arg(long, global = true, help_heading = "Manifest options")]
     pub locked: bool,
 
     /// Run without accessing the network.
-    #[arg(long, help_heading = "Manifest options")]
+    #[arg(long, global = true, help_heading = "Manifest options")]
     pub offline: bool,
 
     /// Require Cargo.lock and cache to be up to date.
-    #[arg(long, help_heading = "Manifest options")]
+    #[arg(long, global = true, help_heading = "Manifest options")]
     pub frozen: bool,
 }
 

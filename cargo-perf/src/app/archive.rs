@@ -1,0 +1,234 @@
+//! `cargo perf archive`: the run's preparation in build-only mode (the
+//! perf targets, the servers of their load tests, and for `--compare-ref`
+//! the base revision's), packed into one file; and `--archive-file` on a
+//! run: the archive opened and checked against the checkout before
+//! anything runs.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use perf_record::record::{SCHEMA_VERSION, format_utc};
+
+use super::prepare::{baseline_dir, no_perf_targets};
+use super::prepared::now_unix_s;
+use crate::archive::{self, Archive, BaseBuild, BuildFlags, Link, Manifest};
+use crate::cargo::{Workspace, feature_gated_targets, perf_targets};
+use crate::cli::{ArchiveArgs, CargoOptions, MessageFormat, PerfArgs};
+use crate::discover::{Selection, discover};
+use crate::error::CliError;
+use crate::report::JsonMessage;
+use crate::run::paired::BaseSide;
+use crate::server::prepare_servers;
+use crate::verdict::gate::Summary;
+
+/// Builds what a run needs and writes the archive `args.archive_file`.
+pub fn run(perf: &PerfArgs, args: &ArchiveArgs) -> Result<Summary, CliError> {
+    crate::interrupt::install_signal_handler();
+    let started = Instant::now();
+    let path = &args.archive_file;
+    crate::atomic_write::check_writable("--archive-file", path)?;
+    let mut cargo = perf.cargo.clone();
+    cargo.archive = Link::collecting();
+    let workspace = Workspace::load(&cargo)?;
+    let packages = workspace.select(&cargo)?;
+    let mut package_configs = BTreeMap::new();
+    for package in &packages {
+        package_configs.insert(package.name.to_string(), workspace.package_config(package)?);
+    }
+    let base = match &args.compare_ref {
+        Some(rev) => Some(crate::run::worktree::resolve(workspace.root(), rev)?),
+        None => None,
+    };
+    let targets = perf_targets(&packages, &cargo)?;
+    if targets.is_empty() {
+        return Err(no_perf_targets(
+            &packages,
+            &feature_gated_targets(&packages, &cargo),
+        ));
+    }
+    let binaries = crate::cargo::build(&cargo, &targets)?;
+    let perf_dir = workspace.target_dir.join("perf");
+    let baselines = baseline_dir(perf, &workspace, &packages, &package_configs);
+    let scratch = crate::run::scratch::create(&perf_dir, &baselines)?;
+    // Every test, the ignored too: a run may select any of them.
+    let every = Selection {
+        include_ignored: true,
+        ..Selection::default()
+    };
+    let (tests, _) = discover(&binaries, scratch.path())?;
+    let log = perf_dir.join("server.log");
+    // Preparing the servers builds them; none is started.
+    prepare_servers(
+        &cargo,
+        None,
+        false,
+        &workspace,
+        &package_configs,
+        &tests,
+        &log,
+    )?;
+    if let Some(base) = &base {
+        let side = BaseSide::prepare(
+            &cargo,
+            workspace.root(),
+            &perf_dir,
+            scratch.path(),
+            base,
+            &every,
+        )?;
+        prepare_servers(
+            &side.cargo,
+            None,
+            false,
+            &side.workspace,
+            &side.package_configs,
+            &side.tests,
+            &perf_dir.join("server-base.log"),
+        )?;
+    }
+    let environment = crate::environment::fingerprint(workspace.root(), &cargo);
+    let mut manifest = Manifest {
+        format_version: archive::FORMAT_VERSION,
+        cargo_perf_version: env!("CARGO_PKG_VERSION").to_owned(),
+        created_utc: format_utc(now_unix_s()),
+        build: build_flags(&cargo),
+        rustc: Some(environment.rustc),
+        head_commit: environment.git_commit,
+        head_dirty: environment.git_dirty,
+        base: base.as_ref().map(|b| BaseBuild {
+            rev: b.rev.clone(),
+            commit: b.commit.clone(),
+        }),
+        executables: Vec::new(),
+    };
+    let bytes = archive::write(path, &mut manifest, &cargo.archive.collected())?;
+    let unpacked = manifest.total_size();
+    if perf.message_format == MessageFormat::Json {
+        JsonMessage::ArchiveWritten {
+            schema_version: SCHEMA_VERSION,
+            path: path.display().to_string(),
+            manifest: &manifest,
+            bytes,
+        }
+        .print();
+    } else {
+        let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+        eprintln!(
+            "{:>12} {} executables ({:.1} MiB; {:.1} MiB unpacked{}) to {} in {:.1}s",
+            "Archived",
+            manifest.executables.len(),
+            mib(bytes),
+            mib(unpacked),
+            base.as_ref()
+                .map(|b| format!("; with the base {} ({})", b.rev, b.short()))
+                .unwrap_or_default(),
+            path.display(),
+            started.elapsed().as_secs_f64()
+        );
+        let compare = args
+            .compare_ref
+            .as_ref()
+            .map(|rev| format!(" --compare-ref {rev}"))
+            .unwrap_or_default();
+        eprintln!(
+            "      Run it where the checkout is, without building: cargo perf --archive-file {}{compare} [FILTER]...",
+            path.display()
+        );
+    }
+    Ok(Summary::default())
+}
+
+/// The cargo flags that decide what is built.
+fn build_flags(cargo: &CargoOptions) -> BuildFlags {
+    BuildFlags {
+        packages: cargo.packages.clone(),
+        workspace: cargo.workspace,
+        exclude: cargo.exclude.clone(),
+        features: cargo.features.clone(),
+        all_features: cargo.all_features,
+        no_default_features: cargo.no_default_features,
+        profile: cargo.profile.clone(),
+    }
+}
+
+/// With `--archive-file`: opens the archive (unpacked under the target
+/// dir's perf/archive/) so that every build of the run takes its
+/// executables from it, and checks it against the checkout. A run that
+/// gives no package selection or features takes the archive's; one that
+/// gives other features or profile is refused, as is a `--compare-ref`
+/// that names another commit than the archive's base. A checkout at
+/// another commit than the archive's is only noted: the archive's
+/// executables run in this checkout's directories.
+pub(super) fn attach(args: &mut PerfArgs, workspace: &Workspace) -> Result<(), CliError> {
+    let Some(path) = args.cargo.archive_file.clone() else {
+        return Ok(());
+    };
+    let archive = Archive::open(&path, &workspace.target_dir.join("perf").join("archive"))?;
+    let manifest = archive.manifest();
+    let archived = &manifest.build;
+    let given = build_flags(&args.cargo);
+    let refuse = |message: String| CliError::Archive {
+        path: path.clone(),
+        message,
+    };
+    if given.compilation().is_empty() {
+        args.cargo.features.clone_from(&archived.features);
+        args.cargo.all_features = archived.all_features;
+        args.cargo.no_default_features = archived.no_default_features;
+        args.cargo.profile.clone_from(&archived.profile);
+    } else if given.compilation() != archived.compilation() {
+        return Err(refuse(format!(
+            "it was built with `{}`, this run gives `{}`: give the archive's flags (or none), or make \
+             the archive again with this run's",
+            shown(&archived.compilation()),
+            shown(&given.compilation())
+        )));
+    }
+    if given.selection().is_empty() {
+        args.cargo.packages.clone_from(&archived.packages);
+        args.cargo.workspace = archived.workspace;
+        args.cargo.exclude.clone_from(&archived.exclude);
+    }
+    match (&args.compare_ref, &manifest.base) {
+        (Some(rev), Some(base)) => {
+            let resolved = crate::run::worktree::resolve(workspace.root(), rev)?;
+            if resolved.commit != base.commit {
+                return Err(refuse(format!(
+                    "its base is {} ({}), but --compare-ref {rev} is {}: compare with the archive's \
+                     base, or make the archive again with `--compare-ref {rev}`",
+                    base.rev, base.commit, resolved.commit
+                )));
+            }
+        }
+        (Some(rev), None) => {
+            return Err(refuse(format!(
+                "it holds no base build for --compare-ref {rev}: make it with \
+                 `cargo perf archive --archive-file FILE --compare-ref {rev}`"
+            )));
+        }
+        (None, _) => {}
+    }
+    let checkout = crate::environment::fingerprint(workspace.root(), &args.cargo).git_commit;
+    if let (Some(built), Some(checkout)) = (&manifest.head_commit, &checkout)
+        && built != checkout
+    {
+        eprintln!(
+            "warning: the archive {} was built from commit {}, the checkout is at {}: its executables \
+             run in this checkout's directories",
+            path.display(),
+            crate::environment::short_commit(built),
+            crate::environment::short_commit(checkout)
+        );
+    }
+    args.cargo.archive = Link::reading(archive);
+    Ok(())
+}
+
+/// Flags as one would type them; `(none)` when there are none.
+fn shown(flags: &[String]) -> String {
+    if flags.is_empty() {
+        "(no flags)".to_owned()
+    } else {
+        flags.join(" ")
+    }
+}
