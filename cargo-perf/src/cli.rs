@@ -293,8 +293,7 @@ pub struct CargoOptions {
     #[arg(long, value_name = "PATH", help_heading = "Compilation options")]
     pub archive_file: Option<PathBuf>,
 
-    /// Where the executables come from: cargo, the archive `--archive-file`
-    /// opened, or cargo with each noted for `cargo perf archive`.
+    /// Where the executables come from: cargo, or the opened archive.
     #[arg(skip)]
     pub archive: crate::archive::Link,
 

@@ -5,6 +5,7 @@
 //! the build packed for runs elsewhere.
 
 mod archive;
+mod from_archive;
 mod history;
 mod outcome;
 mod paired;

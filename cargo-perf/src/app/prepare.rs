@@ -27,7 +27,7 @@ pub fn run(args: &mut PerfArgs) -> Result<Summary, CliError> {
     check_flags(args)?;
     let workspace = Workspace::load(&args.cargo)?;
     // With --archive-file the executables are the archive's from here on.
-    super::archive::attach(args, &workspace)?;
+    super::from_archive::attach(args, &workspace)?;
     let args = &*args;
     let packages = workspace.select(&args.cargo)?;
     let mut package_configs = BTreeMap::new();

@@ -24,6 +24,9 @@ pub struct Manifest {
     /// `rustc -vV`'s first line where it was built.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rustc: Option<String>,
+    /// The target triple the executables were built for (rustc's host).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
     /// The commit of the working tree that was built, where it is a git
     /// repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]

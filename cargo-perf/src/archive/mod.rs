@@ -3,6 +3,7 @@
 //! `cargo perf --archive-file F` runs them on a machine that has the
 //! source but no build.
 
+mod digest;
 mod link;
 mod manifest;
 mod pack;

@@ -8,8 +8,8 @@ use std::path::Path;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use sha2::{Digest as _, Sha256};
 
+use super::digest::digest;
 use super::link::Built;
 use super::manifest::{Executable, MANIFEST_NAME, Manifest};
 use crate::error::CliError;
@@ -98,29 +98,4 @@ fn append(
     header.set_size(size);
     header.set_mtime(0);
     tar.append_data(&mut header, name, data)
-}
-
-/// The length and SHA-256 (lowercase hex) of a file's bytes.
-pub(super) fn digest(path: &Path) -> std::io::Result<(u64, String)> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            return Ok((size, hex(&hasher.finalize())));
-        }
-        hasher.update(&buffer[..n]);
-        size += n as u64;
-    }
-}
-
-/// Lowercase hex of `bytes`.
-pub(super) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }

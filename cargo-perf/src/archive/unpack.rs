@@ -12,8 +12,8 @@ use std::path::{Component, Path, PathBuf};
 use flate2::read::GzDecoder;
 use sha2::{Digest as _, Sha256};
 
+use super::digest::{digest, hex};
 use super::manifest::{MANIFEST_NAME, Manifest, TargetKey};
-use super::pack::{digest, hex};
 use crate::error::CliError;
 
 /// The most bytes an archive's executables may unpack to.

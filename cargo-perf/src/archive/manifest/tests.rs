@@ -27,6 +27,7 @@ fn manifest(executables: Vec<Executable>) -> Manifest {
         created_utc: "2026-12-07T17:00:00Z".to_owned(),
         build: BuildFlags::default(),
         rustc: None,
+        target: None,
         head_commit: Some("0123456789abcdef".to_owned()),
         head_dirty: false,
         base: None,

@@ -24,6 +24,7 @@ fn empty_manifest() -> Manifest {
         created_utc: "2026-12-07T17:00:00Z".to_owned(),
         build: BuildFlags::default(),
         rustc: None,
+        target: None,
         head_commit: None,
         head_dirty: false,
         base: None,
