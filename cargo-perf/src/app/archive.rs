@@ -55,8 +55,16 @@ pub fn run(perf: &PerfArgs, args: &ArchiveArgs) -> Result<Summary, CliError> {
         ..Selection::default()
     };
     let (tests, _) = discover(&binaries, scratch.path())?;
-    let log = perf_dir.join("server.log");
-    // Preparing the servers builds them; none is started.
+    if std::env::var(perf_record::protocol::env::TARGET_URL).is_ok_and(|u| !u.trim().is_empty()) {
+        eprintln!(
+            "note: {} is set: the load tests' servers are not built into the archive, and runs from it \
+             need a target too",
+            perf_record::protocol::env::TARGET_URL
+        );
+    }
+    // Preparing the servers builds them; none is started, so no log is
+    // written (the scratch one keeps the last run's server.log intact).
+    let log = scratch.path().join("server.log");
     prepare_servers(
         &cargo,
         None,
@@ -82,7 +90,7 @@ pub fn run(perf: &PerfArgs, args: &ArchiveArgs) -> Result<Summary, CliError> {
             &side.workspace,
             &side.package_configs,
             &side.tests,
-            &perf_dir.join("server-base.log"),
+            &scratch.path().join("server-base.log"),
         )?;
     }
     let environment = crate::environment::fingerprint(workspace.root(), &cargo);
