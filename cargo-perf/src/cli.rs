@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
+use clap::{Args, FromArgMatches as _, Parser, ValueEnum};
 
 mod subcommand;
 
 use subcommand::check_subcommand_flags;
+pub use subcommand::command;
 pub use subcommand::{ArchiveArgs, HistoryArgs, PerfCommand};
 
 /// `cargo perf` as cargo invokes it: `cargo-perf perf [ARGS]`.
@@ -292,7 +293,6 @@ pub struct CargoOptions {
     /// needed, its build is not.
     #[arg(long, value_name = "PATH", help_heading = "Compilation options")]
     pub archive_file: Option<PathBuf>,
-
     /// Where the executables come from: cargo, or the opened archive.
     #[arg(skip)]
     pub archive: crate::archive::Link,
@@ -420,7 +420,7 @@ pub fn parse_from(mut args: Vec<std::ffi::OsString>) -> Result<PerfArgs, clap::E
     if args.get(1).is_none_or(|arg| arg != "perf") {
         args.insert(1.min(args.len()), "perf".into());
     }
-    let mut command = CargoCli::command();
+    let mut command = command();
     let matches = command.try_get_matches_from_mut(args)?;
     if let Some(("perf", perf)) = matches.subcommand() {
         check_subcommand_flags(&mut command, perf)?;

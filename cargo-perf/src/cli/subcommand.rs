@@ -67,6 +67,34 @@ const BUILD_FLAGS: [&str; 10] = [
     "frozen",
 ];
 
+/// The command line as clap builds it, each subcommand's help listing
+/// only the flags it takes.
+pub fn command() -> clap::Command {
+    hide_build_flags(<super::CargoCli as clap::CommandFactory>::command())
+}
+
+/// Hides cargo's build flags in the help of the subcommands that refuse
+/// them (all but `archive`), where clap would list them as global flags:
+/// each gets a hidden copy, which clap then does not replace by the
+/// global one. Before `command` is built.
+fn hide_build_flags(command: clap::Command) -> clap::Command {
+    command.mut_subcommand("perf", |perf| {
+        let hidden: Vec<clap::Arg> = perf
+            .get_arguments()
+            .filter(|arg| BUILD_FLAGS.contains(&arg.get_id().as_str()))
+            .map(|arg| arg.clone().hide(true))
+            .collect();
+        let names: Vec<String> = perf
+            .get_subcommands()
+            .map(|sub| sub.get_name().to_owned())
+            .filter(|name| name != "archive")
+            .collect();
+        names.into_iter().fold(perf, |perf, name| {
+            perf.mut_subcommand(name, |sub| sub.args(hidden.iter().cloned()))
+        })
+    })
+}
+
 /// A subcommand such as `history` takes only the flags marked global
 /// (`--manifest-path`, `-p`, `--baseline-dir`, `--message-format`; for
 /// `archive` cargo's build flags too): a run's flags given with it would
@@ -222,5 +250,27 @@ mod tests {
         let run = parse("cargo-perf perf --archive-file a.tar.gz checksum").unwrap();
         assert_eq!(run.cargo.archive_file, Some(PathBuf::from("a.tar.gz")));
         assert!(run.command.is_none() && run.filters == ["checksum"]);
+    }
+
+    #[test]
+    fn only_archive_s_help_lists_cargo_s_build_flags() {
+        let mut command = command();
+        command.build();
+        let perf = command.find_subcommand("perf").unwrap();
+        let listed = |name: &str, id: &str| {
+            perf.find_subcommand(name)
+                .unwrap()
+                .get_arguments()
+                .any(|arg| arg.get_id() == id && !arg.is_hide_set())
+        };
+        for id in BUILD_FLAGS {
+            assert!(listed("archive", id), "{id}");
+            assert!(!listed("history", id), "{id}");
+        }
+        assert!(listed("history", "manifest_path") && listed("history", "packages"));
+        assert!(
+            perf.get_arguments()
+                .any(|arg| arg.get_id() == "features" && !arg.is_hide_set())
+        );
     }
 }
