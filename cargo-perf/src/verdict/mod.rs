@@ -9,4 +9,5 @@ pub mod drift;
 pub mod estimate;
 pub mod gate;
 pub mod noise;
+pub mod shift;
 pub mod thresholds;
