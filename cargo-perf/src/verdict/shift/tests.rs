@@ -119,7 +119,16 @@ fn a_machine_slower_as_a_whole_flags_nothing() {
         assert!(e.change_pct.abs() < 2.0, "{e:?}");
         assert!((e.shift_pct.unwrap() - 40.0).abs() < 1.5, "{e:?}");
     }
-    // The JSON says so.
+    // The reports say so.
+    let text = crate::report::comparison::shift_text(shift, &c.tests);
+    assert!(
+        text.starts_with("the machine ran 40.")
+            && text.contains("% slower than when the baseline was saved")
+            && text.contains("calibration +40.0% over 6 and 6 processes")
+            && text.contains("the 5 benchmarks' median +40.")
+            && text.contains("5 of 5 benchmarks' changes are judged relative to it"),
+        "{text}"
+    );
     let json = serde_json::to_value(&c).unwrap();
     assert!(json["shift"]["change_pct"].as_f64().unwrap() > 39.0);
     assert!(json["tests"][0]["estimate"]["shift_pct"].as_f64().is_some());
