@@ -21,7 +21,10 @@
 #                                                            # slowed, PLANT the command (run in the
 #                                                            # copy) that slows it by SLOWDOWN%
 #   ARGS="--measurement-time 1s" scripts/saved-baseline-accuracy.sh  # shorter runs
-#   KEEP=/tmp/sba scripts/saved-baseline-accuracy.sh         # keep the logs there
+#   KEEP=/tmp/sba scripts/saved-baseline-accuracy.sh         # keep the logs and the built snapshot
+#                                                            # there (a rerun reuses the snapshot;
+#                                                            # `git worktree remove /tmp/sba/src` after)
+#   REV=abc123 scripts/saved-baseline-accuracy.sh            # measure cargo perf as of a commit
 # Needs cargo, git and python3. Takes about
 # (max(SAVES) + 2 x RUNS x #SAVES + 2 x BUSY) x projects runs of the project's benchmarks.
 set -euo pipefail
@@ -34,6 +37,7 @@ SLOWDOWN=${SLOWDOWN:-20}
 THRESHOLD=${THRESHOLD:-5%}
 PROJECTS=${PROJECTS:-demo logstats}
 ARGS=${ARGS:-}
+REV=${REV:-HEAD}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${KEEP:-$(mktemp -d -t saved-baseline-XXXX)}"
 mkdir -p "$work"
@@ -68,17 +72,21 @@ plant() {
 }
 git_() { git -C "$1" -c user.name=accuracy -c user.email=accuracy@example.com "${@:2}"; }
 
-# Measure a snapshot of cargo perf (the last commit), so that edits made
-# while this runs neither change nor break what it measures.
+# Measure a snapshot of cargo perf (a commit, the last by default), so
+# that edits made while this runs neither change nor break what it
+# measures; a kept one at that commit is reused (nothing rebuilt).
 hogs=()
 cleanup() {
     for pid in "${hogs[@]}"; do kill "$pid" 2>/dev/null || true; done
-    git -C "$root" worktree remove --force "$work/src" 2>/dev/null || true
+    [[ -n ${KEEP:-} ]] || git -C "$root" worktree remove --force "$work/src" 2>/dev/null || true
 }
 trap cleanup EXIT
-rm -rf "$work/src"
-git -C "$root" worktree add --quiet --detach "$work/src" HEAD
 src="$work/src"
+commit="$(git -C "$root" rev-parse "$REV")"
+if [[ "$(git -C "$src" rev-parse HEAD 2>/dev/null)" != "$commit" ]]; then
+    git -C "$root" worktree remove --force "$src" 2>/dev/null || rm -rf "$src"
+    git -C "$root" worktree add --quiet --detach "$src" "$commit"
+fi
 say "measuring cargo perf at $(git -C "$src" rev-parse --short HEAD)"
 CARGO_TARGET_DIR="$work/perf-target" cargo build --quiet --release --manifest-path "$src/Cargo.toml" -p cargo-perf
 perf="$work/perf-target/release/cargo-perf"
@@ -103,15 +111,14 @@ copy() {
 # run NAME DIR ARGS...: one cargo perf run of the project's benchmarks in
 # DIR, its JSON kept as NAME.json.
 run() {
-    local name="$1" dir="$2"
+    local name="$1" dir="$2" target="$work/target-$key"
+    [[ $dir == "$slow" ]] && target="$work/target-$key-slow"
     shift 2
     # shellcheck disable=SC2086 # ARGS is a list of flags
-    (cd "$dir" && "$perf" perf ${filter:+"$filter"} --baseline-dir "$baselines" --threshold "$THRESHOLD" \
+    (cd "$dir" && CARGO_TARGET_DIR="$target" "$perf" perf ${filter:+"$filter"} --baseline-dir "$baselines" --threshold "$THRESHOLD" \
         --message-format json $ARGS "$@") >"$log/$name.json" 2>"$log/$name.err" || true
 }
 
-# One target dir for every copy: the dependencies are built once.
-export CARGO_TARGET_DIR="$work/target"
 max_saves=0
 for s in $SAVES; do ((s > max_saves)) && max_saves=$s; done
 for project in $PROJECTS; do
@@ -124,9 +131,15 @@ for project in $PROJECTS; do
     git_ "$slow" diff --quiet && { say "error: could not plant $SLOWDOWN% in $project"; exit 1; }
     git_ "$slow" commit -qam "$(bench_of "$project") does $SLOWDOWN% more work"
     rm -rf "$baselines"
+    # A target dir per copy: cargo takes two copies of one project for the
+    # same package, and would run the first's build for both. The slowed
+    # copy starts from the other's, its planted files newer than it.
     say "$key: building both copies (not counted)"
-    (cd "$base" && "$perf" perf ${filter:+"$filter"} --list >/dev/null)
-    (cd "$slow" && "$perf" perf ${filter:+"$filter"} --list >/dev/null)
+    (cd "$base" && CARGO_TARGET_DIR="$work/target-$key" "$perf" perf ${filter:+"$filter"} --list >/dev/null)
+    rm -rf "$work/target-$key-slow"
+    cp -a "$work/target-$key" "$work/target-$key-slow"
+    git_ "$slow" diff --name-only HEAD~1 | while read -r file; do touch "$slow/$file"; done
+    (cd "$slow" && CARGO_TARGET_DIR="$work/target-$key-slow" "$perf" perf ${filter:+"$filter"} --list >/dev/null)
     # Saved k times: the baseline b as it stood after its k-th save.
     for ((k = 1; k <= max_saves; k++)); do
         run "$key-save-$k" "$base" --save-baseline b
