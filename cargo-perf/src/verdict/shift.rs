@@ -29,7 +29,11 @@
 //! level, pooled over tests (see [`PooledDrift`]), which gives many more
 //! degrees of freedom than one metric's few saved runs. When this run's
 //! controls spread more than the history allows (an F test at 5%: the
-//! machine's state moved the tests unevenly), the history is left out.
+//! machine's state moved the tests unevenly), the history is left out and
+//! the interval takes the fewer degrees of freedom of its two parts; the
+//! shift then counts as measured even where no test's controls give two
+//! degrees of freedom, so that an uneven machine reads as noise rather
+//! than falling back to judging without controls.
 //!
 //! A test is judged this way with at least [`MIN_OTHERS`] other
 //! controls, once some test's `τ²` rests on at least [`MIN_DF`] degrees
@@ -132,6 +136,8 @@ struct Reference {
     spread_df: f64,
     /// The history runs pooled into the spread.
     history_runs: Option<usize>,
+    /// Whether the other controls spread beyond the history's spread.
+    uneven: bool,
 }
 
 /// A mean of logs with the variance of that mean (`None` from one value).
@@ -328,23 +334,32 @@ fn estimate(
             spread_var,
             spread_df,
             history_runs,
+            uneven,
         };
-        candidates.push((index, control.diff, reference, uneven));
+        candidates.push((index, control.diff, reference));
     }
     // The machine's shift is measured when some test's reference rests on
-    // enough degrees of freedom; then every test that has a reference is
-    // judged against it, however wide (one whose few controls disagree
-    // reads as noise, not as the machine's slowdown).
-    if !candidates.iter().any(|(.., r, _)| r.spread_df >= MIN_DF) {
+    // enough degrees of freedom, or when the history shows that the
+    // machine moved the tests unevenly (then that is what is measured);
+    // every test that has a reference is judged against it, however wide
+    // (one whose few controls disagree reads as noise, not as the
+    // machine's slowdown, nor as its own).
+    if !candidates
+        .iter()
+        .any(|(.., r)| r.spread_df >= MIN_DF || r.uneven)
+    {
         return None;
     }
     let mut references = BTreeMap::new();
     let (mut smallest, mut uneven_any) = (None::<(f64, f64)>, false);
-    for (index, diff, reference, uneven) in candidates {
-        uneven_any |= uneven;
+    let usable = candidates.iter().any(|(.., r)| r.spread_df >= MIN_DF);
+    for (index, diff, reference) in candidates {
+        uneven_any |= reference.uneven;
         let test = &mut tests[index];
         judge(test, diff, &reference, 0.0);
-        if reference.spread_df >= MIN_DF && smallest.is_none_or(|(v, _)| reference.spread_var < v) {
+        if (reference.spread_df >= MIN_DF || !usable)
+            && smallest.is_none_or(|(v, _)| reference.spread_var < v)
+        {
             smallest = Some((reference.spread_var, reference.spread_df));
         }
         references.insert(test.id.clone(), reference);
@@ -394,7 +409,14 @@ fn judge(test: &mut TestComparison, diff: f64, reference: &Reference, moved_var:
     };
     let reference_part = (reference.shift_var + moved_var, reference.spread_df);
     let se = (noise.0 + reference_part.0).sqrt();
-    let df = satterthwaite(&[noise, reference_part]);
+    // Controls that disagree beyond the history: their few degrees of
+    // freedom bound the whole interval's (Satterthwaite's mix would let a
+    // test's own tight processes hide how little its reference is known).
+    let df = if reference.uneven {
+        noise.1.min(reference.spread_df)
+    } else {
+        satterthwaite(&[noise, reference_part])
+    };
     let n = test.estimate.map_or(1, |e| e.n);
     let mut estimate = ChangeEstimate::from_log(diff - reference.shift, se, df, n);
     estimate.history_runs = reference.history_runs;

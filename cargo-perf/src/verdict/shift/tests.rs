@@ -362,3 +362,30 @@ fn on_simulated_runs_it_neither_cries_wolf_nor_misses_a_fifth() {
     assert!(caught >= runs * 95 / 100, "{caught} of {runs}");
     assert!(others_flagged <= runs / 20, "{others_flagged} of {runs}");
 }
+
+#[test]
+fn a_machine_that_moved_two_tests_unevenly_flags_neither() {
+    // What CPU hogs did to fixtures/logstats against three saved runs:
+    // one test nearly three times slower (its long samples time-sliced),
+    // the other 41% faster, the calibration unmoved; the saved runs had
+    // agreed within 1%.
+    let mut c = comparison(&[2.88, 0.59], &WOBBLE);
+    assert_eq!(verdicts(&c)[0], Verdict::Regressed, "without controls");
+    let history = PooledDrift {
+        sd_log: 0.01,
+        df: 4,
+        runs: 3,
+        series: 3,
+    };
+    let (base, now) = (calibration(5000.0), calibration(5190.0));
+    apply(&mut c, [Some(&base), Some(&now)], Some(&history));
+    let shift = c.shift.as_ref().unwrap();
+    assert!(shift.uneven, "{shift:?}");
+    assert!(
+        verdicts(&c).iter().all(|v| *v != Verdict::Regressed),
+        "{:?}",
+        c.tests
+    );
+    // Each interval rests on its reference's one degree of freedom.
+    assert!(c.tests.iter().all(|t| t.estimate.unwrap().df <= 1.0 + 1e-9));
+}
