@@ -22,8 +22,8 @@ use perf_record::metric::{Change, Metric};
 use serde::Serialize;
 
 use super::estimate::{ALPHA, ChangeEstimate, holm};
+use super::machine::CommonShift;
 use super::noise::NoiseWarning;
-use super::shift::CommonShift;
 
 /// The verdict on one metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -47,14 +47,14 @@
 use std::collections::BTreeMap;
 use std::f64::consts::FRAC_PI_2;
 
-use perf_record::TestId;
 use perf_record::calibration::Calibration;
 use perf_record::distribution::f_upper_tail;
 use perf_record::metric::Metric;
-use serde::Serialize;
 
 use super::comparison::{CompareMode, Comparison, TestComparison};
 use super::estimate::ChangeEstimate;
+pub use super::machine::{CommonShift, PooledDrift};
+use super::machine::{LogMean, Reference};
 
 /// Fewest other controls a test's reference is taken from.
 pub const MIN_OTHERS: usize = 2;
@@ -66,106 +66,6 @@ pub const MIN_DF: f64 = 2.0;
 /// The F test's level for "this run's controls spread more than the
 /// history's".
 const UNEVEN_ALPHA: f64 = 0.05;
-
-/// The spread of a baseline's saved runs' benchmarks around each run's
-/// own level: how far one test's log median strays from the machine's
-/// common level in one run, pooled across the tests (and the calibration)
-/// and their runs.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PooledDrift {
-    /// Standard deviation of one run's log median around its run's level
-    /// and its test's level.
-    pub sd_log: f64,
-    /// Its degrees of freedom: cells − runs − tests' levels + 1.
-    pub df: usize,
-    /// The saved runs behind it.
-    pub runs: usize,
-    /// The series pooled (tests, and the calibration where kept).
-    pub series: usize,
-}
-
-/// The machine's common change between the two runs, for the reports.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CommonShift {
-    /// The median of every control's change, percent.
-    pub change_pct: f64,
-    /// Its 95% interval, percent.
-    pub ci_pct: [f64; 2],
-    /// The calibration benchmark's change, percent, when both runs timed
-    /// it.
-    pub calibration_pct: Option<f64>,
-    /// The calibration's processes in the baseline and in this run.
-    pub calibration_processes: Option<[usize; 2]>,
-    /// The median of the benchmarks' changes, percent.
-    pub tests_median_pct: Option<f64>,
-    /// Benchmarks compared, each a control for the others.
-    pub tests: usize,
-    /// Benchmarks judged relative to the shift.
-    pub judged: usize,
-    /// The standard deviation of one control's change around the shift
-    /// (the smallest interval's basis), percent on the log scale.
-    pub spread_pct: f64,
-    /// The degrees of freedom of that spread.
-    pub df: f64,
-    /// The baseline's saved runs pooled into the spread, when they were.
-    pub history_runs: Option<usize>,
-    /// Their degrees of freedom.
-    pub history_df: Option<usize>,
-    /// Whether this run's controls spread more than the history's: the
-    /// machine's state moved the tests unevenly, and the history was left
-    /// out.
-    pub uneven: bool,
-    /// What each judged test was judged against, for its confirming
-    /// re-run.
-    #[serde(skip)]
-    references: BTreeMap<TestId, Reference>,
-    /// This run's calibration, on the log scale, for a re-run's.
-    #[serde(skip)]
-    calibration: Option<LogMean>,
-}
-
-/// What one test was judged against.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Reference {
-    /// The other controls' median change, log.
-    shift: f64,
-    /// Its variance.
-    shift_var: f64,
-    /// The spread of one control around it, as a variance, and its df.
-    spread_var: f64,
-    spread_df: f64,
-    /// The history runs pooled into the spread.
-    history_runs: Option<usize>,
-    /// Whether the other controls spread beyond the history's spread.
-    uneven: bool,
-}
-
-/// A mean of logs with the variance of that mean (`None` from one value).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct LogMean {
-    mean: f64,
-    var: Option<f64>,
-    n: usize,
-}
-
-impl LogMean {
-    fn of(values: &[f64]) -> Option<Self> {
-        let logs: Vec<f64> = values
-            .iter()
-            .filter(|v| v.is_finite() && **v > 0.0)
-            .map(|v| v.ln())
-            .collect();
-        let n = logs.len();
-        if n == 0 {
-            return None;
-        }
-        let mean = logs.iter().sum::<f64>() / n as f64;
-        let var = (n >= 2).then(|| {
-            logs.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / (n - 1) as f64 / n as f64
-        });
-        Some(Self { mean, var, n })
-    }
-}
 
 /// One control: a benchmark's or the calibration's change, log.
 #[derive(Debug, Clone, Copy)]
