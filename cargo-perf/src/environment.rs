@@ -84,6 +84,8 @@ pub fn fingerprint(workspace_root: &Path, cargo: &crate::cli::CargoOptions) -> E
         cargo_lock_hash: std::fs::read(workspace_root.join("Cargo.lock"))
             .ok()
             .map(|bytes| format!("{:016x}", perf_record::shard::fnv1a(&bytes))),
+        // Timed with the tests, not known yet.
+        calibration: None,
     }
 }
 

@@ -243,6 +243,9 @@ pub(crate) fn metric(
             p_lower: 0.999,
             n: 3,
             history_runs: None,
+            df: 4.0,
+            se_log: 0.0,
+            shift_pct: None,
         }),
         baseline_interval: None,
         current_interval: None,
@@ -294,5 +297,6 @@ pub(crate) fn comparison() -> Comparison {
         only_in_current: Vec::new(),
         noise_floor_pct: Some(2.0),
         noise_warnings: Vec::new(),
+        shift: None,
     }
 }

@@ -1,5 +1,6 @@
 //! Student's t distribution: its CDF and quantiles, for the intervals of
-//! a comparison's change and of a soak test's memory slope.
+//! a comparison's change and of a soak test's memory slope; and the F
+//! distribution's upper tail, for telling two variances apart.
 
 /// P(T <= t) for Student's t with `df` degrees of freedom.
 pub fn student_t_cdf(t: f64, df: f64) -> f64 {
@@ -23,6 +24,20 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
         }
     }
     f64::midpoint(low, high)
+}
+
+/// P(F > f) for Fisher's F with `d1` and `d2` degrees of freedom: how
+/// likely a ratio of two variance estimates this large is when both
+/// estimate the same variance.
+pub fn f_upper_tail(f: f64, d1: f64, d2: f64) -> f64 {
+    if f.is_nan() || d1 <= 0.0 || d2 <= 0.0 {
+        return f64::NAN;
+    }
+    if f <= 0.0 {
+        return 1.0;
+    }
+    // P(F > f) = I_{d2 / (d2 + d1 f)}(d2 / 2, d1 / 2).
+    incomplete_beta(d2 / 2.0, d1 / 2.0, d2 / (d2 + d1 * f))
 }
 
 /// The regularised incomplete beta function I_x(a, b), by its continued
@@ -112,5 +127,20 @@ mod tests {
         assert!(close(student_t_cdf(2.015, 5.0), 0.95, 0.001));
         assert!(close(student_t_cdf(-2.015, 5.0), 0.05, 0.001));
         assert!(close(ln_gamma(5.0), 24f64.ln(), 1e-10));
+    }
+
+    #[test]
+    fn the_f_distribution_matches_its_tables() {
+        // Upper 5% and 1% points of F(d1, d2).
+        assert!(close(f_upper_tail(3.326, 5.0, 10.0), 0.05, 0.001));
+        assert!(close(f_upper_tail(3.885, 2.0, 12.0), 0.05, 0.001));
+        assert!(close(f_upper_tail(4.938, 3.0, 20.0), 0.01, 0.0005));
+        assert!(close(f_upper_tail(0.0, 3.0, 20.0), 1.0, 1e-12));
+        // F(2, d2) has the closed form (1 + 2f/d2)^(-d2/2).
+        assert!(close(
+            f_upper_tail(1.5, 2.0, 8.0),
+            1.375f64.powf(-4.0),
+            1e-9
+        ));
     }
 }

@@ -7,6 +7,7 @@
 //! `Cargo.toml` and the command line.
 
 pub mod attr;
+pub mod calibration;
 pub mod distribution;
 pub mod finding;
 pub mod format;

@@ -252,6 +252,12 @@ pub struct TestResult {
     /// What a load test measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load: Option<LoadStats>,
+    /// The calibration benchmark's median time per iteration in this
+    /// process, timed right after a benchmark (see
+    /// [`crate::calibration`]), ns. Absent from load tests and from
+    /// harnesses that predate it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration_ns: Option<f64>,
 }
 
 impl TestResult {

@@ -37,8 +37,8 @@ impl std::fmt::Display for TestId {
     }
 }
 
-/// Where and from what a run was made.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Where and from what a run was made, and how fast the machine ran then.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Environment {
     /// `git rev-parse HEAD` of the workspace, when it is a git repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,6 +72,11 @@ pub struct Environment {
     /// means the same dependency versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cargo_lock_hash: Option<String>,
+    /// The calibration benchmark, timed beside the run's benchmarks: the
+    /// machine's speed during the run. Absent in records of runs without
+    /// benchmarks and of harnesses from before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<crate::calibration::Calibration>,
 }
 
 /// One test of a run.
@@ -305,5 +310,41 @@ mod tests {
         );
         assert_eq!(RunRecord::from_json(&text).unwrap(), record);
         assert_eq!(RunRecord::from_json(&whole).unwrap().shard, None);
+    }
+
+    #[test]
+    fn the_calibration_is_kept_and_records_without_it_load() {
+        let mut record = RunRecord {
+            schema_version: SCHEMA_VERSION,
+            cargo_perf_version: "0.1.0".into(),
+            created_unix_s: 0,
+            created_utc: format_utc(0),
+            environment: Environment::default(),
+            tests: vec![],
+            shard: None,
+        };
+        // A record from before the calibration: no field at all.
+        let old = serde_json::to_string(&record).unwrap();
+        assert!(!old.contains("calibration"), "{old}");
+        assert_eq!(
+            RunRecord::from_json(&old).unwrap().environment.calibration,
+            None
+        );
+        record.environment.calibration =
+            crate::calibration::Calibration::of([1200.0, f64::NAN, 1180.0, 0.0]);
+        let text = serde_json::to_string(&record).unwrap();
+        let read = RunRecord::from_json(&text).unwrap();
+        let calibration = read.environment.calibration.unwrap();
+        assert_eq!(calibration.workload, crate::calibration::WORKLOAD);
+        assert_eq!(calibration.process_medians_ns, [1200.0, 1180.0]);
+        assert!(crate::calibration::Calibration::of([]).is_none());
+        // A result from an older harness has no calibration either.
+        let result: crate::TestResult = serde_json::from_value(serde_json::json!({
+            "protocol": 1, "name": "n", "kind": "bench",
+            "config": {"warm_up_ns": 0, "measurement_ns": 0, "quick": false},
+            "outcome": {"status": "passed"},
+        }))
+        .unwrap();
+        assert_eq!(result.calibration_ns, None);
     }
 }

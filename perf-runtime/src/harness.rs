@@ -279,6 +279,11 @@ fn run_entry(
             .push((entry.test_name(), stats.clone()));
     }
     if let Some(path) = &settings.result_out {
+        // The machine's speed right after the test, for cargo perf to
+        // judge the test's change against (see `bench::calibration`).
+        let calibration_ns = stats
+            .as_ref()
+            .and_then(|_| crate::bench::calibration::measure(resolution));
         let result = TestResult {
             protocol: PROTOCOL_VERSION,
             name: entry.test_name(),
@@ -293,6 +298,7 @@ fn run_entry(
             },
             timer_resolution_ns: resolution.as_nanos() as f64,
             load: None,
+            calibration_ns,
         };
         if let Err(error) = append_result(path, &result) {
             return Err(

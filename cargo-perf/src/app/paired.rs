@@ -99,6 +99,7 @@ pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<Summary, CliE
         only_in_current: pairing.only_in_current.clone(),
         noise_floor_pct: None,
         noise_warnings: Vec::new(),
+        shift: None,
     };
     comparison.judge();
     // A flagged test is measured again before it may fail the run: fresh

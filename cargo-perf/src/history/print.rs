@@ -171,6 +171,7 @@ mod tests {
                 git_commit: Some(format!("{i}{i}{i}{i}{i}{i}{i}{i}{i}{i}ffff")),
                 git_dirty: i == 3,
                 host: String::new(),
+                calibration: None,
             })
             .collect();
         let points = [1000.0, 1010.0, 2000.0, 2020.0]

@@ -45,6 +45,9 @@ pub struct SavedRun {
     /// The machine it ran on: runs of other machines drift differently.
     #[serde(skip)]
     pub host: String,
+    /// The calibration benchmark it timed (see [`super::pooled`]).
+    #[serde(skip)]
+    pub calibration: Option<perf_record::calibration::Calibration>,
 }
 
 impl SavedRun {
@@ -245,6 +248,7 @@ fn saved_run(file: &Path, record: &RunRecord) -> SavedRun {
         git_commit: record.environment.git_commit.clone(),
         git_dirty: record.environment.git_dirty,
         host: record.environment.host.clone(),
+        calibration: record.environment.calibration.clone(),
     }
 }
 

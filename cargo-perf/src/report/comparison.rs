@@ -7,6 +7,7 @@ use std::path::Path;
 use super::table::{BOLD, GREEN, RED, RESET, Table, YELLOW, display_names, rendered};
 use crate::verdict::compare::{CompareMode, Comparison, Verdict};
 use crate::verdict::comparison::TestComparison;
+use crate::verdict::shift::CommonShift;
 
 /// The comparison with a baseline.
 pub fn print_comparison(comparison: &Comparison) {
@@ -133,6 +134,9 @@ fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> fmt::Resul
             widened.len()
         )?;
     }
+    if let Some(shift) = &comparison.shift {
+        writeln!(out, "note: {}", shift_text(shift, &comparison.tests))?;
+    }
     for warning in &comparison.noise_warnings {
         writeln!(out, "{YELLOW}warning{RESET}: {warning}")?;
     }
@@ -149,6 +153,73 @@ fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> fmt::Resul
         )?;
     }
     Ok(())
+}
+
+/// What the machine's common change was and what the judged intervals
+/// rest on, as every report says it.
+pub(crate) fn shift_text(shift: &CommonShift, tests: &[TestComparison]) -> String {
+    let signed = |pct: f64| format!("{pct:+.1}%");
+    let speed = if shift.change_pct >= 0.0 {
+        format!("{:.1}% slower", shift.change_pct)
+    } else {
+        // A time 20% shorter is a machine 25% faster.
+        format!(
+            "{:.1}% faster",
+            (100.0 / (100.0 + shift.change_pct) - 1.0) * 100.0
+        )
+    };
+    let mut parts = Vec::new();
+    if let (Some(pct), Some([before, now])) = (shift.calibration_pct, shift.calibration_processes) {
+        parts.push(format!(
+            "calibration {} over {before} and {now} processes",
+            signed(pct)
+        ));
+    }
+    if let Some(pct) = shift.tests_median_pct {
+        parts.push(format!(
+            "the {} benchmarks' median {}",
+            shift.tests,
+            signed(pct)
+        ));
+    }
+    let judged: Vec<_> = tests
+        .iter()
+        .filter_map(|t| t.estimate.filter(|e| e.shift_pct.is_some()))
+        .collect();
+    let (low, high) = judged.iter().fold((f64::INFINITY, 0.0_f64), |(lo, hi), e| {
+        (lo.min(e.df), hi.max(e.df))
+    });
+    let df = if judged.is_empty() {
+        String::new()
+    } else if high - low < 0.5 {
+        format!(", {low:.0} degrees of freedom")
+    } else {
+        format!(", {low:.0} to {high:.0} degrees of freedom")
+    };
+    let basis = match (shift.history_runs, shift.history_df) {
+        (Some(runs), Some(history_df)) => format!(
+            "the other benchmarks and the calibration as controls, their spread pooled with the \
+             baseline's {runs} saved runs ({history_df} degrees of freedom across tests)"
+        ),
+        _ => "the other benchmarks and the calibration as controls".to_owned(),
+    };
+    let uneven = if shift.uneven {
+        "; the benchmarks strayed from it more than in the baseline's saved runs (the machine's \
+         state moved them unevenly), so the saved runs were not pooled"
+    } else {
+        ""
+    };
+    format!(
+        "the machine ran {speed} than when the baseline was saved ({} .. {}; {}); {} of {} benchmarks' \
+         changes are judged relative to it, each interval on its own processes and {basis} (spread \
+         ±{:.1}%{df}){uneven}",
+        signed(shift.ci_pct[0]),
+        signed(shift.ci_pct[1]),
+        parts.join(", "),
+        shift.judged,
+        shift.tests,
+        shift.spread_pct,
+    )
 }
 
 /// One compared metric's cells as every report shows them.

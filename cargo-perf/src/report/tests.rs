@@ -284,6 +284,9 @@ fn metric(
             p_lower: 0.5,
             n: 3,
             history_runs: None,
+            df: 4.0,
+            se_log: 0.0,
+            shift_pct: None,
         }),
         baseline_interval: None,
         current_interval: None,
@@ -305,6 +308,7 @@ fn comparison(mode: CompareMode, tests: Vec<TestComparison>) -> Comparison {
         only_in_current: Vec::new(),
         noise_floor_pct: None,
         noise_warnings: Vec::new(),
+        shift: None,
     }
 }
 

@@ -273,6 +273,20 @@ pub(crate) fn finish_all(
         .collect()
 }
 
+/// The calibration benchmark of every process of `side` that timed it
+/// (see [`perf_record::calibration`]), in the order the tests ran.
+pub(crate) fn calibration(
+    measured: &[Vec<Measured>],
+    side: usize,
+) -> Option<perf_record::calibration::Calibration> {
+    perf_record::calibration::Calibration::of(
+        measured
+            .get(side)?
+            .iter()
+            .flat_map(|test| test.results.iter().filter_map(|(_, r)| r.calibration_ns)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use perf_record::load::{EndpointStats, LatencySummary};

@@ -34,6 +34,8 @@ pub fn run_hash(
         host: _,
         cpu: _,
         cpus: _,
+        // Measured with the tests, not configured.
+        calibration: _,
     } = environment;
     // One line per input, so that no two inputs can run into each other.
     let lines = [

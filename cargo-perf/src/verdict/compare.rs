@@ -50,6 +50,7 @@ pub fn compare(baseline: &RunRecord, baseline_path: &Path, current: &RunRecord) 
             .collect(),
         noise_floor_pct: None,
         noise_warnings: Vec::new(),
+        shift: None,
     };
     comparison.judge();
     comparison

@@ -22,6 +22,7 @@ use perf_record::metric::{Change, Metric};
 use serde::Serialize;
 
 use super::estimate::{ALPHA, ChangeEstimate, holm};
+use super::machine::CommonShift;
 use super::noise::NoiseWarning;
 
 /// The verdict on one metric.
@@ -188,6 +189,12 @@ pub struct Comparison {
     pub noise_floor_pct: Option<f64>,
     /// Metrics whose noise is larger than their threshold.
     pub noise_warnings: Vec<NoiseWarning>,
+    /// The machine's common change between the runs, which benchmarks'
+    /// medians were judged relative to (see [`super::shift`]); absent
+    /// where there were too few controls to measure it, and in paired
+    /// rounds, which share the machine's state already.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shift: Option<CommonShift>,
 }
 
 impl Comparison {

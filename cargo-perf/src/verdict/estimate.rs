@@ -31,6 +31,17 @@ pub struct ChangeEstimate {
     /// (see [`super::drift`]): how many there were.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_runs: Option<usize>,
+    /// The degrees of freedom of the interval's standard error.
+    pub df: f64,
+    /// The standard error of the change on the log scale.
+    #[serde(skip)]
+    pub se_log: f64,
+    /// Set when the change is judged relative to the machine's common
+    /// change between the runs (see [`super::shift`]): that change, in
+    /// percent. The estimate is then what is left of the test's change
+    /// once the machine's is taken out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift_pct: Option<f64>,
 }
 
 impl ChangeEstimate {
@@ -108,6 +119,9 @@ impl ChangeEstimate {
             p_lower,
             n,
             history_runs: None,
+            df,
+            se_log: se,
+            shift_pct: None,
         }
     }
 

@@ -8,5 +8,7 @@ pub mod confirm;
 pub mod drift;
 pub mod estimate;
 pub mod gate;
+pub mod machine;
 pub mod noise;
+pub mod shift;
 pub mod thresholds;

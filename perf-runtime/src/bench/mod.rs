@@ -1,7 +1,9 @@
 //! Micro-benchmarks: the [`Bencher`] a `#[perf_test]` function times its
-//! routine with, and the sampling engine behind it.
+//! routine with, the sampling engine behind it, and the calibration
+//! benchmark timed beside each one.
 
 pub(crate) mod bencher;
+pub(crate) mod calibration;
 pub(crate) mod engine;
 
 pub use bencher::Bencher;

@@ -97,6 +97,7 @@ pub(crate) fn run_load_entry(
             },
             outcome: outcome.clone(),
             stats: None,
+            calibration_ns: None,
             samples_ns: Vec::new(),
             timer_resolution_ns: 0.0,
             load: stats,

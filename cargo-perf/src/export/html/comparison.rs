@@ -71,6 +71,12 @@ pub(super) fn section(comparison: &Comparison, name: &dyn Fn(&TestId) -> String)
         pairs.push(("noise floor", format!("±{noise:.1}%")));
     }
     out.push(&figures(&pairs));
+    if let Some(shift) = &comparison.shift {
+        out.push(&html!(
+            "<p>{}</p>",
+            crate::report::comparison::shift_text(shift, &comparison.tests)
+        ));
+    }
     if let Some(chart) = forest(comparison, name) {
         out.push(&html!(r#"<div class="charts">{}</div>"#, chart));
     }

@@ -161,6 +161,9 @@ fn metric(
             p_lower: 0.5,
             n: 3,
             history_runs: None,
+            df: 4.0,
+            se_log: 0.0,
+            shift_pct: None,
         }),
         baseline_interval: None,
         current_interval: None,
@@ -217,6 +220,7 @@ fn comparison() -> Comparison {
         only_in_current: Vec::new(),
         noise_floor_pct: Some(3.2),
         noise_warnings: Vec::new(),
+        shift: None,
     }
 }
 
@@ -332,6 +336,7 @@ fn the_history_of_the_baseline_is_charted_with_its_steps() {
             git_commit: Some(format!("c0ffee000{i}{}", "0".repeat(30))),
             git_dirty: false,
             host: String::new(),
+            calibration: None,
         })
         .collect();
     let points = (0..6)

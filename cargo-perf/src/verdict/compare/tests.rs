@@ -46,6 +46,7 @@ fn judged(tests: Vec<TestComparison>) -> Comparison {
         only_in_current: Vec::new(),
         noise_floor_pct: None,
         noise_warnings: Vec::new(),
+        shift: None,
     };
     comparison.judge();
     comparison
