@@ -201,6 +201,7 @@ pub(crate) fn record() -> RunRecord {
         counter: "perf".into(),
     });
     RunRecord {
+        split: None,
         schema_version: perf_record::record::SCHEMA_VERSION,
         cargo_perf_version: "0.1.0".into(),
         created_unix_s: 1_700_000_000,

@@ -43,6 +43,7 @@ impl Prepared<'_> {
             created_utc: format_utc(started),
             environment: environment::fingerprint(self.workspace.root(), &self.args.cargo),
             tests,
+            split: None,
         }
     }
 

@@ -162,6 +162,7 @@ fn run_record() -> RunRecord {
         ..test("parse_invoice", TestKind::Bench)
     };
     RunRecord {
+        split: None,
         schema_version: 1,
         cargo_perf_version: "0.1.0".into(),
         created_unix_s: 1_700_000_000,

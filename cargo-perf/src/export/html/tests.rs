@@ -170,6 +170,7 @@ fn metric(
 
 fn record() -> RunRecord {
     RunRecord {
+        split: None,
         schema_version: perf_record::record::SCHEMA_VERSION,
         cargo_perf_version: "0.1.0".into(),
         created_unix_s: 1_700_000_000,
