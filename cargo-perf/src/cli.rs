@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
 
+mod split;
 mod subcommand;
 
+pub use split::{CiArgs, K8sArgs, SplitArgs, SplitFlag, StartAt};
 use subcommand::check_subcommand_flags;
 pub use subcommand::{HistoryArgs, PerfCommand};
 
@@ -95,6 +97,10 @@ pub struct PerfArgs {
     /// Allow a target that is not a loopback address (127.0.0.0/8, ::1).
     #[arg(long, help_heading = "Load tests")]
     pub allow_remote: bool,
+
+    /// One share of a load split over several generators.
+    #[command(flatten)]
+    pub split: SplitArgs,
 
     /// Save the results as baseline NAME (target/perf/baselines/NAME.json),
     /// or to a file when NAME is a path; the run is also kept in the

@@ -14,6 +14,7 @@ pub mod app;
 pub mod atomic_write;
 pub mod baseline;
 pub mod cargo;
+pub(crate) mod ci;
 pub mod cli;
 pub mod discover;
 pub mod environment;
@@ -23,11 +24,14 @@ pub(crate) mod export;
 pub(crate) mod histogram;
 pub mod history;
 pub mod interrupt;
+pub(crate) mod k8s;
 pub mod report;
 pub mod run;
 #[cfg(test)]
 pub(crate) mod sample;
 pub mod server;
+pub(crate) mod shell;
+pub mod split;
 pub mod verdict;
 
 /// The regression threshold when nothing else sets one, in percent.
@@ -64,6 +68,8 @@ pub fn main() -> ExitCode {
     };
     let result = match &args.command {
         Some(cli::PerfCommand::History(history)) => app::history(&args, history),
+        Some(cli::PerfCommand::K8s(k8s)) => app::k8s(k8s),
+        Some(cli::PerfCommand::Ci(ci)) => app::ci(ci),
         None => app::run(&args),
     };
     // After an interrupt, whatever the run made of its killed children is

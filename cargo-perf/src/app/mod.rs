@@ -9,6 +9,8 @@ mod paired;
 mod plain;
 mod prepare;
 mod prepared;
+mod split;
 
 pub use history::run as history;
 pub use prepare::run;
+pub use split::{ci, k8s};

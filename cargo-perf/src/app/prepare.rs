@@ -25,6 +25,7 @@ pub fn run(args: &PerfArgs) -> Result<Summary, CliError> {
     crate::interrupt::install_signal_handler();
     let json = args.message_format == MessageFormat::Json;
     check_flags(args)?;
+    let split = crate::split::resolve(args)?;
     let workspace = Workspace::load(&args.cargo)?;
     let packages = workspace.select(&args.cargo)?;
     let mut package_configs = BTreeMap::new();
@@ -94,7 +95,10 @@ pub fn run(args: &PerfArgs) -> Result<Summary, CliError> {
         }
     }
     let selection = selection(args);
-    let selected: Vec<_> = tests.iter().filter(|t| selection.selects(t)).collect();
+    let mut selected: Vec<_> = tests.iter().filter(|t| selection.selects(t)).collect();
+    if split.is_some() {
+        super::split::keep_load_tests(&mut selected);
+    }
     if selected.is_empty() {
         return Err(no_test_matched(args, &tests, &gated));
     }
@@ -118,7 +122,10 @@ pub fn run(args: &PerfArgs) -> Result<Summary, CliError> {
         binaries: &binaries,
         selected: &selected,
         baseline_dir: &baseline_dir,
-        options: run_options(args),
+        options: RunOptions {
+            split: split.map(|(share, start)| super::split::plan(args, share, start, &selected)),
+            ..run_options(args)
+        },
     };
     match (base_commit, baseline) {
         (Some(commit), _) => super::paired::run(&run, &commit),
@@ -227,9 +234,14 @@ fn run_options(args: &PerfArgs) -> RunOptions {
         quick: args.quick,
         warm_up: args.warm_up_time,
         measurement: args.measurement_time,
+        // A share of a split runs each load test once, at its shared start.
         processes: args
             .processes
-            .unwrap_or(if args.quick { 1 } else { DEFAULT_PROCESSES }),
+            .unwrap_or(if args.quick || args.split.split.is_some() {
+                1
+            } else {
+                DEFAULT_PROCESSES
+            }),
         // --quick is a smoke run: load tests too run at a tenth of their
         // length unless --duration-scale says otherwise.
         duration_scale: args
@@ -239,6 +251,7 @@ fn run_options(args: &PerfArgs) -> RunOptions {
         verbose: args.verbose,
         instructions: args.instructions,
         test_timeout: args.test_timeout,
+        split: None,
     }
 }
 

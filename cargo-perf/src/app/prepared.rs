@@ -43,7 +43,11 @@ impl Prepared<'_> {
             created_utc: format_utc(started),
             environment: environment::fingerprint(self.workspace.root(), &self.args.cargo),
             tests,
-            split: None,
+            split: self
+                .options
+                .split
+                .as_ref()
+                .map(crate::split::SplitRun::info),
         }
     }
 
