@@ -143,9 +143,10 @@ pub struct K8sArgs {
     #[arg(long, value_name = "TIME", value_parser = parse_start_at)]
     pub start_at: Option<StartAt>,
 
-    /// Without --start-at, how long after printing the pods start their
-    /// load: time to apply the manifest, pull the image and schedule every
-    /// pod.
+    /// How long after printing the pods start their load (without
+    /// --start-at): time to apply the manifest, pull the image and
+    /// schedule every pod. The Jobs' deadline counts it, so with --start-at
+    /// give one that covers the wait for the start.
     #[arg(long, value_name = "DURATION", default_value = "3m", value_parser = parse_lead)]
     pub lead: Duration,
 

@@ -85,13 +85,9 @@ fn jobs(args: &K8sArgs, start: StartAt) -> [Job; 2] {
     // Each run's records in a folder of their own: an earlier run's never
     // mix with this one's.
     let dir = format!("{RECORDS}/{}-{}", args.name, start.0);
-    // Bounded: the lead before the start, then an hour for the tests
-    // (each test's own process is bounded by cargo perf's time limit).
-    let lead_s = start
-        .0
-        .saturating_sub(StartAt::after(std::time::Duration::ZERO).0)
-        / 1000;
-    let deadline = lead_s + args.deadline.as_secs();
+    // Bounded: the lead before the start, then the tests' time (each
+    // test's own process is bounded by cargo perf's time limit too).
+    let deadline = args.lead.as_secs() + args.deadline.as_secs();
     let labels = |component| Labels {
         name: "cargo-perf",
         instance: args.name.clone(),

@@ -22,4 +22,5 @@ mod paired;
 mod selection;
 mod servers;
 mod snapshots;
+mod split;
 mod support;
