@@ -222,6 +222,26 @@ mod tests {
     }
 
     #[test]
+    fn a_split_needs_its_start_and_runs_one_process_a_share() {
+        let parse =
+            |line: &str| crate::cli::parse_from(line.split_whitespace().map(Into::into).collect());
+        let args = parse("cargo-perf --split 2/3 --start-at 1767225600").unwrap();
+        assert_eq!(
+            args.split.split,
+            Some(SplitFlag::Share(Split::new(2, 3).unwrap()))
+        );
+        assert_eq!(args.split.start_at, Some(StartAt(1_767_225_600_000)));
+        for line in [
+            "cargo-perf --split 2/3",
+            "cargo-perf --start-at 1767225600",
+            "cargo-perf --split 2/3 --start-at 1767225600 --processes 3",
+            "cargo-perf --split 2/3 --start-at 1767225600 --compare-ref main",
+        ] {
+            assert!(parse(line).is_err(), "{line}");
+        }
+    }
+
+    #[test]
     fn split_reads_a_share_or_a_count() {
         assert_eq!(
             parse_split("2/4"),

@@ -192,7 +192,12 @@ pub(crate) async fn open(
 ) {
     let start = session.start();
     let end = start + profile.total();
-    let cap = usize::try_from(profile.max_in_flight)
+    // The shares together hold no more iterations in flight than one
+    // whole run would.
+    let in_flight = split.map_or(profile.max_in_flight, |s| {
+        s.share_of(profile.max_in_flight).max(1)
+    });
+    let cap = usize::try_from(in_flight)
         .unwrap_or(usize::MAX)
         .min(Semaphore::MAX_PERMITS);
     let permits = Arc::new(Semaphore::new(cap));
