@@ -20,7 +20,9 @@ pub struct SplitArgs {
         value_name = "I/N|N",
         value_parser = parse_split,
         requires = "start_at",
-        conflicts_with_all = ["compare_ref", "processes"],
+        // A share is a fraction of the load: its figures are compared and
+        // saved once merged (`cargo perf merge DIR --compare NAME`).
+        conflicts_with_all = ["compare_ref", "compare", "save_baseline", "processes"],
         help_heading = "Load tests"
     )]
     pub split: Option<SplitFlag>,
@@ -236,6 +238,8 @@ mod tests {
             "cargo-perf --start-at 1767225600",
             "cargo-perf --split 2/3 --start-at 1767225600 --processes 3",
             "cargo-perf --split 2/3 --start-at 1767225600 --compare-ref main",
+            "cargo-perf --split 2/3 --start-at 1767225600 --compare main",
+            "cargo-perf --split 2/3 --start-at 1767225600 --save-baseline main",
         ] {
             assert!(parse(line).is_err(), "{line}");
         }

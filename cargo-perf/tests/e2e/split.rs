@@ -213,3 +213,38 @@ fn a_split_without_its_pod_index_or_target_is_refused() {
         output.stderr
     );
 }
+
+#[test]
+fn a_share_that_starts_late_says_by_how_much() {
+    let project = TempProject::new("demo");
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    // Nothing listens on port 9: the test fails, its share's record stays.
+    let output = project
+        .cargo_perf()
+        .args(&["demo/load::fast_endpoint", "--split", "2/2"])
+        .args(&["--start-at", &(now - 5).to_string()])
+        .args(&[
+            "--target-url",
+            "http://127.0.0.1:9",
+            "--duration-scale",
+            "0.05",
+        ])
+        .args(&["--message-format", "json"])
+        .run_within(LIMIT);
+    let split = output.record().split.unwrap();
+    assert_eq!((split.index, split.count), (2, 2));
+    let late = &split.late_starts;
+    assert_eq!(late.len(), 1, "{late:?}");
+    assert_eq!(late[0].test, "demo/load::fast_endpoint");
+    assert!(late[0].late_ms >= 5000, "{late:?}");
+    assert!(
+        output
+            .stderr
+            .contains("share 2/2 of demo/load::fast_endpoint started"),
+        "{}",
+        output.stderr
+    );
+}
