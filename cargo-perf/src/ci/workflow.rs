@@ -39,6 +39,7 @@ env:
 jobs:
   archive:
     runs-on: ubuntu-latest
+    timeout-minutes: 60
     steps:
       - uses: actions/checkout@v6
         with:
@@ -57,6 +58,8 @@ jobs:
   shard:
     needs: archive
     runs-on: ubuntu-latest
+    # Bounded: cargo perf's own time limits stop a hung test well before.
+    timeout-minutes: 60
     strategy:
       # Every shard runs to its end: the merge refuses a missing one.
       fail-fast: false
@@ -93,6 +96,7 @@ jobs:
     # Also after a failed shard: the merge names what is missing.
     if: ${{{{ !cancelled() }}}}
     runs-on: ubuntu-latest
+    timeout-minutes: 30
     steps:
       - uses: actions/checkout@v6
       - uses: dtolnay/rust-toolchain@stable
