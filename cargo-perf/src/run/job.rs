@@ -112,7 +112,12 @@ pub(crate) fn plain(
                     pad: draw.pad(),
                 });
             }
-            draw.shuffle(&mut round);
+            // The shares of a split run their load tests in one order, the
+            // selection's: the j-th test of every share starts at the same
+            // shared instant, so it must be the same test.
+            if options.split.is_none() {
+                draw.shuffle(&mut round);
+            }
             jobs.extend(round);
         }
     }
@@ -342,6 +347,24 @@ mod tests {
             .map(|c| c.iter().map(|j| j.test).collect())
             .collect();
         assert!(passes.iter().any(|p| p != &passes[0]), "{passes:?}");
+    }
+
+    #[test]
+    fn the_shares_of_a_split_run_their_load_tests_in_one_order() {
+        let tests: Vec<DiscoveredTest> = (0..6)
+            .map(|i| test(&format!("t{i}"), TestKind::Load, false))
+            .collect();
+        let split =
+            crate::split::SplitRun::new(perf_record::split::Split::new(1, 2).unwrap(), 0, &[]);
+        let options = RunOptions {
+            split: Some(split),
+            ..options(1)
+        };
+        for seed in 0..20 {
+            let jobs = plain(&tests, &options, &mut Draw::seeded(seed), None);
+            let order: Vec<usize> = jobs.iter().map(|j| j.test).collect();
+            assert_eq!(order, [0, 1, 2, 3, 4, 5], "seed {seed}");
+        }
     }
 
     #[test]
