@@ -6,15 +6,16 @@
 #   scripts/load-bench.sh                 # 10 s per run, the median of 3 runs
 #   SECS=5 ROUNDS=1 scripts/load-bench.sh
 #
-# Needs: wrk (Debian: apt-get install wrk), oha (cargo install oha),
-# taskset and GNU time (/usr/bin/time).
+# Needs: wrk (Debian: apt-get install wrk), taskset and GNU time
+# (/usr/bin/time); oha (cargo install oha) for its rows and the
+# coordinated-omission check, which are left out, saying so, without it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${SECS:-10}
 ROUNDS=${ROUNDS:-3}
 SERVER_CORE=${SERVER_CORE:-0}
 GEN_CORE=${GEN_CORE:-1}
-for tool in wrk oha taskset /usr/bin/time python3; do
+for tool in wrk taskset /usr/bin/time python3; do
   command -v "$tool" >/dev/null || { echo "error: $tool is missing (see the header of $0)" >&2; exit 1; }
 done
 
@@ -96,18 +97,26 @@ print(f\"{'$1':<34} {rps:>9.0f} {float('$p50'):>8.2f} {float('$p99'):>8.2f} {cpu
 echo "Each run ${SECS}s, median of $ROUNDS; server on core $SERVER_CORE (1 worker), generator on core $GEN_CORE."
 printf '%-34s %9s %8s %8s %8s %12s\n' "run" "req/s" "p50 ms" "p99 ms" "cpu s" "req/cpu-s"
 row "saturated /fast, 50 conns: wrk" "$(median_of wrk_run 50 /fast)"
-row "saturated /fast, 50 conns: oha" "$(median_of oha_run 50 /fast)"
+have_oha=$(command -v oha >/dev/null && echo yes || echo no)
+oha_row() { # label args...: a row, or a line saying why there is none
+  if [ "$have_oha" = yes ]; then row "$1" "$(shift; median_of oha_run "$@")"; else printf '%-34s (oha is not installed: cargo install oha)\n' "$1"; fi
+}
+oha_row "saturated /fast, 50 conns: oha" 50 /fast
 row "saturated /fast, 50 conns: perf" "$(median_of perf_run saturate_fast)"
 row "10ms delay, 200 conns: wrk" "$(median_of wrk_run 200 '/delay?ms=10')"
-row "10ms delay, 200 conns: oha" "$(median_of oha_run 200 '/delay?ms=10')"
+oha_row "10ms delay, 200 conns: oha" 200 '/delay?ms=10'
 row "10ms delay, 200 conns: perf" "$(median_of perf_run delay_10ms)"
 
 echo
 echo "Coordinated omission: 1000 req/s on one connection, every 500th request stalls 200 ms."
-stall=$(oha_run 1 '/stall?every=500&ms=200' -q 1000 --latency-correction)
-read -r _ _ o99 _ o90 <<<"$stall"
+if [ "$have_oha" = yes ]; then
+  stall=$(oha_run 1 '/stall?every=500&ms=200' -q 1000 --latency-correction)
+  read -r _ _ o99 _ o90 <<<"$stall"
+  echo "oha --latency-correction: p90 $o90 ms, p99 $o99 ms"
+else
+  echo "oha --latency-correction: (oha is not installed: cargo install oha)"
+fi
 read -r _ _ p99 _ r50 r90 r99 p90 <<<"$(perf_run stall_open)"
-echo "oha --latency-correction: p90 $o90 ms, p99 $o99 ms"
 echo "cargo perf (from schedule): p90 $p90 ms, p99 $p99 ms;  raw (from send): p90 $r90 ms, p99 $r99 ms"
 
 echo

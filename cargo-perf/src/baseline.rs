@@ -277,6 +277,7 @@ mod tests {
         assert!(message.contains("not a regular file"), "{message}");
         let record = RunRecord {
             split: None,
+            shard: None,
             schema_version: perf_record::record::SCHEMA_VERSION,
             cargo_perf_version: "0".into(),
             created_unix_s: 0,

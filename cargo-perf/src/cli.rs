@@ -5,9 +5,11 @@ use std::time::Duration;
 
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
 
+mod shard;
 mod split;
 mod subcommand;
 
+pub use shard::{MergeArgs, ShardArgs};
 pub use split::{CiArgs, K8sArgs, SplitArgs, SplitFlag, StartAt};
 use subcommand::check_subcommand_flags;
 pub use subcommand::{HistoryArgs, PerfCommand};
@@ -94,6 +96,11 @@ pub struct PerfArgs {
     #[arg(long, value_name = "URL", help_heading = "Load tests")]
     pub target_url: Option<String>,
 
+    /// Threads of the load generator in each test process, 1 to 1024
+    /// [env: CARGO_PERF_GENERATOR_THREADS] [default: half the cores].
+    #[arg(long, value_name = "N", value_parser = parse_generator_threads, help_heading = "Load tests")]
+    pub generator_threads: Option<usize>,
+
     /// Allow a target that is not a loopback address (127.0.0.0/8, ::1).
     #[arg(long, help_heading = "Load tests")]
     pub allow_remote: bool,
@@ -168,6 +175,10 @@ pub struct PerfArgs {
     /// Files written from the run's record besides latest.json.
     #[command(flatten)]
     pub outputs: OutputArgs,
+
+    /// `--shard`: a share of the selected tests.
+    #[command(flatten)]
+    pub sharding: ShardArgs,
 
     /// Cargo's own flags.
     #[command(flatten)]
@@ -374,6 +385,19 @@ fn parse_scale(text: &str) -> Result<f64, String> {
             "`{text}` is not a number above zero; e.g. 0.1 runs every load test at a tenth of its length"
         )),
     }
+}
+
+fn parse_generator_threads(text: &str) -> Result<usize, String> {
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=perf_record::protocol::MAX_GENERATOR_THREADS).contains(n))
+        .ok_or_else(|| {
+            format!(
+                "`{text}` is not a whole number from 1 to {}",
+                perf_record::protocol::MAX_GENERATOR_THREADS
+            )
+        })
 }
 
 fn parse_percent(text: &str) -> Result<f64, String> {

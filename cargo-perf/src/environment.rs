@@ -70,15 +70,8 @@ pub fn fingerprint(workspace_root: &Path, cargo: &crate::cli::CargoOptions) -> E
         features,
         cargo_lock_hash: std::fs::read(workspace_root.join("Cargo.lock"))
             .ok()
-            .map(|bytes| format!("{:016x}", fnv1a(&bytes))),
+            .map(|bytes| format!("{:016x}", perf_record::shard::fnv1a(&bytes))),
     }
-}
-
-/// FNV-1a, 64 bits: stable across Rust versions, unlike std's hasher.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 fn host_name() -> String {

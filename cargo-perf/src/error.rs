@@ -96,6 +96,15 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    /// `cargo perf merge`: a shard's record cannot be read, or the shards
+    /// are not one whole run.
+    #[error("cannot merge {}: {message}", path.display())]
+    Shard {
+        /// The record (or folder) at fault.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// Ctrl-C or SIGTERM: the run stopped its children and wrote nothing.
     #[error("interrupted: stopped every server and perf binary it started; nothing more was saved")]
     Interrupted,

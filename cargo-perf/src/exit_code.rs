@@ -81,7 +81,8 @@ fn of_error(error: &CliError) -> u8 {
         | CliError::Git(_)
         | CliError::UnknownPackage { .. }
         | CliError::Config { .. }
-        | CliError::Metadata(_) => USAGE,
+        | CliError::Metadata(_)
+        | CliError::Shard { .. } => USAGE,
         CliError::BuildFailed => BUILD_FAILED,
         CliError::NoPerfTargets(_) | CliError::NoTestMatched(_) => NO_TESTS,
         CliError::Baseline { .. } => BASELINE,

@@ -25,11 +25,13 @@ pub(crate) mod histogram;
 pub mod history;
 pub mod interrupt;
 pub(crate) mod k8s;
+pub mod merge;
 pub mod report;
 pub mod run;
 #[cfg(test)]
 pub(crate) mod sample;
 pub mod server;
+pub mod shard;
 pub(crate) mod shell;
 pub mod split;
 pub mod verdict;
@@ -70,6 +72,7 @@ pub fn main() -> ExitCode {
         Some(cli::PerfCommand::History(history)) => app::history(&args, history),
         Some(cli::PerfCommand::K8s(k8s)) => app::k8s(k8s),
         Some(cli::PerfCommand::Ci(ci)) => app::ci(ci),
+        Some(cli::PerfCommand::Merge(merge)) => app::merge(&args, merge),
         None => app::run(&args),
     };
     // After an interrupt, whatever the run made of its killed children is

@@ -144,6 +144,8 @@ pub(crate) fn load_test() -> TestRecord {
         status_codes: BTreeMap::from([(200, 97), (503, 3)]),
         timeline: vec![
             Second {
+                histogram: String::new(),
+                part: 0,
                 t: 0,
                 requests: 40,
                 errors: 1,
@@ -153,6 +155,8 @@ pub(crate) fn load_test() -> TestRecord {
                 active: 4,
             },
             Second {
+                histogram: String::new(),
+                part: 0,
                 t: 1,
                 requests: 60,
                 errors: 2,
@@ -202,6 +206,7 @@ pub(crate) fn record() -> RunRecord {
     });
     RunRecord {
         split: None,
+        shard: None,
         schema_version: perf_record::record::SCHEMA_VERSION,
         cargo_perf_version: "0.1.0".into(),
         created_unix_s: 1_700_000_000,

@@ -12,4 +12,4 @@ mod coded;
 mod warning;
 
 pub use analysis::{Finding, LeakRate};
-pub use warning::{GENERATOR_SATURATED_PCT, LATE_ITERATIONS_PCT, Warning};
+pub use warning::{GENERATOR_SATURATED_PCT, LATE_ITERATIONS_PCT, OTHER_ENDPOINTS, Warning};

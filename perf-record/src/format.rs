@@ -86,6 +86,16 @@ pub fn percent(v: f64) -> String {
     format!("{v:.2}%")
 }
 
+/// A ratio as `941x`, `66.4x`, `1.003x`: three decimals below 10, where
+/// two would show an interval round 1 as `1.00x .. 1.00x`.
+pub fn times(ratio: f64) -> String {
+    match ratio {
+        r if r >= 100.0 => format!("{r:.0}x"),
+        r if r >= 10.0 => format!("{r:.1}x"),
+        r => format!("{r:.3}x"),
+    }
+}
+
 /// A signed change in percent, one decimal.
 pub fn change_pct(v: f64) -> String {
     format!("{v:+.1}%")

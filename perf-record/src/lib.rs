@@ -17,6 +17,7 @@ pub mod procfs;
 pub mod protocol;
 pub mod ratio;
 pub mod record;
+pub mod shard;
 pub mod split;
 pub mod stats;
 pub mod target;

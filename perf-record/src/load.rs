@@ -122,6 +122,21 @@ pub struct Second {
     pub p99_us: u64,
     /// Virtual users running (closed model) or iterations in flight (open).
     pub active: u64,
+    /// The second's latency histogram (V2 + deflate, base64; two
+    /// significant digits), so that seconds of several shards add up
+    /// exactly; empty in records made before it was kept.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub histogram: String,
+    /// Which part of the test this second belongs to, from 0: a test
+    /// measured in several processes lays their timelines end to end, and
+    /// a chart marks where one ends and the next begins rather than
+    /// drawing a line across the gap.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub part: u32,
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 /// The workload that ran, as resolved from the test's options.
@@ -177,6 +192,11 @@ pub struct LoadStats {
     pub status_codes: BTreeMap<u16, u64>,
     /// One entry per second.
     pub timeline: Vec<Second>,
+    /// Wall-clock time of the timeline's second 0, milliseconds since the
+    /// Unix epoch: shards of one load test align their seconds on it.
+    /// Absent from records made before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_unix_ms: Option<u64>,
     /// Open model: iterations that started late because the cap on
     /// iterations in flight was reached.
     pub late_iterations: u64,
@@ -248,6 +268,10 @@ pub struct ProcessFigures {
     pub p99_us: u64,
     /// Requests per second.
     pub rps: f64,
+    /// How long it ran, seconds (absent from records made before it was
+    /// kept: zero): where its part of the test's timeline ends.
+    #[serde(default)]
+    pub duration_s: f64,
 }
 
 /// What a sweep measured and concluded.
@@ -275,8 +299,7 @@ pub struct SweepStats {
     /// What the analysis concluded, each with its code and words.
     pub findings: Vec<Finding>,
     /// The kind's figures it could not measure, by key, each with why
-    /// (caching: a speedup whose cold and warm latencies cannot be told
-    /// apart). They are absent from `metrics`; a threshold on one is
+    /// (caching: a speedup from too few requests for an interval). They are absent from `metrics`; a threshold on one is
     /// missed and says why.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unmeasured: BTreeMap<String, String>,
@@ -316,8 +339,18 @@ pub struct ServerStats {
     pub rss_end_bytes: u64,
     /// Highest resident memory seen, bytes.
     pub rss_peak_bytes: u64,
-    /// `(seconds, cpu %, rss bytes)` samples.
+    /// `(seconds, cpu %, rss bytes)` samples, seconds on the test's
+    /// timeline where the test ran in several parts.
     pub samples: Vec<(f64, f64, u64)>,
+    /// Wall-clock time of the sampling's second 0, milliseconds since the
+    /// Unix epoch (absent from records made before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_unix_ms: Option<u64>,
+    /// Each part's own figures and samples, over its own time, where the
+    /// test ran in several processes or shards (each saw its own server,
+    /// or its own share of one): the figures above are over all of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<ServerStats>,
 }
 
 #[cfg(test)]
@@ -412,5 +445,35 @@ mod tests {
         stats.transfer = Transfer::default();
         stats.endpoints[0].transfer = Transfer::default();
         assert_eq!(loaded, stats);
+    }
+
+    #[test]
+    fn records_from_before_shards_could_be_merged_still_load() {
+        // As an earlier cargo-perf wrote them: no per-second histogram or
+        // part, no wall-clock start, no server parts.
+        let second: Second = serde_json::from_str(
+            r#"{"t":0,"requests":5,"errors":0,"p50_us":1,"p95_us":2,"p99_us":3,"active":4}"#,
+        )
+        .unwrap();
+        assert_eq!((second.histogram.as_str(), second.part), ("", 0));
+        let again = serde_json::to_string(&second).unwrap();
+        assert!(
+            !again.contains("histogram") && !again.contains("part"),
+            "{again}"
+        );
+        let server: ServerStats = serde_json::from_str(
+            r#"{"cpu_pct_mean":1.0,"cpu_pct_max":2.0,"rss_start_bytes":1,"rss_end_bytes":2,"rss_peak_bytes":3,"samples":[[0.25,1.0,1]]}"#,
+        )
+        .unwrap();
+        assert_eq!((server.started_unix_ms, server.parts.len()), (None, 0));
+        let stats = LoadStats::default();
+        let text = serde_json::to_string(&stats).unwrap();
+        assert!(!text.contains("started_unix_ms"), "{text}");
+        assert_eq!(
+            serde_json::from_str::<LoadStats>(&text)
+                .unwrap()
+                .started_unix_ms,
+            None
+        );
     }
 }

@@ -145,6 +145,10 @@ pub struct RunRecord {
     /// a whole run and in records written before splits existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split: Option<crate::split::SplitInfo>,
+    /// Which shard of a run dealt over several machines this record
+    /// holds; absent from a whole run (and a merged one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::shard::ShardInfo>,
 }
 
 /// Why a run record could not be read.
@@ -267,6 +271,7 @@ mod tests {
             environment: Environment::default(),
             tests: vec![],
             split: None,
+            shard: None,
         };
         let text = serde_json::to_string(&record).unwrap();
         assert_eq!(RunRecord::from_json(&text).unwrap(), record);
@@ -292,5 +297,34 @@ mod tests {
         );
         assert_ne!(old, text);
         assert_eq!(RunRecord::from_json(&old).unwrap().schema_version, 1);
+    }
+
+    #[test]
+    fn a_shard_says_which_it_is_and_a_record_without_one_still_loads() {
+        let mut record = RunRecord {
+            schema_version: SCHEMA_VERSION,
+            cargo_perf_version: "0.1.0".into(),
+            created_unix_s: 0,
+            created_utc: format_utc(0),
+            environment: Environment::default(),
+            tests: vec![],
+            split: None,
+            shard: None,
+        };
+        let whole = serde_json::to_string(&record).unwrap();
+        assert!(!whole.contains("shard"), "{whole}");
+        record.shard = Some(crate::shard::ShardInfo {
+            kind: crate::shard::ShardKind::Hash,
+            index: 1,
+            count: 4,
+            run_hash: "ab".into(),
+        });
+        let text = serde_json::to_string(&record).unwrap();
+        assert!(
+            text.ends_with(r#","shard":{"kind":"hash","index":1,"count":4,"run_hash":"ab"}}"#),
+            "{text}"
+        );
+        assert_eq!(RunRecord::from_json(&text).unwrap(), record);
+        assert_eq!(RunRecord::from_json(&whole).unwrap().shard, None);
     }
 }

@@ -253,25 +253,57 @@ impl Threshold {
     /// measured is never met, and its value reads 0. (A kind's figure
     /// that is simply absent, without a reason, reads NaN: the caller
     /// leaves such a threshold out, and the findings say why.)
+    ///
+    /// A figure kept with its 95% interval ([`MetricSpec::interval`]) is
+    /// judged by the interval: met when all of it meets the limit, missed
+    /// when none of it does, and not measurable when it holds the limit
+    /// (the run cannot tell which side the figure is on). Its estimate
+    /// alone would flip between met and missed from run to run near the
+    /// limit, and a figure known closely (a speedup of 1.00, 0.99 .. 1.01)
+    /// is judged as known, not declared unknown.
+    ///
+    /// [`MetricSpec::interval`]: crate::metric::MetricSpec::interval
     pub fn check(&self, stats: &LoadStats) -> ThresholdResult {
-        let unmeasured = !self.measured_in(stats);
-        let value = if unmeasured {
-            0.0
-        } else {
-            self.value_of(stats)
+        let measured = self.measured_in(stats);
+        let value = if measured { self.value_of(stats) } else { 0.0 };
+        let interval = self
+            .metric
+            .read_interval(stats)
+            .filter(|_| measured && !value.is_nan());
+        let mut unmeasured_why = self.why_unmeasured(stats);
+        let passed = match interval {
+            None => measured && self.meets(value),
+            Some([low, high]) => match (self.meets(low), self.meets(high)) {
+                (true, true) => true,
+                (false, false) => false,
+                _ => {
+                    unmeasured_why = Some(format!(
+                        "its 95% interval, {} .. {}, holds the limit, so the run cannot tell whether the {} \
+                         meets it (more requests narrow the interval)",
+                        self.metric.threshold_text(low),
+                        self.metric.threshold_text(high),
+                        self.metric.prose
+                    ));
+                    false
+                }
+            },
         };
-        let passed = !unmeasured
-            && if self.at_least {
-                value >= self.limit
-            } else {
-                value <= self.limit
-            };
         ThresholdResult {
             threshold: self.clone(),
             value,
             passed,
-            unmeasured,
-            unmeasured_why: self.why_unmeasured(stats),
+            unmeasured: !measured || unmeasured_why.is_some(),
+            unmeasured_why,
+            interval,
+        }
+    }
+
+    /// Whether `value` meets the limit.
+    fn meets(&self, value: f64) -> bool {
+        if self.at_least {
+            value >= self.limit
+        } else {
+            value <= self.limit
         }
     }
 }
@@ -286,14 +318,38 @@ pub struct ThresholdResult {
     /// Whether it was met.
     pub passed: bool,
     /// Nothing was measured to judge it on (no response, no request, a
-    /// kind's figure its analysis could not measure): `value` means
-    /// nothing, and the threshold is missed.
+    /// kind's figure its analysis could not measure, an interval that
+    /// holds the limit): the threshold is missed, and `value` means
+    /// nothing unless an `interval` came with it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unmeasured: bool,
     /// Why a kind's figure could not be measured, where its analysis said
-    /// (caching: "cold and warm latencies cannot be told apart ...").
+    /// (caching: "too few requests for an interval ..."), or why its
+    /// interval could not judge the threshold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unmeasured_why: Option<String>,
+    /// The value's 95% interval, `[low, high]`, where the metric is kept
+    /// with one (a caching test's speedup): the threshold was judged by
+    /// it. Absent in records written before thresholds had intervals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<[f64; 2]>,
+}
+
+impl ThresholdResult {
+    /// The measured value in the threshold's unit, with its interval where
+    /// it has one: `1.00 (95% interval 0.98 .. 1.02)`.
+    pub fn value_text(&self) -> String {
+        let metric = self.threshold.metric;
+        let value = metric.threshold_text(self.value);
+        match self.interval {
+            Some([low, high]) => format!(
+                "{value} (95% interval {} .. {})",
+                metric.threshold_text(low),
+                metric.threshold_text(high)
+            ),
+            None => value,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! history`, a baseline's saved runs shown.
 
 mod history;
+mod merge;
 mod outcome;
 mod paired;
 mod plain;
@@ -12,5 +13,6 @@ mod prepared;
 mod split;
 
 pub use history::run as history;
+pub use merge::run as merge;
 pub use prepare::run;
 pub use split::{ci, k8s};

@@ -108,6 +108,54 @@ pub fn run(args: &PerfArgs) -> Result<Summary, CliError> {
         let ids: Vec<_> = selected.iter().map(|t| &t.id).collect();
         baseline::check_shares_tests(path, record, &ids)?;
     }
+    let all_selected: Vec<perf_record::TestId> = selected.iter().map(|t| t.id.clone()).collect();
+    // `--shard`, after the filters: every shard deals the same list. A
+    // shard dealt no test still runs, and writes a record that says so.
+    let (selected, shard) = match args.sharding.shard {
+        Some(spec) => {
+            let ids: Vec<_> = selected.iter().map(|t| &t.id).collect();
+            let environment = crate::environment::fingerprint(workspace.root(), &args.cargo);
+            let flags = crate::cli::ShardArgs::measurement_flags(args);
+            let hash = crate::shard::run_hash(&flags, &environment, &ids, spec.kind, spec.count);
+            let all = selected.len();
+            let dealt = crate::shard::deal(selected, spec);
+            if dealt.is_empty() {
+                eprintln!(
+                    "note: shard {spec} was dealt none of the {all} selected test(s); \
+                     its record holds none"
+                );
+            }
+            (dealt, Some(spec.info(hash)))
+        }
+        None => (selected, None),
+    };
+    // A share of a split load is a shard of kind `split`: `cargo perf
+    // merge` adds the shares' load into one run's.
+    let shard = match split {
+        Some((share, _)) => {
+            let ids: Vec<_> = selected.iter().map(|t| &t.id).collect();
+            let environment = crate::environment::fingerprint(workspace.root(), &args.cargo);
+            let flags = crate::cli::ShardArgs::measurement_flags(args);
+            let kind = perf_record::shard::ShardKind::Split;
+            Some(perf_record::shard::ShardInfo {
+                kind,
+                index: share.index,
+                count: share.count,
+                run_hash: crate::shard::run_hash(&flags, &environment, &ids, kind, share.count),
+            })
+        }
+        None => shard,
+    };
+    // A shard compares its own tests: the baseline's tests dealt to the
+    // other shards are theirs to compare, not missing from this run.
+    let baseline = baseline.map(|(mut record, path)| {
+        if shard.is_some() {
+            record
+                .tests
+                .retain(|t| selected.iter().any(|s| s.id == t.id) || !all_selected.contains(&t.id));
+        }
+        (record, path)
+    });
     if args.list {
         print_list(&selected, json);
         return Ok(Summary::default());
@@ -126,6 +174,7 @@ pub fn run(args: &PerfArgs) -> Result<Summary, CliError> {
             split: split.map(|(share, start)| super::split::plan(args, share, start, &selected)),
             ..run_options(args)
         },
+        shard,
     };
     match (base_commit, baseline) {
         (Some(commit), _) => super::paired::run(&run, &commit),
@@ -247,6 +296,7 @@ fn run_options(args: &PerfArgs) -> RunOptions {
         duration_scale: args
             .duration_scale
             .or(args.quick.then_some(QUICK_DURATION_SCALE)),
+        generator_threads: args.generator_threads,
         allow_remote: args.allow_remote,
         verbose: args.verbose,
         instructions: args.instructions,

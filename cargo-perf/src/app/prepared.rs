@@ -31,6 +31,8 @@ pub(crate) struct Prepared<'a> {
     pub(crate) selected: &'a [DiscoveredTest],
     pub(crate) baseline_dir: &'a Path,
     pub(crate) options: RunOptions,
+    /// Which shard of the test list this run is (`--shard`).
+    pub(crate) shard: Option<perf_record::shard::ShardInfo>,
 }
 
 impl Prepared<'_> {
@@ -48,6 +50,7 @@ impl Prepared<'_> {
                 .split
                 .as_ref()
                 .map(crate::split::SplitRun::info),
+            shard: self.shard.clone(),
         }
     }
 
@@ -67,33 +70,68 @@ impl Prepared<'_> {
         record: &RunRecord,
         comparison: Option<&Comparison>,
     ) -> Result<Summary, CliError> {
+        Outputs {
+            record_path: self.perf_dir.join("latest.json"),
+            perf_dir: self.perf_dir,
+            baseline_dir: self.baseline_dir,
+            save_baseline: self.args.save_baseline.as_deref(),
+            keep: self.args.keep,
+            compare: self.args.compare.as_deref(),
+            reports: &self.args.outputs,
+            json: self.args.message_format == MessageFormat::Json,
+        }
+        .save_and_report(record, comparison)
+    }
+}
+
+/// Where a run's record, baseline and reports go: a run's, or a merged
+/// run's (`cargo perf merge`), through the same code.
+pub(crate) struct Outputs<'a> {
+    /// The run record (`latest.json` for a run).
+    pub(crate) record_path: std::path::PathBuf,
+    /// The folder of the reports written every time (`report/index.html`).
+    pub(crate) perf_dir: &'a Path,
+    /// Where named baselines live.
+    pub(crate) baseline_dir: &'a Path,
+    /// `--save-baseline`.
+    pub(crate) save_baseline: Option<&'a str>,
+    /// `--keep`.
+    pub(crate) keep: Option<usize>,
+    /// `--compare`: its history is charted.
+    pub(crate) compare: Option<&'a str>,
+    /// The reports asked for.
+    pub(crate) reports: &'a crate::cli::OutputArgs,
+    /// `--message-format json`.
+    pub(crate) json: bool,
+}
+
+impl Outputs<'_> {
+    /// Saves the record (and the baseline with its history when
+    /// `--save-baseline` asks; nothing after an interrupt), then prints
+    /// the report, also when saving failed, and says what the run found.
+    pub(crate) fn save_and_report(
+        &self,
+        record: &RunRecord,
+        comparison: Option<&Comparison>,
+    ) -> Result<Summary, CliError> {
         if crate::interrupt::interrupted() {
             return Err(CliError::Interrupted);
         }
-        let latest = self.perf_dir.join("latest.json");
+        let latest = &self.record_path;
         let baseline = self
-            .args
             .save_baseline
-            .as_ref()
             .map(|name| baseline::resolve(name, self.baseline_dir));
         let saved =
-            crate::atomic_write::write_json(&latest, record).and_then(|()| match &baseline {
+            crate::atomic_write::write_json(latest, record).and_then(|()| match &baseline {
                 Some(path) => {
-                    let keep = self
-                        .args
-                        .keep
-                        .unwrap_or(crate::history::store::DEFAULT_KEEP);
+                    let keep = self.keep.unwrap_or(crate::history::store::DEFAULT_KEEP);
                     crate::history::store::save(path, record, keep).map(|_| Some(path.as_path()))
                 }
                 None => Ok(None),
             });
         // The reports chart the history of the baseline the run saved to
         // (this run included) or compared with.
-        let named = self
-            .args
-            .save_baseline
-            .as_deref()
-            .or(self.args.compare.as_deref());
+        let named = self.save_baseline.or(self.compare);
         let history = named.and_then(|name| {
             crate::history::load_named(self.baseline_dir, name)
                 .ok()
@@ -104,17 +142,16 @@ impl Prepared<'_> {
             comparison,
             history: history.as_ref().map(|(name, h)| (*name, h)),
         };
-        let (written, errors) =
-            crate::export::write_all(&self.args.outputs, self.perf_dir, &source);
+        let (written, errors) = crate::export::write_all(self.reports, self.perf_dir, &source);
         let advice = crate::export::findings(&source);
         let mut summary = finish(
             record,
             comparison,
             saved.as_ref().ok().copied().flatten(),
-            &latest,
+            latest,
             &written,
             &advice,
-            self.args.message_format == MessageFormat::Json,
+            self.json,
         );
         // Every report that could not be written is named; the summary
         // stays the run's, so the exit code and the JSON summary still say

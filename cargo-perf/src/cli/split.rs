@@ -22,7 +22,7 @@ pub struct SplitArgs {
         requires = "start_at",
         // A share is a fraction of the load: its figures are compared and
         // saved once merged (`cargo perf merge DIR --compare NAME`).
-        conflicts_with_all = ["compare_ref", "compare", "save_baseline", "processes"],
+        conflicts_with_all = ["compare_ref", "compare", "save_baseline", "processes", "shard"],
         help_heading = "Load tests"
     )]
     pub split: Option<SplitFlag>,

@@ -18,6 +18,11 @@ pub enum PerfCommand {
     /// runs the tests in N matrix shards and merges, gates and summarises
     /// their records in a last job.
     Ci(super::CiArgs),
+    /// Merge the run records of a run's shards (`--shard`, `--split`)
+    /// into one run, then compare, save and report it as one run; exit
+    /// codes as a run's. Refuses a missing, duplicate or foreign shard, and
+    /// one whose load generator was saturated.
+    Merge(super::MergeArgs),
 }
 
 /// The arguments of `cargo perf history`.

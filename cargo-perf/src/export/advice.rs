@@ -78,7 +78,7 @@ pub(crate) fn findings(source: &Source<'_>) -> Vec<Finding> {
             let measured = match (&result.unmeasured_why, result.unmeasured) {
                 (Some(why), _) => format!("not measurable ({why})"),
                 (None, true) => "nothing was measured".to_owned(),
-                (None, false) => format!("measured {}", t.metric.threshold_text(result.value)),
+                (None, false) => format!("measured {}", result.value_text()),
             };
             let text = match (t.metric.threshold_name(), result.unmeasured) {
                 ("breaking_point", false) => format!(

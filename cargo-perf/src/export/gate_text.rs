@@ -145,7 +145,7 @@ pub(crate) fn threshold_text(result: &ThresholdResult) -> String {
     let measured = match (&result.unmeasured_why, result.unmeasured) {
         (Some(why), _) => format!("not measurable ({why})"),
         (None, true) => "measured nothing (no response to judge it on)".to_owned(),
-        (None, false) => format!("measured {}", threshold.metric.threshold_text(result.value)),
+        (None, false) => format!("measured {}", result.value_text()),
     };
     format!(
         "threshold {} {verdict}: {measured}, limit {}",

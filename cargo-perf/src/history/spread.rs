@@ -78,6 +78,7 @@ mod tests {
         .unwrap();
         RunRecord {
             split: None,
+            shard: None,
             schema_version: perf_record::record::SCHEMA_VERSION,
             cargo_perf_version: "0".into(),
             created_unix_s: unix_s,

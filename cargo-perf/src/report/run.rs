@@ -183,7 +183,7 @@ fn write_load(
             let measured = match (&result.unmeasured_why, result.unmeasured) {
                 (Some(why), _) => format!("not measurable ({why});"),
                 (None, true) => "measured nothing (no response to judge it on),".to_owned(),
-                (None, false) => format!("measured {},", shown(result.value)),
+                (None, false) => format!("measured {},", result.value_text()),
             };
             writeln!(
                 out,

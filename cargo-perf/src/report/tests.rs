@@ -140,6 +140,8 @@ fn load_test() -> TestRecord {
     TestRecord {
         load: Some(load),
         server: Some(ServerStats {
+            started_unix_ms: None,
+            parts: Vec::new(),
             cpu_pct_mean: 41.6,
             cpu_pct_max: 97.2,
             rss_start_bytes: 18 << 20,
@@ -163,6 +165,7 @@ fn run_record() -> RunRecord {
     };
     RunRecord {
         split: None,
+        shard: None,
         schema_version: 1,
         cargo_perf_version: "0.1.0".into(),
         created_unix_s: 1_700_000_000,

@@ -2,7 +2,9 @@
 //! the processes or rounds merged, the soak analysis, instruction counts
 //! and the thresholds.
 
-use perf_record::load::{ErrorKindStats, LatencySummary, LoadStats, ProcessFigures, Transfer};
+use perf_record::load::{
+    ErrorKindStats, LatencySummary, LoadStats, ProcessFigures, ServerStats, Transfer,
+};
 use perf_record::{BenchStats, TestConfig, TestOutcome, TestRecord, TestResult};
 
 use super::scheduler::Measured;
@@ -18,24 +20,50 @@ pub(crate) fn finish(
     let Measured {
         results,
         failure,
-        server,
+        servers,
         instructions,
     } = measured;
-    let mut record = failure.unwrap_or_else(|| {
-        let loads: Vec<LoadStats> = results.iter().filter_map(|(_, r)| r.load.clone()).collect();
-        let mut record = merge(test, results.into_iter().map(|(_, r)| r).collect());
-        if let Some(load) = aggregate_load(loads) {
-            record.load = Some(load);
+    let mut record = match failure {
+        Some(mut failure) => {
+            failure.server = servers.last().cloned().flatten();
+            failure
         }
-        record
-    });
-    record.server = server;
+        None => {
+            let loads: Vec<LoadStats> =
+                results.iter().filter_map(|(_, r)| r.load.clone()).collect();
+            let mut record = merge(test, results.into_iter().map(|(_, r)| r).collect());
+            record.server = server_of(&loads, &servers);
+            if let Some(load) = aggregate_load(loads) {
+                record.load = Some(load);
+            }
+            record
+        }
+    };
     perf_record::kinds::analyse_soak(&mut record);
     if record.stats.is_some() {
         record.instructions = instructions;
     }
     thresholds.apply(&mut record, test);
     record
+}
+
+/// The server over a test's processes, each process's samples over its
+/// part of the timeline that [`aggregate_load`] lays end to end.
+fn server_of(loads: &[LoadStats], servers: &[Option<ServerStats>]) -> Option<ServerStats> {
+    let mut offset_s = 0.0;
+    let mut parts = Vec::new();
+    for (load, server) in loads.iter().zip(servers) {
+        if let Some(stats) = server {
+            parts.push(crate::merge::server::ServerPart {
+                stats,
+                offset_s,
+                load_started_unix_ms: load.started_unix_ms,
+                duration_s: load.duration_s,
+            });
+        }
+        offset_s += crate::merge::timeline::length(&load.timeline) as f64;
+    }
+    crate::merge::server::combine(&parts)
 }
 
 /// One record from the processes that measured a test: the samples are
@@ -158,23 +186,17 @@ fn aggregate_load(
     load.late_iterations = rounds.iter().map(|r| r.late_iterations).sum();
     load.dropped_iterations = rounds.iter().map(|r| r.dropped_iterations).sum();
     load.generator_cpu_s = rounds.iter().map(|r| r.generator_cpu_s).sum();
-    // One timeline, each process's seconds after the previous one's.
-    let mut offset = 0;
-    load.timeline = Vec::new();
-    for round in &rounds {
-        load.timeline.extend(round.timeline.iter().map(|second| {
-            let mut second = second.clone();
-            second.t += offset;
-            second
-        }));
-        offset = load.timeline.last().map_or(offset, |s| s.t + 1);
-    }
+    // One timeline, each process's seconds after the previous one's, each
+    // marked with its process: the same code lays out every merge.
+    load.timeline =
+        crate::merge::timeline::end_to_end(rounds.iter().map(|r| r.timeline.as_slice()));
     load.processes = rounds
         .iter()
         .map(|r| ProcessFigures {
             p95_us: r.latency.p95_us,
             p99_us: r.latency.p99_us,
             rps: r.rps,
+            duration_s: r.duration_s,
         })
         .collect();
     // Unique warnings of every process, and what the merge did.
@@ -322,5 +344,66 @@ mod tests {
             assert_eq!((merged.len(), latency.count), (200, 200));
             assert_eq!((merged.min(), merged.max()), (1, 1100));
         }
+    }
+
+    #[test]
+    fn every_process_s_timeline_and_server_is_kept_each_over_its_own_time() {
+        let timed = |start_ms: u64| {
+            let mut p = process(2.0, 0, 0);
+            p.started_unix_ms = Some(start_ms);
+            p.timeline = (0..2)
+                .map(|t| perf_record::load::Second {
+                    t,
+                    requests: 5,
+                    active: 8,
+                    ..Default::default()
+                })
+                .collect();
+            p
+        };
+        let server = |start_ms: u64, cpu: f64| ServerStats {
+            samples: (1..=8)
+                .map(|i| (f64::from(i) * 0.25, cpu, 1 << 20))
+                .collect(),
+            started_unix_ms: Some(start_ms),
+            ..ServerStats::default()
+        };
+        let loads = vec![timed(1_000), timed(9_000), timed(20_000)];
+        let servers = vec![
+            Some(server(900, 10.0)),
+            Some(server(8_900, 20.0)),
+            Some(server(19_900, 30.0)),
+        ];
+        let merged = server_of(&loads, &servers).expect("three servers");
+        assert_eq!(merged.parts.len(), 3);
+        assert_eq!(merged.cpu_pct_mean, 20.0);
+        // The third process's server lies over seconds 4 to 6.
+        assert!(
+            merged
+                .samples
+                .iter()
+                .filter(|s| s.1 == 30.0)
+                .all(|s| (4.0..=6.0).contains(&s.0)),
+            "{:?}",
+            merged.samples
+        );
+        let load = aggregate_load(loads).expect("three processes");
+        let shape: Vec<(u32, u32, u64)> = load
+            .timeline
+            .iter()
+            .map(|s| (s.t, s.part, s.active))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (0, 0, 8),
+                (1, 0, 8),
+                (2, 1, 8),
+                (3, 1, 8),
+                (4, 2, 8),
+                (5, 2, 8)
+            ]
+        );
+        assert_eq!(load.processes[2].duration_s, 2.0);
     }
 }

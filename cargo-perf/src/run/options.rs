@@ -15,6 +15,9 @@ pub struct RunOptions {
     pub processes: u32,
     /// `--duration-scale`: multiplies every load-test duration.
     pub duration_scale: Option<f64>,
+    /// `--generator-threads`: the load generator's threads in each process
+    /// (else its environment variable, else half the cores).
+    pub generator_threads: Option<usize>,
     /// `--allow-remote`: the binaries may load a non-loopback target.
     pub allow_remote: bool,
     /// `--verbose`: show the binaries' output.

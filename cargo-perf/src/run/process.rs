@@ -73,6 +73,9 @@ pub(crate) fn run_process(
     if let Some(url) = target {
         command.env(env::TARGET_URL, url);
     }
+    if let Some(threads) = options.generator_threads {
+        command.env(env::GENERATOR_THREADS, threads.to_string());
+    }
     if options.allow_remote {
         command.env("PERF_ALLOW_REMOTE", "1");
     }

@@ -36,8 +36,9 @@ pub(crate) struct Measured {
     pub(crate) results: Vec<(u32, TestResult)>,
     /// The record of its failure; a failed test is not run again.
     pub(crate) failure: Option<TestRecord>,
-    /// The server, sampled during its last load process.
-    pub(crate) server: Option<ServerStats>,
+    /// The server, sampled during each load process, beside `results`
+    /// (and last, the failed process's).
+    pub(crate) servers: Vec<Option<ServerStats>>,
     /// Its instructions per iteration, when counted.
     pub(crate) instructions: Option<InstructionCount>,
 }
@@ -173,7 +174,7 @@ fn run_job(
         progress,
     )?;
     if load {
-        slot.server = sampler.and_then(Sampler::finish);
+        slot.servers.push(sampler.and_then(Sampler::finish));
         side.servers.after_test()?;
     }
     match outcome {

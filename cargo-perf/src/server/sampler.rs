@@ -12,12 +12,17 @@ use perf_record::procfs;
 /// second, on a thread of its own.
 pub struct Sampler {
     stop: Arc<AtomicBool>,
+    started_unix_ms: Option<u64>,
     thread: Option<std::thread::JoinHandle<Vec<(f64, f64, u64)>>>,
 }
 
 impl Sampler {
     pub(crate) fn start(pid: u32) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
+        let started_unix_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| u64::try_from(d.as_millis()).ok());
         let flag = Arc::clone(&stop);
         let thread = std::thread::spawn(move || {
             let start = Instant::now();
@@ -48,6 +53,7 @@ impl Sampler {
         });
         Self {
             stop,
+            started_unix_ms,
             thread: Some(thread),
         }
     }
@@ -65,6 +71,8 @@ impl Sampler {
             rss_end_bytes: last.2,
             rss_peak_bytes: samples.iter().map(|s| s.2).max().unwrap_or(0),
             samples,
+            started_unix_ms: self.started_unix_ms,
+            parts: Vec::new(),
         })
     }
 }

@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 
 use perf_record::TestRecord;
+use perf_record::metric::Metric;
+use perf_record::threshold::Threshold;
 
 use crate::DEFAULT_THRESHOLD_PCT;
 use crate::cargo::PerfConfig;
@@ -45,15 +47,33 @@ impl Thresholds<'_> {
                 thresholds.push(default.clone());
             }
         }
+        if load.sweep.is_none() && !thresholds.iter().any(|t| t.metric == Metric::ERROR_RATE) {
+            thresholds.push(default_error_rate());
+        }
         // A figure the run could not measure (a soak test's memory without
         // a server to watch, a growth fit from one level) is not checked:
         // the findings say why it is missing. One the kind's analysis
-        // declared not measurable (a caching test's speedup whose cold and
-        // warm latencies overlap) is checked, missed, and says why.
+        // declared not measurable (a caching test's speedup from too few
+        // requests for an interval) is checked, missed, and says why.
         record.thresholds = thresholds
             .iter()
             .map(|t| t.check(load))
             .filter(|r| !r.value.is_nan())
             .collect();
     }
+}
+
+/// The error rate a plain load test may have when neither it nor its
+/// package sets one: a run whose requests mostly fail measured nothing
+/// worth passing. (A catalogue kind judges its errors by its own figures:
+/// a rate-limit test's refusals are what it measures.)
+pub(crate) const DEFAULT_ERROR_RATE: &str = "5%";
+
+/// [`DEFAULT_ERROR_RATE`] as a threshold, named so that every report says
+/// where it came from and how to change it.
+fn default_error_rate() -> Threshold {
+    let mut threshold = Threshold::parse(Metric::ERROR_RATE.threshold_name(), DEFAULT_ERROR_RATE)
+        .unwrap_or_else(|e| unreachable!("the default error rate parses: {e}"));
+    threshold.name = Some("cargo perf's default for load tests".to_owned());
+    threshold
 }

@@ -188,9 +188,7 @@ fn each_kind_catches_its_planted_defect_and_passes_the_healthy_twin() {
         miss.unmeasured["revalidated_pct"].contains("no response carried an ETag or Last-Modified"),
         "{miss:#?}"
     );
-    if let Some(speedup) = miss.metrics.get("warm_speedup") {
-        assert!(*speedup < 1.5, "miss: {speedup}x");
-    }
+    assert!(miss.metrics["warm_speedup"] < 1.5, "{miss:#?}");
     let hit = figure(&record, "caching_hit", "warm_speedup");
     assert!(hit > 10.0, "hit: {hit}x");
     assert!(
@@ -212,19 +210,16 @@ fn each_kind_catches_its_planted_defect_and_passes_the_healthy_twin() {
         );
     }
     // With no cache, cold against warm is the machine's drift between the
-    // phases: measured with its interval, or not measurable and why.
+    // phases: about 1, measured with its interval.
     let files = sweep(&record, "caching_static");
-    match files.metrics.get("warm_speedup") {
-        Some(speedup) => assert!(
-            files.metrics["warm_speedup_ci_low"] <= *speedup
-                && *speedup <= files.metrics["warm_speedup_ci_high"],
-            "{files:#?}"
-        ),
-        None => assert!(
-            files.unmeasured["warm_speedup"].starts_with("cold and warm latencies"),
-            "{files:#?}"
-        ),
-    }
+    let speedup = files.metrics["warm_speedup"];
+    assert!(
+        files.metrics["warm_speedup_ci_low"] <= speedup
+            && speedup <= files.metrics["warm_speedup_ci_high"]
+            && (0.67..1.5).contains(&speedup),
+        "{files:#?}"
+    );
+    assert!(!files.unmeasured.contains_key("warm_speedup"), "{files:#?}");
 
     // N+1: queries per request grow with the page (read from a header);
     // the join's stay at 2 (read from the server's /metrics).
@@ -329,9 +324,10 @@ fn each_kind_catches_its_planted_defect_and_passes_the_healthy_twin() {
             .is_some_and(|why| why.contains("no conditional request could be made")),
         "{revalidated:?}"
     );
-    // Both twins ask for a speedup: the cache gives one; without one the
-    // threshold is missed as not measurable, or on a ratio near 1, never
-    // on a bogus number.
+    // Every caching test asks for a speedup, judged by its interval: the
+    // cache's clears 2; without a cache it is about 1, known closely, so
+    // ">= 2" is missed (measured, not "not measurable") and the static
+    // files' ">= 0.5" met.
     let speedup_of = |name: &str| {
         test(&record, name)
             .thresholds
@@ -340,22 +336,22 @@ fn each_kind_catches_its_planted_defect_and_passes_the_healthy_twin() {
             .unwrap_or_else(|| panic!("{name} asks for a speedup"))
             .clone()
     };
-    assert!(speedup_of("caching_hit").passed);
-    let miss = speedup_of("caching_miss");
-    match &miss.unmeasured_why {
-        Some(why) => assert!(
-            miss.unmeasured && why.starts_with("cold and warm latencies"),
-            "{miss:?}"
-        ),
-        None => assert!((0.67..1.5).contains(&miss.value), "{miss:?}"),
-    }
+    let hit = speedup_of("caching_hit");
     assert!(
-        test(&record, "caching_static").thresholds.iter().all(|t| t
-            .threshold
-            .metric
-            .threshold_name()
-            != "speedup"),
-        "a speedup is judged only where a test asks"
+        hit.passed && hit.interval.is_some_and(|[low, _]| low >= 2.0),
+        "{hit:?}"
+    );
+    let miss = speedup_of("caching_miss");
+    assert!(!miss.passed && !miss.unmeasured, "{miss:?}");
+    assert!(
+        (0.67..1.5).contains(&miss.value) && miss.interval.is_some_and(|[_, high]| high < 2.0),
+        "{miss:?}"
+    );
+    let files = speedup_of("caching_static");
+    assert!(files.passed && !files.unmeasured, "{files:?}");
+    assert!(
+        files.interval.is_some_and(|[low, _]| low >= 0.5),
+        "{files:?}"
     );
     for test in &record.tests {
         if ["pool_small", "timeout_hang"].contains(&test.id.name.as_str()) {

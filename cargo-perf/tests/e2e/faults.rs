@@ -149,3 +149,41 @@ fn a_benchmark_that_never_returns_is_killed_at_its_limit_and_fails() {
     // The other test still ran.
     assert!(output.stdout.contains("checksum_64k"), "{}", output.stdout);
 }
+
+#[test]
+fn a_load_test_whose_every_request_fails_misses_the_default_error_rate() {
+    let project = TempProject::new("demo");
+    project.edit(
+        "benches/load.rs",
+        "perf_runtime::main!();",
+        r#"#[perf_test(load(users = 2, hold = "1s"))]
+async fn all_errors(user: &mut User) -> perf_runtime::Result<()> {
+    user.get("/flaky?error_rate=1").await?;
+    Ok(())
+}
+
+perf_runtime::main!();"#,
+    );
+    let output = project
+        .cargo_perf()
+        .args(&["demo/load::all_errors", "--message-format", "json"])
+        .run();
+    output.assert_code(11);
+    let record = output.record();
+    let error_rate = record.tests[0]
+        .thresholds
+        .iter()
+        .find(|t| t.threshold.metric.threshold_name() == "error_rate")
+        .expect("a default error-rate threshold");
+    assert!(!error_rate.passed, "{error_rate:?}");
+    assert_eq!(error_rate.threshold.text, "5%");
+    assert!(
+        error_rate
+            .threshold
+            .name
+            .as_deref()
+            .is_some_and(|name| name.contains("default")),
+        "{error_rate:?}"
+    );
+    assert_eq!(output.summary_names("thresholds_missed"), ["all_errors"]);
+}

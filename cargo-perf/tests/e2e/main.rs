@@ -21,6 +21,7 @@ mod load;
 mod paired;
 mod selection;
 mod servers;
+mod shards;
 mod snapshots;
 mod split;
 mod support;

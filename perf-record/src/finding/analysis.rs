@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::coded::{self, Coded};
+use crate::format;
 
 const MIB: f64 = 1_048_576.0;
 const KIB: f64 = 1024.0;
@@ -82,6 +83,33 @@ pub enum Finding {
         /// Users at the last level.
         users: u64,
     },
+    /// Caching: how many times faster a warm request is than a cold one,
+    /// with its 95% interval (see `crate::ratio`).
+    CachingSpeedup {
+        /// The median, over every cold/warm pair, of the cold request's
+        /// latency over the warm one's.
+        speedup: f64,
+        /// Its 95% interval's low end.
+        low: f64,
+        /// And high end.
+        high: f64,
+        /// Answered requests of the cold phase.
+        cold_requests: u64,
+        /// And of the warm phase.
+        warm_requests: u64,
+    },
+    /// Caching: the cold and warm latencies cannot be told apart (nothing
+    /// cached, or latency in two modes): the speedup is about 1, measured
+    /// as such, not unknown.
+    CachingInseparable {
+        /// The share of cold/warm pairs whose cold request was the slower,
+        /// percent, a tie counting half: 50 when neither phase is.
+        cold_slower_pct: f64,
+        /// Whether the speedup's 95% interval holds 1; else the phases
+        /// overlap too much for the interval to mean a cache (a server
+        /// that stalls some of its responses, as many cold as warm).
+        interval_holds_one: bool,
+    },
     /// A statement of a kind's analysis that nothing acts on, with a
     /// stable code per statement (`pool_errors`); or a finding from a
     /// record written before findings had codes (`note`).
@@ -116,6 +144,8 @@ impl Finding {
             Self::BrokeAtFirstLevel { .. } => "broke_at_first_level",
             Self::BreakingPoint { .. } => "breaking_point",
             Self::HeldEveryLevel { .. } => "held_every_level",
+            Self::CachingSpeedup { .. } => "caching_speedup",
+            Self::CachingInseparable { .. } => "caching_inseparable",
             Self::Note { code, .. } => code,
         }
     }
@@ -186,6 +216,40 @@ impl fmt::Display for Finding {
                 f,
                 "held every threshold up to {users} user(s), the last level: the breaking point is beyond \
                  the sweep (add higher levels to find it)"
+            ),
+            Self::CachingSpeedup {
+                speedup,
+                low,
+                high,
+                cold_requests,
+                warm_requests,
+            } => write!(
+                f,
+                "speedup {} warm over cold (95% interval {} .. {}): the median ratio of a cold request's \
+                 latency to a warm one's, over every pair of {cold_requests} cold and {warm_requests} warm \
+                 requests",
+                format::times(*speedup),
+                format::times(*low),
+                format::times(*high)
+            ),
+            Self::CachingInseparable {
+                cold_slower_pct,
+                interval_holds_one: true,
+            } => write!(
+                f,
+                "cold and warm latencies cannot be told apart: the speedup's interval holds 1, and a cold \
+                 request is the slower of a cold/warm pair in {cold_slower_pct:.0}% of the pairs (nothing \
+                 cached, or a cache that saves no time a request can see)"
+            ),
+            Self::CachingInseparable {
+                cold_slower_pct,
+                interval_holds_one: false,
+            } => write!(
+                f,
+                "cold and warm latencies overlap: a cold request is the slower of a cold/warm pair in \
+                 {cold_slower_pct:.0}% of the pairs, too near half to separate them (latency in two modes, \
+                 or nothing cached); the speedup is the median over the pairs, not a ratio of percentiles \
+                 that flip between the modes"
             ),
             Self::Note { message, .. } => f.write_str(message),
         }
@@ -282,6 +346,21 @@ mod tests {
                 missed: vec!["p95 < 5ms".into(), "error_rate < 1%".into()],
             },
             Finding::HeldEveryLevel { users: 32 },
+            Finding::CachingSpeedup {
+                speedup: 1.002,
+                low: 0.991,
+                high: 1.013,
+                cold_requests: 150_000,
+                warm_requests: 149_000,
+            },
+            Finding::CachingInseparable {
+                cold_slower_pct: 50.4,
+                interval_holds_one: true,
+            },
+            Finding::CachingInseparable {
+                cold_slower_pct: 58.0,
+                interval_holds_one: false,
+            },
             Finding::note("pool_errors", "errors from 16 users"),
         ]
     }
@@ -327,6 +406,18 @@ mod tests {
                     "no leak: the server's memory is steady after the warm-up"
                 ),
             ]
+        );
+        // Caching's speedup, from before it was typed: its code and words.
+        let old: Finding = serde_json::from_str(
+            r#"{"code":"caching_speedup","message":"speedup 941x warm over cold (95% interval 940x .. 942x)"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            old,
+            Finding::note(
+                "caching_speedup",
+                "speedup 941x warm over cold (95% interval 940x .. 942x)"
+            )
         );
     }
 }

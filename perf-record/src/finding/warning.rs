@@ -1,6 +1,6 @@
 //! Why a load test's figures may be unreliable: the generator, not the
-//! server, was the bottleneck; it fell behind its schedule; or most
-//! requests failed.
+//! server, was the bottleneck; it fell behind its schedule; most requests
+//! failed; or its requests had more distinct names than it keeps apart.
 
 use std::fmt;
 
@@ -16,6 +16,10 @@ pub const GENERATOR_SATURATED_PCT: f64 = 90.0;
 /// Above this share of the scheduled iterations, in percent, started late
 /// or not at all, an open-model test fell behind its schedule.
 pub const LATE_ITERATIONS_PCT: u64 = 1;
+
+/// The endpoint row that counts the requests of every name past the
+/// cap on distinct endpoints.
+pub const OTHER_ENDPOINTS: &str = "(other)";
 
 /// Why a load test's result may be unreliable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,6 +49,17 @@ pub enum Warning {
         failed: u64,
         /// Requests sent.
         requests: u64,
+    },
+    /// The test's requests had more distinct names than it keeps apart:
+    /// past the first `kept`, the rest were counted under one row,
+    /// [`OTHER_ENDPOINTS`].
+    TooManyEndpoints {
+        /// Distinct endpoints kept apart.
+        kept: usize,
+        /// Requests counted under [`OTHER_ENDPOINTS`].
+        requests: u64,
+        /// A few of the names counted there.
+        examples: Vec<String>,
     },
     /// A warning from a record written before warnings had codes (or a
     /// newer writer's code this reader does not know), as written.
@@ -84,6 +99,7 @@ impl Warning {
             Self::GeneratorSaturated { .. } => "generator_saturated",
             Self::OpenModelLate { .. } => "open_model_late",
             Self::MostlyFailed { .. } => "mostly_failed",
+            Self::TooManyEndpoints { .. } => "too_many_endpoints",
             Self::Note { code, .. } => code,
         }
     }
@@ -107,6 +123,24 @@ impl fmt::Display for Warning {
                 "{failed} of {requests} requests failed: the latency and throughput figures describe only \
                  the answered ones"
             ),
+            Self::TooManyEndpoints {
+                kept,
+                requests,
+                examples,
+            } => {
+                write!(
+                    f,
+                    "the requests had more than {kept} distinct names: {requests} request(s) past the first \
+                     {kept} were counted under `{OTHER_ENDPOINTS}`"
+                )?;
+                if let Some(example) = examples.first() {
+                    write!(f, " (`{example}` among them)")?;
+                }
+                f.write_str(
+                    "; give requests that belong together one name with `.name(\"GET /items/{id}\")`, as \
+                     Locust's `name=` and k6's `name` tag do",
+                )
+            }
             Self::Note { message, .. } => f.write_str(message),
         }
     }
@@ -135,6 +169,7 @@ impl Warning {
             Self::GeneratorSaturated { cpu_pct, .. } => *cpu_pct,
             Self::OpenModelLate { late, dropped } => (late + dropped) as f64,
             Self::MostlyFailed { failed, requests } => *failed as f64 / (*requests).max(1) as f64,
+            Self::TooManyEndpoints { requests, .. } => *requests as f64,
             Self::Note { .. } => 0.0,
         }
     }
@@ -215,6 +250,11 @@ mod tests {
             Warning::MostlyFailed {
                 failed: 9,
                 requests: 10,
+            },
+            Warning::TooManyEndpoints {
+                kept: 500,
+                requests: 12,
+                examples: vec!["GET /search/a b".into()],
             },
             Warning::Note {
                 code: "note".into(),

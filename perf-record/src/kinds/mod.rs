@@ -38,7 +38,7 @@ mod timeout;
 mod value;
 mod websocket;
 
-pub use caching::CachingOptions;
+pub use caching::{CachingOptions, WARM_SPEEDUP_INTERVAL};
 pub use catalog::{by_threshold, figures};
 pub use kind::{Kind, KindOptions};
 pub use n_plus_one::{NPlusOneOptions, QueryCounter};

@@ -16,6 +16,7 @@ const fn latency(key: &'static str, threshold: &'static str, source: Source) -> 
         change: Change::Shown,
         scale: Scale::Log,
         source,
+        interval: None,
     }
 }
 
@@ -30,6 +31,7 @@ pub(super) const MEDIAN: MetricSpec = MetricSpec {
     change: Change::Relative,
     scale: Scale::Log,
     source: Source::Median,
+    interval: None,
 };
 
 /// Instructions per iteration (`--instructions`).
@@ -43,6 +45,7 @@ pub(super) const INSTRUCTIONS: MetricSpec = MetricSpec {
     change: Change::Relative,
     scale: Scale::Log,
     source: Source::Instructions,
+    interval: None,
 };
 
 /// Median latency, µs.
@@ -71,6 +74,7 @@ pub(super) const ERROR_RATE: MetricSpec = MetricSpec {
     change: Change::Absolute(1.0),
     scale: Scale::Difference,
     source: Source::ErrorRate,
+    interval: None,
 };
 
 /// Requests per second.
@@ -84,6 +88,7 @@ pub(super) const THROUGHPUT: MetricSpec = MetricSpec {
     change: Change::Shown,
     scale: Scale::Log,
     source: Source::Throughput,
+    interval: None,
 };
 
 /// Bytes received per second.
@@ -97,6 +102,7 @@ pub(super) const RECEIVED: MetricSpec = MetricSpec {
     change: Change::Shown,
     scale: Scale::Log,
     source: Source::Received,
+    interval: None,
 };
 
 /// Bytes sent per second.
@@ -110,6 +116,7 @@ pub(super) const SENT: MetricSpec = MetricSpec {
     change: Change::Shown,
     scale: Scale::Log,
     source: Source::Sent,
+    interval: None,
 };
 
 /// Every base metric, in the order messages list them.

@@ -30,6 +30,16 @@ impl Metric {
         })
     }
 
+    /// Its 95% interval in a load test's stats, `[low, high]`, where its
+    /// kind's analysis keeps one beside it ([`MetricSpec::interval`]).
+    ///
+    /// [`MetricSpec::interval`]: super::MetricSpec::interval
+    pub fn read_interval(self, stats: &LoadStats) -> Option<[f64; 2]> {
+        let [low, high] = self.interval?;
+        let metrics = &stats.sweep.as_ref()?.metrics;
+        Some([*metrics.get(low)?, *metrics.get(high)?])
+    }
+
     /// Its value in one process of a load test, where each process keeps
     /// it (p95, p99 and throughput).
     pub fn read_process(self, process: &ProcessFigures) -> Option<f64> {

@@ -139,6 +139,11 @@ pub struct MetricSpec {
     pub scale: Scale,
     /// Where a record keeps it.
     pub source: Source,
+    /// The keys of its 95% interval, `[low, high]`, where a kind's
+    /// analysis keeps one beside it in the sweep's metrics: a threshold
+    /// on it is then judged by the interval, not by the estimate alone
+    /// (see `Threshold::check`).
+    pub interval: Option<[&'static str; 2]>,
 }
 
 impl MetricSpec {
@@ -165,6 +170,16 @@ impl MetricSpec {
                 Change::Relative | Change::Shown => Scale::Log,
             },
             source: Source::Figure,
+            interval: None,
+        }
+    }
+
+    /// The figure with its 95% interval kept under `low` and `high` in the
+    /// sweep's metrics, by which a threshold on it is judged.
+    pub const fn with_interval(self, low: &'static str, high: &'static str) -> Self {
+        Self {
+            interval: Some([low, high]),
+            ..self
         }
     }
 }

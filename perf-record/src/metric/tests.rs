@@ -116,11 +116,13 @@ fn a_load_test_is_read_for_each_metric() {
             p95_us: 800,
             p99_us: 1000,
             rps: 110.0,
+            duration_s: 1.0,
         },
         ProcessFigures {
             p95_us: 1000,
             p99_us: 1200,
             rps: 130.0,
+            duration_s: 1.0,
         },
     ];
     assert_eq!(Metric::P95.read_load(&load), Some(900.0));

@@ -135,7 +135,7 @@ fn a_figure_the_kind_could_not_measure_is_missed_with_why() {
     let mut metrics = std::collections::BTreeMap::new();
     metrics.insert("cache_headers_pct".to_owned(), 100.0);
     let mut sweep = crate::load::SweepStats::of(Kind::Caching, Vec::new(), metrics, Vec::new());
-    let why = "cold and warm latencies cannot be told apart";
+    let why = "too few requests for an interval (3 cold, 3 warm)";
     sweep
         .unmeasured
         .insert("warm_speedup".to_owned(), why.to_owned());
@@ -177,4 +177,110 @@ fn sweep_metrics_have_their_directions() {
     let leak = Threshold::parse("rss_growth", "<= 16KB/s").unwrap();
     assert_eq!((leak.limit, leak.at_least), (16_384.0, false));
     assert!(Threshold::parse("rss_growth", "16KB").is_err());
+}
+
+/// A caching test's stats whose speedup is `estimate` with its interval.
+fn speedup_of(estimate: f64, low: f64, high: f64) -> LoadStats {
+    let metrics = [
+        ("warm_speedup", estimate),
+        ("warm_speedup_ci_low", low),
+        ("warm_speedup_ci_high", high),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    LoadStats {
+        requests: 300_000,
+        sweep: Some(crate::load::SweepStats::of(
+            Kind::Caching,
+            Vec::new(),
+            metrics,
+            Vec::new(),
+        )),
+        ..LoadStats::default()
+    }
+}
+
+#[test]
+fn a_speedup_is_judged_by_its_interval() {
+    // A server that caches nothing: about 1, known closely.
+    let none = speedup_of(1.0, 0.98, 1.02);
+    let check = |text: &str, stats: &LoadStats| {
+        let (metric, value) = text.split_once(' ').unwrap();
+        Threshold::parse(metric, value).unwrap().check(stats)
+    };
+    for met in [
+        "speedup >= 0",
+        "speedup >= 0.5",
+        "speedup >= 0.98",
+        "speedup <= 1.5",
+    ] {
+        let result = check(met, &none);
+        assert!(result.passed && !result.unmeasured, "{met}: {result:?}");
+        assert_eq!(result.interval, Some([0.98, 1.02]), "{met}");
+        assert_eq!(result.value, 1.0);
+    }
+    for missed in ["speedup >= 2", "speedup >= 1.03", "speedup <= 0.9"] {
+        let result = check(missed, &none);
+        assert!(!result.passed && !result.unmeasured, "{missed}: {result:?}");
+        assert_eq!(result.unmeasured_why, None, "{missed}");
+    }
+    // The interval holds the limit: neither met nor missed, so not
+    // measurable (and so not met), with the interval in the why.
+    for straddled in ["speedup >= 1", "speedup <= 1"] {
+        let result = check(straddled, &none);
+        assert!(
+            !result.passed && result.unmeasured,
+            "{straddled}: {result:?}"
+        );
+        assert_eq!(
+            result.unmeasured_why.as_deref(),
+            Some(
+                "its 95% interval, 0.98 .. 1.02, holds the limit, so the run cannot tell whether the warm \
+                 speedup meets it (more requests narrow the interval)"
+            ),
+            "{straddled}"
+        );
+        assert_eq!(result.value, 1.0, "the estimate stays, with its interval");
+    }
+    // A cache: met by its whole interval, or not at all.
+    let cache = speedup_of(80.0, 72.0, 88.0);
+    assert!(check("speedup >= 2", &cache).passed);
+    assert!(!check("speedup >= 100", &cache).passed);
+    assert!(check("speedup >= 75", &cache).unmeasured);
+    // The threshold's line shows the interval beside the value.
+    assert_eq!(
+        check("speedup >= 0.5", &speedup_of(1.003, 0.98, 1.02)).value_text(),
+        "1.00 (95% interval 0.98 .. 1.02)"
+    );
+    // A metric kept without an interval is judged by its value alone.
+    let mut headers = none.clone();
+    if let Some(sweep) = headers.sweep.as_mut() {
+        sweep.metrics.insert("cache_headers_pct".to_owned(), 100.0);
+    }
+    let result = check("cache_headers >= 100%", &headers);
+    assert!(result.passed && result.interval.is_none(), "{result:?}");
+    assert_eq!(result.value_text(), "100.00%");
+}
+
+#[test]
+fn a_threshold_result_without_an_interval_still_loads() {
+    // As records before thresholds had intervals wrote it.
+    let old = r#"{"threshold":{"metric":"speedup","limit":2.0,"at_least":true,"text":"speedup >= 2"},
+        "value":0.0,"passed":false,"unmeasured":true,
+        "unmeasured_why":"cold and warm latencies overlap: a cold request is the slower of a cold/warm pair in 53% of the pairs"}"#;
+    let result: ThresholdResult = serde_json::from_str(old).unwrap();
+    assert_eq!(result.interval, None);
+    assert!(result.unmeasured && !result.passed);
+    let json = serde_json::to_string(&result).unwrap();
+    assert!(!json.contains("interval\":"), "{json}");
+    let judged = Threshold::parse("speedup", ">= 0.5")
+        .unwrap()
+        .check(&speedup_of(1.0, 0.98, 1.02));
+    let json = serde_json::to_string(&judged).unwrap();
+    assert!(json.contains(r#""interval":[0.98,1.02]"#), "{json}");
+    assert_eq!(
+        serde_json::from_str::<ThresholdResult>(&json).unwrap(),
+        judged
+    );
 }

@@ -5,7 +5,24 @@
 //! make them by hand. Without it, every id of the most common REST pattern
 //! was an endpoint of its own, each with its own histograms, without bound.
 
+//!
+//! Names the test gives, or paths that fold into no template, are still
+//! bounded: the first [`MAX_ENDPOINTS`] distinct names of a test get rows
+//! of their own, and the requests of every later name are counted under
+//! one row, [`OTHER_ENDPOINTS`], with a warning that names the fix.
+
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::{Mutex, PoisonError};
+
+use perf_record::finding::{OTHER_ENDPOINTS, Warning};
+
+/// Most distinct endpoints one test keeps apart: each holds its own
+/// histograms (tens of kilobytes), and a table of more is not read.
+pub(crate) const MAX_ENDPOINTS: usize = 500;
+
+/// Names counted under [`OTHER_ENDPOINTS`] that the warning quotes.
+const EXAMPLES: usize = 3;
 
 /// What a folded segment becomes.
 pub(crate) const ID: &str = "{id}";
@@ -50,6 +67,66 @@ fn is_uuid(bytes: &[u8]) -> bool {
         })
 }
 
+/// The endpoint names one test has given rows, shared by its threads:
+/// a thread asks only for a name it has not recorded yet.
+#[derive(Default)]
+pub(crate) struct Admission {
+    names: Mutex<HashSet<String>>,
+}
+
+impl Admission {
+    /// The row `name` is counted under: its own while fewer than
+    /// [`MAX_ENDPOINTS`] names have rows (or it has one already), else
+    /// [`OTHER_ENDPOINTS`].
+    pub(crate) fn row<'a>(&self, name: &'a str) -> &'a str {
+        let mut names = self.names.lock().unwrap_or_else(PoisonError::into_inner);
+        if names.contains(name) {
+            return name;
+        }
+        if names.len() >= MAX_ENDPOINTS {
+            return OTHER_ENDPOINTS;
+        }
+        names.insert(name.to_owned());
+        name
+    }
+}
+
+/// The requests counted under [`OTHER_ENDPOINTS`], by one thread or all.
+#[derive(Default, Clone)]
+pub(crate) struct Overflow {
+    requests: u64,
+    examples: Vec<String>,
+}
+
+impl Overflow {
+    /// Counts one request named `name` under [`OTHER_ENDPOINTS`].
+    pub(crate) fn count(&mut self, name: &str) {
+        self.requests += 1;
+        if self.examples.len() < EXAMPLES && !self.examples.iter().any(|e| e == name) {
+            self.examples.push(name.to_owned());
+        }
+    }
+
+    /// Adds another thread's.
+    pub(crate) fn merge(&mut self, other: &Self) {
+        self.requests += other.requests;
+        for example in &other.examples {
+            if self.examples.len() < EXAMPLES && !self.examples.contains(example) {
+                self.examples.push(example.clone());
+            }
+        }
+    }
+
+    /// The warning, if any request was counted under [`OTHER_ENDPOINTS`].
+    pub(crate) fn warning(&self) -> Option<Warning> {
+        (self.requests > 0).then(|| Warning::TooManyEndpoints {
+            kept: MAX_ENDPOINTS,
+            requests: self.requests,
+            examples: self.examples.clone(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +161,32 @@ mod tests {
             template("/items/all"),
             Cow::Borrowed("/items/all")
         ));
+    }
+
+    #[test]
+    fn names_past_the_cap_share_one_row() {
+        let admission = Admission::default();
+        let mut overflow = Overflow::default();
+        for i in 0..MAX_ENDPOINTS + 20 {
+            let name = format!("GET /search/term-{i}");
+            let row = admission.row(&name);
+            if row == OTHER_ENDPOINTS {
+                overflow.count(&name);
+            }
+        }
+        assert_eq!(admission.row("GET /search/term-0"), "GET /search/term-0");
+        assert_eq!(admission.row("GET /new"), OTHER_ENDPOINTS);
+        let Some(Warning::TooManyEndpoints {
+            kept,
+            requests,
+            examples,
+        }) = overflow.warning()
+        else {
+            panic!("no warning")
+        };
+        assert_eq!((kept, requests), (MAX_ENDPOINTS, 20));
+        assert_eq!(examples.len(), EXAMPLES);
+        assert_eq!(examples[0], format!("GET /search/term-{MAX_ENDPOINTS}"));
+        assert!(Overflow::default().warning().is_none());
     }
 }

@@ -140,6 +140,7 @@ fn run(
         Warning::saturated(cpu_pct, threads),
         Warning::behind_schedule(late, dropped, iterations + dropped).filter(|_| open),
         Warning::mostly_failed(totals.failed, totals.requests),
+        totals.overflow.clone(),
     ]
     .into_iter()
     .flatten()
@@ -167,6 +168,7 @@ fn run(
         errors: totals.errors,
         status_codes: totals.status_codes,
         timeline: totals.timeline,
+        started_unix_ms: session.started_unix_ms(),
         late_iterations: late,
         dropped_iterations: dropped,
         generator_cpu_s: cpu.as_secs_f64(),
@@ -177,11 +179,13 @@ fn run(
     })
 }
 
-/// The number of active users or in-flight iterations, once a second,
-/// until aborted.
+/// The number of active users or in-flight iterations, once a second, in
+/// the middle of each second, until aborted: at a second's end the
+/// workload may just have stopped, and a second that ran 8 users would
+/// read as none.
 async fn sample_active(counters: Arc<Counters>, start: Instant, series: Arc<Mutex<Vec<u64>>>) {
     let mut tick = tokio::time::interval_at(
-        tokio::time::Instant::from_std(start + Duration::from_secs(1)),
+        tokio::time::Instant::from_std(start + Duration::from_millis(500)),
         Duration::from_secs(1),
     );
     loop {
@@ -351,6 +355,12 @@ mod tests {
         assert_eq!(stats.latency.count, 0);
         assert_eq!(stats.requests, 3, "{stats:?}");
         assert_eq!(stats.error_rate_pct, 100.0);
+        // Each cut request was written: its bytes count.
+        assert!(
+            stats.transfer.sent_bytes >= 3 * "GET / HTTP/1.1\r\n".len() as u64,
+            "{:?}",
+            stats.transfer
+        );
         let timeouts = &stats.errors[&RequestErrorKind::Timeout];
         assert_eq!(timeouts.count, 3, "{timeouts:?}");
         assert!(

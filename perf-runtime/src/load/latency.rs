@@ -26,15 +26,25 @@ pub(crate) fn micros(d: Duration) -> u64 {
         .clamp(1, MAX_US)
 }
 
+/// The histogram serialized (V2 + deflate, base64); empty when it holds
+/// nothing or cannot be serialized.
+pub(crate) fn encode(hist: &Histogram<u64>) -> String {
+    let mut bytes = Vec::new();
+    if hist.is_empty()
+        || V2DeflateSerializer::new()
+            .serialize(hist, &mut bytes)
+            .is_err()
+    {
+        return String::new();
+    }
+    STANDARD.encode(&bytes)
+}
+
 /// Percentiles and the serialized histogram.
 pub(crate) fn summarize(hist: &Histogram<u64>) -> LatencySummary {
     if hist.is_empty() {
         return LatencySummary::default();
     }
-    let mut bytes = Vec::new();
-    let serialized = V2DeflateSerializer::new()
-        .serialize(hist, &mut bytes)
-        .is_ok();
     LatencySummary {
         count: hist.len(),
         min_us: hist.min(),
@@ -45,11 +55,7 @@ pub(crate) fn summarize(hist: &Histogram<u64>) -> LatencySummary {
         p99_us: hist.value_at_quantile(0.99),
         p999_us: hist.value_at_quantile(0.999),
         max_us: hist.max(),
-        histogram: if serialized {
-            STANDARD.encode(&bytes)
-        } else {
-            String::new()
-        },
+        histogram: encode(hist),
     }
 }
 
@@ -75,15 +81,19 @@ pub(crate) fn merge_summaries<'a>(
     summarize(&total)
 }
 
-/// Every latency of a summary as its histogram's buckets, `(µs, requests)`
-/// (each bucket at its middle value): the whole distribution, for
-/// statistics over all of it. Empty without a readable histogram.
-pub(crate) fn buckets(summary: &LatencySummary) -> Vec<(f64, u64)> {
+/// Every latency of a summary as its histogram's buckets, `(lowest µs,
+/// highest µs, requests)`: each bucket's requests lie between the two
+/// (a recorded value of 13 is a latency from 13 to 14 µs, whole µs being
+/// truncated), the whole distribution, for statistics over all of it
+/// (`perf_record::ratio`). Empty without a readable histogram.
+pub(crate) fn buckets(summary: &LatencySummary) -> Vec<(f64, f64, u64)> {
     decode(summary).map_or_else(Vec::new, |hist| {
         hist.iter_recorded()
             .map(|bucket| {
+                let value = bucket.value_iterated_to();
                 (
-                    hist.median_equivalent(bucket.value_iterated_to()) as f64,
+                    hist.lowest_equivalent(value) as f64,
+                    hist.next_non_equivalent(value) as f64,
                     bucket.count_at_value(),
                 )
             })
@@ -141,11 +151,16 @@ mod tests {
             hist.record(us).unwrap();
         }
         let buckets = buckets(&summarize(&hist));
-        assert_eq!(buckets.iter().map(|(_, n)| n).sum::<u64>(), 4);
-        let values: Vec<f64> = buckets.iter().map(|(us, _)| us.round()).collect();
-        assert_eq!(values.len(), 3, "{buckets:?}");
-        assert_eq!(values[..2], [120.0, 250.0]);
-        assert!((3_998.0..=4_002.0).contains(&values[2]), "{buckets:?}");
+        assert_eq!(buckets.iter().map(|(_, _, n)| n).sum::<u64>(), 4);
+        assert_eq!(buckets.len(), 3, "{buckets:?}");
+        // Below 2048 µs a bucket is one whole µs: 120 is 120 to 121 µs.
+        assert_eq!(buckets[..2], [(120.0, 121.0, 2), (250.0, 251.0, 1)]);
+        // Above, three significant figures: a few µs wide, round 4000.
+        let (low, high, _) = buckets[2];
+        assert!(
+            low <= 4_000.0 && 4_000.0 < high && high - low <= 4.0,
+            "{buckets:?}"
+        );
         assert!(super::buckets(&LatencySummary::default()).is_empty());
     }
 

@@ -9,11 +9,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
+use perf_record::finding::{OTHER_ENDPOINTS, Warning};
 use perf_record::load::{
     EndpointStats, ErrorKindStats, LatencySummary, RequestErrorKind, Second, Transfer,
 };
 
-use crate::load::latency::{histogram, micros, summarize};
+use crate::load::endpoint::{Admission, Overflow};
+use crate::load::latency::{encode, histogram, micros, summarize};
 
 /// Distinct messages kept per error kind.
 const MESSAGES_KEPT: usize = 5;
@@ -50,6 +52,7 @@ pub(crate) struct Recorder {
     latency: Histogram<u64>,
     raw_latency: Histogram<u64>,
     endpoints: HashMap<String, Tally>,
+    overflow: Overflow,
     errors: BTreeMap<RequestErrorKind, ErrorKindStats>,
     status_codes: BTreeMap<u16, u64>,
     seconds: Vec<(u64, u64, Histogram<u64>)>,
@@ -66,6 +69,7 @@ impl Recorder {
             latency: histogram(3),
             raw_latency: histogram(3),
             endpoints: HashMap::new(),
+            overflow: Overflow::default(),
             errors: BTreeMap::new(),
             status_codes: BTreeMap::new(),
             seconds: Vec::new(),
@@ -95,6 +99,7 @@ impl Recorder {
                 .or_insert_with(Tally::new)
                 .merge(tally);
         }
+        self.overflow.merge(&other.overflow);
         for (kind, stats) in &other.errors {
             let entry = self.errors.entry(*kind).or_default();
             entry.count += stats.count;
@@ -143,7 +148,11 @@ pub(crate) struct RequestRecord<'a> {
 pub(crate) struct Session {
     id: u64,
     start: Instant,
+    /// `start` on the wall clock, ms since the Unix epoch: shards of one
+    /// test align their timelines on it.
+    started_unix_ms: Option<u64>,
     recorders: Mutex<Vec<Arc<Mutex<Recorder>>>>,
+    endpoints: Admission,
     observer: Option<Arc<crate::load::http::observe::Observer>>,
 }
 
@@ -165,7 +174,12 @@ impl Session {
         Arc::new(Self {
             id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
             start: Instant::now(),
+            started_unix_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .and_then(|d| u64::try_from(d.as_millis()).ok()),
             recorders: Mutex::new(Vec::new()),
+            endpoints: Admission::default(),
             observer,
         })
     }
@@ -176,6 +190,11 @@ impl Session {
 
     pub(crate) fn start(&self) -> Instant {
         self.start
+    }
+
+    /// When the session started on the wall clock, ms since the Unix epoch.
+    pub(crate) fn started_unix_ms(&self) -> Option<u64> {
+        self.started_unix_ms
     }
 
     fn with_local<R>(&self, f: impl FnOnce(&mut Recorder) -> R) -> R {
@@ -217,10 +236,13 @@ impl Session {
             }
             let endpoint = match r.endpoints.get_mut(request.name) {
                 Some(endpoint) => endpoint,
-                None => r
-                    .endpoints
-                    .entry(request.name.to_owned())
-                    .or_insert_with(Tally::new),
+                None => {
+                    let row = self.endpoints.row(request.name);
+                    if row != request.name {
+                        r.overflow.count(request.name);
+                    }
+                    r.endpoints.entry(row.to_owned()).or_insert_with(Tally::new)
+                }
             };
             endpoint.sent += request.sent;
             endpoint.received += request.received;
@@ -259,7 +281,14 @@ impl Session {
         let now = Instant::now();
         self.with_local(|r| {
             r.failed += 1;
-            if let Some(tally) = endpoint.and_then(|name| r.endpoints.get_mut(name)) {
+            let row = endpoint.map(|name| {
+                if r.endpoints.contains_key(name) {
+                    name
+                } else {
+                    OTHER_ENDPOINTS
+                }
+            });
+            if let Some(tally) = row.and_then(|name| r.endpoints.get_mut(name)) {
                 tally.errors += 1;
             }
             note_error(&mut r.errors, kind, message);
@@ -282,6 +311,16 @@ impl Session {
             let second = r.second(at);
             second.0 += count;
             second.1 += count;
+        });
+    }
+
+    /// Records the bytes of a request cut at the end of the test: written,
+    /// and perhaps partly answered, but never recorded as a request (the
+    /// cut requests are counted by [`Session::record_unfinished`]).
+    pub(crate) fn record_cut_transfer(&self, sent: u64, received: u64) {
+        self.with_local(|r| {
+            r.sent += sent;
+            r.received += received;
         });
     }
 
@@ -341,7 +380,13 @@ impl Session {
                 p50_us: hist.value_at_quantile(0.5),
                 p95_us: hist.value_at_quantile(0.95),
                 p99_us: hist.value_at_quantile(0.99),
-                active: active.get(t).copied().unwrap_or(0),
+                // The last, partial second may end before its sample
+                // (taken mid-second): the users it ran are those of the
+                // last sample, not none (a chart would draw a ramp to zero
+                // the workload never had).
+                active: active.get(t).or(active.last()).copied().unwrap_or(0),
+                histogram: encode(hist),
+                part: 0,
             })
             .collect();
         Totals {
@@ -354,6 +399,7 @@ impl Session {
             errors: total.errors,
             status_codes: total.status_codes,
             timeline,
+            overflow: total.overflow.warning(),
         }
     }
 }
@@ -381,59 +427,9 @@ pub(crate) struct Totals {
     pub(crate) errors: BTreeMap<RequestErrorKind, ErrorKindStats>,
     pub(crate) status_codes: BTreeMap<u16, u64>,
     pub(crate) timeline: Vec<Second>,
+    /// Requests past the cap on distinct endpoints, if any.
+    pub(crate) overflow: Option<Warning>,
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn threads_are_merged() {
-        let session = Session::new();
-        let now = Instant::now();
-        let request = |ms: u64, error: Option<(RequestErrorKind, String)>| RequestRecord {
-            name: "GET /items",
-            latency: Duration::from_millis(ms),
-            corrected: None,
-            status: Some(if error.is_some() { 500 } else { 200 }),
-            error,
-            at: now,
-            sent: 100,
-            received: if ms == 10 { 1_000 } else { 3_000 },
-        };
-        session.record(request(10, None));
-        std::thread::scope(|scope| {
-            scope.spawn(|| {
-                session.record(request(
-                    30,
-                    Some((RequestErrorKind::Status, "500 Internal Server Error".into())),
-                ))
-            });
-        });
-        session.record_failure(
-            Some("GET /items"),
-            RequestErrorKind::Check,
-            "expected 200".into(),
-        );
-        let totals = session.finish(Duration::from_secs(2), &[1, 0]);
-        assert_eq!(totals.requests, 2);
-        assert_eq!(totals.failed, 2);
-        assert_eq!(totals.status_codes[&200], 1);
-        assert_eq!(totals.status_codes[&500], 1);
-        assert_eq!(totals.errors[&RequestErrorKind::Status].count, 1);
-        assert_eq!(
-            totals.errors[&RequestErrorKind::Check].first_messages,
-            ["expected 200"]
-        );
-        assert_eq!(totals.endpoints[0].errors, 2);
-        assert_eq!(totals.latency.count, 2);
-        assert!((29_000..=31_000).contains(&totals.latency.max_us));
-        assert!(!totals.latency.histogram.is_empty());
-        assert_eq!(totals.timeline[0].requests, 2);
-        // Both threads' bytes, over the test's two seconds.
-        let total = (totals.transfer.received_bytes, totals.transfer.sent_bytes);
-        assert_eq!(total, (4_000, 200));
-        assert_eq!(totals.transfer.received_per_s, 2_000.0);
-        assert_eq!(totals.endpoints[0].transfer, totals.transfer);
-    }
-}
+mod tests;

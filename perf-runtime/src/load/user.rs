@@ -2,6 +2,7 @@
 //! would, plus per-user state and think time.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -34,13 +35,15 @@ pub struct User {
     timeout: Duration,
     scheduled: Option<Instant>,
     state: Option<Box<dyn Any + Send>>,
-    last_name: Option<(hyper::Method, String, String)>,
+    last_name: Option<(hyper::Method, String, Arc<str>)>,
     level: u64,
     label: Option<&'static str>,
     /// The user's WebSocket, kept across iterations.
     #[cfg(feature = "websocket")]
     socket: Option<WebSocket>,
     pub(crate) set_up: bool,
+    /// A request is on the wire: its bytes are not recorded yet.
+    sending: bool,
 }
 
 impl User {
@@ -67,6 +70,7 @@ impl User {
             #[cfg(feature = "websocket")]
             socket: None,
             set_up: false,
+            sending: false,
         }
     }
 
@@ -86,16 +90,16 @@ impl User {
     /// `GET /items` for `GET /items?page=2`, `GET /items/{id}` for
     /// `GET /items/42` (see [`super::endpoint`]): the last one is kept,
     /// since a user usually repeats its requests.
-    fn default_name(&mut self, method: &hyper::Method, path: &str) -> String {
+    fn default_name(&mut self, method: &hyper::Method, path: &str) -> Arc<str> {
         let bare = path.split('?').next().unwrap_or(path);
         if let Some((m, p, name)) = &self.last_name
             && m == method
             && p == bare
         {
-            return name.clone();
+            return Arc::clone(name);
         }
-        let name = format!("{method} {}", super::endpoint::template(bare));
-        self.last_name = Some((method.clone(), bare.to_owned(), name.clone()));
+        let name: Arc<str> = format!("{method} {}", super::endpoint::template(bare)).into();
+        self.last_name = Some((method.clone(), bare.to_owned(), Arc::clone(&name)));
         name
     }
 
@@ -236,12 +240,14 @@ impl User {
 
     /// `GET path`.
     pub async fn get(&mut self, path: &str) -> Result<Response> {
-        self.request(hyper::Method::GET, path).send().await
+        self.build(hyper::Method::GET, Cow::Borrowed(path))
+            .send()
+            .await
     }
 
     /// `POST path` with a body.
     pub async fn post(&mut self, path: &str, body: impl Into<Bytes>) -> Result<Response> {
-        self.request(hyper::Method::POST, path)
+        self.build(hyper::Method::POST, Cow::Borrowed(path))
             .body(body)
             .send()
             .await
@@ -249,7 +255,7 @@ impl User {
 
     /// `PUT path` with a body.
     pub async fn put(&mut self, path: &str, body: impl Into<Bytes>) -> Result<Response> {
-        self.request(hyper::Method::PUT, path)
+        self.build(hyper::Method::PUT, Cow::Borrowed(path))
             .body(body)
             .send()
             .await
@@ -257,7 +263,7 @@ impl User {
 
     /// `PATCH path` with a body.
     pub async fn patch(&mut self, path: &str, body: impl Into<Bytes>) -> Result<Response> {
-        self.request(hyper::Method::PATCH, path)
+        self.build(hyper::Method::PATCH, Cow::Borrowed(path))
             .body(body)
             .send()
             .await
@@ -265,7 +271,9 @@ impl User {
 
     /// `DELETE path`.
     pub async fn delete(&mut self, path: &str) -> Result<Response> {
-        self.request(hyper::Method::DELETE, path).send().await
+        self.build(hyper::Method::DELETE, Cow::Borrowed(path))
+            .send()
+            .await
     }
 
     /// This user's WebSocket to `path` (`/ws/echo`), opened on first use
@@ -296,10 +304,16 @@ impl User {
     /// Any request, built step by step: `.name()`, `.header()`, `.body()`,
     /// `.json()`, then `.send().await`.
     pub fn request(&mut self, method: hyper::Method, path: &str) -> RequestBuilder<'_> {
+        self.build(method, Cow::Owned(path.to_owned()))
+    }
+
+    /// A request whose path the shortcuts (`get`, ...) lend for as long as
+    /// it is sent: no copy of it per request.
+    fn build<'a>(&'a mut self, method: hyper::Method, path: Cow<'a, str>) -> RequestBuilder<'a> {
         RequestBuilder {
             user: self,
             method,
-            path: path.to_owned(),
+            path,
             name: None,
             headers: Vec::new(),
             body: Bytes::new(),
@@ -308,11 +322,24 @@ impl User {
     }
 }
 
+impl Drop for User {
+    /// A user dropped with a request on the wire (its iteration cut at the
+    /// end of the test's grace) still wrote and read bytes: they count,
+    /// as its request counts as timed out.
+    fn drop(&mut self) {
+        if self.sending {
+            let transfer = self.connection.transfer();
+            self.session
+                .record_cut_transfer(transfer.sent, transfer.received);
+        }
+    }
+}
+
 /// A request being put together; see [`User::request`].
 pub struct RequestBuilder<'a> {
     user: &'a mut User,
     method: hyper::Method,
-    path: String,
+    path: Cow<'a, str>,
     name: Option<String>,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Bytes,
@@ -370,8 +397,8 @@ impl RequestBuilder<'_> {
             body,
             error,
         } = self;
-        let name = match name {
-            Some(name) => name,
+        let name: Arc<str> = match name {
+            Some(name) => name.into(),
             None => user.default_name(&method, &path),
         };
         if let Some(message) = error {
@@ -389,6 +416,7 @@ impl RequestBuilder<'_> {
         }
         let scheduled = user.scheduled.take();
         let sent = Instant::now();
+        user.sending = true;
         let result = user
             .connection
             .send(
@@ -432,6 +460,7 @@ impl RequestBuilder<'_> {
             );
         }
         let transfer = user.connection.transfer();
+        user.sending = false;
         user.session.record(RequestRecord {
             name: &name,
             latency,

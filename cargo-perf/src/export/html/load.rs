@@ -3,10 +3,11 @@
 //! memory, the latency distribution, thresholds, endpoints and errors.
 
 use perf_record::TestRecord;
-use perf_record::load::{LoadStats, ServerStats};
+use perf_record::load::{LoadStats, Second, ServerStats};
 
 use super::axis::{self, Axis};
 use super::markup::{charts, figures, list, table};
+use super::parts;
 use super::percentiles::{MAX_INVERSE, percentile_curve, percentile_ticks};
 use super::safe::{Html, html};
 use super::svg::{Chart, PALETTE, RED, downsample};
@@ -45,7 +46,8 @@ pub(super) fn section(test: &TestRecord, load: &LoadStats, kind: &Html) -> Html 
     out.push(kind);
     let mut drawn = timeline_charts(load);
     if let Some(server) = &test.server {
-        drawn.extend(server_charts(server));
+        let starts: Vec<f64> = parts::parts(load).iter().map(|p| p.start).collect();
+        drawn.extend(server_charts(server, &starts));
     }
     drawn.extend(distribution_chart(load));
     out.push(&charts(&drawn));
@@ -87,16 +89,34 @@ pub(super) fn section(test: &TestRecord, load: &LoadStats, kind: &Html) -> Html 
     out
 }
 
-/// Throughput and errors, latency percentiles, and users, per second.
+/// Throughput and errors, latency percentiles, and users, per second;
+/// each part of a test measured in several processes over its own time.
 fn timeline_charts(load: &LoadStats) -> Vec<Html> {
     let seconds = &load.timeline;
     if seconds.len() < 2 {
         return Vec::new();
     }
-    let series = |f: &dyn Fn(&perf_record::load::Second) -> f64| -> Vec<(f64, f64)> {
-        let points: Vec<(f64, f64)> = seconds.iter().map(|s| (f64::from(s.t), f(s))).collect();
-        downsample(&points, MAX_POINTS)
+    let parts = parts::parts(load);
+    let starts: Vec<f64> = parts.iter().map(|p| p.start).collect();
+    let max_points = MAX_POINTS / parts.len().max(1);
+    // One series per part, from each of its seconds that `keep` keeps.
+    type Pick<'s> = &'s dyn Fn(&parts::Part<'_>, &Second) -> Option<f64>;
+    let series = |pick: Pick<'_>| -> Vec<Vec<(f64, f64)>> {
+        parts
+            .iter()
+            .map(|part| {
+                let points: Vec<(f64, f64)> = part
+                    .seconds
+                    .iter()
+                    .filter_map(|s| Some((f64::from(s.t), pick(part, s)?)))
+                    .collect();
+                downsample(&points, max_points)
+            })
+            .filter(|points| !points.is_empty())
+            .collect()
     };
+    let all =
+        |pieces: &[Vec<(f64, f64)>]| -> Vec<f64> { pieces.iter().flatten().map(|p| p.1).collect() };
     let time = || {
         Axis::linear(
             "time (s)",
@@ -105,60 +125,51 @@ fn timeline_charts(load: &LoadStats) -> Vec<Html> {
             axis::number,
         )
     };
-    // The last second is cut short by the end of the test: its counts
-    // are over the part of it that ran (none: it is left out).
-    let rate = |count: &dyn Fn(&perf_record::load::Second) -> u64| -> Vec<(f64, f64)> {
-        let points: Vec<(f64, f64)> = seconds
-            .iter()
-            .filter_map(|s| {
-                let ran = if load.duration_s > 0.0 {
-                    (load.duration_s - f64::from(s.t)).min(1.0)
-                } else {
-                    1.0
-                };
-                (ran > 0.05).then(|| (f64::from(s.t), count(s) as f64 / ran))
-            })
-            .collect();
-        downsample(&points, MAX_POINTS)
+    // Each part's last second is cut short by its end: its counts are
+    // over the part of it that ran (none: it is left out).
+    let rate = |count: fn(&Second) -> u64| {
+        series(&move |part, s| {
+            let ran = part.ran(s.t);
+            (ran > 0.05).then(|| count(s) as f64 / ran)
+        })
     };
-    let rps = rate(&|s| s.requests);
-    let errors = rate(&|s| s.errors);
+    let rps = rate(|s| s.requests);
+    let errors = rate(|s| s.errors);
     let mut throughput = Chart::new(
         "Throughput",
         time(),
-        Axis::linear("per second", rps.iter().map(|p| p.1), true, axis::number),
+        Axis::linear("per second", all(&rps), true, axis::number),
     );
-    throughput.line("requests/s", PALETTE[0], &rps);
-    throughput.line("errors/s", RED, &errors);
+    for piece in &rps {
+        throughput.line("requests/s", PALETTE[0], piece);
+    }
+    for piece in &errors {
+        throughput.line("errors/s", RED, piece);
+    }
     // A second with no answer has no latency: leave it out rather than
     // draw a fall to zero.
-    let answered = |f: &dyn Fn(&perf_record::load::Second) -> u64| -> Vec<(f64, f64)> {
-        let points: Vec<(f64, f64)> = seconds
-            .iter()
-            .filter(|s| s.requests > s.errors)
-            .map(|s| (f64::from(s.t), f(s) as f64))
-            .collect();
-        downsample(&points, MAX_POINTS)
-    };
+    let answered =
+        |f: fn(&Second) -> u64| series(&move |_, s| (s.requests > s.errors).then(|| f(s) as f64));
     let (p50, p95, p99) = (
-        answered(&|s| s.p50_us),
-        answered(&|s| s.p95_us),
-        answered(&|s| s.p99_us),
+        answered(|s| s.p50_us),
+        answered(|s| s.p95_us),
+        answered(|s| s.p99_us),
     );
     let mut latencies = Chart::new(
         "Latency over time",
         time(),
-        Axis::linear(
-            "latency (ms)",
-            p99.iter().map(|p| p.1),
-            true,
-            axis::ms_from_us,
-        ),
+        Axis::linear("latency (ms)", all(&p99), true, axis::ms_from_us),
     );
-    latencies.line(Metric::P50.label, PALETTE[2], &p50);
-    latencies.line(Metric::P95.label, PALETTE[0], &p95);
-    latencies.line(Metric::P99.label, PALETTE[1], &p99);
-    let active = series(&|s| s.active as f64);
+    for (label, color, pieces) in [
+        (Metric::P50.label, PALETTE[2], &p50),
+        (Metric::P95.label, PALETTE[0], &p95),
+        (Metric::P99.label, PALETTE[1], &p99),
+    ] {
+        for piece in pieces {
+            latencies.line(label, color, piece);
+        }
+    }
+    let active = series(&|_, s| Some(s.active as f64));
     let mut users = Chart::new(
         "Active users",
         time(),
@@ -168,22 +179,29 @@ fn timeline_charts(load: &LoadStats) -> Vec<Html> {
             } else {
                 "users"
             },
-            active.iter().map(|p| p.1),
+            all(&active),
             true,
             axis::number,
         ),
     );
-    users.line("active", PALETTE[3], &active);
+    for piece in &active {
+        users.line("active", PALETTE[3], piece);
+    }
+    for chart in [&mut throughput, &mut latencies, &mut users] {
+        parts::mark(chart, &starts);
+    }
     let mut drawn = vec![throughput.render(), latencies.render()];
     // Sweeps run their levels apart from the timeline's users.
-    if active.iter().any(|p| p.1 > 0.0) {
+    if all(&active).iter().any(|a| *a > 0.0) {
         drawn.push(users.render());
     }
     drawn
 }
 
-/// The server's CPU and resident memory over the test.
-fn server_charts(server: &ServerStats) -> Vec<Html> {
+/// The server's CPU and resident memory over the test: where the test ran
+/// in several processes, each one's server over its part of the timeline
+/// (`starts`), the boundaries marked.
+fn server_charts(server: &ServerStats, starts: &[f64]) -> Vec<Html> {
     if server.samples.len() < 2 {
         return Vec::new();
     }
@@ -200,13 +218,20 @@ fn server_charts(server: &ServerStats) -> Vec<Html> {
         time(),
         Axis::linear("% of one core", cpu.iter().map(|p| p.1), true, axis::number),
     );
-    cpu_chart.line("cpu %", PALETTE[4], &cpu);
+    for piece in parts::cut(&cpu, starts) {
+        cpu_chart.line("cpu %", PALETTE[4], &piece);
+    }
     let mut rss_chart = Chart::new(
         "Server resident memory",
         time(),
         Axis::linear("MiB", rss.iter().map(|p| p.1), false, axis::number),
     );
-    rss_chart.line("rss", PALETTE[5], &rss);
+    for piece in parts::cut(&rss, starts) {
+        rss_chart.line("rss", PALETTE[5], &piece);
+    }
+    for chart in [&mut cpu_chart, &mut rss_chart] {
+        parts::mark(chart, starts);
+    }
     vec![cpu_chart.render(), rss_chart.render()]
 }
 
@@ -256,7 +281,7 @@ fn thresholds(test: &TestRecord) -> Html {
             let value = match (&r.unmeasured_why, r.unmeasured) {
                 (Some(why), _) => format!("not measurable ({why})"),
                 (None, true) => "nothing measured".to_owned(),
-                (None, false) => t.metric.threshold_text(r.value),
+                (None, false) => r.value_text(),
             };
             (
                 if r.passed { "pass" } else { "fail" },

@@ -10,6 +10,7 @@ mod kinds;
 mod load;
 mod markup;
 mod page;
+mod parts;
 mod percentiles;
 mod safe;
 mod svg;

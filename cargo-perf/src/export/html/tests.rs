@@ -61,6 +61,8 @@ fn load_test() -> TestRecord {
         }],
         timeline: (0..20)
             .map(|t| Second {
+                histogram: String::new(),
+                part: 0,
                 t,
                 requests: 100,
                 errors: u64::from(t % 7 == 0),
@@ -171,6 +173,7 @@ fn metric(
 fn record() -> RunRecord {
     RunRecord {
         split: None,
+        shard: None,
         schema_version: perf_record::record::SCHEMA_VERSION,
         cargo_perf_version: "0.1.0".into(),
         created_unix_s: 1_700_000_000,
@@ -389,4 +392,60 @@ fn the_history_of_the_baseline_is_charted_with_its_steps() {
         html.contains("2026-12-04T00:00:00Z c0ffee0003: 50 µs [49.5 µs .. 50.5 µs]"),
         "{html}"
     );
+}
+
+#[test]
+fn a_test_measured_in_processes_draws_each_over_its_own_time() {
+    // Three processes of a 2-second workload at 8 users, end to end, as a
+    // plain run's merge lays them, each process's server sampled.
+    let mut test = load_test();
+    let load = test.load.as_mut().unwrap();
+    load.timeline = (0..6)
+        .map(|t| Second {
+            t,
+            part: t / 2,
+            requests: 100,
+            p50_us: 1_000,
+            p95_us: 1_200,
+            p99_us: 1_300,
+            active: 8,
+            ..Second::default()
+        })
+        .collect();
+    load.processes = vec![
+        perf_record::load::ProcessFigures {
+            duration_s: 2.0,
+            ..Default::default()
+        };
+        3
+    ];
+    test.server.as_mut().unwrap().samples = (0..24)
+        .map(|i| (f64::from(i) / 4.0, 50.0, 30 << 20))
+        .collect();
+    let record = RunRecord {
+        tests: vec![test],
+        ..record()
+    };
+    let html = render(&Source {
+        record: &record,
+        comparison: None,
+        history: None,
+    });
+    let users = html
+        .split("<title>Active users</title>")
+        .nth(1)
+        .and_then(|rest| rest.split("</svg>").next())
+        .expect("an Active users chart");
+    // One line per process, never through zero, and the boundaries marked.
+    assert_eq!(users.matches("<polyline").count(), 3, "{users}");
+    assert!(
+        users.contains("run 2") && users.contains("run 3"),
+        "{users}"
+    );
+    let server = html
+        .split("<title>Server CPU</title>")
+        .nth(1)
+        .and_then(|rest| rest.split("</svg>").next())
+        .expect("a server CPU chart");
+    assert_eq!(server.matches("<polyline").count(), 3, "{server}");
 }

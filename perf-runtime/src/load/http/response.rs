@@ -12,7 +12,7 @@ use crate::load::recorder::Session;
 
 /// A response, with checks that count as failures instead of panicking.
 pub struct Response {
-    pub(crate) name: String,
+    pub(crate) name: Arc<str>,
     pub(crate) status: u16,
     pub(crate) headers: hyper::HeaderMap,
     pub(crate) body: Bytes,

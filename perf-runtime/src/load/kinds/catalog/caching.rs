@@ -1,7 +1,9 @@
 //! Caching: cold keys, then warm ones. What the server promises a client
 //! (cache headers, and 304 to a conditional request once per URL that gave
 //! a validator), and the speedup of warm over cold, read from the whole of
-//! both latency distributions, or why it cannot be.
+//! both latency distributions, with its interval: about 1 where the two
+//! cannot be told apart (a finding says so), not measurable only with too
+//! few requests for an interval.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -16,7 +18,7 @@ use crate::load::kinds::catalog::probe::get;
 use crate::load::kinds::figures::share;
 use std::sync::Arc;
 
-use perf_record::kinds::{CachingOptions, Kind, Think};
+use perf_record::kinds::{CachingOptions, Kind, Think, WARM_SPEEDUP_INTERVAL};
 
 use super::kind::{Analysis, CatalogueKind, Ran, Step};
 use crate::load::http::observe::{Keys, Observer};
@@ -77,12 +79,12 @@ pub(super) fn revalidate(target: &Target, validators: &[Validator]) -> Revalidat
 }
 
 /// Judges a caching test from its phases (cold, warm): what each saw, the
-/// latencies of each as histogram buckets `(µs, requests)`, and the
-/// conditional requests. A figure it cannot measure goes into
-/// `unmeasured` with why, instead of `metrics`.
+/// latencies of each as histogram buckets `(lowest µs, highest µs,
+/// requests)`, and the conditional requests. A figure it cannot measure
+/// goes into `unmeasured` with why, instead of `metrics`.
 pub(super) fn caching(
     seen: &[Observed],
-    latencies: &[Vec<(f64, u64)>],
+    latencies: &[Vec<(f64, f64, u64)>],
     revalidation: &Revalidation,
     metrics: &mut BTreeMap<String, f64>,
     findings: &mut Vec<Finding>,
@@ -100,27 +102,15 @@ pub(super) fn caching(
         latencies.first().unwrap_or(&empty),
         latencies.get(1).unwrap_or(&empty),
     );
-    match speedup(cold, warm) {
-        Ok((ratio, (low, high))) => {
-            metrics.insert("warm_speedup".to_owned(), ratio.estimate);
-            metrics.insert("warm_speedup_ci_low".to_owned(), low);
-            metrics.insert("warm_speedup_ci_high".to_owned(), high);
-            findings.push(Finding::note("caching_speedup", format!(
-                "speedup {} warm over cold (95% interval {} .. {}): the median ratio of a \
-                 cold request's latency to a warm one's, over every pair of {} cold and {} warm requests",
-                times(ratio.estimate),
-                times(low),
-                times(high),
-                ratio.counts.0,
-                ratio.counts.1
-            )));
-        }
-        Err(why) => {
+    match latency_ratio(cold, warm) {
+        Some(ratio) => speedup(&ratio, metrics, findings, unmeasured),
+        None => {
+            let why = "no answered request in the cold or the warm phase";
             findings.push(Finding::note(
                 "caching_speedup_not_measurable",
                 format!("speedup not measurable: {why}"),
             ));
-            unmeasured.insert("warm_speedup".to_owned(), why);
+            unmeasured.insert("warm_speedup".to_owned(), why.to_owned());
         }
     }
     headers(seen, metrics, findings, unmeasured);
@@ -154,38 +144,50 @@ pub(super) fn caching(
     findings.push(Finding::note("caching_revalidated", finding));
 }
 
-/// The speedup of warm over cold from every request of each, with its
-/// 95% interval, or why the two cannot be told apart.
-fn speedup(cold: &[(f64, u64)], warm: &[(f64, u64)]) -> Result<(LatencyRatio, (f64, f64)), String> {
-    let ratio = latency_ratio(cold, warm)
-        .ok_or_else(|| "no answered request in the cold or the warm phase".to_owned())?;
-    let (cold_count, warm_count) = ratio.counts;
-    let shown = |(low, high): (f64, f64)| format!("{} .. {}", times(low), times(high));
-    match (ratio.inseparable(), ratio.interval) {
-        (None, Some(interval)) => Ok((ratio, interval)),
-        (None | Some(Inseparable::TooFew), _) => Err(format!(
-            "too few requests for an interval ({cold_count} cold, {warm_count} warm)"
-        )),
-        (Some(Inseparable::IntervalHoldsOne), _) => Err(format!(
-            "cold and warm latencies cannot be told apart: the 95% interval of their ratio, {}, holds 1",
-            ratio.interval.map(shown).unwrap_or_default()
-        )),
-        (Some(Inseparable::Overlap), _) => Err(format!(
-            "cold and warm latencies overlap: a cold request is the slower of a cold/warm pair in {:.0}% of the \
-             pairs, too near half to separate them (latency in two modes, or nothing cached)",
-            ratio.slower_share * 100.0
-        )),
-    }
-}
-
-/// A ratio as `941x`, `66.4x`, `1.003x`: three decimals below 10, where
-/// two would show an interval round 1 as `1.00x .. 1.00x`.
-fn times(ratio: f64) -> String {
-    match ratio {
-        r if r >= 100.0 => format!("{r:.0}x"),
-        r if r >= 10.0 => format!("{r:.1}x"),
-        r => format!("{r:.3}x"),
-    }
+/// The speedup of warm over cold, read from every request of each, with
+/// its 95% interval (Hodges–Lehmann's estimate and Lehmann's interval:
+/// see `perf_record::ratio`). Two phases that cannot be told apart are a
+/// speedup of about 1, known as closely as the interval says, and a
+/// finding that says so; only too few requests for an interval leave it
+/// not measurable.
+fn speedup(
+    ratio: &LatencyRatio,
+    metrics: &mut BTreeMap<String, f64>,
+    findings: &mut Vec<Finding>,
+    unmeasured: &mut BTreeMap<String, String>,
+) {
+    let (cold_requests, warm_requests) = ratio.counts;
+    let Some((low, high)) = ratio.interval else {
+        let why = format!(
+            "too few requests for an interval ({cold_requests} cold, {warm_requests} warm)"
+        );
+        findings.push(Finding::note(
+            "caching_speedup_not_measurable",
+            format!("speedup not measurable: {why}"),
+        ));
+        unmeasured.insert("warm_speedup".to_owned(), why);
+        return;
+    };
+    let [low_key, high_key] = WARM_SPEEDUP_INTERVAL;
+    metrics.insert("warm_speedup".to_owned(), ratio.estimate);
+    metrics.insert(low_key.to_owned(), low);
+    metrics.insert(high_key.to_owned(), high);
+    findings.push(Finding::CachingSpeedup {
+        speedup: ratio.estimate,
+        low,
+        high,
+        cold_requests,
+        warm_requests,
+    });
+    let interval_holds_one = match ratio.inseparable() {
+        None | Some(Inseparable::TooFew) => return,
+        Some(Inseparable::IntervalHoldsOne) => true,
+        Some(Inseparable::Overlap) => false,
+    };
+    findings.push(Finding::CachingInseparable {
+        cold_slower_pct: ratio.slower_share * 100.0,
+        interval_holds_one,
+    });
 }
 
 /// The share of answered GETs, over both phases, that carry cache headers.
