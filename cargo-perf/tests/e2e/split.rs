@@ -173,6 +173,45 @@ fn shares_of_an_indexed_job_add_up_to_one_whole_run() {
             .iter()
             .all(|r| r.tests.iter().all(|t| t.server.is_none()))
     );
+
+    // Each share is a shard of kind split; merged, they are one run whose
+    // open model scheduled the whole run's arrivals, and which judges the
+    // thresholds (fast_endpoint's `rps >= 150`) on the whole load.
+    let dir = tempfile::tempdir().unwrap();
+    for (i, share) in shares.iter().enumerate() {
+        let info = share.shard.as_ref().unwrap();
+        assert_eq!(info.kind, perf_record::shard::ShardKind::Split);
+        std::fs::write(
+            dir.path().join(format!("share-{i}.json")),
+            serde_json::to_string(share).unwrap(),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("merged/run.json");
+    let merged = project
+        .cargo_perf()
+        .args(&[
+            "merge",
+            dir.path().to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .args(&["--message-format", "json"])
+        .run_within(LIMIT);
+    merged.assert_code(0);
+    let merged = RunRecord::from_json(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        scheduled(&merged, "fast_endpoint"),
+        scheduled(&whole, "fast_endpoint")
+    );
+    let requests = |r: &RunRecord, name| test(r, name).load.as_ref().unwrap().requests;
+    assert_eq!(
+        requests(&merged, "browse_items"),
+        shares
+            .iter()
+            .map(|s| requests(s, "browse_items"))
+            .sum::<u64>()
+    );
 }
 
 #[test]
