@@ -350,24 +350,6 @@ mod tests {
     }
 
     #[test]
-    fn the_shares_of_a_split_run_their_load_tests_in_one_order() {
-        let tests: Vec<DiscoveredTest> = (0..6)
-            .map(|i| test(&format!("t{i}"), TestKind::Load, false))
-            .collect();
-        let split =
-            crate::split::SplitRun::new(perf_record::split::Split::new(1, 2).unwrap(), 0, &[]);
-        let options = RunOptions {
-            split: Some(split),
-            ..options(1)
-        };
-        for seed in 0..20 {
-            let jobs = plain(&tests, &options, &mut Draw::seeded(seed), None);
-            let order: Vec<usize> = jobs.iter().map(|j| j.test).collect();
-            assert_eq!(order, [0, 1, 2, 3, 4, 5], "seed {seed}");
-        }
-    }
-
-    #[test]
     fn a_plain_run_measures_one_package_s_load_tests_after_another_s() {
         let in_package = |name, kind, package: &str| {
             let mut test = test(name, kind, false);

@@ -233,4 +233,30 @@ mod tests {
         let stale = check_start(ms(2_000_000_000 - MAX_LATE_S - 60), now).unwrap_err();
         assert!(stale.to_string().contains("give a new start"), "{stale}");
     }
+
+    #[test]
+    fn the_shares_run_their_load_tests_in_the_selection_s_order() {
+        use crate::run::draw::Draw;
+        use crate::run::options::RunOptions;
+        let tests: Vec<_> = (0..6)
+            .map(|i| {
+                crate::discover::DiscoveredTest::example(
+                    &i.to_string(),
+                    perf_record::TestKind::Load,
+                )
+            })
+            .collect();
+        let split = Some(SplitRun::new(Split::new(1, 2).unwrap(), 0, &[]));
+        let options = RunOptions {
+            split,
+            processes: 1,
+            ..RunOptions::default()
+        };
+        // The j-th load test of every share starts at the same instant: it
+        // must be the same test, whatever order a plain run would draw.
+        for seed in 0..20 {
+            let jobs = crate::run::job::plain(&tests, &options, &mut Draw::seeded(seed), None);
+            assert!(jobs.iter().map(|j| j.test).eq(0..6), "seed {seed}");
+        }
+    }
 }
