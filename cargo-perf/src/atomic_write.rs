@@ -85,6 +85,23 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Writes a file atomically as [`write_bytes`] does, its content streamed
+/// by `write` into the temporary file: for files too large to hold in
+/// memory (an archive's executables). A failed `write` leaves `path` as it
+/// was.
+pub fn write_streamed(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), CliError> {
+    let error = |source: std::io::Error| CliError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = temp_file_with(parent_dir(path), Some(path), write).map_err(error)?;
+    file.persist(path).map_err(|e| error(e.error))?;
+    Ok(())
+}
+
 /// Writes `value` as JSON in a new file of `dir`: `stem.json`, or the
 /// first of `stem-2.json`, `stem-3.json`... that no other file holds. The
 /// name is taken and the whole content appears in one step (a complete
@@ -128,13 +145,22 @@ fn complete_temp_file(
     bytes: &[u8],
     replacing: Option<&Path>,
 ) -> std::io::Result<tempfile::NamedTempFile> {
+    temp_file_with(dir, replacing, |file| file.write_all(bytes))
+}
+
+/// [`complete_temp_file`] with the content written by `write`.
+fn temp_file_with(
+    dir: &Path,
+    replacing: Option<&Path>,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<tempfile::NamedTempFile> {
     std::fs::create_dir_all(dir)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut file = builder.tempfile_in(dir)?;
-    file.write_all(bytes)?;
+    write(file.as_file_mut())?;
     if let Some(meta) = replacing.and_then(|path| std::fs::metadata(path).ok()) {
         file.as_file().set_permissions(meta.permissions())?;
     }

@@ -3,16 +3,19 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
+use clap::{Args, FromArgMatches as _, Parser, ValueEnum};
 
+mod cargo_options;
 mod shard;
 mod split;
 mod subcommand;
 
+pub use cargo_options::CargoOptions;
 pub use shard::{MergeArgs, ShardArgs};
 pub use split::{CiArgs, K8sArgs, SplitArgs, SplitFlag, StartAt};
 use subcommand::check_subcommand_flags;
-pub use subcommand::{HistoryArgs, PerfCommand};
+pub use subcommand::command;
+pub use subcommand::{ArchiveArgs, HistoryArgs, PerfCommand};
 
 /// `cargo perf` as cargo invokes it: `cargo-perf perf [ARGS]`.
 #[derive(Debug, Parser)]
@@ -227,136 +230,6 @@ pub enum MessageFormat {
     Json,
 }
 
-/// Cargo's own flags, forwarded to cargo as the user wrote them.
-#[derive(Debug, Clone, Default, Args)]
-pub struct CargoOptions {
-    /// Path to Cargo.toml.
-    #[arg(
-        long,
-        value_name = "PATH",
-        global = true,
-        help_heading = "Package selection"
-    )]
-    pub manifest_path: Option<PathBuf>,
-
-    /// Package(s) to run the perf tests of.
-    #[arg(
-        short,
-        long = "package",
-        value_name = "SPEC",
-        global = true,
-        help_heading = "Package selection"
-    )]
-    pub packages: Vec<String>,
-
-    /// All packages in the workspace.
-    #[arg(long, help_heading = "Package selection")]
-    pub workspace: bool,
-
-    /// Exclude packages from --workspace.
-    #[arg(
-        long,
-        value_name = "SPEC",
-        requires = "workspace",
-        help_heading = "Package selection"
-    )]
-    pub exclude: Vec<String>,
-
-    /// Space or comma separated list of features to activate.
-    #[arg(
-        short = 'F',
-        long,
-        value_name = "FEATURES",
-        help_heading = "Feature selection"
-    )]
-    pub features: Vec<String>,
-
-    /// Activate all available features.
-    #[arg(long, help_heading = "Feature selection")]
-    pub all_features: bool,
-
-    /// Do not activate the `default` feature.
-    #[arg(long, help_heading = "Feature selection")]
-    pub no_default_features: bool,
-
-    /// Build with this profile [default: bench].
-    #[arg(long, value_name = "NAME", help_heading = "Compilation options")]
-    pub profile: Option<String>,
-
-    /// Directory for all generated artifacts.
-    #[arg(long, value_name = "DIR", help_heading = "Compilation options")]
-    pub target_dir: Option<PathBuf>,
-
-    /// Require Cargo.lock to be up to date.
-    #[arg(long, help_heading = "Manifest options")]
-    pub locked: bool,
-
-    /// Run without accessing the network.
-    #[arg(long, help_heading = "Manifest options")]
-    pub offline: bool,
-
-    /// Require Cargo.lock and cache to be up to date.
-    #[arg(long, help_heading = "Manifest options")]
-    pub frozen: bool,
-}
-
-impl CargoOptions {
-    /// The flags as cargo takes them, in the user's spelling.
-    pub fn to_args(&self) -> Vec<String> {
-        let mut args = Vec::new();
-        if let Some(path) = &self.manifest_path {
-            args.push("--manifest-path".to_owned());
-            args.push(path.display().to_string());
-        }
-        for package in &self.packages {
-            args.extend(["--package".to_owned(), package.clone()]);
-        }
-        if self.workspace {
-            args.push("--workspace".to_owned());
-        }
-        for exclude in &self.exclude {
-            args.extend(["--exclude".to_owned(), exclude.clone()]);
-        }
-        for features in &self.features {
-            args.extend(["--features".to_owned(), features.clone()]);
-        }
-        if self.all_features {
-            args.push("--all-features".to_owned());
-        }
-        if self.no_default_features {
-            args.push("--no-default-features".to_owned());
-        }
-        if let Some(profile) = &self.profile {
-            args.extend(["--profile".to_owned(), profile.clone()]);
-        }
-        if let Some(dir) = &self.target_dir {
-            args.push("--target-dir".to_owned());
-            args.push(dir.display().to_string());
-        }
-        args.extend(self.manifest_flags());
-        args
-    }
-
-    /// `--locked`, `--offline`, `--frozen`: the flags every cargo command
-    /// takes, `cargo metadata` included.
-    pub fn manifest_flags(&self) -> Vec<String> {
-        [
-            (self.locked, "--locked"),
-            (self.offline, "--offline"),
-            (self.frozen, "--frozen"),
-        ]
-        .into_iter()
-        .filter(|(set, _)| *set)
-        .map(|(_, flag)| flag.to_owned())
-        .collect()
-    }
-
-    /// The profile the tests are built with.
-    pub fn profile_name(&self) -> &str {
-        self.profile.as_deref().unwrap_or("bench")
-    }
-}
-
 fn parse_duration(text: &str) -> Result<Duration, String> {
     perf_record::parse_duration(text).map_err(|e| e.to_string())
 }
@@ -410,7 +283,7 @@ pub fn parse_from(mut args: Vec<std::ffi::OsString>) -> Result<PerfArgs, clap::E
     if args.get(1).is_none_or(|arg| arg != "perf") {
         args.insert(1.min(args.len()), "perf".into());
     }
-    let mut command = CargoCli::command();
+    let mut command = command();
     let matches = command.try_get_matches_from_mut(args)?;
     if let Some(("perf", perf)) = matches.subcommand() {
         check_subcommand_flags(&mut command, perf)?;

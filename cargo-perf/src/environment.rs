@@ -42,6 +42,19 @@ pub fn fingerprint(workspace_root: &Path, cargo: &crate::cli::CargoOptions) -> E
         .lines()
         .find_map(|l| l.strip_prefix("host: "))
         .map(str::to_owned);
+    // From an archive the executables are the archiving machine's build:
+    // its compiler and target describe them, not this machine's.
+    let archived = cargo
+        .archive
+        .archive()
+        .map(crate::archive::Archive::manifest);
+    let (rustc, target) = match archived {
+        Some(manifest) => (
+            manifest.rustc.clone().unwrap_or(rustc),
+            manifest.target.clone().or(target),
+        ),
+        None => (rustc, target),
+    };
     let mut features: Vec<String> = cargo
         .features
         .iter()
@@ -155,5 +168,35 @@ mod tests {
         assert_eq!(short_commit("0123456789abcdef"), "0123456789");
         assert_eq!(short_commit("abc"), "abc");
         assert_eq!(short_commit("ééééééééééé"), "éééééééééé");
+    }
+
+    #[test]
+    fn a_run_from_an_archive_names_the_archive_s_compiler_and_target() {
+        use crate::archive::{Archive, BuildFlags, FORMAT_VERSION, Link, Manifest};
+        let dir = tempfile::tempdir().unwrap();
+        let mut manifest = Manifest {
+            format_version: FORMAT_VERSION,
+            cargo_perf_version: "0.1.0".to_owned(),
+            created_utc: "2026-12-07T17:00:00Z".to_owned(),
+            build: BuildFlags::default(),
+            rustc: Some("rustc 1.0.0-archived".to_owned()),
+            target: Some("archived-target".to_owned()),
+            head_commit: None,
+            head_dirty: false,
+            base: None,
+            executables: Vec::new(),
+        };
+        let path = dir.path().join("perf.tar.gz");
+        crate::archive::write(&path, &mut manifest, &[]).unwrap();
+        let archive = Archive::open(&path, &dir.path().join("unpacked")).unwrap();
+        let cargo = crate::cli::CargoOptions {
+            archive: Link::reading(archive),
+            ..crate::cli::CargoOptions::default()
+        };
+        let environment = fingerprint(dir.path(), &cargo);
+        assert_eq!(environment.rustc, "rustc 1.0.0-archived");
+        assert_eq!(environment.target.as_deref(), Some("archived-target"));
+        let built_here = fingerprint(dir.path(), &crate::cli::CargoOptions::default());
+        assert_ne!(built_here.rustc, "rustc 1.0.0-archived");
     }
 }

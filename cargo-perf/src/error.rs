@@ -105,6 +105,15 @@ pub enum CliError {
         /// What is wrong and what to do.
         message: String,
     },
+    /// `--archive-file`: the archive is missing, damaged or refused, or
+    /// does not hold what the run needs.
+    #[error("archive {}: {message}", path.display())]
+    Archive {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
     /// Ctrl-C or SIGTERM: the run stopped its children and wrote nothing.
     #[error("interrupted: stopped every server and perf binary it started; nothing more was saved")]
     Interrupted,

@@ -11,7 +11,8 @@
 pub const SUCCESS: u8 = 0;
 /// A bug or an unexpected failure of the environment.
 pub const INTERNAL: u8 = 1;
-/// Bad flags or configuration.
+/// Bad flags or configuration, or an archive (`--archive-file`) that is
+/// damaged or does not hold what the run needs.
 pub const USAGE: u8 = 2;
 /// Cargo could not build the perf targets.
 pub const BUILD_FAILED: u8 = 3;
@@ -79,6 +80,7 @@ fn of_error(error: &CliError) -> u8 {
         // that does not exist, a Cargo.toml that does not parse.
         CliError::Usage(_)
         | CliError::Git(_)
+        | CliError::Archive { .. }
         | CliError::UnknownPackage { .. }
         | CliError::Config { .. }
         | CliError::Metadata(_)

@@ -11,6 +11,7 @@
 use std::process::ExitCode;
 
 pub mod app;
+pub mod archive;
 pub mod atomic_write;
 pub mod baseline;
 pub mod cargo;
@@ -55,7 +56,7 @@ pub fn main() -> ExitCode {
         server::watchdog::run(&argv[2..]);
         return ExitCode::from(exit_code::SUCCESS);
     }
-    let args = match cli::parse_from(argv) {
+    let mut args = match cli::parse_from(argv) {
         Ok(args) => args,
         Err(error) => {
             // Help and version go to stdout and are not errors.
@@ -73,7 +74,8 @@ pub fn main() -> ExitCode {
         Some(cli::PerfCommand::K8s(k8s)) => app::k8s(k8s),
         Some(cli::PerfCommand::Ci(ci)) => app::ci(ci),
         Some(cli::PerfCommand::Merge(merge)) => app::merge(&args, merge),
-        None => app::run(&args),
+        Some(cli::PerfCommand::Archive(archive)) => app::archive(&args, archive),
+        None => app::run(&mut args),
     };
     // After an interrupt, whatever the run made of its killed children is
     // not news: the interrupt is.

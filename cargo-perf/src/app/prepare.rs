@@ -19,7 +19,7 @@ use crate::{DEFAULT_PROCESSES, baseline, cargo};
 
 /// Runs `cargo perf` and returns what it found; errors that stop the run
 /// early come back as `Err`.
-pub fn run(args: &PerfArgs) -> Result<Summary, CliError> {
+pub fn run(args: &mut PerfArgs) -> Result<Summary, CliError> {
     // Ctrl-C and SIGTERM stop the perf binary running at the moment and
     // any server, whatever the run is doing.
     crate::interrupt::install_signal_handler();
@@ -27,6 +27,9 @@ pub fn run(args: &PerfArgs) -> Result<Summary, CliError> {
     check_flags(args)?;
     let split = crate::split::resolve(args)?;
     let workspace = Workspace::load(&args.cargo)?;
+    // With --archive-file the executables are the archive's from here on.
+    super::from_archive::attach(args, &workspace)?;
+    let args = &*args;
     let packages = workspace.select(&args.cargo)?;
     let mut package_configs = BTreeMap::new();
     for package in &packages {
@@ -238,7 +241,7 @@ pub(super) fn baseline_dir(
 }
 
 /// Why no perf target is there to build.
-fn no_perf_targets(packages: &[&cargo_metadata::Package], gated: &[String]) -> CliError {
+pub(super) fn no_perf_targets(packages: &[&cargo_metadata::Package], gated: &[String]) -> CliError {
     if !gated.is_empty() {
         return CliError::NoPerfTargets(format!(
             "no perf targets with the features selected: {} left out by its required-features; \

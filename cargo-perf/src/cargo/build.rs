@@ -7,9 +7,9 @@ use std::io::BufReader;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use cargo_metadata::{Artifact, Message};
+use cargo_metadata::{Artifact, Message, TargetKind};
 
-use super::targets::PerfTarget;
+use super::targets::{PerfTarget, TargetKindName};
 use crate::cli::CargoOptions;
 use crate::error::CliError;
 
@@ -30,7 +30,22 @@ pub struct PerfBinary {
 /// Builds the perf targets with an optimised profile (`bench` unless
 /// `--profile` says otherwise) and returns their executables. Cargo's
 /// progress and rendered diagnostics go to stderr as cargo prints them.
+///
+/// With `--archive-file` they are the archive's, and cargo is not run;
+/// for `cargo perf archive` each is noted for the archive.
 pub fn build(options: &CargoOptions, targets: &[PerfTarget]) -> Result<Vec<PerfBinary>, CliError> {
+    let key = |t: &PerfTarget| options.archive.key(&t.package, cargo_kind(t.kind), &t.name);
+    if let Some(archive) = options.archive.archive() {
+        return targets
+            .iter()
+            .map(|t| {
+                Ok(PerfBinary {
+                    target: t.clone(),
+                    executable: archive.executable(&key(t))?,
+                })
+            })
+            .collect();
+    }
     let mut args = vec![
         "bench".to_owned(),
         "--no-run".to_owned(),
@@ -63,12 +78,30 @@ pub fn build(options: &CargoOptions, targets: &[PerfTarget]) -> Result<Vec<PerfB
     })?;
     binaries.sort_by(|a, b| a.target.cmp(&b.target));
     binaries.dedup_by(|a, b| a.target == b.target);
+    for binary in &binaries {
+        options
+            .archive
+            .note(key(&binary.target), binary.executable.clone());
+    }
     Ok(binaries)
 }
 
+/// Cargo's name for a perf target's kind.
+fn cargo_kind(kind: TargetKindName) -> TargetKind {
+    match kind {
+        TargetKindName::Bench => TargetKind::Bench,
+        TargetKindName::Test => TargetKind::Test,
+    }
+}
+
 /// Builds a binary of the workspace (the server load tests run against)
-/// with the same profile as the perf targets, and returns its path.
+/// with the same profile as the perf targets, and returns its path: the
+/// archive's with `--archive-file`, noted for `cargo perf archive`.
 pub fn build_bin(options: &CargoOptions, package: &str, bin: &str) -> Result<PathBuf, CliError> {
+    let key = options.archive.key(package, TargetKind::Bin, bin);
+    if let Some(archived) = options.archive.archived(&key) {
+        return archived;
+    }
     let mut args = vec![
         "build".to_owned(),
         "--message-format".to_owned(),
@@ -97,7 +130,9 @@ pub fn build_bin(options: &CargoOptions, package: &str, bin: &str) -> Result<Pat
             executable = Some(path.clone().into_std_path_buf());
         }
     })?;
-    executable.ok_or(CliError::BuildFailed)
+    let executable = executable.ok_or(CliError::BuildFailed)?;
+    options.archive.note(key, executable.clone());
+    Ok(executable)
 }
 
 /// Runs cargo with `--message-format json-render-diagnostics` in `args`:

@@ -1,5 +1,8 @@
-//! `cargo perf`'s subcommands (`cargo perf history`), beside the run's
-//! positional filters, and the rule that a run's flags are not theirs.
+//! `cargo perf`'s subcommands (`cargo perf history`, `cargo perf
+//! archive`), beside the run's positional filters, and the rule that a
+//! run's flags are not theirs.
+
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
@@ -23,6 +26,26 @@ pub enum PerfCommand {
     /// codes as a run's. Refuses a missing, duplicate or foreign shard, and
     /// one whose load generator was saturated.
     Merge(super::MergeArgs),
+    /// Build the perf binaries and the servers of the load tests once (and
+    /// for --compare-ref the base revision's) and pack them in one file,
+    /// for `cargo perf --archive-file FILE` to run on machines that have
+    /// the checkout but no build. Takes cargo's flags (-p, --workspace,
+    /// -F, --profile); runs nothing.
+    Archive(ArchiveArgs),
+}
+
+/// The arguments of `cargo perf archive`.
+#[derive(Debug, Args)]
+pub struct ArchiveArgs {
+    /// The archive to write (a gzip-compressed tar file, e.g.
+    /// perf.tar.gz).
+    #[arg(long, value_name = "PATH", required = true)]
+    pub archive_file: PathBuf,
+
+    /// Also build the git revision REV (a branch, tag or commit), for runs
+    /// from the archive with `--compare-ref REV`.
+    #[arg(long, value_name = "REV")]
+    pub compare_ref: Option<String>,
 }
 
 /// The arguments of `cargo perf history`.
@@ -42,9 +65,53 @@ pub struct HistoryArgs {
     pub exact: bool,
 }
 
+/// Cargo's flags that only a build takes: of the subcommands, `archive`
+/// takes them (they are global for it); the others refuse them.
+const BUILD_FLAGS: [&str; 10] = [
+    "workspace",
+    "exclude",
+    "features",
+    "all_features",
+    "no_default_features",
+    "profile",
+    "target_dir",
+    "locked",
+    "offline",
+    "frozen",
+];
+
+/// The command line as clap builds it, each subcommand's help listing
+/// only the flags it takes.
+pub fn command() -> clap::Command {
+    hide_build_flags(<super::CargoCli as clap::CommandFactory>::command())
+}
+
+/// Hides cargo's build flags in the help of the subcommands that refuse
+/// them (all but `archive`), where clap would list them as global flags:
+/// each gets a hidden copy, which clap then does not replace by the
+/// global one. Before `command` is built.
+fn hide_build_flags(command: clap::Command) -> clap::Command {
+    command.mut_subcommand("perf", |perf| {
+        let hidden: Vec<clap::Arg> = perf
+            .get_arguments()
+            .filter(|arg| BUILD_FLAGS.contains(&arg.get_id().as_str()))
+            .map(|arg| arg.clone().hide(true))
+            .collect();
+        let names: Vec<String> = perf
+            .get_subcommands()
+            .map(|sub| sub.get_name().to_owned())
+            .filter(|name| name != "archive")
+            .collect();
+        names.into_iter().fold(perf, |perf, name| {
+            perf.mut_subcommand(name, |sub| sub.args(hidden.iter().cloned()))
+        })
+    })
+}
+
 /// A subcommand such as `history` takes only the flags marked global
-/// (`--manifest-path`, `-p`, `--baseline-dir`, `--message-format`): a run's
-/// flags given with it would be silently ignored, so they are refused.
+/// (`--manifest-path`, `-p`, `--baseline-dir`, `--message-format`; for
+/// `archive` cargo's build flags too): a run's flags given with it would
+/// be silently ignored, so they are refused.
 pub(super) fn check_subcommand_flags(
     command: &mut clap::Command,
     perf: &clap::ArgMatches,
@@ -58,7 +125,8 @@ pub(super) fn check_subcommand_flags(
     let stray = perf_command
         .get_arguments()
         .find(|arg| {
-            !arg.is_global_set()
+            let build_flag = BUILD_FLAGS.contains(&arg.get_id().as_str());
+            (!arg.is_global_set() || (build_flag && name != "archive"))
                 && perf.value_source(arg.get_id().as_str())
                     == Some(clap::parser::ValueSource::CommandLine)
         })
@@ -71,8 +139,12 @@ pub(super) fn check_subcommand_flags(
         Some(shown) => Err(perf_command.error(
             clap::error::ErrorKind::ArgumentConflict,
             format!(
-                "`{shown}` is a flag of a run, not of `cargo perf {name}`; \
-                 remove it (test filters go after `{name} NAME`)"
+                "`{shown}` is a flag of a run, not of `cargo perf {name}`; remove it{}",
+                if name == "history" {
+                    " (test filters go after `history NAME`)"
+                } else {
+                    ""
+                }
             ),
         )),
         None => Ok(()),
@@ -139,6 +211,79 @@ mod tests {
                 .unwrap()
                 .keep,
             Some(0)
+        );
+    }
+
+    #[test]
+    fn archive_takes_cargo_s_flags_and_compare_ref_and_no_run_flag() {
+        let args = parse(
+            "cargo-perf perf archive --archive-file perf.tar.gz --workspace --exclude b -F x,y \
+             --profile release --target-dir t --locked --compare-ref main -p demo",
+        )
+        .unwrap();
+        let Some(PerfCommand::Archive(archive)) = &args.command else {
+            panic!("{args:?}");
+        };
+        assert_eq!(archive.archive_file, PathBuf::from("perf.tar.gz"));
+        assert_eq!(archive.compare_ref.as_deref(), Some("main"));
+        assert!(args.cargo.workspace && args.cargo.locked);
+        assert_eq!(args.cargo.exclude, ["b"]);
+        assert_eq!(args.cargo.features, ["x,y"]);
+        assert_eq!(args.cargo.profile.as_deref(), Some("release"));
+        assert_eq!(args.cargo.packages, ["demo"]);
+        assert_eq!(args.cargo.target_dir, Some(PathBuf::from("t")));
+        // Cargo's flags before the subcommand count too.
+        let before = parse("cargo-perf perf -F x archive --archive-file a.tar.gz").unwrap();
+        assert_eq!(before.cargo.features, ["x"]);
+        // The file is required; a run's flags are refused, not ignored.
+        assert!(parse("cargo-perf perf archive").is_err());
+        for line in [
+            "cargo-perf perf archive --archive-file a --quick",
+            "cargo-perf perf --quick archive --archive-file a",
+            "cargo-perf perf archive --archive-file a checksum",
+        ] {
+            assert!(parse(line).is_err(), "{line}");
+        }
+        let message = parse("cargo-perf perf --quick archive --archive-file a")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("--quick") && message.contains("cargo perf archive"),
+            "{message}"
+        );
+        // `history` still refuses cargo's build flags.
+        let message = parse("cargo-perf perf history main --features x")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("--features") && message.contains("history"),
+            "{message}"
+        );
+        // A run reads an archive with --archive-file.
+        let run = parse("cargo-perf perf --archive-file a.tar.gz checksum").unwrap();
+        assert_eq!(run.cargo.archive_file, Some(PathBuf::from("a.tar.gz")));
+        assert!(run.command.is_none() && run.filters == ["checksum"]);
+    }
+
+    #[test]
+    fn only_archive_s_help_lists_cargo_s_build_flags() {
+        let mut command = command();
+        command.build();
+        let perf = command.find_subcommand("perf").unwrap();
+        let listed = |name: &str, id: &str| {
+            perf.find_subcommand(name)
+                .unwrap()
+                .get_arguments()
+                .any(|arg| arg.get_id() == id && !arg.is_hide_set())
+        };
+        for id in BUILD_FLAGS {
+            assert!(listed("archive", id), "{id}");
+            assert!(!listed("history", id), "{id}");
+        }
+        assert!(listed("history", "manifest_path") && listed("history", "packages"));
+        assert!(
+            perf.get_arguments()
+                .any(|arg| arg.get_id() == "features" && !arg.is_hide_set())
         );
     }
 }

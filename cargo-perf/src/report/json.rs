@@ -47,6 +47,17 @@ pub enum JsonMessage<'a> {
         /// The comparison.
         comparison: &'a Comparison,
     },
+    /// `cargo perf archive` wrote the archive.
+    ArchiveWritten {
+        /// Schema version.
+        schema_version: u32,
+        /// The file.
+        path: String,
+        /// What it holds.
+        manifest: &'a crate::archive::Manifest,
+        /// Its size in bytes.
+        bytes: u64,
+    },
     /// `--save-baseline` wrote a file.
     BaselineSaved {
         /// Schema version.

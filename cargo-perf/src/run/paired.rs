@@ -83,9 +83,13 @@ impl BaseSide {
             );
         }
         cargo_options.target_dir = Some(base_target);
+        cargo_options.archive = cargo_options.archive.for_base();
+        // From an archive nothing is built here: the note of the last
+        // build stays true.
+        let builds = cargo_options.archive.archive().is_none();
         eprintln!(
             "{:>12} base {} ({}) in {}",
-            "Building",
+            if builds { "Building" } else { "Checked out" },
             base.rev,
             base.short(),
             worktree.path().display()
@@ -100,13 +104,17 @@ impl BaseSide {
         let targets = perf_targets(&packages, &cargo_options)?;
         // Forgotten before the build and noted after it: a build that fails
         // half-way leaves artifacts of this commit that no other may reuse.
-        let _ = std::fs::remove_file(&built);
+        if builds {
+            let _ = std::fs::remove_file(&built);
+        }
         let binaries = if targets.is_empty() {
             Vec::new()
         } else {
             cargo::build(&cargo_options, &targets)?
         };
-        let _ = std::fs::write(&built, &base.commit);
+        if builds {
+            let _ = std::fs::write(&built, &base.commit);
+        }
         let base_scratch = scratch.join("base");
         std::fs::create_dir_all(&base_scratch).map_err(|source| CliError::Write {
             path: base_scratch.clone(),

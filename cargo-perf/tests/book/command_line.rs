@@ -6,9 +6,6 @@
 
 use std::fmt::Write as _;
 
-use cargo_perf::cli::CargoCli;
-use clap::CommandFactory as _;
-
 /// Markdown of one table cell: no line breaks, no unescaped `|`.
 fn cell(text: &str) -> String {
     text.split('\n')
@@ -141,7 +138,7 @@ fn tables(command: &clap::Command, level: &str) -> String {
 
 /// The page.
 pub(crate) fn render() -> String {
-    let mut cargo = CargoCli::command();
+    let mut cargo = cargo_perf::cli::command();
     cargo.build();
     let perf = cargo
         .find_subcommand_mut("perf")

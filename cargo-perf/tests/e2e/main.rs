@@ -6,6 +6,7 @@
     reason = "a test that cannot go on should stop with a backtrace"
 )]
 
+mod archive;
 mod baselines;
 mod catalog;
 mod errors;
