@@ -7,7 +7,7 @@ use crate::cli::CiArgs;
 use crate::shell;
 
 /// The archive every shard runs from.
-const ARCHIVE: &str = "perf-archive.tar.zst";
+const ARCHIVE: &str = "perf-archive.tar.gz";
 
 /// The workflow, as YAML.
 pub(crate) fn workflow(args: &CiArgs) -> String {
@@ -47,8 +47,10 @@ jobs:
           fetch-depth: 0
       - uses: dtolnay/rust-toolchain@stable
       - run: cargo install --locked --git https://github.com/cargo-perf/cargo-perf cargo-perf
+      # Cargo's flags of the runs (-p, -F, --profile) and their
+      # --compare-ref REV go here too: the archive holds what they build.
       - name: Build the perf binaries once
-        run: cargo perf archive --archive-file {ARCHIVE}{extra}
+        run: cargo perf archive --archive-file {ARCHIVE}
       - uses: actions/upload-artifact@v6
         with:
           name: perf-archive

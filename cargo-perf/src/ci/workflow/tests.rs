@@ -28,7 +28,7 @@ fn the_matrix_has_one_job_per_shard_and_the_merge_waits_for_them() {
         .unwrap();
     assert!(
         run.contains(
-            r#"cargo perf --archive-file perf-archive.tar.zst --shard "hash:$SHARD/3" --compare-ref origin/main 'a b' || code=$?"#
+            r#"cargo perf --archive-file perf-archive.tar.gz --shard "hash:$SHARD/3" --compare-ref origin/main 'a b' || code=$?"#
         ),
         "{run}"
     );
