@@ -276,6 +276,7 @@ mod tests {
         let message = load(dir.path()).unwrap_err().to_string();
         assert!(message.contains("not a regular file"), "{message}");
         let record = RunRecord {
+            split: None,
             shard: None,
             schema_version: perf_record::record::SCHEMA_VERSION,
             cargo_perf_version: "0".into(),

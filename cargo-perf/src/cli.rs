@@ -7,10 +7,12 @@ use clap::{Args, FromArgMatches as _, Parser, ValueEnum};
 
 mod cargo_options;
 mod shard;
+mod split;
 mod subcommand;
 
 pub use cargo_options::CargoOptions;
 pub use shard::{MergeArgs, ShardArgs};
+pub use split::{CiArgs, K8sArgs, SplitArgs, SplitFlag, StartAt};
 use subcommand::check_subcommand_flags;
 pub use subcommand::command;
 pub use subcommand::{ArchiveArgs, HistoryArgs, PerfCommand};
@@ -105,6 +107,10 @@ pub struct PerfArgs {
     /// Allow a target that is not a loopback address (127.0.0.0/8, ::1).
     #[arg(long, help_heading = "Load tests")]
     pub allow_remote: bool,
+
+    /// One share of a load split over several generators.
+    #[command(flatten)]
+    pub split: SplitArgs,
 
     /// Save the results as baseline NAME (target/perf/baselines/NAME.json),
     /// or to a file when NAME is a path; the run is also kept in the

@@ -15,6 +15,7 @@ pub mod archive;
 pub mod atomic_write;
 pub mod baseline;
 pub mod cargo;
+pub(crate) mod ci;
 pub mod cli;
 pub mod discover;
 pub mod environment;
@@ -24,6 +25,7 @@ pub(crate) mod export;
 pub(crate) mod histogram;
 pub mod history;
 pub mod interrupt;
+pub(crate) mod k8s;
 pub mod merge;
 pub mod report;
 pub mod run;
@@ -31,6 +33,8 @@ pub mod run;
 pub(crate) mod sample;
 pub mod server;
 pub mod shard;
+pub(crate) mod shell;
+pub mod split;
 pub mod verdict;
 
 /// The regression threshold when nothing else sets one, in percent.
@@ -67,6 +71,8 @@ pub fn main() -> ExitCode {
     };
     let result = match &args.command {
         Some(cli::PerfCommand::History(history)) => app::history(&args, history),
+        Some(cli::PerfCommand::K8s(k8s)) => app::k8s(k8s),
+        Some(cli::PerfCommand::Ci(ci)) => app::ci(ci),
         Some(cli::PerfCommand::Merge(merge)) => app::merge(&args, merge),
         Some(cli::PerfCommand::Archive(archive)) => app::archive(&args, archive),
         None => app::run(&mut args),

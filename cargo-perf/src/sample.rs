@@ -205,6 +205,7 @@ pub(crate) fn record() -> RunRecord {
         counter: "perf".into(),
     });
     RunRecord {
+        split: None,
         shard: None,
         schema_version: perf_record::record::SCHEMA_VERSION,
         cargo_perf_version: "0.1.0".into(),

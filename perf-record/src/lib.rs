@@ -19,6 +19,7 @@ pub mod protocol;
 pub mod ratio;
 pub mod record;
 pub mod shard;
+pub mod split;
 pub mod stats;
 pub mod target;
 pub mod threshold;

@@ -146,6 +146,10 @@ pub struct RunRecord {
     pub environment: Environment,
     /// The tests that ran (ignored tests are not included).
     pub tests: Vec<TestRecord>,
+    /// Which share of a split load this run is (`--split I/N`); absent in
+    /// a whole run and in records written before splits existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<crate::split::SplitInfo>,
     /// Which shard of a run dealt over several machines this record
     /// holds; absent from a whole run (and a merged one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -271,10 +275,26 @@ mod tests {
             created_utc: format_utc(0),
             environment: Environment::default(),
             tests: vec![],
+            split: None,
             shard: None,
         };
         let text = serde_json::to_string(&record).unwrap();
         assert_eq!(RunRecord::from_json(&text).unwrap(), record);
+        // A record without `split` (every record before splits) is a whole
+        // run; a share's keeps its split.
+        assert!(!text.contains("\"split\""), "{text}");
+        let share = RunRecord {
+            split: Some(crate::split::SplitInfo {
+                index: 2,
+                count: 3,
+                start_at_unix_ms: 1_700_000_000_000,
+                config_hash: crate::split::config_hash("x"),
+                late_starts: Vec::new(),
+            }),
+            ..record.clone()
+        };
+        let shared = serde_json::to_string(&share).unwrap();
+        assert_eq!(RunRecord::from_json(&shared).unwrap(), share);
         // A baseline saved by schema 1 still loads.
         let old = text.replace(
             &format!("\"schema_version\":{SCHEMA_VERSION}"),
@@ -293,6 +313,7 @@ mod tests {
             created_utc: format_utc(0),
             environment: Environment::default(),
             tests: vec![],
+            split: None,
             shard: None,
         };
         let whole = serde_json::to_string(&record).unwrap();

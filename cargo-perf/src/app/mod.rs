@@ -13,8 +13,10 @@ mod paired;
 mod plain;
 mod prepare;
 mod prepared;
+mod split;
 
 pub use archive::run as archive;
 pub use history::run as history;
 pub use merge::run as merge;
 pub use prepare::run;
+pub use split::{ci, k8s};

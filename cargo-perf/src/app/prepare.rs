@@ -25,6 +25,7 @@ pub fn run(args: &mut PerfArgs) -> Result<Summary, CliError> {
     crate::interrupt::install_signal_handler();
     let json = args.message_format == MessageFormat::Json;
     check_flags(args)?;
+    let split = crate::split::resolve(args)?;
     let workspace = Workspace::load(&args.cargo)?;
     // With --archive-file the executables are the archive's from here on.
     super::from_archive::attach(args, &workspace)?;
@@ -97,7 +98,10 @@ pub fn run(args: &mut PerfArgs) -> Result<Summary, CliError> {
         }
     }
     let selection = selection(args);
-    let selected: Vec<_> = tests.iter().filter(|t| selection.selects(t)).collect();
+    let mut selected: Vec<_> = tests.iter().filter(|t| selection.selects(t)).collect();
+    if split.is_some() {
+        super::split::keep_load_tests(&mut selected);
+    }
     if selected.is_empty() {
         return Err(no_test_matched(args, &tests, &gated));
     }
@@ -128,6 +132,23 @@ pub fn run(args: &mut PerfArgs) -> Result<Summary, CliError> {
         }
         None => (selected, None),
     };
+    // A share of a split load is a shard of kind `split`: `cargo perf
+    // merge` adds the shares' load into one run's.
+    let shard = match split {
+        Some((share, _)) => {
+            let ids: Vec<_> = selected.iter().map(|t| &t.id).collect();
+            let environment = crate::environment::fingerprint(workspace.root(), &args.cargo);
+            let flags = crate::cli::ShardArgs::measurement_flags(args);
+            let kind = perf_record::shard::ShardKind::Split;
+            Some(perf_record::shard::ShardInfo {
+                kind,
+                index: share.index,
+                count: share.count,
+                run_hash: crate::shard::run_hash(&flags, &environment, &ids, kind, share.count),
+            })
+        }
+        None => shard,
+    };
     // A shard compares its own tests: the baseline's tests dealt to the
     // other shards are theirs to compare, not missing from this run.
     let baseline = baseline.map(|(mut record, path)| {
@@ -152,7 +173,10 @@ pub fn run(args: &mut PerfArgs) -> Result<Summary, CliError> {
         binaries: &binaries,
         selected: &selected,
         baseline_dir: &baseline_dir,
-        options: run_options(args),
+        options: RunOptions {
+            split: split.map(|(share, start)| super::split::plan(args, share, start, &selected)),
+            ..run_options(args)
+        },
         shard,
     };
     match (base_commit, baseline) {
@@ -262,9 +286,14 @@ fn run_options(args: &PerfArgs) -> RunOptions {
         quick: args.quick,
         warm_up: args.warm_up_time,
         measurement: args.measurement_time,
+        // A share of a split runs each load test once, at its shared start.
         processes: args
             .processes
-            .unwrap_or(if args.quick { 1 } else { DEFAULT_PROCESSES }),
+            .unwrap_or(if args.quick || args.split.split.is_some() {
+                1
+            } else {
+                DEFAULT_PROCESSES
+            }),
         // --quick is a smoke run: load tests too run at a tenth of their
         // length unless --duration-scale says otherwise.
         duration_scale: args
@@ -275,6 +304,7 @@ fn run_options(args: &PerfArgs) -> RunOptions {
         verbose: args.verbose,
         instructions: args.instructions,
         test_timeout: args.test_timeout,
+        split: None,
     }
 }
 

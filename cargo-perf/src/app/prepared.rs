@@ -45,6 +45,11 @@ impl Prepared<'_> {
             created_utc: format_utc(started),
             environment: environment::fingerprint(self.workspace.root(), &self.args.cargo),
             tests,
+            split: self
+                .options
+                .split
+                .as_ref()
+                .map(crate::split::SplitRun::info),
             shard: self.shard.clone(),
         }
     }

@@ -13,6 +13,14 @@ pub enum PerfCommand {
     /// step changes between them with the commit where each happened.
     /// Exit 6 when the baseline has no saved runs.
     History(HistoryArgs),
+    /// Print the Kubernetes manifests of a load split over N pods: an
+    /// Indexed Job whose pods each run `cargo perf --split N` at one
+    /// shared start, and a Job that merges and gates their records.
+    K8s(super::K8sArgs),
+    /// Print a GitHub Actions workflow that builds the perf binaries once,
+    /// runs the tests in N matrix shards and merges, gates and summarises
+    /// their records in a last job.
+    Ci(super::CiArgs),
     /// Merge the run records of a run's shards (`--shard`, `--split`)
     /// into one run, then compare, save and report it as one run; exit
     /// codes as a run's. Refuses a missing, duplicate or foreign shard, and

@@ -77,6 +77,7 @@ mod tests {
         }))
         .unwrap();
         RunRecord {
+            split: None,
             shard: None,
             schema_version: perf_record::record::SCHEMA_VERSION,
             cargo_perf_version: "0".into(),

@@ -228,6 +228,7 @@ mod tests {
 
     pub(crate) fn record(unix_s: u64, commit: Option<&str>, dirty: bool) -> RunRecord {
         RunRecord {
+            split: None,
             shard: None,
             schema_version: perf_record::record::SCHEMA_VERSION,
             cargo_perf_version: "0".into(),

@@ -56,6 +56,7 @@ pub fn merge(shards: &[(PathBuf, RunRecord)]) -> Result<RunRecord, MergeError> {
         environment: first.environment.clone(),
         tests,
         shard: None,
+        split: None,
     })
 }
 

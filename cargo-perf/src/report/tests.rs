@@ -164,6 +164,7 @@ fn run_record() -> RunRecord {
         ..test("parse_invoice", TestKind::Bench)
     };
     RunRecord {
+        split: None,
         shard: None,
         schema_version: 1,
         cargo_perf_version: "0.1.0".into(),

@@ -112,7 +112,12 @@ pub(crate) fn plain(
                     pad: draw.pad(),
                 });
             }
-            draw.shuffle(&mut round);
+            // The shares of a split run their load tests in one order, the
+            // selection's: the j-th test of every share starts at the same
+            // shared instant, so it must be the same test.
+            if options.split.is_none() {
+                draw.shuffle(&mut round);
+            }
             jobs.extend(round);
         }
     }

@@ -26,4 +26,6 @@ pub struct RunOptions {
     pub instructions: bool,
     /// `--test-timeout`: how long any test's process may run.
     pub test_timeout: Option<Duration>,
+    /// `--split`: the share of each load test this run measures.
+    pub split: Option<crate::split::SplitRun>,
 }

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use perf_record::format;
 use perf_record::protocol::env;
@@ -101,6 +101,18 @@ pub(crate) fn run_process(
     if target.is_some() {
         command.env(env::PROGRESS, "1");
     }
+    // A share of a split load test waits for its shared start: its time
+    // limit counts from there.
+    let split = options
+        .split
+        .as_ref()
+        .filter(|_| test.listed.kind == perf_record::TestKind::Load);
+    let mut started = Instant::now();
+    if let Some(split) = split {
+        let (vars, at) = split.next_start();
+        command.envs(vars);
+        started = started.max(at);
+    }
     let mut child = command
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
@@ -131,7 +143,7 @@ pub(crate) fn run_process(
             }
         });
     }
-    let mut deadline = Deadline::for_job(test, options, share, Instant::now());
+    let mut deadline = Deadline::for_job(test, options, share, started);
     let mut stderr = String::new();
     let mut timed_out = false;
     loop {
@@ -141,10 +153,13 @@ pub(crate) fn run_process(
                     deadline.on_progress(json, Instant::now());
                     progress.live(json);
                 }
-                None => {
-                    stderr.push_str(&line);
-                    stderr.push('\n');
-                }
+                None => match (split, line.strip_prefix(perf_record::split::START_PREFIX)) {
+                    (Some(split), Some(json)) => split.started(&test.id.to_string(), json),
+                    _ => {
+                        stderr.push_str(&line);
+                        stderr.push('\n');
+                    }
+                },
             },
             Err(RecvTimeoutError::Disconnected) => break,
             Err(RecvTimeoutError::Timeout) => {
@@ -178,6 +193,13 @@ pub(crate) fn run_process(
                 .find(|r| r.name == test.listed.name)
                 .map(TestResult::into_printable)
         });
+    if let Some(split) = split {
+        // Every share plans its next start from the workload's planned
+        // length, the same in each, not from how long this one took.
+        split.finished(Duration::from_nanos(
+            result.as_ref().map_or(0, |r| r.config.measurement_ns),
+        ));
+    }
     let failed = |config: TestConfig, message: String| TestRecord {
         id: test.id.clone(),
         kind: test.listed.kind,

@@ -73,3 +73,47 @@ fn the_command_line_page_is_generated_from_the_help() {
         &command_line::render(),
     );
 }
+
+/// What `cargo-perf perf ARGS` prints.
+fn printed(args: &[&str]) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-perf"))
+        .arg("perf")
+        .args(args)
+        .output()
+        .expect("cargo-perf runs");
+    assert!(
+        output.status.success(),
+        "cargo perf {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+#[test]
+fn the_split_pages_examples_are_what_cargo_perf_prints() {
+    // The workflow is checked by actionlint in .ci/run with the book's
+    // other workflows.
+    check_page(
+        "docs/src/ci/sharded.yml",
+        &printed(&["ci", "--shards", "3"]),
+    );
+    check_page(
+        "docs/src/ci/split-job.yaml",
+        &printed(&[
+            "k8s",
+            "--split",
+            "4",
+            "--image",
+            "registry.example/shop-perf:1",
+            "--target-url",
+            "http://shop.default.svc:8080",
+            "--allow-remote",
+            "--start-at",
+            "2026-01-01T12:00:00Z",
+            "--",
+            "shop/load::browse",
+            "--duration-scale",
+            "0.5",
+        ]),
+    );
+}

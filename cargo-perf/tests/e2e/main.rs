@@ -24,4 +24,5 @@ mod selection;
 mod servers;
 mod shards;
 mod snapshots;
+mod split;
 mod support;

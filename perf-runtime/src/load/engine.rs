@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use perf_record::finding::Warning;
 use perf_record::load::{LoadStats, RequestErrorKind};
 use perf_record::protocol::env;
+use perf_record::split::Split;
 
 use crate::load::http::target::Target;
 use crate::load::models::{Counters, GRACE, closed, open};
@@ -23,6 +24,8 @@ pub(crate) struct Generator<'a> {
     pub(crate) load_fn: LoadFn,
     pub(crate) target: &'a Target,
     pub(crate) threads: usize,
+    /// The share of the load this generator runs (`--split`), or all.
+    pub(crate) split: Option<Split>,
 }
 
 impl Generator<'_> {
@@ -30,8 +33,14 @@ impl Generator<'_> {
     /// whose function panicked fails with the panic, whatever it measured.
     pub(crate) fn run(&self, profile: &LoadProfile) -> Result<LoadStats, String> {
         super::limits::check(profile)?;
-        let stats = run(self.load_fn, profile, self.target.clone(), self.threads)
-            .map_err(|e| format!("failed to start the load generator: {e}"))?;
+        let stats = run(
+            self.load_fn,
+            profile,
+            self.split,
+            self.target.clone(),
+            self.threads,
+        )
+        .map_err(|e| format!("failed to start the load generator: {e}"))?;
         match stats.errors.get(&RequestErrorKind::Panic) {
             Some(panics) => Err(format!(
                 "{} (the test's function is broken: {} iteration(s) panicked)",
@@ -50,6 +59,7 @@ impl Generator<'_> {
 fn run(
     load_fn: LoadFn,
     profile: &LoadProfile,
+    split: Option<Split>,
     target: Target,
     threads: usize,
 ) -> std::io::Result<LoadStats> {
@@ -86,8 +96,8 @@ fn run(
                 ))
             });
         match profile.model {
-            Model::Closed => closed(load_fn, profile, &target, &session, &counters).await,
-            Model::Open => open(load_fn, profile, &target, &session, &counters).await,
+            Model::Closed => closed(load_fn, profile, split, &target, &session, &counters).await,
+            Model::Open => open(load_fn, profile, split, &target, &session, &counters).await,
         }
         let elapsed = session.start().elapsed();
         sampler.abort();
@@ -275,7 +285,7 @@ mod tests {
         profile.max_iterations = Some(10);
         let target = resolve_target("http://127.0.0.1:9", false).unwrap();
         let started = Instant::now();
-        let stats = run(boom, &profile, target, 1).unwrap();
+        let stats = run(boom, &profile, None, target, 1).unwrap();
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "waited {:?} for users that had died",
@@ -303,6 +313,7 @@ mod tests {
             load_fn: boom,
             target: &target,
             threads: 1,
+            split: None,
         };
         let started = Instant::now();
         let failure = generator.run(&profile).unwrap_err();
@@ -340,7 +351,7 @@ mod tests {
         };
         let profile = LoadProfile::resolve(&options, 1.0).unwrap();
         let target = resolve_target(&url, false).unwrap();
-        let stats = run(get_root, &profile, target, 1).unwrap();
+        let stats = run(get_root, &profile, None, target, 1).unwrap();
         assert_eq!(stats.latency.count, 0);
         assert_eq!(stats.requests, 3, "{stats:?}");
         assert_eq!(stats.error_rate_pct, 100.0);

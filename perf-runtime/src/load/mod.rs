@@ -12,6 +12,7 @@ pub(crate) mod models;
 pub mod profile;
 pub(crate) mod recorder;
 pub(crate) mod run;
+pub(crate) mod split;
 pub(crate) mod user;
 
 pub use error::{Error, RequestErrorKind, Result};

@@ -10,6 +10,7 @@ use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use perf_record::load::RequestErrorKind;
+use perf_record::split::Split;
 use tokio::sync::Semaphore;
 
 use crate::load::http::target::Target;
@@ -80,9 +81,13 @@ async fn iterate(load_fn: LoadFn, user: &mut User, session: &Session, counters: 
     true
 }
 
+/// The closed model. Under a split, this generator runs the whole run's
+/// users whose number is its share's ([`Split::takes`]): at every instant
+/// the shares' users add up to the whole profile's.
 pub(crate) async fn closed(
     load_fn: LoadFn,
     profile: &LoadProfile,
+    split: Option<Split>,
     target: &Arc<Target>,
     session: &Arc<Session>,
     counters: &Arc<Counters>,
@@ -92,7 +97,9 @@ pub(crate) async fn closed(
     let desired = Arc::new(AtomicU64::new(0));
     let mut users = Vec::new();
     let mut spawned: u64 = 0;
-    let cap = profile.max_iterations;
+    let cap = profile
+        .max_iterations
+        .map(|cap| split.map_or(cap, |s| s.share_of(cap)));
     loop {
         let now = Instant::now();
         if now >= end || cap.is_some_and(|cap| counters.iterations.load(Ordering::Relaxed) >= cap) {
@@ -110,14 +117,15 @@ pub(crate) async fn closed(
             clippy::cast_sign_loss,
             reason = "a checked, non-negative user count"
         )]
-        let want = profile.target_at(now - start).round() as u64;
+        let whole = profile.target_at(now - start).round() as u64;
+        let want = split.map_or(whole, |s| s.share_of(whole));
         desired.store(want, Ordering::Relaxed);
         counters
             .active
             .store(want.min(spawned.max(want)), Ordering::Relaxed);
         while spawned < want {
             let mut user = User::new(
-                spawned,
+                split.map_or(spawned, |s| s.whole_index(spawned)),
                 Arc::clone(target),
                 Arc::clone(session),
                 profile.think,
@@ -171,16 +179,25 @@ pub(crate) async fn closed(
     }
 }
 
+/// The open model. Under a split, this generator starts the whole
+/// schedule's arrivals whose number is its share's ([`Split::takes`]):
+/// the shares' schedules interleave into the whole rate.
 pub(crate) async fn open(
     load_fn: LoadFn,
     profile: &LoadProfile,
+    split: Option<Split>,
     target: &Arc<Target>,
     session: &Arc<Session>,
     counters: &Arc<Counters>,
 ) {
     let start = session.start();
     let end = start + profile.total();
-    let cap = usize::try_from(profile.max_in_flight)
+    // The shares together hold no more iterations in flight than one
+    // whole run would.
+    let in_flight = split.map_or(profile.max_in_flight, |s| {
+        s.share_of(profile.max_in_flight).max(1)
+    });
+    let cap = usize::try_from(in_flight)
         .unwrap_or(usize::MAX)
         .min(Semaphore::MAX_PERMITS);
     let permits = Arc::new(Semaphore::new(cap));
@@ -192,7 +209,7 @@ pub(crate) async fn open(
     // wakes up to a couple of milliseconds late.
     let schedule = profile.clone();
     let clock_thread = std::thread::spawn(move || {
-        for at in arrival_offsets(&schedule) {
+        for at in share_of_arrivals(&schedule, split) {
             let at = start + at;
             let now = Instant::now();
             if at > now {
@@ -280,6 +297,18 @@ pub(crate) async fn open(
     .await;
 }
 
+/// When each of a share's iterations is due: the whole schedule's
+/// arrivals numbered for it.
+fn share_of_arrivals(
+    profile: &LoadProfile,
+    split: Option<Split>,
+) -> impl Iterator<Item = Duration> + '_ {
+    (0_u64..)
+        .zip(arrival_offsets(profile))
+        .filter(move |(k, _)| split.is_none_or(|s| s.takes(*k)))
+        .map(|(_, at)| at)
+}
+
 /// When each iteration of an open workload is due, from the start: the
 /// n-th arrival comes when the integral of the rate reaches n. Stepping by
 /// `1 / rate` instead would skip nearly all of a ramp that starts from zero
@@ -344,5 +373,29 @@ mod tests {
         );
         let gap = arrivals[1] - arrivals[0];
         assert!((gap.as_secs_f64() - 0.001).abs() < 1e-6, "{gap:?}");
+    }
+
+    #[test]
+    fn the_shares_arrivals_interleave_into_the_whole_schedule() {
+        const S: u64 = 1_000_000_000;
+        static RAMP: [(u64, f64); 2] = [(2 * S, 300.0), (S, 50.0)];
+        let options = LoadOptions {
+            rate_stages: &RAMP,
+            ..LoadOptions::default()
+        };
+        let profile = LoadProfile::resolve(&options, 1.0).unwrap();
+        let whole: Vec<Duration> = arrival_offsets(&profile).collect();
+        for count in [1, 2, 3, 4, 7] {
+            let mut merged: Vec<Duration> = (1..=count)
+                .flat_map(|i| share_of_arrivals(&profile, Some(Split::new(i, count).unwrap())))
+                .collect();
+            merged.sort();
+            assert_eq!(merged, whole, "{count} shares");
+            let first = share_of_arrivals(&profile, Some(Split::new(1, count).unwrap())).count();
+            assert_eq!(
+                first as u64,
+                Split::new(1, count).unwrap().share_of(whole.len() as u64)
+            );
+        }
     }
 }

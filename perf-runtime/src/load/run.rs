@@ -18,6 +18,7 @@ use crate::load::engine::{self, Generator};
 use crate::load::http::target::resolve_target;
 use crate::load::kinds::{Smoke, runner, smoke};
 use crate::load::profile::{LoadOptions, LoadProfile};
+use crate::load::split::SplitStart;
 use crate::load::user::LoadFn;
 use crate::outcome::{append_result, panic_message};
 use crate::registry::PerfTestEntry;
@@ -169,16 +170,23 @@ fn measure_load(
         // Leave half the cores to the server under test.
         Err(_) => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
     };
+    let split = SplitStart::from_env()?;
     let generator = Generator {
         load_fn: run,
         target: &target,
         threads,
+        split: split.map(|s| s.split),
     };
+    // Last before the workload, so that it starts as close to the shared
+    // instant as this process can.
+    let start = || split.map(|s| s.wait()).transpose();
     if let Some(sweep) = &options.sweep {
+        start()?;
         return run_kind(generator, sweep, scale, thresholds);
     }
     let profile =
         LoadProfile::resolve(options, scale).map_err(|e| format!("invalid workload: {e}"))?;
+    start()?;
     let stats = generator.run(&profile)?;
     Ok((stats, profile.total()))
 }

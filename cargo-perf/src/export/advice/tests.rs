@@ -65,6 +65,7 @@ fn swept(
 
 fn run(tests: Vec<TestRecord>) -> Vec<Finding> {
     let record = RunRecord {
+        split: None,
         shard: None,
         schema_version: perf_record::record::SCHEMA_VERSION,
         cargo_perf_version: "0.1.0".into(),

@@ -175,6 +175,7 @@ fn metric(
 
 fn record() -> RunRecord {
     RunRecord {
+        split: None,
         shard: None,
         schema_version: perf_record::record::SCHEMA_VERSION,
         cargo_perf_version: "0.1.0".into(),

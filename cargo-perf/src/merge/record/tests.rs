@@ -100,6 +100,7 @@ fn shard(kind: ShardKind, index: u32, count: u32, tests: Vec<TestRecord>) -> (Pa
         created_utc: format_utc(1_000),
         environment: Environment::default(),
         tests,
+        split: None,
         shard: Some(ShardInfo {
             kind,
             index,
