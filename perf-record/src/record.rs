@@ -343,6 +343,7 @@ mod tests {
             environment: Environment::default(),
             tests: vec![],
             shard: None,
+            split: None,
         };
         // A record from before the calibration: no field at all.
         let old = serde_json::to_string(&record).unwrap();

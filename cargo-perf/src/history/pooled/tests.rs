@@ -94,6 +94,7 @@ fn run(unix_s: u64, machine: f64, wobble: [f64; 3], host: &str) -> RunRecord {
         },
         tests,
         shard: None,
+        split: None,
     }
 }
 
