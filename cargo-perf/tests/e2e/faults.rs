@@ -153,6 +153,13 @@ fn a_benchmark_that_never_returns_is_killed_at_its_limit_and_fails() {
 #[test]
 fn a_load_test_whose_every_request_fails_misses_the_default_error_rate() {
     let project = TempProject::new("demo");
+    // The demo sets its own default; a project that sets none gets cargo
+    // perf's.
+    project.edit(
+        "Cargo.toml",
+        "[package.metadata.perf.thresholds]\nerror_rate = \"1%\"\n",
+        "",
+    );
     project.edit(
         "benches/load.rs",
         "perf_runtime::main!();",
@@ -176,7 +183,7 @@ perf_runtime::main!();"#,
         .find(|t| t.threshold.metric.threshold_name() == "error_rate")
         .expect("a default error-rate threshold");
     assert!(!error_rate.passed, "{error_rate:?}");
-    assert_eq!(error_rate.threshold.text, "5%");
+    assert_eq!(error_rate.threshold.text, "error_rate <= 5%");
     assert!(
         error_rate
             .threshold
