@@ -226,13 +226,14 @@ pub(crate) async fn open(
             // would panic the same way.
             break;
         }
-        if Instant::now() >= end {
+        let now = Instant::now();
+        if now >= end && now.saturating_duration_since(scheduled) > LATE {
             // Queued behind a full cap until the end: never started. (An
-            // arrival due at the very end, received just after it, is
-            // the clock's own jitter, not the generator falling behind.)
-            if end.saturating_duration_since(scheduled) > LATE {
-                counters.dropped.fetch_add(1, Ordering::Relaxed);
-            }
+            // arrival due at the very end and received just after it is
+            // the clock's own jitter: it starts, in the grace period, so
+            // that every scheduled arrival is started or dropped, and the
+            // shares of a split add up to the whole schedule.)
+            counters.dropped.fetch_add(1, Ordering::Relaxed);
             continue;
         }
         let permit = match Arc::clone(&permits).try_acquire_owned() {
