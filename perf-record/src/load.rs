@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::finding::{Finding, Warning};
 
 mod error_kind;
+mod failures;
 
 pub use error_kind::RequestErrorKind;
+pub use failures::{error_rate_pct, failed_of};
 
 /// Latency percentiles of a set of requests, in microseconds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use perf_record::load::{EndpointStats, LoadStats, Transfer};
+use perf_record::load::{EndpointStats, LoadStats, Transfer, error_rate_pct};
 
 use super::{latency, timeline};
 
@@ -67,15 +67,8 @@ pub(crate) fn concurrent(parts: &[&LoadStats]) -> Result<LoadStats, LoadMergeErr
     };
     total.rps = total.latency.count as f64 / secs;
     total.transfer = Transfer::sum(parts.iter().map(|p| &p.transfer), duration_s);
-    let failed: f64 = parts
-        .iter()
-        .map(|p| p.error_rate_pct / 100.0 * p.requests as f64)
-        .sum();
-    total.error_rate_pct = if total.requests > 0 {
-        failed / total.requests as f64 * 100.0
-    } else {
-        0.0
-    };
+    let failed: u64 = parts.iter().map(|p| p.failed()).sum();
+    total.error_rate_pct = error_rate_pct(failed, total.requests);
     let mut names: Vec<&str> = parts
         .iter()
         .flat_map(|p| p.endpoints.iter().map(|e| e.name.as_str()))

@@ -4,6 +4,7 @@
 
 use perf_record::load::{
     ErrorKindStats, LatencySummary, LoadStats, ProcessFigures, ServerStats, Transfer,
+    error_rate_pct,
 };
 use perf_record::{BenchStats, TestConfig, TestOutcome, TestRecord, TestResult};
 
@@ -154,19 +155,12 @@ fn aggregate_load(
         return Some(first);
     }
     let requests: u64 = rounds.iter().map(|r| r.requests).sum();
-    let errors: f64 = rounds
-        .iter()
-        .map(|r| r.error_rate_pct / 100.0 * r.requests as f64)
-        .sum();
+    let errors: u64 = rounds.iter().map(LoadStats::failed).sum();
     let mut load = first;
     load.requests = requests;
     load.iterations = rounds.iter().map(|r| r.iterations).sum();
     load.duration_s = rounds.iter().map(|r| r.duration_s).sum();
-    load.error_rate_pct = if requests > 0 {
-        errors / requests as f64 * 100.0
-    } else {
-        0.0
-    };
+    load.error_rate_pct = error_rate_pct(errors, requests);
     load.rps = median(rounds.iter().map(|r| r.rps).collect());
     load.transfer = transfer(&rounds.iter().map(|r| &r.transfer).collect::<Vec<_>>());
     let latency = &mut load.latency;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use perf_record::load::{EndpointStats, LoadStats, Transfer};
+use perf_record::load::{EndpointStats, LoadStats, Transfer, error_rate_pct};
 
 use crate::load::latency::merge_summaries;
 
@@ -27,15 +27,8 @@ pub(crate) fn merge(runs: &[LoadStats]) -> LoadStats {
     total.raw_latency = None;
     total.rps = total.latency.count as f64 / secs;
     total.transfer = Transfer::sum(runs.iter().map(|r| &r.transfer), duration_s);
-    let failed: f64 = runs
-        .iter()
-        .map(|r| r.error_rate_pct / 100.0 * r.requests as f64)
-        .sum();
-    total.error_rate_pct = if total.requests > 0 {
-        failed / total.requests as f64 * 100.0
-    } else {
-        0.0
-    };
+    let failed: u64 = runs.iter().map(LoadStats::failed).sum();
+    total.error_rate_pct = error_rate_pct(failed, total.requests);
     let mut names: Vec<&str> = runs
         .iter()
         .flat_map(|r| r.endpoints.iter().map(|e| e.name.as_str()))

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use perf_record::finding::Finding;
 use perf_record::finding::Warning;
 use perf_record::kinds::RateLimitOptions;
-use perf_record::load::{LevelStats, LoadStats, RequestErrorKind};
+use perf_record::load::{LevelStats, LoadStats, RequestErrorKind, error_rate_pct};
 
 use crate::load::http::observe::Observed;
 use crate::load::kinds::figures::share;
@@ -123,8 +123,7 @@ pub(super) fn discount_limited(stats: &mut LoadStats, seen: &[Observed]) {
             .sum();
         endpoint.errors = endpoint.errors.saturating_sub(of_it);
     }
-    let failed = stats.error_rate_pct / 100.0 * stats.requests as f64;
-    stats.error_rate_pct = ((failed - limited as f64) / stats.requests as f64 * 100.0).max(0.0);
+    stats.error_rate_pct = error_rate_pct(stats.failed().saturating_sub(limited), stats.requests);
     if let Some(status) = stats.errors.get_mut(&RequestErrorKind::Status) {
         status.count = status.count.saturating_sub(limited);
         status.first_messages.retain(|m| !m.ends_with(" 429"));
@@ -178,11 +177,10 @@ impl CatalogueKind for RateLimit {
     fn settle(&self, overall: &mut LoadStats, levels: &mut [LevelStats], seen: &[Observed]) {
         discount_limited(overall, seen);
         for (level, observed) in levels.iter_mut().zip(seen) {
-            if level.requests > 0 {
-                level.error_rate_pct = (level.error_rate_pct
-                    - observed.limited as f64 / level.requests as f64 * 100.0)
-                    .max(0.0);
-            }
+            level.error_rate_pct = error_rate_pct(
+                level.failed().saturating_sub(observed.limited),
+                level.requests,
+            );
         }
     }
 }
