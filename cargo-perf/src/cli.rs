@@ -9,6 +9,7 @@ mod cargo_options;
 mod shard;
 mod split;
 mod subcommand;
+mod workload;
 
 pub use cargo_options::CargoOptions;
 pub use shard::{MergeArgs, ShardArgs};
@@ -16,6 +17,7 @@ pub use split::{CiArgs, K8sArgs, SplitArgs, SplitFlag, StartAt};
 use subcommand::check_subcommand_flags;
 pub use subcommand::command;
 pub use subcommand::{ArchiveArgs, HistoryArgs, PerfCommand};
+pub use workload::WorkloadArgs;
 
 /// `cargo perf` as cargo invokes it: `cargo-perf perf [ARGS]`.
 #[derive(Debug, Parser)]
@@ -111,6 +113,10 @@ pub struct PerfArgs {
     /// One share of a load split over several generators.
     #[command(flatten)]
     pub split: SplitArgs,
+
+    /// The workload of the selected load tests.
+    #[command(flatten)]
+    pub workload: WorkloadArgs,
 
     /// Save the results as baseline NAME (target/perf/baselines/NAME.json),
     /// or to a file when NAME is a path; the run is also kept in the

@@ -150,6 +150,8 @@ impl DiscoveredTest {
                 thresholds: Vec::new(),
                 time_limit_ns: None,
                 whole_run: false,
+                load_shape: (kind == perf_record::TestKind::Load)
+                    .then_some(perf_record::overrides::LoadShape::Closed),
             },
             binary: 0,
         }

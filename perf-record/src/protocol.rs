@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::load::LoadStats;
+use crate::overrides::{LoadOverrides, LoadShape};
 use crate::stats::BenchStats;
 use crate::threshold::Threshold;
 
@@ -64,6 +65,10 @@ pub mod env {
     /// `N`: this process is one of N that measure the test; it spends 1/N
     /// of the warm-up and measurement time.
     pub const SHARE: &str = "CARGO_PERF_SHARE";
+    /// The workload flags of the command line
+    /// ([`LoadOverrides`](crate::overrides::LoadOverrides), as JSON), for
+    /// every load test of the run.
+    pub const LOAD_OVERRIDES: &str = "CARGO_PERF_LOAD_OVERRIDES";
 }
 
 /// The most generator threads one load process may be given: past a
@@ -170,6 +175,10 @@ pub struct ListedTest {
     /// rounds: under `--compare-ref` it runs once a side, at full length.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub whole_run: bool,
+    /// A load test's shape, which the command line's workload flags
+    /// must fit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_shape: Option<LoadShape>,
 }
 
 /// Everything a perf binary contains.
@@ -200,6 +209,10 @@ pub struct TestConfig {
     /// reports the test's own; `cargo perf` fills in the effective one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regression_threshold_pct: Option<f64>,
+    /// A load test's workload flags from the command line, where any were
+    /// given: its workload is not the one its code declares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_overrides: Option<LoadOverrides>,
 }
 
 fn one() -> u32 {

@@ -112,6 +112,7 @@ impl RunSettings {
             quick: self.quick,
             processes: 1,
             regression_threshold_pct: entry.regression_threshold_pct,
+            load_overrides: None,
         }
     }
 }
@@ -215,6 +216,10 @@ fn write_listing(entries: &[&PerfTestEntry], path: &PathBuf) -> std::io::Result<
                     TestFn::Load { thresholds, .. } => crate::registry::parse_thresholds(thresholds),
                 },
                 whole_run: matches!(entry.run, TestFn::Load { options, .. } if options.sweep.is_some()),
+                load_shape: match entry.run {
+                    TestFn::Bench(_) => None,
+                    TestFn::Load { options, .. } => Some(options.shape()),
+                },
             })
             .collect(),
     };

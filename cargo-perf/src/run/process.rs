@@ -82,6 +82,13 @@ pub(crate) fn run_process(
     if let Some(scale) = options.duration_scale {
         command.env(env::DURATION_SCALE, scale.to_string());
     }
+    if let Some(overrides) = options.load_overrides_for(test) {
+        let json = serde_json::to_string(&overrides).map_err(|e| CliError::Io {
+            message: "failed to write the workload flags".to_owned(),
+            source: std::io::Error::other(e),
+        })?;
+        command.env(env::LOAD_OVERRIDES, json);
+    }
     if options.quick {
         command.env(env::QUICK, "1");
     }
@@ -236,6 +243,7 @@ pub(crate) fn run_process(
                 quick: options.quick,
                 processes: 1,
                 regression_threshold_pct: test.listed.regression_threshold_pct,
+                load_overrides: options.load_overrides_for(test),
             },
             if timed_out {
                 format!("{}{}", deadline.message(), tail(&stderr, 15))

@@ -26,3 +26,4 @@ mod shards;
 mod snapshots;
 mod split;
 mod support;
+mod workload;

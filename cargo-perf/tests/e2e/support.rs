@@ -149,7 +149,16 @@ fn scrub(command: &mut Command) {
         if key.starts_with("CARGO_PERF_")
             || matches!(
                 key.as_str(),
-                "DEMO_SLOWDOWN" | "ALPHA_PANIC" | "GITHUB_STEP_SUMMARY"
+                "DEMO_SLOWDOWN"
+                    | "ALPHA_PANIC"
+                    | "GITHUB_STEP_SUMMARY"
+                    // The workload flags' mirrors would change every load test.
+                    | "PERF_USERS"
+                    | "PERF_SPAWN_RATE"
+                    | "PERF_RAMP_UP"
+                    | "PERF_RUN_TIME"
+                    | "PERF_RATE"
+                    | "PERF_STAGES"
             )
         {
             command.env_remove(key);
