@@ -204,7 +204,8 @@ pub(crate) fn read(root: &Value) -> Result<Api, SpecError> {
         operations: Vec::new(),
         skipped: Vec::new(),
     };
-    for (path, item) in &raw.paths {
+    // `x-...` keys are specification extensions, not paths.
+    for (path, item) in raw.paths.iter().filter(|(key, _)| !key.starts_with("x-")) {
         let at = child("/paths", path);
         if !path.starts_with('/') {
             return Err(SpecError::at(

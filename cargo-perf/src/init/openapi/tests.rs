@@ -75,7 +75,7 @@ fn the_server_s_path_prefixes_every_request() {
 fn deletes_stay_out_of_the_mix_and_writes_weigh_less_than_reads() {
     let tests = generate(
         "api.yaml",
-        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    get:\n      responses: {'200': {description: ok}}\n    post:\n      operationId: addItem\n      requestBody:\n        content:\n          application/octet-stream: {schema: {type: string, format: binary}}\n      responses: {'201': {description: made}}\n  /items/{id}:\n    delete:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}, example: abc}]\n      responses: {default: {description: done}}\n    head:\n      responses: {'200': {description: ok}}\n",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  x-extension: {a: 1}\n  /items:\n    get:\n      responses: {'200': {description: ok}}\n    post:\n      operationId: addItem\n      requestBody:\n        content:\n          application/octet-stream: {schema: {type: string, format: binary}}\n      responses: {'201': {description: made}}\n  /items/{id}:\n    delete:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}, example: abc}]\n      responses: {default: {description: done}}\n    head:\n      responses: {'200': {description: ok}}\n",
     )
     .unwrap();
     let source = &tests.source;
