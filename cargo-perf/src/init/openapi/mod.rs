@@ -4,6 +4,7 @@
 mod error;
 mod example;
 mod model;
+mod names;
 mod read;
 mod refs;
 mod render;
