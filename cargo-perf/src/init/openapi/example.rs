@@ -180,8 +180,8 @@ fn form(fields: &Map<String, Value>) -> String {
             };
             format!(
                 "{}={}",
-                super::render::percent_encode(key),
-                super::render::percent_encode(&value)
+                super::encode::percent_encode(key),
+                super::encode::percent_encode(&value)
             )
         })
         .collect::<Vec<_>>()

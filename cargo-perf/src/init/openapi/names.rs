@@ -4,6 +4,9 @@
 
 use super::model::Operation;
 
+/// The name of the mix's test, which no operation takes.
+pub(crate) const MIX: &str = "api_mix";
+
 /// A Rust name per operation: its `operationId` in snake case, else its
 /// method and path; unique, and never a keyword.
 pub(crate) fn operation_names(operations: &[Operation]) -> Vec<String> {
@@ -22,12 +25,11 @@ pub(crate) fn operation_names(operations: &[Operation]) -> Vec<String> {
         } else {
             base
         };
-        let base =
-            if KEYWORDS.contains(&base.as_str()) || base == super::render::MIX || base == "main" {
-                format!("{base}_op")
-            } else {
-                base
-            };
+        let base = if KEYWORDS.contains(&base.as_str()) || base == MIX || base == "main" {
+            format!("{base}_op")
+        } else {
+            base
+        };
         let mut name = base.clone();
         let mut n = 2;
         while names.contains(&name)

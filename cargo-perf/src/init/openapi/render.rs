@@ -6,17 +6,16 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use super::encode::percent_encode;
 use super::example::{BodyOrigin, Sample};
 use super::model::{Api, Location, Method, Operation, Parameter};
-use super::names::operation_names;
+use super::names::{MIX, operation_names};
 use super::targets::{self, Target};
 
 /// Requests of each response-time test (a tenth under `--quick`).
 const REQUESTS: u32 = 100;
 /// The mix's workload.
 const MIX_LOAD: &str = r#"load(users = 10, ramp_up = "5s", hold = "30s", think = "0.5s..1.5s")"#;
-/// The name of the mix's test.
-pub(crate) const MIX: &str = "api_mix";
 
 /// What was written, counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -380,20 +379,6 @@ fn text(value: &Value) -> String {
         Value::Null => String::new(),
         other => other.to_string(),
     }
-}
-
-/// `text` with everything but RFC 3986's unreserved characters
-/// percent-encoded.
-pub(crate) fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
 }
 
 /// A raw string literal holding `text`, with as many `#` as it needs.
