@@ -6,12 +6,14 @@ use std::time::Duration;
 use clap::{Args, FromArgMatches as _, Parser, ValueEnum};
 
 mod cargo_options;
+mod init;
 mod shard;
 mod split;
 mod subcommand;
 mod workload;
 
 pub use cargo_options::CargoOptions;
+pub use init::InitArgs;
 pub use shard::{MergeArgs, ShardArgs};
 pub use split::{CiArgs, K8sArgs, SplitArgs, SplitFlag, StartAt};
 use subcommand::check_subcommand_flags;

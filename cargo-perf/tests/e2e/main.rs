@@ -16,6 +16,7 @@ mod gate;
 mod harness;
 mod history;
 mod html;
+mod init;
 mod inputs;
 mod interrupts;
 mod load;
