@@ -9,6 +9,19 @@ use perf_record::{ListedTest, Listing, TestId};
 use crate::cargo::PerfBinary;
 use crate::error::CliError;
 
+mod criterion;
+
+/// Which harness a test's binary is built on, and so how it is run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Harness {
+    /// perf-runtime: it speaks cargo perf's own protocol.
+    #[default]
+    PerfRuntime,
+    /// An unchanged criterion bench, measured through criterion's
+    /// external-runner protocol (see [`crate::criterion`]).
+    Criterion,
+}
+
 /// A test and the binary it lives in.
 #[derive(Debug, Clone)]
 pub struct DiscoveredTest {
@@ -18,11 +31,14 @@ pub struct DiscoveredTest {
     pub listed: ListedTest,
     /// Index into the binaries.
     pub binary: usize,
+    /// The harness it runs on.
+    pub harness: Harness,
 }
 
 /// Lists every perf binary. A `harness = false` binary that does not
-/// answer with a listing is not built on perf-runtime (a criterion bench,
-/// say) and is skipped; its name is returned so it can be mentioned.
+/// answer with a listing is not built on perf-runtime: a criterion bench
+/// lists its benchmarks through criterion; any other is skipped, and its
+/// name is returned so it can be mentioned.
 pub fn discover(
     binaries: &[PerfBinary],
     scratch: &Path,
@@ -51,7 +67,21 @@ pub fn discover(
             });
         }
         let Ok(text) = std::fs::read_to_string(&out) else {
-            skipped.push(format!("{}/{}", binary.target.package, binary.target.name));
+            match criterion::list(binary)? {
+                Some(listed) => tests.extend(listed.into_iter().map(|listed| DiscoveredTest {
+                    id: TestId {
+                        package: binary.target.package.clone(),
+                        target: binary.target.name.clone(),
+                        name: listed.name.clone(),
+                    },
+                    listed,
+                    binary: index,
+                    harness: Harness::Criterion,
+                })),
+                None => {
+                    skipped.push(format!("{}/{}", binary.target.package, binary.target.name));
+                }
+            }
             continue;
         };
         let listing: Listing = serde_json::from_str(&text).map_err(|e| CliError::Listing {
@@ -77,6 +107,7 @@ pub fn discover(
                 },
                 listed,
                 binary: index,
+                harness: Harness::PerfRuntime,
             });
         }
     }
@@ -154,6 +185,7 @@ impl DiscoveredTest {
                     .then_some(perf_record::overrides::LoadShape::Closed),
             },
             binary: 0,
+            harness: Harness::PerfRuntime,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod baseline;
 pub mod cargo;
 pub(crate) mod ci;
 pub mod cli;
+pub(crate) mod criterion;
 pub mod discover;
 pub mod environment;
 pub mod error;

@@ -1,5 +1,6 @@
 //! The perf targets of the selected packages: `harness = false` benches
-//! and tests of packages that depend on perf-runtime, and those their
+//! and tests of packages that depend on perf-runtime, benches of packages
+//! that depend on criterion, and those their
 //! `required-features` leave out.
 
 use std::collections::BTreeSet;
@@ -13,8 +14,12 @@ use crate::error::CliError;
 
 /// The runtime crate whose users have perf targets.
 pub const RUNTIME_CRATE: &str = "perf-runtime";
+/// Criterion: its users' bench targets are measured unchanged (see
+/// [`crate::criterion`]).
+const CRITERION_CRATE: &str = "criterion";
 
-/// A `harness = false` target of a package that depends on perf-runtime.
+/// A `harness = false` target of a package that depends on perf-runtime
+/// (or a bench of one that depends on criterion).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PerfTarget {
     /// The package's id.
@@ -50,7 +55,8 @@ impl TargetKindName {
 }
 
 /// The perf targets of the selected packages: `harness = false` bench and
-/// test targets of packages that depend on perf-runtime, whose
+/// test targets of packages that depend on perf-runtime, and bench targets
+/// of packages that depend on criterion, whose
 /// `required-features` the selected features turn on (cargo refuses to
 /// build the others by name, as `cargo bench` skips them).
 pub fn perf_targets(
@@ -59,7 +65,9 @@ pub fn perf_targets(
 ) -> Result<Vec<PerfTarget>, CliError> {
     let mut targets = Vec::new();
     for package in packages {
-        if !package.dependencies.iter().any(|d| d.name == RUNTIME_CRATE) {
+        let depends_on = |name: &str| package.dependencies.iter().any(|d| d.name == name);
+        let runtime = depends_on(RUNTIME_CRATE);
+        if !runtime && !depends_on(CRITERION_CRATE) {
             continue;
         }
         let manifest_path = package.manifest_path.as_std_path();
@@ -71,7 +79,9 @@ pub fn perf_targets(
             }
             let kind = if target.kind.contains(&TargetKind::Bench) {
                 TargetKindName::Bench
-            } else if target.kind.contains(&TargetKind::Test) {
+            } else if runtime && target.kind.contains(&TargetKind::Test) {
+                // A package on criterion alone: only its benches are
+                // criterion's; its harness-less tests are not run.
                 TargetKindName::Test
             } else {
                 continue;

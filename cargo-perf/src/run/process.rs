@@ -16,7 +16,7 @@ use super::deadline::Deadline;
 use super::options::RunOptions;
 use super::progress::{PROGRESS_PREFIX, Progress};
 use crate::cargo::PerfBinary;
-use crate::discover::DiscoveredTest;
+use crate::discover::{DiscoveredTest, Harness};
 use crate::error::CliError;
 
 /// A few words on a finished process, for the progress line.
@@ -59,8 +59,28 @@ pub(crate) fn run_process(
     progress: &mut Progress,
 ) -> Result<Result<TestResult, TestRecord>, CliError> {
     let mut command = Command::new(&binary.executable);
+    // A criterion bench is run with criterion's command line and answered
+    // on a port; what it measured reaches `result_path` all the same.
+    let session = match test.harness {
+        Harness::PerfRuntime => {
+            command.args(one_test_args(test));
+            None
+        }
+        Harness::Criterion => Some(
+            crate::criterion::Session::start(
+                &mut command,
+                &test.listed.name,
+                options,
+                share,
+                result_path,
+            )
+            .map_err(|source| CliError::Io {
+                message: "failed to open a port for a criterion benchmark".into(),
+                source,
+            })?,
+        ),
+    };
     command
-        .args(one_test_args(test))
         .current_dir(&binary.target.manifest_dir)
         .env("CARGO_MANIFEST_DIR", &binary.target.manifest_dir)
         .env("CARGO_PKG_NAME", &binary.target.package)
@@ -181,6 +201,9 @@ pub(crate) fn run_process(
     }
     let status = child.wait();
     crate::interrupt::forget(pid);
+    if let Some(session) = session {
+        session.finish();
+    }
     let status = status.map_err(failed_to_run)?;
     let stdout = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
     let output = std::process::Output {

@@ -9,6 +9,7 @@
 mod archive;
 mod baselines;
 mod catalog;
+mod criterion;
 mod errors;
 mod exports;
 mod faults;
