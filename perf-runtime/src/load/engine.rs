@@ -32,7 +32,7 @@ impl Generator<'_> {
     /// Runs a workload to its end and returns what it measured; a test
     /// whose function panicked fails with the panic, whatever it measured.
     pub(crate) fn run(&self, profile: &LoadProfile) -> Result<LoadStats, String> {
-        super::limits::check(profile)?;
+        super::limits::check(profile, self.split)?;
         let stats = run(
             self.load_fn,
             profile,
