@@ -23,8 +23,11 @@ pub(super) async fn read_more<S: AsyncRead + Unpin>(
     wire: &mut Wire<'_, S>,
     buf: &mut Vec<u8>,
 ) -> Result<(), SendError> {
-    // Into the spare capacity, without zeroing it first.
-    buf.reserve(16 * 1024);
+    // Into the spare capacity, without zeroing it first: 4 KiB for a
+    // first read (most responses fit; a user waiting on its response holds
+    // it), then as much as the buffer holds already, so that a large body
+    // is read in ever larger reads.
+    buf.reserve(buf.len().max(4 * 1024));
     match wire.read_buf(buf).await {
         Ok(0) => Err(SendError::Io("the server closed the connection".to_owned())),
         Ok(_) => Ok(()),
