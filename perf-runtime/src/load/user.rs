@@ -226,6 +226,11 @@ impl User {
         weights.len() - 1
     }
 
+    /// Whether this user has a think time to wait between iterations.
+    pub(crate) fn thinks(&self) -> bool {
+        !(self.think.0.is_zero() && self.think.1.is_zero())
+    }
+
     /// Waits the think time: fixed, or uniform between its bounds.
     pub async fn think(&mut self) {
         let (low, high) = self.think;
