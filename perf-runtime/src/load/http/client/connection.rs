@@ -25,9 +25,10 @@ pub(crate) struct RawResponse {
 pub(crate) struct Connection {
     addr: SocketAddr,
     stream: Option<TcpStream>,
-    /// Bytes read but not consumed yet.
+    /// Bytes read but not consumed yet; allocated by the first read and
+    /// released by [`Self::release_buffers`].
     buf: Vec<u8>,
-    /// The request being written (reused).
+    /// The request being written (reused while the user sends).
     out: Vec<u8>,
     /// What the last request wrote and read.
     transfer: Transfer,
@@ -38,10 +39,28 @@ impl Connection {
         Self {
             addr,
             stream: None,
-            buf: Vec::with_capacity(8 * 1024),
-            out: Vec::with_capacity(1024),
+            buf: Vec::new(),
+            out: Vec::new(),
             transfer: Transfer::default(),
         }
+    }
+
+    /// Frees the read and write buffers (4.5 KiB or more) while the user
+    /// does not send: a user thinking for a second between requests would
+    /// otherwise hold them all that time (10,000 such users held 170 MB).
+    /// The next [`Self::send`] allocates them again. Unread bytes of an open
+    /// connection are kept.
+    pub(crate) fn release_buffers(&mut self) {
+        if self.buf.is_empty() || self.stream.is_none() {
+            self.buf = Vec::new();
+        }
+        self.out = Vec::new();
+    }
+
+    /// The bytes the read and write buffers hold room for.
+    #[cfg(test)]
+    pub(crate) fn buffered_capacity(&self) -> usize {
+        self.buf.capacity() + self.out.capacity()
     }
 
     /// The bytes the last [`Self::send`] wrote and read, whether it
@@ -62,6 +81,9 @@ impl Connection {
         timeout: Duration,
     ) -> Result<RawResponse, SendError> {
         self.out.clear();
+        // Room for a usual head at once, not grown from nothing after
+        // the buffer was released.
+        self.out.reserve(512);
         self.transfer = Transfer::default();
         write_head(&mut self.out, method, path, host, headers, body.len());
         let head_only = method == hyper::Method::HEAD;
@@ -79,13 +101,17 @@ impl Connection {
             // idempotent request is sent again on a fresh one. Never
             // after part of a response (the server acted on it), never
             // another method (the server may have acted on it).
-            let reused = self.stream.is_some();
-            match self.exchange(body, head_only, timeout).await {
-                Err(Failure::Unanswered(_)) if reused && idempotent => {
-                    self.stream = None;
-                    self.exchange(body, head_only, timeout).await
+            // One call site in a loop: two would each keep room for an
+            // exchange in every user's request future.
+            let mut reused = self.stream.is_some();
+            loop {
+                match self.exchange(body, head_only, timeout).await {
+                    Err(Failure::Unanswered(_)) if reused && idempotent => {
+                        self.stream = None;
+                        reused = false;
+                    }
+                    other => break other,
                 }
-                other => other,
             }
             .map_err(Failure::into_error)
         })
@@ -111,7 +137,10 @@ impl Connection {
         timeout: Duration,
     ) -> Result<RawResponse, Failure> {
         if self.stream.is_none() {
-            let stream = tokio::time::timeout(timeout, TcpStream::connect(self.addr))
+            // Boxed: a connect happens once a connection, and inline its
+            // future would take room in every user's request future.
+            let connect = Box::pin(tokio::time::timeout(timeout, TcpStream::connect(self.addr)));
+            let stream = connect
                 .await
                 .map_err(|_| {
                     SendError::Connect(format!(
