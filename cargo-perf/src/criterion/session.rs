@@ -199,6 +199,7 @@ impl Answer {
             quick: self.quick,
             processes: 1,
             regression_threshold_pct: None,
+            load_overrides: None,
         };
         if unit != "ns" {
             return TestResult {
@@ -247,6 +248,7 @@ impl Answer {
                 quick: self.quick,
                 processes: 1,
                 regression_threshold_pct: None,
+                load_overrides: None,
             },
             outcome: TestOutcome::Failed { message },
             stats: None,

@@ -85,6 +85,7 @@ fn listed(name: &str, target: &str) -> ListedTest {
         thresholds: Vec::new(),
         time_limit_ns: None,
         whole_run: false,
+        load_shape: None,
     }
 }
 
