@@ -150,6 +150,7 @@ impl DiscoveredTest {
                 thresholds: Vec::new(),
                 time_limit_ns: None,
                 whole_run: false,
+                unsupported: Vec::new(),
             },
             binary: 0,
         }
