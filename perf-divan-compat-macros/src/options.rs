@@ -131,3 +131,48 @@ fn flag_or_value(meta: &ParseNestedMeta<'_>) -> syn::Result<syn::Expr> {
         Ok(syn::parse_quote!(true))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(attr: TokenStream, target: Target) -> String {
+        match Options::parse(attr, target) {
+            Ok(_) => panic!("accepted"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn divans_options_are_read() {
+        let options = Options::parse(
+            quote::quote! { args = [1, 2], types = [u8, Vec<u8>], consts = [4], name = "x",
+            sample_count = 10, min_time = 1, ignore, threads, counters = [a(), b()] },
+            Target::Bench,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(options.args.is_some() && options.name.is_some() && options.ignore.is_some());
+        assert_eq!(options.types.map(|t| t.len()), Some(2));
+        assert_eq!(options.consts.map(|c| c.len()), Some(1));
+        assert_eq!(options.settings.len(), 2);
+        assert!(options.threads.is_some());
+        assert_eq!(options.counters.len(), 2);
+    }
+
+    #[test]
+    fn a_mistake_is_named() {
+        assert_eq!(
+            error(quote::quote! { sample_rate = 3 }, Target::Bench),
+            "unsupported divan option `sample_rate`"
+        );
+        assert_eq!(
+            error(quote::quote! { name = "a", name = "b" }, Target::Bench),
+            "repeated divan option `name`"
+        );
+        assert_eq!(
+            error(quote::quote! { args = [1] }, Target::Group),
+            "`args` belongs to `#[divan::bench]`, not to a group"
+        );
+        assert!(error(quote::quote! { consts = SIZES }, Target::Bench).contains("array literal"));
+    }
+}

@@ -69,7 +69,7 @@ fn with_options(bencher: Bencher) {
 
 #[divan::bench_group(name = "grouped", max_time = 1, threads = [1, 2])]
 mod group {
-    use super::{black_box, divan};
+    use super::black_box;
 
     #[divan::bench]
     fn inner() -> usize {

@@ -46,9 +46,17 @@
 
 mod arg;
 mod bencher;
+#[cfg(doctest)]
+mod book;
 pub mod counter;
 mod entry;
 mod options;
+#[cfg(test)]
+mod tests;
+
+// The attributes name the crate `::divan`, as its users rename it.
+#[cfg(test)]
+extern crate self as divan;
 
 pub use bencher::{Bencher, BencherConfig};
 pub use perf_divan_compat_macros::{bench, bench_group};

@@ -384,3 +384,29 @@ fn print_summary(summary: &[(String, BenchStats)]) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bench_built_at_run_time_is_listed_with_what_it_cannot_honour() {
+        let bench = DynamicBench {
+            name: "fibonacci::slow/10".to_owned(),
+            file: "benches/divan.rs",
+            line: 7,
+            ignore: true,
+            warm_up_ns: None,
+            measurement_ns: Some(500),
+            unsupported: vec!["`threads = [4]` is not honoured".to_owned()],
+            run: Arc::new(|_| {}),
+        };
+        let listed = listed(&Registered::Dynamic(Arc::new(bench)));
+        assert_eq!(listed.name, "fibonacci::slow/10");
+        assert_eq!(listed.kind, TestKind::Bench);
+        assert!(listed.ignored);
+        assert_eq!(listed.measurement_ns, Some(500));
+        assert_eq!(listed.source.line, 7);
+        assert_eq!(listed.unsupported, ["`threads = [4]` is not honoured"]);
+    }
+}

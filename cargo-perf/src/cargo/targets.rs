@@ -14,6 +14,20 @@ use crate::error::CliError;
 /// The runtime crate whose users have perf targets.
 pub const RUNTIME_CRATE: &str = "perf-runtime";
 
+/// Crates built on perf-runtime's harness that their users depend on
+/// instead, under the name of the library they stand in for
+/// (`divan = { package = "perf-divan-compat", ... }`).
+const COMPAT_CRATES: [&str; 1] = ["perf-divan-compat"];
+
+/// Whether the package's harness-less targets may be perf binaries: it
+/// depends on perf-runtime or on a compat crate.
+fn uses_the_harness(package: &Package) -> bool {
+    package
+        .dependencies
+        .iter()
+        .any(|d| d.name == RUNTIME_CRATE || COMPAT_CRATES.contains(&d.name.as_str()))
+}
+
 /// A `harness = false` target of a package that depends on perf-runtime.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PerfTarget {
@@ -59,7 +73,7 @@ pub fn perf_targets(
 ) -> Result<Vec<PerfTarget>, CliError> {
     let mut targets = Vec::new();
     for package in packages {
-        if !package.dependencies.iter().any(|d| d.name == RUNTIME_CRATE) {
+        if !uses_the_harness(package) {
             continue;
         }
         let manifest_path = package.manifest_path.as_std_path();
@@ -129,7 +143,7 @@ fn harnessless_targets(manifest: &Path) -> Result<BTreeSet<(TargetKindName, Stri
 pub fn feature_gated_targets(packages: &[&Package], options: &CargoOptions) -> Vec<String> {
     let mut gated = Vec::new();
     for package in packages {
-        if !package.dependencies.iter().any(|d| d.name == RUNTIME_CRATE) {
+        if !uses_the_harness(package) {
             continue;
         }
         let features = enabled_features(package, options);
