@@ -9,6 +9,7 @@
 mod archive;
 mod baselines;
 mod catalog;
+mod divan_crate;
 mod errors;
 mod exports;
 mod faults;
