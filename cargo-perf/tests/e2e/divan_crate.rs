@@ -50,6 +50,10 @@ fn fetched_crate() -> PathBuf {
 fn unpack_with_the_compat_crate(project: &TempProject) {
     let archive = std::fs::File::open(fetched_crate()).unwrap();
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(archive));
+    // Files dated now, not when the crate was packed: the shared target
+    // dir may hold a newer build of the same crate (a previous run's
+    // slowdown), which cargo would otherwise take as up to date.
+    archive.set_preserve_mtime(false);
     let prefix = format!("{CRATE}-{VERSION}");
     for entry in archive.entries().unwrap() {
         let mut entry = entry.unwrap();
@@ -77,6 +81,10 @@ fn unpack_with_the_compat_crate(project: &TempProject) {
     // cargo would take that checkout for one of our members.
     let manifest = std::fs::read_to_string(project.manifest()).unwrap();
     std::fs::write(project.manifest(), format!("{manifest}\n[workspace]\n")).unwrap();
+    // The crate's Cargo.lock gains the compat crate's dependencies before
+    // the commit, so that base and candidate build the same versions.
+    let locked = project.cargo(&["metadata", "--format-version", "1"]);
+    assert_eq!(locked.code, 0, "{}", locked.stderr);
     project.git_init();
 }
 
