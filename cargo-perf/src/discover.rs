@@ -183,6 +183,7 @@ impl DiscoveredTest {
                 whole_run: false,
                 load_shape: (kind == perf_record::TestKind::Load)
                     .then_some(perf_record::overrides::LoadShape::Closed),
+                unsupported: Vec::new(),
             },
             binary: 0,
             harness: Harness::PerfRuntime,

@@ -179,6 +179,12 @@ pub struct ListedTest {
     /// must fit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_shape: Option<LoadShape>,
+    /// What the test asked for that this harness does not honour, one
+    /// line each (a compat crate's `threads = [1, 4]`, say): cargo perf
+    /// says each, so that nothing is dropped silently. Absent from
+    /// listings that predate it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsupported: Vec<String>,
 }
 
 /// Everything a perf binary contains.
@@ -312,5 +318,20 @@ mod generator_threads {
                 "{bad}: {error}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod listed_test {
+    use super::*;
+
+    #[test]
+    fn a_listing_written_before_unsupported_features_were_listed_still_loads() {
+        let old = r#"{"name":"parse","kind":"bench","ignored":false,
+            "source":{"file":"benches/perf.rs","line":3}}"#;
+        let listed: ListedTest = serde_json::from_str(old).expect("an old listing loads");
+        assert!(listed.unsupported.is_empty());
+        let written = serde_json::to_string(&listed).expect("serializes");
+        assert!(!written.contains("unsupported"), "{written}");
     }
 }

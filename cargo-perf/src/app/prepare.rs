@@ -106,6 +106,13 @@ pub fn run(args: &mut PerfArgs) -> Result<Summary, CliError> {
         return Err(no_test_matched(args, &tests, &gated));
     }
     check_workload_flags(args, &selected)?;
+    // A compat crate's options that this harness cannot honour: one line
+    // each, so that none is dropped silently.
+    for test in &selected {
+        for feature in &test.listed.unsupported {
+            eprintln!("note: {}: {feature}", test.id);
+        }
+    }
     if let Some((record, path)) = &baseline
         && !args.list
     {

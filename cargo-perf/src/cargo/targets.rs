@@ -18,8 +18,22 @@ pub const RUNTIME_CRATE: &str = "perf-runtime";
 /// [`crate::criterion`]).
 const CRITERION_CRATE: &str = "criterion";
 
+/// Crates built on perf-runtime's harness that their users depend on
+/// instead, under the name of the library they stand in for
+/// (`divan = { package = "perf-divan-compat", ... }`).
+const COMPAT_CRATES: [&str; 1] = ["perf-divan-compat"];
+
+/// Whether the package's harness-less targets may be perf binaries: it
+/// depends on perf-runtime or on a compat crate.
+fn uses_the_harness(package: &Package) -> bool {
+    package
+        .dependencies
+        .iter()
+        .any(|d| d.name == RUNTIME_CRATE || COMPAT_CRATES.contains(&d.name.as_str()))
+}
+
 /// A `harness = false` target of a package that depends on perf-runtime
-/// (or a bench of one that depends on criterion).
+/// (or a compat crate; or a bench of one that depends on criterion).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PerfTarget {
     /// The package's id.
@@ -66,7 +80,7 @@ pub fn perf_targets(
     let mut targets = Vec::new();
     for package in packages {
         let depends_on = |name: &str| package.dependencies.iter().any(|d| d.name == name);
-        let runtime = depends_on(RUNTIME_CRATE);
+        let runtime = uses_the_harness(package);
         if !runtime && !depends_on(CRITERION_CRATE) {
             continue;
         }
@@ -139,7 +153,7 @@ fn harnessless_targets(manifest: &Path) -> Result<BTreeSet<(TargetKindName, Stri
 pub fn feature_gated_targets(packages: &[&Package], options: &CargoOptions) -> Vec<String> {
     let mut gated = Vec::new();
     for package in packages {
-        if !package.dependencies.iter().any(|d| d.name == RUNTIME_CRATE) {
+        if !uses_the_harness(package) {
             continue;
         }
         let features = enabled_features(package, options);

@@ -86,6 +86,7 @@ fn listed(name: &str, target: &str) -> ListedTest {
         time_limit_ns: None,
         whole_run: false,
         load_shape: None,
+        unsupported: Vec::new(),
     }
 }
 

@@ -10,6 +10,7 @@ mod archive;
 mod baselines;
 mod catalog;
 mod criterion;
+mod divan_crate;
 mod errors;
 mod exports;
 mod faults;

@@ -53,6 +53,17 @@ impl TempProject {
         Self { dir, _guard: guard }
     }
 
+    /// An empty project directory, for a project written by the test
+    /// itself (a published crate unpacked, say).
+    pub(crate) fn empty() -> Self {
+        let guard = serial();
+        let dir = tempfile::Builder::new()
+            .prefix("cargo-perf-e2e-")
+            .tempdir()
+            .unwrap();
+        Self { dir, _guard: guard }
+    }
+
     /// The project's root.
     pub(crate) fn root(&self) -> &Path {
         self.dir.path()
