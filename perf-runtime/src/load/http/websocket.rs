@@ -101,6 +101,7 @@ impl WebSocket {
                     at: done,
                     sent: 0,
                     received: 0,
+                    setup: crate::load::http::client::Setup::default(),
                 });
                 if let Some(observer) = session.observer() {
                     observer.socket_opened();
@@ -124,6 +125,7 @@ impl WebSocket {
                     at: done,
                     sent: 0,
                     received: 0,
+                    setup: crate::load::http::client::Setup::default(),
                 });
                 Err(error(RequestErrorKind::Connect, message))
             }
@@ -184,6 +186,7 @@ impl WebSocket {
             at: done,
             sent: 0,
             received: 0,
+            setup: crate::load::http::client::Setup::default(),
         });
         self.broken = result.is_err();
         result.map_err(|(kind, message)| error(kind, message))

@@ -7,6 +7,8 @@ pub(crate) enum SendError {
     Connect(String),
     /// No response within the timeout.
     Timeout,
+    /// The TLS handshake was refused: the host and the reason.
+    Tls(String),
     /// The connection broke mid-request, or the response was not HTTP.
     Io(String),
 }
