@@ -58,6 +58,18 @@ impl WebSocket {
         path: &str,
     ) -> Result<WebSocket> {
         let name = format!("WS connect {path}");
+        if !matches!(
+            target.transport,
+            crate::load::http::target::TargetTransport::Plain
+        ) {
+            // Cleartext bytes to a TLS port would fail in a way that names
+            // nothing: say what is missing instead.
+            return Err(Error::unrecorded(
+                RequestErrorKind::User,
+                "WebSocket tests against an https:// target (wss://) are not supported yet"
+                    .to_owned(),
+            ));
+        }
         if let Some(observer) = session.observer() {
             observer.socket_attempted();
         }
