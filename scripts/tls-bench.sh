@@ -24,8 +24,15 @@ done
 cargo build -q --release -p cargo-perf
 perf=$PWD/target/release/cargo-perf
 out=$(mktemp -d)
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
-  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$out/key.pem" -out "$out/cert.pem" 2>/dev/null
+# An authority, and the server's certificate it signs (webpki refuses a
+# CA certificate as the server's own, which plain `req -x509` makes).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=bench-ca \
+  -keyout "$out/ca-key.pem" -out "$out/ca.pem" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost \
+  -keyout "$out/key.pem" -out "$out/csr.pem" 2>/dev/null
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' > "$out/ext"
+openssl x509 -req -in "$out/csr.pem" -CA "$out/ca.pem" -CAkey "$out/ca-key.pem" -CAcreateserial -days 2 \
+  -extfile "$out/ext" -out "$out/cert.pem" 2>/dev/null
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 tls_port=$(free_port)
 plain_port=$(free_port)
@@ -88,11 +95,11 @@ tls=https://localhost:$tls_port
 plain=http://127.0.0.1:$plain_port
 echo "Each run ${SECS}s, median of $ROUNDS, $CONNS connections; server (Python http.server + ssl, one process) on core $SERVER_CORE, generator on core $GEN_CORE."
 printf '%-40s %7s %7s %7s %6s %10s  %s\n' "run" "req/s" "p50 ms" "p99 ms" "cpu s" "req/cpu-s" "TLS handshakes (perf)"
-row "https keep-alive: oha"                 "$(median_of oha_run "$tls" --cacert "$out/cert.pem")"
-row "https keep-alive: perf"                "$(median_of perf_run fast_keep_alive "$tls" --ca-cert "$out/cert.pem")"
+row "https keep-alive: oha"                 "$(median_of oha_run "$tls" --cacert "$out/ca.pem")"
+row "https keep-alive: perf"                "$(median_of perf_run fast_keep_alive "$tls" --ca-cert "$out/ca.pem")"
 row "https keep-alive, --insecure: perf"    "$(median_of perf_run fast_keep_alive "$tls" --insecure)"
-row "https new connection/request: oha"     "$(median_of oha_run "$tls" --cacert "$out/cert.pem" --disable-keepalive)"
-row "https new connection/request: perf"    "$(median_of perf_run fast_new_connection "$tls" --ca-cert "$out/cert.pem")"
+row "https new connection/request: oha"     "$(median_of oha_run "$tls" --cacert "$out/ca.pem" --disable-keepalive)"
+row "https new connection/request: perf"    "$(median_of perf_run fast_new_connection "$tls" --ca-cert "$out/ca.pem")"
 row "http keep-alive: oha"                  "$(median_of oha_run "$plain")"
 row "http keep-alive: perf"                 "$(median_of perf_run fast_keep_alive "$plain")"
 row "http new connection/request: oha"      "$(median_of oha_run "$plain" --disable-keepalive)"
