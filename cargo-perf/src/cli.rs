@@ -112,6 +112,20 @@ pub struct PerfArgs {
     #[arg(long, help_heading = "Load tests")]
     pub allow_remote: bool,
 
+    /// Do not check an https:// target's certificate (a staging server's
+    /// self-signed one) [env: CARGO_PERF_INSECURE=1].
+    #[arg(
+        long,
+        visible_alias = "insecure-skip-tls-verify",
+        help_heading = "Load tests"
+    )]
+    pub insecure: bool,
+
+    /// Trust the certificate authorities of this PEM file for an https://
+    /// target, beside the platform's [env: CARGO_PERF_CA_CERT].
+    #[arg(long, value_name = "PATH", help_heading = "Load tests")]
+    pub ca_cert: Option<std::path::PathBuf>,
+
     /// One share of a load split over several generators.
     #[command(flatten)]
     pub split: SplitArgs,

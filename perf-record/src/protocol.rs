@@ -58,6 +58,12 @@ pub mod env {
     pub const PROGRESS: &str = "CARGO_PERF_PROGRESS";
     /// Worker threads of the load generator.
     pub const GENERATOR_THREADS: &str = "CARGO_PERF_GENERATOR_THREADS";
+    /// `1`: an `https://` target's certificate is not checked
+    /// (`--insecure`), for a staging server's self-signed one.
+    pub const INSECURE: &str = "CARGO_PERF_INSECURE";
+    /// A PEM file of certificates an `https://` target's may be signed by,
+    /// beside the platform's roots (`--ca-cert`).
+    pub const CA_CERT: &str = "CARGO_PERF_CA_CERT";
     /// `N`: run the routine exactly N times, untimed (no warm-up), and
     /// exit: `cargo perf` counts the instructions of two such runs under
     /// a counter and takes the difference.

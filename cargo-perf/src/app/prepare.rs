@@ -309,6 +309,13 @@ fn run_options(args: &PerfArgs) -> RunOptions {
             .or(args.quick.then_some(QUICK_DURATION_SCALE)),
         generator_threads: args.generator_threads,
         allow_remote: args.allow_remote,
+        insecure: args.insecure,
+        // The test binaries run in their package's directory: a relative
+        // path is the user's, from where cargo perf was run.
+        ca_cert: args
+            .ca_cert
+            .as_ref()
+            .map(|path| std::path::absolute(path).unwrap_or_else(|_| path.clone())),
         verbose: args.verbose,
         instructions: args.instructions,
         test_timeout: args.test_timeout,

@@ -25,6 +25,10 @@ pub struct RunOptions {
     pub generator_threads: Option<usize>,
     /// `--allow-remote`: the binaries may load a non-loopback target.
     pub allow_remote: bool,
+    /// `--insecure`: an https:// target's certificate is not checked.
+    pub insecure: bool,
+    /// `--ca-cert`, absolute: authorities trusted for an https:// target.
+    pub ca_cert: Option<std::path::PathBuf>,
     /// `--verbose`: show the binaries' output.
     pub verbose: bool,
     /// `--instructions`: count instructions for every benchmark.

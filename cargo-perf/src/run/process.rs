@@ -99,6 +99,12 @@ pub(crate) fn run_process(
     if options.allow_remote {
         command.env("PERF_ALLOW_REMOTE", "1");
     }
+    if options.insecure {
+        command.env(env::INSECURE, "1");
+    }
+    if let Some(ca_cert) = &options.ca_cert {
+        command.env(env::CA_CERT, ca_cert);
+    }
     if let Some(scale) = options.duration_scale {
         command.env(env::DURATION_SCALE, scale.to_string());
     }

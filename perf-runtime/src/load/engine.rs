@@ -158,6 +158,7 @@ fn run(
         // connections are not work the server did.
         rps: totals.latency.count as f64 / secs,
         transfer: totals.transfer,
+        connections: totals.connections,
         error_rate_pct,
         latency: totals.latency,
         raw_latency: (profile.model == Model::Open).then_some(totals.raw_latency),
@@ -280,7 +281,7 @@ mod tests {
         };
         let mut profile = LoadProfile::resolve(&options, 1.0).unwrap();
         profile.max_iterations = Some(10);
-        let target = resolve_target("http://127.0.0.1:9", false).unwrap();
+        let target = resolve_target("http://127.0.0.1:9", false, &Default::default()).unwrap();
         let started = Instant::now();
         let stats = run(boom, &profile, None, target, 1).unwrap();
         assert!(
@@ -305,7 +306,7 @@ mod tests {
             ..LoadOptions::default()
         };
         let profile = LoadProfile::resolve(&options, 1.0).unwrap();
-        let target = resolve_target("http://127.0.0.1:9", false).unwrap();
+        let target = resolve_target("http://127.0.0.1:9", false, &Default::default()).unwrap();
         let generator = Generator {
             load_fn: boom,
             target: &target,
@@ -362,7 +363,7 @@ mod tests {
         profile.max_iterations = Some(301);
         let url = answering_server();
         for threads in [1, 2, 3] {
-            let target = resolve_target(&url, false).unwrap();
+            let target = resolve_target(&url, false, &Default::default()).unwrap();
             let stats = run(get_root, &profile, None, target, threads).unwrap();
             // Each thread stops at its share of the cap: together, the cap.
             assert_eq!(stats.iterations, 301, "{threads} thread(s)");
@@ -388,7 +389,7 @@ mod tests {
             ..LoadOptions::default()
         };
         let profile = LoadProfile::resolve(&options, 1.0).unwrap();
-        let target = resolve_target(&url, false).unwrap();
+        let target = resolve_target(&url, false, &Default::default()).unwrap();
         let stats = run(get_root, &profile, None, target, 1).unwrap();
         assert_eq!(stats.latency.count, 0);
         assert_eq!(stats.requests, 3, "{stats:?}");

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use hyper::body::Bytes;
 
 use crate::load::error::Result;
-use crate::load::http::client::Connection;
+use crate::load::http::client::AnyConnection;
 use crate::load::http::response::Response;
 use crate::load::http::target::Target;
 #[cfg(feature = "websocket")]
@@ -30,7 +30,7 @@ pub type LoadFn = for<'u> fn(&'u mut User) -> Pin<Box<dyn Future<Output = Result
 pub struct User {
     id: u64,
     target: Arc<Target>,
-    connection: Connection,
+    connection: AnyConnection,
     session: Arc<Session>,
     think: (Duration, Duration),
     rng: u64,
@@ -58,7 +58,7 @@ impl User {
     ) -> Self {
         Self {
             id,
-            connection: Connection::new(target.addr),
+            connection: AnyConnection::new(&target),
             target,
             session,
             think,
@@ -367,7 +367,8 @@ mod tests {
 
     #[test]
     fn a_thinking_user_holds_no_buffers_and_a_small_request_future() {
-        let target = Arc::new(resolve_target(&answering_server(), false).unwrap());
+        let target =
+            Arc::new(resolve_target(&answering_server(), false, &Default::default()).unwrap());
         let think = Duration::from_millis(1);
         let mut user = User::new(0, target, Session::new(), (think, think), 0);
         let runtime = tokio::runtime::Builder::new_current_thread()

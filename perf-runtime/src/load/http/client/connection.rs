@@ -3,7 +3,7 @@
 //! it.
 
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hyper::body::Bytes;
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
@@ -12,7 +12,8 @@ use tokio::net::TcpStream;
 use super::body::{read_chunked, read_length, read_more, read_to_close};
 use super::error::SendError;
 use super::head::{Framing, MAX_HEAD, parse_head, write_head};
-use super::wire::{Transfer, Wire};
+use super::transport::{Plain, Transport};
+use super::wire::{Setup, Transfer, Wire};
 
 /// A response with its body read.
 pub(crate) struct RawResponse {
@@ -21,10 +22,12 @@ pub(crate) struct RawResponse {
     pub(crate) body: Bytes,
 }
 
-/// A keep-alive connection, reopened when the server closes it.
-pub(crate) struct Connection {
+/// A keep-alive connection, reopened when the server closes it, over
+/// the stream its transport opens (cleartext or TLS).
+pub(crate) struct Connection<T: Transport = Plain> {
     addr: SocketAddr,
-    stream: Option<TcpStream>,
+    transport: T,
+    stream: Option<T::Stream>,
     /// Bytes read but not consumed yet; allocated by the first read and
     /// released by [`Self::release_buffers`].
     buf: Vec<u8>,
@@ -32,12 +35,16 @@ pub(crate) struct Connection {
     out: Vec<u8>,
     /// What the last request wrote and read.
     transfer: Transfer,
+    /// The connections the last request opened.
+    setup: Setup,
 }
 
-impl Connection {
-    pub(crate) fn new(addr: SocketAddr) -> Self {
+impl<T: Transport> Connection<T> {
+    pub(crate) fn new(addr: SocketAddr, transport: T) -> Self {
         Self {
             addr,
+            transport,
+            setup: Setup::default(),
             stream: None,
             buf: Vec::new(),
             out: Vec::new(),
@@ -70,6 +77,12 @@ impl Connection {
         self.transfer
     }
 
+    /// The connections the last [`Self::send`] opened, and how long their
+    /// connects and handshakes took.
+    pub(crate) fn setup(&self) -> Setup {
+        self.setup
+    }
+
     /// Sends a request and reads the whole response.
     pub(crate) async fn send(
         &mut self,
@@ -85,12 +98,13 @@ impl Connection {
         // the buffer was released.
         self.out.reserve(512);
         self.transfer = Transfer::default();
+        self.setup = Setup::default();
         write_head(&mut self.out, method, path, host, headers, body.len());
         let head_only = method == hyper::Method::HEAD;
         // RFC 9110 9.2.2: only these may be repeated without asking.
         let idempotent = method.is_idempotent();
         let result = tokio::time::timeout(timeout, async {
-            if !idempotent && self.stream.as_ref().is_some_and(|s| !is_idle(s)) {
+            if !idempotent && self.stream.as_ref().is_some_and(|s| !is_idle(T::socket(s))) {
                 // Such a request is never sent twice, so it is sent only
                 // on a connection not known to be closed: this costs one
                 // read attempt.
@@ -137,6 +151,7 @@ impl Connection {
         timeout: Duration,
     ) -> Result<RawResponse, Failure> {
         if self.stream.is_none() {
+            let started = Instant::now();
             // Boxed: a connect happens once a connection, and inline its
             // future would take room in every user's request future.
             let connect = Box::pin(tokio::time::timeout(timeout, TcpStream::connect(self.addr)));
@@ -150,6 +165,16 @@ impl Connection {
                 })?
                 .map_err(|e| SendError::Connect(format!("cannot connect to {}: {e}", self.addr)))?;
             let _ = stream.set_nodelay(true);
+            let connected = Instant::now();
+            self.setup.connects += 1;
+            self.setup.connect += connected - started;
+            // Within the request's timeout, which the caller applies.
+            // Boxed likewise: a TLS handshake's future is larger still.
+            let stream = Box::pin(self.transport.open(stream)).await?;
+            if T::HANDSHAKE {
+                self.setup.handshakes += 1;
+                self.setup.handshake += connected.elapsed();
+            }
             self.stream = Some(stream);
             self.buf.clear();
         }
