@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::wire::WireError;
+use super::error::WireError;
 
 /// A message from the benchmark.
 #[derive(Debug, Clone, PartialEq)]

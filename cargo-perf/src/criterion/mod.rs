@@ -4,9 +4,10 @@
 //! count and time, and the samples become the result a perf-runtime
 //! benchmark would have written. No bench file and no Cargo.toml changes.
 
+mod error;
 mod message;
 mod session;
 mod wire;
 
-pub(crate) use session::Session;
+pub(crate) use session::{BudgetFlags, Session};
 pub(crate) use wire::{Connection, Listener, PORT_ENV};

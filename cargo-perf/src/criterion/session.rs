@@ -23,7 +23,6 @@ use perf_record::{TestConfig, TestKind, TestOutcome, TestResult};
 
 use super::message::{FromBenchmark, Measurement, ToBenchmark};
 use super::wire::{Connection, Listener, PORT_ENV, WireError};
-use crate::run::options::RunOptions;
 
 /// How long a benchmark process may take to connect: criterion connects
 /// as its `main` starts, before any benchmark runs.
@@ -42,7 +41,7 @@ impl Session {
     pub(crate) fn start(
         command: &mut Command,
         name: &str,
-        options: &RunOptions,
+        options: &BudgetFlags,
         share: u32,
         result_path: &Path,
     ) -> std::io::Result<Self> {
@@ -76,6 +75,17 @@ impl Session {
     }
 }
 
+/// The run's flags a criterion benchmark's budget follows.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct BudgetFlags {
+    /// `--quick`.
+    pub(crate) quick: bool,
+    /// `--warm-up-time`.
+    pub(crate) warm_up: Option<Duration>,
+    /// `--measurement-time`.
+    pub(crate) measurement: Option<Duration>,
+}
+
 /// A process's warm-up and measurement, as a perf-runtime benchmark would
 /// spend them: `--warm-up-time`/`--measurement-time`, else the defaults
 /// (capped by `--quick`), split over the processes.
@@ -86,7 +96,7 @@ struct Budget {
 }
 
 impl Budget {
-    fn of(options: &RunOptions, share: u32) -> Self {
+    fn of(options: &BudgetFlags, share: u32) -> Self {
         let pick = |flag: Option<Duration>, default: u64, quick: u64| {
             let ns = flag.map_or_else(
                 || {

@@ -70,7 +70,11 @@ pub(crate) fn run_process(
             crate::criterion::Session::start(
                 &mut command,
                 &test.listed.name,
-                options,
+                &crate::criterion::BudgetFlags {
+                    quick: options.quick,
+                    warm_up: options.warm_up,
+                    measurement: options.measurement,
+                },
                 share,
                 result_path,
             )

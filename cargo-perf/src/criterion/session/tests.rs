@@ -5,10 +5,10 @@ use ciborium::Value;
 
 use super::*;
 
-fn options(quick: bool) -> RunOptions {
-    RunOptions {
+fn options(quick: bool) -> BudgetFlags {
+    BudgetFlags {
         quick,
-        ..RunOptions::default()
+        ..BudgetFlags::default()
     }
 }
 
@@ -28,10 +28,10 @@ fn the_budget_is_a_runtime_benchmarks_split_over_the_processes() {
             measurement_ns: QUICK_MEASUREMENT_NS / 5
         }
     );
-    let flags = RunOptions {
+    let flags = BudgetFlags {
         warm_up: Some(Duration::from_millis(200)),
         measurement: Some(Duration::ZERO),
-        ..RunOptions::default()
+        ..BudgetFlags::default()
     };
     let budget = Budget::of(&flags, 2);
     assert_eq!(budget.warm_up_ns, 100_000_000);

@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
+use rustls::RootCertStore;
 use rustls::client::ClientConfig;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject as _;
-use rustls::{RootCertStore, crypto::CryptoProvider};
 
 use super::insecure::AnyCertificate;
 use crate::load::http::trust::TlsOptions;
@@ -77,6 +77,3 @@ fn roots(ca_cert: Option<&std::path::Path>) -> Result<RootCertStore, String> {
     }
     Ok(roots)
 }
-
-/// The provider type is named where a verifier needs it.
-pub(super) type Provider = Arc<CryptoProvider>;

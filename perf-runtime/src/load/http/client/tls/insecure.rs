@@ -7,7 +7,12 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, Error, SignatureScheme};
 
-use super::config::Provider;
+use std::sync::Arc;
+
+use rustls::crypto::CryptoProvider;
+
+/// The run's crypto provider, shared.
+type Provider = Arc<CryptoProvider>;
 
 /// Accepts every certificate.
 #[derive(Debug)]
