@@ -66,18 +66,23 @@ pub fn discover(
                 ),
             });
         }
+        let found = |listed: ListedTest, harness| DiscoveredTest {
+            id: TestId {
+                package: binary.target.package.clone(),
+                target: binary.target.name.clone(),
+                name: listed.name.clone(),
+            },
+            listed,
+            binary: index,
+            harness,
+        };
         let Ok(text) = std::fs::read_to_string(&out) else {
             match criterion::list(binary)? {
-                Some(listed) => tests.extend(listed.into_iter().map(|listed| DiscoveredTest {
-                    id: TestId {
-                        package: binary.target.package.clone(),
-                        target: binary.target.name.clone(),
-                        name: listed.name.clone(),
-                    },
-                    listed,
-                    binary: index,
-                    harness: Harness::Criterion,
-                })),
+                Some(listed) => tests.extend(
+                    listed
+                        .into_iter()
+                        .map(|listed| found(listed, Harness::Criterion)),
+                ),
                 None => {
                     skipped.push(format!("{}/{}", binary.target.package, binary.target.name));
                 }
@@ -98,18 +103,12 @@ pub fn discover(
                 ),
             });
         }
-        for listed in listing.tests {
-            tests.push(DiscoveredTest {
-                id: TestId {
-                    package: binary.target.package.clone(),
-                    target: binary.target.name.clone(),
-                    name: listed.name.clone(),
-                },
-                listed,
-                binary: index,
-                harness: Harness::PerfRuntime,
-            });
-        }
+        tests.extend(
+            listing
+                .tests
+                .into_iter()
+                .map(|listed| found(listed, Harness::PerfRuntime)),
+        );
     }
     Ok((tests, skipped))
 }
