@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{Output, serial, shared_target_dir};
+use crate::support::{Output, git_in, serial, shared_target_dir};
 
 /// A small published crate whose package ships criterion (0.8) benches:
 /// groups, `BenchmarkId::from_parameter` and `Throughput::Bytes`.
@@ -87,16 +87,7 @@ const GATE: [&str; 10] = [
 ];
 
 fn git(root: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .env("GIT_AUTHOR_NAME", "e2e")
-        .env("GIT_AUTHOR_EMAIL", "e2e@example.com")
-        .env("GIT_COMMITTER_NAME", "e2e")
-        .env("GIT_COMMITTER_EMAIL", "e2e@example.com")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}: {output:?}");
+    git_in(root, args);
 }
 
 fn cargo_perf(root: &Path, args: &[&str]) -> Output {
