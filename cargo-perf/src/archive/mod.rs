@@ -7,6 +7,7 @@ mod digest;
 mod link;
 mod manifest;
 mod pack;
+mod prune;
 mod unpack;
 
 pub use link::{Built, Link};

@@ -2,12 +2,14 @@
 //! unpacked once per archive (the same bytes reuse the same folder), each
 //! checked against the manifest's size and digest. Nothing outside the
 //! folder is ever written: an entry is only ever a plain file name the
-//! manifest lists.
+//! manifest lists. Opening one removes what older archives left unpacked
+//! (see [`super::prune`]).
 
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Component, Path, PathBuf};
+use std::time::SystemTime;
 
 use flate2::read::GzDecoder;
 use sha2::{Digest as _, Sha256};
@@ -122,6 +124,8 @@ fn open_within(path: &Path, root: &Path, limit: u64) -> Result<Archive, CliError
         dir,
     };
     if archive.dir.join(COMPLETE).is_file() {
+        super::prune::mark_used(&archive.dir.join(COMPLETE));
+        super::prune::prune(root, &archive.dir, COMPLETE, SystemTime::now());
         return Ok(archive);
     }
     let write_error = |source| CliError::Write {
@@ -167,6 +171,7 @@ fn open_within(path: &Path, root: &Path, limit: u64) -> Result<Archive, CliError
             });
         }
     }
+    super::prune::prune(root, &archive.dir, COMPLETE, SystemTime::now());
     Ok(archive)
 }
 
