@@ -4,6 +4,7 @@
 //! records of a run's shards (`cargo perf merge`). Latency is always
 //! added through the HDR histograms, never averaged as percentiles.
 
+pub(crate) mod environment;
 pub(crate) mod latency;
 pub(crate) mod load;
 pub mod record;

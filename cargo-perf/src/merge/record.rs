@@ -53,7 +53,7 @@ pub fn merge(shards: &[(PathBuf, RunRecord)]) -> Result<RunRecord, MergeError> {
         cargo_perf_version: env!("CARGO_PKG_VERSION").to_owned(),
         created_unix_s: created,
         created_utc: format_utc(created),
-        environment: first.environment.clone(),
+        environment: super::environment::merged(shards.iter().map(|(_, r)| &r.environment)),
         tests,
         shard: None,
         split: None,
