@@ -69,9 +69,13 @@ pub(crate) fn run(
     if let (Some(comparison), Some((old, _))) = (&mut comparison, &baseline) {
         let shift = comparison.shift.clone();
         confirm(comparison, "a re-run", |flagged| {
-            // In fresh processes, at least three: one process a side
+            // In fresh processes, at least five: one process a side
             // (`--quick`) cannot tell a change from how one process's
-            // memory layout happened to fall, and three measure that.
+            // memory layout happened to fall, three measure that, and
+            // from five on one process whose layout fell badly is trimmed
+            // (see `Side::from_medians`) instead of widening the interval
+            // until the change it confirms is lost. The processes share
+            // the test's budget: more of them cost no more time.
             let options = RunOptions {
                 processes: run.options.processes.max(CONFIRM_PROCESSES),
                 ..run.options.clone()
@@ -99,7 +103,7 @@ pub(crate) fn run(
 }
 
 /// The fewest processes a confirming re-run measures a test in.
-const CONFIRM_PROCESSES: u32 = 3;
+const CONFIRM_PROCESSES: u32 = 5;
 
 /// Runs `jobs` on the candidate and finishes the record of each test that
 /// ran; with the calibration its benchmark processes timed.

@@ -50,29 +50,18 @@ impl ChangeEstimate {
     /// round where a burst of other work hit one side only cannot sway the
     /// verdict either way.
     pub fn paired(ratios: &[f64]) -> Option<Self> {
-        let mut logs: Vec<f64> = ratios
+        let logs: Vec<f64> = ratios
             .iter()
             .filter(|r| r.is_finite() && **r > 0.0)
             .map(|r| r.ln())
             .collect();
-        if logs.len() < 2 {
-            return None;
-        }
-        logs.sort_by(f64::total_cmp);
-        let n = logs.len();
-        // Trim 20% from each end once there are enough rounds to spare.
-        let g = if n >= 5 { n / 5 } else { 0 };
-        let kept = &logs[g..n - g];
-        let h = kept.len() as f64;
-        let mean = kept.iter().sum::<f64>() / h;
-        // Winsorised variance: the trimmed values replaced by the nearest
-        // kept ones.
-        let (low, high) = (kept[0], kept[kept.len() - 1]);
-        let winsorised: Vec<f64> = logs.iter().map(|l| l.clamp(low, high)).collect();
-        let w_mean = winsorised.iter().sum::<f64>() / n as f64;
-        let w_var = winsorised.iter().map(|l| (l - w_mean).powi(2)).sum::<f64>() / (n as f64 - 1.0);
-        let se = w_var.sqrt() / (h / n as f64) / (n as f64).sqrt();
-        Some(Self::from_log(mean, se, h - 1.0, n))
+        let trimmed = Trimmed::of(logs)?;
+        Some(Self::from_log(
+            trimmed.mean,
+            trimmed.se,
+            trimmed.df,
+            trimmed.n,
+        ))
     }
 
     /// From two separate runs, each summarised as a [`Side`]: Welch's
@@ -156,21 +145,58 @@ impl Side {
             .filter(|m| **m > 0.0)
             .map(|m| m.ln())
             .collect();
-        if logs.len() >= 2 {
-            let n = logs.len() as f64;
-            let mean = logs.iter().sum::<f64>() / n;
-            let var = logs.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / (n - 1.0);
-            // The processes' spread, but never less than the pooled
-            // median's own sampling error.
-            Some(Self {
-                mean_log: mean,
-                se: (var / n).sqrt().max(ci_se(ci)),
-                df: n - 1.0,
-                n: logs.len(),
-            })
-        } else {
-            None
+        let trimmed = Trimmed::of(logs)?;
+        // The processes' spread, but never less than the pooled median's
+        // own sampling error.
+        Some(Self {
+            mean_log: trimmed.mean,
+            se: trimmed.se.max(ci_se(ci)),
+            df: trimmed.df,
+            n: trimmed.n,
+        })
+    }
+}
+
+/// The location of log values that one wild value cannot sway, with its
+/// standard error: from five values on, the 20%-trimmed mean with Yuen's
+/// winsorised standard error (a round where a burst of other work hit one
+/// side, a process whose memory layout fell badly: trimmed, and the
+/// interval widened only by its share); below five, the plain mean and
+/// standard error.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Trimmed {
+    mean: f64,
+    se: f64,
+    df: f64,
+    n: usize,
+}
+
+impl Trimmed {
+    /// `None` for fewer than two values: one says nothing of the spread.
+    fn of(mut logs: Vec<f64>) -> Option<Self> {
+        if logs.len() < 2 {
+            return None;
         }
+        logs.sort_by(f64::total_cmp);
+        let n = logs.len();
+        // Trim 20% from each end once there are enough values to spare.
+        let g = if n >= 5 { n / 5 } else { 0 };
+        let kept = &logs[g..n - g];
+        let h = kept.len() as f64;
+        let mean = kept.iter().sum::<f64>() / h;
+        // Winsorised variance: the trimmed values replaced by the nearest
+        // kept ones.
+        let (low, high) = (kept[0], kept[kept.len() - 1]);
+        let winsorised: Vec<f64> = logs.iter().map(|l| l.clamp(low, high)).collect();
+        let w_mean = winsorised.iter().sum::<f64>() / n as f64;
+        let w_var = winsorised.iter().map(|l| (l - w_mean).powi(2)).sum::<f64>() / (n as f64 - 1.0);
+        let se = w_var.sqrt() / (h / n as f64) / (n as f64).sqrt();
+        Some(Self {
+            mean,
+            se,
+            df: h - 1.0,
+            n,
+        })
     }
 }
 
@@ -271,6 +297,31 @@ mod tests {
         assert!(close(slower.change_pct, 50.0, 1.0), "{slower:?}");
         assert!(slower.p_higher < 0.01, "{slower:?}");
         assert!(Side::from_medians(&[100.0], [99.0, 101.0]).is_none());
+    }
+
+    #[test]
+    fn one_wild_process_of_five_or_more_is_trimmed() {
+        let ci = [0.0, 0.0];
+        let base = Side::from_medians(&[49.0, 50.0, 51.0, 49.5, 50.5, 50.0], ci).unwrap();
+        // A doubling, one of whose processes' layout fell badly (110 µs
+        // where the others took 100): still a clear doubling.
+        let wild = Side::from_medians(&[100.0, 101.0, 99.0, 100.5, 220.0, 99.5], ci).unwrap();
+        let doubled = ChangeEstimate::unpaired(base, wild).unwrap();
+        assert!(close(doubled.change_pct, 100.0, 2.0), "{doubled:?}");
+        assert!(doubled.ci_pct[0] > 90.0, "{doubled:?}");
+        // Untrimmed, the wild process would have made it anything from
+        // about +40% to +200%.
+        let logs: Vec<f64> = [100.0f64, 101.0, 99.0, 100.5, 220.0, 99.5]
+            .iter()
+            .map(|v| v.ln())
+            .collect();
+        let mean = logs.iter().sum::<f64>() / 6.0;
+        let sd = (logs.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / 5.0).sqrt();
+        assert!(sd / 6f64.sqrt() > 5.0 * wild.se, "{sd} {wild:?}");
+        // Fewer than five: the plain mean, as before.
+        let three = Side::from_medians(&[100.0, 102.0, 98.0], ci).unwrap();
+        assert!(close(three.mean_log.exp(), 99.99, 0.05), "{three:?}");
+        assert_eq!(three.df, 2.0);
     }
 
     #[test]
