@@ -209,6 +209,16 @@ pub(crate) fn shift_text(shift: &CommonShift, tests: &[TestComparison]) -> Strin
     } else {
         ""
     };
+    if shift.judged == 0 {
+        return format!(
+            "the machine ran {speed} than when the baseline was saved ({} .. {}; {}), which its controls \
+             do not tell from no change (spread ±{:.1}%): each benchmark is judged on its own processes",
+            signed(shift.ci_pct[0]),
+            signed(shift.ci_pct[1]),
+            parts.join(", "),
+            shift.spread_pct,
+        );
+    }
     format!(
         "the machine ran {speed} than when the baseline was saved ({} .. {}; {}); {} of {} benchmarks' \
          changes are judged relative to it, each interval on its own processes and {basis} (spread \

@@ -35,6 +35,13 @@
 //! degrees of freedom, so that an uneven machine reads as noise rather
 //! than falling back to judging without controls.
 //!
+//! The correction is made only where the machine moved: where the
+//! interval of every control's median change excludes zero, or where the
+//! controls spread unevenly. Otherwise the shift is reported, and each
+//! test keeps its own processes' verdict: taking out a shift the controls
+//! cannot tell from none would only add `τ²` (every test's own drift) to
+//! every test, and lose a real slowdown of one in it.
+//!
 //! A test is judged this way with at least [`MIN_OTHERS`] other
 //! controls, once some test's `τ²` rests on at least [`MIN_DF`] degrees
 //! of freedom (the shift is measured then); otherwise the verdicts are
@@ -250,30 +257,41 @@ fn estimate(
     {
         return None;
     }
-    let mut references = BTreeMap::new();
-    let (mut smallest, mut uneven_any) = (None::<(f64, f64)>, false);
-    let usable = candidates.iter().any(|(.., r)| r.spread_df >= MIN_DF);
-    for (index, diff, reference) in candidates {
-        uneven_any |= reference.uneven;
-        let test = &mut tests[index];
-        judge(test, diff, &reference, 0.0);
-        if (reference.spread_df >= MIN_DF || !usable)
-            && smallest.is_none_or(|(v, _)| reference.spread_var < v)
-        {
-            smallest = Some((reference.spread_var, reference.spread_df));
-        }
-        references.insert(test.id.clone(), reference);
-    }
-    let (spread_var, df) = smallest?;
+    // The machine's change itself: the median of every control's, with
+    // the interval of the tightest reference's spread.
+    let any_usable = usable(&candidates);
+    let (spread_var, df) = candidates
+        .iter()
+        .filter(|(.., r)| r.spread_df >= MIN_DF || !any_usable)
+        .map(|(.., r)| (r.spread_var, r.spread_df))
+        .min_by(|a, b| a.0.total_cmp(&b.0))?;
     let mut all: Vec<f64> = controls.iter().map(|c| c.diff).collect();
+    let centre = median(&mut all);
+    let half = perf_record::distribution::t_quantile(0.975, df)
+        * reference_var(spread_var, controls.len()).sqrt();
+    // A change of the machine that the controls cannot tell from none is
+    // not taken out: judging against it would only add its uncertainty
+    // (and the controls' spread, which holds every test's own drift) to
+    // every test, and a real slowdown of one test would be lost in it.
+    // Controls that spread more than the baseline's saved runs did are a
+    // machine that moved too, unevenly: taken out, it reads as noise.
+    let moved = !(centre - half <= 0.0 && 0.0 <= centre + half)
+        || candidates.iter().any(|(.., r)| r.uneven);
+    let mut references = BTreeMap::new();
+    let mut uneven_any = false;
+    if moved {
+        for (index, diff, reference) in candidates {
+            uneven_any |= reference.uneven;
+            let test = &mut tests[index];
+            judge(test, diff, &reference, 0.0);
+            references.insert(test.id.clone(), reference);
+        }
+    }
     let mut test_diffs: Vec<f64> = controls
         .iter()
         .filter(|c| c.test.is_some())
         .map(|c| c.diff)
         .collect();
-    let centre = median(&mut all);
-    let half = perf_record::distribution::t_quantile(0.975, df)
-        * reference_var(spread_var, controls.len()).sqrt();
     let pct = |l: f64| (l.exp() - 1.0) * 100.0;
     let pooled = references.values().find_map(|r| r.history_runs);
     Some(CommonShift {
@@ -292,6 +310,11 @@ fn estimate(
         references,
         calibration: calibration.map(|(_, now)| now),
     })
+}
+
+/// Whether some test's reference rests on enough degrees of freedom.
+fn usable(candidates: &[(usize, f64, Reference)]) -> bool {
+    candidates.iter().any(|(.., r)| r.spread_df >= MIN_DF)
 }
 
 /// Replaces `test`'s estimate by its change `diff` relative to

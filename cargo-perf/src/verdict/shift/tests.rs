@@ -390,3 +390,62 @@ fn a_machine_that_moved_two_tests_unevenly_flags_neither() {
     // Each interval rests on its reference's one degree of freedom.
     assert!(c.tests.iter().all(|t| t.estimate.unwrap().df <= 1.0 + 1e-9));
 }
+
+#[test]
+fn a_machine_that_did_not_move_leaves_each_test_to_its_own_processes() {
+    // What a quiet machine gave on fixtures/demo against one saved run:
+    // checksum_64k 25% slower (planted), steady processes; the other five
+    // unchanged in code but noisy, one of them drifting +16%. The
+    // controls' median moved 2%, well inside what they spread: the
+    // machine did not move, and taking that "shift" out would only have
+    // widened every interval by the controls' spread until the planted
+    // slowdown read as noise.
+    let steady = [100.0, 101.0, 99.5];
+    let noisy = [100.0, 112.0, 91.0];
+    let cases: [(&[f64; 3], f64); 6] = [
+        (&steady, 1.25),
+        (&noisy, 1.02),
+        (&noisy, 1.00),
+        (&noisy, 0.94),
+        (&noisy, 1.11),
+        (&noisy, 1.16),
+    ];
+    let tests = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (processes, factor))| {
+            let now: Vec<f64> = processes.iter().rev().map(|p| p * factor).collect();
+            bench_median(
+                &record(&format!("t{i}"), &processes[..]),
+                &record(&format!("t{i}"), &now),
+                None,
+            )
+        })
+        .collect();
+    let mut c = comparison(&[], &WOBBLE);
+    c.tests = tests;
+    c.judge();
+    let before = verdicts(&c);
+    assert_eq!(before[0], Verdict::Regressed, "{:?}", c.tests[0]);
+    assert!(
+        before[1..].iter().all(|v| *v != Verdict::Regressed),
+        "{before:?}"
+    );
+    let same = calibration(5000.0);
+    apply(&mut c, [Some(&same), Some(&same)], None);
+    assert_eq!(verdicts(&c), before, "{:?}", c.tests);
+    let shift = c.shift.as_ref().expect("the shift is still measured");
+    assert!(shift.ci_pct[0] < 0.0 && shift.ci_pct[1] > 0.0, "{shift:?}");
+    assert_eq!(shift.judged, 0);
+    assert!(
+        c.tests
+            .iter()
+            .all(|t| t.estimate.unwrap().shift_pct.is_none())
+    );
+    let text = crate::report::comparison::shift_text(shift, &c.tests);
+    assert!(
+        text.contains("do not tell from no change")
+            && text.contains("each benchmark is judged on its own"),
+        "{text}"
+    );
+}
