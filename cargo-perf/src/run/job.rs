@@ -83,7 +83,7 @@ pub(crate) fn plain(
             let mut round = Vec::new();
             for (index, test) in selected(tests, only) {
                 let load = test.listed.kind == TestKind::Load;
-                let runs = if test.listed.whole_run { 1 } else { passes };
+                let runs = if options.runs_whole(test) { 1 } else { passes };
                 let in_group = match group {
                     Some(package) => load && test.id.package == package,
                     None => !load,

@@ -49,4 +49,49 @@ impl RunOptions {
         (test.listed.kind == TestKind::Load && !self.load_overrides.is_empty())
             .then(|| self.load_overrides.clone())
     }
+
+    /// Whether a plain run measures `test` in one process, not split over
+    /// [`Self::processes`]: a catalogue kind whose figures need its whole
+    /// length, and a load test whose workload the command line gave
+    /// (`-u 50 -r 10 -t 20s` is that workload, ramp and hold, as Locust
+    /// and k6 run it, not three thirds of it each ramping three times as
+    /// fast).
+    pub fn runs_whole(&self, test: &DiscoveredTest) -> bool {
+        test.listed.whole_run || self.load_overrides_for(test).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use perf_record::TestKind;
+
+    use super::*;
+
+    #[test]
+    fn a_load_test_given_its_workload_on_the_command_line_runs_whole() {
+        let load = DiscoveredTest::example("browse", TestKind::Load);
+        let bench = DiscoveredTest::example("parse", TestKind::Bench);
+        let mut soak = DiscoveredTest::example("soak", TestKind::Load);
+        soak.listed.whole_run = true;
+        let plain = RunOptions::default();
+        assert!(!plain.runs_whole(&load) && !plain.runs_whole(&bench));
+        assert!(plain.runs_whole(&soak));
+        let locust = RunOptions {
+            load_overrides: LoadOverrides {
+                users: Some(50),
+                spawn_rate: Some(10.0),
+                run_time_ns: Some(20_000_000_000),
+                ..LoadOverrides::default()
+            },
+            ..RunOptions::default()
+        };
+        assert!(
+            locust.runs_whole(&load),
+            "-u 50 -r 10 -t 20s is one workload"
+        );
+        assert!(
+            !locust.runs_whole(&bench),
+            "benchmarks keep their processes"
+        );
+    }
 }
