@@ -29,6 +29,10 @@ pub struct RunOptions {
     pub insecure: bool,
     /// `--ca-cert`, absolute: authorities trusted for an https:// target.
     pub ca_cert: Option<std::path::PathBuf>,
+    /// `--http2`: HTTP/2 only (prior knowledge on http://).
+    pub http2: bool,
+    /// `--http2-streams`: users per HTTP/2 connection.
+    pub http2_streams: Option<u32>,
     /// `--verbose`: show the binaries' output.
     pub verbose: bool,
     /// `--instructions`: count instructions for every benchmark.
