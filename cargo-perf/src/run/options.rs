@@ -47,6 +47,15 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
+    /// How a spawned server speaking HTTPS has its certificate checked:
+    /// as the load tests check their target's.
+    pub fn trust(&self) -> crate::server::Trust {
+        crate::server::Trust {
+            insecure: self.insecure,
+            ca_cert: self.ca_cert.clone(),
+        }
+    }
+
     /// The workload flags that apply to `test`: none to a benchmark, or
     /// when none were given.
     pub fn load_overrides_for(&self, test: &DiscoveredTest) -> Option<LoadOverrides> {
