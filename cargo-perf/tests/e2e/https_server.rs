@@ -51,6 +51,7 @@ tls = true"#,
 #[test]
 fn a_spawned_server_speaking_https_is_probed_and_loaded_over_tls() {
     let project = https_project();
+    let ca = project.root().join("ca.pem");
     let output = project
         .cargo_perf()
         .args(&[
@@ -58,7 +59,7 @@ fn a_spawned_server_speaking_https_is_probed_and_loaded_over_tls() {
             "--duration-scale",
             "0.25",
             "--ca-cert",
-            "ca.pem",
+            ca.to_str().unwrap(),
             "--message-format",
             "json",
         ])
