@@ -4,7 +4,11 @@
 # with ssl, scripts/tls-server.py, with a certificate made here by
 # openssl): requests per generator CPU-second with keep-alive and with a
 # new connection (a TLS handshake) per request, and the same two over
-# cleartext against the same server for the cost of TLS itself.
+# cleartext against the same server for the cost of TLS itself. The
+# HTTP/2 rows run against an HTTP/2 server (h2's own, one thread:
+# fixtures/loadbench/examples/h2-server.rs), over TLS with `h2` chosen by
+# ALPN and in cleartext by prior knowledge (--http2), with a connection per
+# user and with the 10 users sharing one (--http2-streams 10, oha's -p).
 #
 #   scripts/tls-bench.sh                  # 10 s per run, the median of 3
 #   SECS=5 ROUNDS=1 scripts/tls-bench.sh
@@ -23,6 +27,9 @@ done
 
 cargo build -q --release -p cargo-perf
 perf=$PWD/target/release/cargo-perf
+cargo build -q --release --manifest-path fixtures/loadbench/Cargo.toml --example h2-server
+h2_server=$(cargo metadata -q --format-version 1 --no-deps --manifest-path fixtures/loadbench/Cargo.toml \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release/examples/h2-server
 out=$(mktemp -d)
 # An authority, and the server's certificate it signs (webpki refuses a
 # CA certificate as the server's own, which plain `req -x509` makes).
@@ -36,13 +43,21 @@ openssl x509 -req -in "$out/csr.pem" -CA "$out/ca.pem" -CAkey "$out/ca-key.pem" 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 tls_port=$(free_port)
 plain_port=$(free_port)
+h2_port=$(free_port)
+h2c_port=$(free_port)
 taskset -c "$SERVER_CORE" python3 scripts/tls-server.py "$tls_port" "$out/cert.pem" "$out/key.pem" &
 tls_pid=$!
 # The same server without ssl, for the cleartext rows.
 taskset -c "$SERVER_CORE" python3 scripts/tls-server.py "$plain_port" &
 plain_pid=$!
-trap 'kill $tls_pid $plain_pid 2>/dev/null || true' EXIT
+taskset -c "$SERVER_CORE" "$h2_server" "$h2_port" "$out/cert.pem" "$out/key.pem" &
+h2_pid=$!
+taskset -c "$SERVER_CORE" "$h2_server" "$h2c_port" &
+h2c_pid=$!
+trap 'kill $tls_pid $plain_pid $h2_pid $h2c_pid 2>/dev/null || true' EXIT
 until curl -sfk "https://127.0.0.1:$tls_port/health" >/dev/null 2>&1 && curl -sf "http://127.0.0.1:$plain_port/health" >/dev/null 2>&1; do sleep 0.1; done
+listening() { python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null; }
+until listening "$h2_port" && listening "$h2c_port"; do sleep 0.1; done
 scale=$(python3 -c "print($SECS/10)")
 $perf perf --manifest-path fixtures/loadbench/Cargo.toml --list >/dev/null
 
@@ -104,3 +119,12 @@ row "http keep-alive: oha"                  "$(median_of oha_run "$plain")"
 row "http keep-alive: perf"                 "$(median_of perf_run fast_keep_alive "$plain")"
 row "http new connection/request: oha"      "$(median_of oha_run "$plain" --disable-keepalive)"
 row "http new connection/request: perf"     "$(median_of perf_run fast_new_connection "$plain")"
+h2=https://localhost:$h2_port
+h2c=http://127.0.0.1:$h2c_port
+echo "HTTP/2 rows: against h2-server (h2, one thread) on core $SERVER_CORE; perf's endpoint row says (h2)."
+row "h2 (ALPN) keep-alive: oha --http2"     "$(median_of oha_run "$h2" --cacert "$out/ca.pem" --http2)"
+row "h2 (ALPN) keep-alive: perf"            "$(median_of perf_run fast_keep_alive "$h2" --ca-cert "$out/ca.pem")"
+row "h2 (ALPN) 1 conn x 10: oha -c1 -p10"   "$(CONNS=1 median_of oha_run "$h2" --cacert "$out/ca.pem" --http2 -p 10)"
+row "h2 (ALPN) 1 conn x 10: perf streams"   "$(median_of perf_run fast_keep_alive "$h2" --ca-cert "$out/ca.pem" --http2-streams 10)"
+row "h2c prior knowledge: oha --http2"      "$(median_of oha_run "$h2c" --http2)"
+row "h2c prior knowledge: perf --http2"     "$(median_of perf_run fast_keep_alive "$h2c" --http2)"

@@ -126,6 +126,19 @@ pub struct PerfArgs {
     #[arg(long, value_name = "PATH", help_heading = "Load tests")]
     pub ca_cert: Option<std::path::PathBuf>,
 
+    /// Speak HTTP/2 only: by prior knowledge to an http:// target (h2c),
+    /// as the only protocol offered to an https:// one (which offers h2
+    /// beside HTTP/1.1 without it). Needs perf-runtime's `http2` feature
+    /// [env: CARGO_PERF_HTTP2=1].
+    #[arg(long, help_heading = "Load tests")]
+    pub http2: bool,
+
+    /// Let up to N users share one HTTP/2 connection, each with its one
+    /// request in flight as a stream of its own [default: 1: a connection
+    /// per user, as over HTTP/1.1] [env: CARGO_PERF_HTTP2_STREAMS].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000), help_heading = "Load tests")]
+    pub http2_streams: Option<u32>,
+
     /// One share of a load split over several generators.
     #[command(flatten)]
     pub split: SplitArgs,

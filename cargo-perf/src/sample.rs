@@ -120,6 +120,7 @@ pub(crate) fn load_test() -> TestRecord {
         errors,
         latency: latency(latencies),
         transfer: Transfer::over(latencies.len() as u64 * 1000, 0, 2.0),
+        protocol: None,
     };
     let all = one_to_hundred_ms();
     let (fast, slow): (Vec<u64>, Vec<u64>) = all.iter().partition(|&&us| us <= 50_000);

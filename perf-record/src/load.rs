@@ -11,10 +11,12 @@ use crate::finding::{Finding, Warning};
 mod connections;
 mod error_kind;
 mod failures;
+mod http_version;
 
 pub use connections::Connections;
 pub use error_kind::RequestErrorKind;
 pub use failures::{error_rate_pct, failed_of};
+pub use http_version::HttpVersion;
 
 /// Latency percentiles of a set of requests, in microseconds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -57,6 +59,10 @@ pub struct EndpointStats {
     /// before it was measured: zero).
     #[serde(default)]
     pub transfer: Transfer,
+    /// The HTTP its requests spoke (absent from older records, and for
+    /// WebSocket round trips).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<HttpVersion>,
 }
 
 /// The bytes that crossed the wire, both ways, and their rates: HTTP as
@@ -435,6 +441,7 @@ mod tests {
             errors: 0,
             latency: LatencySummary::default(),
             transfer: Transfer::over(2_048, 512, 2.0),
+            protocol: None,
         };
         let mut stats = LoadStats {
             requests: 20,

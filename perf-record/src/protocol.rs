@@ -64,6 +64,11 @@ pub mod env {
     /// A PEM file of certificates an `https://` target's may be signed by,
     /// beside the platform's roots (`--ca-cert`).
     pub const CA_CERT: &str = "CARGO_PERF_CA_CERT";
+    /// `1`: HTTP/2 only (`--http2`): by prior knowledge on an `http://`
+    /// target, as the only protocol ALPN offers on an `https://` one.
+    pub const HTTP2: &str = "CARGO_PERF_HTTP2";
+    /// `N`: up to N users share one HTTP/2 connection (`--http2-streams`).
+    pub const HTTP2_STREAMS: &str = "CARGO_PERF_HTTP2_STREAMS";
     /// `N`: run the routine exactly N times, untimed (no warm-up), and
     /// exit: `cargo perf` counts the instructions of two such runs under
     /// a counter and takes the difference.

@@ -42,7 +42,8 @@ pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<Summary, CliE
         &pairing.base,
         &run.perf_dir.join("server-base.log"),
     )?
-    .on_side("base ");
+    .on_side("base ")
+    .trusting(run.options.trust());
     let candidate_servers = prepare_servers(
         &args.cargo,
         None,
@@ -51,7 +52,8 @@ pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<Summary, CliE
         run.package_configs,
         &pairing.candidate,
         &run.perf_dir.join("server.log"),
-    )?;
+    )?
+    .trusting(run.options.trust());
     let mut sides = [
         SideRun {
             binaries: run.binaries,

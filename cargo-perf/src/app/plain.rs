@@ -34,7 +34,8 @@ pub(crate) fn run(
         run.package_configs,
         run.selected,
         &run.perf_dir.join("server.log"),
-    )?;
+    )?
+    .trusting(run.options.trust());
     let mut sides = [SideRun {
         binaries: run.binaries,
         tests: run.selected,

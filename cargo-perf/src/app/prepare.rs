@@ -316,6 +316,8 @@ fn run_options(args: &PerfArgs) -> RunOptions {
             .ca_cert
             .as_ref()
             .map(|path| std::path::absolute(path).unwrap_or_else(|_| path.clone())),
+        http2: args.http2,
+        http2_streams: args.http2_streams,
         verbose: args.verbose,
         instructions: args.instructions,
         test_timeout: args.test_timeout,

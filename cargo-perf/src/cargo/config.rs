@@ -82,6 +82,8 @@ struct RawServer {
     stop_timeout: Option<String>,
     restart: Option<Restart>,
     port: Option<u16>,
+    #[serde(default)]
+    tls: bool,
 }
 
 /// How each key is written, for the message when its value has the wrong
@@ -105,6 +107,7 @@ fn example(key: &str) -> Option<&'static str> {
         ["server", "stop-timeout"] => "stop-timeout = \"5s\"",
         ["server", "restart"] => "restart = \"per-run\", or restart = \"per-test\"",
         ["server", "port"] => "port = 8080 (a number from 1 to 65535)",
+        ["server", "tls"] => "tls = true (the server speaks HTTPS)",
         _ => return None,
     })
 }
@@ -263,6 +266,7 @@ fn check_server(
         stop_timeout: duration("stop-timeout", server.stop_timeout, Duration::from_secs(5))?,
         restart: server.restart.unwrap_or(Restart::PerRun),
         port: server.port,
+        tls: server.tls,
         dir: manifest.parent().unwrap_or(Path::new(".")).to_path_buf(),
         manifest: manifest.to_path_buf(),
     })
@@ -358,6 +362,7 @@ mod tests {
             "stop-timeout": "2s",
             "restart": "per-test",
             "port": 8080,
+            "tls": true,
         }}))
         .unwrap();
         let server = config.server.unwrap();
@@ -371,7 +376,7 @@ mod tests {
         assert_eq!(server.startup_timeout, Duration::from_secs(30));
         assert_eq!(server.stop_timeout, Duration::from_secs(2));
         assert_eq!(server.restart, Restart::PerTest);
-        assert_eq!(server.port, Some(8080));
+        assert_eq!((server.port, server.tls), (Some(8080), true));
         assert_eq!(server.dir, PathBuf::from("/ws"));
         let server = parse(serde_json::json!({ "server": { "bin": "demo-server" } }))
             .unwrap()
@@ -379,8 +384,8 @@ mod tests {
             .unwrap();
         assert_eq!(server.program, Program::Bin("demo-server".to_owned()));
         assert_eq!(
-            (server.ready, server.restart),
-            (Ready::Tcp, Restart::PerRun)
+            (server.ready, server.restart, server.tls),
+            (Ready::Tcp, Restart::PerRun, false)
         );
     }
 

@@ -52,6 +52,9 @@ pub struct ServerSpec {
     pub restart: Restart,
     /// A fixed port instead of a free one.
     pub port: Option<u16>,
+    /// `tls = true`: the server speaks HTTPS, and is probed and loaded
+    /// over it.
+    pub tls: bool,
     /// The directory it runs in (the package's).
     pub dir: PathBuf,
     /// The manifest it was configured in, for messages.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use perf_record::load::{EndpointStats, LoadStats, Transfer, error_rate_pct};
+use perf_record::load::{EndpointStats, HttpVersion, LoadStats, Transfer, error_rate_pct};
 
 use super::{latency, timeline};
 
@@ -91,6 +91,7 @@ pub(crate) fn concurrent(parts: &[&LoadStats]) -> Result<LoadStats, LoadMergeErr
                 errors: of.iter().map(|e| e.errors).sum(),
                 latency,
                 transfer: Transfer::sum(of.iter().map(|e| &e.transfer), duration_s),
+                protocol: HttpVersion::of_parts(of.iter().map(|e| e.protocol)),
             })
         })
         .collect::<Result<_, _>>()?;

@@ -6,7 +6,7 @@ use std::fmt::{self, Write};
 
 use perf_record::TestOutcome;
 use perf_record::format;
-use perf_record::load::{LoadStats, ServerStats, Transfer};
+use perf_record::load::{HttpVersion, LoadStats, ServerStats, Transfer};
 use perf_record::metric::Metric;
 
 use super::table::{GREEN, RED, RESET, Table, YELLOW, display_names, rendered, spread};
@@ -248,7 +248,11 @@ fn load_rows(name: String, load: &LoadStats, server: Option<&ServerStats>) -> Ve
     ]];
     rows.extend(load.endpoints.iter().map(|endpoint| {
         vec![
-            format!("  {}", endpoint.name),
+            format!(
+                "  {}{}",
+                endpoint.name,
+                HttpVersion::suffix(endpoint.protocol)
+            ),
             endpoint.latency.count.to_string(),
             format!("{:.1}", endpoint.rps),
             received_mib_per_s(&endpoint.transfer),
@@ -372,6 +376,7 @@ mod tests {
             errors: 0,
             latency: perf_record::load::LatencySummary::default(),
             transfer: Transfer::over(received, 1_000, 2.0),
+            protocol: None,
         };
         let load = LoadStats {
             requests: 2,
@@ -386,6 +391,13 @@ mod tests {
         let column = LOAD_COLUMNS.iter().position(|c| *c == "rx MiB/s");
         let rx: Vec<&str> = rows.iter().map(|r| r[column.unwrap()].as_str()).collect();
         assert_eq!(rx, ["3.50", "3.00", "0.50"]);
+        let mut h2 = load.clone();
+        h2.endpoints[1].protocol = Some(HttpVersion::H2);
+        let names: Vec<String> = load_rows("download".to_owned(), &h2, None)
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect();
+        assert_eq!(names[1..], ["  GET /big", "  GET /small (h2)"]);
         assert!(
             rows.iter().all(|r| r.len() == LOAD_COLUMNS.len()),
             "{rows:?}"

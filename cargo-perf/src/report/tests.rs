@@ -92,6 +92,7 @@ fn load_test() -> TestRecord {
             errors,
             latency: latency(count, p95_us / 4, p95_us, p95_us * 2, p95_us * 5),
             transfer: Transfer::over(received, count * 120, 10.0),
+            protocol: None,
         };
     let load = LoadStats {
         duration_s: 10.0,

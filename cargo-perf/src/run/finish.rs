@@ -303,6 +303,7 @@ mod tests {
                 errors: 0,
                 latency: LatencySummary::default(),
                 transfer,
+                protocol: None,
             }],
             ..LoadStats::default()
         }

@@ -29,6 +29,10 @@ pub struct RunOptions {
     pub insecure: bool,
     /// `--ca-cert`, absolute: authorities trusted for an https:// target.
     pub ca_cert: Option<std::path::PathBuf>,
+    /// `--http2`: HTTP/2 only (prior knowledge on http://).
+    pub http2: bool,
+    /// `--http2-streams`: users per HTTP/2 connection.
+    pub http2_streams: Option<u32>,
     /// `--verbose`: show the binaries' output.
     pub verbose: bool,
     /// `--instructions`: count instructions for every benchmark.
@@ -43,6 +47,15 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
+    /// How a spawned server speaking HTTPS has its certificate checked:
+    /// as the load tests check their target's.
+    pub fn trust(&self) -> crate::server::Trust {
+        crate::server::Trust {
+            insecure: self.insecure,
+            ca_cert: self.ca_cert.clone(),
+        }
+    }
+
     /// The workload flags that apply to `test`: none to a benchmark, or
     /// when none were given.
     pub fn load_overrides_for(&self, test: &DiscoveredTest) -> Option<LoadOverrides> {

@@ -109,6 +109,12 @@ pub(crate) fn run_process(
     if let Some(ca_cert) = &options.ca_cert {
         command.env(env::CA_CERT, ca_cert);
     }
+    if options.http2 {
+        command.env(env::HTTP2, "1");
+    }
+    if let Some(streams) = options.http2_streams {
+        command.env(env::HTTP2_STREAMS, streams.to_string());
+    }
     if let Some(scale) = options.duration_scale {
         command.env(env::DURATION_SCALE, scale.to_string());
     }

@@ -10,7 +10,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::family;
+use super::ready::{Probe, probe};
 use super::sampler::Sampler;
+use super::tls::{TlsProbe, Trust};
 use crate::cargo::{Ready, ServerSpec};
 use crate::error::CliError;
 use crate::interrupt::{alive, forget, signal, track};
@@ -18,7 +20,8 @@ use crate::interrupt::{alive, forget, signal, track};
 /// A running server.
 pub struct ServerHandle {
     child: Child,
-    /// Its base URL, `http://127.0.0.1:PORT`.
+    /// Its base URL, `http://127.0.0.1:PORT` (`https://` with `tls =
+    /// true`).
     pub url: String,
     /// The port of `url`.
     port: u16,
@@ -66,15 +69,22 @@ pub(super) fn arguments(spec: &ServerSpec, port: u16) -> Vec<String> {
 
 impl ServerHandle {
     /// Starts the server on `port` (see [`choose_port`]) and waits until it
-    /// is ready. Its output is appended to `log` after the line `header`,
-    /// which says whose server it is.
+    /// is ready (over HTTPS with `tls = true`, its certificate checked as
+    /// `trust` says). Its output is appended to `log` after the line
+    /// `header`, which says whose server it is.
     pub fn start(
         spec: &ServerSpec,
         program: &Path,
         log: &Path,
         port: u16,
         header: &str,
+        trust: &Trust,
     ) -> Result<Self, CliError> {
+        let tls = if spec.tls {
+            Some(TlsProbe::new(trust).map_err(|e| server_error(e, None))?)
+        } else {
+            None
+        };
         if let Some(dir) = log.parent() {
             std::fs::create_dir_all(dir).map_err(|source| CliError::Write {
                 path: dir.to_path_buf(),
@@ -131,18 +141,26 @@ impl ServerHandle {
         let mut handle = Self {
             child,
             watchdog,
-            url: format!("http://127.0.0.1:{port}"),
+            url: format!(
+                "{}://127.0.0.1:{port}",
+                if spec.tls { "https" } else { "http" }
+            ),
             port,
             root,
             log: log.to_path_buf(),
             log_start,
             stop_timeout: spec.stop_timeout,
         };
-        handle.wait_ready(spec, port)?;
+        handle.wait_ready(spec, port, tls.as_ref())?;
         Ok(handle)
     }
 
-    fn wait_ready(&mut self, spec: &ServerSpec, port: u16) -> Result<(), CliError> {
+    fn wait_ready(
+        &mut self,
+        spec: &ServerSpec,
+        port: u16,
+        tls: Option<&TlsProbe>,
+    ) -> Result<(), CliError> {
         let deadline = Instant::now() + spec.startup_timeout;
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         let early = format!(
@@ -151,12 +169,20 @@ impl ServerHandle {
         );
         loop {
             self.check_exited(&early)?;
-            let ready = match &spec.ready {
-                Ready::Tcp => TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok(),
-                Ready::Http(path) => http_ok(addr, path),
-            };
-            if ready {
-                return Ok(());
+            match probe(&spec.ready, addr, tls) {
+                Probe::Ready => return Ok(()),
+                Probe::NotYet => {}
+                Probe::Refused(reason) => {
+                    self.stop();
+                    return Err(server_error(
+                        format!(
+                            "{reason} (tls = true in [package.metadata.perf.server] of {}); its log is {}",
+                            spec.manifest.display(),
+                            self.log.display()
+                        ),
+                        self.log_tail(),
+                    ));
+                }
             }
             if Instant::now() >= deadline {
                 let what = match &spec.ready {
@@ -319,20 +345,6 @@ fn free_port() -> Result<u16, CliError> {
             message: "failed to find a free port on 127.0.0.1".to_owned(),
             source,
         })
-}
-
-/// `GET path` over a fresh connection, answered 2xx.
-fn http_ok(addr: SocketAddr, path: &str) -> bool {
-    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    if stream.write_all(request.as_bytes()).is_err() {
-        return false;
-    }
-    let mut head = [0u8; 12];
-    stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.") && head[9] == b'2'
 }
 
 /// The error for a server that failed, with the tail of its part of the

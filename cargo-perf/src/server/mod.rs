@@ -5,12 +5,15 @@
 mod family;
 mod handle;
 mod log;
+mod ready;
 mod rotation;
 mod sampler;
 mod target;
+mod tls;
 pub mod watchdog;
 
 pub use handle::{ServerHandle, server_error};
 pub use rotation::{PlannedServer, ServerManager};
 pub use sampler::Sampler;
 pub(crate) use target::{check_loopback, prepare_servers};
+pub use tls::Trust;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use super::handle::{ServerHandle, arguments, choose_port};
 use super::sampler::Sampler;
+use super::tls::Trust;
 use crate::cargo::{Program, Restart, ServerSpec};
 use crate::error::CliError;
 
@@ -78,6 +79,8 @@ pub struct ServerManager {
     current: Option<(usize, ServerHandle)>,
     /// The server started last, whose restarts are not announced again.
     last_started: Option<usize>,
+    /// How a server speaking HTTPS has its certificate checked.
+    trust: Trust,
 }
 
 impl ServerManager {
@@ -108,7 +111,15 @@ impl ServerManager {
             side: "",
             current: None,
             last_started: None,
+            trust: Trust::default(),
         }
+    }
+
+    /// Checks the certificate of a server speaking HTTPS as `trust` says
+    /// (`--insecure`, `--ca-cert`), as the load tests will.
+    pub fn trusting(mut self, trust: Trust) -> Self {
+        self.trust = trust;
+        self
     }
 
     /// Names the side in messages, `"base "`: both sides of a
@@ -182,7 +193,14 @@ impl ServerManager {
                     note(&line);
                 }
                 let header = format!("--- cargo perf: {}", line.trim_start());
-                ServerHandle::start(&planned.spec, &planned.program, &self.log, port, &header)
+                ServerHandle::start(
+                    &planned.spec,
+                    &planned.program,
+                    &self.log,
+                    port,
+                    &header,
+                    &self.trust,
+                )
             })
             .map_err(|e| whose(planned, e))
     }
@@ -239,6 +257,7 @@ mod tests {
                 stop_timeout: Duration::from_secs(1),
                 restart: Restart::PerRun,
                 port: None,
+                tls: false,
                 dir: PathBuf::from("/ws/blog"),
                 manifest: PathBuf::from("/ws/blog/Cargo.toml"),
             },

@@ -18,6 +18,7 @@ mod gate;
 mod harness;
 mod history;
 mod html;
+mod https_server;
 mod init;
 mod inputs;
 mod interrupts;

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use perf_record::load::{Connections, EndpointStats, LoadStats, Transfer, error_rate_pct};
+use perf_record::load::{
+    Connections, EndpointStats, HttpVersion, LoadStats, Transfer, error_rate_pct,
+};
 
 use crate::load::latency::merge_summaries;
 
@@ -50,6 +52,7 @@ pub(crate) fn merge(runs: &[LoadStats]) -> LoadStats {
                 errors: parts.iter().map(|e| e.errors).sum(),
                 latency,
                 transfer: Transfer::sum(parts.iter().map(|e| &e.transfer), duration_s),
+                protocol: HttpVersion::of_parts(parts.iter().map(|e| e.protocol)),
             }
         })
         .collect();
@@ -113,6 +116,7 @@ mod tests {
                 errors: 0,
                 latency: LatencySummary::default(),
                 transfer,
+                protocol: None,
             }],
             ..LoadStats::default()
         }

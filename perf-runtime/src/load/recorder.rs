@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use hdrhistogram::Histogram;
 use perf_record::finding::{OTHER_ENDPOINTS, Warning};
 use perf_record::load::{
-    Connections, EndpointStats, ErrorKindStats, LatencySummary, RequestErrorKind, Second, Transfer,
+    Connections, EndpointStats, ErrorKindStats, HttpVersion, LatencySummary, RequestErrorKind,
+    Second, Transfer,
 };
 
 use crate::load::endpoint::{Admission, Overflow};
@@ -27,6 +28,8 @@ struct Tally {
     errors: u64,
     sent: u64,
     received: u64,
+    /// The HTTP its requests spoke, once one has.
+    protocol: Option<HttpVersion>,
 }
 
 impl Tally {
@@ -36,6 +39,7 @@ impl Tally {
             errors: 0,
             sent: 0,
             received: 0,
+            protocol: None,
         }
     }
 
@@ -44,6 +48,7 @@ impl Tally {
         self.errors += other.errors;
         self.sent += other.sent;
         self.received += other.received;
+        self.protocol = HttpVersion::of_parts([self.protocol, other.protocol]);
     }
 }
 
@@ -184,6 +189,8 @@ pub(crate) struct RequestRecord<'a> {
     pub(crate) received: u64,
     /// The connections it opened.
     pub(crate) setup: Setup,
+    /// The HTTP it spoke (none for a WebSocket round trip).
+    pub(crate) protocol: Option<HttpVersion>,
 }
 
 /// The recorders of one test.
@@ -295,6 +302,7 @@ impl Session {
             };
             endpoint.sent += request.sent;
             endpoint.received += request.received;
+            endpoint.protocol = HttpVersion::of_parts([endpoint.protocol, request.protocol]);
             if answered {
                 let _ = endpoint.latency.record(corrected);
             }
@@ -415,6 +423,7 @@ impl Session {
                 errors: tally.errors,
                 latency: summarize(&tally.latency),
                 transfer: Transfer::over(tally.received, tally.sent, secs),
+                protocol: tally.protocol,
             })
             .collect();
         endpoints.sort_by(|a, b| a.name.cmp(&b.name));

@@ -16,8 +16,8 @@ use perf_record::threshold::Threshold;
 use perf_record::{TestConfig, TestKind, TestOutcome, TestResult};
 
 use crate::load::engine::{self, Generator};
+use crate::load::http::options::ConnectOptions;
 use crate::load::http::target::resolve_target;
-use crate::load::http::trust::TlsOptions;
 use crate::load::kinds::{Smoke, runner, smoke};
 use crate::load::profile::{LoadOptions, LoadProfile, apply_to_kind};
 use crate::load::split::SplitStart;
@@ -54,7 +54,7 @@ pub(crate) fn run_load_entry(
                  or run `cargo perf`, which starts the server",
             ));
         };
-        let target = resolve_target(&url, allow_remote(), &TlsOptions::from_env())?;
+        let target = resolve_target(&url, allow_remote(), &ConnectOptions::from_env()?)?;
         let Smoke {
             level,
             label,
@@ -175,7 +175,7 @@ fn measure_load(
          or set PERF_TARGET_URL=http://127.0.0.1:PORT"
             .to_owned()
     })?;
-    let target = resolve_target(&url, allow_remote(), &TlsOptions::from_env())?;
+    let target = resolve_target(&url, allow_remote(), &ConnectOptions::from_env()?)?;
     let scale = match std::env::var(env::DURATION_SCALE) {
         Ok(text) => text
             .parse::<f64>()

@@ -3,7 +3,7 @@
 //! memory, the latency distribution, thresholds, endpoints and errors.
 
 use perf_record::TestRecord;
-use perf_record::load::{LoadStats, Second, ServerStats};
+use perf_record::load::{HttpVersion, LoadStats, Second, ServerStats};
 
 use super::axis::{self, Axis};
 use super::markup::{charts, figures, list, table};
@@ -315,7 +315,7 @@ fn endpoints(load: &LoadStats) -> Html {
             (
                 if e.errors > 0 { "warn" } else { "" },
                 vec![
-                    e.name.clone(),
+                    format!("{}{}", e.name, HttpVersion::suffix(e.protocol)),
                     e.latency.count.to_string(),
                     format!("{:.1}", e.rps),
                     e.errors.to_string(),

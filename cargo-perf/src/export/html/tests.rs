@@ -58,6 +58,7 @@ fn load_test() -> TestRecord {
             errors: 0,
             latency,
             transfer: Default::default(),
+            protocol: None,
         }],
         timeline: (0..20)
             .map(|t| Second {

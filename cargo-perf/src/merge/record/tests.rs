@@ -60,6 +60,7 @@ fn load_of(requests: &[(u32, u64)], seconds: u32, started_unix_ms: u64) -> LoadS
             errors: 0,
             latency,
             transfer: perf_record::load::Transfer::default(),
+            protocol: None,
         }],
         timeline: per_second
             .iter()

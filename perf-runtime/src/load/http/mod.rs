@@ -4,6 +4,7 @@
 
 pub(crate) mod client;
 pub(crate) mod observe;
+pub(crate) mod options;
 pub(crate) mod response;
 pub(crate) mod target;
 pub(crate) mod trust;

@@ -114,6 +114,7 @@ impl WebSocket {
                     sent: 0,
                     received: 0,
                     setup: crate::load::http::client::Setup::default(),
+                    protocol: None,
                 });
                 if let Some(observer) = session.observer() {
                     observer.socket_opened();
@@ -138,6 +139,7 @@ impl WebSocket {
                     sent: 0,
                     received: 0,
                     setup: crate::load::http::client::Setup::default(),
+                    protocol: None,
                 });
                 Err(error(RequestErrorKind::Connect, message))
             }
@@ -199,6 +201,7 @@ impl WebSocket {
             sent: 0,
             received: 0,
             setup: crate::load::http::client::Setup::default(),
+            protocol: None,
         });
         self.broken = result.is_err();
         result.map_err(|(kind, message)| error(kind, message))

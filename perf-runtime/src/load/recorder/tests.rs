@@ -14,6 +14,7 @@ fn threads_are_merged() {
         sent: 100,
         received: if ms == 10 { 1_000 } else { 3_000 },
         setup: crate::load::http::client::Setup::default(),
+        protocol: None,
     };
     session.record(request(10, None));
     std::thread::scope(|scope| {
@@ -67,6 +68,7 @@ fn distinct_names_past_the_cap_are_one_row_across_threads() {
             sent: 10,
             received: 10,
             setup: crate::load::http::client::Setup::default(),
+            protocol: None,
         });
     };
     std::thread::scope(|scope| {
@@ -107,6 +109,7 @@ fn the_last_partial_second_keeps_its_users_and_each_second_its_histogram() {
             sent: 10,
             received: 10,
             setup: crate::load::http::client::Setup::default(),
+            protocol: None,
         });
     }
     // 2.4 s: samples of the users at 0.5 s and 1.5 s, none for the

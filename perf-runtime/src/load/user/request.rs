@@ -152,6 +152,7 @@ impl RequestBuilder<'_> {
             sent: transfer.sent,
             received: transfer.received,
             setup: user.connection.setup(),
+            protocol: Some(user.connection.protocol()),
         });
         match (result, error) {
             (_, Some((kind, message))) => Err(Error::recorded(kind, message)),

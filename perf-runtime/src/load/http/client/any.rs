@@ -1,14 +1,18 @@
-//! A user's connection as its target is reached: cleartext or TLS. The
-//! choice is made once per request here, and each arm is the HTTP/1.1
-//! exchange compiled for its own stream.
+//! A user's connection as its target is reached: cleartext or TLS, HTTP/1.1
+//! or HTTP/2. The choice is made once per request here, and each arm is
+//! the exchange compiled for its own stream; the HTTP/2 arm's future is
+//! boxed, so that it takes no room in an HTTP/1.1 user's request future.
 
 use std::time::Duration;
 
 use hyper::body::Bytes;
 use hyper::header::{HeaderName, HeaderValue};
+use perf_record::load::HttpVersion;
 
 use super::connection::{Connection, RawResponse};
 use super::error::SendError;
+#[cfg(feature = "http2")]
+use super::http2::Http2Connection;
 #[cfg(feature = "tls")]
 use super::tls::Tls;
 use super::transport::Plain;
@@ -22,11 +26,18 @@ pub(crate) enum AnyConnection {
     /// `https://`: boxed, as the session's buffers make it the larger.
     #[cfg(feature = "tls")]
     Tls(Box<Connection<Tls>>),
+    /// HTTP/2 (`--http2`, or offered to an `https://` target).
+    #[cfg(feature = "http2")]
+    H2(Box<Http2Connection>),
 }
 
 impl AnyConnection {
     /// A connection (opened on first use) to `target`.
     pub(crate) fn new(target: &Target) -> Self {
+        #[cfg(feature = "http2")]
+        if let Some(pool) = &target.http2 {
+            return Self::H2(Box::new(Http2Connection::new(target, pool)));
+        }
         match &target.transport {
             TargetTransport::Plain => Self::Plain(Connection::new(target.addr, Plain)),
             #[cfg(feature = "tls")]
@@ -50,7 +61,18 @@ impl AnyConnection {
             Self::Plain(c) => c.send(method, path, host, headers, body, timeout).await,
             #[cfg(feature = "tls")]
             Self::Tls(c) => c.send(method, path, host, headers, body, timeout).await,
+            #[cfg(feature = "http2")]
+            Self::H2(c) => Box::pin(c.send(method, path, host, headers, body, timeout)).await,
         }
+    }
+
+    /// The HTTP the last request spoke.
+    pub(crate) fn protocol(&self) -> HttpVersion {
+        #[cfg(feature = "http2")]
+        if let Self::H2(c) = self {
+            return c.protocol();
+        }
+        HttpVersion::Http1
     }
 
     /// See [`Connection::transfer`].
@@ -59,6 +81,8 @@ impl AnyConnection {
             Self::Plain(c) => c.transfer(),
             #[cfg(feature = "tls")]
             Self::Tls(c) => c.transfer(),
+            #[cfg(feature = "http2")]
+            Self::H2(c) => c.transfer(),
         }
     }
 
@@ -68,6 +92,8 @@ impl AnyConnection {
             Self::Plain(c) => c.setup(),
             #[cfg(feature = "tls")]
             Self::Tls(c) => c.setup(),
+            #[cfg(feature = "http2")]
+            Self::H2(c) => c.setup(),
         }
     }
 
@@ -77,6 +103,8 @@ impl AnyConnection {
             Self::Plain(c) => c.release_buffers(),
             #[cfg(feature = "tls")]
             Self::Tls(c) => c.release_buffers(),
+            #[cfg(feature = "http2")]
+            Self::H2(c) => c.release_buffers(),
         }
     }
 
@@ -87,6 +115,8 @@ impl AnyConnection {
             Self::Plain(c) => c.buffered_capacity(),
             #[cfg(feature = "tls")]
             Self::Tls(c) => c.buffered_capacity(),
+            #[cfg(feature = "http2")]
+            Self::H2(c) => c.buffered_capacity(),
         }
     }
 }

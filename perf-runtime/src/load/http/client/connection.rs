@@ -12,7 +12,7 @@ use tokio::net::TcpStream;
 use super::body::{read_chunked, read_length, read_more, read_to_close};
 use super::error::SendError;
 use super::head::{Framing, MAX_HEAD, parse_head, write_head};
-use super::transport::{Plain, Transport};
+use super::transport::{Plain, Transport, connect};
 use super::wire::{Setup, Transfer, Wire};
 
 /// A response with its body read.
@@ -49,6 +49,16 @@ impl<T: Transport> Connection<T> {
             buf: Vec::new(),
             out: Vec::new(),
             transfer: Transfer::default(),
+        }
+    }
+
+    /// A connection on a stream already opened: a TLS session whose
+    /// server chose HTTP/1.1 when HTTP/2 was offered too.
+    #[cfg(all(feature = "tls", feature = "http2"))]
+    pub(crate) fn opened(addr: SocketAddr, transport: T, stream: T::Stream) -> Self {
+        Self {
+            stream: Some(stream),
+            ..Self::new(addr, transport)
         }
     }
 
@@ -154,17 +164,7 @@ impl<T: Transport> Connection<T> {
             let started = Instant::now();
             // Boxed: a connect happens once a connection, and inline its
             // future would take room in every user's request future.
-            let connect = Box::pin(tokio::time::timeout(timeout, TcpStream::connect(self.addr)));
-            let stream = connect
-                .await
-                .map_err(|_| {
-                    SendError::Connect(format!(
-                        "connecting to {} timed out after {timeout:?}",
-                        self.addr
-                    ))
-                })?
-                .map_err(|e| SendError::Connect(format!("cannot connect to {}: {e}", self.addr)))?;
-            let _ = stream.set_nodelay(true);
+            let stream = Box::pin(connect(self.addr, timeout)).await?;
             let connected = Instant::now();
             self.setup.connects += 1;
             self.setup.connect += connected - started;

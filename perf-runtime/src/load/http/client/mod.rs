@@ -12,6 +12,8 @@ mod body;
 mod connection;
 mod error;
 mod head;
+#[cfg(feature = "http2")]
+pub(crate) mod http2;
 #[cfg(test)]
 mod tests;
 #[cfg(feature = "tls")]

@@ -3,6 +3,8 @@
 //! exchange is generic over it, so cleartext pays for no branch per read.
 
 use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
@@ -40,4 +42,17 @@ impl Transport for Plain {
     fn socket(stream: &TcpStream) -> &TcpStream {
         stream
     }
+}
+
+/// A TCP connection to `addr` within `timeout`, with Nagle's algorithm off
+/// (a request is written whole, and waits for nothing).
+pub(super) async fn connect(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, SendError> {
+    let stream = tokio::time::timeout(timeout, TcpStream::connect(addr))
+        .await
+        .map_err(|_| {
+            SendError::Connect(format!("connecting to {addr} timed out after {timeout:?}"))
+        })?
+        .map_err(|e| SendError::Connect(format!("cannot connect to {addr}: {e}")))?;
+    let _ = stream.set_nodelay(true);
+    Ok(stream)
 }

@@ -30,6 +30,19 @@ pub(crate) struct Setup {
     pub(crate) handshake: std::time::Duration,
 }
 
+impl Setup {
+    /// The connections of two parts of one request's setup, together.
+    #[cfg(all(feature = "tls", feature = "http2"))]
+    pub(crate) fn and(self, other: Self) -> Self {
+        Self {
+            connects: self.connects + other.connects,
+            connect: self.connect + other.connect,
+            handshakes: self.handshakes + other.handshakes,
+            handshake: self.handshake + other.handshake,
+        }
+    }
+}
+
 /// A connection's socket, counting into the transfer of the request it
 /// carries. The stream is a type parameter so that the parsers reading
 /// from it can be fed any bytes, split anywhere (their property tests).

@@ -8,12 +8,18 @@ pub(crate) mod certs;
 mod drive;
 mod failures;
 mod framing;
+#[cfg(feature = "http2")]
+mod h2_server;
+#[cfg(feature = "http2")]
+mod http2;
 mod lengths;
 mod pieces;
 mod properties;
 mod raw_server;
 #[cfg(feature = "tls")]
 mod tls;
+#[cfg(all(feature = "tls", feature = "http2"))]
+mod tls_http2;
 #[cfg(feature = "tls")]
 mod tls_server;
 mod transfer;

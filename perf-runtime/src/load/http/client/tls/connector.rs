@@ -30,8 +30,20 @@ impl Tls {
         })
     }
 
+    /// The same TLS, offering `protocols` by ALPN instead (`h2` beside
+    /// or instead of `http/1.1`).
+    #[cfg(feature = "http2")]
+    pub(crate) fn offering(&self, protocols: &[&[u8]]) -> Self {
+        let mut config = rustls::ClientConfig::clone(self.connector.config());
+        config.alpn_protocols = protocols.iter().map(|p| p.to_vec()).collect();
+        Self {
+            connector: TlsConnector::from(Arc::new(config)),
+            name: self.name.clone(),
+        }
+    }
+
     /// The host, as the errors name it.
-    fn host(&self) -> String {
+    pub(crate) fn host(&self) -> String {
         match &self.name {
             ServerName::DnsName(name) => name.as_ref().to_owned(),
             ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).to_string(),
