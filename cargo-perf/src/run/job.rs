@@ -121,7 +121,7 @@ pub(crate) fn plain(
             jobs.extend(round);
         }
     }
-    jobs.extend(instruction_jobs(tests, options, &[Side::Candidate], only));
+    jobs.extend(instructions(tests, options, &[Side::Candidate], only));
     jobs
 }
 
@@ -143,7 +143,32 @@ pub(crate) fn paired(
     draw: &mut Draw,
     only: Option<&[TestId]>,
 ) -> Vec<Job> {
+    let mut jobs = paired_stage(tests, options, rounds, 0..rounds, draw, only);
+    jobs.extend(instructions(
+        tests,
+        options,
+        &[Side::Base, Side::Candidate],
+        only,
+    ));
+    jobs
+}
+
+/// The rounds `stage` (numbered from 0, of `rounds` in all) of a
+/// [`paired`] schedule, without its instruction counts: a comparison that
+/// stops measuring a test once its question is answered (see
+/// [`crate::verdict::stopping`]) schedules its rounds a stage at a time,
+/// each process still spending `1/rounds` of the budget. The load tests'
+/// and whole runs' rounds all come with the first stage.
+pub(crate) fn paired_stage(
+    tests: &[DiscoveredTest],
+    options: &RunOptions,
+    rounds: u32,
+    stage: std::ops::Range<u32>,
+    draw: &mut Draw,
+    only: Option<&[TestId]>,
+) -> Vec<Job> {
     let rounds = rounds.max(1);
+    let first = stage.start == 0;
     // Each unit is one round: the two sides' jobs, in their drawn order.
     let mut load_units: Vec<Vec<Job>> = Vec::new();
     let mut bench_units: Vec<Vec<Job>> = Vec::new();
@@ -153,6 +178,14 @@ pub(crate) fn paired(
             &mut load_units
         } else {
             &mut bench_units
+        };
+        let stage = if load || test.listed.whole_run {
+            if !first {
+                continue;
+            }
+            0..rounds
+        } else {
+            stage.start..stage.end.min(rounds)
         };
         if test.listed.whole_run {
             let order = draw.side_orders(1)[0];
@@ -173,7 +206,8 @@ pub(crate) fn paired(
         }
         let options = round_options(test, options, rounds);
         let share = if load { 1 } else { rounds };
-        for (round, order) in (0..rounds).zip(draw.side_orders(rounds as usize)) {
+        let orders = draw.side_orders(stage.len());
+        for (round, order) in stage.zip(orders) {
             units.push(
                 order
                     .into_iter()
@@ -191,18 +225,11 @@ pub(crate) fn paired(
     }
     draw.shuffle(&mut load_units);
     draw.shuffle(&mut bench_units);
-    let mut jobs: Vec<Job> = load_units
+    load_units
         .into_iter()
         .chain(bench_units)
         .flatten()
-        .collect();
-    jobs.extend(instruction_jobs(
-        tests,
-        options,
-        &[Side::Base, Side::Candidate],
-        only,
-    ));
-    jobs
+        .collect()
 }
 
 /// The settings of one paired round of `test`.
@@ -243,7 +270,7 @@ fn selected<'a>(
 
 /// Instruction counts for the benchmarks that ask for them (or all, with
 /// `--instructions`), on each side, after every measurement.
-fn instruction_jobs<'a>(
+pub(crate) fn instructions<'a>(
     tests: &'a [DiscoveredTest],
     options: &'a RunOptions,
     sides: &'a [Side],
