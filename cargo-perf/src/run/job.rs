@@ -519,4 +519,40 @@ mod tests {
         assert_eq!(counts, [(0, Side::Base), (0, Side::Candidate)]);
         assert_eq!(jobs.last().map(|j| j.work), Some(Work::CountInstructions));
     }
+
+    #[test]
+    fn a_staged_comparison_measures_each_round_once_and_load_tests_whole_first() {
+        let tests = [
+            test("bench", TestKind::Bench, false),
+            test("load", TestKind::Load, false),
+        ];
+        let mut draw = Draw::seeded(9);
+        let mut passes: Vec<(usize, Side, u32)> = Vec::new();
+        for stage in [0..5, 5..10, 10..20] {
+            let first = stage.start == 0;
+            let jobs = paired_stage(&tests, &options(1), 20, stage, &mut draw, None);
+            // The load test's 20 rounds all come with the first stage.
+            assert_eq!(jobs.iter().any(|j| j.test == 1), first);
+            assert!(jobs.iter().all(|j| j.work != Work::CountInstructions));
+            for job in jobs {
+                let Work::Measure { pass, share } = job.work else {
+                    unreachable!("no instruction counts in a stage")
+                };
+                // Each process spends a 20th of the budget, whatever the stage.
+                assert_eq!(share, if job.test == 0 { 20 } else { 1 });
+                passes.push((job.test, job.side, pass));
+            }
+        }
+        passes.sort_by_key(|&(t, side, pass)| (t, side.index(), pass));
+        let mut expected: Vec<(usize, Side, u32)> = [0, 1]
+            .into_iter()
+            .flat_map(|t| {
+                [Side::Candidate, Side::Base]
+                    .into_iter()
+                    .flat_map(move |side| (0..20).map(move |pass| (t, side, pass)))
+            })
+            .collect();
+        expected.sort_by_key(|&(t, side, pass)| (t, side.index(), pass));
+        assert_eq!(passes, expected);
+    }
 }
