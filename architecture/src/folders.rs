@@ -13,7 +13,13 @@ use crate::graph::{ModuleGraph, SourceFile, module_path};
 /// The crates held to the rule. perf-record's `attr`, `kinds`, `load`,
 /// `protocol`, `record` and `threshold`, and perf-runtime's `load` and
 /// `registry`, still name each other.
-pub(crate) const CRATES: [&str; 3] = ["architecture", "cargo-perf", "perf-macros"];
+pub(crate) const CRATES: [&str; 5] = [
+    "architecture",
+    "cargo-perf",
+    "perf-divan-compat",
+    "perf-divan-compat-macros",
+    "perf-macros",
+];
 
 /// One hop of a folder cycle: the folder, and the first place one of its
 /// files names the next folder (file, line, path named there).

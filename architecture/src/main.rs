@@ -38,9 +38,11 @@ use std::process::ExitCode;
 use graph::{SourceFile, build};
 
 /// The workspace crates whose `src/` is checked.
-const CRATES: [&str; 5] = [
+const CRATES: [&str; 7] = [
     "architecture",
     "cargo-perf",
+    "perf-divan-compat",
+    "perf-divan-compat-macros",
     "perf-macros",
     "perf-runtime",
     "perf-record",

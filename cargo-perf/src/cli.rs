@@ -6,16 +6,20 @@ use std::time::Duration;
 use clap::{Args, FromArgMatches as _, Parser, ValueEnum};
 
 mod cargo_options;
+mod init;
 mod shard;
 mod split;
 mod subcommand;
+mod workload;
 
 pub use cargo_options::CargoOptions;
+pub use init::InitArgs;
 pub use shard::{MergeArgs, ShardArgs};
 pub use split::{CiArgs, K8sArgs, SplitArgs, SplitFlag, StartAt};
 use subcommand::check_subcommand_flags;
 pub use subcommand::command;
 pub use subcommand::{ArchiveArgs, HistoryArgs, PerfCommand};
+pub use workload::WorkloadArgs;
 
 /// `cargo perf` as cargo invokes it: `cargo-perf perf [ARGS]`.
 #[derive(Debug, Parser)]
@@ -108,9 +112,27 @@ pub struct PerfArgs {
     #[arg(long, help_heading = "Load tests")]
     pub allow_remote: bool,
 
+    /// Do not check an https:// target's certificate (a staging server's
+    /// self-signed one) [env: CARGO_PERF_INSECURE=1].
+    #[arg(
+        long,
+        visible_alias = "insecure-skip-tls-verify",
+        help_heading = "Load tests"
+    )]
+    pub insecure: bool,
+
+    /// Trust the certificate authorities of this PEM file for an https://
+    /// target, beside the platform's [env: CARGO_PERF_CA_CERT].
+    #[arg(long, value_name = "PATH", help_heading = "Load tests")]
+    pub ca_cert: Option<std::path::PathBuf>,
+
     /// One share of a load split over several generators.
     #[command(flatten)]
     pub split: SplitArgs,
+
+    /// The workload of the selected load tests.
+    #[command(flatten)]
+    pub workload: WorkloadArgs,
 
     /// Save the results as baseline NAME (target/perf/baselines/NAME.json),
     /// or to a file when NAME is a path; the run is also kept in the

@@ -9,6 +9,19 @@ use perf_record::{ListedTest, Listing, TestId};
 use crate::cargo::PerfBinary;
 use crate::error::CliError;
 
+mod criterion;
+
+/// Which harness a test's binary is built on, and so how it is run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Harness {
+    /// perf-runtime: it speaks cargo perf's own protocol.
+    #[default]
+    PerfRuntime,
+    /// An unchanged criterion bench, measured through criterion's
+    /// external-runner protocol (see [`crate::criterion`]).
+    Criterion,
+}
+
 /// A test and the binary it lives in.
 #[derive(Debug, Clone)]
 pub struct DiscoveredTest {
@@ -18,11 +31,14 @@ pub struct DiscoveredTest {
     pub listed: ListedTest,
     /// Index into the binaries.
     pub binary: usize,
+    /// The harness it runs on.
+    pub harness: Harness,
 }
 
 /// Lists every perf binary. A `harness = false` binary that does not
-/// answer with a listing is not built on perf-runtime (a criterion bench,
-/// say) and is skipped; its name is returned so it can be mentioned.
+/// answer with a listing is not built on perf-runtime: a criterion bench
+/// lists its benchmarks through criterion; any other is skipped, and its
+/// name is returned so it can be mentioned.
 pub fn discover(
     binaries: &[PerfBinary],
     scratch: &Path,
@@ -50,8 +66,27 @@ pub fn discover(
                 ),
             });
         }
+        let found = |listed: ListedTest, harness| DiscoveredTest {
+            id: TestId {
+                package: binary.target.package.clone(),
+                target: binary.target.name.clone(),
+                name: listed.name.clone(),
+            },
+            listed,
+            binary: index,
+            harness,
+        };
         let Ok(text) = std::fs::read_to_string(&out) else {
-            skipped.push(format!("{}/{}", binary.target.package, binary.target.name));
+            match criterion::list(binary)? {
+                Some(listed) => tests.extend(
+                    listed
+                        .into_iter()
+                        .map(|listed| found(listed, Harness::Criterion)),
+                ),
+                None => {
+                    skipped.push(format!("{}/{}", binary.target.package, binary.target.name));
+                }
+            }
             continue;
         };
         let listing: Listing = serde_json::from_str(&text).map_err(|e| CliError::Listing {
@@ -68,17 +103,12 @@ pub fn discover(
                 ),
             });
         }
-        for listed in listing.tests {
-            tests.push(DiscoveredTest {
-                id: TestId {
-                    package: binary.target.package.clone(),
-                    target: binary.target.name.clone(),
-                    name: listed.name.clone(),
-                },
-                listed,
-                binary: index,
-            });
-        }
+        tests.extend(
+            listing
+                .tests
+                .into_iter()
+                .map(|listed| found(listed, Harness::PerfRuntime)),
+        );
     }
     Ok((tests, skipped))
 }
@@ -150,8 +180,12 @@ impl DiscoveredTest {
                 thresholds: Vec::new(),
                 time_limit_ns: None,
                 whole_run: false,
+                load_shape: (kind == perf_record::TestKind::Load)
+                    .then_some(perf_record::overrides::LoadShape::Closed),
+                unsupported: Vec::new(),
             },
             binary: 0,
+            harness: Harness::PerfRuntime,
         }
     }
 }

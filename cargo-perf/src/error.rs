@@ -114,6 +114,24 @@ pub enum CliError {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// `cargo perf init`: a file or entry it would overwrite exists, or
+    /// the manifest cannot take the bench target.
+    #[error("cannot init {}: {message}", path.display())]
+    Init {
+        /// The file at fault.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// `cargo perf init --openapi`: the document is missing, too large,
+    /// malformed or not OpenAPI 3.
+    #[error("OpenAPI document {}: {error}", path.display())]
+    OpenApi {
+        /// The document.
+        path: PathBuf,
+        /// What is wrong, at which JSON pointer.
+        error: crate::init::openapi::SpecError,
+    },
     /// Ctrl-C or SIGTERM: the run stopped its children and wrote nothing.
     #[error("interrupted: stopped every server and perf binary it started; nothing more was saved")]
     Interrupted,

@@ -84,7 +84,9 @@ fn of_error(error: &CliError) -> u8 {
         | CliError::UnknownPackage { .. }
         | CliError::Config { .. }
         | CliError::Metadata(_)
-        | CliError::Shard { .. } => USAGE,
+        | CliError::Shard { .. }
+        | CliError::Init { .. }
+        | CliError::OpenApi { .. } => USAGE,
         CliError::BuildFailed => BUILD_FAILED,
         CliError::NoPerfTargets(_) | CliError::NoTestMatched(_) => NO_TESTS,
         CliError::Baseline { .. } => BASELINE,

@@ -17,6 +17,7 @@ pub mod baseline;
 pub mod cargo;
 pub(crate) mod ci;
 pub mod cli;
+pub(crate) mod criterion;
 pub mod discover;
 pub mod environment;
 pub mod error;
@@ -24,6 +25,7 @@ pub mod exit_code;
 pub(crate) mod export;
 pub(crate) mod histogram;
 pub mod history;
+pub mod init;
 pub mod interrupt;
 pub(crate) mod k8s;
 pub mod merge;
@@ -75,6 +77,7 @@ pub fn main() -> ExitCode {
         Some(cli::PerfCommand::Ci(ci)) => app::ci(ci),
         Some(cli::PerfCommand::Merge(merge)) => app::merge(&args, merge),
         Some(cli::PerfCommand::Archive(archive)) => app::archive(&args, archive),
+        Some(cli::PerfCommand::Init(init)) => app::init(&args, init),
         None => app::run(&mut args),
     };
     // After an interrupt, whatever the run made of its killed children is

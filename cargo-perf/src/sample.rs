@@ -48,6 +48,7 @@ pub(crate) fn test(target: &str, name: &str, kind: TestKind) -> TestRecord {
             quick: false,
             processes: 3,
             regression_threshold_pct: Some(10.0),
+            load_overrides: None,
         },
         outcome: TestOutcome::Passed,
         stats: None,

@@ -24,6 +24,19 @@ pub fn nanos(nanos: f64) -> String {
     format!("{value:.decimals$} {unit}")
 }
 
+/// Formats a duration as a command line takes it back: `20s`, `1.5s`,
+/// `250ms`, `10us`.
+pub fn duration_ns(ns: u64) -> String {
+    if ns >= 1_000_000_000 || ns == 0 {
+        let secs = ns as f64 / 1e9;
+        format!("{secs}s")
+    } else if ns >= 1_000_000 && ns.is_multiple_of(1_000_000) {
+        format!("{}ms", ns / 1_000_000)
+    } else {
+        format!("{}us", ns as f64 / 1e3)
+    }
+}
+
 /// Formats a number of bytes in the largest binary unit that keeps it
 /// at 1 or more, e.g. `512 B`, `64.00 KiB`, `1.25 GiB`.
 pub fn bytes(bytes: f64) -> String {

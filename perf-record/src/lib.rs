@@ -14,6 +14,7 @@ pub mod format;
 pub mod kinds;
 pub mod load;
 pub mod metric;
+pub mod overrides;
 pub mod procfs;
 pub mod protocol;
 pub mod ratio;

@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::finding::{Finding, Warning};
 
+mod connections;
 mod error_kind;
 mod failures;
 
+pub use connections::Connections;
 pub use error_kind::RequestErrorKind;
 pub use failures::{error_rate_pct, failed_of};
 
@@ -178,6 +180,10 @@ pub struct LoadStats {
     pub transfer: Transfer,
     /// Failed requests and failed checks over requests, in percent.
     pub error_rate_pct: f64,
+    /// Connections opened, TLS handshakes, and their setup time (absent
+    /// from records made before they were counted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connections: Option<Connections>,
     /// Latency of every request. Under the open model it is measured
     /// from each iteration's scheduled start, so a stalled server shows up
     /// (no coordinated omission).
@@ -188,7 +194,7 @@ pub struct LoadStats {
     /// Per named request.
     pub endpoints: Vec<EndpointStats>,
     /// Errors by kind: `check`, `connect`, `io`, `panic`, `status`,
-    /// `timeout`, `user`.
+    /// `timeout`, `tls`, `user`.
     pub errors: BTreeMap<RequestErrorKind, ErrorKindStats>,
     /// Responses by status code.
     pub status_codes: BTreeMap<u16, u64>,
@@ -390,6 +396,8 @@ mod tests {
             stats.errors.keys().copied().collect::<Vec<_>>(),
             [RequestErrorKind::Connect, RequestErrorKind::Panic]
         );
+        // Connections were not counted then.
+        assert_eq!(stats.connections, None);
         assert_eq!(stats.warnings[0].code(), "note");
         assert_eq!(
             stats.warnings[0].to_string(),
@@ -405,6 +413,7 @@ mod tests {
         );
         // Written again, each keeps its words and gains a code.
         let again = serde_json::to_string(&stats).unwrap();
+        assert!(!again.contains("connections"), "{again}");
         assert!(
             again.contains(
                 r#""errors":{"connect":{"count":1,"first_messages":["refused"]},"panic""#

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::load::LoadStats;
+use crate::overrides::{LoadOverrides, LoadShape};
 use crate::stats::BenchStats;
 use crate::threshold::Threshold;
 
@@ -57,6 +58,12 @@ pub mod env {
     pub const PROGRESS: &str = "CARGO_PERF_PROGRESS";
     /// Worker threads of the load generator.
     pub const GENERATOR_THREADS: &str = "CARGO_PERF_GENERATOR_THREADS";
+    /// `1`: an `https://` target's certificate is not checked
+    /// (`--insecure`), for a staging server's self-signed one.
+    pub const INSECURE: &str = "CARGO_PERF_INSECURE";
+    /// A PEM file of certificates an `https://` target's may be signed by,
+    /// beside the platform's roots (`--ca-cert`).
+    pub const CA_CERT: &str = "CARGO_PERF_CA_CERT";
     /// `N`: run the routine exactly N times, untimed (no warm-up), and
     /// exit: `cargo perf` counts the instructions of two such runs under
     /// a counter and takes the difference.
@@ -64,6 +71,10 @@ pub mod env {
     /// `N`: this process is one of N that measure the test; it spends 1/N
     /// of the warm-up and measurement time.
     pub const SHARE: &str = "CARGO_PERF_SHARE";
+    /// The workload flags of the command line
+    /// ([`LoadOverrides`](crate::overrides::LoadOverrides), as JSON), for
+    /// every load test of the run.
+    pub const LOAD_OVERRIDES: &str = "CARGO_PERF_LOAD_OVERRIDES";
 }
 
 /// The most generator threads one load process may be given: past a
@@ -170,6 +181,16 @@ pub struct ListedTest {
     /// rounds: under `--compare-ref` it runs once a side, at full length.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub whole_run: bool,
+    /// A load test's shape, which the command line's workload flags
+    /// must fit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_shape: Option<LoadShape>,
+    /// What the test asked for that this harness does not honour, one
+    /// line each (a compat crate's `threads = [1, 4]`, say): cargo perf
+    /// says each, so that nothing is dropped silently. Absent from
+    /// listings that predate it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsupported: Vec<String>,
 }
 
 /// Everything a perf binary contains.
@@ -200,6 +221,10 @@ pub struct TestConfig {
     /// reports the test's own; `cargo perf` fills in the effective one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regression_threshold_pct: Option<f64>,
+    /// A load test's workload flags from the command line, where any were
+    /// given: its workload is not the one its code declares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_overrides: Option<LoadOverrides>,
 }
 
 fn one() -> u32 {
@@ -299,5 +324,20 @@ mod generator_threads {
                 "{bad}: {error}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod listed_test {
+    use super::*;
+
+    #[test]
+    fn a_listing_written_before_unsupported_features_were_listed_still_loads() {
+        let old = r#"{"name":"parse","kind":"bench","ignored":false,
+            "source":{"file":"benches/perf.rs","line":3}}"#;
+        let listed: ListedTest = serde_json::from_str(old).expect("an old listing loads");
+        assert!(listed.unsupported.is_empty());
+        let written = serde_json::to_string(&listed).expect("serializes");
+        assert!(!written.contains("unsupported"), "{written}");
     }
 }

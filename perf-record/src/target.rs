@@ -1,28 +1,57 @@
 //! The URL load tests are sent to, as both `cargo perf` and the harness
-//! read it: plain `http://`, a host and port to resolve, and the one rule
-//! on where it may point (this machine, unless the user opted in).
+//! read it: `http://` or `https://`, a host and port to resolve, and the
+//! one rule on where it may point (this machine, unless the user opted in).
 
 use std::net::{SocketAddr, ToSocketAddrs as _};
+
+/// How a target is spoken to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// `http://`: cleartext.
+    Http,
+    /// `https://`: TLS.
+    Https,
+}
+
+impl Scheme {
+    /// The port a URL of this scheme means when it names none.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Self::Http => 80,
+            Self::Https => 443,
+        }
+    }
+}
 
 /// The parts of a target URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetUrl {
+    /// `http://` or `https://`.
+    pub scheme: Scheme,
     /// `host:port` as written (`127.0.0.1:8080`, `[::1]:8080`, `localhost`).
     pub authority: String,
-    /// `host:port` with the default port 80 filled in, for resolving.
+    /// The host alone, without brackets (`127.0.0.1`, `::1`, `localhost`):
+    /// the name a TLS certificate is checked against.
+    pub host: String,
+    /// `host:port` with the scheme's default port (80, 443) filled in, for
+    /// resolving.
     pub host_port: String,
 }
 
 impl TargetUrl {
-    /// Reads `http://[user[:password]@]host[:port][/path]`. The user part
-    /// is dropped (load tests send their own headers) and never shown.
+    /// Reads `http[s]://[user[:password]@]host[:port][/path]`. The user
+    /// part is dropped (load tests send their own headers) and never shown.
     pub fn parse(url: &str) -> Result<Self, String> {
         let shown = redact(url);
-        let rest = url.strip_prefix("http://").ok_or_else(|| {
-            format!(
-                "the target URL `{shown}` must start with http:// (load tests speak plain HTTP/1.1)"
-            )
-        })?;
+        let (scheme, rest) = if let Some(rest) = url.strip_prefix("http://") {
+            (Scheme::Http, rest)
+        } else if let Some(rest) = url.strip_prefix("https://") {
+            (Scheme::Https, rest)
+        } else {
+            return Err(format!(
+                "the target URL `{shown}` must start with http:// or https://"
+            ));
+        };
         let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
         let (authority, path) = rest.split_at(end);
         if !path.is_empty() && path != "/" {
@@ -38,8 +67,9 @@ impl TargetUrl {
             return Err(format!(
                 "the target URL `{shown}` has a path (`{}`), which load tests would not send: they \
                  send their own absolute paths; give only the scheme, host and port \
-                 (`http://{}`), and write the prefix into the test's paths",
+                 (`{}://{}`), and write the prefix into the test's paths",
                 path,
+                url.split_once("://").map_or("http", |(scheme, _)| scheme),
                 authority
                     .rsplit_once('@')
                     .map_or(authority, |(_, host)| host)
@@ -54,13 +84,19 @@ impl TargetUrl {
         let has_port = authority.rsplit_once(':').is_some_and(|(host, port)| {
             port.parse::<u16>().is_ok() && (!host.contains(':') || host.ends_with(']'))
         });
-        let host_port = if has_port {
-            authority.to_owned()
+        let (host, host_port) = if has_port {
+            let host = authority
+                .rsplit_once(':')
+                .map_or(authority, |(host, _)| host);
+            (host, authority.to_owned())
         } else {
-            format!("{authority}:80")
+            (authority, format!("{authority}:{}", scheme.default_port()))
         };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
         Ok(Self {
+            scheme,
             authority: authority.to_owned(),
+            host: host.to_owned(),
             host_port,
         })
     }
@@ -147,9 +183,26 @@ mod tests {
             "[::1]:9000"
         );
         assert!(
-            TargetUrl::parse("https://x")
+            TargetUrl::parse("ftp://x")
                 .unwrap_err()
-                .contains("http://")
+                .contains("http:// or https://")
+        );
+        let tls = TargetUrl::parse("https://localhost").unwrap();
+        assert_eq!(
+            (tls.scheme, tls.host.as_str(), tls.host_port.as_str()),
+            (Scheme::Https, "localhost", "localhost:443")
+        );
+        let tls = TargetUrl::parse("https://[::1]:8443/").unwrap();
+        assert_eq!(
+            (tls.host.as_str(), tls.authority.as_str()),
+            ("::1", "[::1]:8443")
+        );
+        assert_eq!(t.scheme, Scheme::Http);
+        assert_eq!(t.host, "127.0.0.1");
+        assert!(
+            TargetUrl::parse("https://127.0.0.1:1/api")
+                .unwrap_err()
+                .contains("`https://127.0.0.1:1`")
         );
         assert!(TargetUrl::parse("http:///x").is_err());
         let secret = TargetUrl::parse("http://user:secret@127.0.0.1:1/").unwrap();
@@ -158,7 +211,7 @@ mod tests {
         assert!(!error.contains("secret"), "{error}");
         let error = TargetUrl::parse("http://user:se/cret@127.0.0.1:1").unwrap_err();
         assert!(!error.contains("cret"), "{error}");
-        let error = TargetUrl::parse("https://user:secret@127.0.0.1:1").unwrap_err();
+        let error = TargetUrl::parse("ftp://user:secret@127.0.0.1:1").unwrap_err();
         assert!(
             !error.contains("secret") && error.contains("user:***@"),
             "{error}"

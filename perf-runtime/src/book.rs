@@ -13,6 +13,10 @@ struct Readme;
 #[doc = include_str!("../../docs/src/guide/getting-started.md")]
 struct GettingStarted;
 
+/// The book: Starting with `cargo perf init`.
+#[doc = include_str!("../../docs/src/guide/init.md")]
+struct Init;
+
 /// The book: Writing perf tests.
 #[doc = include_str!("../../docs/src/guide/writing-tests.md")]
 struct WritingTests;

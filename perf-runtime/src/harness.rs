@@ -20,7 +20,7 @@ use crate::bench::bencher::Bencher;
 use crate::bench::engine::{EngineConfig, Sampler, timer_resolution};
 use crate::bench::stopping::Stopping;
 use crate::outcome::{append_result, panic_message};
-use crate::registry::{PerfTestEntry, TestFn, entries};
+use crate::registry::{DynamicBench, Registered, TestFn, entries};
 
 /// Warm-up time when neither the test nor the command line sets one.
 pub const DEFAULT_WARM_UP: Duration = Duration::from_nanos(protocol::DEFAULT_WARM_UP_NS);
@@ -93,7 +93,7 @@ impl RunSettings {
         })
     }
 
-    fn config_for(&self, entry: &PerfTestEntry) -> TestConfig {
+    fn config_for(&self, entry: &Registered) -> TestConfig {
         let pick =
             |over: Option<Duration>, own: Option<u64>, default: Duration, quick: Duration| {
                 over.unwrap_or_else(|| {
@@ -105,19 +105,20 @@ impl RunSettings {
         TestConfig {
             warm_up_ns: nanos(pick(
                 self.warm_up,
-                entry.warm_up_ns,
+                entry.warm_up_ns(),
                 DEFAULT_WARM_UP,
                 QUICK_WARM_UP,
             )),
             measurement_ns: nanos(pick(
                 self.measurement,
-                entry.measurement_ns,
+                entry.measurement_ns(),
                 DEFAULT_MEASUREMENT,
                 QUICK_MEASUREMENT,
             )),
             quick: self.quick,
             processes: 1,
-            regression_threshold_pct: entry.regression_threshold_pct,
+            regression_threshold_pct: entry.regression_threshold_pct(),
+            load_overrides: None,
         }
     }
 }
@@ -125,6 +126,12 @@ impl RunSettings {
 /// Runs the perf tests of this binary as libtest would; the binary's
 /// `main` is this function (see [`crate::main!`]).
 pub fn run_main() -> ExitCode {
+    run_main_with(Vec::new())
+}
+
+/// [`run_main`] with benchmarks built at run time besides the registered
+/// ones (a compat crate's, see [`DynamicBench`]).
+pub fn run_main_with(dynamic: Vec<DynamicBench>) -> ExitCode {
     let mut args = Arguments::from_args();
     let settings = match RunSettings::from_env() {
         Ok(settings) => settings,
@@ -133,7 +140,7 @@ pub fn run_main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let entries = entries();
+    let entries = entries(dynamic);
     if let Some(path) = std::env::var_os(env::LIST_OUT).filter(|_| args.list)
         && let Err(error) = write_listing(&entries, &PathBuf::from(&path))
     {
@@ -163,28 +170,46 @@ pub fn run_main() -> ExitCode {
     let summary: Arc<Mutex<Vec<(String, BenchStats)>>> = Arc::default();
     let trials = entries
         .iter()
-        .map(|&entry| {
+        .map(|entry| {
             let settings = settings.clone();
             let summary = Arc::clone(&summary);
-            Trial::ignorable_test(entry.test_name(), move || match entry.run {
-                TestFn::Bench(function) => {
-                    run_entry(entry, function, measure, resolution, &settings, &summary)
-                        .map(|()| Completion::Completed)
-                }
-                TestFn::Load {
-                    run,
-                    options,
-                    thresholds,
-                } => crate::load::run::run_load_entry(
-                    entry,
-                    run,
-                    options,
-                    thresholds,
+            let ignore = entry.ignore();
+            let entry = entry.clone();
+            Trial::ignorable_test(entry.test_name(), move || match &entry {
+                Registered::Entry(static_entry) => match static_entry.run {
+                    TestFn::Bench(function) => run_entry(
+                        &entry,
+                        &|bencher| function(bencher),
+                        measure,
+                        resolution,
+                        &settings,
+                        &summary,
+                    )
+                    .map(|()| Completion::Completed),
+                    TestFn::Load {
+                        run,
+                        options,
+                        thresholds,
+                    } => crate::load::run::run_load_entry(
+                        static_entry,
+                        run,
+                        options,
+                        thresholds,
+                        measure,
+                        settings.result_out.as_deref(),
+                    ),
+                },
+                Registered::Dynamic(bench) => run_entry(
+                    &entry,
+                    bench.run.as_ref(),
                     measure,
-                    settings.result_out.as_deref(),
-                ),
+                    resolution,
+                    &settings,
+                    &summary,
+                )
+                .map(|()| Completion::Completed),
             })
-            .with_ignored_flag(entry.ignore)
+            .with_ignored_flag(ignore)
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
@@ -195,49 +220,79 @@ pub fn run_main() -> ExitCode {
     conclusion.exit_code()
 }
 
-fn write_listing(entries: &[&PerfTestEntry], path: &PathBuf) -> std::io::Result<()> {
+fn write_listing(entries: &[Registered], path: &PathBuf) -> std::io::Result<()> {
     let listing = Listing {
         protocol: PROTOCOL_VERSION,
         runtime_version: env!("CARGO_PKG_VERSION").to_owned(),
-        tests: entries
-            .iter()
-            .map(|entry| ListedTest {
-                name: entry.test_name(),
-                kind: kind_of(entry),
-                ignored: entry.ignore,
-                ignore_reason: entry.ignore_reason.map(str::to_owned),
-                regression_threshold_pct: entry.regression_threshold_pct,
-                warm_up_ns: entry.warm_up_ns,
-                measurement_ns: entry.measurement_ns,
-                source: protocol::SourceLocation {
-                    file: entry.file.to_owned(),
-                    line: entry.line,
-                },
-                instructions: entry.count_instructions,
-                time_limit_ns: entry.time_limit_ns,
-                thresholds: match entry.run {
-                    TestFn::Bench(_) => Vec::new(),
-                    // Checked by the macro at compile time.
-                    TestFn::Load { thresholds, .. } => crate::registry::parse_thresholds(thresholds),
-                },
-                whole_run: matches!(entry.run, TestFn::Load { options, .. } if options.sweep.is_some()),
-            })
-            .collect(),
+        tests: entries.iter().map(listed).collect(),
     };
     let json = serde_json::to_vec(&listing).map_err(std::io::Error::other)?;
     std::fs::write(path, json)
 }
 
-fn kind_of(entry: &PerfTestEntry) -> TestKind {
-    match entry.run {
-        TestFn::Bench(_) => TestKind::Bench,
-        TestFn::Load { .. } => TestKind::Load,
+fn listed(registered: &Registered) -> ListedTest {
+    match registered {
+        Registered::Dynamic(bench) => ListedTest {
+            name: bench.name.clone(),
+            kind: TestKind::Bench,
+            ignored: bench.ignore,
+            ignore_reason: None,
+            regression_threshold_pct: None,
+            warm_up_ns: bench.warm_up_ns,
+            measurement_ns: bench.measurement_ns,
+            source: protocol::SourceLocation {
+                file: bench.file.to_owned(),
+                line: bench.line,
+            },
+            instructions: false,
+            time_limit_ns: None,
+            thresholds: Vec::new(),
+            whole_run: false,
+            unsupported: bench.unsupported.clone(),
+            load_shape: None,
+        },
+        Registered::Entry(entry) => ListedTest {
+            name: entry.test_name(),
+            kind: kind_of(registered),
+            ignored: entry.ignore,
+            ignore_reason: entry.ignore_reason.map(str::to_owned),
+            regression_threshold_pct: entry.regression_threshold_pct,
+            warm_up_ns: entry.warm_up_ns,
+            measurement_ns: entry.measurement_ns,
+            source: protocol::SourceLocation {
+                file: entry.file.to_owned(),
+                line: entry.line,
+            },
+            instructions: entry.count_instructions,
+            time_limit_ns: entry.time_limit_ns,
+            thresholds: match entry.run {
+                TestFn::Bench(_) => Vec::new(),
+                // Checked by the macro at compile time.
+                TestFn::Load { thresholds, .. } => crate::registry::parse_thresholds(thresholds),
+            },
+            whole_run: matches!(entry.run, TestFn::Load { options, .. } if options.sweep.is_some()),
+            unsupported: Vec::new(),
+            load_shape: match entry.run {
+                TestFn::Bench(_) => None,
+                TestFn::Load { options, .. } => Some(options.shape()),
+            },
+        },
+    }
+}
+
+fn kind_of(entry: &Registered) -> TestKind {
+    match entry {
+        Registered::Entry(entry) => match entry.run {
+            TestFn::Bench(_) => TestKind::Bench,
+            TestFn::Load { .. } => TestKind::Load,
+        },
+        Registered::Dynamic(_) => TestKind::Bench,
     }
 }
 
 fn run_entry(
-    entry: &PerfTestEntry,
-    function: fn(&mut Bencher),
+    entry: &Registered,
+    function: &dyn Fn(&mut Bencher),
     measure: bool,
     resolution: Duration,
     settings: &RunSettings,
@@ -258,7 +313,7 @@ fn run_entry(
             min_rounds: MIN_ROUNDS,
             target: Stopping::target_for(
                 entry
-                    .regression_threshold_pct
+                    .regression_threshold_pct()
                     .unwrap_or(ASSUMED_THRESHOLD_PCT),
             ),
         })
@@ -349,5 +404,31 @@ fn print_summary(summary: &[(String, BenchStats)]) {
             stats.rounds,
             stats.iterations_per_round,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bench_built_at_run_time_is_listed_with_what_it_cannot_honour() {
+        let bench = DynamicBench {
+            name: "fibonacci::slow/10".to_owned(),
+            file: "benches/divan.rs",
+            line: 7,
+            ignore: true,
+            warm_up_ns: None,
+            measurement_ns: Some(500),
+            unsupported: vec!["`threads = [4]` is not honoured".to_owned()],
+            run: Arc::new(|_| {}),
+        };
+        let listed = listed(&Registered::Dynamic(Arc::new(bench)));
+        assert_eq!(listed.name, "fibonacci::slow/10");
+        assert_eq!(listed.kind, TestKind::Bench);
+        assert!(listed.ignored);
+        assert_eq!(listed.measurement_ns, Some(500));
+        assert_eq!(listed.source.line, 7);
+        assert_eq!(listed.unsupported, ["`threads = [4]` is not honoured"]);
     }
 }

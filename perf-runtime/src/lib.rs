@@ -32,7 +32,7 @@ macro_rules! main {
 /// macro, which is pinned to the same version.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::harness::run_main;
+    pub use crate::harness::{run_main, run_main_with};
     pub use crate::load::profile::LoadOptions;
     pub use perf_record::kinds;
 
@@ -40,7 +40,7 @@ pub mod __private {
     pub fn pick_task(user: &mut crate::User, weights: &[u32]) -> usize {
         user.pick(weights)
     }
-    pub use crate::registry::{PerfTestEntry, TestFn};
+    pub use crate::registry::{DynamicBench, PerfTestEntry, TestFn};
     pub use inventory;
 
     /// Runs an async perf test on a tokio runtime built for it, before any

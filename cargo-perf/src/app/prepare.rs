@@ -105,6 +105,14 @@ pub fn run(args: &mut PerfArgs) -> Result<Summary, CliError> {
     if selected.is_empty() {
         return Err(no_test_matched(args, &tests, &gated));
     }
+    check_workload_flags(args, &selected)?;
+    // A compat crate's options that this harness cannot honour: one line
+    // each, so that none is dropped silently.
+    for test in &selected {
+        for feature in &test.listed.unsupported {
+            eprintln!("note: {}: {feature}", test.id);
+        }
+    }
     if let Some((record, path)) = &baseline
         && !args.list
     {
@@ -301,11 +309,48 @@ fn run_options(args: &PerfArgs) -> RunOptions {
             .or(args.quick.then_some(QUICK_DURATION_SCALE)),
         generator_threads: args.generator_threads,
         allow_remote: args.allow_remote,
+        insecure: args.insecure,
+        // The test binaries run in their package's directory: a relative
+        // path is the user's, from where cargo perf was run.
+        ca_cert: args
+            .ca_cert
+            .as_ref()
+            .map(|path| std::path::absolute(path).unwrap_or_else(|_| path.clone())),
         verbose: args.verbose,
         instructions: args.instructions,
         test_timeout: args.test_timeout,
         split: None,
+        load_overrides: args.workload.overrides(),
     }
+}
+
+/// The workload flags fit every selected load test, or the run stops
+/// before anything is measured, naming each test they do not fit: a flag
+/// is never ignored.
+fn check_workload_flags(args: &PerfArgs, selected: &[&DiscoveredTest]) -> Result<(), CliError> {
+    let flags = args.workload.overrides();
+    if flags.is_empty() {
+        return Ok(());
+    }
+    let misfits: Vec<String> = selected
+        .iter()
+        .filter_map(|t| {
+            let shape = t.listed.load_shape?;
+            flags
+                .check(shape)
+                .err()
+                .map(|why| format!("  {}: {why}", t.id))
+        })
+        .collect();
+    if misfits.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "the workload flags ({}) do not fit every selected load test:\n{}\n\
+         select the tests they fit with a filter (`cargo perf NAME`)",
+        flags.command_line(),
+        misfits.join("\n")
+    )))
 }
 
 fn no_test_matched(args: &PerfArgs, tests: &[DiscoveredTest], gated: &[String]) -> CliError {

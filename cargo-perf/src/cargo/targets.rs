@@ -1,5 +1,6 @@
 //! The perf targets of the selected packages: `harness = false` benches
-//! and tests of packages that depend on perf-runtime, and those their
+//! and tests of packages that depend on perf-runtime, benches of packages
+//! that depend on criterion, and those their
 //! `required-features` leave out.
 
 use std::collections::BTreeSet;
@@ -13,8 +14,26 @@ use crate::error::CliError;
 
 /// The runtime crate whose users have perf targets.
 pub const RUNTIME_CRATE: &str = "perf-runtime";
+/// Criterion: its users' bench targets are measured unchanged (see
+/// [`crate::criterion`]).
+const CRITERION_CRATE: &str = "criterion";
 
-/// A `harness = false` target of a package that depends on perf-runtime.
+/// Crates built on perf-runtime's harness that their users depend on
+/// instead, under the name of the library they stand in for
+/// (`divan = { package = "perf-divan-compat", ... }`).
+const COMPAT_CRATES: [&str; 1] = ["perf-divan-compat"];
+
+/// Whether the package's harness-less targets may be perf binaries: it
+/// depends on perf-runtime or on a compat crate.
+fn uses_the_harness(package: &Package) -> bool {
+    package
+        .dependencies
+        .iter()
+        .any(|d| d.name == RUNTIME_CRATE || COMPAT_CRATES.contains(&d.name.as_str()))
+}
+
+/// A `harness = false` target of a package that depends on perf-runtime
+/// (or a compat crate; or a bench of one that depends on criterion).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PerfTarget {
     /// The package's id.
@@ -50,7 +69,8 @@ impl TargetKindName {
 }
 
 /// The perf targets of the selected packages: `harness = false` bench and
-/// test targets of packages that depend on perf-runtime, whose
+/// test targets of packages that depend on perf-runtime, and bench targets
+/// of packages that depend on criterion, whose
 /// `required-features` the selected features turn on (cargo refuses to
 /// build the others by name, as `cargo bench` skips them).
 pub fn perf_targets(
@@ -59,7 +79,9 @@ pub fn perf_targets(
 ) -> Result<Vec<PerfTarget>, CliError> {
     let mut targets = Vec::new();
     for package in packages {
-        if !package.dependencies.iter().any(|d| d.name == RUNTIME_CRATE) {
+        let depends_on = |name: &str| package.dependencies.iter().any(|d| d.name == name);
+        let runtime = uses_the_harness(package);
+        if !runtime && !depends_on(CRITERION_CRATE) {
             continue;
         }
         let manifest_path = package.manifest_path.as_std_path();
@@ -71,7 +93,9 @@ pub fn perf_targets(
             }
             let kind = if target.kind.contains(&TargetKind::Bench) {
                 TargetKindName::Bench
-            } else if target.kind.contains(&TargetKind::Test) {
+            } else if runtime && target.kind.contains(&TargetKind::Test) {
+                // A package on criterion alone: only its benches are
+                // criterion's; its harness-less tests are not run.
                 TargetKindName::Test
             } else {
                 continue;
@@ -129,7 +153,7 @@ fn harnessless_targets(manifest: &Path) -> Result<BTreeSet<(TargetKindName, Stri
 pub fn feature_gated_targets(packages: &[&Package], options: &CargoOptions) -> Vec<String> {
     let mut gated = Vec::new();
     for package in packages {
-        if !package.dependencies.iter().any(|d| d.name == RUNTIME_CRATE) {
+        if !uses_the_harness(package) {
             continue;
         }
         let features = enabled_features(package, options);

@@ -44,7 +44,18 @@ impl ShardArgs {
             args.compare_ref,
             args.rounds,
             args.threshold
-        )
+        ) + &workload_flags(args)
+    }
+}
+
+/// The workload flags, where any were given (left out otherwise, so that
+/// the hash of a run without them is what it was before they existed).
+fn workload_flags(args: &super::PerfArgs) -> String {
+    let flags = args.workload.overrides();
+    if flags.is_empty() {
+        String::new()
+    } else {
+        format!(" workload {}", flags.command_line())
     }
 }
 

@@ -1,5 +1,5 @@
 //! `cargo perf`'s subcommands (`cargo perf history`, `cargo perf
-//! archive`), beside the run's positional filters, and the rule that a
+//! archive`, `cargo perf init`), beside the run's positional filters, and the rule that a
 //! run's flags are not theirs.
 
 use std::path::PathBuf;
@@ -32,6 +32,12 @@ pub enum PerfCommand {
     /// the checkout but no build. Takes cargo's flags (-p, --workspace,
     /// -F, --profile); runs nothing.
     Archive(ArchiveArgs),
+    /// Add perf tests to a package (-p, --manifest-path): a bench target
+    /// (harness = false), the perf-runtime dev-dependency and a commented
+    /// example that runs under `cargo perf`; with --openapi, load tests of
+    /// the API an OpenAPI 3 document describes. Never overwrites a file or
+    /// an entry without --force.
+    Init(super::InitArgs),
 }
 
 /// The arguments of `cargo perf archive`.

@@ -67,6 +67,8 @@ pub(crate) fn concurrent(parts: &[&LoadStats]) -> Result<LoadStats, LoadMergeErr
     };
     total.rps = total.latency.count as f64 / secs;
     total.transfer = Transfer::sum(parts.iter().map(|p| &p.transfer), duration_s);
+    total.connections =
+        perf_record::load::Connections::sum(parts.iter().filter_map(|p| p.connections.as_ref()));
     let failed: u64 = parts.iter().map(|p| p.failed()).sum();
     total.error_rate_pct = error_rate_pct(failed, total.requests);
     let mut names: Vec<&str> = parts

@@ -136,6 +136,14 @@ fn write_load(
     writeln!(out)?;
     table.write(out)?;
     for (test, load) in &loads {
+        if let Some(flags) = &test.config.load_overrides {
+            writeln!(
+                out,
+                "{}: workload from the command line `{}` (not its code's)",
+                name(&test.id),
+                flags.command_line()
+            )?;
+        }
         if let Some(sweep) = &load.sweep {
             write_sweep(out, &name(&test.id), sweep)?;
         }

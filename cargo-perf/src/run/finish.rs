@@ -103,6 +103,7 @@ fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
         quick: false,
         processes: 0,
         regression_threshold_pct: None,
+        load_overrides: None,
     });
     config.processes = processes;
     let first_batch = samples.len().max(1);

@@ -16,7 +16,7 @@ use std::time::Duration;
 use perf_record::InstructionCount;
 use perf_record::protocol::env;
 
-use crate::discover::DiscoveredTest;
+use crate::discover::{DiscoveredTest, Harness};
 
 /// What counts the instructions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +83,13 @@ pub fn count(
     manifest_dir: &Path,
     median_ns: f64,
 ) -> Result<InstructionCount, String> {
+    if test.harness == Harness::Criterion {
+        return Err(
+            "instructions are not counted for a criterion benchmark: criterion cannot \
+                    be told to run its routine a given number of times"
+                .to_owned(),
+        );
+    }
     let per_iter = median_ns.max(1.0);
     // Capped: under `iter_with_setup` every iteration's input is made (and
     // held) before the batch, and the setup is not in the median.
@@ -180,6 +187,21 @@ fn parse_cachegrind(stderr: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_criterion_benchmark_is_not_counted_and_says_why() {
+        let mut test = DiscoveredTest::example("combine/16", perf_record::TestKind::Bench);
+        test.harness = Harness::Criterion;
+        let error = count(
+            Counter::Perf,
+            &test,
+            Path::new("/nonexistent"),
+            Path::new("."),
+            10.0,
+        )
+        .unwrap_err();
+        assert!(error.starts_with("instructions are not counted for a criterion benchmark"));
+    }
 
     #[test]
     fn counts_are_read_from_both_counters() {

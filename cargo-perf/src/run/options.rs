@@ -2,6 +2,11 @@
 
 use std::time::Duration;
 
+use perf_record::TestKind;
+use perf_record::overrides::LoadOverrides;
+
+use crate::discover::DiscoveredTest;
+
 /// How the tests are to be measured.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
@@ -20,6 +25,10 @@ pub struct RunOptions {
     pub generator_threads: Option<usize>,
     /// `--allow-remote`: the binaries may load a non-loopback target.
     pub allow_remote: bool,
+    /// `--insecure`: an https:// target's certificate is not checked.
+    pub insecure: bool,
+    /// `--ca-cert`, absolute: authorities trusted for an https:// target.
+    pub ca_cert: Option<std::path::PathBuf>,
     /// `--verbose`: show the binaries' output.
     pub verbose: bool,
     /// `--instructions`: count instructions for every benchmark.
@@ -28,4 +37,16 @@ pub struct RunOptions {
     pub test_timeout: Option<Duration>,
     /// `--split`: the share of each load test this run measures.
     pub split: Option<crate::split::SplitRun>,
+    /// The workload flags (`-u`, `-r`, `-t`, `--rate`, `--stage`): they
+    /// apply to every load test of the run.
+    pub load_overrides: LoadOverrides,
+}
+
+impl RunOptions {
+    /// The workload flags that apply to `test`: none to a benchmark, or
+    /// when none were given.
+    pub fn load_overrides_for(&self, test: &DiscoveredTest) -> Option<LoadOverrides> {
+        (test.listed.kind == TestKind::Load && !self.load_overrides.is_empty())
+            .then(|| self.load_overrides.clone())
+    }
 }

@@ -16,7 +16,7 @@ use super::deadline::Deadline;
 use super::options::RunOptions;
 use super::progress::{PROGRESS_PREFIX, Progress};
 use crate::cargo::PerfBinary;
-use crate::discover::DiscoveredTest;
+use crate::discover::{DiscoveredTest, Harness};
 use crate::error::CliError;
 
 /// A few words on a finished process, for the progress line.
@@ -59,8 +59,32 @@ pub(crate) fn run_process(
     progress: &mut Progress,
 ) -> Result<Result<TestResult, TestRecord>, CliError> {
     let mut command = Command::new(&binary.executable);
+    // A criterion bench is run with criterion's command line and answered
+    // on a port; what it measured reaches `result_path` all the same.
+    let session = match test.harness {
+        Harness::PerfRuntime => {
+            command.args(one_test_args(test));
+            None
+        }
+        Harness::Criterion => Some(
+            crate::criterion::Session::start(
+                &mut command,
+                &test.listed.name,
+                &crate::criterion::BudgetFlags {
+                    quick: options.quick,
+                    warm_up: options.warm_up,
+                    measurement: options.measurement,
+                },
+                share,
+                result_path,
+            )
+            .map_err(|source| CliError::Io {
+                message: "failed to open a port for a criterion benchmark".into(),
+                source,
+            })?,
+        ),
+    };
     command
-        .args(one_test_args(test))
         .current_dir(&binary.target.manifest_dir)
         .env("CARGO_MANIFEST_DIR", &binary.target.manifest_dir)
         .env("CARGO_PKG_NAME", &binary.target.package)
@@ -79,8 +103,21 @@ pub(crate) fn run_process(
     if options.allow_remote {
         command.env("PERF_ALLOW_REMOTE", "1");
     }
+    if options.insecure {
+        command.env(env::INSECURE, "1");
+    }
+    if let Some(ca_cert) = &options.ca_cert {
+        command.env(env::CA_CERT, ca_cert);
+    }
     if let Some(scale) = options.duration_scale {
         command.env(env::DURATION_SCALE, scale.to_string());
+    }
+    if let Some(overrides) = options.load_overrides_for(test) {
+        let json = serde_json::to_string(&overrides).map_err(|e| CliError::Io {
+            message: "failed to write the workload flags".to_owned(),
+            source: std::io::Error::other(e),
+        })?;
+        command.env(env::LOAD_OVERRIDES, json);
     }
     if options.quick {
         command.env(env::QUICK, "1");
@@ -174,6 +211,9 @@ pub(crate) fn run_process(
     }
     let status = child.wait();
     crate::interrupt::forget(pid);
+    if let Some(session) = session {
+        session.finish();
+    }
     let status = status.map_err(failed_to_run)?;
     let stdout = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
     let output = std::process::Output {
@@ -236,6 +276,7 @@ pub(crate) fn run_process(
                 quick: options.quick,
                 processes: 1,
                 regression_threshold_pct: test.listed.regression_threshold_pct,
+                load_overrides: options.load_overrides_for(test),
             },
             if timed_out {
                 format!("{}{}", deadline.message(), tail(&stderr, 15))

@@ -38,7 +38,8 @@ pub enum Verdict {
     /// Beyond the threshold, but not distinguishable from noise (or not
     /// confirmed by a re-run).
     WithinNoise,
-    /// A side has no measurement (the test failed).
+    /// A side has no measurement (the test failed), or the sides ran
+    /// different loads (see `config_diff`).
     NotComparable,
 }
 

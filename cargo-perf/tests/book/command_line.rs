@@ -88,6 +88,9 @@ fn meaning(arg: &clap::Arg) -> String {
         .iter()
         .map(|value| format!("`{}`", value.to_string_lossy()))
         .collect();
+    if let Some(variable) = arg.get_env() {
+        let _ = write!(text, " [env: {}]", variable.to_string_lossy());
+    }
     if !defaults.is_empty() && arg.get_action().takes_values() {
         let _ = write!(text, " Default: {}.", defaults.join(", "));
     }

@@ -1,7 +1,8 @@
 //! What a reader copies from the README and the book: every relative link
 //! leads to a file, every TOML and JSON example parses, every code block
 //! says its language, and every page with Rust examples is compiled by
-//! perf-runtime's doctests (`perf-runtime/src/book.rs`).
+//! perf-runtime's doctests (`perf-runtime/src/book.rs`), or the compat
+//! crate's (`perf-divan-compat/src/book.rs`).
 
 use std::path::{Path, PathBuf};
 
@@ -146,8 +147,13 @@ fn every_code_block_says_its_language_and_rust_is_never_ignored() {
 #[test]
 fn every_page_with_rust_examples_is_compiled_by_the_doctests() {
     let doctests = root().join("perf-runtime/src/book.rs");
-    let included = std::fs::read_to_string(&doctests)
-        .unwrap_or_else(|e| panic!("{}: {e}", doctests.display()));
+    // The page on divan benchmarks compiles against the compat crate.
+    let compat = root().join("perf-divan-compat/src/book.rs");
+    let included = [&doctests, &compat]
+        .map(|path| {
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        })
+        .concat();
     let mut pages_with_rust = 0;
     for page in pages().iter().map(|p| read(p)) {
         if !page.blocks.iter().any(|(info, _)| info.starts_with("rust")) {

@@ -53,6 +53,17 @@ impl TempProject {
         Self { dir, _guard: guard }
     }
 
+    /// An empty project directory, for a project written by the test
+    /// itself (a published crate unpacked, say).
+    pub(crate) fn empty() -> Self {
+        let guard = serial();
+        let dir = tempfile::Builder::new()
+            .prefix("cargo-perf-e2e-")
+            .tempdir()
+            .unwrap();
+        Self { dir, _guard: guard }
+    }
+
     /// The project's root.
     pub(crate) fn root(&self) -> &Path {
         self.dir.path()
@@ -94,17 +105,7 @@ impl TempProject {
 
     /// Runs git in the project; returns its trimmed stdout.
     pub(crate) fn git(&self, args: &[&str]) -> String {
-        let output = Command::new("git")
-            .args(args)
-            .current_dir(self.root())
-            .env("GIT_AUTHOR_NAME", "e2e")
-            .env("GIT_AUTHOR_EMAIL", "e2e@example.com")
-            .env("GIT_COMMITTER_NAME", "e2e")
-            .env("GIT_COMMITTER_EMAIL", "e2e@example.com")
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "git {args:?}: {output:?}");
-        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+        git_in(self.root(), args)
     }
 
     /// Makes the project a git repository with one commit; returns it.
@@ -142,6 +143,21 @@ perf_runtime::main!();"#,
     }
 }
 
+/// Runs git in `root` as the e2e author; returns its trimmed stdout.
+pub(crate) fn git_in(root: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .env("GIT_AUTHOR_NAME", "e2e")
+        .env("GIT_AUTHOR_EMAIL", "e2e@example.com")
+        .env("GIT_COMMITTER_NAME", "e2e")
+        .env("GIT_COMMITTER_EMAIL", "e2e@example.com")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "git {args:?}: {output:?}");
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
 fn scrub(command: &mut Command) {
     for (key, _) in std::env::vars_os() {
         let key = key.to_string_lossy().into_owned();
@@ -149,7 +165,16 @@ fn scrub(command: &mut Command) {
         if key.starts_with("CARGO_PERF_")
             || matches!(
                 key.as_str(),
-                "DEMO_SLOWDOWN" | "ALPHA_PANIC" | "GITHUB_STEP_SUMMARY"
+                "DEMO_SLOWDOWN"
+                    | "ALPHA_PANIC"
+                    | "GITHUB_STEP_SUMMARY"
+                    // The workload flags' mirrors would change every load test.
+                    | "PERF_USERS"
+                    | "PERF_SPAWN_RATE"
+                    | "PERF_RAMP_UP"
+                    | "PERF_RUN_TIME"
+                    | "PERF_RATE"
+                    | "PERF_STAGES"
             )
         {
             command.env_remove(key);

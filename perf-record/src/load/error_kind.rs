@@ -24,24 +24,29 @@ pub enum RequestErrorKind {
     Status,
     /// No answer in time.
     Timeout,
+    /// The TLS handshake failed: the server's certificate was not trusted
+    /// for its host (expired, another host's, signed by an unknown
+    /// authority) or the two sides agreed on no protocol.
+    Tls,
     /// The user's own function returned an error.
     User,
 }
 
 impl RequestErrorKind {
     /// Every kind, in order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Check,
         Self::Connect,
         Self::Io,
         Self::Panic,
         Self::Status,
         Self::Timeout,
+        Self::Tls,
         Self::User,
     ];
 
     /// Its name, as serialized: `check`, `connect`, `io`, `panic`,
-    /// `status`, `timeout` or `user`.
+    /// `status`, `timeout`, `tls` or `user`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Check => "check",
@@ -50,6 +55,7 @@ impl RequestErrorKind {
             Self::Panic => "panic",
             Self::Status => "status",
             Self::Timeout => "timeout",
+            Self::Tls => "tls",
             Self::User => "user",
         }
     }
@@ -91,5 +97,17 @@ mod tests {
         assert_eq!(map[&RequestErrorKind::Connect], 3);
         assert_eq!(map[&RequestErrorKind::Panic], 1);
         assert_eq!(serde_json::to_string(&map).unwrap(), old);
+    }
+
+    #[test]
+    fn records_from_before_tls_load_and_tls_errors_have_their_own_key() {
+        // A record written before the `tls` kind existed: every key it
+        // could hold still reads.
+        let old = r#"{"check":1,"connect":2,"io":3,"panic":4,"status":5,"timeout":6,"user":7}"#;
+        let map: BTreeMap<RequestErrorKind, u64> = serde_json::from_str(old).unwrap();
+        assert_eq!(map.len(), 7);
+        assert!(!map.contains_key(&RequestErrorKind::Tls));
+        let with_tls = BTreeMap::from([(RequestErrorKind::Tls, 1_u64)]);
+        assert_eq!(serde_json::to_string(&with_tls).unwrap(), r#"{"tls":1}"#);
     }
 }

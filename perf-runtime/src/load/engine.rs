@@ -2,7 +2,6 @@
 //! users over time, its own CPU use, and the figures it measured; and a
 //! few iterations as a smoke test.
 
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -12,10 +11,11 @@ use perf_record::protocol::env;
 use perf_record::split::Split;
 
 use crate::load::http::target::Target;
-use crate::load::models::{Counters, GRACE, closed, open};
+use crate::load::models::GRACE;
 use crate::load::profile::{LoadProfile, Model};
 use crate::load::recorder::Session;
 use crate::load::user::{LoadFn, User};
+use crate::load::workers::{self, AllCounters};
 
 /// The load generator a test runs its workload, or each of its kind's
 /// steps, with: the test's function, the server and the threads.
@@ -32,7 +32,7 @@ impl Generator<'_> {
     /// Runs a workload to its end and returns what it measured; a test
     /// whose function panicked fails with the panic, whatever it measured.
     pub(crate) fn run(&self, profile: &LoadProfile) -> Result<LoadStats, String> {
-        super::limits::check(profile)?;
+        super::limits::check(profile, self.split)?;
         let stats = run(
             self.load_fn,
             profile,
@@ -63,57 +63,53 @@ fn run(
     target: Target,
     threads: usize,
 ) -> std::io::Result<LoadStats> {
-    // One generator thread: a current-thread runtime, with no work
-    // stealing or cross-thread wake-ups to pay for on every request.
-    let runtime = if threads <= 1 {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?
-    } else {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(threads)
-            .enable_all()
-            .build()?
-    };
+    // One current-thread runtime per generator thread, each with its own
+    // share of the users: no work stealing or cross-thread wake-ups to pay
+    // for on every request (`workers`).
+    let used = workers::threads_for(profile, split, threads);
+    let counters = AllCounters::new(used);
     let session = Session::observed_by(profile.observer.as_ref().map(|o| Arc::clone(&o.0)));
     let cpu_before = perf_record::procfs::cpu_time(None);
     let target = Arc::new(target);
-    let counters = Arc::new(Counters::default());
     let series: Arc<Mutex<Vec<u64>>> = Arc::default();
-    let elapsed = runtime.block_on(async {
-        let sampler = tokio::spawn(sample_active(
-            Arc::clone(&counters),
-            session.start(),
-            Arc::clone(&series),
-        ));
-        let progress = std::env::var(env::PROGRESS)
-            .is_ok_and(|v| v == "1")
-            .then(|| {
-                tokio::spawn(report_progress(
-                    Arc::clone(&session),
-                    Arc::clone(&counters),
-                    profile.total(),
-                ))
-            });
-        match profile.model {
-            Model::Closed => closed(load_fn, profile, split, &target, &session, &counters).await,
-            Model::Open => open(load_fn, profile, split, &target, &session, &counters).await,
-        }
-        let elapsed = session.start().elapsed();
-        sampler.abort();
-        if let Some(progress) = progress {
-            progress.abort();
-        }
-        elapsed
-    });
+    // The samplers run on this thread, beside the generator's.
+    let monitor_runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
+    let monitor = |mut ended: tokio::sync::mpsc::UnboundedReceiver<()>| {
+        monitor_runtime.block_on(async {
+            let sampler = tokio::spawn(sample_active(
+                counters.clone(),
+                session.start(),
+                Arc::clone(&series),
+            ));
+            let progress = std::env::var(env::PROGRESS)
+                .is_ok_and(|v| v == "1")
+                .then(|| {
+                    tokio::spawn(report_progress(
+                        Arc::clone(&session),
+                        counters.clone(),
+                        profile.total(),
+                    ))
+                });
+            while ended.recv().await.is_some() {}
+            sampler.abort();
+            if let Some(progress) = progress {
+                progress.abort();
+            }
+        });
+    };
+    let finished = workers::run_shares(
+        load_fn, profile, split, &target, &session, &counters, monitor,
+    )?;
+    let elapsed = finished.saturating_duration_since(session.start());
     let active_series = series
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .clone();
-    runtime.shutdown_timeout(Duration::from_secs(1));
     // Iterations the shutdown dropped were still waiting for the server:
     // each is a request that timed out, not one that never happened.
-    let unfinished = counters.in_flight.load(Ordering::Relaxed);
+    let unfinished = counters.sum(|c| &c.in_flight);
     if unfinished > 0 {
         session.record_unfinished(
             unfinished,
@@ -131,9 +127,10 @@ fn run(
     };
     let totals = session.finish(elapsed, &active_series);
     let secs = elapsed.as_secs_f64().max(1e-9);
-    let iterations = counters.iterations.load(Ordering::Relaxed);
-    let late = counters.late.load(Ordering::Relaxed);
-    let dropped = counters.dropped.load(Ordering::Relaxed);
+    let iterations = counters.sum(|c| &c.iterations);
+    let late = counters.sum(|c| &c.late);
+    let dropped = counters.sum(|c| &c.dropped);
+    let threads = usize::try_from(used).unwrap_or(usize::MAX);
     let cpu_pct = cpu.as_secs_f64() / (secs * threads.max(1) as f64) * 100.0;
     let open = profile.model == Model::Open;
     let warnings: Vec<Warning> = [
@@ -161,6 +158,7 @@ fn run(
         // connections are not work the server did.
         rps: totals.latency.count as f64 / secs,
         transfer: totals.transfer,
+        connections: totals.connections,
         error_rate_pct,
         latency: totals.latency,
         raw_latency: (profile.model == Model::Open).then_some(totals.raw_latency),
@@ -183,14 +181,14 @@ fn run(
 /// the middle of each second, until aborted: at a second's end the
 /// workload may just have stopped, and a second that ran 8 users would
 /// read as none.
-async fn sample_active(counters: Arc<Counters>, start: Instant, series: Arc<Mutex<Vec<u64>>>) {
+async fn sample_active(counters: AllCounters, start: Instant, series: Arc<Mutex<Vec<u64>>>) {
     let mut tick = tokio::time::interval_at(
         tokio::time::Instant::from_std(start + Duration::from_millis(500)),
         Duration::from_secs(1),
     );
     loop {
         tick.tick().await;
-        let active = counters.active.load(Ordering::Relaxed);
+        let active = counters.sum(|c| &c.active);
         series
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -200,7 +198,7 @@ async fn sample_active(counters: Arc<Counters>, start: Instant, series: Arc<Mute
 
 /// Once a second, a progress line on stderr for cargo perf to show:
 /// `cargo-perf-progress {json}`.
-async fn report_progress(session: Arc<Session>, counters: Arc<Counters>, total: Duration) {
+async fn report_progress(session: Arc<Session>, counters: AllCounters, total: Duration) {
     let start = session.start();
     let mut tick = tokio::time::interval_at(
         tokio::time::Instant::from_std(start + Duration::from_secs(1)),
@@ -214,7 +212,7 @@ async fn report_progress(session: Arc<Session>, counters: Arc<Counters>, total: 
         let line = perf_record::protocol::Progress {
             elapsed_s: elapsed.as_secs_f64(),
             total_s: total.as_secs_f64(),
-            active: counters.active.load(Ordering::Relaxed) as f64,
+            active: counters.sum(|c| &c.active) as f64,
             rps: requests as f64,
             p95_us: p95_us as f64,
             errors: errors as f64,
@@ -283,7 +281,7 @@ mod tests {
         };
         let mut profile = LoadProfile::resolve(&options, 1.0).unwrap();
         profile.max_iterations = Some(10);
-        let target = resolve_target("http://127.0.0.1:9", false).unwrap();
+        let target = resolve_target("http://127.0.0.1:9", false, &Default::default()).unwrap();
         let started = Instant::now();
         let stats = run(boom, &profile, None, target, 1).unwrap();
         assert!(
@@ -308,7 +306,7 @@ mod tests {
             ..LoadOptions::default()
         };
         let profile = LoadProfile::resolve(&options, 1.0).unwrap();
-        let target = resolve_target("http://127.0.0.1:9", false).unwrap();
+        let target = resolve_target("http://127.0.0.1:9", false, &Default::default()).unwrap();
         let generator = Generator {
             load_fn: boom,
             target: &target,
@@ -334,6 +332,47 @@ mod tests {
         Box::pin(async { user.get("/").await.map(drop) })
     }
 
+    /// A keep-alive server answering every request on every connection.
+    fn answering_server() -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                std::thread::spawn(move || {
+                    let mut buf = [0; 4096];
+                    while stream.read(&mut buf).is_ok_and(|n| n > 0) {
+                        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                    }
+                });
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn every_generator_thread_runs_its_share_and_the_shares_add_up() {
+        let options = LoadOptions {
+            users: Some(5),
+            ramp_up_ns: Some(0),
+            hold_ns: Some(30_000_000_000),
+            ..LoadOptions::default()
+        };
+        let mut profile = LoadProfile::resolve(&options, 1.0).unwrap();
+        profile.max_iterations = Some(301);
+        let url = answering_server();
+        for threads in [1, 2, 3] {
+            let target = resolve_target(&url, false, &Default::default()).unwrap();
+            let stats = run(get_root, &profile, None, target, threads).unwrap();
+            // Each thread stops at its share of the cap: together, the cap.
+            assert_eq!(stats.iterations, 301, "{threads} thread(s)");
+            assert_eq!(stats.requests, 301, "{threads} thread(s)");
+            assert_eq!(stats.latency.count, 301, "{threads} thread(s)");
+            assert!(stats.errors.is_empty(), "{:?}", stats.errors);
+        }
+    }
+
     #[test]
     fn iterations_still_waiting_at_the_end_count_as_timed_out() {
         // A server that accepts connections and never answers.
@@ -350,7 +389,7 @@ mod tests {
             ..LoadOptions::default()
         };
         let profile = LoadProfile::resolve(&options, 1.0).unwrap();
-        let target = resolve_target(&url, false).unwrap();
+        let target = resolve_target(&url, false, &Default::default()).unwrap();
         let stats = run(get_root, &profile, None, target, 1).unwrap();
         assert_eq!(stats.latency.count, 0);
         assert_eq!(stats.requests, 3, "{stats:?}");

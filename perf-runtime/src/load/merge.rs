@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use perf_record::load::{EndpointStats, LoadStats, Transfer, error_rate_pct};
+use perf_record::load::{Connections, EndpointStats, LoadStats, Transfer, error_rate_pct};
 
 use crate::load::latency::merge_summaries;
 
@@ -27,6 +27,7 @@ pub(crate) fn merge(runs: &[LoadStats]) -> LoadStats {
     total.raw_latency = None;
     total.rps = total.latency.count as f64 / secs;
     total.transfer = Transfer::sum(runs.iter().map(|r| &r.transfer), duration_s);
+    total.connections = Connections::sum(runs.iter().filter_map(|r| r.connections.as_ref()));
     let failed: u64 = runs.iter().map(LoadStats::failed).sum();
     total.error_rate_pct = error_rate_pct(failed, total.requests);
     let mut names: Vec<&str> = runs

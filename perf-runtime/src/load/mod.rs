@@ -14,6 +14,7 @@ pub(crate) mod recorder;
 pub(crate) mod run;
 pub(crate) mod split;
 pub(crate) mod user;
+pub(crate) mod workers;
 
 pub use error::{Error, RequestErrorKind, Result};
 pub use http::response::Response;

@@ -157,9 +157,13 @@ pub(crate) async fn closed(
                     if !iterate(load_fn, &mut user, &session, &counters).await {
                         break;
                     }
-                    tokio::select! {
-                        () = user.think() => {}
-                        () = tokio::time::sleep_until(tokio::time::Instant::from_std(end)) => {}
+                    // Without think time, no timer to set and cancel for
+                    // every iteration.
+                    if user.thinks() {
+                        tokio::select! {
+                            () = user.think() => {}
+                            () = tokio::time::sleep_until(tokio::time::Instant::from_std(end)) => {}
+                        }
                     }
                 }
             }));

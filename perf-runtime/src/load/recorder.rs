@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 use hdrhistogram::Histogram;
 use perf_record::finding::{OTHER_ENDPOINTS, Warning};
 use perf_record::load::{
-    EndpointStats, ErrorKindStats, LatencySummary, RequestErrorKind, Second, Transfer,
+    Connections, EndpointStats, ErrorKindStats, LatencySummary, RequestErrorKind, Second, Transfer,
 };
 
 use crate::load::endpoint::{Admission, Overflow};
+use crate::load::http::client::Setup;
 use crate::load::latency::{encode, histogram, micros, summarize};
 
 /// Distinct messages kept per error kind.
@@ -60,6 +61,37 @@ pub(crate) struct Recorder {
     failed: u64,
     sent: u64,
     received: u64,
+    /// The connections the requests opened, summed.
+    setup: SetupTotal,
+}
+
+/// Connects and handshakes, counted and timed in all.
+#[derive(Default)]
+struct SetupTotal {
+    connects: u64,
+    connect: Duration,
+    handshakes: u64,
+    handshake: Duration,
+}
+
+impl SetupTotal {
+    fn add(&mut self, connects: u64, connect: Duration, handshakes: u64, handshake: Duration) {
+        self.connects += connects;
+        self.connect += connect;
+        self.handshakes += handshakes;
+        self.handshake += handshake;
+    }
+
+    /// The figures, when any connection was opened.
+    fn connections(&self) -> Option<Connections> {
+        let mean = |total: Duration, n: u64| total.as_secs_f64() * 1e6 / n.max(1) as f64;
+        (self.connects > 0).then(|| Connections {
+            opened: self.connects,
+            connect_mean_us: mean(self.connect, self.connects),
+            tls_handshakes: self.handshakes,
+            tls_handshake_mean_us: mean(self.handshake, self.handshakes),
+        })
+    }
 }
 
 impl Recorder {
@@ -77,6 +109,7 @@ impl Recorder {
             failed: 0,
             sent: 0,
             received: 0,
+            setup: SetupTotal::default(),
         }
     }
 
@@ -126,6 +159,13 @@ impl Recorder {
         self.failed += other.failed;
         self.sent += other.sent;
         self.received += other.received;
+        let setup = &other.setup;
+        self.setup.add(
+            setup.connects,
+            setup.connect,
+            setup.handshakes,
+            setup.handshake,
+        );
     }
 }
 
@@ -142,6 +182,8 @@ pub(crate) struct RequestRecord<'a> {
     /// Bytes written for the request, and read for its response.
     pub(crate) sent: u64,
     pub(crate) received: u64,
+    /// The connections it opened.
+    pub(crate) setup: Setup,
 }
 
 /// The recorders of one test.
@@ -230,6 +272,13 @@ impl Session {
             r.requests += 1;
             r.sent += request.sent;
             r.received += request.received;
+            let setup = request.setup;
+            r.setup.add(
+                u64::from(setup.connects),
+                setup.connect,
+                u64::from(setup.handshakes),
+                setup.handshake,
+            );
             if answered {
                 let _ = r.latency.record(corrected);
                 let _ = r.raw_latency.record(raw);
@@ -395,6 +444,7 @@ impl Session {
             latency: summarize(&total.latency),
             raw_latency: summarize(&total.raw_latency),
             transfer: Transfer::over(total.received, total.sent, secs),
+            connections: total.setup.connections(),
             endpoints,
             errors: total.errors,
             status_codes: total.status_codes,
@@ -423,6 +473,7 @@ pub(crate) struct Totals {
     pub(crate) latency: LatencySummary,
     pub(crate) raw_latency: LatencySummary,
     pub(crate) transfer: Transfer,
+    pub(crate) connections: Option<Connections>,
     pub(crate) endpoints: Vec<EndpointStats>,
     pub(crate) errors: BTreeMap<RequestErrorKind, ErrorKindStats>,
     pub(crate) status_codes: BTreeMap<u16, u64>,

@@ -10,14 +10,16 @@ use std::time::Duration;
 
 use libtest_mimic::{Completion, Failed};
 use perf_record::load::LoadStats;
+use perf_record::overrides::LoadOverrides;
 use perf_record::protocol::{PROTOCOL_VERSION, env};
 use perf_record::threshold::Threshold;
 use perf_record::{TestConfig, TestKind, TestOutcome, TestResult};
 
 use crate::load::engine::{self, Generator};
 use crate::load::http::target::resolve_target;
+use crate::load::http::trust::TlsOptions;
 use crate::load::kinds::{Smoke, runner, smoke};
-use crate::load::profile::{LoadOptions, LoadProfile};
+use crate::load::profile::{LoadOptions, LoadProfile, apply_to_kind};
 use crate::load::split::SplitStart;
 use crate::load::user::LoadFn;
 use crate::outcome::{append_result, panic_message};
@@ -52,7 +54,7 @@ pub(crate) fn run_load_entry(
                  or run `cargo perf`, which starts the server",
             ));
         };
-        let target = resolve_target(&url, allow_remote())?;
+        let target = resolve_target(&url, allow_remote(), &TlsOptions::from_env())?;
         let Smoke {
             level,
             label,
@@ -63,7 +65,11 @@ pub(crate) fn run_load_entry(
             .map_err(Failed::from);
     }
     let thresholds = crate::registry::parse_thresholds(thresholds);
-    let outcome = catch_unwind(AssertUnwindSafe(|| measure_load(run, options, &thresholds)));
+    let flags = load_overrides();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let flags = flags.clone()?;
+        measure_load(run, options, &flags, &thresholds)
+    }));
     let (outcome, stats, total) = match outcome {
         Ok(Ok((stats, total))) => {
             let outcome = match unanswered(&stats, options) {
@@ -95,6 +101,7 @@ pub(crate) fn run_load_entry(
                 quick: false,
                 processes: 1,
                 regression_threshold_pct: entry.regression_threshold_pct,
+                load_overrides: flags.ok().filter(|f| !f.is_empty()),
             },
             outcome: outcome.clone(),
             stats: None,
@@ -148,9 +155,19 @@ fn unanswered(stats: &LoadStats, options: &'static LoadOptions) -> Option<String
     ))
 }
 
+/// The command line's workload flags ([`env::LOAD_OVERRIDES`]).
+fn load_overrides() -> Result<LoadOverrides, String> {
+    match std::env::var(env::LOAD_OVERRIDES) {
+        Ok(json) => serde_json::from_str(&json)
+            .map_err(|e| format!("invalid {}: {e}: `{json}`", env::LOAD_OVERRIDES)),
+        Err(_) => Ok(LoadOverrides::default()),
+    }
+}
+
 fn measure_load(
     run: LoadFn,
     options: &'static LoadOptions,
+    flags: &LoadOverrides,
     thresholds: &[Threshold],
 ) -> Result<(LoadStats, Duration), String> {
     let url = target_url().ok_or_else(|| {
@@ -158,7 +175,7 @@ fn measure_load(
          or set PERF_TARGET_URL=http://127.0.0.1:PORT"
             .to_owned()
     })?;
-    let target = resolve_target(&url, allow_remote())?;
+    let target = resolve_target(&url, allow_remote(), &TlsOptions::from_env())?;
     let scale = match std::env::var(env::DURATION_SCALE) {
         Ok(text) => text
             .parse::<f64>()
@@ -181,11 +198,19 @@ fn measure_load(
     // instant as this process can.
     let start = || split.map(|s| s.wait()).transpose();
     if let Some(sweep) = &options.sweep {
+        let sweep: &'static KindOptions = if flags.is_empty() {
+            sweep
+        } else {
+            // One test per process: its options live as long as it.
+            Box::leak(Box::new(
+                apply_to_kind(sweep, flags).map_err(|e| format!("invalid workload: {e}"))?,
+            ))
+        };
         start()?;
         return run_kind(generator, sweep, scale, thresholds);
     }
-    let profile =
-        LoadProfile::resolve(options, scale).map_err(|e| format!("invalid workload: {e}"))?;
+    let profile = LoadProfile::resolve_with(options, flags, scale)
+        .map_err(|e| format!("invalid workload: {e}"))?;
     start()?;
     let stats = generator.run(&profile)?;
     Ok((stats, profile.total()))

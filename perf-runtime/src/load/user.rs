@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use hyper::body::Bytes;
 
 use crate::load::error::Result;
-use crate::load::http::client::Connection;
+use crate::load::http::client::AnyConnection;
 use crate::load::http::response::Response;
 use crate::load::http::target::Target;
 #[cfg(feature = "websocket")]
@@ -30,7 +30,7 @@ pub type LoadFn = for<'u> fn(&'u mut User) -> Pin<Box<dyn Future<Output = Result
 pub struct User {
     id: u64,
     target: Arc<Target>,
-    connection: Connection,
+    connection: AnyConnection,
     session: Arc<Session>,
     think: (Duration, Duration),
     rng: u64,
@@ -58,7 +58,7 @@ impl User {
     ) -> Self {
         Self {
             id,
-            connection: Connection::new(target.addr),
+            connection: AnyConnection::new(&target),
             target,
             session,
             think,
@@ -226,6 +226,11 @@ impl User {
         weights.len() - 1
     }
 
+    /// Whether this user has a think time to wait between iterations.
+    pub(crate) fn thinks(&self) -> bool {
+        !(self.think.0.is_zero() && self.think.1.is_zero())
+    }
+
     /// Waits the think time: fixed, or uniform between its bounds.
     pub async fn think(&mut self) {
         let (low, high) = self.think;
@@ -236,6 +241,8 @@ impl User {
             low
         };
         if !wait.is_zero() {
+            // Between requests the connection's buffers are only memory.
+            self.connection.release_buffers();
             tokio::time::sleep(wait).await;
         }
     }
@@ -334,5 +341,51 @@ impl Drop for User {
             self.session
                 .record_cut_transfer(transfer.sent, transfer.received);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+
+    use super::*;
+    use crate::load::http::target::resolve_target;
+
+    /// A keep-alive server that answers each read with one short response.
+    fn answering_server() -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut buf = [0; 4096];
+            while stream.read(&mut buf).is_ok_and(|n| n > 0) {
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn a_thinking_user_holds_no_buffers_and_a_small_request_future() {
+        let target =
+            Arc::new(resolve_target(&answering_server(), false, &Default::default()).unwrap());
+        let think = Duration::from_millis(1);
+        let mut user = User::new(0, target, Session::new(), (think, think), 0);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            assert_eq!(user.get("/").await.unwrap().status, 200);
+            assert!(user.connection.buffered_capacity() > 0);
+            user.think().await;
+            // 10,000 users thinking would hold 170 MB of buffers otherwise.
+            assert_eq!(user.connection.buffered_capacity(), 0);
+            assert_eq!(user.get("/").await.unwrap().status, 200);
+        });
+        // Every user's iteration holds this future while it sends: it was
+        // 3.2 KiB with a chunked body's header slots and two exchanges in it.
+        let size = std::mem::size_of_val(&user.get("/"));
+        assert!(size <= 1536, "a request future of {size} bytes");
     }
 }

@@ -26,6 +26,7 @@ fn test(name: &str, kind: TestKind) -> TestRecord {
             quick: false,
             processes: 3,
             regression_threshold_pct: Some(5.0),
+            load_overrides: None,
         },
         outcome: TestOutcome::Passed,
         stats: None,

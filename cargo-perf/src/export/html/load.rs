@@ -37,6 +37,11 @@ pub(super) fn section(test: &TestRecord, load: &LoadStats, kind: &Html) -> Html 
         ("duration", format!("{:.1} s", load.duration_s)),
         ("generator CPU", format!("{:.0}%", load.generator_cpu_pct)),
     ]);
+    if let Some(flags) = &test.config.load_overrides {
+        out.push_markup("<p>Workload from the command line: <code>");
+        out.push_text(&flags.command_line());
+        out.push_markup("</code> (not its code's).</p>");
+    }
     if !load.warnings.is_empty() {
         out.push_markup(r#"<div class="warnings">"#);
         let warnings: Vec<String> = load.warnings.iter().map(ToString::to_string).collect();

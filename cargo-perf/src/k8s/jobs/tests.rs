@@ -119,7 +119,7 @@ fn a_target_is_a_service_and_remote_only_when_allowed() {
     .unwrap_err();
     assert!(error.to_string().contains("--allow-remote"), "{error}");
     let error = manifests(&K8sArgs {
-        target_url: "https://shop:443".to_owned(),
+        target_url: "ftp://shop:443".to_owned(),
         ..args(2)
     })
     .unwrap_err();

@@ -44,6 +44,14 @@ pub fn load_metrics(
     let (Some(before), Some(after)) = (&old.load, &new.load) else {
         return vec![metric(new, Metric::P95, (None, None), None)];
     };
+    if let Some(difference) = different_load(old, new) {
+        // Figures of another load are not a change of this one.
+        let mut not_comparable = metric(new, Metric::P95, (None, None), None);
+        not_comparable.baseline_value = Metric::P95.read_load(before);
+        not_comparable.current_value = Metric::P95.read_load(after);
+        not_comparable.config_diff = Some(difference);
+        return vec![not_comparable];
+    }
     // Paired rounds give ratios; two separate runs of several processes
     // each give their processes' spread, the noise between runs.
     let spread = |measured: Metric| {
@@ -80,4 +88,45 @@ pub fn load_metrics(
         _ => None,
     }));
     metrics
+}
+
+/// How the two sides' loads differ, when they do: the model, the users or
+/// rates of the stages, or the command line's workload flags. Durations
+/// are left out: `--duration-scale`, `--quick` and paired rounds shorten a
+/// workload without changing its load.
+fn different_load(old: &TestRecord, new: &TestRecord) -> Option<String> {
+    let load = |t: &TestRecord| {
+        let workload = t.load.as_ref().map(|l| &l.workload);
+        let targets: Vec<f64> = workload
+            .map(|w| w.stages.iter().map(|&(_, target)| target).collect())
+            .unwrap_or_default();
+        let model = workload.map_or("", |w| w.model.as_str()).to_owned();
+        let flags = t.config.load_overrides.as_ref().map(|f| f.command_line());
+        (model, targets, flags)
+    };
+    let (before, after) = (load(old), load(new));
+    if before == after {
+        return None;
+    }
+    let show = |(model, targets, flags): &(String, Vec<f64>, Option<String>)| {
+        let targets: Vec<String> = targets.iter().map(|t| format!("{t}")).collect();
+        let unit = if model == "open" {
+            "arrivals/s"
+        } else {
+            "users"
+        };
+        let flags = flags.as_ref().map_or_else(
+            || "its code's workload".to_owned(),
+            |f| format!("flags `{f}`"),
+        );
+        format!(
+            "{model}, stages to {} {unit}, {flags}",
+            targets.join(" -> ")
+        )
+    };
+    Some(format!(
+        "  its load differs, so its figures are not compared:\n  baseline: {}\n  current:  {}\n",
+        show(&before),
+        show(&after)
+    ))
 }

@@ -21,6 +21,7 @@ fn record(name: &str, process_medians: &[f64]) -> TestRecord {
             quick: false,
             processes: 3,
             regression_threshold_pct: Some(10.0),
+            load_overrides: None,
         },
         outcome: perf_record::TestOutcome::Passed,
         stats: perf_record::BenchStats::from_samples(&samples, 1),
@@ -199,6 +200,7 @@ fn configuration_changes_are_diffed() {
         quick: false,
         processes: 3,
         regression_threshold_pct: Some(10.0),
+        load_overrides: None,
     };
     let mut quick = config.clone();
     quick.quick = true;

@@ -25,6 +25,7 @@ fn record(name: &str, process_medians: &[f64]) -> TestRecord {
             quick: false,
             processes: 3,
             regression_threshold_pct: Some(5.0),
+            load_overrides: None,
         },
         outcome: perf_record::TestOutcome::Passed,
         stats: perf_record::BenchStats::from_samples(&samples, 1),

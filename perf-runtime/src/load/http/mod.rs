@@ -6,5 +6,6 @@ pub(crate) mod client;
 pub(crate) mod observe;
 pub(crate) mod response;
 pub(crate) mod target;
+pub(crate) mod trust;
 #[cfg(feature = "websocket")]
 pub(crate) mod websocket;

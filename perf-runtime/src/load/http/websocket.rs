@@ -58,6 +58,18 @@ impl WebSocket {
         path: &str,
     ) -> Result<WebSocket> {
         let name = format!("WS connect {path}");
+        if !matches!(
+            target.transport,
+            crate::load::http::target::TargetTransport::Plain
+        ) {
+            // Cleartext bytes to a TLS port would fail in a way that names
+            // nothing: say what is missing instead.
+            return Err(Error::unrecorded(
+                RequestErrorKind::User,
+                "WebSocket tests against an https:// target (wss://) are not supported yet"
+                    .to_owned(),
+            ));
+        }
         if let Some(observer) = session.observer() {
             observer.socket_attempted();
         }
@@ -101,6 +113,7 @@ impl WebSocket {
                     at: done,
                     sent: 0,
                     received: 0,
+                    setup: crate::load::http::client::Setup::default(),
                 });
                 if let Some(observer) = session.observer() {
                     observer.socket_opened();
@@ -124,6 +137,7 @@ impl WebSocket {
                     at: done,
                     sent: 0,
                     received: 0,
+                    setup: crate::load::http::client::Setup::default(),
                 });
                 Err(error(RequestErrorKind::Connect, message))
             }
@@ -184,6 +198,7 @@ impl WebSocket {
             at: done,
             sent: 0,
             received: 0,
+            setup: crate::load::http::client::Setup::default(),
         });
         self.broken = result.is_err();
         result.map_err(|(kind, message)| error(kind, message))

@@ -2,6 +2,7 @@
 //! workload options or, for the catalogue's kinds, the kind's own options.
 
 use perf_record::kinds::KindOptions;
+use perf_record::overrides::LoadShape;
 
 /// The options of `#[perf_test(load(...))]`, as the macro passes them.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,4 +31,16 @@ pub struct LoadOptions {
     /// instead of `load(...)`: its options, think time included (the
     /// fields above are then left unset).
     pub sweep: Option<KindOptions>,
+}
+
+impl LoadOptions {
+    /// The workload's shape, which the command line's workload flags must
+    /// fit.
+    pub fn shape(&self) -> LoadShape {
+        match &self.sweep {
+            Some(kind) => LoadShape::Catalogue(kind.kind()),
+            None if self.rate.is_some() || !self.rate_stages.is_empty() => LoadShape::Open,
+            None => LoadShape::Closed,
+        }
+    }
 }

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use perf_record::load::WorkloadSummary;
 
+use perf_record::overrides::LoadOverrides;
+
 use super::options::LoadOptions;
 use super::presets::PRESETS;
 
@@ -73,6 +75,16 @@ impl LoadProfile {
     /// Resolves and checks the options; `scale` multiplies every duration
     /// (`--duration-scale`).
     pub fn resolve(options: &LoadOptions, scale: f64) -> Result<Self, ProfileError> {
+        Self::resolve_with(options, &LoadOverrides::default(), scale)
+    }
+
+    /// Like [`Self::resolve`], with the command line's workload flags
+    /// applied to the test's own workload before the scale.
+    pub fn resolve_with(
+        options: &LoadOptions,
+        flags: &LoadOverrides,
+        scale: f64,
+    ) -> Result<Self, ProfileError> {
         let err = |m: String| Err(ProfileError(m));
         if !(scale.is_finite() && scale > 0.0) {
             return err(format!(
@@ -179,6 +191,12 @@ impl LoadProfile {
                 ],
             )
         };
+        let pairs = stages.iter().map(|s| (s.duration, s.target)).collect();
+        let stages: Vec<Stage> = super::overrides::apply(model == Model::Open, pairs, flags)
+            .map_err(|e| ProfileError(e.0))?
+            .into_iter()
+            .map(|(duration, target)| Stage { duration, target })
+            .collect();
         if stages.is_empty() {
             return err("the stage list is empty; give at least one (duration, target)".into());
         }

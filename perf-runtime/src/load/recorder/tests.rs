@@ -13,6 +13,7 @@ fn threads_are_merged() {
         at: now,
         sent: 100,
         received: if ms == 10 { 1_000 } else { 3_000 },
+        setup: crate::load::http::client::Setup::default(),
     };
     session.record(request(10, None));
     std::thread::scope(|scope| {
@@ -65,6 +66,7 @@ fn distinct_names_past_the_cap_are_one_row_across_threads() {
             at: now,
             sent: 10,
             received: 10,
+            setup: crate::load::http::client::Setup::default(),
         });
     };
     std::thread::scope(|scope| {
@@ -104,6 +106,7 @@ fn the_last_partial_second_keeps_its_users_and_each_second_its_histogram() {
             at: start + Duration::from_millis(second * 1_000 + 100),
             sent: 10,
             received: 10,
+            setup: crate::load::http::client::Setup::default(),
         });
     }
     // 2.4 s: samples of the users at 0.5 s and 1.5 s, none for the

@@ -128,6 +128,7 @@ impl RequestBuilder<'_> {
                 )),
             ),
             Err(SendError::Connect(m)) => (None, Some((RequestErrorKind::Connect, m.clone()))),
+            Err(SendError::Tls(m)) => (None, Some((RequestErrorKind::Tls, m.clone()))),
             Err(SendError::Io(m)) => (None, Some((RequestErrorKind::Io, format!("{name}: {m}")))),
         };
         if let (Some(observer), Ok(raw)) = (user.session.observer(), &result) {
@@ -150,6 +151,7 @@ impl RequestBuilder<'_> {
             at: done,
             sent: transfer.sent,
             received: transfer.received,
+            setup: user.connection.setup(),
         });
         match (result, error) {
             (_, Some((kind, message))) => Err(Error::recorded(kind, message)),

@@ -23,8 +23,11 @@ pub(super) async fn read_more<S: AsyncRead + Unpin>(
     wire: &mut Wire<'_, S>,
     buf: &mut Vec<u8>,
 ) -> Result<(), SendError> {
-    // Into the spare capacity, without zeroing it first.
-    buf.reserve(16 * 1024);
+    // Into the spare capacity, without zeroing it first: 4 KiB for a
+    // first read (most responses fit; a user waiting on its response holds
+    // it), then as much as the buffer holds already, so that a large body
+    // is read in ever larger reads.
+    buf.reserve(buf.len().max(4 * 1024));
     match wire.read_buf(buf).await {
         Ok(0) => Err(SendError::Io("the server closed the connection".to_owned())),
         Ok(_) => Ok(()),
@@ -121,9 +124,10 @@ async fn read_trailers<S: AsyncRead + Unpin>(
     buf: &mut Vec<u8>,
 ) -> Result<(), SendError> {
     loop {
-        let mut trailers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        match httparse::parse_headers(buf, &mut trailers) {
-            Ok(httparse::Status::Complete((len, _))) => {
+        // Parsed in a call of its own: its 2 KiB of header slots would
+        // otherwise be held across the read below, in every user's future.
+        match parse_trailers(buf) {
+            Ok(httparse::Status::Complete(len)) => {
                 buf.drain(..len);
                 return Ok(());
             }
@@ -136,6 +140,15 @@ async fn read_trailers<S: AsyncRead + Unpin>(
             Err(e) => return Err(SendError::Io(format!("bad trailers: {e}"))),
         }
     }
+}
+
+/// The trailer section's length once it is complete.
+fn parse_trailers(buf: &[u8]) -> Result<httparse::Status<usize>, httparse::Error> {
+    let mut trailers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    Ok(match httparse::parse_headers(buf, &mut trailers)? {
+        httparse::Status::Complete((len, _)) => httparse::Status::Complete(len),
+        httparse::Status::Partial => httparse::Status::Partial,
+    })
 }
 
 /// Reads a body that ends with the connection, starting at `buf[start..]`:

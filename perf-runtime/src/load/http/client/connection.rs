@@ -3,7 +3,7 @@
 //! it.
 
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hyper::body::Bytes;
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
@@ -12,7 +12,8 @@ use tokio::net::TcpStream;
 use super::body::{read_chunked, read_length, read_more, read_to_close};
 use super::error::SendError;
 use super::head::{Framing, MAX_HEAD, parse_head, write_head};
-use super::wire::{Transfer, Wire};
+use super::transport::{Plain, Transport};
+use super::wire::{Setup, Transfer, Wire};
 
 /// A response with its body read.
 pub(crate) struct RawResponse {
@@ -21,27 +22,52 @@ pub(crate) struct RawResponse {
     pub(crate) body: Bytes,
 }
 
-/// A keep-alive connection, reopened when the server closes it.
-pub(crate) struct Connection {
+/// A keep-alive connection, reopened when the server closes it, over
+/// the stream its transport opens (cleartext or TLS).
+pub(crate) struct Connection<T: Transport = Plain> {
     addr: SocketAddr,
-    stream: Option<TcpStream>,
-    /// Bytes read but not consumed yet.
+    transport: T,
+    stream: Option<T::Stream>,
+    /// Bytes read but not consumed yet; allocated by the first read and
+    /// released by [`Self::release_buffers`].
     buf: Vec<u8>,
-    /// The request being written (reused).
+    /// The request being written (reused while the user sends).
     out: Vec<u8>,
     /// What the last request wrote and read.
     transfer: Transfer,
+    /// The connections the last request opened.
+    setup: Setup,
 }
 
-impl Connection {
-    pub(crate) fn new(addr: SocketAddr) -> Self {
+impl<T: Transport> Connection<T> {
+    pub(crate) fn new(addr: SocketAddr, transport: T) -> Self {
         Self {
             addr,
+            transport,
+            setup: Setup::default(),
             stream: None,
-            buf: Vec::with_capacity(8 * 1024),
-            out: Vec::with_capacity(1024),
+            buf: Vec::new(),
+            out: Vec::new(),
             transfer: Transfer::default(),
         }
+    }
+
+    /// Frees the read and write buffers (4.5 KiB or more) while the user
+    /// does not send: a user thinking for a second between requests would
+    /// otherwise hold them all that time (10,000 such users held 170 MB).
+    /// The next [`Self::send`] allocates them again. Unread bytes of an open
+    /// connection are kept.
+    pub(crate) fn release_buffers(&mut self) {
+        if self.buf.is_empty() || self.stream.is_none() {
+            self.buf = Vec::new();
+        }
+        self.out = Vec::new();
+    }
+
+    /// The bytes the read and write buffers hold room for.
+    #[cfg(test)]
+    pub(crate) fn buffered_capacity(&self) -> usize {
+        self.buf.capacity() + self.out.capacity()
     }
 
     /// The bytes the last [`Self::send`] wrote and read, whether it
@@ -49,6 +75,12 @@ impl Connection {
     /// both attempts, a response cut short or timed out what arrived.
     pub(crate) fn transfer(&self) -> Transfer {
         self.transfer
+    }
+
+    /// The connections the last [`Self::send`] opened, and how long their
+    /// connects and handshakes took.
+    pub(crate) fn setup(&self) -> Setup {
+        self.setup
     }
 
     /// Sends a request and reads the whole response.
@@ -62,13 +94,17 @@ impl Connection {
         timeout: Duration,
     ) -> Result<RawResponse, SendError> {
         self.out.clear();
+        // Room for a usual head at once, not grown from nothing after
+        // the buffer was released.
+        self.out.reserve(512);
         self.transfer = Transfer::default();
+        self.setup = Setup::default();
         write_head(&mut self.out, method, path, host, headers, body.len());
         let head_only = method == hyper::Method::HEAD;
         // RFC 9110 9.2.2: only these may be repeated without asking.
         let idempotent = method.is_idempotent();
         let result = tokio::time::timeout(timeout, async {
-            if !idempotent && self.stream.as_ref().is_some_and(|s| !is_idle(s)) {
+            if !idempotent && self.stream.as_ref().is_some_and(|s| !is_idle(T::socket(s))) {
                 // Such a request is never sent twice, so it is sent only
                 // on a connection not known to be closed: this costs one
                 // read attempt.
@@ -79,13 +115,17 @@ impl Connection {
             // idempotent request is sent again on a fresh one. Never
             // after part of a response (the server acted on it), never
             // another method (the server may have acted on it).
-            let reused = self.stream.is_some();
-            match self.exchange(body, head_only, timeout).await {
-                Err(Failure::Unanswered(_)) if reused && idempotent => {
-                    self.stream = None;
-                    self.exchange(body, head_only, timeout).await
+            // One call site in a loop: two would each keep room for an
+            // exchange in every user's request future.
+            let mut reused = self.stream.is_some();
+            loop {
+                match self.exchange(body, head_only, timeout).await {
+                    Err(Failure::Unanswered(_)) if reused && idempotent => {
+                        self.stream = None;
+                        reused = false;
+                    }
+                    other => break other,
                 }
-                other => other,
             }
             .map_err(Failure::into_error)
         })
@@ -111,7 +151,11 @@ impl Connection {
         timeout: Duration,
     ) -> Result<RawResponse, Failure> {
         if self.stream.is_none() {
-            let stream = tokio::time::timeout(timeout, TcpStream::connect(self.addr))
+            let started = Instant::now();
+            // Boxed: a connect happens once a connection, and inline its
+            // future would take room in every user's request future.
+            let connect = Box::pin(tokio::time::timeout(timeout, TcpStream::connect(self.addr)));
+            let stream = connect
                 .await
                 .map_err(|_| {
                     SendError::Connect(format!(
@@ -121,6 +165,16 @@ impl Connection {
                 })?
                 .map_err(|e| SendError::Connect(format!("cannot connect to {}: {e}", self.addr)))?;
             let _ = stream.set_nodelay(true);
+            let connected = Instant::now();
+            self.setup.connects += 1;
+            self.setup.connect += connected - started;
+            // Within the request's timeout, which the caller applies.
+            // Boxed likewise: a TLS handshake's future is larger still.
+            let stream = Box::pin(self.transport.open(stream)).await?;
+            if T::HANDSHAKE {
+                self.setup.handshakes += 1;
+                self.setup.handshake += connected.elapsed();
+            }
             self.stream = Some(stream);
             self.buf.clear();
         }

@@ -15,6 +15,21 @@ pub(crate) struct Transfer {
     pub(crate) received: u64,
 }
 
+/// The connections one request opened (none on a kept-alive one; two
+/// when a closed one was reopened for a retry), and what opening them
+/// took.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Setup {
+    /// TCP connects made.
+    pub(crate) connects: u32,
+    /// Their time, in all.
+    pub(crate) connect: std::time::Duration,
+    /// TLS handshakes made (after a connect each).
+    pub(crate) handshakes: u32,
+    /// Their time, in all.
+    pub(crate) handshake: std::time::Duration,
+}
+
 /// A connection's socket, counting into the transfer of the request it
 /// carries. The stream is a type parameter so that the parsers reading
 /// from it can be fed any bytes, split anywhere (their property tests).

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use hyper::body::Bytes;
 
-use crate::load::http::client::{Connection, SendError};
+use crate::load::http::client::{AnyConnection, SendError};
 use crate::load::http::target::Target;
 
 /// A blocking GET of `path` on a fresh connection: its status and body,
@@ -21,7 +21,7 @@ pub(super) fn get(
         .build()
         .map_err(|e| format!("failed to build a tokio runtime: {e}"))?;
     runtime.block_on(async {
-        let mut connection = Connection::new(target.addr);
+        let mut connection = AnyConnection::new(target);
         connection
             .send(
                 &hyper::Method::GET,
@@ -35,7 +35,7 @@ pub(super) fn get(
             .map(|r| (r.status, r.body))
             .map_err(|e| match e {
                 SendError::Timeout => format!("no answer within {timeout:?}"),
-                SendError::Connect(m) | SendError::Io(m) => m,
+                SendError::Connect(m) | SendError::Tls(m) | SendError::Io(m) => m,
             })
     })
 }

@@ -148,6 +148,7 @@ fn a_limiter_is_judged_on_what_gets_through_and_its_headers() {
         iterations: requests,
         requests,
         rps: 0.0,
+        connections: None,
         transfer: perf_record::load::Transfer::default(),
         error_rate_pct: 0.0,
         latency: perf_record::load::LatencySummary::default(),

@@ -9,12 +9,13 @@ use hyper::header::HeaderValue;
 
 use crate::load::http::client::connection::{Connection, RawResponse};
 use crate::load::http::client::error::SendError;
+use crate::load::http::client::transport::Transport;
 
 pub(super) const OK: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
 
 /// Sends `method path` (with a body for POST) on `connection`.
-pub(super) async fn send(
-    connection: &mut Connection,
+pub(super) async fn send<T: Transport>(
+    connection: &mut Connection<T>,
     method: Method,
     path: &str,
     timeout: Duration,
@@ -36,7 +37,10 @@ pub(super) async fn send(
         .await
 }
 
-pub(super) async fn get(connection: &mut Connection, path: &str) -> Result<RawResponse, SendError> {
+pub(super) async fn get<T: Transport>(
+    connection: &mut Connection<T>,
+    path: &str,
+) -> Result<RawResponse, SendError> {
     send(connection, Method::GET, path, Duration::from_secs(5)).await
 }
 

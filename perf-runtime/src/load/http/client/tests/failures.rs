@@ -9,11 +9,12 @@ use super::drive::{OK, get, is_io, outcome, post, send};
 use super::raw_server::{RawServer, Reply};
 use crate::load::http::client::connection::Connection;
 use crate::load::http::client::error::SendError;
+use crate::load::http::client::transport::Plain;
 
 #[tokio::test]
 async fn a_server_that_never_answers_is_a_timeout_sent_once() {
     let server = RawServer::start(|_| Reply::Silence);
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     let response = send(
         &mut connection,
         Method::GET,
@@ -34,7 +35,7 @@ async fn an_idle_connection_the_server_closed_is_replaced() {
     // The server's keep-alive timeout closes each connection after one
     // response, without saying so.
     let server = RawServer::start(|_| Reply::Close(OK));
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     for method in [Method::GET, Method::POST, Method::GET] {
         let response = send(&mut connection, method, "/", Duration::from_secs(5)).await;
         assert_eq!(outcome(&response), Ok((200, "ok".to_owned())));
@@ -49,7 +50,7 @@ async fn an_idle_connection_the_server_closed_is_replaced() {
 async fn a_reset_mid_body_is_an_io_error() {
     let server =
         RawServer::start(|_| Reply::Reset(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nhalf"));
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     let response = get(&mut connection, "/").await;
     assert!(is_io(&response), "{:?}", outcome(&response));
     assert_eq!(server.requests(), ["GET /"]);
@@ -61,7 +62,7 @@ async fn a_body_read_to_the_close_ends_only_at_a_clean_close() {
         0 => Reply::Close(b"HTTP/1.1 200 OK\r\n\r\nthe whole body"),
         _ => Reply::Reset(b"HTTP/1.1 200 OK\r\n\r\nthe first half"),
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     assert_eq!(
         outcome(&get(&mut connection, "/").await),
         Ok((200, "the whole body".to_owned()))
@@ -83,7 +84,7 @@ async fn a_post_reset_mid_response_is_sent_once_and_is_an_error() {
         1 => Reply::Reset(CUT),
         _ => Reply::Send(OK),
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     assert_eq!(
         outcome(&post(&mut connection, "/").await),
         Ok((200, "ok".to_owned()))
@@ -102,7 +103,7 @@ async fn no_request_is_sent_again_after_part_of_its_response() {
         || Reply::Reset(b"HTTP/1.1 2"),
     ] {
         let server = RawServer::start(if_second(reply));
-        let mut connection = Connection::new(server.addr);
+        let mut connection = Connection::new(server.addr, Plain);
         assert_eq!(
             outcome(&get(&mut connection, "/").await),
             Ok((200, "ok".to_owned()))
@@ -121,7 +122,7 @@ async fn a_post_the_server_may_have_processed_is_not_sent_again() {
         1 => Reply::Close(b""),
         _ => Reply::Send(OK),
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     assert_eq!(
         outcome(&post(&mut connection, "/").await),
         Ok((200, "ok".to_owned()))
@@ -138,7 +139,7 @@ async fn an_idempotent_request_without_any_answer_is_sent_again() {
         1 => Reply::Close(b""),
         _ => Reply::Send(OK),
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     for _ in 0..2 {
         assert_eq!(
             outcome(&get(&mut connection, "/").await),
@@ -157,7 +158,7 @@ async fn bytes_after_a_whole_response_are_not_the_next_response() {
         0 => Reply::Send(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nokHTTP/1.1 500 No\r\n\r\n"),
         _ => Reply::Send(b"HTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok"),
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     assert_eq!(
         outcome(&get(&mut connection, "/").await),
         Ok((200, "ok".to_owned()))

@@ -4,13 +4,14 @@
 use super::drive::{OK, get, is_io, outcome, post};
 use super::raw_server::{RawServer, Reply};
 use crate::load::http::client::connection::Connection;
+use crate::load::http::client::transport::Plain;
 
 #[tokio::test]
 async fn a_response_split_byte_by_byte_is_read_whole() {
     let server = RawServer::start(|_| {
         Reply::Trickle(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\nx-a: b\r\n\r\nhello")
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     for _ in 0..2 {
         let response = get(&mut connection, "/").await;
         assert_eq!(outcome(&response), Ok((200, "hello".to_owned())));
@@ -22,7 +23,7 @@ async fn a_response_split_byte_by_byte_is_read_whole() {
 #[tokio::test]
 async fn a_kept_alive_connection_carries_the_next_request() {
     let server = RawServer::start(|_| Reply::Send(OK));
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     for _ in 0..3 {
         assert_eq!(
             outcome(&post(&mut connection, "/").await),
@@ -47,7 +48,7 @@ async fn informational_responses_are_skipped() {
             b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 6\r\n\r\nsecond",
         ),
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     let first = post(&mut connection, "/").await;
     assert_eq!(outcome(&first), Ok((200, "first".to_owned())));
     assert!(
@@ -69,7 +70,7 @@ async fn informational_responses_split_byte_by_byte_are_skipped() {
             b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok",
         )
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     for _ in 0..2 {
         assert_eq!(
             outcome(&get(&mut connection, "/").await),
@@ -84,7 +85,7 @@ async fn switching_protocols_unasked_is_an_io_error() {
     let server = RawServer::start(|_| {
         Reply::Send(b"HTTP/1.1 101 Switching Protocols\r\nupgrade: x\r\n\r\n")
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     let response = get(&mut connection, "/").await;
     assert!(is_io(&response), "{:?}", outcome(&response));
 }
@@ -103,7 +104,7 @@ async fn transfer_encoding_wins_over_content_length() {
               5\r\nhello\r\n0\r\n\r\n",
         ),
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     for _ in 0..2 {
         assert_eq!(
             outcome(&get(&mut connection, "/").await),
@@ -127,7 +128,7 @@ async fn a_transfer_coding_list_ending_in_chunked_is_chunked() {
         // Not chunked last: the body ends with the connection.
         _ => Reply::Close(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked, gzip\r\n\r\n3\r\nxyz"),
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     assert_eq!(
         outcome(&get(&mut connection, "/").await),
         Ok((200, "abc".to_owned()))
@@ -152,7 +153,7 @@ async fn connection_options_are_a_token_list() {
         ),
         _ => Reply::Send(OK),
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     for _ in 0..2 {
         assert_eq!(
             outcome(&get(&mut connection, "/").await),
@@ -164,7 +165,7 @@ async fn connection_options_are_a_token_list() {
     let server = RawServer::start(|_| {
         Reply::Send(b"HTTP/1.0 200 OK\r\nconnection: x-a,keep-alive\r\ncontent-length: 2\r\n\r\nok")
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     for _ in 0..2 {
         assert_eq!(
             outcome(&get(&mut connection, "/").await),
@@ -183,7 +184,7 @@ async fn trailers_after_the_last_chunk_are_read() {
         ),
         _ => Reply::Send(OK),
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     assert_eq!(
         outcome(&get(&mut connection, "/").await),
         Ok((200, "hello world".to_owned()))
@@ -204,7 +205,7 @@ async fn chunks_and_trailers_split_byte_by_byte_are_read() {
               5\r\nhello\r\n0\r\nx-t: 1\r\n\r\n",
         )
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     for _ in 0..2 {
         assert_eq!(
             outcome(&get(&mut connection, "/").await),
@@ -219,7 +220,7 @@ async fn a_chunk_without_its_crlf_is_an_io_error() {
     let server = RawServer::start(|_| {
         Reply::Send(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nhello\r\n0\r\n\r\n")
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     let response = get(&mut connection, "/").await;
     assert!(is_io(&response), "{:?}", outcome(&response));
 }

@@ -5,11 +5,12 @@
 use super::drive::{get, is_io, outcome};
 use super::raw_server::{RawServer, Reply};
 use crate::load::http::client::connection::Connection;
+use crate::load::http::client::transport::Plain;
 
 /// Asserts that the response the server sends is an io error.
 async fn rejected(reply: fn(usize) -> Reply) {
     let server = RawServer::start(reply);
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     let response = get(&mut connection, "/").await;
     assert!(is_io(&response), "{:?}", outcome(&response));
     assert_eq!(server.requests(), ["GET /"]);
@@ -66,7 +67,7 @@ async fn conflicting_content_lengths_are_an_io_error() {
     let server = RawServer::start(|_| {
         Reply::Send(b"HTTP/1.1 200 OK\r\ncontent-length: 2, 2\r\ncontent-length: 2\r\n\r\nok")
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     assert_eq!(
         outcome(&get(&mut connection, "/").await),
         Ok((200, "ok".to_owned()))

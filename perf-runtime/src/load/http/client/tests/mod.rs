@@ -3,6 +3,8 @@
 //! checks the response or the error, and what the server received. The
 //! parsers also run alone over in-memory bytes, in property tests.
 
+#[cfg(feature = "tls")]
+pub(crate) mod certs;
 mod drive;
 mod failures;
 mod framing;
@@ -10,4 +12,8 @@ mod lengths;
 mod pieces;
 mod properties;
 mod raw_server;
+#[cfg(feature = "tls")]
+mod tls;
+#[cfg(feature = "tls")]
+mod tls_server;
 mod transfer;

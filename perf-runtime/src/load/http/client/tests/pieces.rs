@@ -16,8 +16,8 @@ use crate::load::http::client::body::{read_chunked, read_length};
 use crate::load::http::client::wire::{Transfer, Wire};
 
 /// What a source hands over at most: far past every limit the parsers
-/// keep (64 KiB heads, chunk-size lines and trailers, one 16 KiB read
-/// past them).
+/// keep (64 KiB heads, chunk-size lines and trailers, one read as large
+/// as the buffer past them).
 pub(super) const CAP: usize = 1 << 20;
 
 /// The bytes, in pieces.

@@ -11,6 +11,7 @@ use super::drive::{OK, get, is_io, outcome, post, send};
 use super::raw_server::{RawServer, Reply};
 use crate::load::http::client::connection::Connection;
 use crate::load::http::client::error::SendError;
+use crate::load::http::client::transport::Plain;
 use crate::load::http::client::wire::Transfer;
 
 fn len(bytes: &[u8]) -> u64 {
@@ -22,7 +23,7 @@ async fn a_request_and_its_response_count_as_they_crossed_the_wire() {
     const HELLO: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\nx-a: b\r\n\r\nhello";
     // A byte a write: the response comes in many reads.
     let server = RawServer::start(|_| Reply::Trickle(HELLO));
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     assert_eq!(
         outcome(&get(&mut connection, "/").await),
         Ok((200, "hello".to_owned()))
@@ -61,7 +62,7 @@ async fn framed_and_encoded_bodies_count_as_sent_not_as_decoded() {
         1 => Reply::Send(GZIP),
         _ => Reply::Close(UNTIL_CLOSE),
     });
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     for (wire, body) in [
         (CHUNKED, &b"hello world"[..]),
         (GZIP, &b"\x1f\x8b\x08\x00"[..]),
@@ -84,7 +85,7 @@ async fn a_request_sent_again_counts_both_attempts() {
     // The server closes each connection after its response: the second
     // request is written to the closed one first, then on a fresh one.
     let server = RawServer::start(|_| Reply::Close(OK));
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     get(&mut connection, "/").await.expect("the first response");
     let request = connection.transfer().sent;
     assert_eq!(request, server.bytes_read());
@@ -107,7 +108,7 @@ async fn a_response_cut_short_counts_what_arrived() {
     const HALF: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nhal";
     // The rest never comes: the request times out with part of a body.
     let server = RawServer::start(|_| Reply::Send(HALF));
-    let mut connection = Connection::new(server.addr);
+    let mut connection = Connection::new(server.addr, Plain);
     let response = send(
         &mut connection,
         Method::GET,
@@ -128,7 +129,7 @@ async fn a_response_cut_short_counts_what_arrived() {
         }
     );
     // A connection that cannot be made moves nothing.
-    let mut refused = Connection::new("127.0.0.1:9".parse().expect("an address"));
+    let mut refused = Connection::new("127.0.0.1:9".parse().expect("an address"), Plain);
     let response = get(&mut refused, "/").await;
     assert!(!is_io(&response), "{:?}", outcome(&response));
     assert_eq!(refused.transfer(), Transfer::default());
