@@ -329,6 +329,41 @@ mod tests {
         assert_eq!(sampler.stopped(), Some(StopReason::TimeLimit));
     }
 
+    /// Runs the sampler against a routine whose time per iteration, in
+    /// nanoseconds, is `per_iter(samples taken so far)`.
+    fn simulate_by(config: EngineConfig, per_iter: impl Fn(usize) -> f64) -> Sampler {
+        let mut sampler = Sampler::measure(config);
+        let mut batches = 0;
+        while let Some(n) = sampler.next_batch() {
+            let ns = per_iter(sampler.samples_ns().len()) * n as f64;
+            sampler.record(n, Duration::from_nanos(ns as u64));
+            batches += 1;
+            assert!(batches < 100_000, "the sampler never finished");
+        }
+        sampler
+    }
+
+    #[test]
+    fn a_settling_routine_stops_at_a_look_and_a_restless_one_at_the_time_limit() {
+        let mut config = config();
+        config.target = Some(0.005);
+        // Twenty samples 10% either side of 10 ns, then all at 10 ns: the
+        // interval is wide at the looks at 10 and 20 samples, narrow at 40.
+        let settling = simulate_by(config, |n| match n {
+            0..20 if n.is_multiple_of(2) => 9.0,
+            0..20 => 11.0,
+            _ => 10.0,
+        });
+        assert_eq!(settling.samples_ns().len(), 40);
+        assert_eq!(settling.stopped(), Some(StopReason::TargetReached));
+        assert!(settling.measure_spent < config.measurement / 2);
+        // 10% either side for ever: the whole budget, and no more.
+        let restless = simulate_by(config, |n| if n.is_multiple_of(2) { 9.0 } else { 11.0 });
+        assert_eq!(restless.stopped(), Some(StopReason::TimeLimit));
+        assert!(restless.measure_spent >= config.measurement);
+        assert!((85..=95).contains(&restless.samples_ns().len()));
+    }
+
     #[test]
     fn warm_up_doubles_the_batch() {
         let (_, batches) = simulate(config(), Duration::from_micros(1));
