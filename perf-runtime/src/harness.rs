@@ -49,6 +49,7 @@ struct RunSettings {
     measurement: Option<Duration>,
     result_out: Option<PathBuf>,
     count_iterations: Option<u64>,
+    no_calibration: bool,
 }
 
 impl RunSettings {
@@ -63,6 +64,7 @@ impl RunSettings {
         };
         Ok(Self {
             quick: std::env::var(env::QUICK).is_ok_and(|v| v == "1" || v == "true"),
+            no_calibration: std::env::var(env::NO_CALIBRATION).is_ok_and(|v| v == "1"),
             share: match std::env::var(env::SHARE) {
                 Ok(text) => text
                     .parse::<u32>()
@@ -354,6 +356,7 @@ fn run_entry(
         // judge the test's change against (see `bench::calibration`).
         let calibration_ns = stats
             .as_ref()
+            .filter(|_| !settings.no_calibration)
             .and_then(|_| crate::bench::calibration::measure(resolution));
         let result = TestResult {
             protocol: PROTOCOL_VERSION,

@@ -235,6 +235,7 @@ pub(crate) fn paired_stage(
 /// The settings of one paired round of `test`.
 fn round_options(test: &DiscoveredTest, options: &RunOptions, rounds: u32) -> RunOptions {
     let mut options = options.clone();
+    options.skip_calibration = true;
     if test.listed.kind == TestKind::Load {
         // Each side spends the test's usual length over all rounds, as
         // a benchmark does.

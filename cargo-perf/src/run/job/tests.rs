@@ -46,6 +46,8 @@ fn a_plain_run_goes_round_the_tests_and_runs_a_whole_run_once() {
         ]
     );
     assert!(jobs.iter().all(|j| j.side == Side::Candidate));
+    // A plain run's record keeps the calibration its processes time.
+    assert!(jobs.iter().all(|j| !j.options.skip_calibration));
     // A load test's process runs a third of its workload; a whole run
     // all of it.
     for job in &jobs {
@@ -235,8 +237,10 @@ fn a_staged_comparison_measures_each_round_once_and_load_tests_whole_first() {
             let Work::Measure { pass, share } = job.work else {
                 unreachable!("no instruction counts in a stage")
             };
-            // Each process spends a 20th of the budget, whatever the stage.
+            // Each process spends a 20th of the budget, whatever the stage,
+            // and none of it on the calibration no comparison reads.
             assert_eq!(share, if job.test == 0 { 20 } else { 1 });
+            assert!(job.options.skip_calibration);
             passes.push((job.test, job.side, pass));
         }
     }
