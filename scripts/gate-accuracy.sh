@@ -152,7 +152,9 @@ git_ checkout -q delay-20
 for ((k = 1; k <= NLOAD; k++)); do compare load-ab-20 base gate_delay --rounds 6; done
 git_ checkout -q base
 
-# criterion on the same function, in the same session.
+# criterion on the same function, in the same session (NCRIT=0: not at all,
+# nor its build).
+if ((NCRIT > 0)); then
 crit="$work/demo-criterion"
 cp -r "$root/fixtures/demo-criterion" "$crit"
 rm -rf "$crit/target"
@@ -168,6 +170,7 @@ for s in 0 5 10 20; do
         say "criterion slowdown $s% #$k: $(grep -Eo 'Performance has (regressed|improved)|No change in performance detected|Change within noise threshold' "$log/criterion-$s-$k.txt" | head -1)"
     done
 done
+fi
 
 python3 - "$log" "$N" "$NLOAD" "$THRESHOLD" <<'PY'
 import json, statistics, sys
