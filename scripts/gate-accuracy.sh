@@ -18,6 +18,9 @@
 #   N=5 NLOAD=3 scripts/gate-accuracy.sh    # a quicker look
 #   NSIDE=10 NCRIT=10 scripts/gate-accuracy.sh  # fewer runs of the 5% and 20%
 #                                             # slowdowns and of criterion (default N)
+#   CARGO_PERF=target/release/cargo-perf TARGET_DIR=fixtures/demo/target scripts/gate-accuracy.sh
+#       # use a cargo-perf already built from this commit, and build the demo in a
+#       # target dir that already holds its dependencies (a busy or full machine)
 # (instruction counts are repeatable: a few runs show it.)
 # Needs cargo, git, python3 (and valgrind or perf for the instruction counts).
 set -euo pipefail
@@ -30,7 +33,9 @@ NCRIT=${NCRIT:-$N}
 THRESHOLD=${THRESHOLD:-5%}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d -t gate-accuracy-XXXX)"
-export CARGO_TARGET_DIR="$work/target"
+target_dir="$(realpath -m "${TARGET_DIR:-$work/target}")"
+[[ -z ${CARGO_PERF:-} ]] || CARGO_PERF="$(realpath "$CARGO_PERF")"
+export CARGO_TARGET_DIR="$target_dir"
 log="$work/log"
 mkdir -p "$log"
 say() { printf '%s\n' "$*" >&2; }
@@ -49,12 +54,16 @@ else
     (cd "$root" && tar --exclude=./target -cf - .) | (cd "$work/src" && tar -xf -)
 fi
 root="$work/src"
-cargo build --quiet --release --manifest-path "$root/Cargo.toml" -p cargo-perf
-perf="$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release/cargo-perf"
-# That build went to our own target dir; the demo's go to $work/target.
+if [[ -n ${CARGO_PERF:-} ]]; then
+    perf="$CARGO_PERF"
+else
+    cargo build --quiet --release --manifest-path "$root/Cargo.toml" -p cargo-perf
+    perf="$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release/cargo-perf"
+fi
+# That build went to our own target dir; the demo's go to $target_dir.
 unset CARGO_TARGET_DIR
-export CARGO_TARGET_DIR="$work/target"
+export CARGO_TARGET_DIR="$target_dir"
 
 # The demo as a git repository of its own, with a load test against /delay.
 demo="$work/demo"
@@ -143,7 +152,9 @@ git_ checkout -q delay-20
 for ((k = 1; k <= NLOAD; k++)); do compare load-ab-20 base gate_delay --rounds 6; done
 git_ checkout -q base
 
-# criterion on the same function, in the same session.
+# criterion on the same function, in the same session (NCRIT=0: not at all,
+# nor its build).
+if ((NCRIT > 0)); then
 crit="$work/demo-criterion"
 cp -r "$root/fixtures/demo-criterion" "$crit"
 rm -rf "$crit/target"
@@ -159,6 +170,7 @@ for s in 0 5 10 20; do
         say "criterion slowdown $s% #$k: $(grep -Eo 'Performance has (regressed|improved)|No change in performance detected|Change within noise threshold' "$log/criterion-$s-$k.txt" | head -1)"
     done
 done
+fi
 
 python3 - "$log" "$N" "$NLOAD" "$THRESHOLD" <<'PY'
 import json, statistics, sys

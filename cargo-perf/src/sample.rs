@@ -80,6 +80,7 @@ pub(crate) fn bench(name: &str, median_ns: f64) -> TestRecord {
             median_ci_low_ns: median_ns * 0.99,
             median_ci_high_ns: median_ns * 1.01,
             outliers: Outliers::default(),
+            stopped: None,
         }),
         process_medians_ns: vec![median_ns * 0.99, median_ns, median_ns * 1.03],
         ..test("perf", name, TestKind::Bench)
@@ -255,6 +256,7 @@ pub(crate) fn metric(
         threshold_pct: 10.0,
         confirmation: None,
         config_diff: None,
+        stopped: None,
     }
 }
 

@@ -76,6 +76,10 @@ pub mod env {
     /// `N`: this process is one of N that measure the test; it spends 1/N
     /// of the warm-up and measurement time.
     pub const SHARE: &str = "CARGO_PERF_SHARE";
+    /// `1`: the process does not time the calibration benchmark after its
+    /// test (a paired round, whose comparison shares the machine's state
+    /// and has no use for it).
+    pub const NO_CALIBRATION: &str = "CARGO_PERF_NO_CALIBRATION";
     /// The workload flags of the command line
     /// ([`LoadOverrides`](crate::overrides::LoadOverrides), as JSON), for
     /// every load test of the run.

@@ -54,6 +54,10 @@ pub struct BenchStats {
     pub median_ci_high_ns: f64,
     /// Tukey outlier counts.
     pub outliers: Outliers,
+    /// Why the measurement stopped; absent from records made before
+    /// benchmarks stopped on their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<crate::stop::StopReason>,
 }
 
 impl BenchStats {
@@ -106,6 +110,7 @@ impl BenchStats {
             median_ci_low_ns: ci_low,
             median_ci_high_ns: ci_high,
             outliers,
+            stopped: None,
         })
     }
 }
@@ -196,6 +201,21 @@ pub fn median_confidence_interval(sorted: &[f64]) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stats_written_before_benchmarks_stopped_on_their_own_still_load() {
+        let mut stats = BenchStats::from_samples(&[1.0, 2.0, 3.0], 10).unwrap();
+        let mut json = serde_json::to_value(&stats).unwrap();
+        assert!(json.get("stopped").is_none(), "absent when unknown");
+        json.as_object_mut().unwrap().remove("stopped");
+        let old: BenchStats = serde_json::from_value(json).unwrap();
+        assert_eq!(old.stopped, None);
+        stats.stopped = Some(crate::StopReason::TargetReached);
+        let json = serde_json::to_string(&stats).unwrap();
+        assert!(json.contains(r#""stopped":"target_reached""#), "{json}");
+        let back: BenchStats = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, stats);
+    }
 
     #[test]
     fn quartiles_and_outliers() {

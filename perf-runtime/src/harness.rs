@@ -18,6 +18,7 @@ use perf_record::{BenchStats, ListedTest, Listing, TestConfig, TestKind, TestOut
 
 use crate::bench::bencher::Bencher;
 use crate::bench::engine::{EngineConfig, Sampler, timer_resolution};
+use crate::bench::stopping::Stopping;
 use crate::outcome::{append_result, panic_message};
 use crate::registry::{DynamicBench, Registered, TestFn, entries};
 
@@ -33,6 +34,11 @@ pub const QUICK_MEASUREMENT: Duration = Duration::from_nanos(protocol::QUICK_MEA
 const TARGET_ROUNDS: u64 = 100;
 /// Samples always taken, even past the budget.
 const MIN_ROUNDS: u64 = 10;
+/// The threshold a test's precision target is a fraction of when the test
+/// sets none of its own: the 5% a team gating micro-benchmarks typically
+/// sets, tighter than cargo perf's default, so that a process measures
+/// enough for either.
+const ASSUMED_THRESHOLD_PCT: f64 = 5.0;
 
 /// What the environment asks of this run.
 #[derive(Debug, Clone, Default)]
@@ -43,6 +49,7 @@ struct RunSettings {
     measurement: Option<Duration>,
     result_out: Option<PathBuf>,
     count_iterations: Option<u64>,
+    no_calibration: bool,
 }
 
 impl RunSettings {
@@ -57,6 +64,7 @@ impl RunSettings {
         };
         Ok(Self {
             quick: std::env::var(env::QUICK).is_ok_and(|v| v == "1" || v == "true"),
+            no_calibration: std::env::var(env::NO_CALIBRATION).is_ok_and(|v| v == "1"),
             share: match std::env::var(env::SHARE) {
                 Ok(text) => text
                     .parse::<u32>()
@@ -305,6 +313,11 @@ fn run_entry(
             timer_resolution: resolution,
             target_rounds: TARGET_ROUNDS,
             min_rounds: MIN_ROUNDS,
+            target: Stopping::target_for(
+                entry
+                    .regression_threshold_pct()
+                    .unwrap_or(ASSUMED_THRESHOLD_PCT),
+            ),
         })
     } else {
         Sampler::smoke()
@@ -323,7 +336,12 @@ fn run_entry(
     };
     let sampler = bencher.into_sampler();
     let stats = if measure && outcome.is_passed() {
-        BenchStats::from_samples(sampler.samples_ns(), sampler.iterations_per_round())
+        BenchStats::from_samples(sampler.samples_ns(), sampler.iterations_per_round()).map(
+            |mut stats| {
+                stats.stopped = sampler.stopped();
+                stats
+            },
+        )
     } else {
         None
     };
@@ -338,6 +356,7 @@ fn run_entry(
         // judge the test's change against (see `bench::calibration`).
         let calibration_ns = stats
             .as_ref()
+            .filter(|_| !settings.no_calibration)
             .and_then(|_| crate::bench::calibration::measure(resolution));
         let result = TestResult {
             protocol: PROTOCOL_VERSION,

@@ -1,23 +1,25 @@
 //! `--compare-ref REV`: the base revision and the working tree run side by
-//! side in one paired schedule, compared round by round, and the flagged
-//! tests paired once more.
+//! side in one paired schedule, compared round by round (each benchmark's
+//! rounds stopping once its change is clearly on one side of its
+//! threshold), and the flagged tests paired once more.
 
-use perf_record::TestRecord;
+use perf_record::{StopReason, TestId, TestKind, TestRecord};
 
 use super::prepared::{Prepared, now_unix_s, selection};
 use crate::discover::DiscoveredTest;
 use crate::error::CliError;
 use crate::run::draw::Draw;
 use crate::run::finish::finish_all;
-use crate::run::job::{self, Job};
+use crate::run::job;
 use crate::run::paired::{BaseSide, Pairing, RoundRatios, compare_pair};
-use crate::run::scheduler::{SideRun, run_jobs};
+use crate::run::scheduler::{Measured, SideRun, nothing_measured, run_jobs, run_more_jobs};
 use crate::run::side::Side;
 use crate::run::worktree::BaseCommit;
 use crate::server::prepare_servers;
 use crate::verdict::compare::{CompareMode, Comparison, TestComparison};
 use crate::verdict::confirm::confirm;
 use crate::verdict::gate::Summary;
+use crate::verdict::stopping::Looks;
 use crate::verdict::thresholds::Thresholds;
 use crate::{DEFAULT_ROUNDS, QUICK_ROUNDS};
 
@@ -80,13 +82,21 @@ pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<Summary, CliE
     });
     let started = now_unix_s();
     let mut draw = Draw::fresh();
-    let jobs = job::paired(&pairing.candidate, &run.options, rounds, &mut draw, None);
     let paired = Paired {
         run,
         tests: &pairing,
         thresholds: &thresholds,
     };
-    let (metrics, records) = paired.measure(&jobs, &mut sides, "")?;
+    let (measured, stopped) = paired.measure_until_decided(rounds, &mut draw, &mut sides)?;
+    let (mut metrics, records) = paired.judge(measured);
+    for metric in &mut metrics {
+        if metric.metric == perf_record::metric::Metric::MEDIAN {
+            metric.stopped = stopped
+                .iter()
+                .find(|(id, _)| *id == metric.id)
+                .map(|(_, why)| *why);
+        }
+    }
     let mut comparison = Comparison {
         mode: CompareMode::Paired {
             base_ref: base.rev.clone(),
@@ -118,12 +128,16 @@ pub(crate) fn run(run: &Prepared<'_>, base: &BaseCommit) -> Result<Summary, CliE
                 &mut draw,
                 Some(flagged),
             );
-            Ok(paired.measure(&again, &mut sides, "confirm-")?.0)
+            let measured = run_jobs(&again, &mut sides, run.scratch, "confirm-")?;
+            Ok(paired.judge(measured).0)
         },
     )?;
     let record = run.record(started, records);
     run.save_and_report(&record, Some(&comparison))
 }
+
+/// Why each benchmark's paired rounds stopped.
+type StopReasons = Vec<(TestId, StopReason)>;
 
 /// What a paired schedule needs to turn its measurements into metrics.
 struct Paired<'a> {
@@ -134,15 +148,74 @@ struct Paired<'a> {
 }
 
 impl Paired<'_> {
-    /// Runs `jobs` and returns every metric of the tests that ran on both
-    /// sides, and the candidate's records.
-    fn measure(
+    /// Measures at most `rounds` paired rounds a test, in stages that
+    /// double the rounds measured (see [`Looks`]): after each stage, a
+    /// benchmark whose change is clearly on one side of its threshold
+    /// stops. Returns what was measured and why each benchmark stopped.
+    fn measure_until_decided(
         &self,
-        jobs: &[Job],
+        rounds: u32,
+        draw: &mut Draw,
         sides: &mut [SideRun<'_>; 2],
-        tag: &str,
-    ) -> Result<(Vec<TestComparison>, Vec<TestRecord>), CliError> {
-        let measured = run_jobs(jobs, sides, self.run.scratch, tag)?;
+    ) -> Result<(Vec<Vec<Measured>>, StopReasons), CliError> {
+        let tests = &self.tests.candidate;
+        let looks = Looks::new(rounds);
+        let last = looks.count() - 1;
+        let (c, b) = (Side::Candidate.index(), Side::Base.index());
+        let mut measured = nothing_measured(sides);
+        let mut open: Vec<TestId> = tests.iter().map(|t| t.id.clone()).collect();
+        let mut stopped = Vec::new();
+        for (look, stage) in looks.stages().enumerate() {
+            let only = (look > 0).then_some(open.as_slice());
+            let jobs = job::paired_stage(tests, &self.run.options, rounds, stage, draw, only);
+            run_more_jobs(&jobs, sides, self.run.scratch, "", &mut measured)?;
+            if look == last {
+                break;
+            }
+            open.retain(|id| {
+                let Some(index) = tests.iter().position(|t| &t.id == id) else {
+                    return false;
+                };
+                let test = &tests[index];
+                if test.listed.kind == TestKind::Load || test.listed.whole_run {
+                    // Measured whole in the first stage.
+                    return false;
+                }
+                let ratios = RoundRatios::of(&measured[b][index], &measured[c][index]).median;
+                let threshold = self.thresholds[c]
+                    .regression_pct(test.listed.regression_threshold_pct, &test.id.package);
+                let decided = looks.decided(&ratios, threshold);
+                if decided {
+                    stopped.push((id.clone(), StopReason::Decided));
+                }
+                !decided
+            });
+            if open.is_empty() {
+                break;
+            }
+        }
+        for test in tests {
+            if test.listed.kind != TestKind::Load
+                && !test.listed.whole_run
+                && !stopped.iter().any(|(id, _)| *id == test.id)
+            {
+                stopped.push((test.id.clone(), StopReason::TimeLimit));
+            }
+        }
+        let counts: Vec<_> = job::instructions(
+            tests,
+            &self.run.options,
+            &[Side::Base, Side::Candidate],
+            None,
+        )
+        .collect();
+        run_more_jobs(&counts, sides, self.run.scratch, "", &mut measured)?;
+        Ok((measured, stopped))
+    }
+
+    /// Every metric of the tests that ran on both sides in `measured`,
+    /// and the candidate's records.
+    fn judge(&self, measured: Vec<Vec<Measured>>) -> (Vec<TestComparison>, Vec<TestRecord>) {
         let (c, b) = (Side::Candidate.index(), Side::Base.index());
         let ratios: Vec<RoundRatios> = measured[b]
             .iter()
@@ -174,6 +247,6 @@ impl Paired<'_> {
             }
             candidates.extend(candidate);
         }
-        Ok((metrics, candidates))
+        (metrics, candidates)
     }
 }

@@ -323,6 +323,7 @@ fn run_options(args: &PerfArgs) -> RunOptions {
         test_timeout: args.test_timeout,
         split: None,
         load_overrides: args.workload.overrides(),
+        skip_calibration: false,
     }
 }
 

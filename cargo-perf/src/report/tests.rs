@@ -61,6 +61,7 @@ fn bench(name: &str, median_ns: f64) -> TestRecord {
                 high_mild: 3,
                 high_severe: 2,
             },
+            stopped: None,
         }),
         process_medians_ns: vec![median_ns * 0.99, median_ns, median_ns * 1.03],
         ..test(name, TestKind::Bench)
@@ -295,6 +296,7 @@ fn metric(
         threshold_pct: 10.0,
         confirmation: None,
         config_diff: None,
+        stopped: None,
     }
 }
 

@@ -73,6 +73,7 @@ fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
     let processes = u32::try_from(results.len()).unwrap_or(u32::MAX);
     let mut samples = Vec::new();
     let mut process_medians = Vec::new();
+    let mut stopped = Vec::new();
     let mut iterations = 0;
     let mut config = None;
     let mut resolution = 0.0_f64;
@@ -83,6 +84,7 @@ fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
         if let Some(stats) = &result.stats {
             process_medians.push(stats.median_ns);
             iterations += stats.iterations;
+            stopped.extend(stats.stopped);
         }
         samples.extend(result.samples_ns);
         resolution = resolution.max(result.timer_resolution_ns);
@@ -108,6 +110,7 @@ fn merge(test: &DiscoveredTest, results: Vec<TestResult>) -> TestRecord {
     let stats =
         BenchStats::from_samples(&samples, iterations / first_batch as u64).map(|mut stats| {
             stats.iterations = iterations;
+            stats.stopped = perf_record::StopReason::combine(stopped);
             stats
         });
     TestRecord {

@@ -44,6 +44,11 @@ pub struct RunOptions {
     /// The workload flags (`-u`, `-r`, `-t`, `--rate`, `--stage`): they
     /// apply to every load test of the run.
     pub load_overrides: LoadOverrides,
+    /// Set on a paired round's processes: they skip the calibration
+    /// benchmark (see [`perf_record::calibration`]): only a plain run's
+    /// record keeps it, and its 75 ms would add a third to a round's
+    /// process.
+    pub skip_calibration: bool,
 }
 
 impl RunOptions {

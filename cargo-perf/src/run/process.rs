@@ -128,6 +128,9 @@ pub(crate) fn run_process(
     if options.quick {
         command.env(env::QUICK, "1");
     }
+    if options.skip_calibration {
+        command.env(env::NO_CALIBRATION, "1");
+    }
     if let Some(warm_up) = options.warm_up {
         command.env(env::WARM_UP_TIME, format!("{}ns", warm_up.as_nanos()));
     }

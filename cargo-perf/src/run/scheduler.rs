@@ -54,10 +54,28 @@ pub(crate) fn run_jobs(
     scratch: &Path,
     tag: &str,
 ) -> Result<Vec<Vec<Measured>>, CliError> {
-    let mut measured: Vec<Vec<Measured>> = sides
+    let mut measured = nothing_measured(sides);
+    run_more_jobs(jobs, sides, scratch, tag, &mut measured)?;
+    Ok(measured)
+}
+
+/// An empty `[side][test]` table for [`run_more_jobs`] to fill.
+pub(crate) fn nothing_measured(sides: &[SideRun<'_>]) -> Vec<Vec<Measured>> {
+    sides
         .iter()
         .map(|side| side.tests.iter().map(|_| Measured::default()).collect())
-        .collect();
+        .collect()
+}
+
+/// [`run_jobs`] adding to what earlier jobs measured: a comparison that
+/// measures its rounds in stages (see [`crate::verdict::stopping`]).
+pub(crate) fn run_more_jobs(
+    jobs: &[Job],
+    sides: &mut [SideRun<'_>],
+    scratch: &Path,
+    tag: &str,
+    measured: &mut [Vec<Measured>],
+) -> Result<(), CliError> {
     let load: Vec<bool> = jobs
         .iter()
         .map(|job| {
@@ -78,7 +96,7 @@ pub(crate) fn run_jobs(
                 step + 1,
                 load[step],
                 sides,
-                &mut measured,
+                measured,
                 &mut progress,
                 scratch,
                 tag,
@@ -96,7 +114,7 @@ pub(crate) fn run_jobs(
     if crate::interrupt::interrupted() {
         return Err(CliError::Interrupted);
     }
-    Ok(measured)
+    Ok(())
 }
 
 fn stop_servers(sides: &mut [SideRun<'_>]) {

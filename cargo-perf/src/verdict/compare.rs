@@ -103,6 +103,7 @@ fn metric(
         threshold_pct: threshold_of(new),
         confirmation: None,
         config_diff: None,
+        stopped: None,
     }
 }
 

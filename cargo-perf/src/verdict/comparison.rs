@@ -121,6 +121,11 @@ pub struct TestComparison {
     /// A unified diff of the test's configuration, when it changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_diff: Option<String>,
+    /// Why a benchmark's paired rounds stopped: decided (its change
+    /// clearly on one side of the threshold) or the time limit (the most
+    /// rounds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<perf_record::StopReason>,
 }
 
 impl TestComparison {

@@ -153,6 +153,7 @@ mod tests {
                 threshold_pct: 10.0,
                 confirmation: None,
                 config_diff: None,
+                stopped: None,
             }],
             only_in_baseline: Vec::new(),
             only_in_current: Vec::new(),

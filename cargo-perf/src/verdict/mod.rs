@@ -1,6 +1,6 @@
 //! Judging: the thresholds that apply, each metric's change against a
-//! baseline or the base revision with its interval, the verdict, and the
-//! confirming re-run.
+//! baseline or the base revision with its interval, the verdict, when a
+//! comparison has measured enough, and the confirming re-run.
 
 pub mod compare;
 pub mod comparison;
@@ -11,4 +11,5 @@ pub mod gate;
 pub mod machine;
 pub mod noise;
 pub mod shift;
+pub mod stopping;
 pub mod thresholds;

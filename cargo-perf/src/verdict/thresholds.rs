@@ -27,12 +27,8 @@ impl Thresholds<'_> {
     /// command line, then the package's (or workspace's) configuration.
     pub(crate) fn apply(&self, record: &mut TestRecord, test: &DiscoveredTest) {
         let package = self.package_configs.get(&record.id.package);
-        let own = record.config.regression_threshold_pct;
-        record.config.regression_threshold_pct = Some(
-            own.or(self.flag)
-                .or(package.and_then(|c| c.regression_threshold_pct))
-                .unwrap_or(DEFAULT_THRESHOLD_PCT),
-        );
+        record.config.regression_threshold_pct =
+            Some(self.regression_pct(record.config.regression_threshold_pct, &record.id.package));
         let Some(load) = &record.load else {
             return;
         };
@@ -60,6 +56,19 @@ impl Thresholds<'_> {
             .map(|t| t.check(load))
             .filter(|r| !r.value.is_nan())
             .collect();
+    }
+}
+
+impl Thresholds<'_> {
+    /// The regression threshold of a test of `package` whose own is `own`:
+    /// its own, else the flag's, else the package's, else the default.
+    pub(crate) fn regression_pct(&self, own: Option<f64>, package: &str) -> f64 {
+        own.or(self.flag)
+            .or(self
+                .package_configs
+                .get(package)
+                .and_then(|c| c.regression_threshold_pct))
+            .unwrap_or(DEFAULT_THRESHOLD_PCT)
     }
 }
 

@@ -39,6 +39,7 @@ pub(crate) fn measure(timer_resolution: Duration) -> Option<f64> {
         timer_resolution,
         target_rounds: 30,
         min_rounds: 10,
+        target: None,
     });
     let mut buffer = [0u64; LEN];
     while let Some(iterations) = sampler.next_batch() {

@@ -6,6 +6,10 @@
 
 use std::time::{Duration, Instant};
 
+use perf_record::StopReason;
+
+use super::stopping::Stopping;
+
 /// How a benchmark is to be run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct EngineConfig {
@@ -19,6 +23,9 @@ pub(crate) struct EngineConfig {
     pub(crate) target_rounds: u64,
     /// Samples taken even when the budget is spent.
     pub(crate) min_rounds: u64,
+    /// Stop once the median's 95% interval is this narrow (half its
+    /// width over the median; see [`Stopping`]); `None` spends the budget.
+    pub(crate) target: Option<f64>,
 }
 
 /// A sample must last at least this many timer resolutions, so the clock's
@@ -58,6 +65,8 @@ pub(crate) struct Sampler {
     measure_spent: Duration,
     iterations_per_round: u64,
     samples_ns: Vec<f64>,
+    stopping: Stopping,
+    stopped: Option<StopReason>,
 }
 
 impl Sampler {
@@ -71,6 +80,11 @@ impl Sampler {
             measure_spent: Duration::ZERO,
             iterations_per_round: 0,
             samples_ns: Vec::new(),
+            stopping: Stopping::new(
+                config.target,
+                usize::try_from(config.min_rounds).unwrap_or(usize::MAX),
+            ),
+            stopped: None,
         }
     }
 
@@ -88,6 +102,7 @@ impl Sampler {
             timer_resolution: Duration::from_nanos(1),
             target_rounds: 1,
             min_rounds: 1,
+            target: None,
         });
         sampler.phase = Phase::Fixed {
             iterations: iterations.max(1),
@@ -138,9 +153,15 @@ impl Sampler {
                     .push(elapsed.as_nanos() as f64 / iters as f64);
                 let rounds = self.samples_ns.len() as u64;
                 let budget_spent = self.measure_spent >= self.config.measurement;
-                if rounds >= self.config.min_rounds && budget_spent
+                let stopped = if rounds >= self.config.min_rounds && budget_spent
                     || rounds >= self.config.target_rounds.saturating_mul(20)
                 {
+                    Some(StopReason::TimeLimit)
+                } else {
+                    self.stopping.check(&self.samples_ns)
+                };
+                if stopped.is_some() {
+                    self.stopped = stopped;
                     self.phase = Phase::Done;
                 }
             }
@@ -157,6 +178,11 @@ impl Sampler {
     /// Nanoseconds per iteration for every sample taken.
     pub(crate) fn samples_ns(&self) -> &[f64] {
         &self.samples_ns
+    }
+
+    /// Why the measurement stopped, once it has.
+    pub(crate) fn stopped(&self) -> Option<StopReason> {
+        self.stopped
     }
 
     /// Iterations each sample timed.
@@ -225,6 +251,7 @@ mod tests {
             timer_resolution: Duration::from_nanos(20),
             target_rounds: 100,
             min_rounds: 10,
+            target: None,
         }
     }
 
@@ -288,6 +315,53 @@ mod tests {
         assert_eq!(sampler.samples_ns().len(), 10);
         // Warm-up did not double past the time it had left.
         assert_eq!(&batches[..2], &[1, 1]);
+    }
+
+    #[test]
+    fn a_precise_estimate_stops_before_the_budget() {
+        let mut config = config();
+        config.target = Some(0.005);
+        // Every sample alike: the interval has no width at the first look.
+        let (sampler, _) = simulate(config, Duration::from_nanos(10));
+        assert_eq!(sampler.samples_ns().len(), 10);
+        assert_eq!(sampler.stopped(), Some(StopReason::TargetReached));
+        let (sampler, _) = simulate(self::config(), Duration::from_nanos(10));
+        assert_eq!(sampler.stopped(), Some(StopReason::TimeLimit));
+    }
+
+    /// Runs the sampler against a routine whose time per iteration, in
+    /// nanoseconds, is `per_iter(samples taken so far)`.
+    fn simulate_by(config: EngineConfig, per_iter: impl Fn(usize) -> f64) -> Sampler {
+        let mut sampler = Sampler::measure(config);
+        let mut batches = 0;
+        while let Some(n) = sampler.next_batch() {
+            let ns = per_iter(sampler.samples_ns().len()) * n as f64;
+            sampler.record(n, Duration::from_nanos(ns as u64));
+            batches += 1;
+            assert!(batches < 100_000, "the sampler never finished");
+        }
+        sampler
+    }
+
+    #[test]
+    fn a_settling_routine_stops_at_a_look_and_a_restless_one_at_the_time_limit() {
+        let mut config = config();
+        config.target = Some(0.005);
+        // Twenty samples 10% either side of 10 ns, then all at 10 ns: the
+        // interval is wide at the looks at 10 and 20 samples, narrow at 40.
+        let settling = simulate_by(config, |n| match n {
+            0..20 if n.is_multiple_of(2) => 9.0,
+            0..20 => 11.0,
+            _ => 10.0,
+        });
+        assert_eq!(settling.samples_ns().len(), 40);
+        assert_eq!(settling.stopped(), Some(StopReason::TargetReached));
+        assert!(settling.measure_spent < config.measurement / 2);
+        // 10% either side for ever: the whole budget, and no more.
+        let restless = simulate_by(config, |n| if n.is_multiple_of(2) { 9.0 } else { 11.0 });
+        assert_eq!(restless.stopped(), Some(StopReason::TimeLimit));
+        assert!(restless.measure_spent >= config.measurement);
+        assert!((85..=95).contains(&restless.samples_ns().len()));
     }
 
     #[test]

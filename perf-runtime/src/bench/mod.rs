@@ -5,5 +5,6 @@
 pub(crate) mod bencher;
 pub(crate) mod calibration;
 pub(crate) mod engine;
+pub(crate) mod stopping;
 
 pub use bencher::Bencher;

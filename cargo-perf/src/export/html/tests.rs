@@ -171,6 +171,7 @@ fn metric(
         threshold_pct: 10.0,
         confirmation: None,
         config_diff: None,
+        stopped: None,
     }
 }
 
