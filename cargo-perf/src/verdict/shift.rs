@@ -251,15 +251,13 @@ fn estimate(
     // every test that has a reference is judged against it, however wide
     // (one whose few controls disagree reads as noise, not as the
     // machine's slowdown, nor as its own).
-    if !candidates
-        .iter()
-        .any(|(.., r)| r.spread_df >= MIN_DF || r.uneven)
-    {
+    let any_usable = candidates.iter().any(|(.., r)| r.spread_df >= MIN_DF);
+    let uneven = candidates.iter().any(|(.., r)| r.uneven);
+    if !any_usable && !uneven {
         return None;
     }
     // The machine's change itself: the median of every control's, with
     // the interval of the tightest reference's spread.
-    let any_usable = usable(&candidates);
     let (spread_var, df) = candidates
         .iter()
         .filter(|(.., r)| r.spread_df >= MIN_DF || !any_usable)
@@ -275,13 +273,10 @@ fn estimate(
     // every test, and a real slowdown of one test would be lost in it.
     // Controls that spread more than the baseline's saved runs did are a
     // machine that moved too, unevenly: taken out, it reads as noise.
-    let moved = !(centre - half <= 0.0 && 0.0 <= centre + half)
-        || candidates.iter().any(|(.., r)| r.uneven);
+    let moved = uneven || !(centre - half <= 0.0 && 0.0 <= centre + half);
     let mut references = BTreeMap::new();
-    let mut uneven_any = false;
     if moved {
         for (index, diff, reference) in candidates {
-            uneven_any |= reference.uneven;
             let test = &mut tests[index];
             judge(test, diff, &reference, 0.0);
             references.insert(test.id.clone(), reference);
@@ -306,15 +301,10 @@ fn estimate(
         df,
         history_runs: pooled,
         history_df: pooled.and(history.map(|h| h.df)),
-        uneven: uneven_any,
+        uneven,
         references,
         calibration: calibration.map(|(_, now)| now),
     })
-}
-
-/// Whether some test's reference rests on enough degrees of freedom.
-fn usable(candidates: &[(usize, f64, Reference)]) -> bool {
-    candidates.iter().any(|(.., r)| r.spread_df >= MIN_DF)
 }
 
 /// Replaces `test`'s estimate by its change `diff` relative to
